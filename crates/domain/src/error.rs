@@ -1,0 +1,162 @@
+//! Error codes shared by the server and its clients: the stable `code` of every problem+json response,
+//! and the per-field codes of a rejected form. Wire names are snake_case and never change once published.
+
+use serde::{Deserialize, Serialize};
+
+/// The stable code of an API problem (`code` in an `application/problem+json` body).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// The request body is not valid JSON or does not have the expected shape.
+    MalformedRequest,
+    /// One or more fields break a visiting rule; see `errors`.
+    ValidationFailed,
+    /// Nothing exists at this address (or the caller may not know that it does).
+    NotFound,
+    /// The visit is not in a state that allows this change; see `current_state`.
+    InvalidStateTransition,
+    /// The visit has already started or ended, so it can no longer be cancelled.
+    VisitAlreadyStarted,
+    /// The `Idempotency-Key` was already used for a different request.
+    IdempotencyKeyReused,
+    /// The `Idempotency-Key` header is malformed.
+    InvalidIdempotencyKey,
+    /// The chosen time has no places left.
+    SlotFull,
+    /// Someone else changed this record first; reload and try again.
+    Conflict,
+    /// Authentication is missing or invalid.
+    Unauthorized,
+    /// The caller is authenticated but not allowed to do this.
+    Forbidden,
+    /// Too many requests; try again later.
+    RateLimited,
+    /// The request body is larger than the service accepts.
+    PayloadTooLarge,
+    /// The HTTP method is not supported on this resource.
+    MethodNotAllowed,
+    /// The service cannot serve requests right now (for example the database is unreachable).
+    ServiceUnavailable,
+    /// An unexpected error; it has been logged with the request id.
+    InternalError,
+}
+
+impl ErrorCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::MalformedRequest => "malformed_request",
+            ErrorCode::ValidationFailed => "validation_failed",
+            ErrorCode::NotFound => "not_found",
+            ErrorCode::InvalidStateTransition => "invalid_state_transition",
+            ErrorCode::VisitAlreadyStarted => "visit_already_started",
+            ErrorCode::IdempotencyKeyReused => "idempotency_key_reused",
+            ErrorCode::InvalidIdempotencyKey => "invalid_idempotency_key",
+            ErrorCode::SlotFull => "slot_full",
+            ErrorCode::Conflict => "conflict",
+            ErrorCode::Unauthorized => "unauthorized",
+            ErrorCode::Forbidden => "forbidden",
+            ErrorCode::RateLimited => "rate_limited",
+            ErrorCode::PayloadTooLarge => "payload_too_large",
+            ErrorCode::MethodNotAllowed => "method_not_allowed",
+            ErrorCode::ServiceUnavailable => "service_unavailable",
+            ErrorCode::InternalError => "internal_error",
+        }
+    }
+}
+
+/// Why one field was refused. The client translates these codes; `message` is the English wording.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum FieldErrorCode {
+    Required,
+    TooLong,
+    InvalidCharacters,
+    InvalidDate,
+    DateInFuture,
+    DateTooFarInPast,
+    InvalidPrisonNumber,
+    InvalidEmail,
+    InvalidPhone,
+    InvalidReference,
+    InvalidTime,
+    LeadVisitorUnder18,
+    TooManyVisitors,
+    TooManyAdults,
+    NoSlotsChosen,
+    TooManySlots,
+    DuplicateSlot,
+    SlotNotOffered,
+    SlotClosed,
+    SlotOutsideWindow,
+    SlotFullyBooked,
+    UnknownPrison,
+    InvalidLocale,
+}
+
+/// One refused field: `field` is a JSON path into the request (`lead_visitor.email`, `other_visitors[1].date_of_birth`,
+/// `slots[0]`), `message` is written for the visitor to read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FieldError {
+    #[cfg_attr(feature = "openapi", schema(example = "lead_visitor.email"))]
+    pub field: String,
+    pub code: FieldErrorCode,
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "Enter an email address in the correct format, like name@example.com")
+    )]
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, code: FieldErrorCode, message: impl Into<String>) -> Self {
+        FieldError {
+            field: field.into(),
+            code,
+            message: message.into(),
+        }
+    }
+
+    /// The same error reported under a parent path, e.g. `email` -> `lead_visitor.email`.
+    pub fn under(mut self, parent: &str) -> Self {
+        self.field = if self.field.is_empty() {
+            parent.to_string()
+        } else if self.field.starts_with('[') {
+            format!("{parent}{}", self.field)
+        } else {
+            format!("{parent}.{}", self.field)
+        };
+        self
+    }
+}
+
+/// A problem+json body (RFC 9457) as every error response of the API carries it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Problem {
+    /// A URI naming the kind of problem (`about:blank` or a documentation link).
+    #[serde(rename = "type")]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "https://prison-visits.example/problems/validation_failed")
+    )]
+    pub type_uri: String,
+    #[cfg_attr(feature = "openapi", schema(example = "Some answers need correcting"))]
+    pub title: String,
+    #[cfg_attr(feature = "openapi", schema(example = 422))]
+    pub status: u16,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    pub code: ErrorCode,
+    /// The request id, also present in the server's logs and the `x-request-id` response header.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+    /// Field-by-field reasons, for `validation_failed`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+    /// For `invalid_state_transition` and `conflict`: the state the visit is in now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_state: Option<crate::visit::VisitState>,
+}

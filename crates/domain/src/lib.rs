@@ -1,0 +1,8 @@
+//! The rules of prison visiting, as plain Rust. Shared by the API server and the WebAssembly client, so that a
+//! rule is written once: the server enforces it and the client explains it before the visitor hits it.
+//! No I/O and no clock here: callers pass "now" and "today" in.
+
+pub mod api;
+pub mod error;
+pub mod slot;
+pub mod visit;
