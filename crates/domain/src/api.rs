@@ -84,10 +84,7 @@ pub struct PrisonDetails {
     pub code: String,
     pub demo: bool,
     pub address: Address,
-    #[cfg_attr(
-        feature = "openapi",
-        schema(example = "socialvisits.rochester@example.gov.uk")
-    )]
+    #[cfg_attr(feature = "openapi", schema(example = "socialvisits.rochester@example.gov.uk"))]
     pub email: String,
     #[cfg_attr(feature = "openapi", schema(example = "0300 060 6603"))]
     pub phone: String,
@@ -278,16 +275,10 @@ pub struct VisitCreated {
     #[cfg_attr(feature = "openapi", schema(example = "7KQ2M9XD"))]
     pub reference: String,
     /// Send it as the `X-Visit-Token` header to read, withdraw or cancel this visit. Shown only here.
-    #[cfg_attr(
-        feature = "openapi",
-        schema(example = "vt_3q2A8pWc0r1ZbN6yJf5XkLmT9sHd4uVe7gRi2oQa")
-    )]
+    #[cfg_attr(feature = "openapi", schema(example = "vt_3q2A8pWc0r1ZbN6yJf5XkLmT9sHd4uVe7gRi2oQa"))]
     pub status_token: String,
     /// The path of the visitor's private status page in the web app.
-    #[cfg_attr(
-        feature = "openapi",
-        schema(example = "/visit/7KQ2M9XD#vt_3q2A8pWc0r1ZbN6yJf5XkLmT9sHd4uVe7gRi2oQa")
-    )]
+    #[cfg_attr(feature = "openapi", schema(example = "/visit/7KQ2M9XD#vt_3q2A8pWc0r1ZbN6yJf5XkLmT9sHd4uVe7gRi2oQa"))]
     pub status_path: String,
     pub state: VisitState,
     /// Staff decide the request by the end of this date.

@@ -112,11 +112,7 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: impl Into<String>, code: FieldErrorCode, message: impl Into<String>) -> Self {
-        FieldError {
-            field: field.into(),
-            code,
-            message: message.into(),
-        }
+        FieldError { field: field.into(), code, message: message.into() }
     }
 
     /// The same error reported under a parent path, e.g. `email` -> `lead_visitor.email`.
@@ -138,10 +134,7 @@ impl FieldError {
 pub struct Problem {
     /// A URI naming the kind of problem (`about:blank` or a documentation link).
     #[serde(rename = "type")]
-    #[cfg_attr(
-        feature = "openapi",
-        schema(example = "https://prison-visits.example/problems/validation_failed")
-    )]
+    #[cfg_attr(feature = "openapi", schema(example = "https://prison-visits.example/problems/validation_failed"))]
     pub type_uri: String,
     #[cfg_attr(feature = "openapi", schema(example = "Some answers need correcting"))]
     pub title: String,

@@ -27,13 +27,7 @@ impl Slot {
 
 impl fmt::Display for Slot {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} {}-{}",
-            self.date,
-            self.start.format("%H:%M"),
-            self.end.format("%H:%M")
-        )
+        write!(f, "{} {}-{}", self.date, self.start.format("%H:%M"), self.end.format("%H:%M"))
     }
 }
 
@@ -41,11 +35,7 @@ impl fmt::Display for Slot {
 pub fn parse_hhmm(s: &str) -> Option<NaiveTime> {
     let s = s.trim();
     let (h, m) = s.split_once(':')?;
-    if h.is_empty()
-        || h.len() > 2
-        || m.len() != 2
-        || !h.bytes().chain(m.bytes()).all(|b| b.is_ascii_digit())
-    {
+    if h.is_empty() || h.len() > 2 || m.len() != 2 || !h.bytes().chain(m.bytes()).all(|b| b.is_ascii_digit()) {
         return None;
     }
     NaiveTime::from_hms_opt(h.parse().ok()?, m.parse().ok()?, 0)
@@ -61,8 +51,7 @@ pub mod hhmm {
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveTime, D::Error> {
         let s = String::deserialize(d)?;
-        parse_hhmm(&s)
-            .ok_or_else(|| serde::de::Error::custom(format!("`{s}` is not a time written HH:MM")))
+        parse_hhmm(&s).ok_or_else(|| serde::de::Error::custom(format!("`{s}` is not a time written HH:MM")))
     }
 }
 
@@ -84,10 +73,7 @@ mod tests {
             NaiveTime::from_hms_opt(16, 10, 0).unwrap(),
         );
         let json = serde_json::to_string(&slot).unwrap();
-        assert_eq!(
-            json,
-            r#"{"date":"2026-12-01","start":"14:00","end":"16:10"}"#
-        );
+        assert_eq!(json, r#"{"date":"2026-12-01","start":"14:00","end":"16:10"}"#);
         let back: Slot = serde_json::from_str(&json).unwrap();
         assert_eq!(back, slot);
     }

@@ -15,13 +15,8 @@ pub enum VisitState {
 }
 
 impl VisitState {
-    pub const ALL: [VisitState; 5] = [
-        VisitState::Requested,
-        VisitState::Booked,
-        VisitState::Rejected,
-        VisitState::Withdrawn,
-        VisitState::Cancelled,
-    ];
+    pub const ALL: [VisitState; 5] =
+        [VisitState::Requested, VisitState::Booked, VisitState::Rejected, VisitState::Withdrawn, VisitState::Cancelled];
 
     /// The stable wire and database name.
     pub fn as_str(self) -> &'static str {
@@ -35,21 +30,13 @@ impl VisitState {
     }
 
     pub fn parse(s: &str) -> Option<VisitState> {
-        VisitState::ALL
-            .into_iter()
-            .find(|state| state.as_str() == s)
+        VisitState::ALL.into_iter().find(|state| state.as_str() == s)
     }
 
     /// Whether a visit may move from this state to `to`.
     pub fn can_become(self, to: VisitState) -> bool {
         use VisitState::*;
-        matches!(
-            (self, to),
-            (Requested, Booked)
-                | (Requested, Rejected)
-                | (Requested, Withdrawn)
-                | (Booked, Cancelled)
-        )
+        matches!((self, to), (Requested, Booked) | (Requested, Rejected) | (Requested, Withdrawn) | (Booked, Cancelled))
     }
 
     /// No further change is possible.
@@ -74,12 +61,7 @@ pub enum Actor {
 }
 
 impl Actor {
-    pub const ALL: [Actor; 4] = [
-        Actor::Visitor,
-        Actor::Staff,
-        Actor::Integrator,
-        Actor::System,
-    ];
+    pub const ALL: [Actor; 4] = [Actor::Visitor, Actor::Staff, Actor::Integrator, Actor::System];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -109,12 +91,7 @@ mod tests {
             .collect();
         assert_eq!(
             allowed,
-            vec![
-                (Requested, Booked),
-                (Requested, Rejected),
-                (Requested, Withdrawn),
-                (Booked, Cancelled)
-            ]
+            vec![(Requested, Booked), (Requested, Rejected), (Requested, Withdrawn), (Booked, Cancelled)]
         );
         assert!(Rejected.is_final() && Withdrawn.is_final() && Cancelled.is_final());
         assert!(!Requested.is_final() && !Booked.is_final());
@@ -124,10 +101,7 @@ mod tests {
     fn states_round_trip_through_their_wire_names() {
         for state in VisitState::ALL {
             assert_eq!(VisitState::parse(state.as_str()), Some(state));
-            assert_eq!(
-                serde_json::to_string(&state).unwrap(),
-                format!("\"{}\"", state.as_str())
-            );
+            assert_eq!(serde_json::to_string(&state).unwrap(), format!("\"{}\"", state.as_str()));
         }
         assert_eq!(VisitState::parse("REQUESTED"), None);
     }
