@@ -93,6 +93,8 @@ pub enum FieldErrorCode {
     SlotFullyBooked,
     UnknownPrison,
     InvalidLocale,
+    /// A number (a capacity, an age, a count of days) outside the range the service allows.
+    OutOfRange,
 }
 
 /// One refused field: `field` is a JSON path into the request (`lead_visitor.email`, `other_visitors[1].date_of_birth`,
@@ -127,6 +129,14 @@ impl FieldError {
         self
     }
 }
+
+impl std::fmt::Display for FieldError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.field.is_empty() { f.write_str(&self.message) } else { write!(f, "{}: {}", self.field, self.message) }
+    }
+}
+
+impl std::error::Error for FieldError {}
 
 /// A problem+json body (RFC 9457) as every error response of the API carries it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -3,6 +3,13 @@
 //! No I/O and no clock here: callers pass "now" and "today" in.
 
 pub mod api;
+pub mod bank_holidays;
+pub mod calendar;
 pub mod error;
+pub mod party;
+pub mod request;
+pub mod rules;
 pub mod slot;
+pub mod timetable;
+pub mod types;
 pub mod visit;

@@ -1,6 +1,9 @@
 //! The life of a visit: its states, who moves it between them, and which moves are allowed.
 
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
+
+use crate::slot::Slot;
 
 /// Where a visit is in its life. `requested` -> `booked` | `rejected` | `withdrawn`; `booked` -> `cancelled`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -77,6 +80,267 @@ impl Actor {
     }
 }
 
+/// Why staff (or the service) turned a request down.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum RejectionReason {
+    /// None of the chosen times is possible.
+    SlotUnavailable,
+    /// The prisoner has no visiting allowance left (the date it renews travels beside the reason).
+    NoAllowance,
+    PrisonerDetailsIncorrect,
+    PrisonerMoved,
+    PrisonerReleased,
+    /// At court, in hospital or otherwise away at the chosen times.
+    PrisonerOutOfPrison,
+    PrisonerNonAssociation,
+    ChildProtectionIssues,
+    VisitorBanned,
+    VisitorNotOnContactList,
+    DuplicateRequest,
+    /// Staff explain in an internal note, which the visitor does not see.
+    Other,
+}
+
+impl RejectionReason {
+    pub const ALL: [RejectionReason; 12] = [
+        RejectionReason::SlotUnavailable,
+        RejectionReason::NoAllowance,
+        RejectionReason::PrisonerDetailsIncorrect,
+        RejectionReason::PrisonerMoved,
+        RejectionReason::PrisonerReleased,
+        RejectionReason::PrisonerOutOfPrison,
+        RejectionReason::PrisonerNonAssociation,
+        RejectionReason::ChildProtectionIssues,
+        RejectionReason::VisitorBanned,
+        RejectionReason::VisitorNotOnContactList,
+        RejectionReason::DuplicateRequest,
+        RejectionReason::Other,
+    ];
+
+    /// The stable wire and database name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RejectionReason::SlotUnavailable => "slot_unavailable",
+            RejectionReason::NoAllowance => "no_allowance",
+            RejectionReason::PrisonerDetailsIncorrect => "prisoner_details_incorrect",
+            RejectionReason::PrisonerMoved => "prisoner_moved",
+            RejectionReason::PrisonerReleased => "prisoner_released",
+            RejectionReason::PrisonerOutOfPrison => "prisoner_out_of_prison",
+            RejectionReason::PrisonerNonAssociation => "prisoner_non_association",
+            RejectionReason::ChildProtectionIssues => "child_protection_issues",
+            RejectionReason::VisitorBanned => "visitor_banned",
+            RejectionReason::VisitorNotOnContactList => "visitor_not_on_contact_list",
+            RejectionReason::DuplicateRequest => "duplicate_request",
+            RejectionReason::Other => "other",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<RejectionReason> {
+        RejectionReason::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    /// What the visitor is told, as one item of a list under "We could not book your visit". Reasons that touch on
+    /// someone's safety are worded so they reveal nothing a visitor could act on.
+    pub fn visitor_wording(&self) -> &'static str {
+        match self {
+            RejectionReason::SlotUnavailable => "None of the times you chose are available",
+            RejectionReason::NoAllowance => "The prisoner has no visiting allowance left",
+            RejectionReason::PrisonerDetailsIncorrect => "The prisoner details you gave do not match our records",
+            RejectionReason::PrisonerMoved => "The prisoner has moved to another prison",
+            RejectionReason::PrisonerReleased => "The prisoner has been released",
+            RejectionReason::PrisonerOutOfPrison => "The prisoner will be away from the prison at the times you chose",
+            RejectionReason::PrisonerNonAssociation | RejectionReason::ChildProtectionIssues => {
+                "The prisoner has a restriction"
+            }
+            RejectionReason::VisitorBanned => "A visitor is not allowed to visit at the moment",
+            RejectionReason::VisitorNotOnContactList => "A visitor is not on the prisoner's approved contact list",
+            RejectionReason::DuplicateRequest => "You have already asked for this visit",
+            RejectionReason::Other => "Contact the prison to find out why",
+        }
+    }
+}
+
+/// Why a booked visit was cancelled: by staff, with one of the staff reasons, or by the visitor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum CancellationReason {
+    PrisonerHasNoVisitingOrders,
+    PrisonerReleased,
+    PrisonerMoved,
+    NonAssociation,
+    ChildProtectionIssues,
+    SlotUnavailable,
+    VisitorBanned,
+    PrisonerCancelled,
+    BookedInError,
+    CapacityIssues,
+    /// The visitor cancelled through their private link; never chosen by staff.
+    VisitorCancelled,
+}
+
+impl CancellationReason {
+    pub const ALL: [CancellationReason; 11] = [
+        CancellationReason::PrisonerHasNoVisitingOrders,
+        CancellationReason::PrisonerReleased,
+        CancellationReason::PrisonerMoved,
+        CancellationReason::NonAssociation,
+        CancellationReason::ChildProtectionIssues,
+        CancellationReason::SlotUnavailable,
+        CancellationReason::VisitorBanned,
+        CancellationReason::PrisonerCancelled,
+        CancellationReason::BookedInError,
+        CancellationReason::CapacityIssues,
+        CancellationReason::VisitorCancelled,
+    ];
+
+    /// The reasons staff choose from.
+    pub const STAFF: [CancellationReason; 10] = [
+        CancellationReason::PrisonerHasNoVisitingOrders,
+        CancellationReason::PrisonerReleased,
+        CancellationReason::PrisonerMoved,
+        CancellationReason::NonAssociation,
+        CancellationReason::ChildProtectionIssues,
+        CancellationReason::SlotUnavailable,
+        CancellationReason::VisitorBanned,
+        CancellationReason::PrisonerCancelled,
+        CancellationReason::BookedInError,
+        CancellationReason::CapacityIssues,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CancellationReason::PrisonerHasNoVisitingOrders => "prisoner_has_no_visiting_orders",
+            CancellationReason::PrisonerReleased => "prisoner_released",
+            CancellationReason::PrisonerMoved => "prisoner_moved",
+            CancellationReason::NonAssociation => "non_association",
+            CancellationReason::ChildProtectionIssues => "child_protection_issues",
+            CancellationReason::SlotUnavailable => "slot_unavailable",
+            CancellationReason::VisitorBanned => "visitor_banned",
+            CancellationReason::PrisonerCancelled => "prisoner_cancelled",
+            CancellationReason::BookedInError => "booked_in_error",
+            CancellationReason::CapacityIssues => "capacity_issues",
+            CancellationReason::VisitorCancelled => "visitor_cancelled",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<CancellationReason> {
+        CancellationReason::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    /// True for the reasons staff may give (everything except the visitor's own cancellation).
+    pub fn is_staff_reason(self) -> bool {
+        self != CancellationReason::VisitorCancelled
+    }
+
+    /// What the visitor is told, as one sentence under "Your visit has been cancelled".
+    pub fn visitor_wording(&self) -> &'static str {
+        match self {
+            CancellationReason::PrisonerHasNoVisitingOrders => "The prisoner has no visiting allowance left",
+            CancellationReason::PrisonerReleased => "The prisoner has been released",
+            CancellationReason::PrisonerMoved => "The prisoner has moved to another prison",
+            CancellationReason::NonAssociation | CancellationReason::ChildProtectionIssues => {
+                "The prisoner has a restriction"
+            }
+            CancellationReason::SlotUnavailable => "The visit time is no longer available",
+            CancellationReason::VisitorBanned => "A visitor is not allowed to visit at the moment",
+            CancellationReason::PrisonerCancelled => "The prisoner has cancelled the visit",
+            CancellationReason::BookedInError => "The visit was booked by mistake",
+            CancellationReason::CapacityIssues => "The prison does not have room for the visit at this time",
+            CancellationReason::VisitorCancelled => "You cancelled the visit",
+        }
+    }
+}
+
+/// Why staff excluded one visitor from a visit that may still go ahead for the others.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum VisitorOutcome {
+    /// Banned from visiting; `until` is the last day of the ban when staff know it.
+    Banned {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
+        until: Option<NaiveDate>,
+    },
+    NotOnContactList,
+    Other,
+}
+
+impl VisitorOutcome {
+    pub const ALL: [VisitorOutcome; 3] =
+        [VisitorOutcome::Banned { until: None }, VisitorOutcome::NotOnContactList, VisitorOutcome::Other];
+
+    /// The stable wire and database name of the kind of outcome (a ban's date is stored beside it).
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            VisitorOutcome::Banned { .. } => "banned",
+            VisitorOutcome::NotOnContactList => "not_on_contact_list",
+            VisitorOutcome::Other => "other",
+        }
+    }
+
+    /// Reads the kind of outcome; a ban comes back without a date (see `from_parts`).
+    pub fn parse(s: &str) -> Option<VisitorOutcome> {
+        VisitorOutcome::ALL.into_iter().find(|o| o.as_str() == s)
+    }
+
+    /// Rebuilds an outcome stored as its name and a ban's end date; the date is ignored for other outcomes.
+    pub fn from_parts(s: &str, until: Option<NaiveDate>) -> Option<VisitorOutcome> {
+        match VisitorOutcome::parse(s)? {
+            VisitorOutcome::Banned { .. } => Some(VisitorOutcome::Banned { until }),
+            other => Some(other),
+        }
+    }
+
+    pub fn until(&self) -> Option<NaiveDate> {
+        match self {
+            VisitorOutcome::Banned { until } => *until,
+            _ => None,
+        }
+    }
+
+    /// Completes a sentence that starts with the visitor's name: "Amy Smith cannot come because …".
+    pub fn visitor_wording(&self) -> &'static str {
+        match self {
+            VisitorOutcome::Banned { .. } => "is not allowed to visit at the moment",
+            VisitorOutcome::NotOnContactList => "is not on the prisoner's approved contact list",
+            VisitorOutcome::Other => "cannot come on this visit",
+        }
+    }
+
+    /// A whole sentence about one visitor, with the end of a ban when known: "Amy Smith is not allowed to visit
+    /// until 1 January 2027".
+    pub fn visitor_sentence(&self, name: &str) -> String {
+        match self {
+            VisitorOutcome::Banned { until: Some(until) } => {
+                format!("{name} is not allowed to visit until {}", until.format("%-d %B %Y"))
+            }
+            _ => format!("{name} {}", self.visitor_wording()),
+        }
+    }
+}
+
+/// What happens to a request when staff exclude some of its visitors: without its lead visitor, or without anyone
+/// left to come, the visit cannot go ahead.
+pub fn outcome_of_visitor_exclusions(lead_excluded: bool, excluded: usize, total: usize) -> VisitState {
+    if lead_excluded || excluded >= total { VisitState::Rejected } else { VisitState::Booked }
+}
+
+impl VisitState {
+    /// The visitor may withdraw a request only while staff have not decided it.
+    pub fn visitor_can_withdraw(self) -> bool {
+        self == VisitState::Requested
+    }
+}
+
+/// The visitor may cancel a booked visit until it starts.
+pub fn visitor_can_cancel(state: VisitState, booked_slot: &Slot, now: DateTime<Utc>) -> bool {
+    state == VisitState::Booked && now < crate::calendar::slot_starts_at(booked_slot)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -104,5 +368,82 @@ mod tests {
             assert_eq!(serde_json::to_string(&state).unwrap(), format!("\"{}\"", state.as_str()));
         }
         assert_eq!(VisitState::parse("REQUESTED"), None);
+    }
+
+    #[test]
+    fn every_reason_round_trips_through_its_wire_name() {
+        for reason in RejectionReason::ALL {
+            assert_eq!(RejectionReason::parse(reason.as_str()), Some(reason));
+            assert_eq!(serde_json::to_string(&reason).unwrap(), format!("\"{}\"", reason.as_str()));
+            assert!(!reason.visitor_wording().is_empty());
+        }
+        for reason in CancellationReason::ALL {
+            assert_eq!(CancellationReason::parse(reason.as_str()), Some(reason));
+            assert_eq!(serde_json::to_string(&reason).unwrap(), format!("\"{}\"", reason.as_str()));
+        }
+        for outcome in VisitorOutcome::ALL {
+            assert_eq!(VisitorOutcome::parse(outcome.as_str()), Some(outcome));
+        }
+        assert_eq!(RejectionReason::parse("Other"), None);
+        assert_eq!(CancellationReason::PrisonerHasNoVisitingOrders.as_str(), "prisoner_has_no_visiting_orders");
+    }
+
+    #[test]
+    fn staff_choose_from_every_cancellation_reason_but_the_visitors_own() {
+        assert!(CancellationReason::STAFF.iter().all(|r| r.is_staff_reason()));
+        assert!(!CancellationReason::VisitorCancelled.is_staff_reason());
+        assert_eq!(CancellationReason::STAFF.len() + 1, CancellationReason::ALL.len());
+    }
+
+    #[test]
+    fn safeguarding_reasons_are_worded_gently_for_the_visitor() {
+        assert_eq!(RejectionReason::PrisonerNonAssociation.visitor_wording(), "The prisoner has a restriction");
+        assert_eq!(RejectionReason::ChildProtectionIssues.visitor_wording(), "The prisoner has a restriction");
+        assert_eq!(CancellationReason::NonAssociation.visitor_wording(), "The prisoner has a restriction");
+        assert_eq!(CancellationReason::ChildProtectionIssues.visitor_wording(), "The prisoner has a restriction");
+    }
+
+    #[test]
+    fn a_visitor_outcome_travels_with_its_kind_and_the_end_of_a_ban() {
+        let until = NaiveDate::from_ymd_opt(2027, 1, 1).unwrap();
+        let banned = VisitorOutcome::Banned { until: Some(until) };
+        assert_eq!(serde_json::to_string(&banned).unwrap(), r#"{"outcome":"banned","until":"2027-01-01"}"#);
+        assert_eq!(serde_json::to_string(&VisitorOutcome::Other).unwrap(), r#"{"outcome":"other"}"#);
+        let read: VisitorOutcome = serde_json::from_str(r#"{"outcome":"banned"}"#).unwrap();
+        assert_eq!(read, VisitorOutcome::Banned { until: None });
+        assert_eq!(VisitorOutcome::from_parts("banned", Some(until)), Some(banned));
+        assert_eq!(VisitorOutcome::from_parts("other", Some(until)), Some(VisitorOutcome::Other));
+        assert_eq!(banned.visitor_sentence("Amy Smith"), "Amy Smith is not allowed to visit until 1 January 2027");
+        assert_eq!(
+            VisitorOutcome::NotOnContactList.visitor_sentence("Amy Smith"),
+            "Amy Smith is not on the prisoner's approved contact list"
+        );
+    }
+
+    #[test]
+    fn a_visit_goes_ahead_unless_the_lead_visitor_or_everyone_is_excluded() {
+        assert_eq!(outcome_of_visitor_exclusions(false, 0, 3), VisitState::Booked);
+        assert_eq!(outcome_of_visitor_exclusions(false, 2, 3), VisitState::Booked);
+        assert_eq!(outcome_of_visitor_exclusions(true, 1, 3), VisitState::Rejected);
+        assert_eq!(outcome_of_visitor_exclusions(false, 3, 3), VisitState::Rejected);
+        assert_eq!(outcome_of_visitor_exclusions(true, 1, 1), VisitState::Rejected);
+    }
+
+    #[test]
+    fn a_booked_visit_can_be_cancelled_by_the_visitor_until_it_starts() {
+        use chrono::{NaiveTime, TimeZone};
+        let slot = Slot::new(
+            NaiveDate::from_ymd_opt(2026, 7, 1).unwrap(),
+            NaiveTime::from_hms_opt(14, 0, 0).unwrap(),
+            NaiveTime::from_hms_opt(16, 0, 0).unwrap(),
+        );
+        // 14:00 in London in July is 13:00 UTC.
+        let just_before = Utc.with_ymd_and_hms(2026, 7, 1, 12, 59, 59).unwrap();
+        let at_start = Utc.with_ymd_and_hms(2026, 7, 1, 13, 0, 0).unwrap();
+        assert!(visitor_can_cancel(VisitState::Booked, &slot, just_before));
+        assert!(!visitor_can_cancel(VisitState::Booked, &slot, at_start));
+        assert!(!visitor_can_cancel(VisitState::Requested, &slot, just_before));
+        assert!(VisitState::Requested.visitor_can_withdraw());
+        assert!(!VisitState::Booked.visitor_can_withdraw());
     }
 }
