@@ -1,1 +1,15 @@
+//! The database schema as an ordered list of migrations. The same files run on SQLite and PostgreSQL, and the
+//! service applies any that are pending when it starts. A migration that has shipped is never edited: add a new one.
 
+pub use sea_orm_migration::prelude::*;
+
+mod m20261126_000001_create_core_tables;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261126_000001_create_core_tables::Migration)]
+    }
+}

@@ -1,1 +1,13 @@
+//! The Prison Visit Booking service: the REST API for visitors, staff and integrators, and the host of the web
+//! client. `startup` wires it together; `routes` speak HTTP, `services` hold the use cases and their transactions,
+//! `storage` holds the SQL.
 
+pub mod config;
+pub mod error;
+pub mod openapi;
+pub mod routes;
+pub mod seed;
+pub mod services;
+pub mod startup;
+pub mod storage;
+pub mod telemetry;

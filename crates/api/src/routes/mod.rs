@@ -1,0 +1,20 @@
+//! HTTP routes: thin handlers that read the request, call one service, and shape the response.
+
+pub mod health;
+pub mod prisons;
+pub mod visits;
+
+use utoipa_actix_web::service_config::ServiceConfig;
+
+/// Everything under `/api/v1`.
+pub fn configure_v1(cfg: &mut ServiceConfig) {
+    cfg.service(health::health)
+        .service(health::ready)
+        .service(prisons::list_prisons)
+        .service(prisons::get_prison)
+        .service(prisons::get_availability)
+        .service(visits::create_visit)
+        .service(visits::get_visit)
+        .service(visits::withdraw_visit)
+        .service(visits::cancel_visit);
+}

@@ -1,0 +1,39 @@
+//! Use cases: each public function is one thing a caller can do, owns its transaction, and speaks domain types.
+
+pub mod prisons;
+pub mod tokens;
+pub mod visits;
+
+use std::sync::Arc;
+
+use chrono::{DateTime, SubsecRound, Utc};
+use domain::calendar::BankHolidays;
+use sea_orm::DatabaseConnection;
+
+/// "Now", injectable so tests can move the clock (a visit that has started, a request that is overdue).
+#[derive(Clone)]
+pub struct Clock(Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>);
+
+impl Clock {
+    pub fn system() -> Clock {
+        Clock(Arc::new(Utc::now))
+    }
+
+    pub fn fixed(at: DateTime<Utc>) -> Clock {
+        Clock(Arc::new(move || at))
+    }
+
+    /// Microsecond precision: what PostgreSQL stores, so an answer made now equals the same answer read back later.
+    pub fn now(&self) -> DateTime<Utc> {
+        (self.0)().trunc_subsecs(6)
+    }
+}
+
+/// What every request handler shares. Holds no mutable state: all shared state lives in the database.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub tokens: tokens::TokenKey,
+    pub holidays: &'static BankHolidays,
+    pub clock: Clock,
+}

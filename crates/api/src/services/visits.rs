@@ -1,0 +1,247 @@
+//! A visitor's request: submit it (once, however often the phone retries), follow it, withdraw or cancel it.
+
+use chrono::{DateTime, Utc};
+use domain::api::{CreateVisitRequest, StateChangeView, VisitCreated, VisitStatus, VisitorView};
+use domain::calendar::{BookingWindow, availability, check_slot_choices};
+use domain::error::{FieldError, FieldErrorCode};
+use domain::request::parse_visit_request;
+use domain::types::Reference;
+use domain::visit::{Actor, VisitState, visitor_can_cancel};
+use sea_orm::{DatabaseConnection, TransactionTrait};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use super::{AppState, tokens};
+use crate::error::ApiError;
+use crate::storage::{self, visits::VisitRow};
+
+/// A valid `Idempotency-Key`: 1 to 255 visible ASCII characters.
+pub fn parse_idempotency_key(raw: &str) -> Result<String, ApiError> {
+    let key = raw.trim();
+    if key.is_empty() || key.len() > 255 || !key.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(ApiError::InvalidIdempotencyKey);
+    }
+    Ok(key.to_owned())
+}
+
+pub struct Created {
+    pub visit: VisitCreated,
+    /// True when this answers a retry of a request already made (nothing new was written).
+    pub replayed: bool,
+}
+
+/// Checks every rule, then writes the visit, its visitors, its choices, its first state change and its
+/// idempotency key in one transaction.
+pub async fn create(
+    state: &AppState,
+    request: CreateVisitRequest,
+    idempotency_key: Option<String>,
+    actor: Actor,
+) -> Result<Created, ApiError> {
+    let request_hash = fingerprint(&request)?;
+    if let Some(key) = &idempotency_key
+        && let Some(replay) = replay(state, key, &request_hash).await?
+    {
+        return Ok(replay);
+    }
+
+    let prison = storage::prisons::find(&state.db, request.prison_id).await?.ok_or_else(|| {
+        ApiError::validation(FieldError::new(
+            "prison_id",
+            FieldErrorCode::UnknownPrison,
+            "Choose a prison from the list",
+        ))
+    })?;
+    let now = state.clock.now();
+    let window = BookingWindow::at(now, &prison.rules, state.holidays);
+    let valid = parse_visit_request(&request, &prison.rules, window.today).map_err(ApiError::Validation)?;
+
+    // Live availability for the chosen dates only: three small queries whatever the number of slots.
+    let first = valid.slots.iter().map(|s| s.date).min().unwrap_or(window.today);
+    let last = valid.slots.iter().map(|s| s.date).max().unwrap_or(window.today);
+    let timetable = storage::prisons::timetable(&state.db, prison.id, first, last).await?;
+    let booked = storage::prisons::booked_counts(&state.db, prison.id, first, last).await?;
+    let days = availability(&window, &timetable, first, last, &booked);
+    let slot_errors = check_slot_choices(&valid.slots, &days);
+    if !slot_errors.is_empty() {
+        return Err(ApiError::Validation(slot_errors));
+    }
+
+    // A reference is random; on the rare collision with an existing one, draw again.
+    for _ in 0..5 {
+        let id = Uuid::new_v4();
+        let reference = Reference::from_bytes(rand::random()).to_string();
+        let token = state.tokens.status_token(id);
+        let token_hash = tokens::hash(&token);
+        let new_visit = storage::visits::NewVisit {
+            id,
+            reference: &reference,
+            request: &valid,
+            token_hash: &token_hash,
+            confirm_by: window.confirm_by,
+            actor,
+            now,
+        };
+        match insert(&state.db, &new_visit, idempotency_key.as_deref(), &request_hash).await {
+            Ok(()) => {
+                tracing::info!(visit_id = %id, reference = %reference, prison_id = %prison.id, "visit requested");
+                let visit = created(&state.tokens, id, reference, VisitState::Requested, window.confirm_by, now);
+                return Ok(Created { visit, replayed: false });
+            }
+            Err(e) if storage::is_unique_violation(&e) => {
+                // Either a concurrent retry with the same Idempotency-Key won, or the reference was taken.
+                if let Some(key) = &idempotency_key
+                    && let Some(replay) = replay(state, key, &request_hash).await?
+                {
+                    return Ok(replay);
+                }
+                tracing::warn!(reference = %reference, "reference collision; drawing another");
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(ApiError::Internal(anyhow::anyhow!("could not draw an unused reference")))
+}
+
+async fn insert(
+    db: &DatabaseConnection,
+    visit: &storage::visits::NewVisit<'_>,
+    idempotency_key: Option<&str>,
+    request_hash: &str,
+) -> Result<(), sea_orm::DbErr> {
+    let tx = db.begin().await?;
+    storage::visits::insert(&tx, visit).await?;
+    if let Some(key) = idempotency_key {
+        storage::visits::insert_idempotency_key(&tx, key, request_hash, visit.id, visit.now).await?;
+    }
+    tx.commit().await
+}
+
+/// The answer to a retried request, if this key was used before.
+async fn replay(state: &AppState, key: &str, request_hash: &str) -> Result<Option<Created>, ApiError> {
+    let Some(record) = storage::visits::find_idempotency_key(&state.db, key).await? else {
+        return Ok(None);
+    };
+    if record.request_hash != request_hash {
+        return Err(ApiError::IdempotencyKeyReused);
+    }
+    let visit = storage::visits::find(&state.db, record.visit_id).await?.ok_or(ApiError::NotFound)?;
+    let created = created(&state.tokens, visit.id, visit.reference, visit.state, visit.confirm_by, visit.created_at);
+    Ok(Some(Created { visit: created, replayed: true }))
+}
+
+fn created(
+    keys: &tokens::TokenKey,
+    id: Uuid,
+    reference: String,
+    state: VisitState,
+    confirm_by: chrono::NaiveDate,
+    created_at: DateTime<Utc>,
+) -> VisitCreated {
+    let status_token = keys.status_token(id);
+    VisitCreated {
+        id,
+        status_path: format!("/visit/{reference}#{status_token}"),
+        reference,
+        status_token,
+        state,
+        confirm_by,
+        created_at,
+    }
+}
+
+fn fingerprint(request: &CreateVisitRequest) -> Result<String, ApiError> {
+    let bytes = serde_json::to_vec(request).map_err(|e| ApiError::Internal(e.into()))?;
+    Ok(Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// The visit behind a reference and its status token. A wrong token and an unknown reference look the same.
+async fn authorised(state: &AppState, reference: &str, token: Option<&str>) -> Result<VisitRow, ApiError> {
+    let token = token.filter(|t| tokens::looks_valid(t)).ok_or(ApiError::NotFound)?;
+    let reference = Reference::parse(reference).map_err(|_| ApiError::NotFound)?;
+    let visit =
+        storage::visits::find_by_token_hash(&state.db, &tokens::hash(token)).await?.ok_or(ApiError::NotFound)?;
+    if visit.reference != reference.as_str() {
+        return Err(ApiError::NotFound);
+    }
+    Ok(visit)
+}
+
+pub async fn status(state: &AppState, reference: &str, token: Option<&str>) -> Result<VisitStatus, ApiError> {
+    let visit = authorised(state, reference, token).await?;
+    view(state, visit).await
+}
+
+pub async fn withdraw(state: &AppState, reference: &str, token: Option<&str>) -> Result<VisitStatus, ApiError> {
+    let visit = authorised(state, reference, token).await?;
+    if !visit.state.visitor_can_withdraw() {
+        return Err(cannot(visit.state, "Only a request that has not been decided yet can be withdrawn."));
+    }
+    change(state, visit, VisitState::Withdrawn).await
+}
+
+pub async fn cancel(state: &AppState, reference: &str, token: Option<&str>) -> Result<VisitStatus, ApiError> {
+    let visit = authorised(state, reference, token).await?;
+    let Some(slot) = visit.booked_slot.filter(|_| visit.state == VisitState::Booked) else {
+        return Err(cannot(visit.state, "Only a booked visit can be cancelled; withdraw a request instead."));
+    };
+    if !visitor_can_cancel(visit.state, &slot, state.clock.now()) {
+        return Err(ApiError::VisitAlreadyStarted);
+    }
+    change(state, visit, VisitState::Cancelled).await
+}
+
+fn cannot(current: VisitState, detail: &str) -> ApiError {
+    ApiError::InvalidTransition { current, detail: detail.to_owned() }
+}
+
+/// Applies a visitor's change if the visit is still as it was read; otherwise reports its current state.
+async fn change(state: &AppState, visit: VisitRow, to: VisitState) -> Result<VisitStatus, ApiError> {
+    let now = state.clock.now();
+    let tx = state.db.begin().await?;
+    let moved =
+        storage::visits::transition(&tx, visit.id, visit.version, visit.state, to, Actor::Visitor, None, now).await?;
+    tx.commit().await?;
+    let current = storage::visits::find(&state.db, visit.id).await?.ok_or(ApiError::NotFound)?;
+    if !moved {
+        return Err(cannot(current.state, "The visit changed while you were looking at it. Reload to see it now."));
+    }
+    tracing::info!(visit_id = %visit.id, from = visit.state.as_str(), to = to.as_str(), "visit changed by visitor");
+    view(state, current).await
+}
+
+async fn view(state: &AppState, visit: VisitRow) -> Result<VisitStatus, ApiError> {
+    let prison = storage::prisons::find(&state.db, visit.prison_id).await?.ok_or(ApiError::NotFound)?;
+    let visitors = storage::visits::visitors(&state.db, visit.id).await?;
+    let slot_choices = storage::visits::slot_choices(&state.db, visit.id).await?;
+    let timeline = storage::visits::timeline(&state.db, visit.id).await?;
+    let now = state.clock.now();
+    Ok(VisitStatus {
+        id: visit.id,
+        can_withdraw: visit.state.visitor_can_withdraw(),
+        can_cancel: visit.booked_slot.is_some_and(|slot| visitor_can_cancel(visit.state, &slot, now)),
+        reference: visit.reference,
+        state: visit.state,
+        prison: domain::api::PrisonSummary { id: prison.id, name: prison.name, code: prison.code, demo: prison.demo },
+        prisoner_first_name: visit.prisoner_first_name,
+        prisoner_last_name: visit.prisoner_last_name,
+        visitors: visitors
+            .into_iter()
+            .map(|v| VisitorView {
+                lead: v.position == 0,
+                first_name: v.first_name,
+                last_name: v.last_name,
+                date_of_birth: v.dob,
+            })
+            .collect(),
+        slot_choices,
+        booked_slot: visit.booked_slot,
+        confirm_by: visit.confirm_by,
+        locale: visit.locale,
+        created_at: visit.created_at,
+        timeline: timeline
+            .into_iter()
+            .map(|c| StateChangeView { from: c.from, to: c.to, actor: c.actor, at: c.at })
+            .collect(),
+    })
+}

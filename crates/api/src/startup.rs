@@ -1,0 +1,197 @@
+//! Builds the application: database, migrations, demo data, then the HTTP server bound before it is spawned
+//! (so a test can ask for port 0 and learn the port).
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+
+use actix_files::{Files, NamedFile};
+use actix_web::dev::{Server, Service, ServiceRequest, ServiceResponse, fn_service};
+use actix_web::error::{InternalError, JsonPayloadError};
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::middleware::{Compress, DefaultHeaders};
+use actix_web::{App, HttpMessage, HttpResponse, HttpServer, ResponseError, web};
+use anyhow::Context;
+use domain::calendar::BankHolidays;
+use sea_orm::DatabaseConnection;
+use tracing_actix_web::{RequestId, TracingLogger};
+use utoipa::OpenApi;
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::config::Settings;
+use crate::error::ApiError;
+use crate::services::{AppState, Clock, tokens};
+use crate::{openapi, routes, seed, storage};
+
+/// Largest JSON body accepted (a full visit request is about 2 KB).
+const JSON_LIMIT: usize = 32 * 1024;
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    state: AppState,
+}
+
+impl Application {
+    pub async fn build(settings: Settings) -> anyhow::Result<Application> {
+        Application::build_with_clock(settings, Clock::system()).await
+    }
+
+    pub async fn build_with_clock(settings: Settings, clock: Clock) -> anyhow::Result<Application> {
+        let db = storage::connect(&settings.database_url, settings.database_max_connections).await?;
+        storage::migrate(&db).await?;
+        let secret = match &settings.secret_key {
+            Some(secret) => secret.clone(),
+            None => storage::secrets::get_or_create(&db, &tokens::random_secret(), clock.now())
+                .await
+                .context("cannot read or create the service secret")?,
+        };
+        if settings.demo_data {
+            seed_once(&db, &clock).await?;
+        }
+        let state = AppState { db, tokens: tokens::TokenKey::new(&secret), holidays: BankHolidays::bundled(), clock };
+        let listener =
+            TcpListener::bind(settings.bind).with_context(|| format!("cannot listen on {}", settings.bind))?;
+        let port = listener.local_addr()?.port();
+        let server = run(listener, state.clone(), settings.static_dir.clone(), settings.workers)?;
+        tracing::info!(
+            port,
+            database = storage::backend_name(state.db.get_database_backend()),
+            demo_data = settings.demo_data,
+            "listening"
+        );
+        Ok(Application { port, server, state })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+async fn seed_once(db: &DatabaseConnection, clock: &Clock) -> anyhow::Result<()> {
+    match seed::seed_demo_data(db, clock.now()).await {
+        Ok(0) => Ok(()),
+        Ok(n) => {
+            tracing::info!(prisons = n, "seeded demo prisons (set DEMO_DATA=false to turn this off)");
+            Ok(())
+        }
+        // Another instance seeding at the same moment wins; that is fine.
+        Err(_) if storage::prisons::count(db).await.unwrap_or(0) > 0 => Ok(()),
+        Err(e) => Err(e.context("cannot seed the demo data")),
+    }
+}
+
+fn run(listener: TcpListener, state: AppState, static_dir: PathBuf, workers: Option<usize>) -> anyhow::Result<Server> {
+    let spec = openapi::spec();
+    let data = web::Data::new(state);
+    let client_built = static_dir.join("index.html").is_file();
+    if !client_built {
+        tracing::warn!(dir = %static_dir.display(), "web client not built; run scripts/build-frontend.sh");
+    }
+    let mut server = HttpServer::new(move || {
+        let app =
+            App::new()
+                .app_data(data.clone())
+                .app_data(json_config())
+                .app_data(web::PathConfig::default().error_handler(|err, _| {
+                    InternalError::from_response(err, ApiError::NotFound.error_response()).into()
+                }))
+                .app_data(web::QueryConfig::default().error_handler(|err, _| {
+                    let api = ApiError::Malformed(format!("The query string is not valid: {err}"));
+                    InternalError::from_response(err, api.error_response()).into()
+                }))
+                .wrap(Compress::default())
+                .wrap(
+                    DefaultHeaders::new()
+                        .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+                        .add((header::REFERRER_POLICY, "no-referrer"))
+                        .add((header::X_FRAME_OPTIONS, "DENY")),
+                )
+                .wrap_fn(|req, srv| {
+                    let request_id = req.extensions().get::<RequestId>().map(|id| id.to_string());
+                    let response = srv.call(req);
+                    async move {
+                        let mut response = response.await?;
+                        if let Some(id) = request_id.and_then(|id| HeaderValue::from_str(&id).ok()) {
+                            response.headers_mut().insert(header::HeaderName::from_static("x-request-id"), id);
+                        }
+                        Ok(response)
+                    }
+                })
+                .wrap(TracingLogger::default())
+                .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", spec.clone()))
+                .into_utoipa_app()
+                .openapi(openapi::ApiDoc::openapi())
+                .service(
+                    utoipa_actix_web::scope("/api")
+                        .service(
+                            utoipa_actix_web::scope("/v1")
+                                .configure(routes::configure_v1)
+                                .default_service(web::to(api_not_found)),
+                        )
+                        .default_service(web::to(api_not_found)),
+                )
+                .into_app();
+        if client_built {
+            let index = static_dir.join("index.html");
+            app.service(
+                Files::new("/", &static_dir)
+                    .index_file("index.html")
+                    .use_etag(true)
+                    .default_handler(fn_service(move |req: ServiceRequest| spa_page(req, index.clone()))),
+            )
+        } else {
+            app.default_service(web::to(client_not_built))
+        }
+    })
+    .listen(listener)?;
+    if let Some(workers) = workers {
+        server = server.workers(workers);
+    }
+    Ok(server.run())
+}
+
+fn json_config() -> web::JsonConfig {
+    web::JsonConfig::default().limit(JSON_LIMIT).error_handler(|err, _| {
+        let api = match &err {
+            JsonPayloadError::Overflow { .. } | JsonPayloadError::OverflowKnownLength { .. } => {
+                ApiError::PayloadTooLarge
+            }
+            JsonPayloadError::ContentType => {
+                ApiError::Malformed("Send the body as JSON with the header Content-Type: application/json.".into())
+            }
+            JsonPayloadError::Deserialize(e) => ApiError::Malformed(format!("The JSON body is not valid: {e}")),
+            _ => ApiError::Malformed("The request body could not be read.".into()),
+        };
+        InternalError::from_response(err, api.error_response()).into()
+    })
+}
+
+/// Unknown `/api/...` paths get a JSON 404, never the web app's page.
+async fn api_not_found() -> HttpResponse {
+    ApiError::NotFound.error_response()
+}
+
+/// Any other path is a page of the single-page app: serve its shell and let the client route.
+async fn spa_page(req: ServiceRequest, index: PathBuf) -> Result<ServiceResponse, actix_web::Error> {
+    let (req, _) = req.into_parts();
+    let file = NamedFile::open_async(&index).await?;
+    let response = file.into_response(&req);
+    Ok(ServiceResponse::new(req, response))
+}
+
+async fn client_not_built() -> HttpResponse {
+    HttpResponse::Ok().content_type("text/html; charset=utf-8").body(
+        "<!doctype html><html lang=\"en\"><head><title>Prison Visit Booking</title></head><body>\
+<h1>Prison Visit Booking</h1><p>The API is running (<a href=\"/api/docs/\">API documentation</a>), but the web \
+client has not been built. Run <code>scripts/build-frontend.sh</code> and restart.</p></body></html>",
+    )
+}

@@ -1,0 +1,247 @@
+//! Prisons, their visiting rules and their timetables.
+
+use std::collections::{BTreeSet, HashMap};
+
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc, Weekday};
+use domain::api::{Address, PrisonDetails, PrisonSummary, VisitingRules};
+use domain::calendar::{DateSlot, Timetable, WeeklySlot};
+use domain::slot::Slot;
+use domain::visit::VisitState;
+use sea_orm::sea_query::{Expr, Func};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
+use uuid::Uuid;
+
+use super::entities::{closed_date, prison, replacement_slot, timetable_slot, visit};
+
+pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<PrisonSummary>, DbErr> {
+    let rows = prison::Entity::find().order_by_asc(prison::Column::Name).all(db).await?;
+    Ok(rows.into_iter().map(|p| summary(&p)).collect())
+}
+
+pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<PrisonDetails>, DbErr> {
+    Ok(prison::Entity::find_by_id(id).one(db).await?.map(details))
+}
+
+pub async fn count(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
+    prison::Entity::find().count(db).await
+}
+
+fn summary(p: &prison::Model) -> PrisonSummary {
+    PrisonSummary { id: p.id, name: p.name.clone(), code: p.code.clone(), demo: p.demo }
+}
+
+fn details(p: prison::Model) -> PrisonDetails {
+    let rules = VisitingRules {
+        adult_age: small(p.adult_age),
+        max_visitors: small(p.max_visitors),
+        max_adults: small(p.max_adults),
+        booking_window_days: u16::try_from(p.booking_window_days).unwrap_or(0),
+        processing_days: small(p.processing_days),
+        weekend_processing: p.weekend_processing,
+        instant_booking: p.instant_booking,
+    };
+    let lines = std::iter::once(p.address_line1.clone()).chain(p.address_line2.clone()).collect();
+    PrisonDetails {
+        id: p.id,
+        name: p.name,
+        code: p.code,
+        demo: p.demo,
+        address: Address { lines, town: p.town, postcode: p.postcode },
+        email: p.email,
+        phone: p.phone,
+        rules,
+    }
+}
+
+fn small(v: i16) -> u8 {
+    u8::try_from(v).unwrap_or(0)
+}
+
+/// A prison as it is first stored (seeding, and later the admin API).
+pub struct NewPrison<'a> {
+    pub id: Uuid,
+    pub code: &'a str,
+    pub name: &'a str,
+    pub address_lines: &'a [&'a str],
+    pub town: &'a str,
+    pub postcode: &'a str,
+    pub email: &'a str,
+    pub phone: &'a str,
+    pub rules: VisitingRules,
+    pub demo: bool,
+}
+
+pub async fn insert(db: &impl ConnectionTrait, p: NewPrison<'_>, now: DateTime<Utc>) -> Result<(), DbErr> {
+    let row = prison::ActiveModel {
+        id: Set(p.id),
+        code: Set(p.code.to_owned()),
+        name: Set(p.name.to_owned()),
+        address_line1: Set(p.address_lines.first().copied().unwrap_or_default().to_owned()),
+        address_line2: Set(p.address_lines.get(1).map(|s| (*s).to_owned())),
+        town: Set(p.town.to_owned()),
+        postcode: Set(p.postcode.to_owned()),
+        email: Set(p.email.to_owned()),
+        phone: Set(p.phone.to_owned()),
+        adult_age: Set(p.rules.adult_age.into()),
+        max_visitors: Set(p.rules.max_visitors.into()),
+        max_adults: Set(p.rules.max_adults.into()),
+        booking_window_days: Set(i16::try_from(p.rules.booking_window_days).unwrap_or(i16::MAX)),
+        processing_days: Set(p.rules.processing_days.into()),
+        weekend_processing: Set(p.rules.weekend_processing),
+        instant_booking: Set(p.rules.instant_booking),
+        demo: Set(p.demo),
+        created_at: Set(now),
+        updated_at: Set(now),
+    };
+    prison::Entity::insert(row).exec_without_returning(db).await.map(|_| ())
+}
+
+pub async fn insert_weekly_slot(db: &impl ConnectionTrait, prison_id: Uuid, slot: &WeeklySlot) -> Result<(), DbErr> {
+    let row = timetable_slot::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        prison_id: Set(prison_id),
+        weekday: Set(i16::from(u8::try_from(slot.weekday.number_from_monday()).unwrap_or(1))),
+        start_time: Set(slot.start),
+        end_time: Set(slot.end),
+        capacity: Set(count_to_db(slot.capacity)),
+        closed_capacity: Set(count_to_db(slot.closed_capacity)),
+        valid_from: Set(slot.valid_from),
+        valid_to: Set(slot.valid_to),
+    };
+    timetable_slot::Entity::insert(row).exec_without_returning(db).await.map(|_| ())
+}
+
+pub async fn insert_closed_date(
+    db: &impl ConnectionTrait,
+    prison_id: Uuid,
+    date: NaiveDate,
+    reason: Option<&str>,
+) -> Result<(), DbErr> {
+    let row =
+        closed_date::ActiveModel { prison_id: Set(prison_id), date: Set(date), reason: Set(reason.map(str::to_owned)) };
+    closed_date::Entity::insert(row).exec_without_returning(db).await.map(|_| ())
+}
+
+pub async fn insert_replacement_slot(db: &impl ConnectionTrait, prison_id: Uuid, slot: &DateSlot) -> Result<(), DbErr> {
+    let row = replacement_slot::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        prison_id: Set(prison_id),
+        date: Set(slot.date),
+        start_time: Set(slot.start),
+        end_time: Set(slot.end),
+        capacity: Set(count_to_db(slot.capacity)),
+        closed_capacity: Set(count_to_db(slot.closed_capacity)),
+    };
+    replacement_slot::Entity::insert(row).exec_without_returning(db).await.map(|_| ())
+}
+
+fn count_to_db(n: u32) -> i32 {
+    i32::try_from(n).unwrap_or(i32::MAX)
+}
+
+fn count_from_db(n: i32) -> u32 {
+    u32::try_from(n).unwrap_or(0)
+}
+
+fn weekday_from_db(n: i16) -> Option<Weekday> {
+    match n {
+        1 => Some(Weekday::Mon),
+        2 => Some(Weekday::Tue),
+        3 => Some(Weekday::Wed),
+        4 => Some(Weekday::Thu),
+        5 => Some(Weekday::Fri),
+        6 => Some(Weekday::Sat),
+        7 => Some(Weekday::Sun),
+        _ => None,
+    }
+}
+
+/// The prison's timetable as it applies between `from` and `to` (closed dates and replacement days in that range;
+/// all weekly slots, which carry their own validity dates).
+pub async fn timetable(
+    db: &impl ConnectionTrait,
+    prison_id: Uuid,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Timetable, DbErr> {
+    let weekly = timetable_slot::Entity::find()
+        .filter(timetable_slot::Column::PrisonId.eq(prison_id))
+        .order_by_asc(timetable_slot::Column::Weekday)
+        .order_by_asc(timetable_slot::Column::StartTime)
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|row| {
+            Some(WeeklySlot {
+                weekday: weekday_from_db(row.weekday)?,
+                start: row.start_time,
+                end: row.end_time,
+                capacity: count_from_db(row.capacity),
+                closed_capacity: count_from_db(row.closed_capacity),
+                valid_from: row.valid_from,
+                valid_to: row.valid_to,
+            })
+        })
+        .collect();
+    let closed_dates: BTreeSet<NaiveDate> = closed_date::Entity::find()
+        .select_only()
+        .column(closed_date::Column::Date)
+        .filter(closed_date::Column::PrisonId.eq(prison_id))
+        .filter(closed_date::Column::Date.between(from, to))
+        .into_tuple::<NaiveDate>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let replacements = replacement_slot::Entity::find()
+        .filter(replacement_slot::Column::PrisonId.eq(prison_id))
+        .filter(replacement_slot::Column::Date.between(from, to))
+        .order_by_asc(replacement_slot::Column::Date)
+        .order_by_asc(replacement_slot::Column::StartTime)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|row| DateSlot {
+            date: row.date,
+            start: row.start_time,
+            end: row.end_time,
+            capacity: count_from_db(row.capacity),
+            closed_capacity: count_from_db(row.closed_capacity),
+        })
+        .collect();
+    Ok(Timetable { weekly, closed_dates, replacements })
+}
+
+/// Places taken by booked open visits, per concrete slot, between `from` and `to`: one grouped query.
+pub async fn booked_counts(
+    db: &impl ConnectionTrait,
+    prison_id: Uuid,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<HashMap<Slot, u32>, DbErr> {
+    let rows: Vec<(Option<NaiveDate>, Option<NaiveTime>, Option<NaiveTime>, i64)> = visit::Entity::find()
+        .select_only()
+        .column(visit::Column::BookedDate)
+        .column(visit::Column::BookedStart)
+        .column(visit::Column::BookedEnd)
+        .column_as(Expr::from(Func::count(Expr::col(visit::Column::Id))), "places")
+        .filter(visit::Column::PrisonId.eq(prison_id))
+        .filter(visit::Column::State.eq(VisitState::Booked.as_str()))
+        .filter(visit::Column::ClosedVisit.eq(false))
+        .filter(visit::Column::BookedDate.between(from, to))
+        .group_by(visit::Column::BookedDate)
+        .group_by(visit::Column::BookedStart)
+        .group_by(visit::Column::BookedEnd)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(date, start, end, places)| {
+            Some((Slot::new(date?, start?, end?), u32::try_from(places).unwrap_or(u32::MAX)))
+        })
+        .collect())
+}

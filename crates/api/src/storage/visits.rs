@@ -1,0 +1,314 @@
+//! Visits: the request with its visitors and chosen slots, its state history, and idempotency keys.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::api::Locale;
+use domain::request::ValidVisitRequest;
+use domain::slot::Slot;
+use domain::visit::{Actor, VisitState};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
+use uuid::Uuid;
+
+use super::entities::{idempotency_key, visit, visit_slot_choice, visit_state_change, visitor};
+
+/// Everything written when a visitor submits a request.
+pub struct NewVisit<'a> {
+    pub id: Uuid,
+    pub reference: &'a str,
+    pub request: &'a ValidVisitRequest,
+    pub token_hash: &'a str,
+    pub confirm_by: NaiveDate,
+    pub actor: Actor,
+    pub now: DateTime<Utc>,
+}
+
+/// A visit's own row, in domain terms.
+#[derive(Debug, Clone)]
+pub struct VisitRow {
+    pub id: Uuid,
+    pub reference: String,
+    pub prison_id: Uuid,
+    pub state: VisitState,
+    pub prisoner_first_name: String,
+    pub prisoner_last_name: String,
+    pub prisoner_dob: NaiveDate,
+    pub prisoner_number: String,
+    pub email: String,
+    pub phone: String,
+    pub locale: Locale,
+    pub confirm_by: NaiveDate,
+    pub booked_slot: Option<Slot>,
+    pub closed_visit: bool,
+    pub version: i32,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone)]
+pub struct VisitorRow {
+    pub position: i16,
+    pub first_name: String,
+    pub last_name: String,
+    pub dob: NaiveDate,
+}
+
+#[derive(Debug, Clone)]
+pub struct StateChangeRow {
+    pub version: i32,
+    pub from: Option<VisitState>,
+    pub to: VisitState,
+    pub actor: Actor,
+    pub actor_name: Option<String>,
+    pub at: DateTime<Utc>,
+}
+
+fn row(m: visit::Model) -> Result<VisitRow, DbErr> {
+    let state = VisitState::parse(&m.state).ok_or_else(|| corrupt("visit.state", &m.state))?;
+    let booked_slot = match (m.booked_date, m.booked_start, m.booked_end) {
+        (Some(date), Some(start), Some(end)) => Some(Slot::new(date, start, end)),
+        _ => None,
+    };
+    Ok(VisitRow {
+        id: m.id,
+        reference: m.reference,
+        prison_id: m.prison_id,
+        state,
+        prisoner_first_name: m.prisoner_first_name,
+        prisoner_last_name: m.prisoner_last_name,
+        prisoner_dob: m.prisoner_dob,
+        prisoner_number: m.prisoner_number,
+        email: m.email,
+        phone: m.phone,
+        locale: Locale::parse(&m.locale).unwrap_or_default(),
+        confirm_by: m.confirm_by,
+        booked_slot,
+        closed_visit: m.closed_visit,
+        version: m.version,
+        created_at: m.created_at,
+    })
+}
+
+fn corrupt(what: &str, value: &str) -> DbErr {
+    DbErr::Custom(format!("unexpected value in {what}: {value:?}"))
+}
+
+pub async fn insert(db: &impl ConnectionTrait, v: &NewVisit<'_>) -> Result<(), DbErr> {
+    let r = v.request;
+    visit::Entity::insert(visit::ActiveModel {
+        id: Set(v.id),
+        reference: Set(v.reference.to_owned()),
+        prison_id: Set(r.prison_id),
+        state: Set(VisitState::Requested.as_str().to_owned()),
+        prisoner_first_name: Set(r.prisoner.first_name.as_str().to_owned()),
+        prisoner_last_name: Set(r.prisoner.last_name.as_str().to_owned()),
+        prisoner_dob: Set(r.prisoner.date_of_birth),
+        prisoner_number: Set(r.prisoner.number.as_str().to_owned()),
+        email: Set(r.lead_visitor.email.as_str().to_owned()),
+        phone: Set(r.lead_visitor.phone.as_str().to_owned()),
+        locale: Set(r.locale.as_str().to_owned()),
+        token_hash: Set(v.token_hash.to_owned()),
+        confirm_by: Set(v.confirm_by),
+        booked_date: Set(None),
+        booked_start: Set(None),
+        booked_end: Set(None),
+        closed_visit: Set(false),
+        version: Set(0),
+        created_at: Set(v.now),
+        updated_at: Set(v.now),
+    })
+    .exec_without_returning(db)
+    .await?;
+
+    let lead = &r.lead_visitor;
+    let visitors = std::iter::once((&lead.first_name, &lead.last_name, lead.date_of_birth))
+        .chain(r.other_visitors.iter().map(|o| (&o.first_name, &o.last_name, o.date_of_birth)))
+        .enumerate()
+        .map(|(position, (first, last, dob))| visitor::ActiveModel {
+            visit_id: Set(v.id),
+            position: Set(i16::try_from(position).unwrap_or(i16::MAX)),
+            first_name: Set(first.as_str().to_owned()),
+            last_name: Set(last.as_str().to_owned()),
+            dob: Set(dob),
+        });
+    visitor::Entity::insert_many(visitors).exec_without_returning(db).await?;
+
+    let choices = r.slots.iter().enumerate().map(|(rank, slot)| visit_slot_choice::ActiveModel {
+        visit_id: Set(v.id),
+        rank: Set(i16::try_from(rank).unwrap_or(i16::MAX)),
+        slot_date: Set(slot.date),
+        start_time: Set(slot.start),
+        end_time: Set(slot.end),
+    });
+    visit_slot_choice::Entity::insert_many(choices).exec_without_returning(db).await?;
+
+    record_change(db, v.id, 0, None, VisitState::Requested, v.actor, None, v.now).await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn record_change(
+    db: &impl ConnectionTrait,
+    visit_id: Uuid,
+    version: i32,
+    from: Option<VisitState>,
+    to: VisitState,
+    actor: Actor,
+    actor_name: Option<&str>,
+    at: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    visit_state_change::Entity::insert(visit_state_change::ActiveModel {
+        visit_id: Set(visit_id),
+        version: Set(version),
+        from_state: Set(from.map(|s| s.as_str().to_owned())),
+        to_state: Set(to.as_str().to_owned()),
+        actor: Set(actor.as_str().to_owned()),
+        actor_name: Set(actor_name.map(str::to_owned)),
+        at: Set(at),
+    })
+    .exec_without_returning(db)
+    .await
+    .map(|_| ())
+}
+
+pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<VisitRow>, DbErr> {
+    visit::Entity::find_by_id(id).one(db).await?.map(row).transpose()
+}
+
+pub async fn find_by_token_hash(db: &impl ConnectionTrait, token_hash: &str) -> Result<Option<VisitRow>, DbErr> {
+    visit::Entity::find().filter(visit::Column::TokenHash.eq(token_hash)).one(db).await?.map(row).transpose()
+}
+
+pub async fn reference_exists(db: &impl ConnectionTrait, reference: &str) -> Result<bool, DbErr> {
+    Ok(visit::Entity::find().filter(visit::Column::Reference.eq(reference)).one(db).await?.is_some())
+}
+
+pub async fn visitors(db: &impl ConnectionTrait, visit_id: Uuid) -> Result<Vec<VisitorRow>, DbErr> {
+    Ok(visitor::Entity::find()
+        .filter(visitor::Column::VisitId.eq(visit_id))
+        .order_by_asc(visitor::Column::Position)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|v| VisitorRow { position: v.position, first_name: v.first_name, last_name: v.last_name, dob: v.dob })
+        .collect())
+}
+
+pub async fn slot_choices(db: &impl ConnectionTrait, visit_id: Uuid) -> Result<Vec<Slot>, DbErr> {
+    Ok(visit_slot_choice::Entity::find()
+        .filter(visit_slot_choice::Column::VisitId.eq(visit_id))
+        .order_by_asc(visit_slot_choice::Column::Rank)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| Slot::new(c.slot_date, c.start_time, c.end_time))
+        .collect())
+}
+
+pub async fn timeline(db: &impl ConnectionTrait, visit_id: Uuid) -> Result<Vec<StateChangeRow>, DbErr> {
+    visit_state_change::Entity::find()
+        .filter(visit_state_change::Column::VisitId.eq(visit_id))
+        .order_by_asc(visit_state_change::Column::Version)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| {
+            Ok(StateChangeRow {
+                version: c.version,
+                from: c
+                    .from_state
+                    .as_deref()
+                    .map(|s| VisitState::parse(s).ok_or_else(|| corrupt("from_state", s)))
+                    .transpose()?,
+                to: VisitState::parse(&c.to_state).ok_or_else(|| corrupt("to_state", &c.to_state))?,
+                actor: Actor::parse(&c.actor).ok_or_else(|| corrupt("actor", &c.actor))?,
+                actor_name: c.actor_name,
+                at: c.at,
+            })
+        })
+        .collect()
+}
+
+/// Moves a visit from `from` to `to` if nobody changed it since `version` was read, and records the change.
+/// Returns false (and writes nothing) when the visit had moved on: the caller re-reads and reports the conflict.
+#[allow(clippy::too_many_arguments)]
+pub async fn transition(
+    db: &impl ConnectionTrait,
+    visit_id: Uuid,
+    version: i32,
+    from: VisitState,
+    to: VisitState,
+    actor: Actor,
+    actor_name: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let result = visit::Entity::update_many()
+        .col_expr(visit::Column::State, Expr::value(to.as_str()))
+        .col_expr(visit::Column::Version, Expr::value(version + 1))
+        .col_expr(visit::Column::UpdatedAt, Expr::value(now))
+        .filter(visit::Column::Id.eq(visit_id))
+        .filter(visit::Column::State.eq(from.as_str()))
+        .filter(visit::Column::Version.eq(version))
+        .exec(db)
+        .await?;
+    if result.rows_affected != 1 {
+        return Ok(false);
+    }
+    record_change(db, visit_id, version + 1, Some(from), to, actor, actor_name, now).await?;
+    Ok(true)
+}
+
+/// Books a requested visit into `slot` (used by staff decisions; capacity is the caller's concern).
+pub async fn book(
+    db: &impl ConnectionTrait,
+    visit_id: Uuid,
+    version: i32,
+    slot: Slot,
+    actor: Actor,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let result = visit::Entity::update_many()
+        .col_expr(visit::Column::State, Expr::value(VisitState::Booked.as_str()))
+        .col_expr(visit::Column::BookedDate, Expr::value(slot.date))
+        .col_expr(visit::Column::BookedStart, Expr::value(slot.start))
+        .col_expr(visit::Column::BookedEnd, Expr::value(slot.end))
+        .col_expr(visit::Column::Version, Expr::value(version + 1))
+        .col_expr(visit::Column::UpdatedAt, Expr::value(now))
+        .filter(visit::Column::Id.eq(visit_id))
+        .filter(visit::Column::State.eq(VisitState::Requested.as_str()))
+        .filter(visit::Column::Version.eq(version))
+        .exec(db)
+        .await?;
+    if result.rows_affected != 1 {
+        return Ok(false);
+    }
+    record_change(db, visit_id, version + 1, Some(VisitState::Requested), VisitState::Booked, actor, None, now).await?;
+    Ok(true)
+}
+
+pub struct IdempotencyRecord {
+    pub request_hash: String,
+    pub visit_id: Uuid,
+}
+
+pub async fn find_idempotency_key(db: &impl ConnectionTrait, key: &str) -> Result<Option<IdempotencyRecord>, DbErr> {
+    Ok(idempotency_key::Entity::find_by_id(key.to_owned())
+        .one(db)
+        .await?
+        .map(|r| IdempotencyRecord { request_hash: r.request_hash, visit_id: r.visit_id }))
+}
+
+pub async fn insert_idempotency_key(
+    db: &impl ConnectionTrait,
+    key: &str,
+    request_hash: &str,
+    visit_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    idempotency_key::Entity::insert(idempotency_key::ActiveModel {
+        key: Set(key.to_owned()),
+        request_hash: Set(request_hash.to_owned()),
+        visit_id: Set(visit_id),
+        created_at: Set(now),
+    })
+    .exec_without_returning(db)
+    .await
+    .map(|_| ())
+}
