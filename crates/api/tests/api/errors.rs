@@ -1,0 +1,91 @@
+use serde_json::Value;
+
+use crate::helpers::*;
+use crate::on_both_databases;
+
+async fn unknown_api_paths_get_a_json_404_never_the_web_page(db: Db) {
+    let app = spawn_app_at(db, monday_morning()).await;
+    for path in ["/api/v1/nothing-here", "/api/v2/prisons", "/api/unknown", "/api/v1/prisons/x/y/z"] {
+        let body = problem(app.get(path).await, 404).await;
+        assert_eq!(body["code"], "not_found", "{path}");
+    }
+    // The wrong method on a known path is not served either.
+    let response = app.client.delete(app.url("/api/v1/prisons")).send().await.unwrap();
+    assert_eq!(problem(response, 404).await["code"], "not_found");
+}
+
+async fn broken_json_gets_a_clear_400_and_writes_nothing(db: Db) {
+    let app = spawn_app_at(db, monday_morning()).await;
+    let post = |body: &'static str, content_type: &'static str| {
+        app.client.post(app.url("/api/v1/visits")).header("content-type", content_type).body(body).send()
+    };
+    let body = problem(post("{\"prison_id\": ", "application/json").await.unwrap(), 400).await;
+    assert_eq!(body["code"], "malformed_request");
+    let body = problem(post("{\"prison_id\": 5}", "application/json").await.unwrap(), 400).await;
+    assert!(body["detail"].as_str().unwrap().contains("UUID"), "{body}");
+    let body = problem(post("prison_id=5", "application/x-www-form-urlencoded").await.unwrap(), 400).await;
+    assert!(body["detail"].as_str().unwrap().contains("application/json"), "{body}");
+    let huge = format!("{{\"prison_id\": \"{}\"}}", "x".repeat(100_000));
+    let response = app
+        .client
+        .post(app.url("/api/v1/visits"))
+        .header("content-type", "application/json")
+        .body(huge)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(problem(response, 413).await["code"], "payload_too_large");
+    assert_eq!(app.count("visit").await, 0);
+}
+
+async fn every_response_carries_a_request_id_and_safe_headers(db: Db) {
+    let app = spawn_app_at(db, monday_morning()).await;
+    let ok = app.get("/api/v1/prisons").await;
+    let missing = app.get("/api/v1/nothing").await;
+    for response in [&ok, &missing] {
+        let id = response.headers()["x-request-id"].to_str().unwrap();
+        assert_eq!(id.len(), 36, "{id}");
+        assert_eq!(response.headers()["x-content-type-options"], "nosniff");
+    }
+    assert_ne!(ok.headers()["x-request-id"], missing.headers()["x-request-id"]);
+}
+
+async fn health_and_readiness_answer(db: Db) {
+    let app = spawn_app_at(db, monday_morning()).await;
+    let health: Value = app.get("/api/v1/health").await.json().await.unwrap();
+    assert_eq!(health["status"], "ok");
+    let ready = app.get("/api/v1/ready").await;
+    assert_eq!(ready.status(), 200);
+}
+
+async fn without_a_built_client_the_home_page_says_how_to_build_it(db: Db) {
+    let app = spawn_app_at(db, monday_morning()).await;
+    let response = app.get("/").await;
+    assert_eq!(response.status(), 200);
+    assert!(response.text().await.unwrap().contains("scripts/build-frontend.sh"));
+}
+
+on_both_databases!(
+    unknown_api_paths_get_a_json_404_never_the_web_page,
+    broken_json_gets_a_clear_400_and_writes_nothing,
+    every_response_carries_a_request_id_and_safe_headers,
+    health_and_readiness_answer,
+    without_a_built_client_the_home_page_says_how_to_build_it,
+);
+
+#[tokio::test]
+async fn readiness_fails_when_the_database_is_gone() {
+    let test_db = TestDb::new(Db::Postgres).await;
+    let app = spawn_instance(&test_db.url, api::services::Clock::system(), false).await;
+    assert_eq!(app.get("/api/v1/ready").await.status(), 200);
+    drop(test_db); // DROP DATABASE ... WITH (FORCE) cuts the pool's connections.
+    let body = problem(app.get("/api/v1/ready").await, 503).await;
+    assert_eq!(body["code"], "service_unavailable");
+    // And a request that needs the database fails cleanly, without database text.
+    let response = app.get("/api/v1/prisons").await;
+    let status = response.status().as_u16();
+    let text = response.text().await.unwrap();
+    assert!(status == 500 || status == 503, "{status}");
+    assert!(!text.to_lowercase().contains("database \"pvb_test"), "{text}");
+    assert!(!text.contains("sqlx") && !text.contains("SQL"), "{text}");
+}

@@ -1,0 +1,289 @@
+//! A real server on a random port over a fresh database per test, SQLite or PostgreSQL.
+
+use std::path::PathBuf;
+
+use api::config::{LogFormat, Settings};
+use api::services::{AppState, Clock};
+use api::startup::Application;
+use api::storage;
+use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
+use domain::api::VisitingRules;
+use domain::calendar::{DateSlot, WeeklySlot};
+use domain::slot::Slot;
+use domain::visit::Actor;
+use sea_orm::{ConnectionTrait, Database, Statement};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Copy)]
+pub enum Db {
+    Sqlite,
+    Postgres,
+}
+
+/// Runs each named `async fn name(db: Db)` of the calling module once on SQLite and once on PostgreSQL.
+#[macro_export]
+macro_rules! on_both_databases {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+               async fn $name() { super::$name($crate::helpers::Db::Sqlite).await } )*
+        }
+        mod postgres {
+            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+               async fn $name() { super::$name($crate::helpers::Db::Postgres).await } )*
+        }
+    };
+}
+
+/// Monday 30 November 2026, 09:00 in London. Confirm-by is Thursday 3 December; the first bookable date is
+/// Friday 4 December; the last is Monday 28 December.
+pub fn monday_morning() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 30, 9, 0, 0).single().unwrap()
+}
+
+pub fn date(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+pub fn time(s: &str) -> NaiveTime {
+    NaiveTime::parse_from_str(s, "%H:%M").unwrap()
+}
+
+pub fn slot(d: &str, start: &str, end: &str) -> Slot {
+    Slot::new(date(d), time(start), time(end))
+}
+
+fn postgres_admin_url() -> String {
+    std::env::var("TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
+}
+
+/// The database a test owns; dropped (PostgreSQL) or deleted (SQLite) when the test ends.
+pub struct TestDb {
+    pub url: String,
+    pg_name: Option<String>,
+    sqlite_file: Option<PathBuf>,
+}
+
+impl TestDb {
+    pub async fn new(db: Db) -> TestDb {
+        let id = Uuid::new_v4().simple().to_string();
+        match db {
+            Db::Sqlite => {
+                let file = std::env::temp_dir().join(format!("pvb-test-{id}.db"));
+                TestDb { url: format!("sqlite://{}?mode=rwc", file.display()), pg_name: None, sqlite_file: Some(file) }
+            }
+            Db::Postgres => {
+                let name = format!("pvb_test_{id}");
+                let admin = Database::connect(format!("{}/postgres", postgres_admin_url()))
+                    .await
+                    .expect("PostgreSQL must be reachable at 127.0.0.1:5432 (or TEST_POSTGRES_URL) for the tests");
+                admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create test database");
+                TestDb { url: format!("{}/{name}", postgres_admin_url()), pg_name: Some(name), sqlite_file: None }
+            }
+        }
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Some(file) = &self.sqlite_file {
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
+            }
+        }
+        if let Some(name) = self.pg_name.take() {
+            // Drop needs its own runtime: the test's runtime is shutting down.
+            let _ = std::thread::spawn(move || {
+                let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else { return };
+                rt.block_on(async {
+                    if let Ok(admin) = Database::connect(format!("{}/postgres", postgres_admin_url())).await {
+                        let _ = admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
+                    }
+                });
+            })
+            .join();
+        }
+    }
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub state: AppState,
+    pub db_url: String,
+    _db: Option<TestDb>,
+}
+
+pub fn settings(url: &str, demo_data: bool) -> Settings {
+    Settings {
+        database_url: url.to_owned(),
+        database_max_connections: 10,
+        bind: "127.0.0.1:0".parse().unwrap(),
+        demo_data,
+        static_dir: PathBuf::from("/nonexistent"),
+        log_format: LogFormat::Json,
+        secret_key: None,
+        workers: Some(2),
+    }
+}
+
+/// A server with no prisons, its clock stopped at `now`.
+pub async fn spawn_app_at(db: Db, now: DateTime<Utc>) -> TestApp {
+    let test_db = TestDb::new(db).await;
+    let mut app = spawn_instance(&test_db.url, Clock::fixed(now), false).await;
+    app._db = Some(test_db);
+    app
+}
+
+/// Another instance on the same database (as when the service runs on several machines), with its own clock.
+pub async fn spawn_instance(url: &str, clock: Clock, demo_data: bool) -> TestApp {
+    if std::env::var("TEST_LOG").is_ok() {
+        api::telemetry::init(LogFormat::Pretty);
+    }
+    let app = Application::build_with_clock(settings(url, demo_data), clock).await.expect("build the application");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    let state = app.state().clone();
+    tokio::spawn(app.run_until_stopped());
+    TestApp { address, client: reqwest::Client::new(), state, db_url: url.to_owned(), _db: None }
+}
+
+/// A prison whose timetable the tests know by heart: every day 14:00-16:00 with 2 places (1 closed-visit place),
+/// closed on Christmas Day, and Saturday 12 December replaced by a 10:00-12:00 family session with 5 places.
+pub async fn add_test_prison(app: &TestApp, rules: VisitingRules) -> Uuid {
+    let id = Uuid::new_v4();
+    let db = &app.state.db;
+    storage::prisons::insert(
+        db,
+        storage::prisons::NewPrison {
+            id,
+            code: &format!("T{}", &id.simple().to_string()[..6]),
+            name: "HMP Testbridge",
+            address_lines: &["1 Gate Street"],
+            town: "Testbridge",
+            postcode: "TB1 1AA",
+            email: "visits@testbridge.example",
+            phone: "01632 960000",
+            rules,
+            demo: false,
+        },
+        Utc::now(),
+    )
+    .await
+    .unwrap();
+    for weekday in [Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri, Weekday::Sat, Weekday::Sun] {
+        let weekly = WeeklySlot {
+            weekday,
+            start: time("14:00"),
+            end: time("16:00"),
+            capacity: 2,
+            closed_capacity: 1,
+            valid_from: None,
+            valid_to: None,
+        };
+        storage::prisons::insert_weekly_slot(db, id, &weekly).await.unwrap();
+    }
+    storage::prisons::insert_closed_date(db, id, date("2026-12-25"), Some("Christmas Day")).await.unwrap();
+    let family = DateSlot {
+        date: date("2026-12-12"),
+        start: time("10:00"),
+        end: time("12:00"),
+        capacity: 5,
+        closed_capacity: 0,
+    };
+    storage::prisons::insert_replacement_slot(db, id, &family).await.unwrap();
+    id
+}
+
+/// A request every rule accepts, for `slots` given as (date, start, end).
+pub fn visit_request(prison_id: Uuid, slots: &[(&str, &str, &str)]) -> Value {
+    json!({
+        "prison_id": prison_id,
+        "prisoner": {"first_name": "John", "last_name": "Smith", "date_of_birth": "1985-04-12", "number": "a1234bc"},
+        "lead_visitor": {"first_name": "Mary", "last_name": "Smith", "date_of_birth": "1980-07-01",
+                         "email": "mary.smith@example.com", "phone": "07700 900123"},
+        "other_visitors": [{"first_name": "Amy", "last_name": "Smith", "date_of_birth": "2015-03-09"}],
+        "slots": slots.iter().map(|(d, s, e)| json!({"date": d, "start": s, "end": e})).collect::<Vec<_>>(),
+        "locale": "en"
+    })
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.unwrap()
+    }
+
+    pub async fn create_visit(&self, body: &Value, idempotency_key: Option<&str>) -> reqwest::Response {
+        let mut req = self.client.post(self.url("/api/v1/visits")).json(body);
+        if let Some(key) = idempotency_key {
+            req = req.header("Idempotency-Key", key);
+        }
+        req.send().await.unwrap()
+    }
+
+    /// Creates a visit that must be accepted; returns the 201 body.
+    pub async fn created_visit(&self, body: &Value) -> Value {
+        let response = self.create_visit(body, None).await;
+        assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
+        response.json().await.unwrap()
+    }
+
+    pub async fn visit_status(&self, reference: &str, token: &str) -> reqwest::Response {
+        self.client.get(self.url(&format!("/api/v1/visits/{reference}"))).header("x-visit-token", token).send().await.unwrap()
+    }
+
+    pub async fn visit_action(&self, reference: &str, token: &str, action: &str) -> reqwest::Response {
+        self.client
+            .post(self.url(&format!("/api/v1/visits/{reference}/{action}")))
+            .header("x-visit-token", token)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn availability(&self, prison_id: Uuid, query: &str) -> reqwest::Response {
+        self.get(&format!("/api/v1/prisons/{prison_id}/availability{query}")).await
+    }
+
+    /// Books a requested visit into `slot`, as a staff decision will.
+    pub async fn book(&self, visit_id: Uuid, slot: Slot) {
+        let visit = storage::visits::find(&self.state.db, visit_id).await.unwrap().unwrap();
+        let booked =
+            storage::visits::book(&self.state.db, visit_id, visit.version, slot, Actor::Staff, Utc::now()).await.unwrap();
+        assert!(booked);
+    }
+
+    pub async fn count(&self, table: &str) -> i64 {
+        let db = &self.state.db;
+        let row = db
+            .query_one_raw(Statement::from_string(db.get_database_backend(), format!("SELECT COUNT(*) AS n FROM {table}")))
+            .await
+            .unwrap()
+            .unwrap();
+        row.try_get::<i64>("", "n").unwrap()
+    }
+}
+
+/// Reads a problem+json response, checking its content type and status.
+pub async fn problem(response: reqwest::Response, status: u16) -> Value {
+    assert_eq!(response.status(), status);
+    let content_type = response.headers().get("content-type").unwrap().to_str().unwrap().to_owned();
+    assert_eq!(content_type, "application/problem+json");
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["status"], status);
+    body
+}
+
+/// The `code`s of a 422's field errors, as (field, code) pairs.
+pub fn field_errors(problem: &Value) -> Vec<(String, String)> {
+    problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["field"].as_str().unwrap().to_owned(), e["code"].as_str().unwrap().to_owned()))
+        .collect()
+}

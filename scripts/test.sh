@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Every check, as CI runs it (.ci/run calls this script): formatting, lints, the domain crate's WebAssembly build,
+# unit and property tests, the integration tests on SQLite AND PostgreSQL, the OpenAPI drift check, the web client's
+# build and lints, and its end-to-end tests in headless Chromium.
+#
+# PostgreSQL must be reachable at 127.0.0.1:5432 as user postgres (or set TEST_POSTGRES_URL): the tests FAIL, not skip,
+# without it. Each test creates and drops its own database.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+started=$(date +%s)
+step() { printf '\n==> %s (%ss)\n' "$*" "$(( $(date +%s) - started ))"; }
+
+step "Toolchain components"
+rustup component list --installed | grep -q '^rustfmt' || rustup component add rustfmt
+rustup component list --installed | grep -q '^clippy' || rustup component add clippy
+rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+
+step "PostgreSQL is reachable"
+pg_url="${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432}"
+if command -v pg_isready >/dev/null; then
+    pg_isready -d "$pg_url/postgres" -t 10 || { echo "error: PostgreSQL is not reachable at $pg_url; start it (see README)" >&2; exit 1; }
+fi
+
+step "Formatting"
+cargo fmt --all --check
+
+step "Clippy (server crates, all targets)"
+cargo clippy --workspace --exclude frontend --all-targets --locked -- -D warnings
+
+step "Clippy (web client, wasm32)"
+cargo clippy -p frontend --target wasm32-unknown-unknown --locked -- -D warnings
+
+step "The domain crate builds for wasm32 without server dependencies"
+scripts/check-domain-wasm.sh
+
+step "Unit, property and integration tests (SQLite and PostgreSQL)"
+cargo test --workspace --exclude frontend --locked
+
+step "Web client build and browser tests"
+scripts/test-e2e.sh
+
+step "All checks passed"
