@@ -1,0 +1,210 @@
+// Shared helpers for the end-to-end tests: start the real API server (which also serves the built web client),
+// launch Debian's headless Chromium, run axe-core, and write screenshots to artifacts/e2e/ at the repo root.
+//
+// Environment:
+//   PVB_BIN          the server binary (default: target/debug/prison-visits, relative to the repo root)
+//   PVB_STATIC_DIR   the built client (default: frontend/dist, relative to the repo root)
+//   CHROMIUM         the browser (default: /usr/bin/chromium)
+
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+
+import { chromium } from 'playwright-core';
+
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const artifactsDir = join(repoRoot, 'artifacts', 'e2e');
+
+/** The demonstration prisons seeded with DEMO_DATA=true. */
+export const DEMO_PRISONS = ['HMP Cardiff (demo)', 'HMP Leeds (demo)', 'HMP Rochester (demo)'];
+
+const READY_TIMEOUT_MS = 30_000;
+const STOP_TIMEOUT_MS = 5_000;
+const LOG_LIMIT = 64 * 1024;
+
+/** Asks the OS for a port that is free on 127.0.0.1 right now. */
+export async function freePort() {
+  return new Promise((resolvePort, reject) => {
+    const probe = createServer();
+    probe.unref();
+    probe.on('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolvePort(port));
+    });
+  });
+}
+
+/**
+ * Starts the server on a fresh SQLite database in a temporary directory and waits until `GET /api/v1/ready` answers
+ * 200. Returns `{ baseUrl, output(), stop() }`; `stop()` kills the server and removes the temporary directory.
+ */
+export async function startServer() {
+  const bin = resolve(repoRoot, process.env.PVB_BIN || 'target/debug/prison-visits');
+  const staticDir = resolve(repoRoot, process.env.PVB_STATIC_DIR || 'frontend/dist');
+  if (!existsSync(bin)) {
+    throw new Error(`server binary ${bin} not found: run 'cargo build -p api --bin prison-visits' or set PVB_BIN`);
+  }
+  if (!existsSync(join(staticDir, 'index.html')) || !existsSync(join(staticDir, 'pkg', 'frontend_bg.wasm'))) {
+    throw new Error(`web client not built in ${staticDir}: run scripts/build-frontend.sh`);
+  }
+
+  const dataDir = await mkdtemp(join(tmpdir(), 'pvb-e2e-'));
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  let log = '';
+  const keep = (chunk) => {
+    log += chunk.toString();
+    if (log.length > LOG_LIMIT) log = log.slice(-LOG_LIMIT);
+  };
+
+  const child = spawn(bin, [], {
+    cwd: repoRoot,
+    env: {
+      ...process.env,
+      DATABASE_URL: `sqlite://${dataDir}/e2e.db?mode=rwc`,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DEMO_DATA: 'true',
+      STATIC_DIR: staticDir,
+      LOG_FORMAT: 'json',
+      RUST_LOG: 'warn',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  let exited = null;
+  const exit = new Promise((done) =>
+    child.on('exit', (code, signal) => {
+      exited = { code, signal };
+      done(exited);
+    }),
+  );
+  child.on('error', (error) => keep(`spawn error: ${error.message}\n`));
+
+  const stop = async () => {
+    if (exited === null) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+      await exit;
+      clearTimeout(timer);
+    }
+    await rm(dataDir, { recursive: true, force: true });
+  };
+
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  let last = 'no answer yet';
+  while (true) {
+    if (exited !== null) {
+      await stop();
+      throw new Error(`server exited before it was ready (${JSON.stringify(exited)}); its output:\n${log}`);
+    }
+    try {
+      const response = await fetch(`${baseUrl}/api/v1/ready`, { signal: AbortSignal.timeout(2_000) });
+      if (response.status === 200) break;
+      last = `HTTP ${response.status}: ${await response.text()}`;
+    } catch (error) {
+      last = error.cause?.code ?? error.message;
+    }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`server not ready after ${READY_TIMEOUT_MS / 1000} s (last: ${last}); its output:\n${log}`);
+    }
+    await sleep(100);
+  }
+
+  return { baseUrl, output: () => log, stop };
+}
+
+/** Launches Debian's Chromium headless. Never downloads a browser. */
+export async function launchBrowser() {
+  const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
+  if (!existsSync(executablePath)) {
+    throw new Error(`${executablePath} not found: install Debian's chromium (scripts/test-e2e.sh does)`);
+  }
+  return chromium.launch({
+    executablePath,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/** A phone-sized browser context (320 x 640 CSS pixels, the narrowest width WCAG reflow asks for). */
+export function phone(browser) {
+  return browser.newContext({
+    viewport: { width: 320, height: 640 },
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+    locale: 'en-GB',
+  });
+}
+
+/**
+ * Records what goes wrong inside a page: uncaught exceptions, console errors and failed requests, so that a test can
+ * assert there were none and show them when there were.
+ */
+export function watchPage(page) {
+  const problems = { pageErrors: [], consoleErrors: [], failedRequests: [] };
+  page.on('pageerror', (error) => problems.pageErrors.push(String(error?.stack ?? error)));
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.consoleErrors.push(message.text());
+  });
+  page.on('requestfailed', (request) =>
+    problems.failedRequests.push(`${request.method()} ${request.url()}: ${request.failure()?.errorText}`),
+  );
+  return problems;
+}
+
+/** Saves a full-page screenshot as artifacts/e2e/<name>.png and returns its path. */
+export async function screenshot(page, name) {
+  await mkdir(artifactsDir, { recursive: true });
+  const path = join(artifactsDir, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}
+
+const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+/** The WCAG 2.0, 2.1 and 2.2 level A and AA rules. */
+export const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+
+/** Injects axe-core into the page and runs the WCAG A/AA rules on the whole document. */
+export async function runAxe(page) {
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) {
+    await page.addScriptTag({ path: axePath });
+  }
+  return page.evaluate(
+    (values) => window.axe.run(document, { runOnly: { type: 'tag', values }, resultTypes: ['violations'] }),
+    WCAG_TAGS,
+  );
+}
+
+/** Formats axe violations for a person to read: rule, impact, help page, and each failing element with why. */
+export function formatViolations(violations) {
+  return violations
+    .map((violation) => {
+      const nodes = violation.nodes
+        .map((node) => {
+          const why = (node.failureSummary ?? '').replace(/\n/g, '\n        ');
+          return `    - element ${node.target.join(' ')}\n      ${node.html}\n        ${why}`;
+        })
+        .join('\n');
+      return `  ${violation.id} (${violation.impact}): ${violation.help}\n    ${violation.helpUrl}\n${nodes}`;
+    })
+    .join('\n');
+}

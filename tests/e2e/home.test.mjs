@@ -1,0 +1,209 @@
+// The home page (the list of prisons) in real headless Chromium, against the real server and its demo data.
+
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+
+import {
+  DEMO_PRISONS,
+  formatViolations,
+  launchBrowser,
+  phone,
+  runAxe,
+  screenshot,
+  startServer,
+  watchPage,
+} from './harness.mjs';
+
+const UI_TIMEOUT_MS = 15_000;
+const LOADING = /Loading prisons/;
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+/** Opens the home page on a phone and waits until the list of prisons is on screen. */
+async function openHome(t) {
+  const context = await phone(browser);
+  t.after(() => context.close());
+  const page = await context.newPage();
+  page.setDefaultTimeout(UI_TIMEOUT_MS);
+  const problems = watchPage(page);
+  const prisonsCall = page.waitForResponse((response) => new URL(response.url()).pathname === '/api/v1/prisons');
+  await page.goto(`${server.baseUrl}/`);
+  const list = page.locator('main ul li');
+  await list.first().waitFor({ state: 'visible' });
+  return { page, problems, list, prisonsCall: await prisonsCall };
+}
+
+/** Fails with what axe found, readably, if it found anything. */
+async function assertNoAxeViolations(page, where) {
+  const results = await runAxe(page);
+  assert.equal(
+    results.violations.length,
+    0,
+    `axe-core found ${results.violations.length} WCAG A/AA violation(s) ${where}:\n${formatViolations(results.violations)}`,
+  );
+}
+
+describe('home page on a 320 px wide phone', () => {
+  test('shows a heading and the demo prisons the API returns, each marked as a demo, without horizontal scrolling', async (t) => {
+    const { page, problems, list, prisonsCall } = await openHome(t);
+    await screenshot(page, 'home-phone-320');
+
+    // The page asked the API for the prisons and listed exactly what the API answered, in the same order.
+    assert.equal(prisonsCall.status(), 200, 'the page asked GET /api/v1/prisons and it answered 200');
+    const fromApi = await prisonsCall.json();
+    const direct = await (await fetch(`${server.baseUrl}/api/v1/prisons`)).json();
+    assert.deepEqual(fromApi, direct, 'the page got the same prisons as a direct call to the API');
+    assert.deepEqual(
+      fromApi.map((prison) => prison.name).sort(),
+      [...DEMO_PRISONS].sort(),
+      'the API lists the three demo prisons',
+    );
+    assert.ok(fromApi.every((prison) => prison.demo === true), 'the API marks every demo prison as a demo');
+
+    const shown = await list.evaluateAll((items) =>
+      items.map((item) => ({
+        name: item.querySelector('.prison-list__name')?.textContent.trim() ?? item.textContent.trim(),
+        text: item.innerText,
+      })),
+    );
+    assert.deepEqual(
+      shown.map((item) => item.name),
+      fromApi.map((prison) => prison.name),
+      'the page lists the prisons from the API, in its order',
+    );
+    for (const item of shown) {
+      assert.match(item.text, /\bDemo\b/, `"${item.name}" is visibly marked as a demo`);
+    }
+
+    // One level-1 heading that says what the page is for.
+    const headings = page.getByRole('heading', { level: 1 });
+    assert.equal(await headings.count(), 1, 'exactly one level-1 heading');
+    assert.ok(await headings.isVisible(), 'the level-1 heading is visible');
+    assert.notEqual((await headings.textContent()).trim(), '', 'the level-1 heading has text');
+
+    assert.equal(await page.getByText(LOADING).count(), 0, 'no "Loading" message left on screen');
+    assert.notEqual((await page.title()).trim(), '', 'the page has a <title>');
+    assert.match((await page.locator('html').getAttribute('lang')) ?? '', /^[a-z]{2,3}(-[A-Za-z0-9]+)*$/, 'html has lang');
+
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(width <= 320, `no horizontal scrolling at 320 px (document is ${width} px wide)`);
+
+    assert.deepEqual(problems.pageErrors, [], 'no uncaught errors in the page');
+    assert.deepEqual(problems.consoleErrors, [], 'no errors in the browser console');
+    assert.deepEqual(problems.failedRequests, [], 'no failed requests');
+  });
+
+  test('axe-core finds no WCAG 2.2 A/AA violations', async (t) => {
+    const { page } = await openHome(t);
+    await assertNoAxeViolations(page, 'on the home page at 320 px');
+    // And at a desktop width, where the stylesheet's media queries change sizes and spacing.
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await screenshot(page, 'home-desktop-1280');
+    await assertNoAxeViolations(page, 'on the home page at 1280 px');
+  });
+
+  test('works with the keyboard: Tab focuses the skip link first, and Enter on it moves focus to the main content', async (t) => {
+    const { page } = await openHome(t);
+
+    await page.keyboard.press('Tab');
+    const focused = await page.evaluate(() => {
+      const element = document.activeElement;
+      const box = element.getBoundingClientRect();
+      return {
+        tag: element.tagName,
+        text: element.textContent.trim(),
+        href: element.getAttribute('href'),
+        width: box.width,
+        height: box.height,
+      };
+    });
+    assert.equal(focused.tag, 'A', `the first Tab focuses a link (focused: ${JSON.stringify(focused)})`);
+    assert.match(focused.text, /skip to main content/i, 'the first Tab focuses the skip link');
+    assert.ok(
+      focused.width > 10 && focused.height > 10,
+      `the skip link becomes visible when focused (${focused.width} x ${focused.height} px)`,
+    );
+    await screenshot(page, 'home-phone-skip-link-focused');
+
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.activeElement?.tagName === 'MAIN', null, { timeout: 5_000 }).catch(() => {});
+    const target = await page.evaluate(() => ({
+      tag: document.activeElement?.tagName,
+      id: document.activeElement?.id,
+      hash: location.hash,
+    }));
+    assert.equal(target.tag, 'MAIN', `Enter on the skip link moves focus to <main> (focused: ${JSON.stringify(target)})`);
+    assert.equal(`#${target.id}`, focused.href, 'focus lands on the element the skip link points to');
+  });
+
+  test('when the API fails, shows an error message instead of "Loading", and axe still finds nothing', async (t) => {
+    const context = await phone(browser);
+    t.after(() => context.close());
+    const page = await context.newPage();
+    page.setDefaultTimeout(UI_TIMEOUT_MS);
+    const problems = watchPage(page);
+    await page.route('**/api/v1/prisons', (route) =>
+      route.fulfill({
+        status: 500,
+        contentType: 'application/problem+json',
+        body: JSON.stringify({
+          type: '/problems/internal',
+          title: 'Sorry, there is a problem with the service',
+          status: 500,
+          code: 'internal',
+        }),
+      }),
+    );
+    await page.goto(`${server.baseUrl}/`);
+
+    const alert = page.getByRole('alert');
+    await alert.waitFor({ state: 'visible' });
+    await screenshot(page, 'home-phone-api-error');
+    const message = await alert.innerText();
+    assert.match(message, /problem|wrong|try again/i, `the error says something went wrong (shown: ${message})`);
+    assert.equal(await page.getByText(LOADING).count(), 0, 'the "Loading" message is gone');
+    assert.equal(await page.locator('main ul li').count(), 0, 'no prisons listed');
+    assert.ok(await page.getByRole('heading', { level: 1 }).isVisible(), 'the page heading is still shown');
+    assert.ok(
+      await page.getByRole('button', { name: /try again/i }).isVisible(),
+      'the visitor is offered a way to try again',
+    );
+    assert.deepEqual(problems.pageErrors, [], 'the failure is handled: no uncaught errors in the page');
+
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(width <= 320, `no horizontal scrolling at 320 px (document is ${width} px wide)`);
+    await assertNoAxeViolations(page, 'on the home page showing the API error');
+  });
+
+  test('after an API failure, "Try again" loads the prisons once the API is back', async (t) => {
+    const context = await phone(browser);
+    t.after(() => context.close());
+    const page = await context.newPage();
+    page.setDefaultTimeout(UI_TIMEOUT_MS);
+    await page.route('**/api/v1/prisons', (route) =>
+      route.fulfill({ status: 503, contentType: 'application/problem+json', body: '{"status":503}' }),
+    );
+    await page.goto(`${server.baseUrl}/`);
+    await page.getByRole('alert').waitFor({ state: 'visible' });
+
+    await page.unroute('**/api/v1/prisons');
+    await page.getByRole('button', { name: /try again/i }).click();
+    const list = page.locator('main ul li');
+    await list.first().waitFor({ state: 'visible' });
+    await screenshot(page, 'home-phone-after-retry');
+    const names = await list.locator('.prison-list__name').allTextContents();
+    assert.deepEqual([...names].sort(), [...DEMO_PRISONS].sort(), 'the demo prisons are listed after trying again');
+    assert.equal(await page.getByRole('alert').count(), 0, 'the error message is gone');
+  });
+});
