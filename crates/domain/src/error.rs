@@ -81,6 +81,7 @@ pub enum FieldErrorCode {
     InvalidPhone,
     InvalidReference,
     InvalidTime,
+    #[serde(rename = "lead_visitor_under_18")]
     LeadVisitorUnder18,
     TooManyVisitors,
     TooManyAdults,

@@ -233,7 +233,12 @@ impl TestApp {
     }
 
     pub async fn visit_status(&self, reference: &str, token: &str) -> reqwest::Response {
-        self.client.get(self.url(&format!("/api/v1/visits/{reference}"))).header("x-visit-token", token).send().await.unwrap()
+        self.client
+            .get(self.url(&format!("/api/v1/visits/{reference}")))
+            .header("x-visit-token", token)
+            .send()
+            .await
+            .unwrap()
     }
 
     pub async fn visit_action(&self, reference: &str, token: &str, action: &str) -> reqwest::Response {
@@ -252,15 +257,19 @@ impl TestApp {
     /// Books a requested visit into `slot`, as a staff decision will.
     pub async fn book(&self, visit_id: Uuid, slot: Slot) {
         let visit = storage::visits::find(&self.state.db, visit_id).await.unwrap().unwrap();
-        let booked =
-            storage::visits::book(&self.state.db, visit_id, visit.version, slot, Actor::Staff, Utc::now()).await.unwrap();
+        let booked = storage::visits::book(&self.state.db, visit_id, visit.version, slot, Actor::Staff, Utc::now())
+            .await
+            .unwrap();
         assert!(booked);
     }
 
     pub async fn count(&self, table: &str) -> i64 {
         let db = &self.state.db;
         let row = db
-            .query_one_raw(Statement::from_string(db.get_database_backend(), format!("SELECT COUNT(*) AS n FROM {table}")))
+            .query_one_raw(Statement::from_string(
+                db.get_database_backend(),
+                format!("SELECT COUNT(*) AS n FROM {table}"),
+            ))
             .await
             .unwrap()
             .unwrap();

@@ -20,7 +20,8 @@ async fn a_fresh_start_lists_the_demo_prisons_by_name(db: Db) {
 
     // Each demo prison offers bookable times.
     for prison in &prisons {
-        let availability: Value = app.availability(prison["id"].as_str().unwrap().parse().unwrap(), "").await.json().await.unwrap();
+        let availability: Value =
+            app.availability(prison["id"].as_str().unwrap().parse().unwrap(), "").await.json().await.unwrap();
         let available = availability["days"]
             .as_array()
             .unwrap()

@@ -66,15 +66,18 @@ async fn a_wrong_token_looks_exactly_like_an_unknown_reference(db: Db) {
     let other_token = second["status_token"].as_str().unwrap();
 
     let wrong = problem(app.visit_status(reference, other_token).await, 404).await;
-    let forged = problem(app.visit_status(reference, "vt_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA").await, 404).await;
+    let forged =
+        problem(app.visit_status(reference, "vt_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA").await, 404).await;
     let unknown = problem(app.visit_status("ZZZZZZZZ", first["status_token"].as_str().unwrap()).await, 404).await;
-    let missing = problem(app.client.get(app.url(&format!("/api/v1/visits/{reference}"))).send().await.unwrap(), 404).await;
+    let missing =
+        problem(app.client.get(app.url(&format!("/api/v1/visits/{reference}"))).send().await.unwrap(), 404).await;
     assert_eq!(wrong, unknown);
     assert_eq!(forged, unknown);
     assert_eq!(missing, unknown);
     // Withdrawing with someone else's token changes nothing.
     problem(app.visit_action(reference, other_token, "withdraw").await, 404).await;
-    let status: Value = app.visit_status(reference, first["status_token"].as_str().unwrap()).await.json().await.unwrap();
+    let status: Value =
+        app.visit_status(reference, first["status_token"].as_str().unwrap()).await.json().await.unwrap();
     assert_eq!(status["state"], "requested");
 }
 
@@ -92,7 +95,12 @@ async fn a_resubmitted_request_creates_one_visit(db: Db) {
     // The same visit, and the same working token, so the phone that lost the first answer can still follow it.
     assert_eq!(first, second);
     assert_eq!(app.count("visit").await, 1);
-    assert_eq!(app.visit_status(second["reference"].as_str().unwrap(), second["status_token"].as_str().unwrap()).await.status(), 200);
+    assert_eq!(
+        app.visit_status(second["reference"].as_str().unwrap(), second["status_token"].as_str().unwrap())
+            .await
+            .status(),
+        200
+    );
 }
 
 async fn concurrent_retries_with_one_idempotency_key_create_one_visit(db: Db) {
@@ -118,9 +126,13 @@ async fn an_idempotency_key_reused_for_a_different_request_is_refused(db: Db) {
     let app = spawn_app_at(db, monday_morning()).await;
     let id = add_test_prison(&app, VisitingRules::default()).await;
     app.create_visit(&visit_request(id, &[("2026-12-04", "14:00", "16:00")]), Some("key-1")).await;
-    let body = problem(app.create_visit(&visit_request(id, &[("2026-12-05", "14:00", "16:00")]), Some("key-1")).await, 422).await;
+    let body =
+        problem(app.create_visit(&visit_request(id, &[("2026-12-05", "14:00", "16:00")]), Some("key-1")).await, 422)
+            .await;
     assert_eq!(body["code"], "idempotency_key_reused");
-    let body = problem(app.create_visit(&visit_request(id, &[("2026-12-05", "14:00", "16:00")]), Some("bad key")).await, 400).await;
+    let body =
+        problem(app.create_visit(&visit_request(id, &[("2026-12-05", "14:00", "16:00")]), Some("bad key")).await, 400)
+            .await;
     assert_eq!(body["code"], "invalid_idempotency_key");
     assert_eq!(app.count("visit").await, 1);
 }
@@ -200,7 +212,10 @@ async fn slot_choices_must_be_offered_open_inside_the_window_and_not_full(db: Db
     let errors = field_errors(&problem(app.create_visit(&body, None).await, 422).await);
     assert_eq!(
         errors,
-        [("slots[0]".to_owned(), "slot_not_offered".to_owned()), ("slots[1]".to_owned(), "slot_outside_window".to_owned())]
+        [
+            ("slots[0]".to_owned(), "slot_not_offered".to_owned()),
+            ("slots[1]".to_owned(), "slot_outside_window".to_owned())
+        ]
     );
     let body = visit_request(id, &[("2026-12-04", "14:00", "16:00"), ("2026-12-04", "14:00", "16:00")]);
     let errors = field_errors(&problem(app.create_visit(&body, None).await, 422).await);
@@ -214,9 +229,15 @@ async fn slot_choices_must_be_offered_open_inside_the_window_and_not_full(db: Db
             ("2026-12-08", "14:00", "16:00"),
         ],
     );
-    assert!(field_errors(&problem(app.create_visit(&four, None).await, 422).await).contains(&("slots".to_owned(), "too_many_slots".to_owned())));
+    assert!(
+        field_errors(&problem(app.create_visit(&four, None).await, 422).await)
+            .contains(&("slots".to_owned(), "too_many_slots".to_owned()))
+    );
     let none = visit_request(id, &[]);
-    assert_eq!(field_errors(&problem(app.create_visit(&none, None).await, 422).await), [("slots".to_owned(), "no_slots_chosen".to_owned())]);
+    assert_eq!(
+        field_errors(&problem(app.create_visit(&none, None).await, 422).await),
+        [("slots".to_owned(), "no_slots_chosen".to_owned())]
+    );
     assert_eq!(app.count("visit").await, 2);
 }
 
@@ -278,7 +299,8 @@ async fn a_booked_visit_can_be_cancelled_until_it_starts_and_its_place_returns(d
     assert_eq!(places(&before), 1);
 
     // Another instance of the service, whose clock reads 14:00 on the day of the visit (GMT = UK time in December).
-    let at_start = spawn_instance(&app.db_url, Clock::fixed(Utc.with_ymd_and_hms(2026, 12, 4, 14, 0, 0).unwrap()), false).await;
+    let at_start =
+        spawn_instance(&app.db_url, Clock::fixed(Utc.with_ymd_and_hms(2026, 12, 4, 14, 0, 0).unwrap()), false).await;
     let status: Value = at_start.visit_status(reference, token).await.json().await.unwrap();
     assert_eq!(status["can_cancel"], false);
     let body = problem(at_start.visit_action(reference, token, "cancel").await, 409).await;
@@ -312,8 +334,12 @@ async fn names_with_quotes_and_sql_are_stored_as_typed(db: Db) {
     body["lead_visitor"]["last_name"] = json!("O'Brien-Tables; DROP");
     body["prisoner"]["first_name"] = json!("Siân");
     let created = app.created_visit(&body).await;
-    let status: Value =
-        app.visit_status(created["reference"].as_str().unwrap(), created["status_token"].as_str().unwrap()).await.json().await.unwrap();
+    let status: Value = app
+        .visit_status(created["reference"].as_str().unwrap(), created["status_token"].as_str().unwrap())
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(status["visitors"][0]["last_name"], "O'Brien-Tables; DROP");
     assert_eq!(status["prisoner_first_name"], "Siân");
     assert_eq!(app.count("prison").await, 1);
