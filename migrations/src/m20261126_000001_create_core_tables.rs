@@ -65,6 +65,7 @@ enum ReplacementSlot {
 }
 
 #[derive(DeriveIden)]
+#[allow(clippy::enum_variant_names)] // column names, not a naming choice
 enum Visit {
     Table,
     Id,

@@ -49,6 +49,7 @@ impl Application {
         if settings.demo_data {
             seed_once(&db, &clock).await?;
         }
+        warn_if_bank_holidays_run_out(clock.now());
         let state = AppState { db, tokens: tokens::TokenKey::new(&secret), holidays: BankHolidays::bundled(), clock };
         let listener =
             TcpListener::bind(settings.bind).with_context(|| format!("cannot listen on {}", settings.bind))?;
@@ -73,6 +74,18 @@ impl Application {
 
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
+    }
+}
+
+/// Past the last bank holiday in the shipped data every weekday counts as a processing day: say so well before.
+fn warn_if_bank_holidays_run_out(now: chrono::DateTime<chrono::Utc>) {
+    let horizon = domain::calendar::london_today(now) + chrono::Duration::days(365);
+    match BankHolidays::bundled().last_covered() {
+        Some(last) if last >= horizon => {}
+        last => tracing::warn!(
+            last_covered = ?last,
+            "bank holiday data runs out within a year; update crates/domain/data/bank-holidays-england-and-wales.json"
+        ),
     }
 }
 

@@ -10,7 +10,7 @@ pub fn init(format: LogFormat) {
     let registry = tracing_subscriber::registry().with(filter);
     // `try_init`: tests start many apps in one process; only the first installs the subscriber.
     let _ = match format {
-        LogFormat::Json => registry.with(fmt::layer().json().with_current_span(true).with_span_list(false)).try_init(),
+        LogFormat::Json => registry.with(fmt::layer().json().with_current_span(false).with_span_list(true)).try_init(),
         LogFormat::Pretty => registry.with(fmt::layer()).try_init(),
     };
 }

@@ -31,7 +31,6 @@ async fn main() -> anyhow::Result<()> {
 
     let size = body.len();
     let data = web::Data::new(body);
-    let size = data.len();
     let mut server = HttpServer::new(move || {
         App::new().app_data(data.clone()).default_service(web::to(|body: web::Data<Bytes>| async move {
             HttpResponse::Ok().content_type("application/json").body(body.get_ref().clone())
@@ -42,6 +41,6 @@ async fn main() -> anyhow::Result<()> {
     if let Some(workers) = workers {
         server = server.workers(workers);
     }
-    eprintln!("static-baseline: serving {path} ({} bytes) on {host}:{port}", size);
+    eprintln!("static-baseline: serving {path} ({size} bytes) on {host}:{port}");
     server.run().await.context("the server stopped with an error")
 }

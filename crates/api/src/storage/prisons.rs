@@ -215,6 +215,9 @@ pub async fn timetable(
     Ok(Timetable { weekly, closed_dates, replacements })
 }
 
+/// (date, start, end, places) as the grouped query returns it; the slot columns are nullable in the table.
+type BookedRow = (Option<NaiveDate>, Option<NaiveTime>, Option<NaiveTime>, i64);
+
 /// Places taken by booked open visits, per concrete slot, between `from` and `to`: one grouped query.
 pub async fn booked_counts(
     db: &impl ConnectionTrait,
@@ -222,7 +225,7 @@ pub async fn booked_counts(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<HashMap<Slot, u32>, DbErr> {
-    let rows: Vec<(Option<NaiveDate>, Option<NaiveTime>, Option<NaiveTime>, i64)> = visit::Entity::find()
+    let rows: Vec<BookedRow> = visit::Entity::find()
         .select_only()
         .column(visit::Column::BookedDate)
         .column(visit::Column::BookedStart)
