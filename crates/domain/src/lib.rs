@@ -5,11 +5,13 @@
 pub mod api;
 pub mod bank_holidays;
 pub mod calendar;
+pub mod decision;
 pub mod error;
 pub mod party;
 pub mod request;
 pub mod rules;
 pub mod slot;
+pub mod staff;
 pub mod timetable;
 pub mod types;
 pub mod visit;
