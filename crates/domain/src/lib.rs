@@ -5,8 +5,10 @@
 pub mod api;
 pub mod bank_holidays;
 pub mod calendar;
+pub mod daylist;
 pub mod decision;
 pub mod error;
+pub mod metrics;
 pub mod party;
 pub mod request;
 pub mod rules;
