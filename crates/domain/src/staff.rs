@@ -12,6 +12,7 @@ use crate::api::{Locale, PrisonSummary};
 use crate::decision::RejectionReasonInput;
 use crate::error::{FieldError, FieldErrorCode};
 use crate::slot::Slot;
+use crate::types::Email;
 use crate::visit::{Actor, CancellationReason, VisitState, VisitorOutcome};
 
 /// Shortest password accepted, in characters.
@@ -153,8 +154,8 @@ pub struct NewStaffAccount {
     pub email: String,
     #[cfg_attr(feature = "openapi", schema(example = "Sam Jones"))]
     pub name: String,
-    /// 12 to 128 characters, not one character repeated, not containing the part of the email before the `@`.
-    /// Leave it out to create the account without a password: it cannot sign in until one is set.
+    /// Required: 12 to 128 characters, not one character repeated, not containing the part of the email before
+    /// the `@`. (Optional in the schema only so that a missing password is reported with the other fields.)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(example = "correct horse battery staple", format = Password))]
     pub password: Option<String>,
@@ -245,6 +246,93 @@ pub fn check_password(pw: &str, email: &str) -> Result<(), FieldError> {
         ));
     }
     Ok(())
+}
+
+/// Longest staff name accepted, in characters.
+pub const MAX_STAFF_NAME_CHARS: usize = 120;
+
+/// A member of staff's name as it appears on timelines: trimmed, inner runs of spaces collapsed, 1 to 120
+/// characters, no control characters. The error's `field` is empty.
+pub fn check_staff_name(name: &str) -> Result<String, FieldError> {
+    if name.chars().any(|c| c.is_control() && !c.is_whitespace()) {
+        return Err(FieldError::new(
+            "",
+            FieldErrorCode::InvalidCharacters,
+            "The name must not include hidden characters",
+        ));
+    }
+    let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+    if name.is_empty() {
+        return Err(FieldError::new("", FieldErrorCode::Required, "Enter the person's name"));
+    }
+    if name.chars().count() > MAX_STAFF_NAME_CHARS {
+        return Err(FieldError::new(
+            "",
+            FieldErrorCode::TooLong,
+            format!("The name must be {MAX_STAFF_NAME_CHARS} characters or fewer"),
+        ));
+    }
+    Ok(name)
+}
+
+/// The prisons of an account with `role`: a member of staff works at one prison at least (an admin may have none),
+/// and no prison is listed twice. Errors are filed under `prison_ids`. Whether the prisons exist is for the caller.
+pub fn check_staff_prisons(role: Role, prison_ids: &[Uuid]) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    if role == Role::Staff && prison_ids.is_empty() {
+        errors.push(FieldError::new("prison_ids", FieldErrorCode::Required, "Choose at least one prison"));
+    }
+    for (i, id) in prison_ids.iter().enumerate() {
+        if prison_ids.get(..i).is_some_and(|before| before.contains(id)) {
+            errors.push(FieldError::new(
+                format!("prison_ids[{i}]"),
+                crate::decision::DUPLICATE_CODE,
+                "Choose each prison only once",
+            ));
+        }
+    }
+    errors
+}
+
+/// A new staff account that passed every rule this crate knows (the caller still checks that the email is not
+/// taken and the prisons exist).
+#[derive(Clone, PartialEq, Eq)]
+pub struct ValidNewStaffAccount {
+    pub email: Email,
+    pub name: String,
+    pub password: String,
+    pub role: Role,
+    pub prison_ids: Vec<Uuid>,
+}
+
+impl fmt::Debug for ValidNewStaffAccount {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ValidNewStaffAccount")
+            .field("email", &self.email)
+            .field("name", &self.name)
+            .field("password", &"[hidden]")
+            .field("role", &self.role)
+            .field("prison_ids", &self.prison_ids)
+            .finish()
+    }
+}
+
+/// Checks a new staff account, reporting every problem at once under the request's field names.
+pub fn check_new_staff_account(new: &NewStaffAccount) -> Result<ValidNewStaffAccount, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let email = Email::parse(&new.email).map_err(|e| errors.push(e.under("email"))).ok();
+    let name = check_staff_name(&new.name).map_err(|e| errors.push(e.under("name"))).ok();
+    let password = new.password.clone().unwrap_or_default();
+    if let Err(e) = check_password(&password, &new.email) {
+        errors.push(e.under("password"));
+    }
+    errors.extend(check_staff_prisons(new.role, &new.prison_ids));
+    match (email, name) {
+        (Some(email), Some(name)) if errors.is_empty() => {
+            Ok(ValidNewStaffAccount { email, name, password, role: new.role, prison_ids: new.prison_ids.clone() })
+        }
+        _ => Err(errors),
+    }
 }
 
 /// One request waiting for a staff decision, as a row of the inbox.
@@ -539,12 +627,79 @@ mod tests {
         assert_eq!(serde_json::to_string(&update).unwrap(), r#"{"disabled":true}"#);
     }
 
+    fn new_account(password: Option<&str>, role: Role, prison_ids: Vec<Uuid>) -> NewStaffAccount {
+        NewStaffAccount {
+            email: " Sam.Jones@Example.GOV.uk ".into(),
+            name: "  Sam \t Jones ".into(),
+            password: password.map(str::to_string),
+            role,
+            prison_ids,
+        }
+    }
+
+    fn fields(errors: &[FieldError]) -> Vec<&str> {
+        errors.iter().map(|e| e.field.as_str()).collect()
+    }
+
     #[test]
-    fn a_new_account_may_be_created_without_a_password() {
+    fn a_new_account_without_a_password_is_read_and_then_refused_by_the_check() {
         let account: NewStaffAccount =
             serde_json::from_str(r#"{"email":"sam@example.com","name":"Sam Jones","role":"admin"}"#).unwrap();
         assert_eq!(account.password, None);
         assert_eq!(account.role, Role::Admin);
         assert!(account.prison_ids.is_empty());
+        let errors = check_new_staff_account(&account).unwrap_err();
+        assert_eq!(fields(&errors), ["password"]);
+        assert_eq!(errors[0].code, FieldErrorCode::Required);
+    }
+
+    #[test]
+    fn a_valid_new_account_comes_back_tidied() {
+        let prison = Uuid::from_u128(1);
+        let valid =
+            check_new_staff_account(&new_account(Some("a long passphrase"), Role::Staff, vec![prison])).unwrap();
+        assert_eq!(valid.email.as_str(), "Sam.Jones@example.gov.uk");
+        assert_eq!(valid.name, "Sam Jones");
+        assert_eq!(valid.password, "a long passphrase");
+        assert_eq!(valid.prison_ids, vec![prison]);
+        assert!(!format!("{valid:?}").contains("passphrase"));
+    }
+
+    #[test]
+    fn every_problem_with_a_new_account_is_reported_at_once() {
+        let mut account = new_account(Some("short"), Role::Staff, vec![]);
+        account.email = "not an email".into();
+        account.name = " ".into();
+        let errors = check_new_staff_account(&account).unwrap_err();
+        assert_eq!(fields(&errors), ["email", "name", "password", "prison_ids"]);
+    }
+
+    #[test]
+    fn the_password_may_not_contain_the_new_accounts_email_local_part() {
+        let account = new_account(Some("sam.jones-is-my-password"), Role::Admin, vec![]);
+        assert_eq!(fields(&check_new_staff_account(&account).unwrap_err()), ["password"]);
+    }
+
+    #[test]
+    fn a_staff_member_works_at_one_prison_at_least_and_an_admin_may_have_none() {
+        assert_eq!(fields(&check_staff_prisons(Role::Staff, &[])), ["prison_ids"]);
+        assert!(check_staff_prisons(Role::Admin, &[]).is_empty());
+        assert!(check_staff_prisons(Role::Staff, &[Uuid::from_u128(1)]).is_empty());
+    }
+
+    #[test]
+    fn a_prison_listed_twice_is_refused() {
+        let a = Uuid::from_u128(1);
+        let b = Uuid::from_u128(2);
+        assert_eq!(fields(&check_staff_prisons(Role::Staff, &[a, b, a])), ["prison_ids[2]"]);
+    }
+
+    #[test]
+    fn a_staff_name_is_tidied_and_limited_to_120_characters() {
+        assert_eq!(check_staff_name("  Sam \n Jones "), Ok("Sam Jones".to_string()));
+        assert_eq!(check_staff_name("   ").unwrap_err().code, FieldErrorCode::Required);
+        assert_eq!(check_staff_name(&"x".repeat(121)).unwrap_err().code, FieldErrorCode::TooLong);
+        assert!(check_staff_name(&"x".repeat(120)).is_ok());
+        assert_eq!(check_staff_name("Sam\u{7}Jones").unwrap_err().code, FieldErrorCode::InvalidCharacters);
     }
 }
