@@ -136,7 +136,8 @@ impl ResolvedDecision {
 }
 
 /// Checks a decision on a request whose visitor chose `chosen` and which has `visitor_count` visitors (lead
-/// included), reporting every problem at once under JSON paths into the request.
+/// included), reporting every problem at once under JSON paths into the request. A request with no visitors at
+/// all (`visitor_count` 0) has nobody to come, so a grant of it resolves to a rejection.
 pub fn check_decision(
     d: &DecisionRequest,
     chosen: &[Slot],
@@ -489,6 +490,12 @@ mod tests {
             panic!("expected a rejection")
         };
         assert_eq!(message.as_deref(), Some("Please call us."));
+    }
+
+    #[test]
+    fn a_grant_of_a_request_without_visitors_becomes_a_rejection() {
+        let resolved = check_decision(&grant(slot(1), vec![]), &chosen(), 0).unwrap();
+        assert_eq!(resolved.state(), VisitState::Rejected);
     }
 
     #[test]

@@ -695,6 +695,53 @@ mod tests {
     }
 
     #[test]
+    fn an_inbox_item_carries_dates_as_iso_dates_and_times_as_hours_and_minutes() {
+        use chrono::{NaiveTime, TimeZone};
+        let day = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        let item = InboxItem {
+            visit_id: Uuid::nil(),
+            reference: "7KQ2M9XD".into(),
+            prison_id: Uuid::nil(),
+            prison_name: "HMP Rochester".into(),
+            prisoner_name: "John Smith".into(),
+            prisoner_number: "A1234BC".into(),
+            lead_visitor_name: "Mary Smith".into(),
+            visitor_count: 2,
+            slot_choices: vec![Slot::new(
+                day,
+                NaiveTime::from_hms_opt(14, 0, 0).unwrap(),
+                NaiveTime::from_hms_opt(16, 0, 0).unwrap(),
+            )],
+            created_at: Utc.with_ymd_and_hms(2026, 11, 25, 9, 30, 0).unwrap(),
+            confirm_by: NaiveDate::from_ymd_opt(2026, 11, 30).unwrap(),
+            overdue: false,
+            version: 1,
+        };
+        let json = serde_json::to_value(&item).unwrap();
+        assert_eq!(json["confirm_by"], "2026-11-30");
+        assert_eq!(json["created_at"], "2026-11-25T09:30:00Z");
+        assert_eq!(json["slot_choices"][0]["start"], "14:00");
+        assert_eq!(serde_json::from_value::<InboxItem>(json).unwrap(), item);
+    }
+
+    #[test]
+    fn a_timeline_entry_leaves_out_the_name_and_reason_it_does_not_have() {
+        use chrono::TimeZone;
+        let entry = StaffTimelineEntry {
+            from: None,
+            to: VisitState::Requested,
+            actor: Actor::Visitor,
+            actor_name: None,
+            at: Utc.with_ymd_and_hms(2026, 11, 25, 9, 30, 0).unwrap(),
+            reason: None,
+        };
+        assert_eq!(
+            serde_json::to_string(&entry).unwrap(),
+            r#"{"from":null,"to":"requested","actor":"visitor","at":"2026-11-25T09:30:00Z"}"#
+        );
+    }
+
+    #[test]
     fn a_staff_name_is_tidied_and_limited_to_120_characters() {
         assert_eq!(check_staff_name("  Sam \n Jones "), Ok("Sam Jones".to_string()));
         assert_eq!(check_staff_name("   ").unwrap_err().code, FieldErrorCode::Required);
