@@ -8,6 +8,8 @@ pub mod calendar;
 pub mod daylist;
 pub mod decision;
 pub mod error;
+pub mod i18n;
+pub mod ics;
 pub mod metrics;
 pub mod party;
 pub mod request;

@@ -1,0 +1,180 @@
+//! Dates, times and the prison's visiting limits in the visitor's language (English or Welsh), for pages and
+//! emails. English wording is the one in `calendar` and `party`; this module adds Welsh beside it.
+
+use chrono::{Datelike, NaiveDate, NaiveTime, Timelike, Weekday};
+
+use crate::api::{Locale, VisitingRules};
+use crate::calendar;
+use crate::party::{self, LEAD_VISITOR_MIN_AGE};
+use crate::slot::Slot;
+
+fn weekday_cy(day: Weekday) -> &'static str {
+    match day {
+        Weekday::Mon => "Dydd Llun",
+        Weekday::Tue => "Dydd Mawrth",
+        Weekday::Wed => "Dydd Mercher",
+        Weekday::Thu => "Dydd Iau",
+        Weekday::Fri => "Dydd Gwener",
+        Weekday::Sat => "Dydd Sadwrn",
+        Weekday::Sun => "Dydd Sul",
+    }
+}
+
+const MONTHS_CY: [&str; 12] = [
+    "Ionawr",
+    "Chwefror",
+    "Mawrth",
+    "Ebrill",
+    "Mai",
+    "Mehefin",
+    "Gorffennaf",
+    "Awst",
+    "Medi",
+    "Hydref",
+    "Tachwedd",
+    "Rhagfyr",
+];
+
+fn month_cy(date: NaiveDate) -> &'static str {
+    MONTHS_CY.get(date.month0() as usize).copied().unwrap_or("")
+}
+
+/// "Tuesday 1 December 2026" / "Dydd Mawrth 1 Rhagfyr 2026".
+pub fn describe_date(date: NaiveDate, locale: Locale) -> String {
+    match locale {
+        Locale::En => calendar::describe_date(date),
+        Locale::Cy => format!("{} {} {} {}", weekday_cy(date.weekday()), date.day(), month_cy(date), date.year()),
+    }
+}
+
+/// "1 December 1985" / "1 Rhagfyr 1985": a date without its weekday, such as a date of birth.
+pub fn describe_plain_date(date: NaiveDate, locale: Locale) -> String {
+    match locale {
+        Locale::En => date.format("%-d %B %Y").to_string(),
+        Locale::Cy => format!("{} {} {}", date.day(), month_cy(date), date.year()),
+    }
+}
+
+/// "Tuesday 1 December" / "Dydd Mawrth 1 Rhagfyr".
+pub fn describe_day(date: NaiveDate, locale: Locale) -> String {
+    match locale {
+        Locale::En => calendar::describe_day(date),
+        Locale::Cy => format!("{} {} {}", weekday_cy(date.weekday()), date.day(), month_cy(date)),
+    }
+}
+
+/// "2pm", "2:30pm" / "2yp", "2:30yp" (the GOV.UK Welsh style), "canol dydd", "canol nos".
+pub fn describe_time(time: NaiveTime, locale: Locale) -> String {
+    match locale {
+        Locale::En => calendar::describe_time(time),
+        Locale::Cy => {
+            let (pm, hour12) = time.hour12();
+            let suffix = if pm { "yp" } else { "yb" };
+            match (time.hour(), time.minute()) {
+                (0, 0) => "canol nos".to_string(),
+                (12, 0) => "canol dydd".to_string(),
+                (_, 0) => format!("{hour12}{suffix}"),
+                (_, minute) => format!("{hour12}:{minute:02}{suffix}"),
+            }
+        }
+    }
+}
+
+/// "2pm to 4:10pm" / "2yp i 4:10yp".
+pub fn describe_times(slot: &Slot, locale: Locale) -> String {
+    let to = match locale {
+        Locale::En => "to",
+        Locale::Cy => "i",
+    };
+    format!("{} {to} {}", describe_time(slot.start, locale), describe_time(slot.end, locale))
+}
+
+/// "Tuesday 1 December 2026, 2pm to 4:10pm" in either language.
+pub fn describe_slot(slot: &Slot, locale: Locale) -> String {
+    format!("{}, {}", describe_date(slot.date, locale), describe_times(slot, locale))
+}
+
+/// How many people may visit at once, as a sentence without a full stop.
+pub fn visitors_limit(rules: &VisitingRules, locale: Locale) -> String {
+    match (locale, rules.max_visitors) {
+        (Locale::En, 0 | 1) => "You cannot bring anyone else on a visit to this prison".to_string(),
+        (Locale::En, n) => format!("Up to {n} people can visit at one time, including you"),
+        (Locale::Cy, 0 | 1) => "Ni allwch ddod â neb arall gyda chi ar ymweliad â’r carchar hwn".to_string(),
+        (Locale::Cy, n) => format!("Gall hyd at {n} o bobl ymweld ar yr un pryd, gan gynnwys chi"),
+    }
+}
+
+/// How many adults may visit at once, as a sentence without a full stop.
+pub fn adults_limit(rules: &VisitingRules, locale: Locale) -> String {
+    let age = rules.adult_age;
+    match (locale, rules.max_adults) {
+        (Locale::En, 0 | 1) => {
+            format!("You cannot bring another adult (people aged {age} or over) on a visit to this prison")
+        }
+        (Locale::En, n) => format!("Up to {n} adults (people aged {age} or over) can visit at one time, including you"),
+        (Locale::Cy, 0 | 1) => {
+            format!("Ni allwch ddod ag oedolyn arall (pobl {age} oed neu hŷn) ar ymweliad â’r carchar hwn")
+        }
+        (Locale::Cy, n) => {
+            format!("Gall hyd at {n} oedolyn (pobl {age} oed neu hŷn) ymweld ar yr un pryd, gan gynnwys chi")
+        }
+    }
+}
+
+/// The lead visitor's minimum age, as a sentence without a full stop.
+pub fn lead_visitor_age(locale: Locale) -> String {
+    match locale {
+        Locale::En => format!("The lead visitor must be {LEAD_VISITOR_MIN_AGE} or over"),
+        Locale::Cy => format!("Rhaid i’r prif ymwelydd fod yn {LEAD_VISITOR_MIN_AGE} oed neu’n hŷn"),
+    }
+}
+
+/// The prison's limits in plain words, for the page where visitors add the people coming with them.
+pub fn describe_limits(rules: &VisitingRules, locale: Locale) -> String {
+    match locale {
+        Locale::En => party::describe_limits(rules),
+        Locale::Cy => {
+            format!("{}. {}. {}.", visitors_limit(rules, locale), adults_limit(rules, locale), lead_visitor_age(locale))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    fn time(h: u32, m: u32) -> NaiveTime {
+        NaiveTime::from_hms_opt(h, m, 0).unwrap()
+    }
+
+    #[test]
+    fn dates_read_naturally_in_both_languages() {
+        assert_eq!(describe_date(date(2026, 12, 1), Locale::En), "Tuesday 1 December 2026");
+        assert_eq!(describe_date(date(2026, 12, 1), Locale::Cy), "Dydd Mawrth 1 Rhagfyr 2026");
+        assert_eq!(describe_day(date(2027, 2, 14), Locale::Cy), "Dydd Sul 14 Chwefror");
+        assert_eq!(describe_plain_date(date(1985, 3, 27), Locale::En), "27 March 1985");
+        assert_eq!(describe_plain_date(date(1985, 3, 27), Locale::Cy), "27 Mawrth 1985");
+    }
+
+    #[test]
+    fn times_use_the_gov_uk_style_in_both_languages() {
+        assert_eq!(describe_time(time(14, 15), Locale::Cy), "2:15yp");
+        assert_eq!(describe_time(time(9, 0), Locale::Cy), "9yb");
+        assert_eq!(describe_time(time(12, 0), Locale::Cy), "canol dydd");
+        let slot = Slot::new(date(2026, 12, 1), time(14, 0), time(16, 10));
+        assert_eq!(describe_slot(&slot, Locale::En), "Tuesday 1 December 2026, 2pm to 4:10pm");
+        assert_eq!(describe_slot(&slot, Locale::Cy), "Dydd Mawrth 1 Rhagfyr 2026, 2yp i 4:10yp");
+    }
+
+    #[test]
+    fn english_limits_are_the_ones_the_server_uses_and_welsh_ones_carry_the_same_numbers() {
+        let rules = VisitingRules { adult_age: 10, ..VisitingRules::default() };
+        assert_eq!(describe_limits(&rules, Locale::En), party::describe_limits(&rules));
+        let cy = describe_limits(&rules, Locale::Cy);
+        assert!(cy.contains("hyd at 6 o bobl") && cy.contains("hyd at 3 oedolyn") && cy.contains("10 oed"), "{cy}");
+    }
+}
