@@ -27,6 +27,19 @@ pub enum ApiError {
     InvalidIdempotencyKey,
     #[error("payload too large")]
     PayloadTooLarge,
+    #[error("not signed in")]
+    Unauthorized,
+    /// Not a secret: an email or password error says only this, whether or not the account exists.
+    #[error("email or password is incorrect")]
+    BadCredentials,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("too many attempts")]
+    RateLimited { retry_after_secs: i64 },
+    #[error("the visit was changed by someone else")]
+    Conflict { current: VisitState, version: i32, detail: String },
+    #[error("the slot is full")]
+    SlotFull { detail: String },
     #[error("service unavailable")]
     Unavailable,
     #[error(transparent)]
@@ -54,6 +67,11 @@ impl ApiError {
             ApiError::IdempotencyKeyReused => ErrorCode::IdempotencyKeyReused,
             ApiError::InvalidIdempotencyKey => ErrorCode::InvalidIdempotencyKey,
             ApiError::PayloadTooLarge => ErrorCode::PayloadTooLarge,
+            ApiError::Unauthorized | ApiError::BadCredentials => ErrorCode::Unauthorized,
+            ApiError::Forbidden => ErrorCode::Forbidden,
+            ApiError::RateLimited { .. } => ErrorCode::RateLimited,
+            ApiError::Conflict { .. } => ErrorCode::Conflict,
+            ApiError::SlotFull { .. } => ErrorCode::SlotFull,
             ApiError::Unavailable => ErrorCode::ServiceUnavailable,
             ApiError::Internal(_) => ErrorCode::InternalError,
         }
@@ -69,6 +87,12 @@ impl ApiError {
             ApiError::IdempotencyKeyReused => "This Idempotency-Key was used for a different request",
             ApiError::InvalidIdempotencyKey => "The Idempotency-Key header is not valid",
             ApiError::PayloadTooLarge => "The request is too large",
+            ApiError::Unauthorized => "Sign in to continue",
+            ApiError::BadCredentials => "Email address or password is incorrect",
+            ApiError::Forbidden => "You do not have permission to do this",
+            ApiError::RateLimited { .. } => "Too many attempts",
+            ApiError::Conflict { .. } => "Someone else changed this visit first",
+            ApiError::SlotFull { .. } => "That visit time is full",
             ApiError::Unavailable => "The service is unavailable",
             ApiError::Internal(_) => "Sorry, there is a problem with the service",
         }
@@ -90,6 +114,13 @@ impl ApiError {
                 Some("Use 1 to 255 visible ASCII characters, for example a random UUID.".into())
             }
             ApiError::PayloadTooLarge => Some("The request body is larger than the service accepts.".into()),
+            ApiError::Unauthorized => Some("Your session is missing, has expired or has ended. Sign in again.".into()),
+            ApiError::BadCredentials => Some("Check your email address and password and try again.".into()),
+            ApiError::Forbidden => Some("Ask an administrator if you need access.".into()),
+            ApiError::RateLimited { retry_after_secs } => {
+                Some(format!("Wait {} minutes before trying again.", (retry_after_secs + 59) / 60))
+            }
+            ApiError::Conflict { detail, .. } | ApiError::SlotFull { detail } => Some(detail.clone()),
             ApiError::Unavailable => Some("Try again in a few minutes.".into()),
             ApiError::Internal(_) => Some("Try again later. The problem has been logged.".into()),
         }
@@ -109,7 +140,11 @@ impl ApiError {
                 _ => Vec::new(),
             },
             current_state: match self {
-                ApiError::InvalidTransition { current, .. } => Some(*current),
+                ApiError::InvalidTransition { current, .. } | ApiError::Conflict { current, .. } => Some(*current),
+                _ => None,
+            },
+            current_version: match self {
+                ApiError::Conflict { version, .. } => Some(*version),
                 _ => None,
             },
         }
@@ -122,7 +157,13 @@ impl ResponseError for ApiError {
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::Malformed(_) | ApiError::InvalidIdempotencyKey => StatusCode::BAD_REQUEST,
             ApiError::Validation(_) | ApiError::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
-            ApiError::InvalidTransition { .. } | ApiError::VisitAlreadyStarted => StatusCode::CONFLICT,
+            ApiError::InvalidTransition { .. }
+            | ApiError::VisitAlreadyStarted
+            | ApiError::Conflict { .. }
+            | ApiError::SlotFull { .. } => StatusCode::CONFLICT,
+            ApiError::Unauthorized | ApiError::BadCredentials => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden => StatusCode::FORBIDDEN,
+            ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -134,7 +175,19 @@ impl ResponseError for ApiError {
             // The cause (possibly database text) goes to the log, never to the client.
             tracing::error!(error = ?cause, "request failed");
         }
-        problem_response(&self.problem())
+        let mut response = problem_response(&self.problem());
+        match self {
+            ApiError::Unauthorized | ApiError::BadCredentials => {
+                response.headers_mut().insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer"));
+            }
+            ApiError::RateLimited { retry_after_secs } => {
+                if let Ok(value) = header::HeaderValue::from_str(&(*retry_after_secs).max(1).to_string()) {
+                    response.headers_mut().insert(header::RETRY_AFTER, value);
+                }
+            }
+            _ => {}
+        }
+        response
     }
 }
 

@@ -2,6 +2,7 @@
 //! client. `startup` wires it together; `routes` speak HTTP, `services` hold the use cases and their transactions,
 //! `storage` holds the SQL.
 
+pub mod auth;
 pub mod config;
 pub mod error;
 pub mod openapi;

@@ -1,5 +1,5 @@
-//! `prison-visits [serve|migrate|openapi]`: run the service (default), apply migrations and exit, or print the
-//! OpenAPI document.
+//! `prison-visits [serve|migrate|create-admin|openapi]`: run the service (default), apply migrations and exit,
+//! create the first admin account, or print the OpenAPI document.
 
 use anyhow::bail;
 use api::config::Settings;
@@ -21,6 +21,35 @@ async fn main() -> anyhow::Result<()> {
             tracing::info!("migrations applied");
             Ok(())
         }
+        "create-admin" => {
+            // prison-visits create-admin EMAIL NAME, with the password in ADMIN_PASSWORD or typed on standard input.
+            let (Some(email), Some(name)) = (std::env::args().nth(2), std::env::args().nth(3)) else {
+                bail!("usage: prison-visits create-admin EMAIL \"FULL NAME\" (password from ADMIN_PASSWORD or stdin)");
+            };
+            let password = match std::env::var("ADMIN_PASSWORD") {
+                Ok(p) => p,
+                Err(_) => {
+                    eprintln!("Password for {email} (at least 12 characters), then Enter:");
+                    let mut line = String::new();
+                    std::io::stdin().read_line(&mut line)?;
+                    line.trim_end_matches(['\r', '\n']).to_owned()
+                }
+            };
+            let settings = Settings { demo_data: false, ..Settings::from_env()? };
+            api::telemetry::init(settings.log_format);
+            let state = api::startup::state_for_commands(&settings).await?;
+            match api::services::staff_auth::create_admin(&state, &email, &name, password).await {
+                Ok(id) => {
+                    println!("created admin {email} ({id})");
+                    Ok(())
+                }
+                Err(api::error::ApiError::Validation(errors)) => {
+                    let reasons: Vec<String> = errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect();
+                    bail!("cannot create the admin: {}", reasons.join("; "))
+                }
+                Err(e) => bail!("cannot create the admin: {e}"),
+            }
+        }
         "serve" => {
             let settings = Settings::from_env()?;
             api::telemetry::init(settings.log_format);
@@ -28,6 +57,6 @@ async fn main() -> anyhow::Result<()> {
             app.run_until_stopped().await?;
             Ok(())
         }
-        other => bail!("unknown command {other:?}; use serve, migrate or openapi"),
+        other => bail!("unknown command {other:?}; use serve, migrate, create-admin or openapi"),
     }
 }

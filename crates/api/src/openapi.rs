@@ -2,8 +2,9 @@
 //! generated from it (`cargo run -p api -- openapi > openapi/openapi.json`) and a test fails when they differ.
 
 use actix_web::App;
-use utoipa::OpenApi;
 use utoipa::openapi::OpenApi as Spec;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::AppExt;
 
 use crate::routes;
@@ -22,10 +23,26 @@ are RFC 3339 in UTC.",
     tags(
         (name = "prisons", description = "Prisons, their visiting rules and live availability"),
         (name = "visits", description = "Visit requests, as visitors make and follow them"),
+        (name = "staff", description = "Staff sign-in and sessions"),
+        (name = "admin", description = "Staff accounts, for admins"),
         (name = "operations", description = "Health and readiness probes"),
-    )
+    ),
+    modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;
+
+/// Staff endpoints take a JWT access token from `POST /api/v1/staff/sign-in` as `Authorization: Bearer ...`.
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut Spec) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer_auth",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
+        );
+    }
+}
 
 /// The whole document, built from the same route table the server serves.
 pub fn spec() -> Spec {

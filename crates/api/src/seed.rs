@@ -119,6 +119,30 @@ pub async fn seed_demo_data(db: &DatabaseConnection, now: DateTime<Utc>) -> anyh
     )
     .await?;
 
+    // Demo staff, one password for all, printed at start so the first run can sign in.
+    let hash = crate::auth::hash_password(DEMO_STAFF_PASSWORD).map_err(|e| anyhow::anyhow!("{e}"))?;
+    for (email, name, role, prisons) in [
+        ("admin@demo.example", "Demo Admin", "admin", vec![]),
+        ("rochester@demo.example", "Rochester Visits Team", "staff", vec![rochester]),
+        ("north@demo.example", "Leeds and Cardiff Visits Team", "staff", vec![leeds, cardiff]),
+    ] {
+        let id = Uuid::new_v4();
+        storage::staff::insert(&tx, storage::staff::NewStaff { id, email, name, password_hash: &hash, role }, now)
+            .await?;
+        storage::staff::set_prisons(&tx, id, &prisons).await?;
+    }
+
     tx.commit().await?;
     Ok(3)
+}
+
+/// The password of every demo staff account (demo data only; never in production).
+pub const DEMO_STAFF_PASSWORD: &str = "demo-visits-password";
+
+/// How to sign in to the demo, for the start-up log.
+pub fn demo_sign_in_help() -> String {
+    format!(
+        "demo staff: admin@demo.example (admin), rochester@demo.example (HMP Rochester), north@demo.example \
+(HMP Leeds and HMP Cardiff); password {DEMO_STAFF_PASSWORD:?}"
+    )
 }

@@ -38,19 +38,8 @@ impl Application {
     }
 
     pub async fn build_with_clock(settings: Settings, clock: Clock) -> anyhow::Result<Application> {
-        let db = storage::connect(&settings.database_url, settings.database_max_connections).await?;
-        storage::migrate(&db).await?;
-        let secret = match &settings.secret_key {
-            Some(secret) => secret.clone(),
-            None => storage::secrets::get_or_create(&db, &tokens::random_secret(), clock.now())
-                .await
-                .context("cannot read or create the service secret")?,
-        };
-        if settings.demo_data {
-            seed_once(&db, &clock).await?;
-        }
-        warn_if_bank_holidays_run_out(clock.now());
-        let state = AppState { db, tokens: tokens::TokenKey::new(&secret), holidays: BankHolidays::bundled(), clock };
+        let state = prepare(&settings, clock).await?;
+        warn_if_bank_holidays_run_out(state.clock.now());
         let listener =
             TcpListener::bind(settings.bind).with_context(|| format!("cannot listen on {}", settings.bind))?;
         let port = listener.local_addr()?.port();
@@ -77,6 +66,33 @@ impl Application {
     }
 }
 
+/// Connects, migrates, loads (or creates) the secret and, if asked, seeds the demo data.
+async fn prepare(settings: &Settings, clock: Clock) -> anyhow::Result<AppState> {
+    let db = storage::connect(&settings.database_url, settings.database_max_connections).await?;
+    storage::migrate(&db).await?;
+    let secret = match &settings.secret_key {
+        Some(secret) => secret.clone(),
+        None => storage::secrets::get_or_create(&db, &tokens::random_secret(), clock.now())
+            .await
+            .context("cannot read or create the service secret")?,
+    };
+    if settings.demo_data {
+        seed_once(&db, &clock).await?;
+    }
+    Ok(AppState {
+        db,
+        tokens: tokens::TokenKey::new(&secret),
+        jwt: crate::auth::JwtKeys::from_secret(&secret),
+        holidays: BankHolidays::bundled(),
+        clock,
+    })
+}
+
+/// The state a command-line task (such as `create-admin`) needs, without a server.
+pub async fn state_for_commands(settings: &Settings) -> anyhow::Result<AppState> {
+    prepare(settings, Clock::system()).await
+}
+
 /// Past the last bank holiday in the shipped data every weekday counts as a processing day: say so well before.
 fn warn_if_bank_holidays_run_out(now: chrono::DateTime<chrono::Utc>) {
     let horizon = domain::calendar::london_today(now) + chrono::Duration::days(365);
@@ -94,6 +110,7 @@ async fn seed_once(db: &DatabaseConnection, clock: &Clock) -> anyhow::Result<()>
         Ok(0) => Ok(()),
         Ok(n) => {
             tracing::info!(prisons = n, "seeded demo prisons (set DEMO_DATA=false to turn this off)");
+            tracing::info!("{}", seed::demo_sign_in_help());
             Ok(())
         }
         // Another instance seeding at the same moment wins; that is fine.

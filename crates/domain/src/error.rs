@@ -163,4 +163,7 @@ pub struct Problem {
     /// For `invalid_state_transition` and `conflict`: the state the visit is in now.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_state: Option<crate::visit::VisitState>,
+    /// For `conflict`: the visit's version now (send it as `expected_version` after reloading).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_version: Option<i32>,
 }

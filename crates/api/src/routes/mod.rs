@@ -2,6 +2,7 @@
 
 pub mod health;
 pub mod prisons;
+pub mod staff;
 pub mod visits;
 
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -16,5 +17,12 @@ pub fn configure_v1(cfg: &mut ServiceConfig) {
         .service(visits::create_visit)
         .service(visits::get_visit)
         .service(visits::withdraw_visit)
-        .service(visits::cancel_visit);
+        .service(visits::cancel_visit)
+        .service(staff::sign_in)
+        .service(staff::refresh)
+        .service(staff::sign_out)
+        .service(staff::me)
+        .service(staff::list_accounts)
+        .service(staff::create_account)
+        .service(staff::update_account);
 }

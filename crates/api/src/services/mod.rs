@@ -1,6 +1,7 @@
 //! Use cases: each public function is one thing a caller can do, owns its transaction, and speaks domain types.
 
 pub mod prisons;
+pub mod staff_auth;
 pub mod tokens;
 pub mod visits;
 
@@ -34,6 +35,7 @@ impl Clock {
 pub struct AppState {
     pub db: DatabaseConnection,
     pub tokens: tokens::TokenKey,
+    pub jwt: crate::auth::JwtKeys,
     pub holidays: &'static BankHolidays,
     pub clock: Clock,
 }

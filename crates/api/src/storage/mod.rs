@@ -4,6 +4,7 @@
 pub mod entities;
 pub mod prisons;
 pub mod secrets;
+pub mod staff;
 pub mod visits;
 
 use std::time::Duration;

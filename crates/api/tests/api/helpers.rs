@@ -296,3 +296,49 @@ pub fn field_errors(problem: &Value) -> Vec<(String, String)> {
         .map(|e| (e["field"].as_str().unwrap().to_owned(), e["code"].as_str().unwrap().to_owned()))
         .collect()
 }
+
+pub const STAFF_PASSWORD: &str = "a long enough staff password";
+
+impl TestApp {
+    /// A staff account straight in the database (as `create-admin` or an admin would make it).
+    pub async fn add_staff(&self, email: &str, role: &str, prisons: &[Uuid]) -> Uuid {
+        let id = Uuid::new_v4();
+        let hash = api::auth::hash_password(STAFF_PASSWORD).unwrap();
+        let staff = storage::staff::NewStaff { id, email, name: "Test Officer", password_hash: &hash, role };
+        storage::staff::insert(&self.state.db, staff, Utc::now()).await.unwrap();
+        storage::staff::set_prisons(&self.state.db, id, prisons).await.unwrap();
+        id
+    }
+
+    pub async fn sign_in(&self, email: &str, password: &str) -> reqwest::Response {
+        self.client
+            .post(self.url("/api/v1/staff/sign-in"))
+            .json(&json!({"email": email, "password": password}))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Signs in and returns the access token.
+    pub async fn access_token(&self, email: &str) -> String {
+        let response = self.sign_in(email, STAFF_PASSWORD).await;
+        assert_eq!(response.status(), 200);
+        let tokens: Value = response.json().await.unwrap();
+        tokens["access_token"].as_str().unwrap().to_owned()
+    }
+
+    pub async fn get_as(&self, token: &str, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).bearer_auth(token).send().await.unwrap()
+    }
+
+    pub async fn post_as(&self, token: &str, path: &str, body: &Value) -> reqwest::Response {
+        self.client.post(self.url(path)).bearer_auth(token).json(body).send().await.unwrap()
+    }
+
+    /// The key the service signs access tokens with, to forge tokens in tests.
+    pub async fn jwt_key(&self) -> Vec<u8> {
+        use sha2::Digest;
+        let secret = storage::secrets::get_or_create(&self.state.db, "unused", Utc::now()).await.unwrap();
+        sha2::Sha256::digest(format!("staff-jwt:{secret}").as_bytes()).to_vec()
+    }
+}

@@ -6,4 +6,5 @@ mod helpers;
 mod errors;
 mod openapi;
 mod prisons;
+mod staff_auth;
 mod visits;

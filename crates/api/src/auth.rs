@@ -1,0 +1,206 @@
+//! Staff authentication: argon2id password hashes, short-lived JWT access tokens (HS256 pinned; issuer, audience,
+//! expiry, not-before and token type all checked against the service clock), and the extractors that turn a bearer
+//! token into the signed-in staff member, loaded fresh from the database on every request so that a disabled account
+//! stops working at once.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
+use argon2::password_hash::{PasswordHasher, SaltString, rand_core::OsRng};
+use argon2::{Argon2, PasswordHash, PasswordVerifier};
+use chrono::{DateTime, Duration, Utc};
+use domain::staff::Role;
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, encode};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use crate::error::ApiError;
+use crate::services::AppState;
+use crate::storage;
+
+pub const ISSUER: &str = "prison-visits";
+pub const AUDIENCE: &str = "prison-visits-staff";
+pub const ACCESS_TOKEN_TYPE: &str = "access";
+pub const ACCESS_TTL: Duration = Duration::minutes(15);
+/// Tolerance for clocks of different instances disagreeing a little.
+const LEEWAY_SECS: i64 = 30;
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Claims {
+    pub iss: String,
+    pub aud: String,
+    pub sub: String,
+    pub exp: i64,
+    pub nbf: i64,
+    pub iat: i64,
+    pub typ: String,
+    pub jti: String,
+}
+
+#[derive(Clone)]
+pub struct JwtKeys {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+}
+
+impl JwtKeys {
+    /// Derived from the service secret, so every instance signs and checks with the same key.
+    pub fn from_secret(secret: &str) -> JwtKeys {
+        let key = Sha256::digest(format!("staff-jwt:{secret}").as_bytes());
+        JwtKeys { encoding: EncodingKey::from_secret(&key), decoding: DecodingKey::from_secret(&key) }
+    }
+
+    pub fn issue(&self, staff_id: Uuid, now: DateTime<Utc>) -> Result<String, ApiError> {
+        let claims = Claims {
+            iss: ISSUER.into(),
+            aud: AUDIENCE.into(),
+            sub: staff_id.to_string(),
+            exp: (now + ACCESS_TTL).timestamp(),
+            nbf: now.timestamp(),
+            iat: now.timestamp(),
+            typ: ACCESS_TOKEN_TYPE.into(),
+            jti: Uuid::new_v4().to_string(),
+        };
+        encode(&Header::new(Algorithm::HS256), &claims, &self.encoding).map_err(|e| ApiError::Internal(e.into()))
+    }
+
+    /// The staff id in a valid access token. Any fault (signature, algorithm, issuer, audience, type, expiry,
+    /// not-before, shape) is the same 401.
+    pub fn verify(&self, token: &str, now: DateTime<Utc>) -> Result<Uuid, ApiError> {
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.algorithms = vec![Algorithm::HS256];
+        validation.set_issuer(&[ISSUER]);
+        validation.set_audience(&[AUDIENCE]);
+        validation.set_required_spec_claims(&["exp", "nbf", "iss", "aud", "sub"]);
+        // Time is checked below against the service clock (which tests can move), not the machine's.
+        validation.validate_exp = false;
+        validation.validate_nbf = false;
+        let claims = decode::<Claims>(token, &self.decoding, &validation).map_err(|_| ApiError::Unauthorized)?.claims;
+        let now = now.timestamp();
+        if claims.typ != ACCESS_TOKEN_TYPE || claims.exp + LEEWAY_SECS < now || claims.nbf - LEEWAY_SECS > now {
+            return Err(ApiError::Unauthorized);
+        }
+        claims.sub.parse().map_err(|_| ApiError::Unauthorized)
+    }
+}
+
+/// argon2id with the crate's default (OWASP-recommended) parameters. CPU-heavy: call from a blocking thread.
+pub fn hash_password(password: &str) -> Result<String, ApiError> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| ApiError::Internal(anyhow::anyhow!("cannot hash a password: {e}")))
+}
+
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+}
+
+pub async fn hash_password_async(password: String) -> Result<String, ApiError> {
+    web::block(move || hash_password(&password)).await.map_err(|e| ApiError::Internal(e.into()))?
+}
+
+pub async fn verify_password_async(password: String, hash: String) -> Result<bool, ApiError> {
+    web::block(move || verify_password(&password, &hash)).await.map_err(|e| ApiError::Internal(e.into()))
+}
+
+/// The signed-in member of staff, as the database knows them now.
+#[derive(Debug, Clone)]
+pub struct StaffUser {
+    pub id: Uuid,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    /// The prisons this account belongs to (for an admin: every prison may be acted on regardless).
+    pub prison_ids: Vec<Uuid>,
+}
+
+impl StaffUser {
+    pub fn is_admin(&self) -> bool {
+        self.role == Role::Admin
+    }
+
+    /// Whether the caller may see and act on the prison's visits.
+    pub fn can_access(&self, prison_id: Uuid) -> bool {
+        self.is_admin() || self.prison_ids.contains(&prison_id)
+    }
+
+    /// The prisons whose work the caller sees; `None` means all (an admin).
+    pub fn prison_scope(&self) -> Option<&[Uuid]> {
+        if self.is_admin() { None } else { Some(&self.prison_ids) }
+    }
+}
+
+async fn authenticate(req: HttpRequest) -> Result<StaffUser, ApiError> {
+    let state = req.app_data::<web::Data<AppState>>().ok_or(ApiError::Unauthorized)?;
+    let header = req.headers().get("authorization").and_then(|v| v.to_str().ok()).ok_or(ApiError::Unauthorized)?;
+    let token = header
+        .strip_prefix("Bearer ")
+        .or_else(|| header.strip_prefix("bearer "))
+        .map(str::trim)
+        .ok_or(ApiError::Unauthorized)?;
+    let staff_id = state.jwt.verify(token, state.clock.now())?;
+    let account = storage::staff::find(&state.db, staff_id).await?.ok_or(ApiError::Unauthorized)?;
+    if account.disabled {
+        return Err(ApiError::Unauthorized);
+    }
+    let role = Role::parse(&account.role).ok_or(ApiError::Unauthorized)?;
+    let prison_ids = storage::staff::prisons_of(&state.db, staff_id).await?;
+    Ok(StaffUser { id: account.id, email: account.email, name: account.name, role, prison_ids })
+}
+
+impl FromRequest for StaffUser {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<StaffUser, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        Box::pin(authenticate(req.clone()))
+    }
+}
+
+/// A signed-in admin; anyone else gets 403 (or 401 when not signed in).
+#[derive(Debug, Clone)]
+pub struct AdminUser(pub StaffUser);
+
+impl FromRequest for AdminUser {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<AdminUser, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let user = authenticate(req).await?;
+            if user.is_admin() { Ok(AdminUser(user)) } else { Err(ApiError::Forbidden) }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_password_verifies_only_against_its_own_hash() {
+        let hash = hash_password("correct horse battery staple").unwrap();
+        assert!(hash.starts_with("$argon2id$"));
+        assert!(verify_password("correct horse battery staple", &hash));
+        assert!(!verify_password("correct horse battery stapler", &hash));
+        assert!(!verify_password("anything", "not a hash"));
+    }
+
+    #[test]
+    fn tokens_are_refused_outside_their_lifetime() {
+        let keys = JwtKeys::from_secret("a secret of at least thirty-two characters");
+        let now = Utc::now();
+        let id = Uuid::new_v4();
+        let token = keys.issue(id, now).unwrap();
+        assert_eq!(keys.verify(&token, now).unwrap(), id);
+        assert!(keys.verify(&token, now + ACCESS_TTL + Duration::minutes(1)).is_err());
+        assert!(keys.verify(&token, now - Duration::minutes(5)).is_err());
+        let other = JwtKeys::from_secret("another secret of at least thirty-two characters");
+        assert!(other.verify(&token, now).is_err());
+    }
+}

@@ -1,0 +1,138 @@
+//! Staff sign-in, session and account management.
+
+use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
+use domain::error::Problem;
+use domain::staff::{
+    NewStaffAccount, RefreshRequest, SignInRequest, StaffAccountView, StaffProfile, TokenPair, UpdateStaffAccount,
+};
+use uuid::Uuid;
+
+use crate::auth::{AdminUser, StaffUser};
+use crate::error::ApiError;
+use crate::services::{AppState, staff_auth};
+
+/// Sign in with email and password. Returns a 15-minute access token (send it as `Authorization: Bearer ...`) and
+/// a refresh token for a new pair without the password. Repeated failures are slowed down, then refused for 15
+/// minutes (per account and per address); the answer never says whether an email has an account.
+#[utoipa::path(
+    tag = "staff",
+    request_body = SignInRequest,
+    responses(
+        (status = 200, description = "Signed in", body = TokenPair),
+        (status = 401, description = "Email or password is incorrect", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed attempts; see Retry-After", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/staff/sign-in")]
+#[tracing::instrument(skip_all)]
+pub async fn sign_in(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Json<SignInRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let address = req.peer_addr().map(|a| a.ip().to_string());
+    let tokens = staff_auth::sign_in(&state, body.into_inner(), address).await?;
+    Ok(HttpResponse::Ok().insert_header(("cache-control", "no-store")).json(tokens))
+}
+
+/// Trade a refresh token for a new pair. Each refresh token works once.
+#[utoipa::path(
+    tag = "staff",
+    request_body = RefreshRequest,
+    responses(
+        (status = 200, description = "A new pair", body = TokenPair),
+        (status = 401, description = "The refresh token is unknown, used, expired or revoked, or the account is disabled", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/staff/token/refresh")]
+#[tracing::instrument(skip_all)]
+pub async fn refresh(state: web::Data<AppState>, body: web::Json<RefreshRequest>) -> Result<HttpResponse, ApiError> {
+    let tokens = staff_auth::refresh(&state, &body.refresh_token).await?;
+    Ok(HttpResponse::Ok().insert_header(("cache-control", "no-store")).json(tokens))
+}
+
+/// Sign out: the refresh token stops working at once.
+#[utoipa::path(tag = "staff", request_body = RefreshRequest, responses((status = 204, description = "Signed out")))]
+#[post("/staff/sign-out")]
+#[tracing::instrument(skip_all)]
+pub async fn sign_out(state: web::Data<AppState>, body: web::Json<RefreshRequest>) -> Result<HttpResponse, ApiError> {
+    staff_auth::sign_out(&state, &body.refresh_token).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// The signed-in member of staff and the prisons they work for.
+#[utoipa::path(
+    tag = "staff",
+    security(("bearer_auth" = [])),
+    responses(
+        (status = 200, description = "The caller", body = StaffProfile),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/staff/me")]
+#[tracing::instrument(skip_all, fields(staff_id = %user.id))]
+pub async fn me(state: web::Data<AppState>, user: StaffUser) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(staff_auth::profile(&state, &user).await?))
+}
+
+/// Every staff account (admins only).
+#[utoipa::path(
+    tag = "admin",
+    security(("bearer_auth" = [])),
+    responses(
+        (status = 200, description = "The accounts", body = Vec<StaffAccountView>),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/admin/staff")]
+#[tracing::instrument(skip_all)]
+pub async fn list_accounts(state: web::Data<AppState>, _admin: AdminUser) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(staff_auth::list_accounts(&state).await?))
+}
+
+/// Create a staff account (admins only).
+#[utoipa::path(
+    tag = "admin",
+    security(("bearer_auth" = [])),
+    request_body = NewStaffAccount,
+    responses(
+        (status = 201, description = "Created", body = StaffAccountView),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field is not valid", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/admin/staff")]
+#[tracing::instrument(skip_all)]
+pub async fn create_account(
+    state: web::Data<AppState>,
+    _admin: AdminUser,
+    body: web::Json<NewStaffAccount>,
+) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Created().json(staff_auth::create_account(&state, body.into_inner()).await?))
+}
+
+/// Change a staff account: name, role, prisons, or disable it (which ends its sessions at once). Admins only.
+#[utoipa::path(
+    tag = "admin",
+    security(("bearer_auth" = [])),
+    params(("staff_id" = Uuid, Path, description = "The account's id")),
+    request_body = UpdateStaffAccount,
+    responses(
+        (status = 200, description = "Changed", body = StaffAccountView),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such account", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/admin/staff/{staff_id}")]
+#[tracing::instrument(skip(state, _admin, body))]
+pub async fn update_account(
+    state: web::Data<AppState>,
+    _admin: AdminUser,
+    staff_id: web::Path<Uuid>,
+    body: web::Json<UpdateStaffAccount>,
+) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(staff_auth::update_account(&state, staff_id.into_inner(), body.into_inner()).await?))
+}

@@ -1,0 +1,250 @@
+//! Staff accounts, their prisons, their sign-in sessions, and the failed sign-in counters.
+
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
+use uuid::Uuid;
+
+use super::entities::{sign_in_throttle, staff_account, staff_prison, staff_session};
+
+#[derive(Debug, Clone)]
+pub struct StaffRow {
+    pub id: Uuid,
+    pub email: String,
+    pub name: String,
+    pub password_hash: String,
+    pub role: String,
+    pub disabled: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+fn row(m: staff_account::Model) -> StaffRow {
+    StaffRow {
+        id: m.id,
+        email: m.email,
+        name: m.name,
+        password_hash: m.password_hash,
+        role: m.role,
+        disabled: m.disabled,
+        created_at: m.created_at,
+    }
+}
+
+pub async fn find_by_email(db: &impl ConnectionTrait, email: &str) -> Result<Option<StaffRow>, DbErr> {
+    Ok(staff_account::Entity::find().filter(staff_account::Column::Email.eq(email)).one(db).await?.map(row))
+}
+
+pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<StaffRow>, DbErr> {
+    Ok(staff_account::Entity::find_by_id(id).one(db).await?.map(row))
+}
+
+pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<StaffRow>, DbErr> {
+    Ok(staff_account::Entity::find()
+        .order_by_asc(staff_account::Column::Email)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(row)
+        .collect())
+}
+
+pub async fn prisons_of(db: &impl ConnectionTrait, staff_id: Uuid) -> Result<Vec<Uuid>, DbErr> {
+    Ok(staff_prison::Entity::find()
+        .filter(staff_prison::Column::StaffId.eq(staff_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| p.prison_id)
+        .collect())
+}
+
+pub struct NewStaff<'a> {
+    pub id: Uuid,
+    pub email: &'a str,
+    pub name: &'a str,
+    pub password_hash: &'a str,
+    pub role: &'a str,
+}
+
+pub async fn insert(db: &impl ConnectionTrait, s: NewStaff<'_>, now: DateTime<Utc>) -> Result<(), DbErr> {
+    staff_account::Entity::insert(staff_account::ActiveModel {
+        id: Set(s.id),
+        email: Set(s.email.to_owned()),
+        name: Set(s.name.to_owned()),
+        password_hash: Set(s.password_hash.to_owned()),
+        role: Set(s.role.to_owned()),
+        disabled: Set(false),
+        created_at: Set(now),
+        updated_at: Set(now),
+    })
+    .exec_without_returning(db)
+    .await
+    .map(|_| ())
+}
+
+/// Replaces the account's prisons.
+pub async fn set_prisons(db: &impl ConnectionTrait, staff_id: Uuid, prison_ids: &[Uuid]) -> Result<(), DbErr> {
+    staff_prison::Entity::delete_many().filter(staff_prison::Column::StaffId.eq(staff_id)).exec(db).await?;
+    if prison_ids.is_empty() {
+        return Ok(());
+    }
+    let rows = prison_ids
+        .iter()
+        .map(|&prison_id| staff_prison::ActiveModel { staff_id: Set(staff_id), prison_id: Set(prison_id) });
+    staff_prison::Entity::insert_many(rows).exec_without_returning(db).await.map(|_| ())
+}
+
+pub struct StaffUpdate<'a> {
+    pub name: Option<&'a str>,
+    pub role: Option<&'a str>,
+    pub disabled: Option<bool>,
+    pub password_hash: Option<&'a str>,
+}
+
+pub async fn update(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    u: StaffUpdate<'_>,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let mut query = staff_account::Entity::update_many()
+        .col_expr(staff_account::Column::UpdatedAt, Expr::value(now))
+        .filter(staff_account::Column::Id.eq(id));
+    if let Some(name) = u.name {
+        query = query.col_expr(staff_account::Column::Name, Expr::value(name));
+    }
+    if let Some(role) = u.role {
+        query = query.col_expr(staff_account::Column::Role, Expr::value(role));
+    }
+    if let Some(disabled) = u.disabled {
+        query = query.col_expr(staff_account::Column::Disabled, Expr::value(disabled));
+    }
+    if let Some(hash) = u.password_hash {
+        query = query.col_expr(staff_account::Column::PasswordHash, Expr::value(hash));
+    }
+    Ok(query.exec(db).await?.rows_affected == 1)
+}
+
+pub async fn insert_session(
+    db: &impl ConnectionTrait,
+    staff_id: Uuid,
+    token_hash: &str,
+    now: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+) -> Result<Uuid, DbErr> {
+    let id = Uuid::new_v4();
+    staff_session::Entity::insert(staff_session::ActiveModel {
+        id: Set(id),
+        staff_id: Set(staff_id),
+        token_hash: Set(token_hash.to_owned()),
+        created_at: Set(now),
+        expires_at: Set(expires_at),
+        revoked_at: Set(None),
+    })
+    .exec_without_returning(db)
+    .await?;
+    Ok(id)
+}
+
+/// The session behind a refresh token, if it is neither expired nor revoked: (session id, staff id).
+pub async fn find_live_session(
+    db: &impl ConnectionTrait,
+    token_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<(Uuid, Uuid)>, DbErr> {
+    Ok(staff_session::Entity::find()
+        .filter(staff_session::Column::TokenHash.eq(token_hash))
+        .filter(staff_session::Column::RevokedAt.is_null())
+        .filter(staff_session::Column::ExpiresAt.gt(now))
+        .one(db)
+        .await?
+        .map(|s| (s.id, s.staff_id)))
+}
+
+/// Revokes a session once: false when it was already revoked (a refresh token replayed or used twice at once).
+pub async fn revoke_session(db: &impl ConnectionTrait, session_id: Uuid, now: DateTime<Utc>) -> Result<bool, DbErr> {
+    let result = staff_session::Entity::update_many()
+        .col_expr(staff_session::Column::RevokedAt, Expr::value(now))
+        .filter(staff_session::Column::Id.eq(session_id))
+        .filter(staff_session::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+pub async fn revoke_all_sessions(db: &impl ConnectionTrait, staff_id: Uuid, now: DateTime<Utc>) -> Result<(), DbErr> {
+    staff_session::Entity::update_many()
+        .col_expr(staff_session::Column::RevokedAt, Expr::value(now))
+        .filter(staff_session::Column::StaffId.eq(staff_id))
+        .filter(staff_session::Column::RevokedAt.is_null())
+        .exec(db)
+        .await
+        .map(|_| ())
+}
+
+/// The failed sign-ins counted under `key` since `window_start`, and until when it is locked.
+pub struct Throttle {
+    pub failures: i32,
+    pub locked_until: Option<DateTime<Utc>>,
+}
+
+pub async fn throttle(db: &impl ConnectionTrait, key: &str, window_start: DateTime<Utc>) -> Result<Throttle, DbErr> {
+    let row = sign_in_throttle::Entity::find_by_id(key.to_owned()).one(db).await?;
+    Ok(match row {
+        Some(r) if r.window_started_at >= window_start => {
+            Throttle { failures: r.failures, locked_until: r.locked_until }
+        }
+        Some(r) => Throttle { failures: 0, locked_until: r.locked_until },
+        None => Throttle { failures: 0, locked_until: None },
+    })
+}
+
+/// Counts one more failure under `key` (a new window when the last one is older than `window`), and locks the key
+/// for `lock` once `limit` failures are reached. Returns the count.
+pub async fn record_failure(
+    db: &impl ConnectionTrait,
+    key: &str,
+    now: DateTime<Utc>,
+    window: Duration,
+    limit: i32,
+    lock: Duration,
+) -> Result<i32, DbErr> {
+    sign_in_throttle::Entity::insert(sign_in_throttle::ActiveModel {
+        key: Set(key.to_owned()),
+        failures: Set(0),
+        window_started_at: Set(now),
+        locked_until: Set(None),
+    })
+    .on_conflict(OnConflict::column(sign_in_throttle::Column::Key).do_nothing().to_owned())
+    .exec_without_returning(db)
+    .await?;
+    // A stale window starts again from zero.
+    sign_in_throttle::Entity::update_many()
+        .col_expr(sign_in_throttle::Column::Failures, Expr::value(0))
+        .col_expr(sign_in_throttle::Column::WindowStartedAt, Expr::value(now))
+        .filter(sign_in_throttle::Column::Key.eq(key))
+        .filter(sign_in_throttle::Column::WindowStartedAt.lt(now - window))
+        .exec(db)
+        .await?;
+    // One statement, so concurrent failures all count.
+    sign_in_throttle::Entity::update_many()
+        .col_expr(sign_in_throttle::Column::Failures, Expr::col(sign_in_throttle::Column::Failures).add(1))
+        .filter(sign_in_throttle::Column::Key.eq(key))
+        .exec(db)
+        .await?;
+    let failures = sign_in_throttle::Entity::find_by_id(key.to_owned()).one(db).await?.map(|r| r.failures).unwrap_or(1);
+    if failures >= limit {
+        sign_in_throttle::Entity::update_many()
+            .col_expr(sign_in_throttle::Column::LockedUntil, Expr::value(now + lock))
+            .col_expr(sign_in_throttle::Column::Failures, Expr::value(0))
+            .col_expr(sign_in_throttle::Column::WindowStartedAt, Expr::value(now))
+            .filter(sign_in_throttle::Column::Key.eq(key))
+            .exec(db)
+            .await?;
+    }
+    Ok(failures)
+}
+
+pub async fn clear_failures(db: &impl ConnectionTrait, key: &str) -> Result<(), DbErr> {
+    sign_in_throttle::Entity::delete_by_id(key.to_owned()).exec(db).await.map(|_| ())
+}
