@@ -103,16 +103,46 @@ else
     echo "$stamp" >"$stamp_file"
 fi
 
-# 6. The static files.
+# 6. The GOV.UK Design System stylesheet, from govuk-frontend as pinned in frontend/package-lock.json. Its compiled CSS
+# names the GDS Transport font and the crown/crest images, which only GOV.UK may use: the font faces go, a system font
+# stack takes their place, and the image references go.
+step "govuk-frontend stylesheet"
+govuk="$root/frontend/node_modules/govuk-frontend"
+lock_stamp="$govuk/.pvb-lock-hash"
+lock_hash="$(cat frontend/package.json frontend/package-lock.json | sha256sum | cut -d' ' -f1)"
+if [[ -f "$lock_stamp" && "$(cat "$lock_stamp")" == "$lock_hash" ]]; then
+    echo "govuk-frontend $(node -p "require('$govuk/package.json').version" 2>/dev/null || echo '?') up to date"
+else
+    command -v npm >/dev/null || die "npm is needed to install govuk-frontend (Node.js 20 or newer)"
+    # npm ci starts node_modules afresh: a binaryen added for WASM_OPT=1 is installed again next time it is asked for.
+    (cd frontend && npm ci --no-audit --no-fund)
+    echo "$lock_hash" >"$lock_stamp"
+fi
+css_in="$govuk/dist/govuk/govuk-frontend.min.css"
+[[ -f "$css_in" ]] || die "$css_in is missing; remove frontend/node_modules and run again"
+sed -E \
+    -e 's/@font-face\{[^}]*\}//g' \
+    -e 's/font-family:GDS Transport,/font-family:system-ui,-apple-system,"Segoe UI",Roboto,/g' \
+    -e 's#url\(/assets/images/[^)]*\)#none#g' \
+    -e 's#/\*\# sourceMappingURL=[^*]*\*/##' \
+    "$css_in" >"$dist/govuk-frontend.min.css"
+if grep -q "GDS Transport\|/assets/" "$dist/govuk-frontend.min.css"; then
+    die "the GOV.UK font or images are still named in $dist/govuk-frontend.min.css"
+fi
+echo "copied govuk-frontend.min.css without the GOV.UK font and crown"
+
+# 7. The static files.
 step "static files"
 cp frontend/index.html frontend/style.css "$dist/"
 echo "copied index.html and style.css"
 
-# 7. What a visitor downloads.
+# 8. What a visitor downloads.
 step "sizes"
 size_of() { printf '%-28s %9s bytes raw %9s bytes gzip\n' "$(basename "$1")" "$(stat -c %s "$1")" "$(gzip -9c "$1" | wc -c)"; }
 size_of "$pkg/frontend_bg.wasm"
 size_of "$pkg/frontend.js"
+size_of "$dist/govuk-frontend.min.css"
+size_of "$dist/style.css"
 [[ -n "$wasm_opt" ]] || echo "(without wasm-opt; WASM_OPT=1 adds it)"
 
 printf '\nBuilt the web client into %s\n' "${dist#"$root"/}"

@@ -1,0 +1,397 @@
+//! Pieces every step uses: GOV.UK form fields bound to the draft, the error summary, and focus helpers.
+
+use domain::api::VisitingRules;
+use domain::error::FieldError;
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::i18n::{Lang, field_message, tx, use_lang};
+use crate::store::{DateParts, Draft, use_form};
+
+/// The id of the element a field's error links to: `other_visitors[1].date_of_birth` -> `other_visitors-1-date_of_birth-day`.
+pub fn anchor(field: &str) -> String {
+    if field.starts_with("slots") {
+        return "slots".into();
+    }
+    let mut id: String = field.replace(['.', '['], "-").replace(']', "");
+    if id.ends_with("date_of_birth") {
+        id.push_str("-day");
+    }
+    id
+}
+
+/// The step where a field is answered.
+pub fn step_of(field: &str) -> &'static str {
+    if field.starts_with("prisoner") {
+        "/book/prisoner"
+    } else if field.starts_with("slots") {
+        "/book/times"
+    } else if field.starts_with("lead_visitor") || field.starts_with("other_visitors") {
+        "/book/visitors"
+    } else {
+        "/"
+    }
+}
+
+/// Moves focus to an element (after the next paint, so it exists), scrolling it into view.
+pub fn focus_id(id: String) {
+    request_animation_frame(move || {
+        let element = document().get_element_by_id(&id).and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+        if let Some(element) = element {
+            if element.tab_index() < 0
+                && !matches!(element.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA" | "BUTTON" | "A")
+            {
+                let _ = element.set_attribute("tabindex", "-1");
+            }
+            let _ = element.focus();
+            element.scroll_into_view();
+        }
+    });
+}
+
+/// The first error for a field, in the visitor's language.
+fn error_for(
+    errors: RwSignal<Vec<FieldError>>,
+    field: &'static str,
+    lang: Lang,
+    rules: Option<VisitingRules>,
+) -> Option<String> {
+    errors.with(|errors| errors.iter().find(|e| e.field == field).map(|e| field_message(lang.get(), e, rules.as_ref())))
+}
+
+/// The GOV.UK error summary: a list of links to each field in error. Same-page links move focus to the field;
+/// links to another step (`link_to_steps`) go to that step.
+#[component]
+pub fn ErrorSummary(
+    errors: RwSignal<Vec<FieldError>>,
+    #[prop(optional)] link_to_steps: bool,
+    #[prop(optional)] rules: Option<VisitingRules>,
+) -> impl IntoView {
+    let lang = use_lang();
+    let rules = StoredValue::new(rules);
+    view! {
+        <Show when=move || errors.with(|e| !e.is_empty())>
+            <div class="govuk-error-summary" id="error-summary" tabindex="-1" aria-labelledby="error-summary-title">
+                <div role="alert">
+                    <h2 class="govuk-error-summary__title" id="error-summary-title">
+                        {tx("There is a problem", "Mae problem wedi codi")}
+                    </h2>
+                    <div class="govuk-error-summary__body">
+                        <ul class="govuk-list govuk-error-summary__list">
+                            {move || {
+                                let rules = rules.get_value();
+                                errors
+                                    .get()
+                                    .into_iter()
+                                    .map(|error| {
+                                        let id = anchor(&error.field);
+                                        let href = if link_to_steps {
+                                            format!("{}#{id}", step_of(&error.field))
+                                        } else {
+                                            format!("#{id}")
+                                        };
+                                        let message = field_message(lang.get(), &error, rules.as_ref());
+                                        view! {
+                                            <li>
+                                                <a
+                                                    href=href
+                                                    on:click=move |ev| {
+                                                        if !link_to_steps {
+                                                            ev.prevent_default();
+                                                            focus_id(id.clone());
+                                                        }
+                                                    }
+                                                >
+                                                    {message}
+                                                </a>
+                                            </li>
+                                        }
+                                    })
+                                    .collect_view()
+                            }}
+                        </ul>
+                    </div>
+                </div>
+            </div>
+        </Show>
+    }
+}
+
+/// Shows the summary and moves focus to it, as GOV.UK forms do when they refuse answers.
+pub fn show_errors(errors: RwSignal<Vec<FieldError>>, found: Vec<FieldError>) {
+    let any = !found.is_empty();
+    errors.set(found);
+    if any {
+        focus_id("error-summary".into());
+    }
+}
+
+/// A text input bound to one field of the draft.
+#[component]
+pub fn TextInput<G, S>(
+    /// The JSON path of the field in the API request, which also names its errors.
+    field: &'static str,
+    label: (&'static str, &'static str),
+    #[prop(optional)] hint: Option<(&'static str, &'static str)>,
+    get: G,
+    set: S,
+    errors: RwSignal<Vec<FieldError>>,
+    #[prop(default = "text")] input_type: &'static str,
+    #[prop(default = "off")] autocomplete: &'static str,
+    #[prop(optional)] width: Option<&'static str>,
+    #[prop(optional)] spellcheck_off: bool,
+) -> impl IntoView
+where
+    G: Fn(&Draft) -> String + Copy + Send + Sync + 'static,
+    S: Fn(&mut Draft, String) + Copy + Send + Sync + 'static,
+{
+    let props = TextProps { field, label, hint, errors, input_type, autocomplete, width, spellcheck_off };
+    text_input(props, Arc::new(get), Arc::new(set))
+}
+
+struct TextProps {
+    field: &'static str,
+    label: (&'static str, &'static str),
+    hint: Option<(&'static str, &'static str)>,
+    errors: RwSignal<Vec<FieldError>>,
+    input_type: &'static str,
+    autocomplete: &'static str,
+    width: Option<&'static str>,
+    spellcheck_off: bool,
+}
+
+type Getter<T> = Arc<dyn Fn(&Draft) -> T + Send + Sync>;
+type Setter<T> = Arc<dyn Fn(&mut Draft, T) + Send + Sync>;
+
+/// Not generic, so its code is compiled once rather than once per field.
+fn text_input(props: TextProps, get: Getter<String>, set: Setter<String>) -> AnyView {
+    let TextProps { field, label, hint, errors, input_type, autocomplete, width, spellcheck_off } = props;
+    let lang = use_lang();
+    let form = use_form();
+    let id = anchor(field);
+    let hint_id = format!("{id}-hint");
+    let error_id = format!("{id}-error");
+    let error = move || error_for(errors, field, lang, form.draft.with(|d| d.prison.as_ref().map(|p| p.rules.clone())));
+    let described = {
+        let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
+        move || {
+            let mut ids = Vec::new();
+            if hint.is_some() {
+                ids.push(hint_id.clone());
+            }
+            if error().is_some() {
+                ids.push(error_id.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    let input_class = match width {
+        Some(width) => format!("govuk-input {width}"),
+        None => "govuk-input".to_string(),
+    };
+    view! {
+        <div class="govuk-form-group" class:govuk-form-group--error=move || error().is_some()>
+            <label class="govuk-label" for=id.clone()>
+                {tx(label.0, label.1)}
+            </label>
+            {hint.map(|hint| view! { <div class="govuk-hint" id=hint_id.clone()>{tx(hint.0, hint.1)}</div> })}
+            {
+                let error_id = error_id.clone();
+                move || {
+                    error()
+                        .map(|message| {
+                            view! {
+                                <p class="govuk-error-message" id=error_id.clone()>
+                                    <span class="govuk-visually-hidden">{lang.t("Error:", "Gwall:")}</span>
+                                    " "
+                                    {message}
+                                </p>
+                            }
+                        })
+                }
+            }
+            <input
+                class=input_class
+                class:govuk-input--error=move || error().is_some()
+                id=id.clone()
+                name=id.clone()
+                type=input_type
+                autocomplete=autocomplete
+                spellcheck=if spellcheck_off { "false" } else { "true" }
+                aria-describedby=described
+                prop:value=move || form.draft.with(|d| get(d))
+                on:input=move |ev| {
+                    let value = event_target_value(&ev);
+                    form.draft.update(|d| set(d, value));
+                }
+            />
+        </div>
+    }
+    .into_any()
+}
+
+/// A date of birth as three boxes (day, month, year), the GOV.UK date input.
+#[component]
+pub fn DateInput<G, S>(
+    field: &'static str,
+    legend: (&'static str, &'static str),
+    #[prop(optional)] hint: Option<(&'static str, &'static str)>,
+    get: G,
+    set: S,
+    errors: RwSignal<Vec<FieldError>>,
+    #[prop(optional)] birthday: bool,
+) -> impl IntoView
+where
+    G: Fn(&Draft) -> DateParts + Copy + Send + Sync + 'static,
+    S: Fn(&mut Draft, DateParts) + Copy + Send + Sync + 'static,
+{
+    date_input(field, legend, hint, errors, birthday, Arc::new(get), Arc::new(set))
+}
+
+fn date_input(
+    field: &'static str,
+    legend: (&'static str, &'static str),
+    hint: Option<(&'static str, &'static str)>,
+    errors: RwSignal<Vec<FieldError>>,
+    birthday: bool,
+    get: Getter<DateParts>,
+    set: Setter<DateParts>,
+) -> AnyView {
+    let lang = use_lang();
+    let form = use_form();
+    let base = anchor(field).trim_end_matches("-day").to_string();
+    let hint_id = format!("{base}-hint");
+    let error_id = format!("{base}-error");
+    let error = move || error_for(errors, field, lang, form.draft.with(|d| d.prison.as_ref().map(|p| p.rules.clone())));
+    let described = {
+        let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
+        move || if error().is_some() { format!("{hint_id} {error_id}") } else { hint_id.clone() }
+    };
+    let part = move |which: usize, label: (&'static str, &'static str), width: &'static str, auto: &'static str| {
+        let (get, set, get2) = (get.clone(), set.clone(), get.clone());
+        let id = format!("{base}-{}", ["day", "month", "year"][which]);
+        view! {
+            <div class="govuk-date-input__item">
+                <div class="govuk-form-group">
+                    <label class="govuk-label govuk-date-input__label" for=id.clone()>
+                        {tx(label.0, label.1)}
+                    </label>
+                    <input
+                        class=format!("govuk-input govuk-date-input__input {width}")
+                        class:govuk-input--error=move || error().is_some()
+                        id=id.clone()
+                        name=id
+                        type="text"
+                        inputmode="numeric"
+                        autocomplete=if birthday { auto } else { "off" }
+                        prop:value=move || {
+                            form.draft.with(|d| {
+                                let parts = get2(d);
+                                [parts.day, parts.month, parts.year][which].clone()
+                            })
+                        }
+                        on:input=move |ev| {
+                            let value = event_target_value(&ev);
+                            form.draft.update(|d| {
+                                let mut parts = get(d);
+                                match which {
+                                    0 => parts.day = value,
+                                    1 => parts.month = value,
+                                    _ => parts.year = value,
+                                }
+                                set(d, parts);
+                            });
+                        }
+                    />
+                </div>
+            </div>
+        }
+    };
+    let hint = hint.unwrap_or(("For example, 27 3 1985", "Er enghraifft, 27 3 1985"));
+    view! {
+        <div class="govuk-form-group" class:govuk-form-group--error=move || error().is_some()>
+            <fieldset class="govuk-fieldset" role="group" aria-describedby=described>
+                <legend class="govuk-fieldset__legend govuk-fieldset__legend--s">
+                    {tx(legend.0, legend.1)}
+                </legend>
+                <div class="govuk-hint" id=hint_id>
+                    {tx(hint.0, hint.1)}
+                </div>
+                {
+                    let error_id = error_id.clone();
+                    move || {
+                        error()
+                            .map(|message| {
+                                view! {
+                                    <p class="govuk-error-message" id=error_id.clone()>
+                                        <span class="govuk-visually-hidden">{lang.t("Error:", "Gwall:")}</span>
+                                        " "
+                                        {message}
+                                    </p>
+                                }
+                            })
+                    }
+                }
+                <div class="govuk-date-input">
+                    {part(0, ("Day", "Diwrnod"), "govuk-input--width-2", "bday-day")}
+                    {part(1, ("Month", "Mis"), "govuk-input--width-2", "bday-month")}
+                    {part(2, ("Year", "Blwyddyn"), "govuk-input--width-4", "bday-year")}
+                </div>
+            </fieldset>
+        </div>
+    }
+    .into_any()
+}
+
+/// A GOV.UK back link to the previous step.
+#[component]
+pub fn BackLink(href: &'static str) -> impl IntoView {
+    view! { <a href=href class="govuk-back-link">{tx("Back", "Yn ôl")}</a> }
+}
+
+/// Shows the step only while a prison is chosen; otherwise (a new tab, or the draft was wiped after 20 minutes)
+/// explains and links to the start.
+#[component]
+pub fn RequirePrison(children: ChildrenFn) -> impl IntoView {
+    let form = use_form();
+    view! {
+        <Show
+            when=move || form.draft.with(|d| d.prison.is_some())
+            fallback=move || {
+                view! {
+                    <h1 class="govuk-heading-l">{tx("Start again", "Dechrau eto")}</h1>
+                    <p class="govuk-body">
+                        {tx("We do not have your answers. For your privacy we delete them after 20 minutes without activity, or when you close the tab.", "Nid oes gennym eich atebion. Er mwyn diogelu eich preifatrwydd, rydym yn eu dileu ar ôl 20 munud heb weithgarwch, neu pan fyddwch yn cau’r tab.")}
+                    </p>
+                    <a href="/" class="govuk-button" role="button">
+                        {tx("Choose a prison", "Dewis carchar")}
+                    </a>
+                }
+            }
+        >
+            {children()}
+        </Show>
+    }
+}
+
+/// The errors the server sent back for the fields of one step (after a refused submission).
+pub fn server_errors_for(prefixes: &[&str]) -> Vec<FieldError> {
+    let form = use_form();
+    form.draft.with_untracked(|d| {
+        d.server_errors.iter().filter(|e| prefixes.iter().any(|p| e.field.starts_with(p))).cloned().collect()
+    })
+}
+
+/// On a step's first render: shows errors handed over from the server and focuses them, or focuses the field
+/// named in the URL fragment (a link from an error summary or a "Change" link).
+pub fn on_step_load(errors: RwSignal<Vec<FieldError>>, prefixes: &'static [&'static str]) {
+    let pending = server_errors_for(prefixes);
+    let hash = window().location().hash().unwrap_or_default();
+    if !pending.is_empty() {
+        show_errors(errors, pending);
+    } else if let Some(id) = hash.strip_prefix('#').filter(|id| !id.is_empty()) {
+        focus_id(id.to_string());
+    }
+}

@@ -1,0 +1,78 @@
+//! The confirmation: the reference, the confirm-by date, and the private link to come back to.
+
+use domain::i18n::describe_date;
+use leptos::prelude::*;
+
+use crate::i18n::{use_lang, use_title};
+use crate::store::use_form;
+
+#[component]
+pub fn DonePage() -> impl IntoView {
+    let lang = use_lang();
+    let form = use_form();
+    use_title(|lang| lang.t("Request sent", "Cais wedi’i anfon").into(), || false);
+    let created = move || form.draft.with(|d| d.created.clone());
+    let origin = window().location().origin().unwrap_or_default();
+    view! {
+        {move || match created() {
+            None => {
+                view! {
+                    <h1 class="govuk-heading-l">{lang.t("Nothing to show", "Dim byd i’w ddangos")}</h1>
+                    <p class="govuk-body">
+                        {lang.t(
+                            "Your confirmation is no longer shown on this device, to keep it private. Use the link in your email to see your request.",
+                            "Nid yw eich cadarnhad yn cael ei ddangos ar y ddyfais hon mwyach, i’w gadw’n breifat. Defnyddiwch y ddolen yn eich e-bost i weld eich cais.",
+                        )}
+                    </p>
+                    <p class="govuk-body">
+                        <a class="govuk-link" href="/">{lang.t("Request another visit", "Gofyn am ymweliad arall")}</a>
+                    </p>
+                }
+                    .into_any()
+            }
+            Some(created) => {
+                let link = format!("{origin}{}", created.status_path);
+                view! {
+                    <div class="govuk-panel govuk-panel--confirmation">
+                        <h1 class="govuk-panel__title">{lang.t("Request sent", "Cais wedi’i anfon")}</h1>
+                        <div class="govuk-panel__body">
+                            {lang.t("Your reference number", "Eich cyfeirnod")}
+                            <br />
+                            <strong id="reference">{created.reference.clone()}</strong>
+                        </div>
+                    </div>
+                    <h2 class="govuk-heading-m">{lang.t("What happens next", "Beth sy’n digwydd nesaf")}</h2>
+                    <p class="govuk-body" id="confirm-by">
+                        {if lang.is_cy() {
+                            format!(
+                                "Bydd y carchar yn gwirio eich cais ac yn anfon e-bost atoch erbyn {} i ddweud wrthych a yw eich ymweliad wedi’i drefnu.",
+                                describe_date(created.confirm_by, lang.get()),
+                            )
+                        } else {
+                            format!(
+                                "The prison will check your request and email you by {} to tell you if your visit is booked.",
+                                describe_date(created.confirm_by, lang.get()),
+                            )
+                        }}
+                    </p>
+                    <h2 class="govuk-heading-m">{lang.t("Your private link", "Eich dolen breifat")}</h2>
+                    <p class="govuk-body">
+                        {lang.t(
+                            "Use this link to see your request, or to withdraw or cancel it. We have emailed it to you too. Do not share it: anyone with the link can cancel your visit.",
+                            "Defnyddiwch y ddolen hon i weld eich cais, neu i’w dynnu’n ôl neu ei ganslo. Rydym wedi’i hanfon atoch mewn e-bost hefyd. Peidiwch â’i rhannu: gall unrhyw un sydd â’r ddolen ganslo eich ymweliad.",
+                        )}
+                    </p>
+                    <p class="govuk-body app-break">
+                        <a class="govuk-link" id="status-link" href=created.status_path.clone()>
+                            {link}
+                        </a>
+                    </p>
+                    <p class="govuk-body">
+                        <a class="govuk-link" href="/">{lang.t("Request another visit", "Gofyn am ymweliad arall")}</a>
+                    </p>
+                }
+                    .into_any()
+            }
+        }}
+    }
+}

@@ -1,0 +1,114 @@
+//! Step 1, continued: a prison's visiting information, and the start of a request.
+
+use domain::api::PrisonDetails;
+use leptos::prelude::*;
+use leptos_router::NavigateOptions;
+use leptos_router::hooks::{use_navigate, use_params_map};
+use uuid::Uuid;
+
+use super::{LoadError, Loading};
+use crate::api::{self, ApiError};
+use crate::components::BackLink;
+use crate::i18n::{tx, use_lang, use_title};
+use crate::store::use_form;
+
+#[component]
+pub fn PrisonPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id").and_then(|id| Uuid::parse_str(&id).ok()));
+    let details = LocalResource::new(move || {
+        let id = id();
+        async move {
+            match id {
+                Some(id) => api::prison(id).await,
+                None => Err(ApiError::Status(404)),
+            }
+        }
+    });
+    let name = move || details.get().and_then(|r| r.ok()).map(|d| d.name);
+    use_title(move |lang| name().unwrap_or_else(|| lang.t("Prison", "Carchar").into()), || false);
+
+    view! {
+        <BackLink href="/" />
+        <Transition fallback=|| view! { <Loading text=("Loading the prison’s details…", "Wrthi’n llwytho manylion y carchar…") /> }>
+            {move || {
+                details
+                    .get()
+                    .map(|result| match result {
+                        Ok(prison) => view! { <PrisonInfo prison /> }.into_any(),
+                        Err(error) => {
+                            view! {
+                                <h1 class="govuk-heading-l">{tx("Prison", "Carchar")}</h1>
+                                <LoadError error on_retry=move || details.refetch() />
+                            }
+                                .into_any()
+                        }
+                    })
+            }}
+        </Transition>
+    }
+}
+
+#[component]
+fn PrisonInfo(prison: PrisonDetails) -> impl IntoView {
+    let lang = use_lang();
+    let form = use_form();
+    let navigate = use_navigate();
+    let rules = prison.rules.clone();
+    let address = prison
+        .address
+        .lines
+        .iter()
+        .chain([&prison.address.town, &prison.address.postcode])
+        .cloned()
+        .collect::<Vec<_>>();
+    let start = {
+        let prison = prison.clone();
+        move |_| {
+            form.draft.update(|d| {
+                // Times belong to one prison: choosing another starts the times again.
+                if d.prison.as_ref().map(|p| p.id) != Some(prison.id) {
+                    d.slots.clear();
+                }
+                d.prison = Some(prison.clone());
+            });
+            navigate("/book/prisoner", NavigateOptions::default());
+        }
+    };
+    let window_text = {
+        let rules = rules.clone();
+        move || {
+            let days = rules.processing_days;
+            let window = rules.booking_window_days;
+            if lang.is_cy() {
+                format!(
+                    "Gallwch ofyn am ymweliad hyd at {window} diwrnod ymlaen llaw. Bydd y carchar yn ateb o fewn {days} diwrnod gwaith, felly mae’r dyddiad cynharaf y gallwch ei ddewis ar ôl hynny."
+                )
+            } else {
+                format!(
+                    "You can ask for a visit up to {window} days ahead. The prison replies within {days} working days, so the earliest date you can choose is after that."
+                )
+            }
+        }
+    };
+    view! {
+        <span class="govuk-caption-l">{tx("Visiting information", "Gwybodaeth am ymweld")}</span>
+        <h1 class="govuk-heading-l">{prison.name.clone()}</h1>
+        <h2 class="govuk-heading-m">{tx("Who can visit", "Pwy all ymweld")}</h2>
+        <p class="govuk-body">{move || domain::i18n::describe_limits(&rules, lang.get())}</p>
+        <h2 class="govuk-heading-m">{tx("When you can visit", "Pryd y gallwch ymweld")}</h2>
+        <p class="govuk-body">{window_text}</p>
+        <h2 class="govuk-heading-m">{tx("Contact the prison", "Cysylltu â’r carchar")}</h2>
+        <p class="govuk-body app-address">
+            {address.into_iter().map(|line| view! { {line} <br /> }).collect_view()}
+        </p>
+        <p class="govuk-body">
+            {tx("Phone: ", "Ffôn: ")} {prison.phone.clone()} <br />
+            {tx("Email: ", "E-bost: ")}
+            <a class="govuk-link app-break" href=format!("mailto:{}", prison.email)>{prison.email.clone()}</a>
+        </p>
+        <button type="button" class="govuk-button govuk-button--start" id="start" on:click=start>
+            {tx("Start now", "Dechrau nawr")}
+        </button>
+    }
+}

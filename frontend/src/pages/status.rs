@@ -1,0 +1,327 @@
+//! The visitor's private status page, reached from the link in the confirmation and emails
+//! (`/visit/{reference}#{token}`: the token stays in the fragment, so it never reaches a server log). Shows the
+//! request, lets the visitor withdraw it or cancel the booked visit after confirming, and offers the booked
+//! visit as a calendar file.
+
+use chrono::{DateTime, Utc};
+use domain::api::VisitStatus;
+use domain::i18n::{describe_date, describe_plain_date, describe_slot};
+use domain::ics::{CalendarVisit, visit_ics};
+use domain::visit::{Actor, VisitState};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::{use_location, use_params_map};
+
+use super::{LoadError, Loading};
+use crate::api::{self, ApiError};
+use crate::components::focus_id;
+use crate::i18n::{Lang, api_error, state_name, tx, use_lang, use_title};
+use crate::store::now_ms;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Action {
+    Withdraw,
+    Cancel,
+}
+
+#[component]
+pub fn StatusPage() -> impl IntoView {
+    let params = use_params_map();
+    let reference = move || params.with(|p| p.get("reference").unwrap_or_default());
+    // From the router, not window.location: after an in-app link the router knows the new URL first.
+    let location = use_location();
+    let token = Memo::new(move |_| location.hash.get().trim_start_matches('#').to_string());
+    let status = LocalResource::new(move || {
+        let reference = reference();
+        let token = token.get();
+        async move { if token.is_empty() { Err(ApiError::Status(404)) } else { api::visit_status(reference, token).await } }
+    });
+    // A change made here replaces what was loaded.
+    let updated = RwSignal::new(None::<VisitStatus>);
+    let current = move || updated.get().map(Ok).or_else(|| status.get());
+    use_title(|lang| lang.t("Your visit request", "Eich cais am ymweliad").into(), || false);
+
+    view! {
+        <h1 class="govuk-heading-l">
+            {tx("Your visit request", "Eich cais am ymweliad")}
+        </h1>
+        <Transition fallback=|| view! { <Loading text=("Loading your request…", "Wrthi’n llwytho eich cais…") /> }>
+            {move || {
+                current()
+                    .map(|result| match result {
+                        Ok(visit) => view! { <Visit visit updated token=token.get_untracked() /> }.into_any(),
+                        Err(error) => view! { <LoadError error on_retry=move || status.refetch() /> }.into_any(),
+                    })
+            }}
+        </Transition>
+    }
+}
+
+fn actor_name(lang: Lang, actor: Actor) -> &'static str {
+    match actor {
+        Actor::Visitor => lang.t("you", "chi"),
+        Actor::Staff => lang.t("prison staff", "staff y carchar"),
+        Actor::Integrator | Actor::System => lang.t("the service", "y gwasanaeth"),
+    }
+}
+
+fn when(lang: Lang, at: DateTime<Utc>) -> String {
+    let local = at.with_timezone(&chrono_tz::Europe::London);
+    format!(
+        "{}, {}",
+        describe_plain_date(local.date_naive(), lang.get()),
+        domain::i18n::describe_time(local.time(), lang.get())
+    )
+}
+
+#[component]
+fn Visit(visit: VisitStatus, updated: RwSignal<Option<VisitStatus>>, token: String) -> impl IntoView {
+    let lang = use_lang();
+    let confirming = RwSignal::new(None::<Action>);
+    let busy = RwSignal::new(false);
+    let failure = RwSignal::new(None::<&'static str>);
+    let done = RwSignal::new(None::<Action>);
+    let token = StoredValue::new(token);
+    let reference = visit.reference.clone();
+    let state = visit.state;
+
+    let act = move |action: Action| {
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        failure.set(None);
+        let (reference, token) = (reference.clone(), token.get_value());
+        spawn_local(async move {
+            let result = match action {
+                Action::Withdraw => api::withdraw(reference, token).await,
+                Action::Cancel => api::cancel(reference, token).await,
+            };
+            busy.set(false);
+            match result {
+                Ok(status) => {
+                    confirming.set(None);
+                    done.set(Some(action));
+                    updated.set(Some(status));
+                    focus_id("change-done".into());
+                }
+                Err(error) => failure.set(Some(api_error(lang, &error))),
+            }
+        });
+    };
+    let act = StoredValue::new(act);
+
+    let ics_href = visit.booked_slot.map(|slot| {
+        let summary = format!("{} {}", lang.t("Visit to", "Ymweliad â"), visit.prison.name);
+        let description = format!("{} {}", lang.t("Reference", "Cyfeirnod"), visit.reference);
+        let text = visit_ics(&CalendarVisit {
+            visit_id: visit.id,
+            slot: &slot,
+            summary: &summary,
+            location: &visit.prison.name,
+            description: &description,
+            stamp: DateTime::<Utc>::from_timestamp_millis(now_ms() as i64).unwrap_or_default(),
+        });
+        format!("data:text/calendar;charset=utf-8,{}", String::from(js_sys::encode_uri_component(&text)))
+    });
+
+    let visitors =
+        visit.visitors.iter().map(|v| format!("{} {}", v.first_name, v.last_name)).collect::<Vec<_>>().join("\n");
+    let choices = visit
+        .slot_choices
+        .iter()
+        .enumerate()
+        .map(|(i, s)| format!("{}. {}", i + 1, describe_slot(s, lang.get())))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let tag_class = match state {
+        VisitState::Booked => "govuk-tag govuk-tag--green",
+        VisitState::Requested => "govuk-tag govuk-tag--blue",
+        _ => "govuk-tag govuk-tag--grey",
+    };
+
+    view! {
+        {move || {
+            done.get()
+                .map(|action| {
+                    view! {
+                        <div class="govuk-notification-banner govuk-notification-banner--success" role="alert" id="change-done" tabindex="-1" aria-labelledby="change-done-title">
+                            <div class="govuk-notification-banner__header">
+                                <h2 class="govuk-notification-banner__title" id="change-done-title">
+                                    {lang.t("Success", "Llwyddiant")}
+                                </h2>
+                            </div>
+                            <div class="govuk-notification-banner__content">
+                                <p class="govuk-notification-banner__heading">
+                                    {match action {
+                                        Action::Withdraw => lang.t("You have withdrawn your request", "Rydych chi wedi tynnu eich cais yn ôl"),
+                                        Action::Cancel => lang.t("You have cancelled your visit", "Rydych chi wedi canslo eich ymweliad"),
+                                    }}
+                                </p>
+                            </div>
+                        </div>
+                    }
+                })
+        }}
+        <p class="govuk-body">
+            {tx("Reference: ", "Cyfeirnod: ")}
+            <strong>{visit.reference.clone()}</strong>
+        </p>
+        <p class="govuk-body">
+            {tx("Status: ", "Statws: ")}
+            <strong class=tag_class id="visit-state" data-state=state.as_str()>{move || state_name(lang, state)}</strong>
+        </p>
+        {(state == VisitState::Requested)
+            .then(|| {
+                let confirm_by = visit.confirm_by;
+                view! {
+                    <p class="govuk-body">
+                        {move || {
+                            format!(
+                                "{} {}.",
+                                lang.t("The prison will reply by", "Bydd y carchar yn ateb erbyn"),
+                                describe_date(confirm_by, lang.get()),
+                            )
+                        }}
+                    </p>
+                }
+            })}
+        <dl class="govuk-summary-list">
+            <div class="govuk-summary-list__row">
+                <dt class="govuk-summary-list__key">{tx("Prison", "Carchar")}</dt>
+                <dd class="govuk-summary-list__value">{visit.prison.name.clone()}</dd>
+            </div>
+            <div class="govuk-summary-list__row">
+                <dt class="govuk-summary-list__key">{tx("Prisoner", "Carcharor")}</dt>
+                <dd class="govuk-summary-list__value">
+                    {format!("{} {}", visit.prisoner_first_name, visit.prisoner_last_name)}
+                </dd>
+            </div>
+            {visit
+                .booked_slot
+                .map(|slot| {
+                    view! {
+                        <div class="govuk-summary-list__row">
+                            <dt class="govuk-summary-list__key">{tx("Visit booked for", "Ymweliad wedi’i drefnu ar gyfer")}</dt>
+                            <dd class="govuk-summary-list__value">{move || describe_slot(&slot, lang.get())}</dd>
+                        </div>
+                    }
+                })}
+            <div class="govuk-summary-list__row">
+                <dt class="govuk-summary-list__key">{tx("Times asked for", "Amseroedd y gofynnwyd amdanynt")}</dt>
+                <dd class="govuk-summary-list__value app-pre">{choices}</dd>
+            </div>
+            <div class="govuk-summary-list__row">
+                <dt class="govuk-summary-list__key">{tx("Visitors", "Ymwelwyr")}</dt>
+                <dd class="govuk-summary-list__value app-pre">{visitors}</dd>
+            </div>
+        </dl>
+        {ics_href
+            .map(|href| {
+                view! {
+                    <p class="govuk-body">
+                        <a class="govuk-link" id="ics" href=href download=format!("visit-{}.ics", visit.reference)>
+                            {tx("Add the visit to your calendar", "Ychwanegu’r ymweliad at eich calendr")}
+                        </a>
+                    </p>
+                }
+            })}
+        <h2 class="govuk-heading-m">{tx("What has happened", "Beth sydd wedi digwydd")}</h2>
+        <ol class="govuk-list app-timeline">
+            {visit
+                .timeline
+                .iter()
+                .map(|change| {
+                    let change = change.clone();
+                    view! {
+                        <li>
+                            <strong>{move || state_name(lang, change.to)}</strong>
+                            <br />
+                            <span class="app-hint">
+                                {move || format!("{} {}, {}", when(lang, change.at), lang.t("by", "gan"), actor_name(lang, change.actor))}
+                            </span>
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ol>
+        {move || {
+            failure
+                .get()
+                .map(|message| {
+                    view! {
+                        <div class="govuk-error-summary" role="alert" tabindex="-1">
+                            <h2 class="govuk-error-summary__title">{lang.t("There is a problem", "Mae problem wedi codi")}</h2>
+                            <p class="govuk-body">{message}</p>
+                        </div>
+                    }
+                })
+        }}
+        {[(visit.can_withdraw, Action::Withdraw), (visit.can_cancel, Action::Cancel)]
+            .into_iter()
+            .filter(|(allowed, _)| *allowed)
+            .map(|(_, action)| {
+                let (start, question, yes) = match action {
+                    Action::Withdraw => (
+                        ("Withdraw this request", "Tynnu’r cais hwn yn ôl"),
+                        ("Are you sure you want to withdraw this request?", "Ydych chi’n siŵr eich bod am dynnu’r cais hwn yn ôl?"),
+                        ("Yes, withdraw the request", "Ydw, tynnu’r cais yn ôl"),
+                    ),
+                    Action::Cancel => (
+                        ("Cancel this visit", "Canslo’r ymweliad hwn"),
+                        ("Are you sure you want to cancel this visit?", "Ydych chi’n siŵr eich bod am ganslo’r ymweliad hwn?"),
+                        ("Yes, cancel the visit", "Ydw, canslo’r ymweliad"),
+                    ),
+                };
+                view! {
+                    <Show
+                        when=move || confirming.get() == Some(action)
+                        fallback=move || {
+                            view! {
+                                <button
+                                    type="button"
+                                    class="govuk-button govuk-button--warning"
+                                    id=format!("{action:?}").to_lowercase()
+                                    on:click=move |_| {
+                                        confirming.set(Some(action));
+                                        focus_id("confirm-question".into());
+                                    }
+                                >
+                                    {tx(start.0, start.1)}
+                                </button>
+                            }
+                        }
+                    >
+                        <div class="app-confirm">
+                            <h2 class="govuk-heading-m" id="confirm-question" tabindex="-1">
+                                {tx(question.0, question.1)}
+                            </h2>
+                            <p class="govuk-body">
+                                {tx("You cannot undo this.", "Ni allwch ddadwneud hyn.")}
+                            </p>
+                            <div class="govuk-button-group">
+                                <button
+                                    type="button"
+                                    class="govuk-button govuk-button--warning"
+                                    id="confirm-yes"
+                                    aria-disabled=move || busy.get().then_some("true")
+                                    on:click=move |_| act.with_value(|act| act(action))
+                                >
+                                    {tx(yes.0, yes.1)}
+                                </button>
+                                <button
+                                    type="button"
+                                    class="govuk-button govuk-button--secondary"
+                                    id="confirm-no"
+                                    on:click=move |_| confirming.set(None)
+                                >
+                                    {tx("No, go back", "Na, mynd yn ôl")}
+                                </button>
+                            </div>
+                        </div>
+                    </Show>
+                }
+            })
+            .collect_view()}
+    }
+}

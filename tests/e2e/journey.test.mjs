@@ -1,0 +1,380 @@
+// The visitor's whole journey in real headless Chromium, against the real server on a fresh database with its demo
+// data: choose a prison, the prisoner, up to three times, the visitors, check, send once, then follow the private
+// link and withdraw. On a 320 px phone, in English and in Welsh, and once with the keyboard alone. axe-core checks
+// every page, with errors shown and without. Screenshots of each step go to artifacts/e2e/journey-*.png.
+
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+
+import { formatViolations, launchBrowser, phone, runAxe, screenshot, startServer, watchPage } from './harness.mjs';
+
+const UI_TIMEOUT_MS = 15_000;
+const LEEDS = 'HMP Leeds (demo)';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function newPhonePage(t) {
+  const context = await phone(browser);
+  t.after(() => context.close());
+  const page = await context.newPage();
+  page.setDefaultTimeout(UI_TIMEOUT_MS);
+  const problems = watchPage(page);
+  return { context, page, problems };
+}
+
+/** Runs axe, fails readably, checks there is no sideways scrolling at 320 px, and saves a screenshot. */
+async function checkPage(page, name) {
+  await screenshot(page, `journey-${name}`);
+  const results = await runAxe(page);
+  assert.equal(
+    results.violations.length,
+    0,
+    `axe-core found ${results.violations.length} WCAG A/AA violation(s) on ${name}:\n${formatViolations(results.violations)}`,
+  );
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  const viewport = page.viewportSize()?.width ?? 320;
+  assert.ok(width <= viewport, `no horizontal scrolling on ${name} (document is ${width} px wide)`);
+  const h1 = page.locator('main h1');
+  assert.equal(await h1.count(), 1, `${name} has exactly one h1`);
+  assert.notEqual((await page.title()).trim(), '', `${name} has a title`);
+}
+
+async function waitForPath(page, path) {
+  await page.waitForFunction((p) => location.pathname === p, path);
+}
+
+/** Asserts the error summary is shown, has focus, and the title starts "Error"/"Gwall". */
+async function assertErrorSummaryFocused(page) {
+  const summary = page.locator('#error-summary');
+  await summary.waitFor({ state: 'visible' });
+  await page.waitForFunction(() => document.activeElement?.id === 'error-summary');
+  assert.match(await page.title(), /^(Error|Gwall):/, 'the title says there is an error');
+  return summary;
+}
+
+async function fillDate(page, base, [day, month, year]) {
+  await page.fill(`#${base}-day`, day);
+  await page.fill(`#${base}-month`, month);
+  await page.fill(`#${base}-year`, year);
+}
+
+/**
+ * Goes through the booking journey with clicks and typing. Returns what the POST to /api/v1/visits carried and the
+ * confirmation page's reference and private link.
+ */
+async function bookWithPointer(page, { tag, welsh = false }) {
+  const T = (en, cy) => (welsh ? cy : en);
+  await page.goto(`${server.baseUrl}/`);
+  await page.locator('.prison-list__name').first().waitFor();
+  if (welsh) {
+    await page.click('#language-switch');
+    await page.waitForFunction(() => document.documentElement.lang === 'cy');
+  }
+  assert.match(await page.locator('main h1').innerText(), welsh ? /Dewiswch garchar/ : /Choose a prison/);
+  await checkPage(page, `${tag}-1-prisons`);
+
+  // 1. Search for the prison and open its information.
+  await page.fill('#prison-search', 'leeds');
+  await page.waitForFunction(() => document.querySelectorAll('.prison-list__item').length === 1);
+  await page.click(`text=${LEEDS}`);
+  await page.locator('#start').waitFor();
+  assert.equal(await page.locator('main h1').innerText(), LEEDS);
+  assert.match(await page.locator('main').innerText(), welsh ? /Gall hyd at 6 o bobl/ : /Up to 6 people/);
+  await checkPage(page, `${tag}-2-prison`);
+  await page.click('#start');
+
+  // 2. The prisoner: first with nothing filled in, to see the errors.
+  await waitForPath(page, '/book/prisoner');
+  await page.click('#continue');
+  const summary = await assertErrorSummaryFocused(page);
+  assert.match(await summary.innerText(), welsh ? /Rhowch enw cyntaf y carcharor/ : /Enter the prisoner's first name/);
+  assert.match(
+    await page.locator('#prisoner-first_name-error').innerText(),
+    welsh ? /Rhowch enw cyntaf/ : /Enter the prisoner's first name/,
+    'the message is also on the field',
+  );
+  await checkPage(page, `${tag}-3-prisoner-errors`);
+  await summary.locator('a').first().click();
+  await page.waitForFunction(() => document.activeElement?.id === 'prisoner-first_name');
+
+  await page.fill('#prisoner-first_name', 'John');
+  await page.fill('#prisoner-last_name', 'Smith');
+  await fillDate(page, 'prisoner-date_of_birth', ['12', '4', '1985']);
+  await page.fill('#prisoner-number', 'a1234bc');
+  await checkPage(page, `${tag}-3-prisoner`);
+  await page.click('#continue');
+
+  // 3. Times: unavailable ones are shown but cannot be picked; a fourth choice is refused.
+  await waitForPath(page, '/book/times');
+  const boxes = page.locator('input[name=slots]');
+  await boxes.first().waitFor();
+  assert.ok((await page.locator('.app-slot--unavailable').count()) > 0, 'times that cannot be booked are listed');
+  assert.equal(
+    await page.locator('.app-slot--unavailable input').count(),
+    0,
+    'times that cannot be booked have no checkbox',
+  );
+  await page.click('#continue');
+  await assertErrorSummaryFocused(page);
+  await checkPage(page, `${tag}-4-times-errors`);
+  for (let i = 0; i < 4; i += 1) await boxes.nth(i).click();
+  assert.equal(await page.locator('input[name=slots]:checked').count(), 3, 'no more than 3 times can be chosen');
+  assert.equal(await page.locator('.app-chosen__item').count(), 3);
+  assert.match(await page.locator('.app-chosen__item').first().innerText(), welsh ? /Dewis cyntaf/ : /1st choice/);
+  await checkPage(page, `${tag}-4-times`);
+  await page.click('#continue');
+
+  // 4. Visitors: the limits are explained; errors first, then the answers.
+  await waitForPath(page, '/book/visitors');
+  assert.match(await page.locator('#visitor-limits').innerText(), welsh ? /Gall hyd at 3 oedolyn/ : /Up to 3 adults/);
+  await page.click('#continue');
+  await assertErrorSummaryFocused(page);
+  await checkPage(page, `${tag}-5-visitors-errors`);
+  await page.fill('#lead_visitor-first_name', 'Mary');
+  await page.fill('#lead_visitor-last_name', 'Smith');
+  await fillDate(page, 'lead_visitor-date_of_birth', ['1', '7', '1980']);
+  await page.fill('#lead_visitor-email', 'mary.smith@example.com');
+  await page.fill('#lead_visitor-email_confirm', 'mary.smith@example.org');
+  await page.fill('#lead_visitor-phone', '07700 900123');
+  await page.click('#add-visitor');
+  await page.fill('#other_visitors-0-first_name', 'Amy');
+  await page.fill('#other_visitors-0-last_name', 'Smith');
+  await fillDate(page, 'other_visitors-0-date_of_birth', ['9', '3', '2015']);
+  await page.click('#continue');
+  await assertErrorSummaryFocused(page);
+  assert.match(await page.locator('#error-summary').innerText(), welsh ? /ddim yn cyfateb|cyfateb/ : /do not match/);
+  await page.fill('#lead_visitor-email_confirm', 'mary.smith@example.com');
+  await checkPage(page, `${tag}-5-visitors`);
+  await page.click('#continue');
+
+  // 5. Check your answers; answers survive a reload and Back/Forward.
+  await waitForPath(page, '/book/check');
+  assert.match(await page.locator('main').innerText(), /A1234BC/);
+  await page.reload();
+  await page.locator('#send').waitFor();
+  assert.match(await page.locator('main').innerText(), /Amy Smith/, 'answers are kept after a reload');
+  await page.goBack();
+  await waitForPath(page, '/book/visitors');
+  assert.equal(await page.inputValue('#lead_visitor-first_name'), 'Mary', 'answers are kept going back');
+  await page.goForward();
+  await waitForPath(page, '/book/check');
+  await page.locator('#send').waitFor();
+  assert.equal(await page.locator('.govuk-summary-list__actions a').count(), 7, 'a change link for each answer');
+  await checkPage(page, `${tag}-6-check`);
+
+  // Send, with a double tap: one request, with an Idempotency-Key.
+  const posts = [];
+  page.on('request', (request) => {
+    if (request.method() === 'POST' && new URL(request.url()).pathname === '/api/v1/visits') posts.push(request);
+  });
+  await page.dblclick('#send');
+  await waitForPath(page, '/book/done');
+  assert.equal(posts.length, 1, 'a double tap sends one request');
+  const key = posts[0].headers()['idempotency-key'];
+  assert.match(key ?? '', /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/, 'a UUID v4 key');
+  const body = JSON.parse(posts[0].postData());
+
+  // 6. Confirmation.
+  const reference = (await page.locator('#reference').innerText()).trim();
+  assert.match(reference, /^[0-9A-Z]{8}$/);
+  assert.match(await page.locator('#confirm-by').innerText(), /\d{4}/);
+  const href = await page.locator('#status-link').getAttribute('href');
+  assert.match(href, new RegExp(`^/visit/${reference}#.+`), 'the private link carries the token in the fragment');
+  const kept = await page.evaluate(() => JSON.stringify(sessionStorage));
+  assert.doesNotMatch(kept, /Mary|A1234BC|mary\.smith/, 'personal details are wiped after sending');
+  await checkPage(page, `${tag}-7-done`);
+  return { body, reference, href };
+}
+
+/** Follows the private link, withdraws after confirming, and checks the new state is shown. */
+async function withdrawWithPointer(page, { tag, href, welsh = false }) {
+  await page.goto(`${server.baseUrl}${href}`);
+  await page.locator('#visit-state[data-state=requested]').waitFor();
+  assert.match(await page.locator('main').innerText(), /John Smith/);
+  await checkPage(page, `${tag}-8-status`);
+  await page.click('#withdraw');
+  await page.locator('#confirm-yes').waitFor();
+  await checkPage(page, `${tag}-8-status-confirm`);
+  await page.click('#confirm-yes');
+  await page.locator('#visit-state[data-state=withdrawn]').waitFor();
+  assert.match(await page.locator('#visit-state').innerText(), welsh ? /Wedi’i dynnu’n ôl/ : /Withdrawn/);
+  assert.equal(await page.locator('#withdraw').count(), 0, 'nothing more to withdraw');
+  await checkPage(page, `${tag}-9-withdrawn`);
+}
+
+describe('the visitor journey on a 320 px phone', () => {
+  test('in English: book, follow the private link, withdraw', async (t) => {
+    const { page, problems } = await newPhonePage(t);
+    const { body, href } = await bookWithPointer(page, { tag: 'en' });
+    assert.equal(body.locale, 'en');
+    assert.equal(body.slots.length, 3);
+    assert.equal(body.prisoner.number, 'a1234bc');
+    assert.equal(body.other_visitors.length, 1);
+    await withdrawWithPointer(page, { tag: 'en', href });
+    assert.deepEqual(problems.pageErrors, [], 'no uncaught errors in the page');
+  });
+
+  test('in Welsh: every page in Welsh, locale cy sent, and the choice kept', async (t) => {
+    const { page, problems } = await newPhonePage(t);
+    const { body, href } = await bookWithPointer(page, { tag: 'cy', welsh: true });
+    assert.equal(body.locale, 'cy', 'the request asks for Welsh');
+    await page.reload();
+    await page.locator('main h1').waitFor();
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'cy', 'Welsh is kept after a reload');
+    await withdrawWithPointer(page, { tag: 'cy', href, welsh: true });
+    assert.match(await page.title(), /Ymweld â rhywun yn y carchar/);
+    assert.deepEqual(problems.pageErrors, [], 'no uncaught errors in the page');
+  });
+});
+
+/** Presses Tab until the focused element matches `selector` (at most 80 times). */
+async function tabTo(page, selector) {
+  for (let i = 0; i < 80; i += 1) {
+    await page.keyboard.press('Tab');
+    if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return;
+  }
+  throw new Error(`Tab never reached ${selector}`);
+}
+
+async function typeInto(page, selector, text) {
+  await tabTo(page, selector);
+  await page.keyboard.type(text);
+}
+
+describe('the visitor journey with the keyboard alone', () => {
+  test('a visitor who only uses the keyboard can book and withdraw', async (t) => {
+    const { page, problems } = await newPhonePage(t);
+    await page.goto(`${server.baseUrl}/`);
+    await page.locator('.prison-list__name').first().waitFor();
+
+    await typeInto(page, '#prison-search', 'Leeds');
+    await tabTo(page, '.prison-list__name');
+    await page.keyboard.press('Enter');
+    await page.locator('#start').waitFor();
+    await tabTo(page, '#start');
+    await page.keyboard.press('Enter');
+    await waitForPath(page, '/book/prisoner');
+
+    await typeInto(page, '#prisoner-first_name', 'John');
+    await typeInto(page, '#prisoner-last_name', 'Smith');
+    await typeInto(page, '#prisoner-date_of_birth-day', '12');
+    await typeInto(page, '#prisoner-date_of_birth-month', '4');
+    await typeInto(page, '#prisoner-date_of_birth-year', '1985');
+    await typeInto(page, '#prisoner-number', 'A1234BC');
+    await page.keyboard.press('Enter'); // submits the form
+    await waitForPath(page, '/book/times');
+
+    await page.locator('input[name=slots]').first().waitFor();
+    await tabTo(page, 'input[name=slots]');
+    await page.keyboard.press('Space');
+    assert.equal(await page.locator('input[name=slots]:checked').count(), 1, 'Space ticks a time');
+    await tabTo(page, '#continue');
+    await page.keyboard.press('Enter');
+    await waitForPath(page, '/book/visitors');
+
+    await typeInto(page, '#lead_visitor-first_name', 'Mary');
+    await typeInto(page, '#lead_visitor-last_name', 'Smith');
+    await typeInto(page, '#lead_visitor-date_of_birth-day', '1');
+    await typeInto(page, '#lead_visitor-date_of_birth-month', '7');
+    await typeInto(page, '#lead_visitor-date_of_birth-year', '1980');
+    await typeInto(page, '#lead_visitor-email', 'mary@example.com');
+    await typeInto(page, '#lead_visitor-email_confirm', 'mary@example.com');
+    await typeInto(page, '#lead_visitor-phone', '07700900123');
+    await tabTo(page, '#continue');
+    await page.keyboard.press('Enter');
+    await waitForPath(page, '/book/check');
+
+    await page.locator('#send').waitFor();
+    await tabTo(page, '#send');
+    await page.keyboard.press('Enter');
+    await waitForPath(page, '/book/done');
+    await tabTo(page, '#status-link');
+    await page.keyboard.press('Enter');
+    await page.locator('#visit-state[data-state=requested]').waitFor();
+
+    await tabTo(page, '#withdraw');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.activeElement?.id === 'confirm-question');
+    await tabTo(page, '#confirm-yes');
+    await page.keyboard.press('Enter');
+    await page.locator('#visit-state[data-state=withdrawn]').waitFor();
+    await screenshot(page, 'journey-keyboard-withdrawn');
+    assert.deepEqual(problems.pageErrors, [], 'no uncaught errors in the page');
+  });
+});
+
+describe('a booked visit on the status page', () => {
+  // The demo prisons do not book instantly and staff are out of this client's reach, so the API's answers for a
+  // booked visit are stood in for here, in the shape the API documents.
+  test('offers the visit as a calendar file and cancels it after a confirmation step', async (t) => {
+    const { page, problems } = await newPhonePage(t);
+    const prisons = await (await fetch(`${server.baseUrl}/api/v1/prisons`)).json();
+    const leeds = prisons.find((p) => p.name === LEEDS);
+    const booked = {
+      id: '0b0e9a5e-4a7e-4d0a-9b61-6f7e2a3c1d10',
+      reference: '7KQ2M9XD',
+      state: 'booked',
+      prison: leeds,
+      prisoner_first_name: 'John',
+      prisoner_last_name: 'Smith',
+      visitors: [{ first_name: 'Mary', last_name: 'Smith', date_of_birth: '1980-07-01', lead: true }],
+      slot_choices: [{ date: '2026-12-04', start: '14:15', end: '16:15' }],
+      booked_slot: { date: '2026-12-04', start: '14:15', end: '16:15' },
+      confirm_by: '2026-12-01',
+      locale: 'en',
+      created_at: '2026-11-26T09:00:00Z',
+      can_withdraw: false,
+      can_cancel: true,
+      timeline: [
+        { from: null, to: 'requested', actor: 'visitor', at: '2026-11-26T09:00:00Z' },
+        { from: 'requested', to: 'booked', actor: 'staff', at: '2026-11-27T10:30:00Z' },
+      ],
+    };
+    const tokens = [];
+    await page.route('**/api/v1/visits/7KQ2M9XD', (route) => {
+      tokens.push(route.request().headers()['x-visit-token']);
+      return route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(booked) });
+    });
+    await page.route('**/api/v1/visits/7KQ2M9XD/cancel', (route) =>
+      route.fulfill({
+        status: 200,
+        contentType: 'application/json',
+        body: JSON.stringify({
+          ...booked,
+          state: 'cancelled',
+          can_cancel: false,
+          timeline: [...booked.timeline, { from: 'booked', to: 'cancelled', actor: 'visitor', at: '2026-11-28T08:00:00Z' }],
+        }),
+      }),
+    );
+    await page.goto(`${server.baseUrl}/visit/7KQ2M9XD#vt_secret`);
+    await page.locator('#visit-state[data-state=booked]').waitFor();
+    assert.deepEqual(tokens, ['vt_secret'], 'the token from the fragment is sent as X-Visit-Token');
+    const ics = decodeURIComponent((await page.locator('#ics').getAttribute('href')).split(',').slice(1).join(','));
+    assert.match(ics, /^BEGIN:VCALENDAR\r\n/);
+    assert.match(ics, /\r\nUID:0b0e9a5e-4a7e-4d0a-9b61-6f7e2a3c1d10@prison-visits\r\n/);
+    assert.match(ics, /\r\nDTSTART;TZID=Europe\/London:20261204T141500\r\n/);
+    assert.equal(await page.locator('#ics').getAttribute('download'), 'visit-7KQ2M9XD.ics');
+    await checkPage(page, 'booked-1-status');
+    await page.click('#cancel');
+    await page.locator('#confirm-no').click();
+    assert.equal(await page.locator('#confirm-yes').count(), 0, '"No" goes back without cancelling');
+    await page.click('#cancel');
+    await checkPage(page, 'booked-2-confirm');
+    await page.click('#confirm-yes');
+    await page.locator('#visit-state[data-state=cancelled]').waitFor();
+    await checkPage(page, 'booked-3-cancelled');
+    assert.deepEqual(problems.pageErrors, []);
+  });
+});
