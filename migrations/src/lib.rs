@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261126_000001_create_core_tables;
 mod m20261126_000002_create_staff_tables;
+mod m20261126_000003_add_prison_availability_version;
 
 pub struct Migrator;
 
@@ -14,6 +15,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261126_000001_create_core_tables::Migration),
             Box::new(m20261126_000002_create_staff_tables::Migration),
+            Box::new(m20261126_000003_add_prison_availability_version::Migration),
         ]
     }
 }

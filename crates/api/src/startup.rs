@@ -85,6 +85,7 @@ async fn prepare(settings: &Settings, clock: Clock) -> anyhow::Result<AppState> 
         jwt: crate::auth::JwtKeys::from_secret(&secret),
         holidays: BankHolidays::bundled(),
         clock,
+        availability_cache: Default::default(),
     })
 }
 

@@ -38,4 +38,5 @@ pub struct AppState {
     pub jwt: crate::auth::JwtKeys,
     pub holidays: &'static BankHolidays,
     pub clock: Clock,
+    pub availability_cache: Arc<prisons::AvailabilityCache>,
 }

@@ -7,7 +7,7 @@ use domain::api::{Address, PrisonDetails, PrisonSummary, VisitingRules};
 use domain::calendar::{DateSlot, Timetable, WeeklySlot};
 use domain::slot::Slot;
 use domain::visit::VisitState;
-use sea_orm::sea_query::{Expr, Func};
+use sea_orm::sea_query::{Expr, ExprTrait, Func};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect,
@@ -23,6 +23,26 @@ pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<PrisonSummary>, DbErr
 
 pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<PrisonDetails>, DbErr> {
     Ok(prison::Entity::find_by_id(id).one(db).await?.map(details))
+}
+
+/// The prison's availability version (see the migration that adds it); `None` when there is no such prison.
+pub async fn availability_version(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<i64>, DbErr> {
+    prison::Entity::find_by_id(id)
+        .select_only()
+        .column(prison::Column::AvailabilityVersion)
+        .into_tuple::<i64>()
+        .one(db)
+        .await
+}
+
+/// Marks the prison's availability as changed. Call it in the transaction that changes it.
+pub async fn bump_availability_version(db: &impl ConnectionTrait, id: Uuid) -> Result<(), DbErr> {
+    prison::Entity::update_many()
+        .col_expr(prison::Column::AvailabilityVersion, Expr::col(prison::Column::AvailabilityVersion).add(1))
+        .filter(prison::Column::Id.eq(id))
+        .exec(db)
+        .await
+        .map(|_| ())
 }
 
 pub async fn count(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
@@ -93,6 +113,7 @@ pub async fn insert(db: &impl ConnectionTrait, p: NewPrison<'_>, now: DateTime<U
         weekend_processing: Set(p.rules.weekend_processing),
         instant_booking: Set(p.rules.instant_booking),
         demo: Set(p.demo),
+        availability_version: Set(0),
         created_at: Set(now),
         updated_at: Set(now),
     };

@@ -6,7 +6,9 @@ use domain::request::ValidVisitRequest;
 use domain::slot::Slot;
 use domain::visit::{Actor, VisitState};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 use uuid::Uuid;
 
 use super::entities::{idempotency_key, visit, visit_slot_choice, visit_state_change, visitor};
@@ -252,6 +254,10 @@ pub async fn transition(
         return Ok(false);
     }
     record_change(db, visit_id, version + 1, Some(from), to, actor, actor_name, now).await?;
+    if from == VisitState::Booked {
+        // A place comes back.
+        availability_changed(db, visit_id).await?;
+    }
     Ok(true)
 }
 
@@ -280,7 +286,19 @@ pub async fn book(
         return Ok(false);
     }
     record_change(db, visit_id, version + 1, Some(VisitState::Requested), VisitState::Booked, actor, None, now).await?;
+    availability_changed(db, visit_id).await?;
     Ok(true)
+}
+
+async fn availability_changed(db: &impl ConnectionTrait, visit_id: Uuid) -> Result<(), DbErr> {
+    let prison_id = visit::Entity::find_by_id(visit_id)
+        .select_only()
+        .column(visit::Column::PrisonId)
+        .into_tuple::<Uuid>()
+        .one(db)
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound(format!("visit {visit_id}")))?;
+    super::prisons::bump_availability_version(db, prison_id).await
 }
 
 pub struct IdempotencyRecord {

@@ -22,6 +22,7 @@ pub struct Model {
     pub weekend_processing: bool,
     pub instant_booking: bool,
     pub demo: bool,
+    pub availability_version: i64,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }
