@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Size and speed benchmark of the web client's first page: compressed bytes on the wire (br and gzip, as the server's
+# Compress middleware sends them) and the time until the prison list is usable in headless Chromium with the CPU
+# slowed 4x. Targets: <= 250 KB compressed, usable within 2 s. See tests/e2e/bench-frontend.mjs.
+#
+# Same environment as scripts/test-e2e.sh: SKIP_FRONTEND_BUILD=1 to use frontend/dist as it is, PVB_BIN for a server
+# binary already built, CARGO_TARGET_DIR, WASM_OPT=1. BENCH_RUNS (default 5), BENCH_STRICT=1 to fail on a missed target.
+set -euo pipefail
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+e2e="$root/tests/e2e"
+
+if [[ "${SKIP_FRONTEND_BUILD:-0}" != "1" ]]; then
+    "$root/scripts/build-frontend.sh"
+fi
+if [[ -z "${PVB_BIN:-}" ]]; then
+    (cd "$root" && cargo build -p api --bin prison-visits)
+    target_dir="${CARGO_TARGET_DIR:-$root/target}"
+    [[ "$target_dir" == /* ]] || target_dir="$root/$target_dir"
+    export PVB_BIN="$target_dir/debug/prison-visits"
+fi
+if [[ ! -d "$e2e/node_modules/playwright-core" ]]; then
+    (cd "$e2e" && npm ci --no-audit --no-fund)
+fi
+cd "$e2e"
+exec node bench-frontend.mjs
