@@ -378,3 +378,119 @@ describe('a booked visit on the status page', () => {
     assert.deepEqual(problems.pageErrors, []);
   });
 });
+
+/** A complete draft as the app keeps it in sessionStorage, `ageMs` old, for HMP Leeds's first three free times. */
+async function draftFor(ageMs = 0) {
+  const prisons = await (await fetch(`${server.baseUrl}/api/v1/prisons`)).json();
+  const leeds = prisons.find((p) => p.name === LEEDS);
+  const prison = await (await fetch(`${server.baseUrl}/api/v1/prisons/${leeds.id}`)).json();
+  const availability = await (await fetch(`${server.baseUrl}/api/v1/prisons/${leeds.id}/availability`)).json();
+  const slots = availability.days
+    .flatMap((day) => day.slots)
+    .filter((slot) => slot.state === 'available')
+    .slice(0, 3)
+    .map(({ date, start, end }) => ({ date, start, end }));
+  const person = (first, last, [day, month, year]) => ({ first_name: first, last_name: last, dob: { day, month, year } });
+  return {
+    saved_at: Date.now() - ageMs,
+    draft: {
+      prison,
+      prisoner: person('John', 'Smith', ['12', '4', '1985']),
+      prison_number: 'A1234BC',
+      slots,
+      lead: person('Mary', 'Smith', ['1', '7', '1980']),
+      email: 'mary@example.com',
+      email_confirm: 'mary@example.com',
+      phone: '07700900123',
+      others: [],
+      idempotency_key: null,
+      server_errors: [],
+      created: null,
+    },
+  };
+}
+
+async function pageWithDraft(t, saved) {
+  const { page, problems } = await newPhonePage(t);
+  await page.addInitScript((value) => {
+    if (!sessionStorage.getItem('pvb.seeded')) {
+      sessionStorage.setItem('pvb.draft', value);
+      sessionStorage.setItem('pvb.seeded', '1');
+    }
+  }, JSON.stringify(saved));
+  return { page, problems };
+}
+
+describe('sending the request', () => {
+  test('errors the server finds are listed on the check page and shown on the step they belong to', async (t) => {
+    const { page } = await pageWithDraft(t, await draftFor());
+    await page.route('**/api/v1/visits', (route) =>
+      route.fulfill({
+        status: 422,
+        contentType: 'application/problem+json',
+        body: JSON.stringify({
+          type: 'about:blank',
+          title: 'Some answers need correcting',
+          status: 422,
+          code: 'validation_failed',
+          errors: [
+            { field: 'slots[0]', code: 'slot_fully_booked', message: 'Visit time 1 is now fully booked. Choose another time' },
+            { field: 'lead_visitor.email', code: 'invalid_email', message: 'Enter an email address in the correct format, like name@example.com' },
+          ],
+        }),
+      }),
+    );
+    await page.goto(`${server.baseUrl}/book/check`);
+    await page.click('#send');
+    const summary = await assertErrorSummaryFocused(page);
+    assert.match(await summary.innerText(), /fully booked/);
+    assert.equal(await summary.locator('a[href="/book/times#slots"]').count(), 1, 'slots[0] links to the times step');
+    await checkPage(page, 'server-errors-1-check');
+
+    await summary.locator('a[href="/book/visitors#lead_visitor-email"]').click();
+    await waitForPath(page, '/book/visitors');
+    await page.locator('#lead_visitor-email-error').waitFor();
+    assert.match(await page.locator('#lead_visitor-email-error').innerText(), /correct format/);
+    await checkPage(page, 'server-errors-2-visitors');
+
+    // In Welsh, the same codes are translated.
+    await page.click('#language-switch');
+    await page.waitForFunction(() => document.documentElement.lang === 'cy');
+    assert.match(await page.locator('#lead_visitor-email-error').innerText(), /Rhowch gyfeiriad e-bost yn y fformat cywir/);
+  });
+
+  test('a failed send is retried with the same Idempotency-Key, and makes one visit', async (t) => {
+    const { page } = await pageWithDraft(t, await draftFor());
+    const keys = [];
+    let first = true;
+    await page.route('**/api/v1/visits', async (route) => {
+      keys.push(route.request().headers()['idempotency-key']);
+      if (first) {
+        first = false;
+        // The request reaches the server but the answer is lost on the way back.
+        await route.fetch();
+        return route.abort('connectionreset');
+      }
+      return route.continue();
+    });
+    await page.goto(`${server.baseUrl}/book/check`);
+    await page.click('#send');
+    await page.locator('#send-failed').waitFor();
+    assert.match(await page.locator('#send-failed').innerText(), /could not reach|internet/i);
+    await checkPage(page, 'retry-1-failed');
+    await page.click('#send');
+    await waitForPath(page, '/book/done');
+    assert.equal(keys.length, 2);
+    assert.equal(keys[0], keys[1], 'the retry carries the same Idempotency-Key');
+    assert.match(await page.locator('#reference').innerText(), /^[0-9A-Z]{8}$/);
+  });
+
+  test('answers left alone for more than 20 minutes are wiped', async (t) => {
+    const { page } = await pageWithDraft(t, await draftFor(21 * 60 * 1000));
+    await page.goto(`${server.baseUrl}/book/visitors`);
+    await page.locator('main h1').waitFor();
+    assert.match(await page.locator('main h1').innerText(), /Start again/);
+    assert.equal(await page.evaluate(() => sessionStorage.getItem('pvb.draft')), null, 'nothing left in the tab');
+    await checkPage(page, 'expired');
+  });
+});
