@@ -388,7 +388,8 @@ pub fn server_errors_for(prefixes: &[&str]) -> Vec<FieldError> {
 /// named in the URL fragment (a link from an error summary or a "Change" link).
 pub fn on_step_load(errors: RwSignal<Vec<FieldError>>, prefixes: &'static [&'static str]) {
     let pending = server_errors_for(prefixes);
-    let hash = window().location().hash().unwrap_or_default();
+    // From the router, not window.location: after an in-app link the router knows the new URL first.
+    let hash = leptos_router::hooks::use_location().hash.get_untracked();
     if !pending.is_empty() {
         show_errors(errors, pending);
     } else if let Some(id) = hash.strip_prefix('#').filter(|id| !id.is_empty()) {

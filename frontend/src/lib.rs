@@ -108,15 +108,18 @@ fn FocusOnNavigation(form: Form) -> impl IntoView {
         let hash = location.hash.get_untracked();
         if previous.as_ref().is_some_and(|p| *p != path) {
             form.touch();
-            if hash.is_empty() {
-                request_animation_frame(|| {
-                    let heading = document().query_selector("main h1").ok().flatten();
-                    if let Some(heading) = heading.and_then(|h| h.dyn_into::<web_sys::HtmlElement>().ok()) {
-                        let _ = heading.set_attribute("tabindex", "-1");
-                        let _ = heading.focus();
-                    }
-                });
-            }
+            request_animation_frame(move || {
+                // A fragment naming an element (a "Change" link, an error) gets the focus from the page itself.
+                let target = hash.strip_prefix('#').filter(|id| !id.is_empty());
+                if target.is_some_and(|id| document().get_element_by_id(id).is_some()) {
+                    return;
+                }
+                let heading = document().query_selector("main h1").ok().flatten();
+                if let Some(heading) = heading.and_then(|h| h.dyn_into::<web_sys::HtmlElement>().ok()) {
+                    let _ = heading.set_attribute("tabindex", "-1");
+                    let _ = heading.focus();
+                }
+            });
         }
         path
     });
