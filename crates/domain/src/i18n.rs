@@ -5,6 +5,7 @@ use chrono::{Datelike, NaiveDate, NaiveTime, Timelike, Weekday};
 
 use crate::api::{Locale, VisitingRules};
 use crate::calendar;
+use crate::error::{FieldError, FieldErrorCode};
 use crate::party::{self, LEAD_VISITOR_MIN_AGE};
 use crate::slot::Slot;
 
@@ -139,6 +140,102 @@ pub fn describe_limits(rules: &VisitingRules, locale: Locale) -> String {
     }
 }
 
+/// Welsh soft mutation of a noun phrase's first letter, after "Rhowch" ("give") and "i" ("to").
+fn soft(phrase: &str) -> String {
+    const PAIRS: [(&str, &str); 9] =
+        [("rh", "r"), ("ll", "l"), ("p", "b"), ("t", "d"), ("c", "g"), ("b", "f"), ("d", "dd"), ("m", "f"), ("g", "")];
+    for (from, to) in PAIRS {
+        if let Some(rest) = phrase.strip_prefix(from) {
+            return format!("{to}{rest}");
+        }
+    }
+    phrase.to_string()
+}
+
+/// The Welsh name of the field at a JSON path, e.g. `lead_visitor.email` -> "cyfeiriad e-bost y prif ymwelydd".
+fn field_cy(path: &str) -> String {
+    let (owner, leaf) = path.rsplit_once('.').unwrap_or(("", path));
+    let what = match leaf {
+        "first_name" => "enw cyntaf",
+        "last_name" => "cyfenw",
+        "date_of_birth" => "dyddiad geni",
+        "number" => return "rhif carchar".into(),
+        "email" | "email_confirm" => "cyfeiriad e-bost",
+        "phone" => "rhif ffôn",
+        _ => "ateb",
+    };
+    let whose = if owner == "prisoner" {
+        "y carcharor".to_string()
+    } else if owner == "lead_visitor" {
+        "y prif ymwelydd".to_string()
+    } else if let Some(n) = owner.strip_prefix("other_visitors[").and_then(|rest| rest.strip_suffix(']')) {
+        format!("ymwelydd ychwanegol {}", n.parse::<usize>().map_or(1, |n| n + 1))
+    } else {
+        return what.to_string();
+    };
+    // "dyddiad geni y carcharor" is written "dyddiad geni’r carcharor" after a vowel.
+    let ends_in_vowel = what.ends_with(['a', 'e', 'i', 'o', 'u', 'w', 'y']);
+    match whose.strip_prefix("y ") {
+        Some(rest) if ends_in_vowel => format!("{what}’r {rest}"),
+        _ => format!("{what} {whose}"),
+    }
+}
+
+/// `slots[1]` -> 2.
+fn slot_number(path: &str) -> usize {
+    path.strip_prefix("slots[")
+        .and_then(|rest| rest.strip_suffix(']'))
+        .and_then(|n| n.parse::<usize>().ok())
+        .map_or(1, |n| n + 1)
+}
+
+/// The message for one refused field, in the visitor's language. English is the message the rule itself wrote
+/// (what the server sends); Welsh is written here from the field's path and its stable code. `rules` words the
+/// party limits; the defaults are used without it.
+pub fn field_message(lang: Locale, error: &FieldError, rules: Option<&VisitingRules>) -> String {
+    if lang == Locale::En {
+        return error.message.clone();
+    }
+    let field = field_cy(&error.field);
+    let n = slot_number(&error.field);
+    let rules = rules.cloned().unwrap_or_default();
+    if error.field.ends_with("email_confirm") {
+        return "Nid yw’r cyfeiriadau e-bost yn cyfateb".into();
+    }
+    match error.code {
+        FieldErrorCode::Required => format!("Rhowch {}", soft(&field)),
+        FieldErrorCode::TooLong => format!("Rhaid i {} fod yn 30 nod neu lai", soft(&field)),
+        FieldErrorCode::InvalidCharacters => {
+            format!("Rhaid i {} gynnwys llythrennau, bylchau, cysylltnodau neu gollnodau yn unig", soft(&field))
+        }
+        FieldErrorCode::InvalidDate => format!("Rhaid i {} fod yn ddyddiad go iawn", soft(&field)),
+        FieldErrorCode::DateInFuture => format!("Rhaid i {} fod yn y gorffennol", soft(&field)),
+        FieldErrorCode::DateTooFarInPast => format!("Rhaid i {} fod o fewn y 120 mlynedd diwethaf", soft(&field)),
+        FieldErrorCode::InvalidPrisonNumber => "Rhowch rif carchar yn y fformat cywir, fel A1234BC".into(),
+        FieldErrorCode::InvalidEmail => "Rhowch gyfeiriad e-bost yn y fformat cywir, fel enw@example.com".into(),
+        FieldErrorCode::InvalidPhone => "Rhowch rif ffôn yn y DU, fel 07700 900 982 neu 01632 960 001".into(),
+        FieldErrorCode::LeadVisitorUnder18 => lead_visitor_age(Locale::Cy),
+        FieldErrorCode::TooManyVisitors => visitors_limit(&rules, Locale::Cy),
+        FieldErrorCode::TooManyAdults => adults_limit(&rules, Locale::Cy),
+        FieldErrorCode::NoSlotsChosen => "Dewiswch o leiaf un amser ymweld".into(),
+        FieldErrorCode::TooManySlots => "Dewiswch ddim mwy na 3 amser ymweld".into(),
+        FieldErrorCode::DuplicateSlot => "Rydych chi eisoes wedi dewis yr amser ymweld hwn".into(),
+        FieldErrorCode::InvalidTime => format!("Nid yw amser ymweld {n} yn amser go iawn. Dewiswch amser o’r calendr"),
+        FieldErrorCode::SlotNotOffered => {
+            format!("Nid yw’r carchar yn cynnig amser ymweld {n}. Dewiswch amser arall o’r calendr")
+        }
+        FieldErrorCode::SlotClosed => format!("Mae’r carchar ar gau ar adeg amser ymweld {n}. Dewiswch amser arall"),
+        FieldErrorCode::SlotOutsideWindow => {
+            format!("Ni allwch ofyn am amser ymweld {n} bellach. Dewiswch amser arall o’r calendr")
+        }
+        FieldErrorCode::SlotFullyBooked => format!("Mae amser ymweld {n} yn llawn erbyn hyn. Dewiswch amser arall"),
+        FieldErrorCode::UnknownPrison => "Dewiswch garchar o’r rhestr".into(),
+        FieldErrorCode::InvalidReference | FieldErrorCode::InvalidLocale | FieldErrorCode::OutOfRange => {
+            format!("Gwiriwch {}", soft(&field))
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -176,5 +273,33 @@ mod tests {
         assert_eq!(describe_limits(&rules, Locale::En), party::describe_limits(&rules));
         let cy = describe_limits(&rules, Locale::Cy);
         assert!(cy.contains("hyd at 6 o bobl") && cy.contains("hyd at 3 oedolyn") && cy.contains("10 oed"), "{cy}");
+    }
+
+    fn cy(field: &str, code: FieldErrorCode) -> String {
+        field_message(Locale::Cy, &FieldError::new(field, code, "English"), None)
+    }
+
+    #[test]
+    fn welsh_messages_name_the_field_with_its_mutation() {
+        assert_eq!(cy("prisoner.first_name", FieldErrorCode::Required), "Rhowch enw cyntaf y carcharor");
+        assert_eq!(cy("prisoner.last_name", FieldErrorCode::Required), "Rhowch gyfenw’r carcharor");
+        assert_eq!(
+            cy("other_visitors[1].date_of_birth", FieldErrorCode::InvalidDate),
+            "Rhaid i ddyddiad geni ymwelydd ychwanegol 2 fod yn ddyddiad go iawn"
+        );
+        assert_eq!(cy("lead_visitor.phone", FieldErrorCode::Required), "Rhowch rif ffôn y prif ymwelydd");
+    }
+
+    #[test]
+    fn english_is_the_rules_own_message_and_slot_errors_name_the_choice() {
+        let error = FieldError::new("slots[2]", FieldErrorCode::SlotFullyBooked, "Visit time 3 is fully booked");
+        assert_eq!(field_message(Locale::En, &error, None), "Visit time 3 is fully booked");
+        assert_eq!(
+            field_message(Locale::Cy, &error, None),
+            "Mae amser ymweld 3 yn llawn erbyn hyn. Dewiswch amser arall"
+        );
+        let rules = VisitingRules { max_adults: 2, adult_age: 16, ..VisitingRules::default() };
+        let adults = FieldError::new("other_visitors", FieldErrorCode::TooManyAdults, "English");
+        assert!(field_message(Locale::Cy, &adults, Some(&rules)).contains("hyd at 2 oedolyn (pobl 16 oed"));
     }
 }
