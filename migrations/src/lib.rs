@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261126_000001_create_core_tables;
 mod m20261126_000002_create_staff_tables;
 mod m20261126_000003_add_prison_availability_version;
+mod m20261126_000004_create_decision_tables;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000001_create_core_tables::Migration),
             Box::new(m20261126_000002_create_staff_tables::Migration),
             Box::new(m20261126_000003_add_prison_availability_version::Migration),
+            Box::new(m20261126_000004_create_decision_tables::Migration),
         ]
     }
 }

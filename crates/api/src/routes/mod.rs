@@ -3,6 +3,7 @@
 pub mod health;
 pub mod prisons;
 pub mod staff;
+pub mod staff_visits;
 pub mod visits;
 
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -24,5 +25,10 @@ pub fn configure_v1(cfg: &mut ServiceConfig) {
         .service(staff::me)
         .service(staff::list_accounts)
         .service(staff::create_account)
-        .service(staff::update_account);
+        .service(staff::update_account)
+        .service(staff_visits::inbox)
+        .service(staff_visits::search)
+        .service(staff_visits::get_visit)
+        .service(staff_visits::decide)
+        .service(staff_visits::cancel);
 }

@@ -1,5 +1,6 @@
 //! Use cases: each public function is one thing a caller can do, owns its transaction, and speaks domain types.
 
+pub mod decisions;
 pub mod prisons;
 pub mod staff_auth;
 pub mod tokens;

@@ -201,6 +201,10 @@ async fn change(state: &AppState, visit: VisitRow, to: VisitState) -> Result<Vis
     let tx = state.db.begin().await?;
     let moved =
         storage::visits::transition(&tx, visit.id, visit.version, visit.state, to, Actor::Visitor, None, now).await?;
+    if moved && to == VisitState::Cancelled {
+        let reason = domain::visit::CancellationReason::VisitorCancelled;
+        storage::decisions::set_cancellation_reason(&tx, visit.id, reason.as_str()).await?;
+    }
     tx.commit().await?;
     let current = storage::visits::find(&state.db, visit.id).await?.ok_or(ApiError::NotFound)?;
     if !moved {

@@ -1,6 +1,7 @@
 //! Storage: the only place that knows tables and SQL. Functions take any `ConnectionTrait`, so a service can run
 //! them inside its own transaction; they return domain-shaped rows, never sea-orm models.
 
+pub mod decisions;
 pub mod entities;
 pub mod prisons;
 pub mod secrets;

@@ -2,23 +2,28 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use chrono::{DateTime, NaiveDate, NaiveTime, Utc, Weekday};
+use chrono::{DateTime, NaiveDate, Utc, Weekday};
 use domain::api::{Address, PrisonDetails, PrisonSummary, VisitingRules};
 use domain::calendar::{DateSlot, Timetable, WeeklySlot};
 use domain::slot::Slot;
-use domain::visit::VisitState;
-use sea_orm::sea_query::{Expr, ExprTrait, Func};
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect,
 };
 use uuid::Uuid;
 
-use super::entities::{closed_date, prison, replacement_slot, timetable_slot, visit};
+use super::entities::{closed_date, prison, replacement_slot, timetable_slot};
 
 pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<PrisonSummary>, DbErr> {
     let rows = prison::Entity::find().order_by_asc(prison::Column::Name).all(db).await?;
     Ok(rows.into_iter().map(|p| summary(&p)).collect())
+}
+
+/// Every prison with its rules (staff screens need the rules of each prison they list).
+pub async fn list_details(db: &impl ConnectionTrait) -> Result<Vec<PrisonDetails>, DbErr> {
+    let rows = prison::Entity::find().order_by_asc(prison::Column::Name).all(db).await?;
+    Ok(rows.into_iter().map(details).collect())
 }
 
 pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<PrisonDetails>, DbErr> {
@@ -236,36 +241,17 @@ pub async fn timetable(
     Ok(Timetable { weekly, closed_dates, replacements })
 }
 
-/// (date, start, end, places) as the grouped query returns it; the slot columns are nullable in the table.
-type BookedRow = (Option<NaiveDate>, Option<NaiveTime>, Option<NaiveTime>, i64);
-
-/// Places taken by booked open visits, per concrete slot, between `from` and `to`: one grouped query.
+/// Places taken by booked open visits, per concrete slot, between `from` and `to`: one range read of the counters
+/// that bookings keep (closed-visit places are counted separately and do not reduce these).
 pub async fn booked_counts(
     db: &impl ConnectionTrait,
     prison_id: Uuid,
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<HashMap<Slot, u32>, DbErr> {
-    let rows: Vec<BookedRow> = visit::Entity::find()
-        .select_only()
-        .column(visit::Column::BookedDate)
-        .column(visit::Column::BookedStart)
-        .column(visit::Column::BookedEnd)
-        .column_as(Expr::from(Func::count(Expr::col(visit::Column::Id))), "places")
-        .filter(visit::Column::PrisonId.eq(prison_id))
-        .filter(visit::Column::State.eq(VisitState::Booked.as_str()))
-        .filter(visit::Column::ClosedVisit.eq(false))
-        .filter(visit::Column::BookedDate.between(from, to))
-        .group_by(visit::Column::BookedDate)
-        .group_by(visit::Column::BookedStart)
-        .group_by(visit::Column::BookedEnd)
-        .into_tuple()
-        .all(db)
-        .await?;
-    Ok(rows
+    Ok(super::decisions::usage_between(db, prison_id, from, to)
+        .await?
         .into_iter()
-        .filter_map(|(date, start, end, places)| {
-            Some((Slot::new(date?, start?, end?), u32::try_from(places).unwrap_or(u32::MAX)))
-        })
+        .map(|(slot, open, _closed)| (slot, open))
         .collect())
 }

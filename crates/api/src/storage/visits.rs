@@ -4,7 +4,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use domain::api::Locale;
 use domain::request::ValidVisitRequest;
 use domain::slot::Slot;
-use domain::visit::{Actor, VisitState};
+use domain::visit::{Actor, VisitState, VisitorOutcome};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -41,8 +41,11 @@ pub struct VisitRow {
     pub confirm_by: NaiveDate,
     pub booked_slot: Option<Slot>,
     pub closed_visit: bool,
+    pub booking_reference: Option<String>,
+    pub cancellation_reason: Option<String>,
     pub version: i32,
     pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone)]
@@ -51,6 +54,7 @@ pub struct VisitorRow {
     pub first_name: String,
     pub last_name: String,
     pub dob: NaiveDate,
+    pub outcome: Option<VisitorOutcome>,
 }
 
 #[derive(Debug, Clone)]
@@ -84,8 +88,11 @@ fn row(m: visit::Model) -> Result<VisitRow, DbErr> {
         confirm_by: m.confirm_by,
         booked_slot,
         closed_visit: m.closed_visit,
+        booking_reference: m.booking_reference,
+        cancellation_reason: m.cancellation_reason,
         version: m.version,
         created_at: m.created_at,
+        updated_at: m.updated_at,
     })
 }
 
@@ -113,6 +120,8 @@ pub async fn insert(db: &impl ConnectionTrait, v: &NewVisit<'_>) -> Result<(), D
         booked_start: Set(None),
         booked_end: Set(None),
         closed_visit: Set(false),
+        booking_reference: Set(None),
+        cancellation_reason: Set(None),
         version: Set(0),
         created_at: Set(v.now),
         updated_at: Set(v.now),
@@ -130,6 +139,8 @@ pub async fn insert(db: &impl ConnectionTrait, v: &NewVisit<'_>) -> Result<(), D
             first_name: Set(first.as_str().to_owned()),
             last_name: Set(last.as_str().to_owned()),
             dob: Set(dob),
+            outcome: Set(None),
+            banned_until: Set(None),
         });
     visitor::Entity::insert_many(visitors).exec_without_returning(db).await?;
 
@@ -189,7 +200,13 @@ pub async fn visitors(db: &impl ConnectionTrait, visit_id: Uuid) -> Result<Vec<V
         .all(db)
         .await?
         .into_iter()
-        .map(|v| VisitorRow { position: v.position, first_name: v.first_name, last_name: v.last_name, dob: v.dob })
+        .map(|v| VisitorRow {
+            outcome: v.outcome.as_deref().and_then(|o| VisitorOutcome::from_parts(o, v.banned_until)),
+            position: v.position,
+            first_name: v.first_name,
+            last_name: v.last_name,
+            dob: v.dob,
+        })
         .collect())
 }
 
@@ -255,8 +272,16 @@ pub async fn transition(
     }
     record_change(db, visit_id, version + 1, Some(from), to, actor, actor_name, now).await?;
     if from == VisitState::Booked {
-        // A place comes back.
-        availability_changed(db, visit_id).await?;
+        // The place comes back to the slot.
+        let visit = visit::Entity::find_by_id(visit_id)
+            .one(db)
+            .await?
+            .ok_or_else(|| DbErr::RecordNotFound(format!("visit {visit_id}")))?;
+        if let (Some(date), Some(start), Some(end)) = (visit.booked_date, visit.booked_start, visit.booked_end) {
+            super::decisions::release_place(db, visit.prison_id, Slot::new(date, start, end), visit.closed_visit)
+                .await?;
+        }
+        super::prisons::bump_availability_version(db, visit.prison_id).await?;
     }
     Ok(true)
 }
@@ -329,4 +354,84 @@ pub async fn insert_idempotency_key(
     .exec_without_returning(db)
     .await
     .map(|_| ())
+}
+
+/// Visits waiting for a decision, oldest first, in the given prisons (`None`: every prison).
+pub async fn requested(db: &impl ConnectionTrait, prisons: Option<&[Uuid]>) -> Result<Vec<VisitRow>, DbErr> {
+    let mut query = visit::Entity::find().filter(visit::Column::State.eq(VisitState::Requested.as_str()));
+    if let Some(prisons) = prisons {
+        query = query.filter(visit::Column::PrisonId.is_in(prisons.iter().copied()));
+    }
+    query.order_by_asc(visit::Column::CreatedAt).all(db).await?.into_iter().map(row).collect()
+}
+
+/// Booked visits that their visitors cancelled, for visits from `from_date` on (staff plan their days with them).
+pub async fn cancelled_by_visitors(
+    db: &impl ConnectionTrait,
+    prisons: Option<&[Uuid]>,
+    from_date: NaiveDate,
+) -> Result<Vec<VisitRow>, DbErr> {
+    let mut query = visit::Entity::find()
+        .filter(visit::Column::State.eq(VisitState::Cancelled.as_str()))
+        .filter(visit::Column::CancellationReason.eq(domain::visit::CancellationReason::VisitorCancelled.as_str()))
+        .filter(visit::Column::BookedDate.gte(from_date));
+    if let Some(prisons) = prisons {
+        query = query.filter(visit::Column::PrisonId.is_in(prisons.iter().copied()));
+    }
+    query.order_by_asc(visit::Column::BookedDate).all(db).await?.into_iter().map(row).collect()
+}
+
+/// Visits by reference or prison number, newest first, in the given prisons.
+pub async fn search(
+    db: &impl ConnectionTrait,
+    prisons: Option<&[Uuid]>,
+    reference: Option<&str>,
+    prisoner_number: Option<&str>,
+) -> Result<Vec<VisitRow>, DbErr> {
+    let mut query = visit::Entity::find();
+    if let Some(reference) = reference {
+        query = query.filter(visit::Column::Reference.eq(reference));
+    }
+    if let Some(number) = prisoner_number {
+        query = query.filter(visit::Column::PrisonerNumber.eq(number));
+    }
+    if let Some(prisons) = prisons {
+        query = query.filter(visit::Column::PrisonId.is_in(prisons.iter().copied()));
+    }
+    query.order_by_desc(visit::Column::CreatedAt).limit(200).all(db).await?.into_iter().map(row).collect()
+}
+
+/// Visitors and slot choices of many visits in two queries.
+pub async fn visitors_and_choices(
+    db: &impl ConnectionTrait,
+    visit_ids: &[Uuid],
+) -> Result<(std::collections::HashMap<Uuid, Vec<VisitorRow>>, std::collections::HashMap<Uuid, Vec<Slot>>), DbErr> {
+    let mut visitors: std::collections::HashMap<Uuid, Vec<VisitorRow>> = Default::default();
+    let mut choices: std::collections::HashMap<Uuid, Vec<Slot>> = Default::default();
+    if visit_ids.is_empty() {
+        return Ok((visitors, choices));
+    }
+    for v in visitor::Entity::find()
+        .filter(visitor::Column::VisitId.is_in(visit_ids.iter().copied()))
+        .order_by_asc(visitor::Column::Position)
+        .all(db)
+        .await?
+    {
+        visitors.entry(v.visit_id).or_default().push(VisitorRow {
+            outcome: v.outcome.as_deref().and_then(|o| VisitorOutcome::from_parts(o, v.banned_until)),
+            position: v.position,
+            first_name: v.first_name,
+            last_name: v.last_name,
+            dob: v.dob,
+        });
+    }
+    for c in visit_slot_choice::Entity::find()
+        .filter(visit_slot_choice::Column::VisitId.is_in(visit_ids.iter().copied()))
+        .order_by_asc(visit_slot_choice::Column::Rank)
+        .all(db)
+        .await?
+    {
+        choices.entry(c.visit_id).or_default().push(Slot::new(c.slot_date, c.start_time, c.end_time));
+    }
+    Ok((visitors, choices))
 }

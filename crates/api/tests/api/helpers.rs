@@ -256,11 +256,7 @@ impl TestApp {
 
     /// Books a requested visit into `slot`, as a staff decision will.
     pub async fn book(&self, visit_id: Uuid, slot: Slot) {
-        let visit = storage::visits::find(&self.state.db, visit_id).await.unwrap().unwrap();
-        let booked = storage::visits::book(&self.state.db, visit_id, visit.version, slot, Actor::Staff, Utc::now())
-            .await
-            .unwrap();
-        assert!(booked);
+        api::services::decisions::book_now(&self.state, visit_id, slot, Actor::Staff).await.unwrap();
     }
 
     pub async fn count(&self, table: &str) -> i64 {

@@ -23,6 +23,8 @@ pub struct Model {
     pub booked_start: Option<Time>,
     pub booked_end: Option<Time>,
     pub closed_visit: bool,
+    pub booking_reference: Option<String>,
+    pub cancellation_reason: Option<String>,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

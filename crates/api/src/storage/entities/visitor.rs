@@ -11,6 +11,8 @@ pub struct Model {
     pub first_name: String,
     pub last_name: String,
     pub dob: Date,
+    pub outcome: Option<String>,
+    pub banned_until: Option<Date>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,0 +1,143 @@
+//! Staff work on visits: inbox, search, one visit, decide, cancel. Limited to the caller's prisons.
+
+use actix_web::{HttpResponse, get, post, web};
+use domain::decision::{DecisionRequest, StaffCancelRequest};
+use domain::error::Problem;
+use domain::staff::{Inbox, InboxItem, StaffVisitView};
+use serde::Deserialize;
+use utoipa::IntoParams;
+use uuid::Uuid;
+
+use crate::auth::StaffUser;
+use crate::error::ApiError;
+use crate::services::{AppState, decisions};
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct InboxQuery {
+    /// Only this prison (one of the caller's).
+    prison_id: Option<Uuid>,
+}
+
+/// Requests waiting for a decision in the caller's prisons, oldest first, each with its confirm-by date and an
+/// `overdue` flag; counts per prison; visitor cancellations of visits still to come.
+#[utoipa::path(
+    tag = "staff",
+    security(("bearer_auth" = [])),
+    params(InboxQuery),
+    responses(
+        (status = 200, description = "The inbox", body = Inbox),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Not one of the caller's prisons", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/staff/inbox")]
+#[tracing::instrument(skip_all, fields(staff_id = %user.id))]
+pub async fn inbox(
+    state: web::Data<AppState>,
+    user: StaffUser,
+    query: web::Query<InboxQuery>,
+) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(decisions::inbox(&state, &user, query.prison_id).await?))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SearchQuery {
+    /// A visit reference (`7KQ2M9XD`) or a prison number (`A1234BC`).
+    q: String,
+}
+
+/// Find visits by reference or prison number in the caller's prisons, newest first.
+#[utoipa::path(
+    tag = "staff",
+    security(("bearer_auth" = [])),
+    params(SearchQuery),
+    responses(
+        (status = 200, description = "Matching visits", body = Vec<InboxItem>),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Neither a reference nor a prison number", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/staff/visits")]
+#[tracing::instrument(skip_all, fields(staff_id = %user.id))]
+pub async fn search(
+    state: web::Data<AppState>,
+    user: StaffUser,
+    query: web::Query<SearchQuery>,
+) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(decisions::search(&state, &user, &query.q).await?))
+}
+
+/// One visit with everything staff need: people, choices, decision, messages and its full timeline.
+#[utoipa::path(
+    tag = "staff",
+    security(("bearer_auth" = [])),
+    params(("visit_id" = Uuid, Path, description = "The visit's id")),
+    responses(
+        (status = 200, description = "The visit", body = StaffVisitView),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such visit in the caller's prisons", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/staff/visits/{visit_id}")]
+#[tracing::instrument(skip(state, user), fields(staff_id = %user.id))]
+pub async fn get_visit(
+    state: web::Data<AppState>,
+    user: StaffUser,
+    visit_id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(decisions::view(&state, &user, visit_id.into_inner()).await?))
+}
+
+/// Decide a request: grant one of the visitor's chosen times (taking one place of its capacity, atomically) or
+/// reject it with reasons. Send the `version` you saw as `expected_version`: if someone else decided first, or the
+/// time filled up meanwhile, the answer is 409 with the visit's current state and nothing changes.
+#[utoipa::path(
+    tag = "staff",
+    security(("bearer_auth" = [])),
+    params(("visit_id" = Uuid, Path, description = "The visit's id")),
+    request_body = DecisionRequest,
+    responses(
+        (status = 200, description = "Decided", body = StaffVisitView),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such visit in the caller's prisons", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`conflict`: decided by someone else first; `slot_full`: no place left", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The decision is not valid; see `errors`", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/staff/visits/{visit_id}/decision")]
+#[tracing::instrument(skip(state, user, body), fields(staff_id = %user.id))]
+pub async fn decide(
+    state: web::Data<AppState>,
+    user: StaffUser,
+    visit_id: web::Path<Uuid>,
+    body: web::Json<DecisionRequest>,
+) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(decisions::decide(&state, &user, visit_id.into_inner(), body.into_inner()).await?))
+}
+
+/// Cancel a booked visit with a staff reason and an optional message to the visitor; its place returns to the slot.
+#[utoipa::path(
+    tag = "staff",
+    security(("bearer_auth" = [])),
+    params(("visit_id" = Uuid, Path, description = "The visit's id")),
+    request_body = StaffCancelRequest,
+    responses(
+        (status = 200, description = "Cancelled", body = StaffVisitView),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such visit in the caller's prisons", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not booked, or changed by someone else first", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Not a staff cancellation reason", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/staff/visits/{visit_id}/cancel")]
+#[tracing::instrument(skip(state, user, body), fields(staff_id = %user.id))]
+pub async fn cancel(
+    state: web::Data<AppState>,
+    user: StaffUser,
+    visit_id: web::Path<Uuid>,
+    body: web::Json<StaffCancelRequest>,
+) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(decisions::cancel(&state, &user, visit_id.into_inner(), body.into_inner()).await?))
+}

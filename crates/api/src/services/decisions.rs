@@ -1,0 +1,379 @@
+//! Staff work on visits: the inbox, one visit, search, deciding a request (granting takes a place atomically, so a
+//! slot is never booked past its capacity), and cancelling a booked visit. Every call is limited to the caller's
+//! prisons: another prison's visit is answered exactly as a visit that does not exist.
+
+use chrono::{DateTime, Utc};
+use domain::api::PrisonSummary;
+use domain::calendar::{is_overdue, london_today};
+use domain::decision::{DecisionRequest, ResolvedDecision, StaffCancelRequest, check_decision, check_staff_cancel};
+use domain::slot::Slot;
+use domain::staff::{
+    CancellationNotice, Inbox, InboxItem, LeadVisitorContact, PrisonCount, StaffPrisonerView, StaffTimelineEntry,
+    StaffVisitView, StaffVisitorView, VisitMessage,
+};
+use domain::types::{PrisonNumber, Reference};
+use domain::visit::{Actor, CancellationReason, VisitState};
+use sea_orm::{DatabaseTransaction, TransactionTrait};
+use uuid::Uuid;
+
+use super::AppState;
+use crate::auth::StaffUser;
+use crate::error::ApiError;
+use crate::storage::{self, visits::VisitRow};
+
+/// The visit, if the caller may see it; otherwise the same 404 as for a visit that does not exist.
+async fn visible(state: &AppState, user: &StaffUser, visit_id: Uuid) -> Result<VisitRow, ApiError> {
+    storage::visits::find(&state.db, visit_id).await?.filter(|v| user.can_access(v.prison_id)).ok_or(ApiError::NotFound)
+}
+
+async fn conflict(state: &AppState, visit_id: Uuid, detail: &str) -> ApiError {
+    match storage::visits::find(&state.db, visit_id).await {
+        Ok(Some(now)) => ApiError::Conflict { current: now.state, version: now.version, detail: detail.to_owned() },
+        Ok(None) => ApiError::NotFound,
+        Err(e) => e.into(),
+    }
+}
+
+/// The places a slot has today (open, closed), from the live timetable; `None` when the slot does not run.
+async fn capacity_of(state: &AppState, prison_id: Uuid, slot: Slot) -> Result<Option<(u32, u32)>, ApiError> {
+    let timetable = storage::prisons::timetable(&state.db, prison_id, slot.date, slot.date).await?;
+    Ok(timetable
+        .slots_on(slot.date)
+        .into_iter()
+        .find(|s| s.slot == slot && !s.closed)
+        .map(|s| (s.capacity, s.closed_capacity)))
+}
+
+/// The slot's capacity for this kind of visit, read before any transaction starts (SQLite has one connection).
+async fn capacity_for(state: &AppState, prison_id: Uuid, slot: Slot, closed_visit: bool) -> Result<u32, ApiError> {
+    match capacity_of(state, prison_id, slot).await? {
+        Some((open, closed)) => Ok(if closed_visit { closed } else { open }),
+        None => Err(ApiError::SlotFull { detail: format!("There is no visiting at {slot} any more.") }),
+    }
+}
+
+/// Books `visit` into `slot` inside `tx`: takes a place (or fails with 409 slot_full), then moves the visit on if
+/// it is still at the version read (or fails with 409 conflict). The caller commits. Uses only `tx`.
+#[allow(clippy::too_many_arguments)]
+async fn book_in(
+    tx: &DatabaseTransaction,
+    visit: &VisitRow,
+    slot: Slot,
+    capacity: u32,
+    closed_visit: bool,
+    booking_reference: Option<&str>,
+    actor: Actor,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    if !storage::decisions::take_place(tx, visit.prison_id, slot, closed_visit, capacity).await? {
+        let kind = if closed_visit { "closed-visit" } else { "" };
+        return Err(ApiError::SlotFull {
+            detail: format!("All {capacity} {kind} places at {slot} are taken. Choose another of the visitor's times or reject the request.").replace("  ", " "),
+        });
+    }
+    if !storage::visits::book(tx, visit.id, visit.version, slot, actor, now).await? {
+        return Err(ApiError::Conflict {
+            current: visit.state,
+            version: visit.version,
+            detail: "Someone else decided this request first.".into(),
+        });
+    }
+    storage::decisions::set_booking_details(tx, visit.id, closed_visit, booking_reference).await?;
+    Ok(())
+}
+
+/// Books a requested visit without a member of staff (instant booking, and tests): same atomic rules.
+pub async fn book_now(state: &AppState, visit_id: Uuid, slot: Slot, actor: Actor) -> Result<(), ApiError> {
+    let visit = storage::visits::find(&state.db, visit_id).await?.ok_or(ApiError::NotFound)?;
+    let capacity = capacity_for(state, visit.prison_id, slot, false).await?;
+    let tx = state.db.begin().await?;
+    book_in(&tx, &visit, slot, capacity, false, None, actor, state.clock.now()).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Grants or rejects a request. `expected_version` must match the visit's version: when two members of staff decide
+/// at once, one wins and the other gets 409 with the visit's state now. Granting takes a place in the same
+/// transaction; when the slot is full the decision is refused with 409 slot_full and nothing changes.
+pub async fn decide(
+    state: &AppState,
+    user: &StaffUser,
+    visit_id: Uuid,
+    decision: DecisionRequest,
+) -> Result<StaffVisitView, ApiError> {
+    let visit = visible(state, user, visit_id).await?;
+    if visit.state != VisitState::Requested || visit.version != decision.expected_version() {
+        return Err(ApiError::Conflict {
+            current: visit.state,
+            version: visit.version,
+            detail: "This request has changed since you opened it. Reload it to see its current state.".into(),
+        });
+    }
+    let choices = storage::visits::slot_choices(&state.db, visit.id).await?;
+    let visitors = storage::visits::visitors(&state.db, visit.id).await?;
+    let resolved = check_decision(&decision, &choices, visitors.len()).map_err(ApiError::Validation)?;
+    let now = state.clock.now();
+    let capacity = match &resolved {
+        ResolvedDecision::Book { slot, closed_visit, .. } => {
+            capacity_for(state, visit.prison_id, *slot, *closed_visit).await?
+        }
+        ResolvedDecision::Reject { .. } => 0,
+    };
+    let tx = state.db.begin().await?;
+    let outcome = match &resolved {
+        ResolvedDecision::Book { slot, closed_visit, booking_reference, excluded, message } => {
+            let booking_reference = booking_reference.as_deref();
+            book_in(&tx, &visit, *slot, capacity, *closed_visit, booking_reference, Actor::Staff, now).await?;
+            record_extras(&tx, visit.id, user, excluded, message.as_deref(), now).await?;
+            Ok(())
+        }
+        ResolvedDecision::Reject { reasons, excluded, message } => {
+            let moved = storage::visits::transition(
+                &tx,
+                visit.id,
+                visit.version,
+                VisitState::Requested,
+                VisitState::Rejected,
+                Actor::Staff,
+                Some(&user.name),
+                now,
+            )
+            .await?;
+            if !moved {
+                Err("Someone else decided this request first.")
+            } else {
+                storage::decisions::save_rejection_reasons(&tx, visit.id, reasons).await?;
+                record_extras(&tx, visit.id, user, excluded, message.as_deref(), now).await?;
+                Ok(())
+            }
+        }
+    };
+    match outcome {
+        Ok(()) => tx.commit().await?,
+        Err(detail) => {
+            tx.rollback().await?;
+            return Err(conflict(state, visit.id, detail).await);
+        }
+    }
+    tracing::info!(visit_id = %visit.id, staff_id = %user.id, state = ?resolved, "request decided");
+    view(state, user, visit.id).await
+}
+
+async fn record_extras(
+    tx: &DatabaseTransaction,
+    visit_id: Uuid,
+    user: &StaffUser,
+    excluded: &[(usize, domain::visit::VisitorOutcome)],
+    message: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    for (index, outcome) in excluded {
+        storage::decisions::save_visitor_outcome(tx, visit_id, *index, outcome).await?;
+    }
+    if let Some(message) = message {
+        storage::decisions::add_message(tx, visit_id, Actor::Staff, Some(&user.name), message, now).await?;
+    }
+    Ok(())
+}
+
+/// Cancels a booked visit for a staff reason; its place returns to the slot.
+pub async fn cancel(
+    state: &AppState,
+    user: &StaffUser,
+    visit_id: Uuid,
+    request: StaffCancelRequest,
+) -> Result<StaffVisitView, ApiError> {
+    let visit = visible(state, user, visit_id).await?;
+    let cancellation = check_staff_cancel(&request).map_err(ApiError::Validation)?;
+    if visit.state != VisitState::Booked || visit.version != request.expected_version {
+        return Err(ApiError::Conflict {
+            current: visit.state,
+            version: visit.version,
+            detail: "Only a booked visit can be cancelled, and this one has changed since you opened it.".into(),
+        });
+    }
+    let now = state.clock.now();
+    let tx = state.db.begin().await?;
+    let moved = storage::visits::transition(
+        &tx,
+        visit.id,
+        visit.version,
+        VisitState::Booked,
+        VisitState::Cancelled,
+        Actor::Staff,
+        Some(&user.name),
+        now,
+    )
+    .await?;
+    if !moved {
+        tx.rollback().await?;
+        return Err(conflict(state, visit.id, "Someone else changed this visit first.").await);
+    }
+    storage::decisions::set_cancellation_reason(&tx, visit.id, cancellation.reason.as_str()).await?;
+    if let Some(message) = cancellation.message.as_deref() {
+        storage::decisions::add_message(&tx, visit.id, Actor::Staff, Some(&user.name), message, now).await?;
+    }
+    tx.commit().await?;
+    view(state, user, visit.id).await
+}
+
+/// Everything staff see about one visit.
+pub async fn view(state: &AppState, user: &StaffUser, visit_id: Uuid) -> Result<StaffVisitView, ApiError> {
+    let visit = visible(state, user, visit_id).await?;
+    let prison = storage::prisons::find(&state.db, visit.prison_id).await?.ok_or(ApiError::NotFound)?;
+    let visitors = storage::visits::visitors(&state.db, visit.id).await?;
+    let slot_choices = storage::visits::slot_choices(&state.db, visit.id).await?;
+    let timeline = storage::visits::timeline(&state.db, visit.id).await?;
+    let messages = storage::decisions::messages(&state.db, visit.id).await?;
+    let rejection_reasons = storage::decisions::rejection_reasons(&state.db, visit.id).await?;
+    let today = london_today(state.clock.now());
+    let overdue = visit.state == VisitState::Requested
+        && is_overdue(london_today(visit.created_at), today, &prison.rules, state.holidays);
+    let cancellation_reason = visit.cancellation_reason.as_deref().and_then(CancellationReason::parse);
+    Ok(StaffVisitView {
+        id: visit.id,
+        reference: visit.reference,
+        prison: PrisonSummary { id: prison.id, name: prison.name, code: prison.code, demo: prison.demo },
+        state: visit.state,
+        version: visit.version,
+        prisoner: StaffPrisonerView {
+            first_name: visit.prisoner_first_name,
+            last_name: visit.prisoner_last_name,
+            date_of_birth: visit.prisoner_dob,
+            number: visit.prisoner_number,
+        },
+        lead_visitor: LeadVisitorContact { email: visit.email, phone: visit.phone },
+        visitors: visitors
+            .into_iter()
+            .map(|v| StaffVisitorView {
+                index: usize::try_from(v.position).unwrap_or(0),
+                lead: v.position == 0,
+                first_name: v.first_name,
+                last_name: v.last_name,
+                date_of_birth: v.dob,
+                outcome: v.outcome,
+            })
+            .collect(),
+        slot_choices,
+        booked_slot: visit.booked_slot,
+        closed_visit: visit.closed_visit,
+        booking_reference: visit.booking_reference,
+        rejection_reasons,
+        cancellation_reason,
+        confirm_by: visit.confirm_by,
+        overdue,
+        locale: visit.locale,
+        created_at: visit.created_at,
+        messages: messages.into_iter().map(|m| VisitMessage { at: m.at, author: m.author, text: m.body }).collect(),
+        timeline: timeline
+            .into_iter()
+            .map(|c| StaffTimelineEntry {
+                reason: (c.to == VisitState::Cancelled)
+                    .then(|| cancellation_reason.map(|r| r.as_str().to_owned()))
+                    .flatten(),
+                from: c.from,
+                to: c.to,
+                actor: c.actor,
+                actor_name: c.actor_name,
+                at: c.at,
+            })
+            .collect(),
+    })
+}
+
+async fn summaries(state: &AppState, visits: Vec<VisitRow>) -> Result<Vec<InboxItem>, ApiError> {
+    let ids: Vec<Uuid> = visits.iter().map(|v| v.id).collect();
+    let (mut visitors, mut choices) = storage::visits::visitors_and_choices(&state.db, &ids).await?;
+    let prisons = storage::prisons::list_details(&state.db).await?;
+    let today = london_today(state.clock.now());
+    Ok(visits
+        .into_iter()
+        .filter_map(|v| {
+            let prison = prisons.iter().find(|p| p.id == v.prison_id)?;
+            let people = visitors.remove(&v.id).unwrap_or_default();
+            let lead = people.first().map(|l| format!("{} {}", l.first_name, l.last_name)).unwrap_or_default();
+            Some(InboxItem {
+                visit_id: v.id,
+                reference: v.reference,
+                prison_id: v.prison_id,
+                prison_name: prison.name.clone(),
+                prisoner_name: format!("{} {}", v.prisoner_first_name, v.prisoner_last_name),
+                prisoner_number: v.prisoner_number,
+                lead_visitor_name: lead,
+                visitor_count: u32::try_from(people.len()).unwrap_or(0),
+                slot_choices: choices.remove(&v.id).unwrap_or_default(),
+                overdue: v.state == VisitState::Requested
+                    && is_overdue(london_today(v.created_at), today, &prison.rules, state.holidays),
+                created_at: v.created_at,
+                confirm_by: v.confirm_by,
+                version: v.version,
+            })
+        })
+        .collect())
+}
+
+/// Requests waiting for a decision in the caller's prisons (optionally one of them), oldest first, with counts per
+/// prison and the visitor cancellations of visits still to come.
+pub async fn inbox(state: &AppState, user: &StaffUser, prison: Option<Uuid>) -> Result<Inbox, ApiError> {
+    let scope: Option<Vec<Uuid>> = match prison {
+        Some(id) if !user.can_access(id) => return Err(ApiError::NotFound),
+        Some(id) => Some(vec![id]),
+        None => user.prison_scope().map(<[Uuid]>::to_vec),
+    };
+    let requested = storage::visits::requested(&state.db, scope.as_deref()).await?;
+    let items = summaries(state, requested).await?;
+    let today = london_today(state.clock.now());
+    let cancelled = storage::visits::cancelled_by_visitors(&state.db, scope.as_deref(), today).await?;
+    let cancellations: Vec<CancellationNotice> = cancelled
+        .into_iter()
+        .filter_map(|v| {
+            Some(CancellationNotice {
+                visit_id: v.id,
+                reference: v.reference,
+                prison_id: v.prison_id,
+                prisoner_name: format!("{} {}", v.prisoner_first_name, v.prisoner_last_name),
+                slot: v.booked_slot?,
+                cancelled_at: v.updated_at,
+            })
+        })
+        .collect();
+    let mut counts: Vec<PrisonCount> = Vec::new();
+    for prison in storage::prisons::list_details(&state.db).await?.into_iter().filter(|p| match &scope {
+        Some(ids) => ids.contains(&p.id),
+        None => true,
+    }) {
+        let mine = items.iter().filter(|i| i.prison_id == prison.id);
+        counts.push(PrisonCount {
+            prison_id: prison.id,
+            requested: u32::try_from(mine.clone().count()).unwrap_or(0),
+            overdue: u32::try_from(mine.filter(|i| i.overdue).count()).unwrap_or(0),
+            cancellations_to_acknowledge: u32::try_from(
+                cancellations.iter().filter(|c| c.prison_id == prison.id).count(),
+            )
+            .unwrap_or(0),
+            prison_name: prison.name,
+        });
+    }
+    Ok(Inbox { items, counts, cancellations })
+}
+
+/// Visits by reference or prison number (whichever the query looks like), in the caller's prisons.
+pub async fn search(state: &AppState, user: &StaffUser, query: &str) -> Result<Vec<InboxItem>, ApiError> {
+    let number = PrisonNumber::parse(query).ok();
+    let reference = if number.is_none() { Reference::parse(query).ok() } else { None };
+    if number.is_none() && reference.is_none() {
+        return Err(ApiError::validation(domain::error::FieldError::new(
+            "q",
+            domain::error::FieldErrorCode::InvalidReference,
+            "Enter a booking reference (8 characters) or a prison number, like A1234BC",
+        )));
+    }
+    let visits = storage::visits::search(
+        &state.db,
+        user.prison_scope(),
+        reference.as_ref().map(|r| r.as_str()),
+        number.as_ref().map(|n| n.as_str()),
+    )
+    .await?;
+    summaries(state, visits).await
+}

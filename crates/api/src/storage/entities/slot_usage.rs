@@ -1,0 +1,21 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "slot_usage")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub prison_id: Uuid,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub slot_date: Date,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub start_time: Time,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub end_time: Time,
+    pub booked_open: i32,
+    pub booked_closed: i32,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
