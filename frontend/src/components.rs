@@ -54,11 +54,15 @@ pub fn focus_id(id: String) {
 /// The first error for a field, in the visitor's language.
 fn error_for(
     errors: RwSignal<Vec<FieldError>>,
-    field: &'static str,
+    field: StoredValue<String>,
     lang: Lang,
     rules: Option<VisitingRules>,
 ) -> Option<String> {
-    errors.with(|errors| errors.iter().find(|e| e.field == field).map(|e| field_message(lang.get(), e, rules.as_ref())))
+    errors.with(|errors| {
+        field
+            .with_value(|field| errors.iter().find(|e| e.field == *field))
+            .map(|e| field_message(lang.get(), e, rules.as_ref()))
+    })
 }
 
 /// The GOV.UK error summary: a list of links to each field in error. Same-page links move focus to the field;
@@ -132,7 +136,8 @@ pub fn show_errors(errors: RwSignal<Vec<FieldError>>, found: Vec<FieldError>) {
 #[component]
 pub fn TextInput<G, S>(
     /// The JSON path of the field in the API request, which also names its errors.
-    field: &'static str,
+    #[prop(into)]
+    field: String,
     label: (&'static str, &'static str),
     #[prop(optional)] hint: Option<(&'static str, &'static str)>,
     get: G,
@@ -152,7 +157,7 @@ where
 }
 
 struct TextProps {
-    field: &'static str,
+    field: String,
     label: (&'static str, &'static str),
     hint: Option<(&'static str, &'static str)>,
     errors: RwSignal<Vec<FieldError>>,
@@ -170,7 +175,8 @@ fn text_input(props: TextProps, get: Getter<String>, set: Setter<String>) -> Any
     let TextProps { field, label, hint, errors, input_type, autocomplete, width, spellcheck_off } = props;
     let lang = use_lang();
     let form = use_form();
-    let id = anchor(field);
+    let id = anchor(&field);
+    let field = StoredValue::new(field);
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
     let error = move || error_for(errors, field, lang, form.draft.with(|d| d.prison.as_ref().map(|p| p.rules.clone())));
@@ -235,7 +241,7 @@ fn text_input(props: TextProps, get: Getter<String>, set: Setter<String>) -> Any
 /// A date of birth as three boxes (day, month, year), the GOV.UK date input.
 #[component]
 pub fn DateInput<G, S>(
-    field: &'static str,
+    #[prop(into)] field: String,
     legend: (&'static str, &'static str),
     #[prop(optional)] hint: Option<(&'static str, &'static str)>,
     get: G,
@@ -251,7 +257,7 @@ where
 }
 
 fn date_input(
-    field: &'static str,
+    field: String,
     legend: (&'static str, &'static str),
     hint: Option<(&'static str, &'static str)>,
     errors: RwSignal<Vec<FieldError>>,
@@ -261,7 +267,8 @@ fn date_input(
 ) -> AnyView {
     let lang = use_lang();
     let form = use_form();
-    let base = anchor(field).trim_end_matches("-day").to_string();
+    let base = anchor(&field).trim_end_matches("-day").to_string();
+    let field = StoredValue::new(field);
     let hint_id = format!("{base}-hint");
     let error_id = format!("{base}-error");
     let error = move || error_for(errors, field, lang, form.draft.with(|d| d.prison.as_ref().map(|p| p.rules.clone())));

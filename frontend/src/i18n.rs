@@ -19,9 +19,12 @@ impl Lang {
         let locale = store::load_locale().unwrap_or_default();
         let lang = Lang(RwSignal::new(locale));
         provide_context(lang);
-        Effect::new(move |_| {
+        Effect::new(move |first: Option<()>| {
             let locale = lang.get();
-            store::save_locale(locale);
+            // Kept only once chosen (or taken from a visit), so a page can tell "never chosen" apart.
+            if first.is_some() {
+                store::save_locale(locale);
+            }
             if let Some(html) = document().document_element() {
                 let _ = html.set_attribute("lang", locale.as_str());
             }

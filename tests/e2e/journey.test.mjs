@@ -242,6 +242,12 @@ describe('the visitor journey on a 320 px phone', () => {
     assert.equal(await page.evaluate(() => document.documentElement.lang), 'cy', 'Welsh is kept after a reload');
     await withdrawWithPointer(page, { tag: 'cy', href, welsh: true });
     assert.match(await page.title(), /Ymweld â rhywun yn y carchar/);
+
+    // The private link opened on another device (no language chosen there) shows the request in Welsh.
+    const other = await newPhonePage(t);
+    await other.page.goto(`${server.baseUrl}${href}`);
+    await other.page.locator('#visit-state[data-state=withdrawn]').waitFor();
+    assert.equal(await other.page.evaluate(() => document.documentElement.lang), 'cy');
     assert.deepEqual(problems.pageErrors, [], 'no uncaught errors in the page');
   });
 });

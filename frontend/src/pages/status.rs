@@ -77,6 +77,10 @@ fn when(lang: Lang, at: DateTime<Utc>) -> String {
 #[component]
 fn Visit(visit: VisitStatus, updated: RwSignal<Option<VisitStatus>>, token: String) -> impl IntoView {
     let lang = use_lang();
+    // Opened from an email on a device that has never chosen a language: use the one the request was made in.
+    if crate::store::load_locale().is_none() && lang.0.get_untracked() != visit.locale {
+        lang.0.set(visit.locale);
+    }
     let confirming = RwSignal::new(None::<Action>);
     let busy = RwSignal::new(false);
     let failure = RwSignal::new(None::<&'static str>);

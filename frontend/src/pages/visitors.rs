@@ -207,8 +207,7 @@ fn VisitorsForm() -> impl IntoView {
 fn OtherVisitor(i: usize, errors: RwSignal<Vec<FieldError>>) -> impl IntoView {
     let lang = use_lang();
     let form = use_form();
-    // Field paths must be 'static for the inputs; there are at most a handful of visitors.
-    let path = |leaf: &str| -> &'static str { Box::leak(format!("other_visitors[{i}].{leaf}").into_boxed_str()) };
+    let path = |leaf: &str| format!("other_visitors[{i}].{leaf}");
     let get = move |d: &crate::store::Draft| d.others.get(i).cloned().unwrap_or_default();
     view! {
         <fieldset class="govuk-fieldset app-visitor">
