@@ -508,3 +508,52 @@ describe('sending the request', () => {
     await checkPage(page, 'expired');
   });
 });
+
+describe('the calendar of visit times', () => {
+  test('shows full, closed and out-of-window times as such, without a checkbox, in English and Welsh', async (t) => {
+    const saved = await draftFor();
+    saved.draft.slots = [];
+    const { page } = await pageWithDraft(t, saved);
+    const slot = (date, state, places_left = 0) => ({ date, start: '14:15', end: '16:15', state, places_left });
+    const prisonId = saved.draft.prison.id;
+    await page.route(`**/api/v1/prisons/${prisonId}/availability`, (route) =>
+      route.fulfill({
+        status: 200,
+        contentType: 'application/json',
+        body: JSON.stringify({
+          prison_id: prisonId,
+          from: '2026-11-30',
+          to: '2026-12-04',
+          today: '2026-11-30',
+          confirm_by: '2026-12-02',
+          first_bookable: '2026-12-03',
+          last_bookable: '2026-12-28',
+          days: [
+            { date: '2026-12-01', closed: false, slots: [slot('2026-12-01', 'outside_window')] },
+            { date: '2026-12-03', closed: false, slots: [slot('2026-12-03', 'fully_booked')] },
+            { date: '2026-12-04', closed: true, slots: [slot('2026-12-04', 'closed')] },
+            { date: '2026-12-05', closed: false, slots: [slot('2026-12-05', 'available', 3)] },
+          ],
+        }),
+      }),
+    );
+    await page.goto(`${server.baseUrl}/book/times`);
+    await page.locator('input[name=slots]').first().waitFor();
+    assert.equal(await page.locator('input[name=slots]').count(), 1, 'only the available time can be ticked');
+    const states = await page.locator('.app-slot--unavailable').evaluateAll((els) =>
+      els.map((el) => [el.dataset.state, el.innerText.trim()]),
+    );
+    assert.deepEqual(
+      states.map(([state]) => state),
+      ['OutsideWindow', 'FullyBooked', 'Closed'],
+    );
+    assert.match(states[1][1], /Fully booked/);
+    assert.match(states[2][1], /Closed/);
+    assert.match(await page.locator('main').innerText(), /3 places left/);
+    await checkPage(page, 'calendar-states');
+    await page.click('#language-switch');
+    await page.waitForFunction(() => document.documentElement.lang === 'cy');
+    assert.match(await page.locator('[data-state=FullyBooked]').innerText(), /Llawn/);
+    assert.match(await page.locator('[data-state=Closed]').innerText(), /Ar gau/);
+  });
+});
