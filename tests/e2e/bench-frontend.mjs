@@ -93,7 +93,7 @@ try {
   console.log(
     `\nChromium, CPU ${CPU_SLOWDOWN}x slower, no cache, ${RUNS} runs: prison list usable after ${Math.round(usable)} ms ` +
       `(median; runs ${runs.map((r) => Math.round(r.usableMs)).join(', ')} ms), first paint ${Math.round(fcp)} ms, ` +
-      `${wire} bytes on the wire as Chromium asked (gzip over plain HTTP)`,
+      `${wire} bytes on the wire as Chromium fetched them`,
   );
   const smallest = Math.min(total('br'), total('gzip'));
   const bytesOk = smallest <= TARGET_BYTES;
