@@ -151,6 +151,11 @@ pub async fn spawn_instance(url: &str, clock: Clock, demo_data: bool) -> TestApp
 /// A prison whose timetable the tests know by heart: every day 14:00-16:00 with 2 places (1 closed-visit place),
 /// closed on Christmas Day, and Saturday 12 December replaced by a 10:00-12:00 family session with 5 places.
 pub async fn add_test_prison(app: &TestApp, rules: VisitingRules) -> Uuid {
+    add_test_prison_with_capacity(app, rules, 2).await
+}
+
+/// The same prison with `capacity` open places in each afternoon session.
+pub async fn add_test_prison_with_capacity(app: &TestApp, rules: VisitingRules, capacity: u32) -> Uuid {
     let id = Uuid::new_v4();
     let db = &app.state.db;
     storage::prisons::insert(
@@ -176,7 +181,7 @@ pub async fn add_test_prison(app: &TestApp, rules: VisitingRules) -> Uuid {
             weekday,
             start: time("14:00"),
             end: time("16:00"),
-            capacity: 2,
+            capacity,
             closed_capacity: 1,
             valid_from: None,
             valid_to: None,

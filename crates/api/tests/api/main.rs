@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod decisions;
 mod errors;
 mod openapi;
 mod prisons;
