@@ -2,9 +2,10 @@
 
 use chrono::{DateTime, Utc};
 use domain::api::{CreateVisitRequest, StateChangeView, VisitCreated, VisitStatus, VisitorView};
-use domain::calendar::{BookingWindow, availability, check_slot_choices};
+use domain::calendar::{BookingWindow, availability, check_slot_choices, first_available_choice};
 use domain::error::{FieldError, FieldErrorCode};
 use domain::request::parse_visit_request;
+use domain::slot::Slot;
 use domain::types::Reference;
 use domain::visit::{Actor, VisitState, visitor_can_cancel};
 use sea_orm::{DatabaseConnection, TransactionTrait};
@@ -67,6 +68,20 @@ pub async fn create(
         return Err(ApiError::Validation(slot_errors));
     }
 
+    // Instant booking: the visitor's choices that have room now, most wanted first, with their capacity.
+    let instant: Vec<(Slot, u32)> = if prison.rules.instant_booking {
+        valid
+            .slots
+            .iter()
+            .filter(|choice| first_available_choice(std::slice::from_ref(choice), &days).is_some())
+            .filter_map(|choice| {
+                timetable.slots_on(choice.date).into_iter().find(|s| s.slot == *choice).map(|s| (*choice, s.capacity))
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+
     // A reference is random; on the rare collision with an existing one, draw again.
     for _ in 0..5 {
         let id = Uuid::new_v4();
@@ -82,10 +97,10 @@ pub async fn create(
             actor,
             now,
         };
-        match insert(&state.db, &new_visit, idempotency_key.as_deref(), &request_hash).await {
-            Ok(()) => {
-                tracing::info!(visit_id = %id, reference = %reference, prison_id = %prison.id, "visit requested");
-                let visit = created(&state.tokens, id, reference, VisitState::Requested, window.confirm_by, now);
+        match insert(&state.db, &new_visit, idempotency_key.as_deref(), &request_hash, &instant).await {
+            Ok(visit_state) => {
+                tracing::info!(visit_id = %id, reference = %reference, prison_id = %prison.id, state = visit_state.as_str(), "visit requested");
+                let visit = created(&state.tokens, id, reference, visit_state, window.confirm_by, now);
                 return Ok(Created { visit, replayed: false });
             }
             Err(e) if storage::is_unique_violation(&e) => {
@@ -103,18 +118,31 @@ pub async fn create(
     Err(ApiError::Internal(anyhow::anyhow!("could not draw an unused reference")))
 }
 
+/// Writes the request; with instant booking, also books the first of `instant` (choice, capacity) that still has
+/// a place, in the same transaction. Returns the state the visit ends in.
 async fn insert(
     db: &DatabaseConnection,
     visit: &storage::visits::NewVisit<'_>,
     idempotency_key: Option<&str>,
     request_hash: &str,
-) -> Result<(), sea_orm::DbErr> {
+    instant: &[(Slot, u32)],
+) -> Result<VisitState, sea_orm::DbErr> {
     let tx = db.begin().await?;
     storage::visits::insert(&tx, visit).await?;
     if let Some(key) = idempotency_key {
         storage::visits::insert_idempotency_key(&tx, key, request_hash, visit.id, visit.now).await?;
     }
-    tx.commit().await
+    let mut state = VisitState::Requested;
+    for (slot, capacity) in instant {
+        // The same conditional counter as a staff grant: never past capacity, whoever else is booking.
+        if storage::decisions::take_place(&tx, visit.request.prison_id, *slot, false, *capacity).await? {
+            storage::visits::book(&tx, visit.id, 0, *slot, Actor::System, visit.now).await?;
+            state = VisitState::Booked;
+            break;
+        }
+    }
+    tx.commit().await?;
+    Ok(state)
 }
 
 /// The answer to a retried request, if this key was used before.

@@ -305,7 +305,70 @@ async fn requests_waiting_past_their_confirm_by_date_are_overdue_oldest_first(db
     assert_eq!(inbox["counts"][0]["overdue"], 1);
 }
 
+async fn instant_booking_books_the_first_choice_with_room_at_once(db: Db) {
+    let app = spawn_app_at(db, monday_morning()).await;
+    let rules = VisitingRules { instant_booking: true, ..VisitingRules::default() };
+    let prison = add_test_prison_with_capacity(&app, rules, 1).await;
+    let first = app.created_visit(&visit_request(prison, &[("2026-12-04", "14:00", "16:00")])).await;
+    assert_eq!(first["state"], "booked");
+    let status: Value = app
+        .visit_status(first["reference"].as_str().unwrap(), first["status_token"].as_str().unwrap())
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(status["booked_slot"]["date"], "2026-12-04");
+    assert_eq!(status["timeline"][1]["actor"], "system");
+    let second = app
+        .created_visit(&visit_request(prison, &[("2026-12-05", "14:00", "16:00"), ("2026-12-06", "14:00", "16:00")]))
+        .await;
+    assert_eq!(second["state"], "booked");
+    let status: Value = app
+        .visit_status(second["reference"].as_str().unwrap(), second["status_token"].as_str().unwrap())
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(status["booked_slot"]["date"], "2026-12-05", "the most wanted time with room");
+}
+
+async fn fifty_visitors_at_once_at_an_instant_booking_prison_book_exactly_five(db: Db) {
+    let app = spawn_app_at(db, monday_morning()).await;
+    let rules = VisitingRules { instant_booking: true, ..VisitingRules::default() };
+    let prison = add_test_prison_with_capacity(&app, rules, 5).await;
+    let bodies: Vec<Value> = (0..50)
+        .map(|i| {
+            let mut body = visit_request(prison, &[("2026-12-04", "14:00", "16:00")]);
+            body["prisoner"]["number"] = json!(format!("B{:04}CD", i));
+            body
+        })
+        .collect();
+    let responses = futures_util::future::join_all(bodies.iter().map(|b| app.create_visit(b, None))).await;
+    let (mut booked, mut waiting, mut full) = (0, 0, 0);
+    for response in responses {
+        match response.status().as_u16() {
+            201 => match response.json::<Value>().await.unwrap()["state"].as_str().unwrap() {
+                "booked" => booked += 1,
+                "requested" => waiting += 1,
+                other => panic!("unexpected state {other}"),
+            },
+            422 => {
+                let errors = field_errors(&problem(response, 422).await);
+                assert_eq!(errors, [("slots[0]".to_owned(), "slot_fully_booked".to_owned())]);
+                full += 1;
+            }
+            other => panic!("unexpected {other}: {}", response.text().await.unwrap()),
+        }
+    }
+    assert_eq!(booked, 5, "booked {booked}, waiting for staff {waiting}, refused as full {full}");
+    assert_eq!(booked + waiting + full, 50);
+    assert_eq!(app.count("visit WHERE state = 'booked'").await, 5);
+    assert_eq!(app.count("slot_usage WHERE booked_open = 5").await, 1);
+}
+
 on_both_databases!(
+    instant_booking_books_the_first_choice_with_room_at_once,
+    fifty_visitors_at_once_at_an_instant_booking_prison_book_exactly_five,
     staff_grant_a_chosen_time_and_the_visitor_sees_it_booked,
     staff_reject_with_reasons_the_visitor_sees_and_details_they_do_not,
     another_prisons_visit_is_not_found_by_any_route,
