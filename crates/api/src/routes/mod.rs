@@ -2,6 +2,7 @@
 
 pub mod health;
 pub mod prisons;
+pub mod reports;
 pub mod staff;
 pub mod staff_visits;
 pub mod visits;
@@ -30,5 +31,8 @@ pub fn configure_v1(cfg: &mut ServiceConfig) {
         .service(staff_visits::search)
         .service(staff_visits::get_visit)
         .service(staff_visits::decide)
-        .service(staff_visits::cancel);
+        .service(staff_visits::cancel)
+        .service(reports::day_list)
+        .service(reports::day_list_csv)
+        .service(reports::metrics);
 }

@@ -2,6 +2,7 @@
 
 pub mod decisions;
 pub mod prisons;
+pub mod reports;
 pub mod staff_auth;
 pub mod tokens;
 pub mod visits;

@@ -215,3 +215,24 @@ pub async fn messages(db: &impl ConnectionTrait, visit_id: Uuid) -> Result<Vec<M
         })
         .collect())
 }
+
+/// The rejection reasons of many visits in one query.
+pub async fn rejection_reasons_of(
+    db: &impl ConnectionTrait,
+    visit_ids: &[Uuid],
+) -> Result<std::collections::HashMap<Uuid, Vec<RejectionReason>>, DbErr> {
+    let mut out: std::collections::HashMap<Uuid, Vec<RejectionReason>> = Default::default();
+    if visit_ids.is_empty() {
+        return Ok(out);
+    }
+    for r in visit_rejection_reason::Entity::find()
+        .filter(visit_rejection_reason::Column::VisitId.is_in(visit_ids.iter().copied()))
+        .all(db)
+        .await?
+    {
+        if let Some(reason) = RejectionReason::parse(&r.reason) {
+            out.entry(r.visit_id).or_default().push(reason);
+        }
+    }
+    Ok(out)
+}

@@ -435,3 +435,59 @@ pub async fn visitors_and_choices(
     }
     Ok((visitors, choices))
 }
+
+/// Booked and cancelled visits of a prison on one date (the day list), by start time.
+pub async fn on_date(db: &impl ConnectionTrait, prison_id: Uuid, date: NaiveDate) -> Result<Vec<VisitRow>, DbErr> {
+    visit::Entity::find()
+        .filter(visit::Column::PrisonId.eq(prison_id))
+        .filter(visit::Column::BookedDate.eq(date))
+        .filter(visit::Column::State.is_in([VisitState::Booked.as_str(), VisitState::Cancelled.as_str()]))
+        .order_by_asc(visit::Column::BookedStart)
+        .order_by_asc(visit::Column::CreatedAt)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(row)
+        .collect()
+}
+
+/// Visits of a prison created in `[from, to)`, and every visit still waiting whatever its age (for metrics).
+pub async fn for_metrics(
+    db: &impl ConnectionTrait,
+    prison_id: Uuid,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<Vec<VisitRow>, DbErr> {
+    use sea_orm::Condition;
+    visit::Entity::find()
+        .filter(visit::Column::PrisonId.eq(prison_id))
+        .filter(
+            Condition::any()
+                .add(Condition::all().add(visit::Column::CreatedAt.gte(from)).add(visit::Column::CreatedAt.lt(to)))
+                .add(visit::Column::State.eq(VisitState::Requested.as_str())),
+        )
+        .all(db)
+        .await?
+        .into_iter()
+        .map(row)
+        .collect()
+}
+
+/// When each of these visits was decided (booked or rejected): the first change away from `requested`.
+pub async fn decision_times(
+    db: &impl ConnectionTrait,
+    visit_ids: &[Uuid],
+) -> Result<std::collections::HashMap<Uuid, DateTime<Utc>>, DbErr> {
+    if visit_ids.is_empty() {
+        return Ok(Default::default());
+    }
+    Ok(visit_state_change::Entity::find()
+        .filter(visit_state_change::Column::VisitId.is_in(visit_ids.iter().copied()))
+        .filter(visit_state_change::Column::Version.eq(1))
+        .filter(visit_state_change::Column::ToState.is_in([VisitState::Booked.as_str(), VisitState::Rejected.as_str()]))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.visit_id, c.at))
+        .collect())
+}

@@ -7,5 +7,6 @@ mod decisions;
 mod errors;
 mod openapi;
 mod prisons;
+mod reports;
 mod staff_auth;
 mod visits;
