@@ -329,57 +329,58 @@ describe('the visitor journey with the keyboard alone', () => {
 });
 
 describe('a booked visit on the status page', () => {
-  // The demo prisons do not book instantly and staff are out of this client's reach, so the API's answers for a
-  // booked visit are stood in for here, in the shape the API documents.
+  /** Sends a request through the API, as the web client does, and has the demo staff grant its first choice. */
+  async function bookedVisit() {
+    const { draft } = await draftFor();
+    const slot = draft.slots[0];
+    const created = await (
+      await fetch(`${server.baseUrl}/api/v1/visits`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'idempotency-key': crypto.randomUUID() },
+        body: JSON.stringify({
+          prison_id: draft.prison.id,
+          prisoner: { first_name: 'John', last_name: 'Smith', date_of_birth: '1985-04-12', number: 'A1234BC' },
+          lead_visitor: {
+            first_name: 'Mary',
+            last_name: 'Smith',
+            date_of_birth: '1980-07-01',
+            email: 'mary@example.com',
+            phone: '07700900123',
+          },
+          other_visitors: [],
+          slots: [slot],
+          locale: 'en',
+        }),
+      })
+    ).json();
+    const signIn = await fetch(`${server.baseUrl}/api/v1/staff/sign-in`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'north@demo.example', password: 'demo-visits-password' }),
+    });
+    assert.equal(signIn.status, 200, `demo staff can sign in: ${await signIn.clone().text()}`);
+    const auth = { authorization: `Bearer ${(await signIn.json()).access_token}` };
+    const visit = await (await fetch(`${server.baseUrl}/api/v1/staff/visits/${created.id}`, { headers: auth })).json();
+    const decision = await fetch(`${server.baseUrl}/api/v1/staff/visits/${created.id}/decision`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ outcome: 'grant', slot, expected_version: visit.version }),
+    });
+    assert.equal(decision.status, 200, `staff grant the visit: ${await decision.text()}`);
+    return { created, slot };
+  }
+
   test('offers the visit as a calendar file and cancels it after a confirmation step', async (t) => {
     const { page, problems } = await newPhonePage(t);
-    const prisons = await (await fetch(`${server.baseUrl}/api/v1/prisons`)).json();
-    const leeds = prisons.find((p) => p.name === LEEDS);
-    const booked = {
-      id: '0b0e9a5e-4a7e-4d0a-9b61-6f7e2a3c1d10',
-      reference: '7KQ2M9XD',
-      state: 'booked',
-      prison: leeds,
-      prisoner_first_name: 'John',
-      prisoner_last_name: 'Smith',
-      visitors: [{ first_name: 'Mary', last_name: 'Smith', date_of_birth: '1980-07-01', lead: true }],
-      slot_choices: [{ date: '2026-12-04', start: '14:15', end: '16:15' }],
-      booked_slot: { date: '2026-12-04', start: '14:15', end: '16:15' },
-      confirm_by: '2026-12-01',
-      locale: 'en',
-      created_at: '2026-11-26T09:00:00Z',
-      can_withdraw: false,
-      can_cancel: true,
-      timeline: [
-        { from: null, to: 'requested', actor: 'visitor', at: '2026-11-26T09:00:00Z' },
-        { from: 'requested', to: 'booked', actor: 'staff', at: '2026-11-27T10:30:00Z' },
-      ],
-    };
-    const tokens = [];
-    await page.route('**/api/v1/visits/7KQ2M9XD', (route) => {
-      tokens.push(route.request().headers()['x-visit-token']);
-      return route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(booked) });
-    });
-    await page.route('**/api/v1/visits/7KQ2M9XD/cancel', (route) =>
-      route.fulfill({
-        status: 200,
-        contentType: 'application/json',
-        body: JSON.stringify({
-          ...booked,
-          state: 'cancelled',
-          can_cancel: false,
-          timeline: [...booked.timeline, { from: 'booked', to: 'cancelled', actor: 'visitor', at: '2026-11-28T08:00:00Z' }],
-        }),
-      }),
-    );
-    await page.goto(`${server.baseUrl}/visit/7KQ2M9XD#vt_secret`);
+    const { created, slot } = await bookedVisit();
+    await page.goto(`${server.baseUrl}${created.status_path}`);
     await page.locator('#visit-state[data-state=booked]').waitFor();
-    assert.deepEqual(tokens, ['vt_secret'], 'the token from the fragment is sent as X-Visit-Token');
     const ics = decodeURIComponent((await page.locator('#ics').getAttribute('href')).split(',').slice(1).join(','));
     assert.match(ics, /^BEGIN:VCALENDAR\r\n/);
-    assert.match(ics, /\r\nUID:0b0e9a5e-4a7e-4d0a-9b61-6f7e2a3c1d10@prison-visits\r\n/);
-    assert.match(ics, /\r\nDTSTART;TZID=Europe\/London:20261204T141500\r\n/);
-    assert.equal(await page.locator('#ics').getAttribute('download'), 'visit-7KQ2M9XD.ics');
+    assert.ok(ics.includes(`\r\nUID:${created.id}@prison-visits\r\n`), 'the UID is the visit id');
+    const start = `${slot.date.replaceAll('-', '')}T${slot.start.replace(':', '')}00`;
+    assert.ok(ics.includes(`\r\nDTSTART;TZID=Europe/London:${start}\r\n`), `DTSTART ${start}`);
+    assert.equal(await page.locator('#ics').getAttribute('download'), `visit-${created.reference}.ics`);
     await checkPage(page, 'booked-1-status');
     await page.click('#cancel');
     await page.locator('#confirm-no').click();
@@ -389,6 +390,10 @@ describe('a booked visit on the status page', () => {
     await page.click('#confirm-yes');
     await page.locator('#visit-state[data-state=cancelled]').waitFor();
     await checkPage(page, 'booked-3-cancelled');
+    const after = await fetch(`${server.baseUrl}/api/v1/visits/${created.reference}`, {
+      headers: { 'x-visit-token': created.status_token },
+    });
+    assert.equal((await after.json()).state, 'cancelled', 'the server has the visit cancelled');
     assert.deepEqual(problems.pageErrors, []);
   });
 });
