@@ -40,6 +40,8 @@ pub enum ApiError {
     Conflict { current: VisitState, version: i32, detail: String },
     #[error("the slot is full")]
     SlotFull { detail: String },
+    #[error("the change affects {} booked visit(s)", .0.len())]
+    AffectsBookedVisits(Vec<domain::timetable_change::AffectedVisit>),
     #[error("service unavailable")]
     Unavailable,
     #[error(transparent)]
@@ -72,6 +74,7 @@ impl ApiError {
             ApiError::RateLimited { .. } => ErrorCode::RateLimited,
             ApiError::Conflict { .. } => ErrorCode::Conflict,
             ApiError::SlotFull { .. } => ErrorCode::SlotFull,
+            ApiError::AffectsBookedVisits(_) => ErrorCode::AffectsBookedVisits,
             ApiError::Unavailable => ErrorCode::ServiceUnavailable,
             ApiError::Internal(_) => ErrorCode::InternalError,
         }
@@ -93,6 +96,7 @@ impl ApiError {
             ApiError::RateLimited { .. } => "Too many attempts",
             ApiError::Conflict { .. } => "Someone else changed this visit first",
             ApiError::SlotFull { .. } => "That visit time is full",
+            ApiError::AffectsBookedVisits(_) => "This change affects visits that are already booked",
             ApiError::Unavailable => "The service is unavailable",
             ApiError::Internal(_) => "Sorry, there is a problem with the service",
         }
@@ -121,6 +125,10 @@ impl ApiError {
                 Some(format!("Wait {} minutes before trying again.", (retry_after_secs + 59) / 60))
             }
             ApiError::Conflict { detail, .. } | ApiError::SlotFull { detail } => Some(detail.clone()),
+            ApiError::AffectsBookedVisits(visits) => Some(format!(
+                "{} booked visit(s) would lose their time or go over its places. They stay booked either way: send the change again with `confirm_affected: true` to apply it, then contact those visitors.",
+                visits.len()
+            )),
             ApiError::Unavailable => Some("Try again in a few minutes.".into()),
             ApiError::Internal(_) => Some("Try again later. The problem has been logged.".into()),
         }
@@ -147,6 +155,10 @@ impl ApiError {
                 ApiError::Conflict { version, .. } => Some(*version),
                 _ => None,
             },
+            affected_visits: match self {
+                ApiError::AffectsBookedVisits(visits) => visits.clone(),
+                _ => Vec::new(),
+            },
         }
     }
 }
@@ -160,7 +172,8 @@ impl ResponseError for ApiError {
             ApiError::InvalidTransition { .. }
             | ApiError::VisitAlreadyStarted
             | ApiError::Conflict { .. }
-            | ApiError::SlotFull { .. } => StatusCode::CONFLICT,
+            | ApiError::SlotFull { .. }
+            | ApiError::AffectsBookedVisits(_) => StatusCode::CONFLICT,
             ApiError::Unauthorized | ApiError::BadCredentials => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden => StatusCode::FORBIDDEN,
             ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,

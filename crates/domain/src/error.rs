@@ -24,6 +24,8 @@ pub enum ErrorCode {
     InvalidIdempotencyKey,
     /// The chosen time has no places left.
     SlotFull,
+    /// A timetable change would touch booked visits; see `affected_visits`, and confirm to apply it anyway.
+    AffectsBookedVisits,
     /// Someone else changed this record first; reload and try again.
     Conflict,
     /// Authentication is missing or invalid.
@@ -53,6 +55,7 @@ impl ErrorCode {
             ErrorCode::IdempotencyKeyReused => "idempotency_key_reused",
             ErrorCode::InvalidIdempotencyKey => "invalid_idempotency_key",
             ErrorCode::SlotFull => "slot_full",
+            ErrorCode::AffectsBookedVisits => "affects_booked_visits",
             ErrorCode::Conflict => "conflict",
             ErrorCode::Unauthorized => "unauthorized",
             ErrorCode::Forbidden => "forbidden",
@@ -166,4 +169,7 @@ pub struct Problem {
     /// For `conflict`: the visit's version now (send it as `expected_version` after reloading).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_version: Option<i32>,
+    /// For `affects_booked_visits`: the booked visits the change would touch.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub affected_visits: Vec<crate::timetable_change::AffectedVisit>,
 }

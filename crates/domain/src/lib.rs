@@ -17,5 +17,6 @@ pub mod rules;
 pub mod slot;
 pub mod staff;
 pub mod timetable;
+pub mod timetable_change;
 pub mod types;
 pub mod visit;

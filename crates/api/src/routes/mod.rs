@@ -5,6 +5,7 @@ pub mod prisons;
 pub mod reports;
 pub mod staff;
 pub mod staff_visits;
+pub mod timetables;
 pub mod visits;
 
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -34,5 +35,7 @@ pub fn configure_v1(cfg: &mut ServiceConfig) {
         .service(staff_visits::cancel)
         .service(reports::day_list)
         .service(reports::day_list_csv)
-        .service(reports::metrics);
+        .service(reports::metrics)
+        .service(timetables::get_timetable)
+        .service(timetables::put_timetable);
 }

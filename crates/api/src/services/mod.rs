@@ -4,6 +4,7 @@ pub mod decisions;
 pub mod prisons;
 pub mod reports;
 pub mod staff_auth;
+pub mod timetables;
 pub mod tokens;
 pub mod visits;
 

@@ -255,3 +255,51 @@ pub async fn booked_counts(
         .map(|(slot, open, _closed)| (slot, open))
         .collect())
 }
+
+/// Replaces the prison's rules and whole timetable, and marks its availability as changed. Run in a transaction.
+pub async fn replace_timetable(
+    db: &impl ConnectionTrait,
+    prison_id: Uuid,
+    rules: &VisitingRules,
+    timetable: &Timetable,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    prison::Entity::update_many()
+        .col_expr(prison::Column::AdultAge, Expr::value(i16::from(rules.adult_age)))
+        .col_expr(prison::Column::MaxVisitors, Expr::value(i16::from(rules.max_visitors)))
+        .col_expr(prison::Column::MaxAdults, Expr::value(i16::from(rules.max_adults)))
+        .col_expr(
+            prison::Column::BookingWindowDays,
+            Expr::value(i16::try_from(rules.booking_window_days).unwrap_or(i16::MAX)),
+        )
+        .col_expr(prison::Column::ProcessingDays, Expr::value(i16::from(rules.processing_days)))
+        .col_expr(prison::Column::WeekendProcessing, Expr::value(rules.weekend_processing))
+        .col_expr(prison::Column::InstantBooking, Expr::value(rules.instant_booking))
+        .col_expr(prison::Column::UpdatedAt, Expr::value(now))
+        .filter(prison::Column::Id.eq(prison_id))
+        .exec(db)
+        .await?;
+    timetable_slot::Entity::delete_many().filter(timetable_slot::Column::PrisonId.eq(prison_id)).exec(db).await?;
+    closed_date::Entity::delete_many().filter(closed_date::Column::PrisonId.eq(prison_id)).exec(db).await?;
+    replacement_slot::Entity::delete_many().filter(replacement_slot::Column::PrisonId.eq(prison_id)).exec(db).await?;
+    for slot in &timetable.weekly {
+        insert_weekly_slot(db, prison_id, slot).await?;
+    }
+    for date in &timetable.closed_dates {
+        insert_closed_date(db, prison_id, *date, None).await?;
+    }
+    for slot in &timetable.replacements {
+        insert_replacement_slot(db, prison_id, slot).await?;
+    }
+    bump_availability_version(db, prison_id).await
+}
+
+/// The whole timetable (every date), as staff edit it.
+pub async fn full_timetable(db: &impl ConnectionTrait, prison_id: Uuid) -> Result<Timetable, DbErr> {
+    // Bounds every engine can store (PostgreSQL dates stop at 4713 BC and 5874897 AD).
+    let (first, last) = (NaiveDate::from_ymd_opt(1900, 1, 1), NaiveDate::from_ymd_opt(9999, 12, 31));
+    match (first, last) {
+        (Some(first), Some(last)) => timetable(db, prison_id, first, last).await,
+        _ => Ok(Timetable::default()),
+    }
+}

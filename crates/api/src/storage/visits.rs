@@ -491,3 +491,28 @@ pub async fn decision_times(
         .map(|c| (c.visit_id, c.at))
         .collect())
 }
+
+/// Booked visits of a prison from `from` on (what a timetable change could touch).
+pub async fn booked_from(
+    db: &impl ConnectionTrait,
+    prison_id: Uuid,
+    from: NaiveDate,
+) -> Result<Vec<domain::timetable_change::BookedVisit>, DbErr> {
+    Ok(visit::Entity::find()
+        .filter(visit::Column::PrisonId.eq(prison_id))
+        .filter(visit::Column::State.eq(VisitState::Booked.as_str()))
+        .filter(visit::Column::BookedDate.gte(from))
+        .order_by_asc(visit::Column::BookedDate)
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|v| {
+            Some(domain::timetable_change::BookedVisit {
+                slot: Slot::new(v.booked_date?, v.booked_start?, v.booked_end?),
+                visit_id: v.id,
+                reference: v.reference,
+                closed_visit: v.closed_visit,
+            })
+        })
+        .collect())
+}

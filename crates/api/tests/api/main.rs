@@ -9,4 +9,5 @@ mod openapi;
 mod prisons;
 mod reports;
 mod staff_auth;
+mod timetables;
 mod visits;

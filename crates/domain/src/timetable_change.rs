@@ -1,0 +1,152 @@
+//! Changing a prison's timetable safely: which booked visits a new timetable would leave without their slot or
+//! over its capacity. Such a change is refused unless the caller confirms it, and even then the visits stay booked
+//! for staff to deal with; nothing is silently dropped.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::api::VisitingRules;
+use crate::slot::Slot;
+use crate::timetable::Timetable;
+
+/// A prison's rules and timetable, as staff read and change them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TimetableView {
+    pub prison_id: Uuid,
+    pub rules: VisitingRules,
+    pub timetable: Timetable,
+}
+
+/// A new timetable and rules for a prison. Set `confirm_affected` to apply a change that touches booked visits.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TimetableChange {
+    pub rules: VisitingRules,
+    pub timetable: Timetable,
+    #[serde(default)]
+    pub confirm_affected: bool,
+}
+
+/// A booked visit that a timetable change touches.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AffectedVisit {
+    pub visit_id: Uuid,
+    #[cfg_attr(feature = "openapi", schema(example = "7KQ2M9XD"))]
+    pub reference: String,
+    pub slot: Slot,
+    /// Why, in words for staff.
+    #[cfg_attr(feature = "openapi", schema(example = "The new timetable has no visiting at this time"))]
+    pub why: String,
+}
+
+/// The result of a change that was applied.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TimetableChanged {
+    pub timetable: TimetableView,
+    /// Booked visits the change touched (kept booked: cancel or move them as needed).
+    pub affected: Vec<AffectedVisit>,
+}
+
+/// One booked visit as the check needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BookedVisit {
+    pub visit_id: Uuid,
+    pub reference: String,
+    pub slot: Slot,
+    pub closed_visit: bool,
+}
+
+/// The booked visits (on or after `from`) that `new` would leave without their slot, or over its capacity.
+pub fn affected_visits(new: &Timetable, booked: &[BookedVisit], from: NaiveDate) -> Vec<AffectedVisit> {
+    let mut taken: HashMap<(Slot, bool), u32> = HashMap::new();
+    for visit in booked.iter().filter(|v| v.slot.date >= from) {
+        *taken.entry((visit.slot, visit.closed_visit)).or_default() += 1;
+    }
+    booked
+        .iter()
+        .filter(|v| v.slot.date >= from)
+        .filter_map(|visit| {
+            let runs = new.slots_on(visit.slot.date).into_iter().find(|s| s.slot == visit.slot);
+            let why = match runs {
+                None => "The new timetable has no visiting at this time".to_owned(),
+                Some(s) if s.closed => "The new timetable closes the prison on this date".to_owned(),
+                Some(s) => {
+                    let capacity = if visit.closed_visit { s.closed_capacity } else { s.capacity };
+                    let count = taken.get(&(visit.slot, visit.closed_visit)).copied().unwrap_or(0);
+                    if count <= capacity {
+                        return None;
+                    }
+                    format!("{count} visits are booked here but the new timetable has {capacity} places")
+                }
+            };
+            Some(AffectedVisit { visit_id: visit.visit_id, reference: visit.reference.clone(), slot: visit.slot, why })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::timetable::WeeklySlot;
+    use chrono::{NaiveTime, Weekday};
+
+    fn d(day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 12, day).unwrap()
+    }
+
+    fn t(h: u32) -> NaiveTime {
+        NaiveTime::from_hms_opt(h, 0, 0).unwrap()
+    }
+
+    fn fridays(capacity: u32) -> Timetable {
+        Timetable {
+            weekly: vec![WeeklySlot {
+                weekday: Weekday::Fri,
+                start: t(14),
+                end: t(16),
+                capacity,
+                closed_capacity: 0,
+                valid_from: None,
+                valid_to: None,
+            }],
+            ..Timetable::default()
+        }
+    }
+
+    fn booked(n: u128, day: u32) -> BookedVisit {
+        BookedVisit {
+            visit_id: Uuid::from_u128(n),
+            reference: format!("REF{n}"),
+            slot: Slot::new(d(day), t(14), t(16)),
+            closed_visit: false,
+        }
+    }
+
+    #[test]
+    fn a_change_that_keeps_every_booked_visit_in_place_touches_nothing() {
+        assert!(affected_visits(&fridays(2), &[booked(1, 4), booked(2, 4)], d(1)).is_empty());
+    }
+
+    #[test]
+    fn shrinking_a_slot_below_its_bookings_or_removing_it_is_reported() {
+        let shrunk = affected_visits(&fridays(1), &[booked(1, 4), booked(2, 4)], d(1));
+        assert_eq!(shrunk.len(), 2);
+        assert!(shrunk[0].why.contains("2 visits"));
+        let gone = affected_visits(&Timetable::default(), &[booked(1, 4)], d(1));
+        assert_eq!(gone[0].why, "The new timetable has no visiting at this time");
+        let mut closed = fridays(5);
+        closed.closed_dates.insert(d(4));
+        assert!(affected_visits(&closed, &[booked(1, 4)], d(1))[0].why.contains("closes"));
+    }
+
+    #[test]
+    fn visits_before_the_change_takes_effect_are_not_affected() {
+        assert!(affected_visits(&Timetable::default(), &[booked(1, 4)], d(5)).is_empty());
+    }
+}
