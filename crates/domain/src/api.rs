@@ -332,6 +332,48 @@ pub struct VisitStatus {
     /// True while the visitor can still cancel the booked visit (it has not started).
     pub can_cancel: bool,
     pub timeline: Vec<StateChangeView>,
+    /// Why the request was rejected, in words for the visitor (never staff's internal notes).
+    #[serde(default)]
+    pub rejection_reasons: Vec<VisitorReason>,
+    /// Why the visit was cancelled, in words for the visitor.
+    #[serde(default)]
+    pub cancellation_reason: Option<VisitorReason>,
+    /// Visitors the prison said cannot attend, and why.
+    #[serde(default)]
+    pub excluded_visitors: Vec<ExcludedVisitor>,
+    /// Messages from the prison.
+    #[serde(default)]
+    pub messages: Vec<MessageView>,
+}
+
+/// A reason given to the visitor: its stable code and its wording.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct VisitorReason {
+    #[cfg_attr(feature = "openapi", schema(example = "no_allowance"))]
+    pub code: String,
+    #[cfg_attr(feature = "openapi", schema(example = "The prisoner has no visiting allowance left"))]
+    pub message: String,
+    /// For `no_allowance`: when the allowance renews.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
+    pub renews_on: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ExcludedVisitor {
+    pub first_name: String,
+    pub last_name: String,
+    /// The end of a sentence starting with the visitor's name, e.g. "is not on the prisoner's approved contact list".
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MessageView {
+    pub at: DateTime<Utc>,
+    pub text: String,
 }
 
 /// Liveness and readiness answers.

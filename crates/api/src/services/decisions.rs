@@ -87,9 +87,14 @@ pub async fn book_now(state: &AppState, visit_id: Uuid, slot: Slot, actor: Actor
     let visit = storage::visits::find(&state.db, visit_id).await?.ok_or(ApiError::NotFound)?;
     let capacity = capacity_for(state, visit.prison_id, slot, false).await?;
     let tx = state.db.begin().await?;
-    book_in(&tx, &visit, slot, capacity, false, None, actor, state.clock.now()).await?;
-    tx.commit().await?;
-    Ok(())
+    match book_in(&tx, &visit, slot, capacity, false, None, actor, state.clock.now()).await {
+        Err(ApiError::Conflict { .. }) => {
+            tx.rollback().await?;
+            Err(conflict(state, visit.id, "Someone else decided this request first.").await)
+        }
+        Err(other) => Err(other),
+        Ok(()) => Ok(tx.commit().await?),
+    }
 }
 
 /// Grants or rejects a request. `expected_version` must match the visit's version: when two members of staff decide
@@ -123,9 +128,15 @@ pub async fn decide(
     let outcome = match &resolved {
         ResolvedDecision::Book { slot, closed_visit, booking_reference, excluded, message } => {
             let booking_reference = booking_reference.as_deref();
-            book_in(&tx, &visit, *slot, capacity, *closed_visit, booking_reference, Actor::Staff, now).await?;
-            record_extras(&tx, visit.id, user, excluded, message.as_deref(), now).await?;
-            Ok(())
+            match book_in(&tx, &visit, *slot, capacity, *closed_visit, booking_reference, Actor::Staff, now).await {
+                // The visit moved on under us: report what it is now, not what we read.
+                Err(ApiError::Conflict { .. }) => Err("Someone else decided this request first."),
+                Err(other) => return Err(other),
+                Ok(()) => {
+                    record_extras(&tx, visit.id, user, excluded, message.as_deref(), now).await?;
+                    Ok(())
+                }
+            }
         }
         ResolvedDecision::Reject { reasons, excluded, message } => {
             let moved = storage::visits::transition(

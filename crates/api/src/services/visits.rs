@@ -1,13 +1,16 @@
 //! A visitor's request: submit it (once, however often the phone retries), follow it, withdraw or cancel it.
 
 use chrono::{DateTime, Utc};
-use domain::api::{CreateVisitRequest, StateChangeView, VisitCreated, VisitStatus, VisitorView};
+use domain::api::{
+    CreateVisitRequest, ExcludedVisitor, MessageView, StateChangeView, VisitCreated, VisitStatus, VisitorReason,
+    VisitorView,
+};
 use domain::calendar::{BookingWindow, availability, check_slot_choices, first_available_choice};
 use domain::error::{FieldError, FieldErrorCode};
 use domain::request::parse_visit_request;
 use domain::slot::Slot;
 use domain::types::Reference;
-use domain::visit::{Actor, VisitState, visitor_can_cancel};
+use domain::visit::{Actor, CancellationReason, VisitState, visitor_can_cancel};
 use sea_orm::{DatabaseConnection, TransactionTrait};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -247,8 +250,34 @@ async fn view(state: &AppState, visit: VisitRow) -> Result<VisitStatus, ApiError
     let visitors = storage::visits::visitors(&state.db, visit.id).await?;
     let slot_choices = storage::visits::slot_choices(&state.db, visit.id).await?;
     let timeline = storage::visits::timeline(&state.db, visit.id).await?;
+    let rejection_reasons = storage::decisions::rejection_reasons(&state.db, visit.id).await?;
+    let messages = storage::decisions::messages(&state.db, visit.id).await?;
     let now = state.clock.now();
+    let excluded_visitors = visitors
+        .iter()
+        .filter_map(|v| {
+            let outcome = v.outcome.as_ref()?;
+            Some(ExcludedVisitor {
+                first_name: v.first_name.clone(),
+                last_name: v.last_name.clone(),
+                message: outcome.visitor_wording().to_owned(),
+            })
+        })
+        .collect();
     Ok(VisitStatus {
+        rejection_reasons: rejection_reasons
+            .into_iter()
+            .map(|r| VisitorReason {
+                code: r.reason.as_str().to_owned(),
+                message: r.reason.visitor_wording().to_owned(),
+                renews_on: r.allowance_renews_on,
+            })
+            .collect(),
+        cancellation_reason: visit.cancellation_reason.as_deref().and_then(CancellationReason::parse).map(|r| {
+            VisitorReason { code: r.as_str().to_owned(), message: r.visitor_wording().to_owned(), renews_on: None }
+        }),
+        excluded_visitors,
+        messages: messages.into_iter().map(|m| MessageView { at: m.at, text: m.body }).collect(),
         id: visit.id,
         can_withdraw: visit.state.visitor_can_withdraw(),
         can_cancel: visit.booked_slot.is_some_and(|slot| visitor_can_cancel(visit.state, &slot, now)),

@@ -113,6 +113,12 @@ async fn staff_reject_with_reasons_the_visitor_sees_and_details_they_do_not(db: 
         .await
         .unwrap();
     assert!(status_text.contains("\"state\":\"rejected\""));
+    let status: Value = serde_json::from_str(&status_text).unwrap();
+    let reasons = status["rejection_reasons"].as_array().unwrap();
+    assert_eq!(reasons.len(), 2);
+    let allowance = reasons.iter().find(|r| r["code"] == "no_allowance").unwrap();
+    assert_eq!(allowance["renews_on"], "2026-12-14");
+    assert!(!allowance["message"].as_str().unwrap().is_empty());
     assert!(!status_text.contains("Security intelligence"), "internal detail must never reach the visitor");
     // A reason that needs a date without one is refused.
     let again = d.app.created_visit(&visit_request(d.prison, &[("2026-12-04", "14:00", "16:00")])).await;
