@@ -91,6 +91,67 @@ pub struct PrisonDetails {
     pub rules: VisitingRules,
 }
 
+/// A prison as an admin adds or changes it (its timetable is set separately).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PrisonInput {
+    #[cfg_attr(feature = "openapi", schema(example = "HMP Rochester"))]
+    pub name: String,
+    /// Short code, unique: capital letters, digits and hyphens.
+    #[cfg_attr(feature = "openapi", schema(example = "RCI"))]
+    pub code: String,
+    pub address: Address,
+    #[cfg_attr(feature = "openapi", schema(example = "socialvisits.rochester@example.gov.uk"))]
+    pub email: String,
+    #[cfg_attr(feature = "openapi", schema(example = "0300 060 6603"))]
+    pub phone: String,
+    #[serde(default)]
+    pub rules: VisitingRules,
+}
+
+/// Every problem with a prison's details, with fields such as `address.postcode`.
+pub fn check_prison_input(input: &PrisonInput) -> Vec<crate::error::FieldError> {
+    use crate::error::{FieldError, FieldErrorCode};
+    let mut errors = Vec::new();
+    let mut text = |field: &str, value: &str, max: usize, what: &str| {
+        if value.trim().is_empty() {
+            errors.push(FieldError::new(field, FieldErrorCode::Required, format!("Enter the prison's {what}")));
+        } else if value.chars().count() > max {
+            errors.push(FieldError::new(
+                field,
+                FieldErrorCode::TooLong,
+                format!("The {what} must be {max} characters or fewer"),
+            ));
+        }
+    };
+    text("name", &input.name, 120, "name");
+    text("address.town", &input.address.town, 80, "town");
+    text("address.postcode", &input.address.postcode, 10, "postcode");
+    text("phone", &input.phone, 32, "phone number");
+    if input.address.lines.is_empty() || input.address.lines.len() > 2 {
+        errors.push(FieldError::new("address.lines", FieldErrorCode::Required, "Enter one or two address lines"));
+    } else {
+        for (i, line) in input.address.lines.iter().enumerate() {
+            text(&format!("address.lines[{i}]"), line, 120, "address");
+        }
+    }
+    let code_ok = !input.code.is_empty()
+        && input.code.len() <= 16
+        && input.code.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-');
+    if !code_ok {
+        errors.push(FieldError::new(
+            "code",
+            FieldErrorCode::InvalidCharacters,
+            "Enter a code of up to 16 capital letters, digits or hyphens",
+        ));
+    }
+    if let Err(e) = crate::types::Email::parse(&input.email) {
+        errors.push(e.under("email"));
+    }
+    errors.extend(crate::rules::check_visiting_rules(&input.rules).into_iter().map(|e| e.under("rules")));
+    errors
+}
+
 /// Whether a slot can be chosen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

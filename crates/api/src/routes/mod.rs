@@ -28,6 +28,8 @@ pub fn configure_v1(cfg: &mut ServiceConfig) {
         .service(staff::list_accounts)
         .service(staff::create_account)
         .service(staff::update_account)
+        .service(staff::create_prison)
+        .service(staff::update_prison)
         .service(staff_visits::inbox)
         .service(staff_visits::search)
         .service(staff_visits::get_visit)

@@ -1,6 +1,7 @@
 //! Staff sign-in, session and account management.
 
-use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, patch, post, put, web};
+use domain::api::{PrisonDetails, PrisonInput};
 use domain::error::Problem;
 use domain::staff::{
     NewStaffAccount, RefreshRequest, SignInRequest, StaffAccountView, StaffProfile, TokenPair, UpdateStaffAccount,
@@ -9,7 +10,7 @@ use uuid::Uuid;
 
 use crate::auth::{AdminUser, StaffUser};
 use crate::error::ApiError;
-use crate::services::{AppState, staff_auth};
+use crate::services::{AppState, admin_prisons, staff_auth};
 
 /// Sign in with email and password. Returns a 15-minute access token (send it as `Authorization: Bearer ...`) and
 /// a refresh token for a new pair without the password. Repeated failures are slowed down, then refused for 15
@@ -135,4 +136,51 @@ pub async fn update_account(
     body: web::Json<UpdateStaffAccount>,
 ) -> Result<HttpResponse, ApiError> {
     Ok(HttpResponse::Ok().json(staff_auth::update_account(&state, staff_id.into_inner(), body.into_inner()).await?))
+}
+
+/// Add a prison (admins only). Its timetable starts empty; set it with `PUT /api/v1/staff/prisons/{id}/timetable`.
+#[utoipa::path(
+    tag = "admin",
+    security(("bearer_auth" = [])),
+    request_body = PrisonInput,
+    responses(
+        (status = 201, description = "Added", body = PrisonDetails),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field is not valid", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/admin/prisons")]
+#[tracing::instrument(skip_all)]
+pub async fn create_prison(
+    state: web::Data<AppState>,
+    _admin: AdminUser,
+    body: web::Json<PrisonInput>,
+) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Created().json(admin_prisons::create(&state, body.into_inner()).await?))
+}
+
+/// Change a prison's name, code, address, contact details and rules (admins only).
+#[utoipa::path(
+    tag = "admin",
+    security(("bearer_auth" = [])),
+    params(("prison_id" = Uuid, Path, description = "The prison's id")),
+    request_body = PrisonInput,
+    responses(
+        (status = 200, description = "Changed", body = PrisonDetails),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such prison", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field is not valid", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[put("/admin/prisons/{prison_id}")]
+#[tracing::instrument(skip(state, _admin, body))]
+pub async fn update_prison(
+    state: web::Data<AppState>,
+    _admin: AdminUser,
+    prison_id: web::Path<Uuid>,
+    body: web::Json<PrisonInput>,
+) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(admin_prisons::update(&state, prison_id.into_inner(), body.into_inner()).await?))
 }

@@ -1,5 +1,6 @@
 //! Use cases: each public function is one thing a caller can do, owns its transaction, and speaks domain types.
 
+pub mod admin_prisons;
 pub mod decisions;
 pub mod prisons;
 pub mod reports;

@@ -264,6 +264,29 @@ pub async fn replace_timetable(
     timetable: &Timetable,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
+    update_rules(db, prison_id, rules, now).await?;
+    timetable_slot::Entity::delete_many().filter(timetable_slot::Column::PrisonId.eq(prison_id)).exec(db).await?;
+    closed_date::Entity::delete_many().filter(closed_date::Column::PrisonId.eq(prison_id)).exec(db).await?;
+    replacement_slot::Entity::delete_many().filter(replacement_slot::Column::PrisonId.eq(prison_id)).exec(db).await?;
+    for slot in &timetable.weekly {
+        insert_weekly_slot(db, prison_id, slot).await?;
+    }
+    for date in &timetable.closed_dates {
+        insert_closed_date(db, prison_id, *date, None).await?;
+    }
+    for slot in &timetable.replacements {
+        insert_replacement_slot(db, prison_id, slot).await?;
+    }
+    Ok(())
+}
+
+/// Changes the prison's visiting rules and marks its availability as changed.
+pub async fn update_rules(
+    db: &impl ConnectionTrait,
+    prison_id: Uuid,
+    rules: &VisitingRules,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
     prison::Entity::update_many()
         .col_expr(prison::Column::AdultAge, Expr::value(i16::from(rules.adult_age)))
         .col_expr(prison::Column::MaxVisitors, Expr::value(i16::from(rules.max_visitors)))
@@ -279,18 +302,6 @@ pub async fn replace_timetable(
         .filter(prison::Column::Id.eq(prison_id))
         .exec(db)
         .await?;
-    timetable_slot::Entity::delete_many().filter(timetable_slot::Column::PrisonId.eq(prison_id)).exec(db).await?;
-    closed_date::Entity::delete_many().filter(closed_date::Column::PrisonId.eq(prison_id)).exec(db).await?;
-    replacement_slot::Entity::delete_many().filter(replacement_slot::Column::PrisonId.eq(prison_id)).exec(db).await?;
-    for slot in &timetable.weekly {
-        insert_weekly_slot(db, prison_id, slot).await?;
-    }
-    for date in &timetable.closed_dates {
-        insert_closed_date(db, prison_id, *date, None).await?;
-    }
-    for slot in &timetable.replacements {
-        insert_replacement_slot(db, prison_id, slot).await?;
-    }
     bump_availability_version(db, prison_id).await
 }
 
@@ -302,4 +313,30 @@ pub async fn full_timetable(db: &impl ConnectionTrait, prison_id: Uuid) -> Resul
         (Some(first), Some(last)) => timetable(db, prison_id, first, last).await,
         _ => Ok(Timetable::default()),
     }
+}
+
+/// Changes a prison's name, code, address and contact details. False when there is no such prison.
+pub async fn update_details(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    input: &domain::api::PrisonInput,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let result = prison::Entity::update_many()
+        .col_expr(prison::Column::Name, Expr::value(input.name.trim()))
+        .col_expr(prison::Column::Code, Expr::value(input.code.as_str()))
+        .col_expr(
+            prison::Column::AddressLine1,
+            Expr::value(input.address.lines.first().map(|l| l.trim().to_owned()).unwrap_or_default()),
+        )
+        .col_expr(prison::Column::AddressLine2, Expr::value(input.address.lines.get(1).map(|l| l.trim().to_owned())))
+        .col_expr(prison::Column::Town, Expr::value(input.address.town.trim()))
+        .col_expr(prison::Column::Postcode, Expr::value(input.address.postcode.trim()))
+        .col_expr(prison::Column::Email, Expr::value(input.email.trim()))
+        .col_expr(prison::Column::Phone, Expr::value(input.phone.trim()))
+        .col_expr(prison::Column::UpdatedAt, Expr::value(now))
+        .filter(prison::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
 }

@@ -198,4 +198,56 @@ on_both_databases!(
     a_disabled_account_stops_working_at_once,
     refresh_tokens_rotate_and_sign_out_revokes_them,
     only_admins_manage_accounts_and_passwords_are_checked,
+    admins_add_and_change_prisons_and_visitors_see_them,
 );
+
+async fn admins_add_and_change_prisons_and_visitors_see_them(db: Db) {
+    let app = spawn_app_at(db, monday_morning()).await;
+    let existing = add_test_prison(&app, VisitingRules::default()).await;
+    app.add_staff("admin@prison.example", "admin", &[]).await;
+    app.add_staff("officer@prison.example", "staff", &[existing]).await;
+    let admin = app.access_token("admin@prison.example").await;
+    let officer = app.access_token("officer@prison.example").await;
+    let new = json!({"name": "HMP Newtown", "code": "NTN", "address": {"lines": ["1 High Street"], "town": "Newtown", "postcode": "NT1 1AA"},
+        "email": "visits@newtown.example", "phone": "01632 960111", "rules": {"adult_age": 12, "max_visitors": 6, "max_adults": 3,
+        "booking_window_days": 28, "processing_days": 3, "weekend_processing": false, "instant_booking": false}});
+    problem(app.post_as(&officer, "/api/v1/admin/prisons", &new).await, 403).await;
+    let response = app.post_as(&admin, "/api/v1/admin/prisons", &new).await;
+    assert_eq!(response.status(), 201);
+    let created: Value = response.json().await.unwrap();
+    assert_eq!(created["rules"]["adult_age"], 12);
+    let prisons: Vec<Value> = app.get("/api/v1/prisons").await.json().await.unwrap();
+    assert!(prisons.iter().any(|p| p["name"] == "HMP Newtown"));
+    let errors = field_errors(&problem(app.post_as(&admin, "/api/v1/admin/prisons", &new).await, 422).await);
+    assert_eq!(errors[0].0, "code", "codes are unique");
+    let mut bad = new.clone();
+    bad["address"]["postcode"] = json!("");
+    bad["email"] = json!("not an email");
+    let errors = field_errors(&problem(app.post_as(&admin, "/api/v1/admin/prisons", &bad).await, 422).await);
+    let fields: Vec<&str> = errors.iter().map(|(f, _)| f.as_str()).collect();
+    assert!(fields.contains(&"address.postcode") && fields.contains(&"email"), "{fields:?}");
+
+    let mut renamed = new.clone();
+    renamed["name"] = json!("HMP Newtown and District");
+    let id = created["id"].as_str().unwrap();
+    let response = app
+        .client
+        .put(app.url(&format!("/api/v1/admin/prisons/{id}")))
+        .bearer_auth(&admin)
+        .json(&renamed)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let prison: Value = app.get(&format!("/api/v1/prisons/{id}")).await.json().await.unwrap();
+    assert_eq!(prison["name"], "HMP Newtown and District");
+    let missing = app
+        .client
+        .put(app.url(&format!("/api/v1/admin/prisons/{}", uuid::Uuid::new_v4())))
+        .bearer_auth(&admin)
+        .json(&renamed)
+        .send()
+        .await
+        .unwrap();
+    problem(missing, 404).await;
+}

@@ -1,0 +1,69 @@
+//! Prisons, as admins add and change them. A new prison starts with an empty timetable for its staff to fill in.
+
+use domain::api::{PrisonDetails, PrisonInput, check_prison_input};
+use domain::error::{FieldError, FieldErrorCode};
+use sea_orm::TransactionTrait;
+use uuid::Uuid;
+
+use super::AppState;
+use crate::error::ApiError;
+use crate::storage;
+
+fn duplicate_code() -> ApiError {
+    ApiError::validation(FieldError::new(
+        "code",
+        FieldErrorCode::InvalidCharacters,
+        "Another prison already has this code",
+    ))
+}
+
+pub async fn create(state: &AppState, input: PrisonInput) -> Result<PrisonDetails, ApiError> {
+    let errors = check_prison_input(&input);
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    let id = Uuid::new_v4();
+    let lines: Vec<&str> = input.address.lines.iter().map(String::as_str).collect();
+    let inserted = storage::prisons::insert(
+        &state.db,
+        storage::prisons::NewPrison {
+            id,
+            code: &input.code,
+            name: input.name.trim(),
+            address_lines: &lines,
+            town: input.address.town.trim(),
+            postcode: input.address.postcode.trim(),
+            email: input.email.trim(),
+            phone: input.phone.trim(),
+            rules: input.rules,
+            demo: false,
+        },
+        state.clock.now(),
+    )
+    .await;
+    match inserted {
+        Err(e) if storage::is_unique_violation(&e) => return Err(duplicate_code()),
+        other => other?,
+    }
+    storage::prisons::find(&state.db, id).await?.ok_or(ApiError::NotFound)
+}
+
+pub async fn update(state: &AppState, id: Uuid, input: PrisonInput) -> Result<PrisonDetails, ApiError> {
+    let errors = check_prison_input(&input);
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    let tx = state.db.begin().await?;
+    let updated = storage::prisons::update_details(&tx, id, &input, state.clock.now()).await;
+    let found = match updated {
+        Err(e) if storage::is_unique_violation(&e) => return Err(duplicate_code()),
+        other => other?,
+    };
+    if !found {
+        return Err(ApiError::NotFound);
+    }
+    // The rules shape what visitors may book: the change reaches them at once.
+    storage::prisons::update_rules(&tx, id, &input.rules, state.clock.now()).await?;
+    tx.commit().await?;
+    storage::prisons::find(&state.db, id).await?.ok_or(ApiError::NotFound)
+}
