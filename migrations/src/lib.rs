@@ -7,6 +7,7 @@ mod m20261126_000001_create_core_tables;
 mod m20261126_000002_create_staff_tables;
 mod m20261126_000003_add_prison_availability_version;
 mod m20261126_000004_create_decision_tables;
+mod m20261126_000005_add_cancellation_acknowledged;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000002_create_staff_tables::Migration),
             Box::new(m20261126_000003_add_prison_availability_version::Migration),
             Box::new(m20261126_000004_create_decision_tables::Migration),
+            Box::new(m20261126_000005_add_cancellation_acknowledged::Migration),
         ]
     }
 }

@@ -35,6 +35,7 @@ pub fn configure_v1(cfg: &mut ServiceConfig) {
         .service(staff_visits::get_visit)
         .service(staff_visits::decide)
         .service(staff_visits::cancel)
+        .service(staff_visits::acknowledge_cancellation)
         .service(reports::day_list)
         .service(reports::day_list_csv)
         .service(reports::metrics)

@@ -141,3 +141,25 @@ pub async fn cancel(
 ) -> Result<HttpResponse, ApiError> {
     Ok(HttpResponse::Ok().json(decisions::cancel(&state, &user, visit_id.into_inner(), body.into_inner()).await?))
 }
+
+/// Acknowledge a visitor's cancellation: it leaves the inbox's list of cancellations to see.
+#[utoipa::path(
+    tag = "staff",
+    security(("bearer_auth" = [])),
+    params(("visit_id" = Uuid, Path, description = "The visit's id")),
+    responses(
+        (status = 200, description = "Acknowledged", body = StaffVisitView),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such visit in the caller's prisons", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not a visitor's cancellation, or already acknowledged", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/staff/visits/{visit_id}/acknowledge-cancellation")]
+#[tracing::instrument(skip(state, user), fields(staff_id = %user.id))]
+pub async fn acknowledge_cancellation(
+    state: web::Data<AppState>,
+    user: StaffUser,
+    visit_id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(decisions::acknowledge_cancellation(&state, &user, visit_id.into_inner()).await?))
+}

@@ -228,6 +228,22 @@ pub async fn cancel(
     view(state, user, visit.id).await
 }
 
+/// Marks a visitor's cancellation as seen, so it leaves the inbox.
+pub async fn acknowledge_cancellation(
+    state: &AppState,
+    user: &StaffUser,
+    visit_id: Uuid,
+) -> Result<StaffVisitView, ApiError> {
+    let visit = visible(state, user, visit_id).await?;
+    if !storage::visits::acknowledge_cancellation(&state.db, visit.id, state.clock.now()).await? {
+        return Err(ApiError::InvalidTransition {
+            current: visit.state,
+            detail: "Only a visitor's cancellation that has not been acknowledged can be acknowledged.".into(),
+        });
+    }
+    view(state, user, visit.id).await
+}
+
 /// Everything staff see about one visit.
 pub async fn view(state: &AppState, user: &StaffUser, visit_id: Uuid) -> Result<StaffVisitView, ApiError> {
     let visit = visible(state, user, visit_id).await?;

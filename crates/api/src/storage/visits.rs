@@ -122,6 +122,7 @@ pub async fn insert(db: &impl ConnectionTrait, v: &NewVisit<'_>) -> Result<(), D
         closed_visit: Set(false),
         booking_reference: Set(None),
         cancellation_reason: Set(None),
+        cancellation_acknowledged_at: Set(None),
         version: Set(0),
         created_at: Set(v.now),
         updated_at: Set(v.now),
@@ -365,7 +366,7 @@ pub async fn requested(db: &impl ConnectionTrait, prisons: Option<&[Uuid]>) -> R
     query.order_by_asc(visit::Column::CreatedAt).all(db).await?.into_iter().map(row).collect()
 }
 
-/// Booked visits that their visitors cancelled, for visits from `from_date` on (staff plan their days with them).
+/// Booked visits that their visitors cancelled and staff have not acknowledged yet, for visits from `from_date` on.
 pub async fn cancelled_by_visitors(
     db: &impl ConnectionTrait,
     prisons: Option<&[Uuid]>,
@@ -374,6 +375,7 @@ pub async fn cancelled_by_visitors(
     let mut query = visit::Entity::find()
         .filter(visit::Column::State.eq(VisitState::Cancelled.as_str()))
         .filter(visit::Column::CancellationReason.eq(domain::visit::CancellationReason::VisitorCancelled.as_str()))
+        .filter(visit::Column::CancellationAcknowledgedAt.is_null())
         .filter(visit::Column::BookedDate.gte(from_date));
     if let Some(prisons) = prisons {
         query = query.filter(visit::Column::PrisonId.is_in(prisons.iter().copied()));
@@ -515,4 +517,21 @@ pub async fn booked_from(
             })
         })
         .collect())
+}
+
+/// Records that staff have seen a visitor's cancellation. False when it is not one, or was already acknowledged.
+pub async fn acknowledge_cancellation(
+    db: &impl ConnectionTrait,
+    visit_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let result = visit::Entity::update_many()
+        .col_expr(visit::Column::CancellationAcknowledgedAt, Expr::value(now))
+        .filter(visit::Column::Id.eq(visit_id))
+        .filter(visit::Column::State.eq(VisitState::Cancelled.as_str()))
+        .filter(visit::Column::CancellationReason.eq(domain::visit::CancellationReason::VisitorCancelled.as_str()))
+        .filter(visit::Column::CancellationAcknowledgedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
 }

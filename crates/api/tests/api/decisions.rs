@@ -372,7 +372,33 @@ async fn fifty_visitors_at_once_at_an_instant_booking_prison_book_exactly_five(d
     assert_eq!(app.count("slot_usage WHERE booked_open = 5").await, 1);
 }
 
+async fn staff_acknowledge_visitor_cancellations_once(db: Db) {
+    let d = desk(db, 2).await;
+    let created = d.app.created_visit(&visit_request(d.prison, &[("2026-12-04", "14:00", "16:00")])).await;
+    let id = created["id"].as_str().unwrap();
+    d.app
+        .post_as(
+            &d.officer,
+            &format!("/api/v1/staff/visits/{id}/decision"),
+            &grant(("2026-12-04", "14:00", "16:00"), 0),
+        )
+        .await;
+    d.app
+        .visit_action(created["reference"].as_str().unwrap(), created["status_token"].as_str().unwrap(), "cancel")
+        .await;
+    let inbox: Value = d.app.get_as(&d.officer, "/api/v1/staff/inbox").await.json().await.unwrap();
+    assert_eq!(inbox["cancellations"][0]["visit_id"], id);
+    assert_eq!(inbox["counts"][0]["cancellations_to_acknowledge"], 1);
+    let path = format!("/api/v1/staff/visits/{id}/acknowledge-cancellation");
+    problem(d.app.post_as(&d.outsider, &path, &json!({})).await, 404).await;
+    assert_eq!(d.app.post_as(&d.officer, &path, &json!({})).await.status(), 200);
+    problem(d.app.post_as(&d.officer, &path, &json!({})).await, 409).await;
+    let inbox: Value = d.app.get_as(&d.officer, "/api/v1/staff/inbox").await.json().await.unwrap();
+    assert!(inbox["cancellations"].as_array().unwrap().is_empty());
+}
+
 on_both_databases!(
+    staff_acknowledge_visitor_cancellations_once,
     instant_booking_books_the_first_choice_with_room_at_once,
     fifty_visitors_at_once_at_an_instant_booking_prison_book_exactly_five,
     staff_grant_a_chosen_time_and_the_visitor_sees_it_booked,

@@ -25,6 +25,7 @@ pub struct Model {
     pub closed_visit: bool,
     pub booking_reference: Option<String>,
     pub cancellation_reason: Option<String>,
+    pub cancellation_acknowledged_at: Option<DateTimeUtc>,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
