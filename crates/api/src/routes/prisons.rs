@@ -1,5 +1,6 @@
 //! Prisons and their availability.
 
+use actix_web::http::header::ContentType;
 use actix_web::{HttpResponse, get, web};
 use domain::api::{Availability, PrisonDetails, PrisonSummary};
 use domain::error::Problem;
@@ -62,8 +63,13 @@ pub async fn get_availability(
     prison_id: web::Path<Uuid>,
     query: web::Query<AvailabilityQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let availability =
-        services::prisons::availability(&state, prison_id.into_inner(), query.from.as_deref(), query.to.as_deref())
-            .await?;
-    Ok(HttpResponse::Ok().insert_header(("cache-control", "no-store")).json(availability))
+    // The same bytes `.json(availability)` would write, from the cache while the prison's version is unchanged.
+    let body = services::prisons::availability_json(
+        &state,
+        prison_id.into_inner(),
+        query.from.as_deref(),
+        query.to.as_deref(),
+    )
+    .await?;
+    Ok(HttpResponse::Ok().insert_header(("cache-control", "no-store")).content_type(ContentType::json()).body(body))
 }

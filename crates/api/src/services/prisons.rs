@@ -1,7 +1,7 @@
 //! Prisons and live availability.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use actix_web::web::Bytes;
 use chrono::{Duration, NaiveDate};
@@ -9,6 +9,8 @@ use domain::api::{Availability, PrisonDetails, PrisonSummary};
 use domain::calendar::{BookingWindow, availability_for, london_today};
 use domain::error::{FieldError, FieldErrorCode};
 use domain::types::parse_iso_date;
+use sea_orm::{DatabaseConnection, DbErr};
+use tokio::sync::{Mutex as AsyncMutex, OnceCell};
 use uuid::Uuid;
 
 use super::AppState;
@@ -29,6 +31,19 @@ pub async fn details(state: &AppState, id: Uuid) -> Result<PrisonDetails, ApiErr
 #[derive(Default)]
 pub struct AvailabilityCache {
     entries: Mutex<HashMap<CacheKey, (i64, Bytes)>>,
+    version_reads: Mutex<HashMap<Uuid, Arc<VersionReads>>>,
+}
+
+/// The version reads of one prison. Requests that arrive while a read is running share the next one, which starts
+/// after they arrived, so each gets a version at least as new as the database when it asked, as if it had run its
+/// own query; under load one query answers many requests instead of each queueing for a connection (SQLite has
+/// one) and paying two thread hand-offs for it.
+#[derive(Default)]
+struct VersionReads {
+    /// Held while a read runs: at most one per prison at a time.
+    running: AsyncMutex<()>,
+    /// The read not started yet, joined by every request that arrives before it starts.
+    next: Mutex<Option<Arc<OnceCell<Option<i64>>>>>,
 }
 
 #[derive(Clone, PartialEq, Eq, Hash)]
@@ -48,6 +63,33 @@ impl AvailabilityCache {
         entries.get(key).filter(|(v, _)| *v == version).map(|(_, body)| body.clone())
     }
 
+    /// The prison's availability version, read from the database after this call began (see [`VersionReads`]).
+    async fn version(&self, db: &DatabaseConnection, prison_id: Uuid) -> Result<Option<i64>, DbErr> {
+        let reads = {
+            let mut prisons = self.version_reads.lock().unwrap_or_else(PoisonError::into_inner);
+            if prisons.len() >= CACHE_ENTRIES && !prisons.contains_key(&prison_id) {
+                prisons.clear();
+            }
+            prisons.entry(prison_id).or_default().clone()
+        };
+        let read =
+            reads.next.lock().unwrap_or_else(PoisonError::into_inner).get_or_insert_with(Default::default).clone();
+        // One caller runs the read; the others wait for its result (or take over if it fails or is cancelled).
+        let version = read
+            .get_or_try_init(|| async {
+                let _running = reads.running.lock().await;
+                // From now on this read is closed: later requests join the next one.
+                let mut next = reads.next.lock().unwrap_or_else(PoisonError::into_inner);
+                if next.as_ref().is_some_and(|n| Arc::ptr_eq(n, &read)) {
+                    *next = None;
+                }
+                drop(next);
+                storage::prisons::availability_version(db, prison_id).await
+            })
+            .await?;
+        Ok(*version)
+    }
+
     fn put(&self, key: CacheKey, version: i64, body: Bytes) {
         if let Ok(mut entries) = self.entries.lock() {
             if entries.len() >= CACHE_ENTRIES {
@@ -65,7 +107,7 @@ pub async fn availability_json(
     from: Option<&str>,
     to: Option<&str>,
 ) -> Result<Bytes, ApiError> {
-    let version = storage::prisons::availability_version(&state.db, prison_id).await?.ok_or(ApiError::NotFound)?;
+    let version = state.availability_cache.version(&state.db, prison_id).await?.ok_or(ApiError::NotFound)?;
     let key = CacheKey {
         prison_id,
         today: london_today(state.clock.now()),
