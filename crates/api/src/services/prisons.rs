@@ -79,11 +79,12 @@ impl AvailabilityCache {
             .get_or_try_init(|| async {
                 let _running = reads.running.lock().await;
                 // From now on this read is closed: later requests join the next one.
-                let mut next = reads.next.lock().unwrap_or_else(PoisonError::into_inner);
-                if next.as_ref().is_some_and(|n| Arc::ptr_eq(n, &read)) {
-                    *next = None;
+                {
+                    let mut next = reads.next.lock().unwrap_or_else(PoisonError::into_inner);
+                    if next.as_ref().is_some_and(|n| Arc::ptr_eq(n, &read)) {
+                        *next = None;
+                    }
                 }
-                drop(next);
                 storage::prisons::availability_version(db, prison_id).await
             })
             .await?;
