@@ -4,6 +4,7 @@
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc, Weekday};
 use domain::api::VisitingRules;
 use domain::calendar::{DateSlot, WeeklySlot, london_today};
+use domain::staff::Role;
 use sea_orm::{DatabaseConnection, TransactionTrait};
 use uuid::Uuid;
 
@@ -122,13 +123,17 @@ pub async fn seed_demo_data(db: &DatabaseConnection, now: DateTime<Utc>) -> anyh
     // Demo staff, one password for all, printed at start so the first run can sign in.
     let hash = crate::auth::hash_password(DEMO_STAFF_PASSWORD).map_err(|e| anyhow::anyhow!("{e}"))?;
     for (email, name, role, prisons) in [
-        ("admin@demo.example", "Demo Admin", "admin", vec![]),
-        ("rochester@demo.example", "Rochester Visits Team", "staff", vec![rochester]),
-        ("north@demo.example", "Leeds and Cardiff Visits Team", "staff", vec![leeds, cardiff]),
+        ("admin@demo.example", "Demo Admin", Role::Admin, vec![]),
+        ("rochester@demo.example", "Rochester Visits Team", Role::Staff, vec![rochester]),
+        ("north@demo.example", "Leeds and Cardiff Visits Team", Role::Staff, vec![leeds, cardiff]),
     ] {
         let id = Uuid::new_v4();
-        storage::staff::insert(&tx, storage::staff::NewStaff { id, email, name, password_hash: &hash, role }, now)
-            .await?;
+        storage::staff::insert(
+            &tx,
+            storage::staff::NewStaff { id, email, name, password_hash: &hash, role: role.as_str() },
+            now,
+        )
+        .await?;
         storage::staff::set_prisons(&tx, id, &prisons).await?;
     }
 

@@ -190,10 +190,6 @@ pub async fn find_by_token_hash(db: &impl ConnectionTrait, token_hash: &str) -> 
     visit::Entity::find().filter(visit::Column::TokenHash.eq(token_hash)).one(db).await?.map(row).transpose()
 }
 
-pub async fn reference_exists(db: &impl ConnectionTrait, reference: &str) -> Result<bool, DbErr> {
-    Ok(visit::Entity::find().filter(visit::Column::Reference.eq(reference)).one(db).await?.is_some())
-}
-
 pub async fn visitors(db: &impl ConnectionTrait, visit_id: Uuid) -> Result<Vec<VisitorRow>, DbErr> {
     Ok(visitor::Entity::find()
         .filter(visitor::Column::VisitId.eq(visit_id))
