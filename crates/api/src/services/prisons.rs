@@ -25,13 +25,16 @@ pub async fn details(state: &AppState, id: Uuid) -> Result<PrisonDetails, ApiErr
     storage::prisons::find(&state.db, id).await?.ok_or(ApiError::NotFound)
 }
 
-/// Computed availability answers, as JSON, each tagged with the prison's availability version it was computed at.
-/// Not shared state: every request first reads the version from the database, and an entry is used only while
-/// it matches, so an answer is never older than the database, whichever instance changed it.
+/// What an availability answer was computed from (see `storage::prisons::availability_stamp`).
+type Stamp = (i64, i64);
+
+/// Computed availability answers, as JSON, each tagged with the stamp it was computed at. Not shared state:
+/// every request first reads the stamp from the database, and an entry is used only while it matches, so an
+/// answer is never older than the database, whichever instance changed it.
 #[derive(Default)]
 pub struct AvailabilityCache {
-    entries: Mutex<HashMap<CacheKey, (i64, Bytes)>>,
-    version_reads: Mutex<HashMap<Uuid, Arc<VersionReads>>>,
+    entries: Mutex<HashMap<CacheKey, (Stamp, Bytes)>>,
+    version_reads: Mutex<HashMap<(Uuid, NaiveDate), Arc<VersionReads>>>,
 }
 
 /// The version reads of one prison. Requests that arrive while a read is running share the next one, which starts
@@ -43,7 +46,7 @@ struct VersionReads {
     /// Held while a read runs: at most one per prison at a time.
     running: AsyncMutex<()>,
     /// The read not started yet, joined by every request that arrives before it starts.
-    next: Mutex<Option<Arc<OnceCell<Option<i64>>>>>,
+    next: Mutex<Option<Arc<OnceCell<Option<Stamp>>>>>,
 }
 
 #[derive(Clone, PartialEq, Eq, Hash)]
@@ -58,19 +61,20 @@ struct CacheKey {
 const CACHE_ENTRIES: usize = 2_048;
 
 impl AvailabilityCache {
-    fn get(&self, key: &CacheKey, version: i64) -> Option<Bytes> {
+    fn get(&self, key: &CacheKey, version: Stamp) -> Option<Bytes> {
         let entries = self.entries.lock().ok()?;
         entries.get(key).filter(|(v, _)| *v == version).map(|(_, body)| body.clone())
     }
 
-    /// The prison's availability version, read from the database after this call began (see [`VersionReads`]).
-    async fn version(&self, db: &DatabaseConnection, prison_id: Uuid) -> Result<Option<i64>, DbErr> {
+    /// The prison's availability stamp from `from` onwards, read from the database after this call began (see
+    /// [`VersionReads`]).
+    async fn version(&self, db: &DatabaseConnection, prison_id: Uuid, from: NaiveDate) -> Result<Option<Stamp>, DbErr> {
         let reads = {
             let mut prisons = self.version_reads.lock().unwrap_or_else(PoisonError::into_inner);
-            if prisons.len() >= CACHE_ENTRIES && !prisons.contains_key(&prison_id) {
+            if prisons.len() >= CACHE_ENTRIES && !prisons.contains_key(&(prison_id, from)) {
                 prisons.clear();
             }
-            prisons.entry(prison_id).or_default().clone()
+            prisons.entry((prison_id, from)).or_default().clone()
         };
         let read =
             reads.next.lock().unwrap_or_else(PoisonError::into_inner).get_or_insert_with(Default::default).clone();
@@ -85,13 +89,13 @@ impl AvailabilityCache {
                         *next = None;
                     }
                 }
-                storage::prisons::availability_version(db, prison_id).await
+                storage::prisons::availability_stamp(db, prison_id, from).await
             })
             .await?;
         Ok(*version)
     }
 
-    fn put(&self, key: CacheKey, version: i64, body: Bytes) {
+    fn put(&self, key: CacheKey, version: Stamp, body: Bytes) {
         if let Ok(mut entries) = self.entries.lock() {
             if entries.len() >= CACHE_ENTRIES {
                 entries.clear();
@@ -108,13 +112,11 @@ pub async fn availability_json(
     from: Option<&str>,
     to: Option<&str>,
 ) -> Result<Bytes, ApiError> {
-    let version = state.availability_cache.version(&state.db, prison_id).await?.ok_or(ApiError::NotFound)?;
-    let key = CacheKey {
-        prison_id,
-        today: london_today(state.clock.now()),
-        from: from.map(str::to_owned),
-        to: to.map(str::to_owned),
-    };
+    let today = london_today(state.clock.now());
+    // Slots before both today and `from` cannot change the answer.
+    let earliest = from.and_then(parse_iso_date).map_or(today, |from| from.min(today));
+    let version = state.availability_cache.version(&state.db, prison_id, earliest).await?.ok_or(ApiError::NotFound)?;
+    let key = CacheKey { prison_id, today, from: from.map(str::to_owned), to: to.map(str::to_owned) };
     if let Some(body) = state.availability_cache.get(&key, version) {
         return Ok(body);
     }

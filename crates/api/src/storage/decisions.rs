@@ -35,6 +35,7 @@ pub async fn take_place(
         end_time: Set(slot.end),
         booked_open: Set(0),
         booked_closed: Set(0),
+        changes: Set(0),
     })
     .on_conflict(
         OnConflict::columns([
@@ -52,6 +53,7 @@ pub async fn take_place(
     let capacity = i32::try_from(capacity).unwrap_or(i32::MAX);
     let result = slot_usage::Entity::update_many()
         .col_expr(column, Expr::col(column).add(1))
+        .col_expr(slot_usage::Column::Changes, Expr::col(slot_usage::Column::Changes).add(1))
         .filter(usage_filter(prison_id, slot))
         .filter(column.lt(capacity))
         .exec(db)
@@ -69,6 +71,7 @@ pub async fn release_place(
     let column = if closed_visit { slot_usage::Column::BookedClosed } else { slot_usage::Column::BookedOpen };
     slot_usage::Entity::update_many()
         .col_expr(column, Expr::col(column).sub(1))
+        .col_expr(slot_usage::Column::Changes, Expr::col(slot_usage::Column::Changes).add(1))
         .filter(usage_filter(prison_id, slot))
         .filter(column.gt(0))
         .exec(db)

@@ -8,8 +8,8 @@ use domain::calendar::{DateSlot, Timetable, WeeklySlot};
 use domain::slot::Slot;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect,
 };
 use uuid::Uuid;
 
@@ -30,17 +30,36 @@ pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<PrisonDe
     Ok(prison::Entity::find_by_id(id).one(db).await?.map(details))
 }
 
-/// The prison's availability version (see the migration that adds it); `None` when there is no such prison.
-pub async fn availability_version(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<i64>, DbErr> {
+/// What availability from `from` onwards was computed from, as two counters that only ever grow: the prison's
+/// availability version (bumped by timetable and rules changes) and the sum of the change counters of its slots
+/// on or after `from` (bumped by every place taken or given back, see `decisions::take_place`). Equal stamps mean
+/// an equal answer. One indexed range read; `None` when there is no such prison.
+pub async fn availability_stamp(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    from: NaiveDate,
+) -> Result<Option<(i64, i64)>, DbErr> {
+    // sea-query's custom expressions take the backend's own placeholder.
+    let sum = match db.get_database_backend() {
+        DbBackend::Postgres => {
+            "(SELECT CAST(COALESCE(SUM(slot_usage.changes), 0) AS BIGINT) FROM slot_usage \
+             WHERE slot_usage.prison_id = prison.id AND slot_usage.slot_date >= $1)"
+        }
+        _ => {
+            "(SELECT CAST(COALESCE(SUM(slot_usage.changes), 0) AS BIGINT) FROM slot_usage \
+             WHERE slot_usage.prison_id = prison.id AND slot_usage.slot_date >= ?)"
+        }
+    };
     prison::Entity::find_by_id(id)
         .select_only()
         .column(prison::Column::AvailabilityVersion)
-        .into_tuple::<i64>()
+        .expr(Expr::cust_with_values(sum, [from]))
+        .into_tuple::<(i64, i64)>()
         .one(db)
         .await
 }
 
-/// Marks the prison's availability as changed. Call it in the transaction that changes it.
+/// Marks the prison's timetable or rules as changed. Call it in the transaction that changes them.
 pub async fn bump_availability_version(db: &impl ConnectionTrait, id: Uuid) -> Result<(), DbErr> {
     prison::Entity::update_many()
         .col_expr(prison::Column::AvailabilityVersion, Expr::col(prison::Column::AvailabilityVersion).add(1))

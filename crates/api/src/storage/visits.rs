@@ -278,7 +278,6 @@ pub async fn transition(
             super::decisions::release_place(db, visit.prison_id, Slot::new(date, start, end), visit.closed_visit)
                 .await?;
         }
-        super::prisons::bump_availability_version(db, visit.prison_id).await?;
     }
     Ok(true)
 }
@@ -307,20 +306,9 @@ pub async fn book(
     if result.rows_affected != 1 {
         return Ok(false);
     }
+    // The place was taken with `decisions::take_place`, which also marks the slot's availability as changed.
     record_change(db, visit_id, version + 1, Some(VisitState::Requested), VisitState::Booked, actor, None, now).await?;
-    availability_changed(db, visit_id).await?;
     Ok(true)
-}
-
-async fn availability_changed(db: &impl ConnectionTrait, visit_id: Uuid) -> Result<(), DbErr> {
-    let prison_id = visit::Entity::find_by_id(visit_id)
-        .select_only()
-        .column(visit::Column::PrisonId)
-        .into_tuple::<Uuid>()
-        .one(db)
-        .await?
-        .ok_or_else(|| DbErr::RecordNotFound(format!("visit {visit_id}")))?;
-    super::prisons::bump_availability_version(db, prison_id).await
 }
 
 pub struct IdempotencyRecord {

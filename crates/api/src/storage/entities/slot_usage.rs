@@ -13,6 +13,8 @@ pub struct Model {
     pub end_time: Time,
     pub booked_open: i32,
     pub booked_closed: i32,
+    /// Bumped with every place taken or given back (see the migration that adds it).
+    pub changes: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
