@@ -18,11 +18,14 @@ use crate::storage;
 
 /// Failures counted within this window...
 const FAILURE_WINDOW: Duration = Duration::minutes(15);
-/// ...up to this many, after which the account or address is refused...
+/// ...up to this many for one account, after which it is refused...
 const FAILURE_LIMIT: i32 = 5;
+/// ...or this many from one network address. Higher than an account's: a whole prison's staff may share one
+/// address, and one colleague's typos must not lock everyone out, while spraying many accounts still stops.
+const ADDRESS_FAILURE_LIMIT: i32 = 20;
 /// ...for this long.
 const LOCKOUT: Duration = Duration::minutes(15);
-/// Each earlier failure adds this much delay to the next answer.
+/// Each earlier failure of the account adds this much delay to the next answer.
 const SLOWDOWN_PER_FAILURE_MS: u64 = 200;
 pub const REFRESH_TTL: Duration = Duration::days(14);
 
@@ -47,15 +50,19 @@ fn address_key(address: &str) -> String {
 pub async fn sign_in(state: &AppState, request: SignInRequest, address: Option<String>) -> Result<TokenPair, ApiError> {
     let now = state.clock.now();
     let email = request.email.trim().to_lowercase();
-    let keys: Vec<String> = std::iter::once(email_key(&email)).chain(address.as_deref().map(address_key)).collect();
+    let keys: Vec<(String, i32)> = std::iter::once((email_key(&email), FAILURE_LIMIT))
+        .chain(address.as_deref().map(|a| (address_key(a), ADDRESS_FAILURE_LIMIT)))
+        .collect();
 
     let mut failures = 0;
-    for key in &keys {
+    for (index, (key, _)) in keys.iter().enumerate() {
         let throttle = storage::staff::throttle(&state.db, key, now - FAILURE_WINDOW).await?;
         if let Some(until) = throttle.locked_until.filter(|until| *until > now) {
             return Err(ApiError::RateLimited { retry_after_secs: (until - now).num_seconds() });
         }
-        failures = failures.max(throttle.failures);
+        if index == 0 {
+            failures = throttle.failures;
+        }
     }
     if failures > 0 {
         let delay = SLOWDOWN_PER_FAILURE_MS * u64::try_from(failures).unwrap_or(0);
@@ -71,8 +78,8 @@ pub async fn sign_in(state: &AppState, request: SignInRequest, address: Option<S
     let account = match account {
         Some(account) if password_ok && !account.disabled => account,
         _ => {
-            for key in &keys {
-                storage::staff::record_failure(&state.db, key, now, FAILURE_WINDOW, FAILURE_LIMIT, LOCKOUT).await?;
+            for (key, limit) in &keys {
+                storage::staff::record_failure(&state.db, key, now, FAILURE_WINDOW, *limit, LOCKOUT).await?;
             }
             tracing::warn!(failures = failures + 1, "failed staff sign-in");
             return Err(ApiError::BadCredentials);

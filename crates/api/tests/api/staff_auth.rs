@@ -50,6 +50,26 @@ async fn repeated_failures_are_refused_for_a_while_even_with_the_right_password(
     assert_eq!(later.sign_in("officer@prison.example", STAFF_PASSWORD).await.status(), 200);
 }
 
+async fn one_address_guessing_at_many_accounts_is_refused_but_a_shared_office_is_not(db: Db) {
+    let app = spawn_app_at(db, monday_morning()).await;
+    app.add_staff("officer@prison.example", "staff", &[]).await;
+    // Colleagues behind the prison's one network address mistype their passwords: nobody else is locked out.
+    for n in 0..4 {
+        problem(app.sign_in(&format!("colleague{n}@prison.example"), "a typo").await, 401).await;
+    }
+    assert_eq!(app.sign_in("officer@prison.example", STAFF_PASSWORD).await.status(), 200);
+    // Someone tries one password on many accounts from that address (at once, so no slowdown applies): after 20
+    // failures in all, the address is refused, even for a real account with the right password.
+    let attempts = (4..20).map(|n| {
+        let app = &app;
+        async move { app.sign_in(&format!("target{n}@prison.example"), "Password1").await.status().as_u16() }
+    });
+    let statuses = futures_util::future::join_all(attempts).await;
+    assert!(statuses.iter().all(|s| *s == 401), "{statuses:?}");
+    let response = app.sign_in("officer@prison.example", STAFF_PASSWORD).await;
+    assert_eq!(problem(response, 429).await["code"], "rate_limited");
+}
+
 async fn tokens_that_are_not_exactly_right_are_refused(db: Db) {
     let app = spawn_app_at(db, monday_morning()).await;
     let staff_id = app.add_staff("officer@prison.example", "staff", &[]).await;
@@ -194,6 +214,7 @@ on_both_databases!(
     staff_sign_in_and_see_their_prisons,
     a_wrong_password_and_an_unknown_email_get_the_same_answer,
     repeated_failures_are_refused_for_a_while_even_with_the_right_password,
+    one_address_guessing_at_many_accounts_is_refused_but_a_shared_office_is_not,
     tokens_that_are_not_exactly_right_are_refused,
     a_disabled_account_stops_working_at_once,
     refresh_tokens_rotate_and_sign_out_revokes_them,
