@@ -207,3 +207,24 @@ describe('home page on a 320 px wide phone', () => {
     assert.equal(await page.getByRole('alert').count(), 0, 'the error message is gone');
   });
 });
+
+describe('the compiled client as served', () => {
+  test('is sent Brotli-compressed at build time to browsers that accept it, and plain to those that do not', async () => {
+    const wasm = `${server.baseUrl}/pkg/frontend_bg.wasm`;
+    const brotli = await fetch(wasm, { headers: { 'accept-encoding': 'br' } });
+    assert.equal(brotli.status, 200);
+    assert.equal(brotli.headers.get('content-encoding'), 'br');
+    assert.equal(brotli.headers.get('content-type'), 'application/wasm');
+    // fetch decodes the body: what arrives is the very module, so it must compile.
+    const module = await WebAssembly.compile(await brotli.arrayBuffer());
+    assert.ok(WebAssembly.Module.exports(module).length > 0);
+
+    const plain = await fetch(wasm, { headers: { 'accept-encoding': 'identity' } });
+    assert.equal(plain.status, 200);
+    assert.equal(plain.headers.get('content-encoding'), null);
+    assert.equal(plain.headers.get('content-type'), 'application/wasm');
+
+    const outside = await fetch(`${server.baseUrl}/pkg/..%2Findex.html`);
+    assert.equal(outside.status, 404);
+  });
+});

@@ -331,6 +331,11 @@ describe('the visitor journey with the keyboard alone', () => {
 describe('a booked visit on the status page', () => {
   /** Sends a request through the API, as the web client does, and has the demo staff grant its first choice. */
   async function bookedVisit() {
+    return decidedVisit((slot) => ({ outcome: 'grant', slot }));
+  }
+
+  /** Sends a request through the API and has the demo staff decide it with the body `decide(slot)` returns. */
+  async function decidedVisit(decide, { locale = 'en', otherVisitors = [] } = {}) {
     const { draft } = await draftFor();
     const slot = draft.slots[0];
     const created = await (
@@ -347,9 +352,9 @@ describe('a booked visit on the status page', () => {
             email: 'mary@example.com',
             phone: '07700900123',
           },
-          other_visitors: [],
+          other_visitors: otherVisitors,
           slots: [slot],
-          locale: 'en',
+          locale,
         }),
       })
     ).json();
@@ -364,9 +369,9 @@ describe('a booked visit on the status page', () => {
     const decision = await fetch(`${server.baseUrl}/api/v1/staff/visits/${created.id}/decision`, {
       method: 'POST',
       headers: { ...auth, 'content-type': 'application/json' },
-      body: JSON.stringify({ outcome: 'grant', slot, expected_version: visit.version }),
+      body: JSON.stringify({ ...decide(slot), expected_version: visit.version }),
     });
-    assert.equal(decision.status, 200, `staff grant the visit: ${await decision.text()}`);
+    assert.equal(decision.status, 200, `staff decide the visit: ${await decision.text()}`);
     return { created, slot };
   }
 
@@ -394,6 +399,47 @@ describe('a booked visit on the status page', () => {
       headers: { 'x-visit-token': created.status_token },
     });
     assert.equal((await after.json()).state, 'cancelled', 'the server has the visit cancelled');
+    assert.deepEqual(problems.pageErrors, []);
+  });
+
+  test('a rejected request says why, in the language it was made in, with the prison\'s message', async (t) => {
+    const { page, problems } = await newPhonePage(t);
+    const { created } = await decidedVisit(
+      () => ({
+        outcome: 'reject',
+        reasons: [
+          { reason: 'no_allowance', allowance_renews_on: '2030-01-07' },
+          { reason: 'other', detail: 'Internal: under review by security' },
+        ],
+        visitor_outcomes: [{ visitor_index: 1, outcome: { outcome: 'not_on_contact_list' } }],
+        message: 'Ffoniwch y carchar / Call the prison',
+      }),
+      {
+        locale: 'cy',
+        otherVisitors: [{ first_name: 'Aled', last_name: 'Jones', date_of_birth: '1990-02-03' }],
+      },
+    );
+    await page.goto(`${server.baseUrl}${created.status_path}`);
+    await page.locator('#visit-state[data-state=rejected]').waitFor();
+    // Opened on a device with no language chosen: the page follows the request's language, Welsh.
+    const reasons = page.locator('#rejection-reasons li');
+    assert.deepEqual(await reasons.evaluateAll((items) => items.map((li) => li.dataset.code)), ['no_allowance', 'other']);
+    assert.equal(
+      await reasons.first().innerText(),
+      'Nid oes gan y carcharor unrhyw lwfans ymweld ar ôl. Bydd y lwfans yn adnewyddu ar Dydd Llun 7 Ionawr 2030.',
+    );
+    assert.match(await page.locator('#excluded-visitors').innerText(), /Nid yw Aled Jones ar restr cysylltiadau/);
+    assert.match(await page.locator('#prison-messages').innerText(), /Ffoniwch y carchar \/ Call the prison/);
+    assert.doesNotMatch(await page.locator('main').innerText(), /under review by security/, 'internal notes stay internal');
+    await checkPage(page, 'rejected-cy');
+    // The same page in English, at the visitor's choice.
+    await page.click('#language-switch');
+    await page.locator('#rejection-reasons h2', { hasText: 'We could not book your visit' }).waitFor();
+    assert.equal(
+      await reasons.first().innerText(),
+      'The prisoner has no visiting allowance left. The allowance renews on Monday 7 January 2030.',
+    );
+    await checkPage(page, 'rejected-en');
     assert.deepEqual(problems.pageErrors, []);
   });
 });

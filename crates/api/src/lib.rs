@@ -10,5 +10,6 @@ pub mod routes;
 pub mod seed;
 pub mod services;
 pub mod startup;
+pub mod static_files;
 pub mod storage;
 pub mod telemetry;

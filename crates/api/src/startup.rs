@@ -21,7 +21,7 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::config::Settings;
 use crate::error::ApiError;
 use crate::services::{AppState, Clock, tokens};
-use crate::{openapi, routes, seed, storage};
+use crate::{openapi, routes, seed, static_files, storage};
 
 /// Largest JSON body accepted (a full visit request is about 2 KB).
 const JSON_LIMIT: usize = 32 * 1024;
@@ -173,12 +173,14 @@ fn run(listener: TcpListener, state: AppState, static_dir: PathBuf, workers: Opt
                 .into_app();
         if client_built {
             let index = static_dir.join("index.html");
-            app.service(
-                Files::new("/", &static_dir)
-                    .index_file("index.html")
-                    .use_etag(true)
-                    .default_handler(fn_service(move |req: ServiceRequest| spa_page(req, index.clone()))),
-            )
+            app.app_data(web::Data::new(static_files::Assets(static_dir.join("pkg"))))
+                .route("/pkg/{name}", web::get().to(static_files::asset))
+                .service(
+                    Files::new("/", &static_dir)
+                        .index_file("index.html")
+                        .use_etag(true)
+                        .default_handler(fn_service(move |req: ServiceRequest| spa_page(req, index.clone()))),
+                )
         } else {
             app.default_service(web::to(client_not_built))
         }

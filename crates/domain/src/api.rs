@@ -428,6 +428,9 @@ pub struct ExcludedVisitor {
     pub last_name: String,
     /// The end of a sentence starting with the visitor's name, e.g. "is not on the prisoner's approved contact list".
     pub message: String,
+    /// Why, as a stable code (and a ban's end date), for wording it in the visitor's language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<crate::visit::VisitorOutcome>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

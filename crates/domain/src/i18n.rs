@@ -8,6 +8,7 @@ use crate::calendar;
 use crate::error::{FieldError, FieldErrorCode};
 use crate::party::{self, LEAD_VISITOR_MIN_AGE};
 use crate::slot::Slot;
+use crate::visit::{CancellationReason, RejectionReason, VisitorOutcome};
 
 fn weekday_cy(day: Weekday) -> &'static str {
     match day {
@@ -137,6 +138,68 @@ pub fn describe_limits(rules: &VisitingRules, locale: Locale) -> String {
         Locale::Cy => {
             format!("{}. {}. {}.", visitors_limit(rules, locale), adults_limit(rules, locale), lead_visitor_age(locale))
         }
+    }
+}
+
+/// Why a request was rejected, as one item of a list under "We could not book your visit".
+pub fn rejection_reason(reason: RejectionReason, locale: Locale) -> &'static str {
+    if locale == Locale::En {
+        return reason.visitor_wording();
+    }
+    match reason {
+        RejectionReason::SlotUnavailable => "Nid oes unrhyw un o’r amseroedd a ddewiswyd gennych ar gael",
+        RejectionReason::NoAllowance => "Nid oes gan y carcharor unrhyw lwfans ymweld ar ôl",
+        RejectionReason::PrisonerDetailsIncorrect => "Nid yw manylion y carcharor a roesoch yn cyfateb i’n cofnodion",
+        RejectionReason::PrisonerMoved => "Mae’r carcharor wedi symud i garchar arall",
+        RejectionReason::PrisonerReleased => "Mae’r carcharor wedi cael ei ryddhau",
+        RejectionReason::PrisonerOutOfPrison => {
+            "Bydd y carcharor i ffwrdd o’r carchar ar yr amseroedd a ddewiswyd gennych"
+        }
+        RejectionReason::PrisonerNonAssociation | RejectionReason::ChildProtectionIssues => {
+            "Mae cyfyngiad ar y carcharor"
+        }
+        RejectionReason::VisitorBanned => "Nid yw un o’r ymwelwyr yn cael ymweld ar hyn o bryd",
+        RejectionReason::VisitorNotOnContactList => {
+            "Nid yw un o’r ymwelwyr ar restr cysylltiadau cymeradwy’r carcharor"
+        }
+        RejectionReason::DuplicateRequest => "Rydych chi eisoes wedi gofyn am yr ymweliad hwn",
+        RejectionReason::Other => "Cysylltwch â’r carchar i gael gwybod pam",
+    }
+}
+
+/// Why a booked visit was cancelled, as one sentence under "Your visit has been cancelled".
+pub fn cancellation_reason(reason: CancellationReason, locale: Locale) -> &'static str {
+    if locale == Locale::En {
+        return reason.visitor_wording();
+    }
+    match reason {
+        CancellationReason::PrisonerHasNoVisitingOrders => "Nid oes gan y carcharor unrhyw lwfans ymweld ar ôl",
+        CancellationReason::PrisonerReleased => "Mae’r carcharor wedi cael ei ryddhau",
+        CancellationReason::PrisonerMoved => "Mae’r carcharor wedi symud i garchar arall",
+        CancellationReason::NonAssociation | CancellationReason::ChildProtectionIssues => {
+            "Mae cyfyngiad ar y carcharor"
+        }
+        CancellationReason::SlotUnavailable => "Nid yw amser yr ymweliad ar gael mwyach",
+        CancellationReason::VisitorBanned => "Nid yw un o’r ymwelwyr yn cael ymweld ar hyn o bryd",
+        CancellationReason::PrisonerCancelled => "Mae’r carcharor wedi canslo’r ymweliad",
+        CancellationReason::BookedInError => "Cafodd yr ymweliad ei drefnu trwy gamgymeriad",
+        CancellationReason::CapacityIssues => "Nid oes lle yn y carchar ar gyfer yr ymweliad ar yr amser hwn",
+        CancellationReason::VisitorCancelled => "Gwnaethoch chi ganslo’r ymweliad",
+    }
+}
+
+/// A whole sentence about a visitor who cannot come: "Amy Smith is not allowed to visit until 1 January 2027".
+pub fn visitor_outcome(outcome: &VisitorOutcome, name: &str, locale: Locale) -> String {
+    if locale == Locale::En {
+        return outcome.visitor_sentence(name);
+    }
+    match outcome {
+        VisitorOutcome::Banned { until: Some(until) } => {
+            format!("Nid yw {name} yn cael ymweld tan {}", describe_plain_date(*until, locale))
+        }
+        VisitorOutcome::Banned { until: None } => format!("Nid yw {name} yn cael ymweld ar hyn o bryd"),
+        VisitorOutcome::NotOnContactList => format!("Nid yw {name} ar restr cysylltiadau cymeradwy’r carcharor"),
+        VisitorOutcome::Other => format!("Ni all {name} ddod ar yr ymweliad hwn"),
     }
 }
 
@@ -301,5 +364,28 @@ mod tests {
         let rules = VisitingRules { max_adults: 2, adult_age: 16, ..VisitingRules::default() };
         let adults = FieldError::new("other_visitors", FieldErrorCode::TooManyAdults, "English");
         assert!(field_message(Locale::Cy, &adults, Some(&rules)).contains("hyd at 2 oedolyn (pobl 16 oed"));
+    }
+
+    #[test]
+    fn every_reason_and_outcome_has_welsh_wording_unlike_the_english() {
+        for reason in RejectionReason::ALL {
+            let (en, cy) = (rejection_reason(reason, Locale::En), rejection_reason(reason, Locale::Cy));
+            assert_eq!(en, reason.visitor_wording());
+            assert!(!cy.is_empty() && cy != en, "{reason:?}");
+        }
+        for reason in CancellationReason::ALL {
+            let (en, cy) = (cancellation_reason(reason, Locale::En), cancellation_reason(reason, Locale::Cy));
+            assert_eq!(en, reason.visitor_wording());
+            assert!(!cy.is_empty() && cy != en, "{reason:?}");
+        }
+        let ban = VisitorOutcome::Banned { until: NaiveDate::from_ymd_opt(2027, 1, 1) };
+        assert_eq!(
+            visitor_outcome(&ban, "Amy Smith", Locale::En),
+            "Amy Smith is not allowed to visit until 1 January 2027"
+        );
+        assert_eq!(visitor_outcome(&ban, "Amy Smith", Locale::Cy), "Nid yw Amy Smith yn cael ymweld tan 1 Ionawr 2027");
+        for outcome in VisitorOutcome::ALL {
+            assert!(visitor_outcome(&outcome, "Amy Smith", Locale::Cy).contains("Amy Smith"));
+        }
     }
 }

@@ -261,6 +261,7 @@ async fn view(state: &AppState, visit: VisitRow) -> Result<VisitStatus, ApiError
                 first_name: v.first_name.clone(),
                 last_name: v.last_name.clone(),
                 message: outcome.visitor_wording().to_owned(),
+                outcome: Some(*outcome),
             })
         })
         .collect();
