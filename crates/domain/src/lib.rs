@@ -7,6 +7,7 @@ pub mod bank_holidays;
 pub mod calendar;
 pub mod daylist;
 pub mod decision;
+pub mod email;
 pub mod error;
 pub mod i18n;
 pub mod ics;

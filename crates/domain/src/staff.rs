@@ -527,6 +527,28 @@ pub struct StaffVisitView {
     pub messages: Vec<VisitMessage>,
     /// Oldest first.
     pub timeline: Vec<StaffTimelineEntry>,
+    /// The emails about this visit and where each is on its way out, oldest first.
+    #[serde(default)]
+    pub emails: Vec<EmailDelivery>,
+}
+
+/// One email about a visit, as staff see its delivery: sent, retrying or failed (then contact the visitor another way).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EmailDelivery {
+    pub kind: crate::email::EmailKind,
+    pub state: crate::email::DeliveryState,
+    /// Tries so far.
+    pub attempts: u32,
+    /// What went wrong last time, in a few words (never an address or a credential).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_error: Option<String>,
+    pub created_at: DateTime<Utc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sent_at: Option<DateTime<Utc>>,
+    /// When the next try is due, while retrying.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_attempt_at: Option<DateTime<Utc>>,
 }
 
 #[cfg(test)]
