@@ -8,6 +8,8 @@ mod m20261126_000002_create_staff_tables;
 mod m20261126_000003_add_prison_availability_version;
 mod m20261126_000004_create_decision_tables;
 mod m20261126_000005_add_cancellation_acknowledged;
+mod m20261126_000010_create_outbox;
+mod m20261126_000011_add_visit_anonymised_at;
 
 pub struct Migrator;
 
@@ -20,6 +22,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000003_add_prison_availability_version::Migration),
             Box::new(m20261126_000004_create_decision_tables::Migration),
             Box::new(m20261126_000005_add_cancellation_acknowledged::Migration),
+            Box::new(m20261126_000010_create_outbox::Migration),
+            Box::new(m20261126_000011_add_visit_anonymised_at::Migration),
         ]
     }
 }

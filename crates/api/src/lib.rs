@@ -4,7 +4,9 @@
 
 pub mod auth;
 pub mod config;
+pub mod email;
 pub mod error;
+pub mod jobs;
 pub mod openapi;
 pub mod routes;
 pub mod seed;

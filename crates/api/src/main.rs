@@ -1,5 +1,6 @@
-//! `prison-visits [serve|migrate|create-admin|openapi]`: run the service (default), apply migrations and exit,
-//! create the first admin account, or print the OpenAPI document.
+//! `prison-visits [serve|migrate|create-admin|openapi|jobs|retention]`: run the service (default), apply migrations
+//! and exit, create the first admin account, print the OpenAPI document, run the background jobs once (daily digests
+//! and retention, then deliver every due email), or run only the retention job.
 
 use anyhow::bail;
 use api::config::Settings;
@@ -50,6 +51,25 @@ async fn main() -> anyhow::Result<()> {
                 Err(e) => bail!("cannot create the admin: {e}"),
             }
         }
+        "jobs" => {
+            let settings = Settings { demo_data: false, ..Settings::from_env()? };
+            api::telemetry::init(settings.log_format);
+            let state = api::startup::state_for_commands(&settings).await?;
+            let transport = api::email::Transport::from_settings(&settings.email)?;
+            let worker = api::jobs::outbox::Worker::new(&state, transport, &settings.email, &settings.jobs);
+            worker.daily(domain::calendar::london_today(state.clock.now())).await?;
+            let pass = worker.run_once().await?;
+            println!("sent {}, retrying {}, failed {}", pass.sent, pass.retrying, pass.failed);
+            Ok(())
+        }
+        "retention" => {
+            let settings = Settings { demo_data: false, ..Settings::from_env()? };
+            api::telemetry::init(settings.log_format);
+            let state = api::startup::state_for_commands(&settings).await?;
+            let n = api::jobs::retention::run(&state.db, state.clock.now(), settings.jobs.retention_months).await?;
+            println!("anonymised {n} visits");
+            Ok(())
+        }
         "serve" => {
             let settings = Settings::from_env()?;
             api::telemetry::init(settings.log_format);
@@ -57,6 +77,6 @@ async fn main() -> anyhow::Result<()> {
             app.run_until_stopped().await?;
             Ok(())
         }
-        other => bail!("unknown command {other:?}; use serve, migrate, create-admin or openapi"),
+        other => bail!("unknown command {other:?}; use serve, migrate, create-admin, openapi, jobs or retention"),
     }
 }

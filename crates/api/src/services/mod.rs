@@ -2,6 +2,7 @@
 
 pub mod admin_prisons;
 pub mod decisions;
+pub mod notifications;
 pub mod prisons;
 pub mod reports;
 pub mod staff_auth;
@@ -26,6 +27,11 @@ impl Clock {
 
     pub fn fixed(at: DateTime<Utc>) -> Clock {
         Clock(Arc::new(move || at))
+    }
+
+    /// A clock read from `now` (tests move it forward: a retry falls due, a lease runs out, months pass).
+    pub fn from_fn(now: impl Fn() -> DateTime<Utc> + Send + Sync + 'static) -> Clock {
+        Clock(Arc::new(now))
     }
 
     /// Microsecond precision: what PostgreSQL stores, so an answer made now equals the same answer read back later.

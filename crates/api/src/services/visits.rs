@@ -6,6 +6,7 @@ use domain::api::{
     VisitorView,
 };
 use domain::calendar::{BookingWindow, availability, check_slot_choices, first_available_choice};
+use domain::email::EmailKind;
 use domain::error::{FieldError, FieldErrorCode};
 use domain::request::parse_visit_request;
 use domain::slot::Slot;
@@ -17,7 +18,7 @@ use uuid::Uuid;
 
 use super::{AppState, tokens};
 use crate::error::ApiError;
-use crate::storage::{self, visits::VisitRow};
+use crate::storage::{self, outbox::NewMessage, visits::VisitRow};
 
 /// A valid `Idempotency-Key`: 1 to 255 visible ASCII characters.
 pub fn parse_idempotency_key(raw: &str) -> Result<String, ApiError> {
@@ -144,6 +145,18 @@ async fn insert(
             break;
         }
     }
+    // The emails, in the same transaction: the visit and its messages exist together or not at all.
+    let payload = storage::outbox::visit_payload(visit.now, None);
+    let kind = if state == VisitState::Booked { EmailKind::Booked } else { EmailKind::RequestReceived };
+    storage::outbox::enqueue(&tx, NewMessage::about_visit(visit.id, kind, payload.clone()), visit.now).await?;
+    let prison_id = visit.request.prison_id;
+    if storage::outbox::prison_wants_each_request(&tx, prison_id).await? {
+        let message = NewMessage {
+            prison_id: Some(prison_id),
+            ..NewMessage::about_visit(visit.id, EmailKind::PrisonNewRequest, payload)
+        };
+        storage::outbox::enqueue(&tx, message, visit.now).await?;
+    }
     tx.commit().await?;
     Ok(state)
 }
@@ -235,6 +248,11 @@ async fn change(state: &AppState, visit: VisitRow, to: VisitState) -> Result<Vis
     if moved && to == VisitState::Cancelled {
         let reason = domain::visit::CancellationReason::VisitorCancelled;
         storage::decisions::set_cancellation_reason(&tx, visit.id, reason.as_str()).await?;
+    }
+    if moved {
+        let kind = if to == VisitState::Cancelled { EmailKind::Cancelled } else { EmailKind::Withdrawn };
+        let payload = storage::outbox::visit_payload(now, None);
+        storage::outbox::enqueue(&tx, NewMessage::about_visit(visit.id, kind, payload), now).await?;
     }
     tx.commit().await?;
     let current = storage::visits::find(&state.db, visit.id).await?.ok_or(ApiError::NotFound)?;

@@ -3,7 +3,9 @@
 
 pub mod decisions;
 pub mod entities;
+pub mod outbox;
 pub mod prisons;
+pub mod retention;
 pub mod secrets;
 pub mod staff;
 pub mod visits;

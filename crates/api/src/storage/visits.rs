@@ -46,6 +46,8 @@ pub struct VisitRow {
     pub version: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// True once the retention job removed the personal data.
+    pub anonymised: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -93,6 +95,7 @@ fn row(m: visit::Model) -> Result<VisitRow, DbErr> {
         version: m.version,
         created_at: m.created_at,
         updated_at: m.updated_at,
+        anonymised: m.anonymised_at.is_some(),
     })
 }
 
@@ -126,6 +129,7 @@ pub async fn insert(db: &impl ConnectionTrait, v: &NewVisit<'_>) -> Result<(), D
         version: Set(0),
         created_at: Set(v.now),
         updated_at: Set(v.now),
+        anonymised_at: Set(None),
     })
     .exec_without_returning(db)
     .await?;
@@ -386,7 +390,8 @@ pub async fn search(
     reference: Option<&str>,
     prisoner_number: Option<&str>,
 ) -> Result<Vec<VisitRow>, DbErr> {
-    let mut query = visit::Entity::find();
+    // Staff reach back as far as personal data is kept.
+    let mut query = visit::Entity::find().filter(visit::Column::AnonymisedAt.is_null());
     if let Some(reference) = reference {
         query = query.filter(visit::Column::Reference.eq(reference));
     }
@@ -439,6 +444,7 @@ pub async fn on_date(db: &impl ConnectionTrait, prison_id: Uuid, date: NaiveDate
     visit::Entity::find()
         .filter(visit::Column::PrisonId.eq(prison_id))
         .filter(visit::Column::BookedDate.eq(date))
+        .filter(visit::Column::AnonymisedAt.is_null())
         .filter(visit::Column::State.is_in([VisitState::Booked.as_str(), VisitState::Cancelled.as_str()]))
         .order_by_asc(visit::Column::BookedStart)
         .order_by_asc(visit::Column::CreatedAt)
@@ -530,4 +536,24 @@ pub async fn acknowledge_cancellation(
         .exec(db)
         .await?;
     Ok(result.rows_affected == 1)
+}
+
+/// Visits of a prison created in `[from, to)`, oldest first (a prison's daily digest).
+pub async fn created_between(
+    db: &impl ConnectionTrait,
+    prison_id: Uuid,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<Vec<VisitRow>, DbErr> {
+    visit::Entity::find()
+        .filter(visit::Column::PrisonId.eq(prison_id))
+        .filter(visit::Column::CreatedAt.gte(from))
+        .filter(visit::Column::CreatedAt.lt(to))
+        .filter(visit::Column::AnonymisedAt.is_null())
+        .order_by_asc(visit::Column::CreatedAt)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(row)
+        .collect()
 }

@@ -125,6 +125,9 @@ pub fn settings(url: &str, demo_data: bool) -> Settings {
         log_format: LogFormat::Json,
         secret_key: None,
         workers: Some(2),
+        email: Default::default(),
+        // Tests run the outbox worker themselves, pass by pass, against their own mail server.
+        jobs: api::config::JobSettings { worker: false, ..Default::default() },
     }
 }
 
@@ -134,6 +137,37 @@ pub async fn spawn_app_at(db: Db, now: DateTime<Utc>) -> TestApp {
     let mut app = spawn_instance(&test_db.url, Clock::fixed(now), false).await;
     app._db = Some(test_db);
     app
+}
+
+/// A server with no prisons whose clock the test moves.
+pub async fn spawn_app_with_clock(db: Db, clock: Clock) -> TestApp {
+    let test_db = TestDb::new(db).await;
+    let mut app = spawn_instance(&test_db.url, clock, false).await;
+    app._db = Some(test_db);
+    app
+}
+
+/// A clock the test moves forward.
+#[derive(Clone)]
+pub struct TestClock(std::sync::Arc<std::sync::Mutex<DateTime<Utc>>>);
+
+impl TestClock {
+    pub fn at(now: DateTime<Utc>) -> TestClock {
+        TestClock(std::sync::Arc::new(std::sync::Mutex::new(now)))
+    }
+
+    pub fn clock(&self) -> Clock {
+        let now = self.0.clone();
+        Clock::from_fn(move || *now.lock().unwrap())
+    }
+
+    pub fn advance(&self, by: chrono::Duration) {
+        *self.0.lock().unwrap() += by;
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        *self.0.lock().unwrap()
+    }
 }
 
 /// Another instance on the same database (as when the service runs on several machines), with its own clock.
