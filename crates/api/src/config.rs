@@ -86,7 +86,7 @@ pub struct JobSettings {
     pub worker: bool,
     /// How often the worker looks for due messages (`OUTBOX_POLL_SECONDS`, default 5).
     pub poll_interval: Duration,
-    /// Tries before a message is marked failed (`OUTBOX_MAX_ATTEMPTS`, default 10: about a day of backoff).
+    /// Tries before a message is marked failed (`OUTBOX_MAX_ATTEMPTS`, default 10: about 4 hours of backoff).
     pub max_attempts: u32,
     /// Personal data of visits more than this many months past is anonymised (`RETENTION_MONTHS`, default 6).
     pub retention_months: u32,

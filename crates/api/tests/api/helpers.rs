@@ -172,10 +172,25 @@ impl TestClock {
 
 /// Another instance on the same database (as when the service runs on several machines), with its own clock.
 pub async fn spawn_instance(url: &str, clock: Clock, demo_data: bool) -> TestApp {
+    spawn_instance_with(settings(url, demo_data), clock).await
+}
+
+/// A server with these settings over a fresh database (the settings' database URL is replaced).
+pub async fn spawn_app_with_settings(db: Db, clock: Clock, mut settings: Settings) -> TestApp {
+    let test_db = TestDb::new(db).await;
+    settings.database_url = test_db.url.clone();
+    let mut app = spawn_instance_with(settings, clock).await;
+    app._db = Some(test_db);
+    app
+}
+
+async fn spawn_instance_with(settings: Settings, clock: Clock) -> TestApp {
     if std::env::var("TEST_LOG").is_ok() {
         api::telemetry::init(LogFormat::Pretty);
     }
-    let app = Application::build_with_clock(settings(url, demo_data), clock).await.expect("build the application");
+    let url = settings.database_url.clone();
+    let url = url.as_str();
+    let app = Application::build_with_clock(settings, clock).await.expect("build the application");
     let address = format!("http://127.0.0.1:{}", app.port());
     let state = app.state().clone();
     tokio::spawn(app.run_until_stopped());

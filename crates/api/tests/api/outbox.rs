@@ -411,7 +411,25 @@ async fn a_prison_can_have_a_daily_digest_instead(db: Db) {
     assert!(digest.text.contains(&first) && digest.text.contains(&second));
 }
 
+async fn the_server_sends_emails_by_itself(db: Db) {
+    let smtp = SmtpServer::start().await;
+    let mut settings = settings("unused", false);
+    settings.email = smtp_settings(&smtp.url());
+    settings.jobs =
+        JobSettings { worker: true, poll_interval: std::time::Duration::from_millis(100), ..Default::default() };
+    let d = desk(spawn_app_with_settings(db, api::services::Clock::fixed(monday_morning()), settings).await).await;
+    let (_, reference, _) = d.create("cy", "mair@example.com", "2026-12-04").await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while smtp.received().len() < 2 && std::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let mails: Vec<Mail> = smtp.received().iter().map(parse).collect();
+    assert_eq!(mails.len(), 2);
+    assert!(mails.iter().any(|m| m.subject == format!("Cais i ymweld wedi dod i law: {reference}")));
+}
+
 on_both_databases!(
+    the_server_sends_emails_by_itself,
     every_visitor_email_reaches_a_real_smtp_server_in_english_and_welsh,
     the_smtp_server_down_for_a_while_then_up_gets_every_message_once,
     a_message_claimed_by_a_worker_that_died_is_sent_when_its_claim_runs_out,
