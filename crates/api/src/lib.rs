@@ -8,6 +8,7 @@ pub mod email;
 pub mod error;
 pub mod jobs;
 pub mod openapi;
+pub mod records;
 pub mod routes;
 pub mod seed;
 pub mod services;

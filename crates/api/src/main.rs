@@ -14,6 +14,10 @@ async fn main() -> anyhow::Result<()> {
             print!("{}", api::openapi::spec_json()?);
             Ok(())
         }
+        "records-openapi" => {
+            print!("{}", api::records::contract::spec_json()?);
+            Ok(())
+        }
         "migrate" => {
             let settings = Settings::from_env()?;
             api::telemetry::init(settings.log_format);
@@ -77,6 +81,8 @@ async fn main() -> anyhow::Result<()> {
             app.run_until_stopped().await?;
             Ok(())
         }
-        other => bail!("unknown command {other:?}; use serve, migrate, create-admin, openapi, jobs or retention"),
+        other => bail!(
+            "unknown command {other:?}; use serve, migrate, create-admin, openapi, records-openapi, jobs or retention"
+        ),
     }
 }

@@ -13,6 +13,7 @@ pub mod i18n;
 pub mod ics;
 pub mod metrics;
 pub mod party;
+pub mod records;
 pub mod request;
 pub mod rules;
 pub mod slot;

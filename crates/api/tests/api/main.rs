@@ -10,6 +10,7 @@ mod notify;
 mod openapi;
 mod outbox;
 mod prisons;
+mod records;
 mod reports;
 mod retention;
 mod staff_auth;
