@@ -10,6 +10,7 @@ mod m20261126_000004_create_decision_tables;
 mod m20261126_000005_add_cancellation_acknowledged;
 mod m20261126_000010_create_outbox;
 mod m20261126_000011_add_visit_anonymised_at;
+mod m20261126_000012_add_visit_records_checks;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000005_add_cancellation_acknowledged::Migration),
             Box::new(m20261126_000010_create_outbox::Migration),
             Box::new(m20261126_000011_add_visit_anonymised_at::Migration),
+            Box::new(m20261126_000012_add_visit_records_checks::Migration),
         ]
     }
 }

@@ -36,6 +36,8 @@ pub struct Settings {
     pub workers: Option<usize>,
     pub email: EmailSettings,
     pub jobs: JobSettings,
+    /// The prison records service for prisoner checks (`RECORDS_URL`); none: checks are "unknown, check manually".
+    pub records: Option<crate::records::http::HttpRecordsSettings>,
 }
 
 /// A value that must never reach a log line.
@@ -169,6 +171,23 @@ smtp://user:password@smtp.example:587?tls=required",
     Ok(EmailSettings { transport, from, public_url })
 }
 
+fn records_settings(
+    get: &impl Fn(&str) -> Option<String>,
+) -> anyhow::Result<Option<crate::records::http::HttpRecordsSettings>> {
+    let Some(url) = get("RECORDS_URL").filter(|s| !s.is_empty()) else {
+        return Ok(None);
+    };
+    if !(url.starts_with("http://") || url.starts_with("https://")) {
+        bail!("RECORDS_URL must be the prison records service's address, such as https://records.example/api");
+    }
+    let mut settings = crate::records::http::HttpRecordsSettings::new(&url);
+    settings.token = get("RECORDS_TOKEN").filter(|s| !s.is_empty()).map(Secret);
+    // A visitor waits for the checks: one short try and one retry, then "unknown".
+    settings.timeout = Duration::from_millis(number("RECORDS_TIMEOUT_MS", get("RECORDS_TIMEOUT_MS"), 1000)?);
+    settings.retries = number("RECORDS_RETRIES", get("RECORDS_RETRIES"), 1)?;
+    Ok(Some(settings))
+}
+
 fn job_settings(get: &impl Fn(&str) -> Option<String>) -> anyhow::Result<JobSettings> {
     let defaults = JobSettings::default();
     let poll = number("OUTBOX_POLL_SECONDS", get("OUTBOX_POLL_SECONDS"), defaults.poll_interval.as_secs())?;
@@ -239,6 +258,7 @@ impl Settings {
             workers,
             email: email_settings(&get)?,
             jobs: job_settings(&get)?,
+            records: records_settings(&get)?,
         })
     }
 }

@@ -100,6 +100,12 @@ async fn prepare(settings: &Settings, clock: Clock) -> anyhow::Result<AppState> 
         holidays: BankHolidays::bundled(),
         clock,
         availability_cache: Default::default(),
+        records: match &settings.records {
+            Some(records) => crate::records::Records::Http(std::sync::Arc::new(
+                crate::records::http::HttpRecords::new(records.clone())?,
+            )),
+            None => crate::records::Records::None,
+        },
     })
 }
 

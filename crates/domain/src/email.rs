@@ -183,6 +183,8 @@ pub struct VisitFacts {
     pub message: Option<String>,
     /// When the change the email tells about happened (the calendar file's DTSTAMP).
     pub changed_at: DateTime<Utc>,
+    /// The prison's records do not match the prisoner's details the visitor gave.
+    pub prisoner_details_mismatch: bool,
 }
 
 /// A calendar file to attach.
@@ -420,6 +422,13 @@ pub fn visitor_email(kind: EmailKind, facts: &VisitFacts) -> Option<Rendered> {
                     i18n::describe_date(facts.confirm_by, lang)
                 ),
             }));
+            if facts.prisoner_details_mismatch {
+                blocks.push(Block::Para(t(
+                    lang,
+                    "The prisoner’s details you gave do not match the prison’s records. Check the prisoner’s name, date of birth and prison number: if they are wrong, the prison may not be able to book your visit. You can withdraw this request and make a new one.",
+                    "Nid yw manylion y carcharor a roesoch yn cyfateb i gofnodion y carchar. Gwiriwch enw, dyddiad geni a rhif carchar y carcharor: os ydynt yn anghywir, efallai na fydd y carchar yn gallu trefnu eich ymweliad. Gallwch dynnu’r cais hwn yn ôl a gwneud un newydd.",
+                )));
+            }
             blocks.push(Block::Heading(t(lang, "The times you asked for", "Yr amseroedd y gofynnoch amdanynt")));
             blocks.push(Block::List(facts.slot_choices.iter().map(|s| i18n::describe_slot(s, lang)).collect()));
             blocks.push(Block::Para(t(
@@ -707,6 +716,7 @@ mod tests {
             cancellation_reason: Some(CancellationReason::CapacityIssues),
             message: Some("Bring <ID> & arrive early".into()),
             changed_at: Utc.with_ymd_and_hms(2027, 3, 20, 10, 0, 0).unwrap(),
+            prisoner_details_mismatch: false,
         }
     }
 

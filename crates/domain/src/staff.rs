@@ -530,6 +530,12 @@ pub struct StaffVisitView {
     /// The emails about this visit and where each is on its way out, oldest first.
     #[serde(default)]
     pub emails: Vec<EmailDelivery>,
+    /// The prisoner checks made against the prison's records when the request arrived (empty when none were made).
+    #[serde(default)]
+    pub checks: Vec<crate::records::CheckResult>,
+    /// The rejection reasons the failed checks imply: pre-select them when rejecting.
+    #[serde(default)]
+    pub suggested_rejection_reasons: Vec<crate::visit::RejectionReason>,
 }
 
 /// One email about a visit, as staff see its delivery: sent, retrying or failed (then contact the visitor another way).

@@ -208,6 +208,10 @@ impl Worker {
             cancellation_reason: visit.cancellation_reason.as_deref().and_then(CancellationReason::parse),
             message: text,
             changed_at,
+            prisoner_details_mismatch: visit.records_checks.iter().any(|r| {
+                r.check == domain::records::CheckKind::PrisonerDetails
+                    && r.outcome == domain::records::CheckOutcome::Fail
+            }),
         })
     }
 

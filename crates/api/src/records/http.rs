@@ -15,7 +15,7 @@ use super::Lookup;
 #[derive(Debug, Clone)]
 pub struct HttpRecordsSettings {
     pub base_url: String,
-    pub token: Option<String>,
+    pub token: Option<crate::config::Secret>,
     /// Per try.
     pub timeout: Duration,
     /// Tries after the first.
@@ -144,7 +144,7 @@ impl HttpRecords {
         let url = format!("{}/prisoners/{}", self.settings.base_url, number);
         let mut request = self.client.get(url).header("accept", "application/json");
         if let Some(token) = &self.settings.token {
-            request = request.bearer_auth(token);
+            request = request.bearer_auth(&token.0);
         }
         let response = match request.send().await {
             Ok(response) => response,

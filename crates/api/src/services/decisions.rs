@@ -359,6 +359,8 @@ pub async fn view(state: &AppState, user: &StaffUser, visit_id: Uuid) -> Result<
             })
             .collect(),
         emails,
+        suggested_rejection_reasons: domain::records::implied_reasons(&visit.records_checks),
+        checks: visit.records_checks,
     })
 }
 

@@ -49,4 +49,6 @@ pub struct AppState {
     pub holidays: &'static BankHolidays,
     pub clock: Clock,
     pub availability_cache: Arc<prisons::AvailabilityCache>,
+    /// Where prisoner checks read the prison's records.
+    pub records: crate::records::Records,
 }

@@ -59,6 +59,8 @@ pub async fn anonymise(db: &impl ConnectionTrait, ids: &[Uuid], now: DateTime<Ut
             .col_expr(visit::Column::Phone, Expr::value(""))
             .col_expr(visit::Column::TokenHash, Expr::value(format!("anonymised:{id}")))
             .col_expr(visit::Column::AnonymisedAt, Expr::value(now))
+            // The checks' details may name people.
+            .col_expr(visit::Column::RecordsChecks, Expr::value(Option::<String>::None))
             .filter(visit::Column::Id.eq(*id))
             .exec(db)
             .await?;

@@ -22,6 +22,8 @@ pub struct NewVisit<'a> {
     pub confirm_by: NaiveDate,
     pub actor: Actor,
     pub now: DateTime<Utc>,
+    /// The prisoner checks' results as JSON, when records were consulted.
+    pub records_checks: Option<&'a str>,
 }
 
 /// A visit's own row, in domain terms.
@@ -48,6 +50,8 @@ pub struct VisitRow {
     pub updated_at: DateTime<Utc>,
     /// True once the retention job removed the personal data.
     pub anonymised: bool,
+    /// The prisoner checks made when the request arrived.
+    pub records_checks: Vec<domain::records::CheckResult>,
 }
 
 #[derive(Debug, Clone)]
@@ -96,6 +100,7 @@ fn row(m: visit::Model) -> Result<VisitRow, DbErr> {
         created_at: m.created_at,
         updated_at: m.updated_at,
         anonymised: m.anonymised_at.is_some(),
+        records_checks: m.records_checks.as_deref().and_then(|j| serde_json::from_str(j).ok()).unwrap_or_default(),
     })
 }
 
@@ -130,6 +135,7 @@ pub async fn insert(db: &impl ConnectionTrait, v: &NewVisit<'_>) -> Result<(), D
         created_at: Set(v.now),
         updated_at: Set(v.now),
         anonymised_at: Set(None),
+        records_checks: Set(v.records_checks.map(str::to_owned)),
     })
     .exec_without_returning(db)
     .await?;

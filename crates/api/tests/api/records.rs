@@ -10,7 +10,12 @@ use api::records::http::{HttpRecords, HttpRecordsSettings};
 use api::records::{Lookup, Records};
 use chrono::NaiveDate;
 use domain::records::{CheckKind, CheckOutcome, CheckRequest, Person};
-use serde_json::json;
+use serde_json::{Value, json};
+
+use crate::helpers::*;
+use crate::mail::{Mail, SmtpServer, parse};
+use crate::on_both_databases;
+use crate::outbox::{smtp_settings, worker};
 
 const NORMAL: u8 = 0;
 const SLOW: u8 = 1;
@@ -63,7 +68,7 @@ async fn start() -> (String, Service) {
 
 fn adapter(url: &str) -> HttpRecords {
     HttpRecords::new(HttpRecordsSettings {
-        token: Some("records-token".into()),
+        token: Some(api::config::Secret("records-token".into())),
         timeout: Duration::from_millis(300),
         retries: 2,
         threshold: 2,
@@ -170,3 +175,73 @@ async fn the_circuit_opens_after_repeated_failures_and_closes_when_the_service_i
     assert!(!adapter.is_open());
     assert!(matches!(adapter.lookup("A1234BC").await, Lookup::Found(_)));
 }
+
+async fn staff_see_each_check_and_the_reasons_to_preselect_and_the_visitor_is_told_early(db: Db) {
+    let (records_url, service) = start().await;
+    let mut settings = settings("unused", false);
+    settings.records = Some(HttpRecordsSettings {
+        token: Some(api::config::Secret("records-token".into())),
+        timeout: Duration::from_millis(300),
+        retries: 1,
+        ..HttpRecordsSettings::new(&records_url)
+    });
+    let app = spawn_app_with_settings(db, api::services::Clock::fixed(monday_morning()), settings).await;
+    let prison = add_test_prison(&app, domain::api::VisitingRules::default()).await;
+    let code = api::storage::prisons::find(&app.state.db, prison).await.unwrap().unwrap().code;
+    app.add_staff("officer@testbridge.example", "staff", &[prison]).await;
+    let officer = app.access_token("officer@testbridge.example").await;
+
+    // The records hold the prisoner at another prison, with no allowance left; the date of birth given is wrong.
+    let mut body = visit_request(prison, &[("2026-12-04", "14:00", "16:00")]);
+    body["prisoner"]["date_of_birth"] = json!("1985-04-13");
+    let created = app.created_visit(&body).await;
+    assert_eq!(created["prisoner_details_match"], false, "the visitor is told at once");
+    let view: Value = app
+        .get_as(&officer, &format!("/api/v1/staff/visits/{}", created["id"].as_str().unwrap()))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let checks: Vec<(&str, &str)> = view["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["check"].as_str().unwrap(), c["outcome"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        checks,
+        [
+            ("prisoner_details", "fail"),
+            ("at_this_prison", "fail"),
+            ("visiting_allowance", "fail"),
+            ("available_at_chosen_times", "pass"),
+            ("visitor", "pass"),
+            ("visitor", "fail"),
+        ]
+    );
+    assert_ne!(code, "TBR");
+    assert_eq!(
+        view["suggested_rejection_reasons"],
+        json!(["prisoner_details_incorrect", "prisoner_moved", "no_allowance", "visitor_not_on_contact_list"])
+    );
+    let smtp = SmtpServer::start().await;
+    worker(&app, &smtp_settings(&smtp.url()), 10).run_once().await.unwrap();
+    let mails: Vec<Mail> = smtp.received().iter().map(parse).collect();
+    let received = mails.iter().find(|m| m.to == "mary.smith@example.com").unwrap();
+    assert!(received.text.contains("do not match the prison’s records"), "{}", received.text);
+
+    // Records down: the request is still taken, and every check says to check by hand.
+    service.mode.store(ERRORS, Ordering::SeqCst);
+    let created = app.created_visit(&visit_request(prison, &[("2026-12-05", "14:00", "16:00")])).await;
+    assert!(created.get("prisoner_details_match").is_none());
+    let view: Value = app
+        .get_as(&officer, &format!("/api/v1/staff/visits/{}", created["id"].as_str().unwrap()))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(view["checks"].as_array().unwrap().iter().all(|c| c["outcome"] == "unknown"));
+    assert_eq!(view["suggested_rejection_reasons"], json!([]));
+}
+
+on_both_databases!(staff_see_each_check_and_the_reasons_to_preselect_and_the_visitor_is_told_early);
