@@ -56,6 +56,9 @@ impl Application {
             outbox_worker = settings.jobs.worker,
             "listening"
         );
+        if matches!(transport, Transport::Log) && !settings.demo_data {
+            tracing::warn!("EMAIL_TRANSPORT is log: emails are marked sent but go nowhere; set smtp or notify");
+        }
         let worker = settings.jobs.worker.then(|| {
             Worker::new(&state, transport, &settings.email, &settings.jobs).spawn(settings.jobs.poll_interval)
         });

@@ -365,7 +365,9 @@ pub async fn insert_idempotency_key(
 
 /// Visits waiting for a decision, oldest first, in the given prisons (`None`: every prison).
 pub async fn requested(db: &impl ConnectionTrait, prisons: Option<&[Uuid]>) -> Result<Vec<VisitRow>, DbErr> {
-    let mut query = visit::Entity::find().filter(visit::Column::State.eq(VisitState::Requested.as_str()));
+    let mut query = visit::Entity::find()
+        .filter(visit::Column::State.eq(VisitState::Requested.as_str()))
+        .filter(visit::Column::AnonymisedAt.is_null());
     if let Some(prisons) = prisons {
         query = query.filter(visit::Column::PrisonId.is_in(prisons.iter().copied()));
     }
@@ -382,6 +384,7 @@ pub async fn cancelled_by_visitors(
         .filter(visit::Column::State.eq(VisitState::Cancelled.as_str()))
         .filter(visit::Column::CancellationReason.eq(domain::visit::CancellationReason::VisitorCancelled.as_str()))
         .filter(visit::Column::CancellationAcknowledgedAt.is_null())
+        .filter(visit::Column::AnonymisedAt.is_null())
         .filter(visit::Column::BookedDate.gte(from_date));
     if let Some(prisons) = prisons {
         query = query.filter(visit::Column::PrisonId.is_in(prisons.iter().copied()));

@@ -83,6 +83,8 @@ async fn visits_six_months_past_lose_their_personal_data_and_keep_their_numbers(
     let officer = app.access_token("officer@testbridge.example").await;
     let found: Value = app.get_as(&officer, "/api/v1/staff/visits?q=A1234BC").await.json().await.unwrap();
     assert_eq!(found, json!([]));
+    let inbox: Value = app.get_as(&officer, "/api/v1/staff/inbox").await.json().await.unwrap();
+    assert_eq!(inbox["items"], json!([]), "a request never decided leaves the inbox with its data");
 }
 
 async fn the_retention_period_is_configurable(db: Db) {
