@@ -11,6 +11,7 @@ mod m20261126_000005_add_cancellation_acknowledged;
 mod m20261126_000010_create_outbox;
 mod m20261126_000011_add_visit_anonymised_at;
 mod m20261126_000012_add_visit_records_checks;
+mod m20261126_000013_create_prisoner_roll;
 
 pub struct Migrator;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000010_create_outbox::Migration),
             Box::new(m20261126_000011_add_visit_anonymised_at::Migration),
             Box::new(m20261126_000012_add_visit_records_checks::Migration),
+            Box::new(m20261126_000013_create_prisoner_roll::Migration),
         ]
     }
 }

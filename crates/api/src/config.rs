@@ -36,8 +36,19 @@ pub struct Settings {
     pub workers: Option<usize>,
     pub email: EmailSettings,
     pub jobs: JobSettings,
-    /// The prison records service for prisoner checks (`RECORDS_URL`); none: checks are "unknown, check manually".
-    pub records: Option<crate::records::http::HttpRecordsSettings>,
+    /// Where prisoner checks read the prison's records (`RECORDS`, `RECORDS_URL`).
+    pub records: RecordsSettings,
+}
+
+#[derive(Debug, Clone, Default)]
+pub enum RecordsSettings {
+    /// No prisoner checks.
+    #[default]
+    None,
+    /// The prison roll kept in our database.
+    BuiltIn,
+    /// An external prison records service.
+    Http(crate::records::http::HttpRecordsSettings),
 }
 
 /// A value that must never reach a log line.
@@ -171,11 +182,14 @@ smtp://user:password@smtp.example:587?tls=required",
     Ok(EmailSettings { transport, from, public_url })
 }
 
-fn records_settings(
-    get: &impl Fn(&str) -> Option<String>,
-) -> anyhow::Result<Option<crate::records::http::HttpRecordsSettings>> {
-    let Some(url) = get("RECORDS_URL").filter(|s| !s.is_empty()) else {
-        return Ok(None);
+fn records_settings(get: &impl Fn(&str) -> Option<String>) -> anyhow::Result<RecordsSettings> {
+    let url = get("RECORDS_URL").filter(|s| !s.is_empty());
+    let url = match (get("RECORDS").as_deref(), url) {
+        (None | Some(""), None) | (Some("none"), _) => return Ok(RecordsSettings::None),
+        (Some("builtin"), _) => return Ok(RecordsSettings::BuiltIn),
+        (None | Some("") | Some("http"), Some(url)) => url,
+        (Some("http"), None) => bail!("RECORDS=http needs RECORDS_URL, the prison records service's address"),
+        (Some(other), _) => bail!("RECORDS must be none, builtin or http, got {other:?}"),
     };
     if !(url.starts_with("http://") || url.starts_with("https://")) {
         bail!("RECORDS_URL must be the prison records service's address, such as https://records.example/api");
@@ -185,7 +199,7 @@ fn records_settings(
     // A visitor waits for the checks: one short try and one retry, then "unknown".
     settings.timeout = Duration::from_millis(number("RECORDS_TIMEOUT_MS", get("RECORDS_TIMEOUT_MS"), 1000)?);
     settings.retries = number("RECORDS_RETRIES", get("RECORDS_RETRIES"), 1)?;
-    Ok(Some(settings))
+    Ok(RecordsSettings::Http(settings))
 }
 
 fn job_settings(get: &impl Fn(&str) -> Option<String>) -> anyhow::Result<JobSettings> {

@@ -18,7 +18,7 @@ use utoipa::OpenApi;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::config::Settings;
+use crate::config::{RecordsSettings, Settings};
 use crate::email::Transport;
 use crate::error::ApiError;
 use crate::jobs::outbox::Worker;
@@ -96,6 +96,13 @@ async fn prepare(settings: &Settings, clock: Clock) -> anyhow::Result<AppState> 
     if settings.demo_data {
         seed_once(&db, &clock).await?;
     }
+    let records = match &settings.records {
+        RecordsSettings::Http(records) => {
+            crate::records::Records::Http(std::sync::Arc::new(crate::records::http::HttpRecords::new(records.clone())?))
+        }
+        RecordsSettings::BuiltIn => crate::records::Records::BuiltIn(db.clone()),
+        RecordsSettings::None => crate::records::Records::None,
+    };
     Ok(AppState {
         db,
         tokens: tokens::TokenKey::new(&secret),
@@ -103,12 +110,7 @@ async fn prepare(settings: &Settings, clock: Clock) -> anyhow::Result<AppState> 
         holidays: BankHolidays::bundled(),
         clock,
         availability_cache: Default::default(),
-        records: match &settings.records {
-            Some(records) => crate::records::Records::Http(std::sync::Arc::new(
-                crate::records::http::HttpRecords::new(records.clone())?,
-            )),
-            None => crate::records::Records::None,
-        },
+        records,
     })
 }
 

@@ -1,5 +1,6 @@
-//! The records port: where prisoner checks read the prison's records. Adapters: none configured (every check is
-//! "unknown, check manually"), or an external prison records service over HTTP (`http`), whose contract is
+//! The records port: where prisoner checks read the prison's records. Adapters: none (no checks are made), the
+//! prison roll kept in our own database (`storage::roll`, loaded by `prison-visits import-roll` or pushed by
+//! integrators), or an external prison records service over HTTP (`http`), whose contract is
 //! `openapi/prison-records.json` (`contract`). Unreachable records give "unknown", never a block and never a pass.
 
 pub mod contract;
@@ -24,6 +25,8 @@ pub enum Records {
     /// No records service configured.
     #[default]
     None,
+    /// The prison roll in our database.
+    BuiltIn(sea_orm::DatabaseConnection),
     Http(Arc<http::HttpRecords>),
 }
 
@@ -31,6 +34,14 @@ impl Records {
     pub async fn lookup(&self, number: &str) -> Lookup {
         match self {
             Records::None => Lookup::Unavailable("no prison records service is configured".into()),
+            Records::BuiltIn(db) => match crate::storage::roll::find(db, number).await {
+                Ok(Some(record)) => Lookup::Found(Box::new(record)),
+                Ok(None) => Lookup::NotFound,
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot read the prison roll");
+                    Lookup::Unavailable("cannot read the prison roll".into())
+                }
+            },
             Records::Http(http) => http.lookup(number).await,
         }
     }

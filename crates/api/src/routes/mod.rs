@@ -4,6 +4,7 @@ pub mod health;
 pub mod notifications;
 pub mod prisons;
 pub mod reports;
+pub mod roll;
 pub mod staff;
 pub mod staff_visits;
 pub mod timetables;
@@ -40,6 +41,8 @@ pub fn configure_v1(cfg: &mut ServiceConfig) {
         .service(notifications::send_message)
         .service(notifications::get_prison_notifications)
         .service(notifications::put_prison_notifications)
+        .service(roll::get_prisoner)
+        .service(roll::put_prisoner)
         .service(reports::day_list)
         .service(reports::day_list_csv)
         .service(reports::metrics)

@@ -5,6 +5,7 @@ pub mod decisions;
 pub mod notifications;
 pub mod prisons;
 pub mod reports;
+pub mod roll;
 pub mod staff_auth;
 pub mod timetables;
 pub mod tokens;

@@ -6,6 +6,7 @@ pub mod entities;
 pub mod outbox;
 pub mod prisons;
 pub mod retention;
+pub mod roll;
 pub mod secrets;
 pub mod staff;
 pub mod visits;

@@ -128,7 +128,7 @@ pub fn settings(url: &str, demo_data: bool) -> Settings {
         email: Default::default(),
         // Tests run the outbox worker themselves, pass by pass, against their own mail server.
         jobs: api::config::JobSettings { worker: false, ..Default::default() },
-        records: None,
+        records: Default::default(),
     }
 }
 

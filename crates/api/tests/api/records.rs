@@ -179,7 +179,7 @@ async fn the_circuit_opens_after_repeated_failures_and_closes_when_the_service_i
 async fn staff_see_each_check_and_the_reasons_to_preselect_and_the_visitor_is_told_early(db: Db) {
     let (records_url, service) = start().await;
     let mut settings = settings("unused", false);
-    settings.records = Some(HttpRecordsSettings {
+    settings.records = api::config::RecordsSettings::Http(HttpRecordsSettings {
         token: Some(api::config::Secret("records-token".into())),
         timeout: Duration::from_millis(300),
         retries: 1,
@@ -244,4 +244,73 @@ async fn staff_see_each_check_and_the_reasons_to_preselect_and_the_visitor_is_to
     assert_eq!(view["suggested_rejection_reasons"], json!([]));
 }
 
-on_both_databases!(staff_see_each_check_and_the_reasons_to_preselect_and_the_visitor_is_told_early);
+async fn the_built_in_roll_is_loaded_by_integrators_and_csv_and_checks_read_it(db: Db) {
+    let mut settings = settings("unused", false);
+    settings.records = api::config::RecordsSettings::BuiltIn;
+    let app = spawn_app_with_settings(db, api::services::Clock::fixed(monday_morning()), settings).await;
+    let prison = add_test_prison(&app, domain::api::VisitingRules::default()).await;
+    let code = api::storage::prisons::find(&app.state.db, prison).await.unwrap().unwrap().code;
+    app.add_staff("admin@testbridge.example", "admin", &[]).await;
+    app.add_staff("officer@testbridge.example", "staff", &[prison]).await;
+    let admin = app.access_token("admin@testbridge.example").await;
+    let officer = app.access_token("officer@testbridge.example").await;
+
+    // An integrator pushes John Smith, with Mary as an approved contact.
+    let record = json!({"number": "ignored", "first_name": " John ", "last_name": "Smith", "date_of_birth": "1985-04-12",
+        "prison_code": code.to_lowercase(), "visiting_allowance": 2,
+        "contacts": [{"first_name": "Mary", "last_name": "Smith", "date_of_birth": "1980-07-01", "approved": true}]});
+    let put = |body: Value, token: String| {
+        let app = &app;
+        async move {
+            app.client
+                .put(app.url("/api/v1/records/prisoners/a1234bc"))
+                .bearer_auth(token)
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(put(record.clone(), officer.clone()).await.status(), 403, "admins only");
+    let mut bad = record.clone();
+    bad["first_name"] = json!("");
+    let errors = field_errors(&problem(put(bad, admin.clone()).await, 422).await);
+    assert_eq!(errors[0].0, "first_name");
+    let stored: Value = put(record, admin.clone()).await.json().await.unwrap();
+    assert_eq!((stored["number"].as_str(), stored["first_name"].as_str()), (Some("A1234BC"), Some("John")));
+    assert_eq!(stored["prison_code"], code.to_uppercase());
+    let read: Value = app.get_as(&admin, "/api/v1/records/prisoners/A1234BC").await.json().await.unwrap();
+    assert_eq!(read, stored);
+
+    // The CSV import loads Amy as a banned contact of the same prisoner (a replacement of the whole record).
+    let prisoners = format!(
+        "number,first_name,last_name,date_of_birth,prison_code,visiting_allowance\nA1234BC,John,Smith,1985-04-12,{code},2\n"
+    );
+    let contacts = "number,first_name,last_name,date_of_birth,approved,banned,banned_until\n\
+A1234BC,Mary,Smith,1980-07-01,yes,,\nA1234BC,Amy,Smith,2015-03-09,yes,yes,2027-01-31\n";
+    assert_eq!(api::services::roll::import_csv(&app.state, &prisoners, contacts).await.unwrap(), Ok(1));
+    let broken = api::services::roll::import_csv(&app.state, "number,date_of_birth\nA1234BC,nope\n", "").await.unwrap();
+    assert!(broken.is_err(), "nothing is loaded from a bad file");
+
+    let created = app.created_visit(&visit_request(prison, &[("2026-12-04", "14:00", "16:00")])).await;
+    assert_eq!(created["prisoner_details_match"], true);
+    let view: Value = app
+        .get_as(&officer, &format!("/api/v1/staff/visits/{}", created["id"].as_str().unwrap()))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let outcomes: Vec<&str> =
+        view["checks"].as_array().unwrap().iter().map(|c| c["outcome"].as_str().unwrap()).collect();
+    assert_eq!(outcomes, ["pass", "pass", "pass", "pass", "pass", "fail"]);
+    assert_eq!(view["suggested_rejection_reasons"], json!(["visitor_banned"]));
+    // A prisoner not on the roll: the details do not match.
+    let mut unknown = visit_request(prison, &[("2026-12-05", "14:00", "16:00")]);
+    unknown["prisoner"]["number"] = json!("Z9999ZZ");
+    assert_eq!(app.created_visit(&unknown).await["prisoner_details_match"], false);
+}
+
+on_both_databases!(
+    staff_see_each_check_and_the_reasons_to_preselect_and_the_visitor_is_told_early,
+    the_built_in_roll_is_loaded_by_integrators_and_csv_and_checks_read_it,
+);
