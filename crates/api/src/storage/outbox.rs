@@ -90,6 +90,24 @@ fn due(now: DateTime<Utc>) -> Condition {
                 .add(outbox_message::Column::LockedUntil.is_null())
                 .add(outbox_message::Column::LockedUntil.lt(now)),
         )
+        .add(Expr::cust(in_order()))
+}
+
+/// A visitor's emails about one visit go out in the order they were written: none is due while an earlier one is
+/// still on its way (pending, retrying or being sent), so "booked" never arrives after "cancelled". A failed one
+/// stops holding the rest. The prison's emails do not wait, and are not waited for.
+fn in_order() -> String {
+    let waiting = [DeliveryState::Pending.as_str(), DeliveryState::Retrying.as_str()];
+    let prison = [EmailKind::PrisonNewRequest.as_str(), EmailKind::PrisonDigest.as_str()];
+    format!(
+        "NOT EXISTS (SELECT 1 FROM outbox_message AS earlier \
+         WHERE earlier.visit_id = outbox_message.visit_id \
+         AND earlier.state IN ('{}', '{}') \
+         AND earlier.kind NOT IN ('{}', '{}') AND outbox_message.kind NOT IN ('{}', '{}') \
+         AND (earlier.created_at < outbox_message.created_at \
+              OR (earlier.created_at = outbox_message.created_at AND earlier.id < outbox_message.id)))",
+        waiting[0], waiting[1], prison[0], prison[1], prison[0], prison[1]
+    )
 }
 
 /// Claims up to `limit` due messages for `lease`, oldest due first. On PostgreSQL rows another worker is claiming

@@ -324,6 +324,41 @@ async fn a_message_claimed_by_a_worker_that_died_is_sent_when_its_claim_runs_out
     assert_eq!(d.view(&id).await["emails"][0]["attempts"], 2);
 }
 
+async fn a_visits_emails_go_out_in_the_order_they_were_written(db: Db) {
+    let clock = TestClock::at(monday_morning());
+    let d = desk(spawn_app_with_clock(db, clock.clock()).await).await;
+    let smtp = SmtpServer::start().await;
+    let worker = worker(&d.app, &smtp_settings(&smtp.url()), 10);
+    let (id, reference, _) = d.create("en", "mary@example.com", "2026-12-04").await;
+    d.staff(
+        &id,
+        "decision",
+        json!({"outcome": "grant", "expected_version": 0,
+        "slot": {"date": "2026-12-04", "start": "14:00", "end": "16:00"}}),
+    )
+    .await;
+    d.staff(&id, "cancel", json!({"reason": "booked_in_error", "expected_version": 1})).await;
+
+    // A worker is stuck sending "request received": the booking and the cancellation wait behind it; the prison's
+    // email does not.
+    let claimed = api::storage::outbox::claim(&d.app.state.db, clock.now(), Duration::minutes(2), 1).await.unwrap();
+    assert_eq!(claimed[0].kind, Some(domain::email::EmailKind::RequestReceived));
+    assert_eq!(worker.run_once().await.unwrap().sent, 1);
+    assert_eq!(parse(&smtp.received()[0]).to, "visits@testbridge.example");
+
+    clock.advance(Duration::minutes(3));
+    assert_eq!(worker.run_once().await.unwrap().sent, 3);
+    let subjects: Vec<String> = smtp.received().iter().skip(1).map(|r| parse(r).subject).collect();
+    assert_eq!(
+        subjects,
+        [
+            format!("Visit request received: {reference}"),
+            "Visit booked: Friday 4 December 2026, 2pm to 4pm, HMP Testbridge".to_owned(),
+            "Visit cancelled: Friday 4 December 2026, 2pm to 4pm, HMP Testbridge".to_owned(),
+        ]
+    );
+}
+
 async fn two_workers_share_the_outbox_and_send_each_message_once(db: Db) {
     let d = desk(spawn_app_at(db, monday_morning()).await).await;
     let smtp = SmtpServer::start().await;
@@ -434,6 +469,7 @@ on_both_databases!(
     the_smtp_server_down_for_a_while_then_up_gets_every_message_once,
     a_message_claimed_by_a_worker_that_died_is_sent_when_its_claim_runs_out,
     two_workers_share_the_outbox_and_send_each_message_once,
+    a_visits_emails_go_out_in_the_order_they_were_written,
     a_message_that_keeps_failing_is_marked_failed_for_staff,
     a_prison_can_have_a_daily_digest_instead,
 );
