@@ -9,6 +9,10 @@ mod m20261126_000003_add_prison_availability_version;
 mod m20261126_000004_create_decision_tables;
 mod m20261126_000005_add_cancellation_acknowledged;
 mod m20261126_000006_add_slot_usage_changes;
+mod m20261126_000010_create_outbox;
+mod m20261126_000011_add_visit_anonymised_at;
+mod m20261126_000012_add_visit_records_checks;
+mod m20261126_000013_create_prisoner_roll;
 
 pub struct Migrator;
 
@@ -22,6 +26,10 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000004_create_decision_tables::Migration),
             Box::new(m20261126_000005_add_cancellation_acknowledged::Migration),
             Box::new(m20261126_000006_add_slot_usage_changes::Migration),
+            Box::new(m20261126_000010_create_outbox::Migration),
+            Box::new(m20261126_000011_add_visit_anonymised_at::Migration),
+            Box::new(m20261126_000012_add_visit_records_checks::Migration),
+            Box::new(m20261126_000013_create_prisoner_roll::Migration),
         ]
     }
 }

@@ -1,10 +1,13 @@
 //! Settings, read from the environment once at start. Anything missing that production needs fails fast
 //! with a message saying how to fix it.
 
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use anyhow::{Context, bail};
+use domain::email::EmailKind;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LogFormat {
@@ -31,6 +34,187 @@ pub struct Settings {
     pub secret_key: Option<String>,
     /// actix worker threads (default: one per core).
     pub workers: Option<usize>,
+    pub email: EmailSettings,
+    pub jobs: JobSettings,
+    /// Where prisoner checks read the prison's records (`RECORDS`, `RECORDS_URL`).
+    pub records: RecordsSettings,
+}
+
+#[derive(Debug, Clone, Default)]
+pub enum RecordsSettings {
+    /// No prisoner checks.
+    #[default]
+    None,
+    /// The prison roll kept in our database.
+    BuiltIn,
+    /// An external prison records service.
+    Http(crate::records::http::HttpRecordsSettings),
+}
+
+/// A value that must never reach a log line.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(pub String);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+/// How emails leave the service (`EMAIL_TRANSPORT`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EmailTransportSettings {
+    /// Write a line to the log instead of sending (development; the default).
+    Log,
+    /// SMTP: `smtp://host:25` (no TLS, for a local relay or mail catcher), `smtp://user:pass@host:587?tls=required`
+    /// (STARTTLS) or `smtps://user:pass@host:465` (TLS from the start).
+    Smtp { url: Secret },
+    /// GOV.UK Notify's HTTP API.
+    Notify { api_key: Secret, base_url: String, templates: HashMap<EmailKind, String> },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmailSettings {
+    pub transport: EmailTransportSettings,
+    /// The sender, e.g. `Prison Visit Booking <no-reply@visits.example>` (`EMAIL_FROM`).
+    pub from: String,
+    /// Where the service is reached, for the links in emails (`PUBLIC_URL`, no trailing slash).
+    pub public_url: String,
+}
+
+impl Default for EmailSettings {
+    fn default() -> Self {
+        EmailSettings {
+            transport: EmailTransportSettings::Log,
+            from: "Prison Visit Booking <no-reply@localhost>".into(),
+            public_url: "http://localhost:8080".into(),
+        }
+    }
+}
+
+/// The background jobs: the outbox worker and the daily digest and retention jobs it runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JobSettings {
+    /// Run the worker inside the server (`OUTBOX_WORKER`, default true). Off, run `prison-visits jobs` instead.
+    pub worker: bool,
+    /// How often the worker looks for due messages (`OUTBOX_POLL_SECONDS`, default 5).
+    pub poll_interval: Duration,
+    /// Tries before a message is marked failed (`OUTBOX_MAX_ATTEMPTS`, default 10: about 4 hours of backoff).
+    pub max_attempts: u32,
+    /// Personal data of visits more than this many months past is anonymised (`RETENTION_MONTHS`, default 6).
+    pub retention_months: u32,
+}
+
+impl Default for JobSettings {
+    fn default() -> Self {
+        JobSettings { worker: true, poll_interval: Duration::from_secs(5), max_attempts: 10, retention_months: 6 }
+    }
+}
+
+fn flag(name: &str, value: Option<String>, default: bool) -> anyhow::Result<bool> {
+    match value.as_deref() {
+        None | Some("") => Ok(default),
+        Some("true") | Some("1") | Some("yes") => Ok(true),
+        Some("false") | Some("0") | Some("no") => Ok(false),
+        Some(other) => bail!("{name} must be true or false, got {other:?}"),
+    }
+}
+
+fn number<T: std::str::FromStr>(name: &str, value: Option<String>, default: T) -> anyhow::Result<T> {
+    match value.filter(|v| !v.is_empty()) {
+        None => Ok(default),
+        Some(v) => v.parse().map_err(|_| anyhow::anyhow!("{name} must be a whole number, got {v:?}")),
+    }
+}
+
+fn email_settings(get: &impl Fn(&str) -> Option<String>) -> anyhow::Result<EmailSettings> {
+    let defaults = EmailSettings::default();
+    let from = get("EMAIL_FROM").filter(|s| !s.is_empty()).unwrap_or(defaults.from);
+    if !from.contains('@') {
+        bail!("EMAIL_FROM must be an address such as \"Prison Visit Booking <no-reply@visits.example>\", got {from:?}");
+    }
+    let public_url = get("PUBLIC_URL").filter(|s| !s.is_empty()).unwrap_or(defaults.public_url);
+    if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
+        bail!("PUBLIC_URL must be the address visitors use, such as https://visits.example, got {public_url:?}");
+    }
+    let public_url = public_url.trim_end_matches('/').to_owned();
+    let transport = match get("EMAIL_TRANSPORT").as_deref() {
+        None | Some("") | Some("log") => EmailTransportSettings::Log,
+        Some("smtp") => {
+            let url = get("SMTP_URL").filter(|s| !s.is_empty()).context(
+                "EMAIL_TRANSPORT=smtp needs SMTP_URL, e.g. smtps://user:password@smtp.example:465 or \
+smtp://user:password@smtp.example:587?tls=required",
+            )?;
+            if !(url.starts_with("smtp://") || url.starts_with("smtps://")) {
+                bail!("SMTP_URL must start with smtp:// or smtps://");
+            }
+            EmailTransportSettings::Smtp { url: Secret(url) }
+        }
+        Some("notify") => {
+            let api_key = get("NOTIFY_API_KEY").filter(|s| !s.is_empty()).context(
+                "EMAIL_TRANSPORT=notify needs NOTIFY_API_KEY (from GOV.UK Notify, API integration, API keys)",
+            )?;
+            if api_key.len() < 74 {
+                bail!("NOTIFY_API_KEY looks cut short: it is the whole key, ending in the service id and the secret");
+            }
+            let default_template = get("NOTIFY_TEMPLATE_ID").filter(|s| !s.is_empty());
+            let mut templates = HashMap::new();
+            for kind in EmailKind::ALL {
+                let name = format!("NOTIFY_TEMPLATE_{}", kind.as_str().to_ascii_uppercase());
+                let Some(id) = get(&name).filter(|s| !s.is_empty()).or_else(|| default_template.clone()) else {
+                    bail!(
+                        "EMAIL_TRANSPORT=notify needs {name} or NOTIFY_TEMPLATE_ID (a template with ((subject)) and ((body)))"
+                    );
+                };
+                templates.insert(kind, id);
+            }
+            let base_url = get("NOTIFY_BASE_URL")
+                .filter(|s| !s.is_empty())
+                .unwrap_or_else(|| "https://api.notifications.service.gov.uk".into());
+            EmailTransportSettings::Notify {
+                api_key: Secret(api_key),
+                base_url: base_url.trim_end_matches('/').to_owned(),
+                templates,
+            }
+        }
+        Some(other) => bail!("EMAIL_TRANSPORT must be log, smtp or notify, got {other:?}"),
+    };
+    Ok(EmailSettings { transport, from, public_url })
+}
+
+fn records_settings(get: &impl Fn(&str) -> Option<String>) -> anyhow::Result<RecordsSettings> {
+    let url = get("RECORDS_URL").filter(|s| !s.is_empty());
+    let url = match (get("RECORDS").as_deref(), url) {
+        (None | Some(""), None) | (Some("none"), _) => return Ok(RecordsSettings::None),
+        (Some("builtin"), _) => return Ok(RecordsSettings::BuiltIn),
+        (None | Some("") | Some("http"), Some(url)) => url,
+        (Some("http"), None) => bail!("RECORDS=http needs RECORDS_URL, the prison records service's address"),
+        (Some(other), _) => bail!("RECORDS must be none, builtin or http, got {other:?}"),
+    };
+    if !(url.starts_with("http://") || url.starts_with("https://")) {
+        bail!("RECORDS_URL must be the prison records service's address, such as https://records.example/api");
+    }
+    let mut settings = crate::records::http::HttpRecordsSettings::new(&url);
+    settings.token = get("RECORDS_TOKEN").filter(|s| !s.is_empty()).map(Secret);
+    // A visitor waits for the checks: one short try and one retry, then "unknown".
+    settings.timeout = Duration::from_millis(number("RECORDS_TIMEOUT_MS", get("RECORDS_TIMEOUT_MS"), 1000)?);
+    settings.retries = number("RECORDS_RETRIES", get("RECORDS_RETRIES"), 1)?;
+    Ok(RecordsSettings::Http(settings))
+}
+
+fn job_settings(get: &impl Fn(&str) -> Option<String>) -> anyhow::Result<JobSettings> {
+    let defaults = JobSettings::default();
+    let poll = number("OUTBOX_POLL_SECONDS", get("OUTBOX_POLL_SECONDS"), defaults.poll_interval.as_secs())?;
+    let settings = JobSettings {
+        worker: flag("OUTBOX_WORKER", get("OUTBOX_WORKER"), defaults.worker)?,
+        poll_interval: Duration::from_secs(poll.max(1)),
+        max_attempts: number("OUTBOX_MAX_ATTEMPTS", get("OUTBOX_MAX_ATTEMPTS"), defaults.max_attempts)?.max(1),
+        retention_months: number("RETENTION_MONTHS", get("RETENTION_MONTHS"), defaults.retention_months)?,
+    };
+    if settings.retention_months == 0 {
+        bail!("RETENTION_MONTHS must be at least 1");
+    }
+    Ok(settings)
 }
 
 impl Settings {
@@ -86,6 +270,9 @@ impl Settings {
             log_format,
             secret_key,
             workers,
+            email: email_settings(&get)?,
+            jobs: job_settings(&get)?,
+            records: records_settings(&get)?,
         })
     }
 }
@@ -114,5 +301,21 @@ mod tests {
         assert!(settings(&[("DATABASE_URL", "mysql://x")]).is_err());
         assert!(settings(&[("PORT", "eighty")]).is_err());
         assert!(!settings(&[("DEMO_DATA", "false")]).unwrap().demo_data);
+    }
+
+    #[test]
+    fn email_settings_fail_fast_and_never_show_secrets() {
+        assert_eq!(settings(&[]).unwrap().email.transport, EmailTransportSettings::Log);
+        let err = settings(&[("EMAIL_TRANSPORT", "smtp")]).unwrap_err().to_string();
+        assert!(err.contains("SMTP_URL"), "{err}");
+        let err = settings(&[("EMAIL_TRANSPORT", "notify"), ("NOTIFY_API_KEY", &format!("key-{}", "a".repeat(80)))])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("NOTIFY_TEMPLATE_ID"), "{err}");
+        let s = settings(&[("EMAIL_TRANSPORT", "smtp"), ("SMTP_URL", "smtps://u:hunter2@mail.example:465")]).unwrap();
+        assert!(!format!("{s:?}").contains("hunter2"));
+        assert!(settings(&[("RETENTION_MONTHS", "0")]).is_err());
+        assert_eq!(settings(&[("RETENTION_MONTHS", "12")]).unwrap().jobs.retention_months, 12);
+        assert_eq!(settings(&[("PUBLIC_URL", "https://v.example/")]).unwrap().email.public_url, "https://v.example");
     }
 }

@@ -4,8 +4,11 @@
 
 pub mod auth;
 pub mod config;
+pub mod email;
 pub mod error;
+pub mod jobs;
 pub mod openapi;
+pub mod records;
 pub mod routes;
 pub mod seed;
 pub mod services;

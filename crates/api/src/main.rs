@@ -1,7 +1,9 @@
-//! `prison-visits [serve|migrate|create-admin|openapi]`: run the service (default), apply migrations and exit,
-//! create the first admin account, or print the OpenAPI document.
+//! `prison-visits [serve|migrate|create-admin|openapi|records-openapi|import-roll|jobs|retention]`: run the service
+//! (default), apply migrations and exit, create the first admin account, print the OpenAPI document or the prison
+//! records contract, load the built-in prison roll from CSV, run the background jobs once (daily digests and
+//! retention, then deliver every due email), or run only the retention job.
 
-use anyhow::bail;
+use anyhow::{Context, bail};
 use api::config::Settings;
 use api::startup::Application;
 
@@ -11,6 +13,10 @@ async fn main() -> anyhow::Result<()> {
     match command.as_str() {
         "openapi" => {
             print!("{}", api::openapi::spec_json()?);
+            Ok(())
+        }
+        "records-openapi" => {
+            print!("{}", api::records::contract::spec_json()?);
             Ok(())
         }
         "migrate" => {
@@ -50,6 +56,43 @@ async fn main() -> anyhow::Result<()> {
                 Err(e) => bail!("cannot create the admin: {e}"),
             }
         }
+        "jobs" => {
+            let settings = Settings { demo_data: false, ..Settings::from_env()? };
+            api::telemetry::init(settings.log_format);
+            let state = api::startup::state_for_commands(&settings).await?;
+            let transport = api::email::Transport::from_settings(&settings.email)?;
+            let worker = api::jobs::outbox::Worker::new(&state, transport, &settings.email, &settings.jobs);
+            worker.daily(domain::calendar::london_today(state.clock.now())).await?;
+            let pass = worker.run_once().await?;
+            println!("sent {}, retrying {}, failed {}", pass.sent, pass.retrying, pass.failed);
+            Ok(())
+        }
+        "import-roll" => {
+            // prison-visits import-roll PRISONERS.csv CONTACTS.csv (see domain::records::parse_roll_csv for columns).
+            let (Some(prisoners), Some(contacts)) = (std::env::args().nth(2), std::env::args().nth(3)) else {
+                bail!("usage: prison-visits import-roll PRISONERS.csv CONTACTS.csv");
+            };
+            let prisoners = std::fs::read_to_string(&prisoners).with_context(|| format!("cannot read {prisoners}"))?;
+            let contacts = std::fs::read_to_string(&contacts).with_context(|| format!("cannot read {contacts}"))?;
+            let settings = Settings { demo_data: false, ..Settings::from_env()? };
+            api::telemetry::init(settings.log_format);
+            let state = api::startup::state_for_commands(&settings).await?;
+            match api::services::roll::import_csv(&state, &prisoners, &contacts).await? {
+                Ok(n) => {
+                    println!("loaded {n} prisoners");
+                    Ok(())
+                }
+                Err(problems) => bail!("nothing loaded:\n{}", problems.join("\n")),
+            }
+        }
+        "retention" => {
+            let settings = Settings { demo_data: false, ..Settings::from_env()? };
+            api::telemetry::init(settings.log_format);
+            let state = api::startup::state_for_commands(&settings).await?;
+            let n = api::jobs::retention::run(&state.db, state.clock.now(), settings.jobs.retention_months).await?;
+            println!("anonymised {n} visits");
+            Ok(())
+        }
         "serve" => {
             let settings = Settings::from_env()?;
             api::telemetry::init(settings.log_format);
@@ -57,6 +100,8 @@ async fn main() -> anyhow::Result<()> {
             app.run_until_stopped().await?;
             Ok(())
         }
-        other => bail!("unknown command {other:?}; use serve, migrate, create-admin or openapi"),
+        other => bail!(
+            "unknown command {other:?}; use serve, migrate, create-admin, openapi, records-openapi, import-roll, jobs or retention"
+        ),
     }
 }

@@ -26,6 +26,7 @@ are RFC 3339 in UTC.",
         (name = "staff", description = "Staff sign-in and sessions"),
         (name = "admin", description = "Staff accounts, for admins"),
         (name = "operations", description = "Health and readiness probes"),
+        (name = "records", description = "The built-in prison roll that prisoner checks read, for integrators"),
     ),
     modifiers(&BearerAuth)
 )]

@@ -18,8 +18,10 @@ use utoipa::OpenApi;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::config::Settings;
+use crate::config::{RecordsSettings, Settings};
+use crate::email::Transport;
 use crate::error::ApiError;
+use crate::jobs::outbox::Worker;
 use crate::services::{AppState, Clock, tokens};
 use crate::{openapi, routes, seed, static_files, storage};
 
@@ -30,6 +32,7 @@ pub struct Application {
     port: u16,
     server: Server,
     state: AppState,
+    worker: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl Application {
@@ -44,13 +47,22 @@ impl Application {
             TcpListener::bind(settings.bind).with_context(|| format!("cannot listen on {}", settings.bind))?;
         let port = listener.local_addr()?.port();
         let server = run(listener, state.clone(), settings.static_dir.clone(), settings.workers)?;
+        let transport = Transport::from_settings(&settings.email)?;
         tracing::info!(
             port,
             database = storage::backend_name(state.db.get_database_backend()),
             demo_data = settings.demo_data,
+            email = transport.name(),
+            outbox_worker = settings.jobs.worker,
             "listening"
         );
-        Ok(Application { port, server, state })
+        if matches!(transport, Transport::Log) && !settings.demo_data {
+            tracing::warn!("EMAIL_TRANSPORT is log: emails are marked sent but go nowhere; set smtp or notify");
+        }
+        let worker = settings.jobs.worker.then(|| {
+            Worker::new(&state, transport, &settings.email, &settings.jobs).spawn(settings.jobs.poll_interval)
+        });
+        Ok(Application { port, server, state, worker })
     }
 
     pub fn port(&self) -> u16 {
@@ -62,7 +74,12 @@ impl Application {
     }
 
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let result = self.server.await;
+        if let Some(worker) = self.worker {
+            // A message being sent is safe to drop: its claim runs out and another pass sends it.
+            worker.abort();
+        }
+        result
     }
 }
 
@@ -79,6 +96,13 @@ async fn prepare(settings: &Settings, clock: Clock) -> anyhow::Result<AppState> 
     if settings.demo_data {
         seed_once(&db, &clock).await?;
     }
+    let records = match &settings.records {
+        RecordsSettings::Http(records) => {
+            crate::records::Records::Http(std::sync::Arc::new(crate::records::http::HttpRecords::new(records.clone())?))
+        }
+        RecordsSettings::BuiltIn => crate::records::Records::BuiltIn(db.clone()),
+        RecordsSettings::None => crate::records::Records::None,
+    };
     Ok(AppState {
         db,
         tokens: tokens::TokenKey::new(&secret),
@@ -86,6 +110,7 @@ async fn prepare(settings: &Settings, clock: Clock) -> anyhow::Result<AppState> 
         holidays: BankHolidays::bundled(),
         clock,
         availability_cache: Default::default(),
+        records,
     })
 }
 

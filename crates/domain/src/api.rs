@@ -346,6 +346,10 @@ pub struct VisitCreated {
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     pub confirm_by: NaiveDate,
     pub created_at: DateTime<Utc>,
+    /// What the prison's records say of the prisoner's details: `false` when they do not match (tell the visitor to
+    /// check them), `true` when they do; absent when the records were not or could not be consulted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prisoner_details_match: Option<bool>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -309,6 +309,35 @@ fn optional_text(
     Some(s.to_string())
 }
 
+/// A one-off message from staff to the visitor, sent by email and shown on the visit's page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StaffMessageRequest {
+    /// At most 1000 characters; line breaks are kept.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "The car park is closed on Saturday: please use the one on Mill Lane.")
+    )]
+    pub text: String,
+}
+
+/// The message trimmed, or the field errors.
+pub fn check_staff_message(m: &StaffMessageRequest) -> Result<String, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    match check_message(Some(&m.text), &mut errors) {
+        Some(text) if errors.is_empty() => Ok(text),
+        _ => {
+            if errors.is_empty() {
+                errors.push(FieldError::new("text", FieldErrorCode::Required, "Write the message"));
+            }
+            for e in &mut errors {
+                e.field = "text".into();
+            }
+            Err(errors)
+        }
+    }
+}
+
 /// Staff cancel a booked visit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -55,13 +55,79 @@ pub fn uid(visit_id: Uuid) -> String {
 
 /// The whole `.ics` file: CRLF line endings, long lines folded at 75 octets, text values escaped.
 pub fn visit_ics(visit: &CalendarVisit<'_>) -> String {
+    calendar_file(visit, "PUBLISH", &[])
+}
+
+/// How an emailed calendar file asks the visitor's calendar to change (RFC 5546 iTIP).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Invitation {
+    /// Add (or update) the visit: sent with the booking.
+    Request,
+    /// Remove the visit: sent with the cancellation, same UID, a higher SEQUENCE, STATUS:CANCELLED.
+    Cancel,
+}
+
+impl Invitation {
+    /// The `METHOD` value, also the `method` parameter of the attachment's `text/calendar` content type.
+    pub fn method(self) -> &'static str {
+        match self {
+            Invitation::Request => "REQUEST",
+            Invitation::Cancel => "CANCEL",
+        }
+    }
+
+    /// Each revision of the entry has a higher sequence; a calendar ignores a message older than what it holds.
+    pub fn sequence(self) -> u32 {
+        match self {
+            Invitation::Request => 0,
+            Invitation::Cancel => 1,
+        }
+    }
+}
+
+/// The people on an emailed invitation: the prison organises it, the lead visitor attends.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parties<'a> {
+    pub organizer_name: &'a str,
+    pub organizer_email: &'a str,
+    pub attendee_name: &'a str,
+    pub attendee_email: &'a str,
+}
+
+/// The calendar file attached to the booking or cancellation email. The UID is the visit's, so the cancellation
+/// removes the very entry the booking added.
+pub fn invitation_ics(visit: &CalendarVisit<'_>, invitation: Invitation, parties: &Parties<'_>) -> String {
+    let status = match invitation {
+        Invitation::Request => "STATUS:CONFIRMED",
+        Invitation::Cancel => "STATUS:CANCELLED",
+    };
+    let extra = [
+        format!("SEQUENCE:{}", invitation.sequence()),
+        status.to_owned(),
+        format!("ORGANIZER;CN={}:mailto:{}", quote_param(parties.organizer_name), parties.organizer_email),
+        format!(
+            "ATTENDEE;CN={};ROLE=REQ-PARTICIPANT;PARTSTAT=ACCEPTED:mailto:{}",
+            quote_param(parties.attendee_name),
+            parties.attendee_email
+        ),
+    ];
+    calendar_file(visit, invitation.method(), &extra)
+}
+
+/// A parameter value in double quotes (RFC 5545 section 3.2), which may not itself contain a quote or control.
+fn quote_param(value: &str) -> String {
+    let clean: String = value.chars().filter(|c| *c != '"' && !c.is_control()).collect();
+    format!("\"{clean}\"")
+}
+
+fn calendar_file(visit: &CalendarVisit<'_>, method: &str, extra: &[String]) -> String {
     let local = |time: chrono::NaiveTime| format!("{}T{}", visit.slot.date.format("%Y%m%d"), time.format("%H%M%S"));
     let mut lines: Vec<String> = vec![
         "BEGIN:VCALENDAR".into(),
         "VERSION:2.0".into(),
         "PRODID:-//Prison Visit Booking//Visit//EN".into(),
         "CALSCALE:GREGORIAN".into(),
-        "METHOD:PUBLISH".into(),
+        format!("METHOD:{method}"),
     ];
     lines.extend(EUROPE_LONDON.iter().map(|line| line.to_string()));
     lines.extend([
@@ -73,9 +139,9 @@ pub fn visit_ics(visit: &CalendarVisit<'_>) -> String {
         format!("SUMMARY:{}", escape_text(visit.summary)),
         format!("LOCATION:{}", escape_text(visit.location)),
         format!("DESCRIPTION:{}", escape_text(visit.description)),
-        "END:VEVENT".into(),
-        "END:VCALENDAR".into(),
     ]);
+    lines.extend(extra.iter().cloned());
+    lines.extend(["END:VEVENT".into(), "END:VCALENDAR".into()]);
     lines.iter().map(|line| fold_line(line) + "\r\n").collect()
 }
 
@@ -190,6 +256,34 @@ mod tests {
         }
         let expected = format!("DESCRIPTION:{}\r\n", escape_text(&description));
         assert!(unfold(&text).contains(&expected), "unfolding gives the original line back");
+    }
+
+    #[test]
+    fn a_cancellation_removes_the_entry_the_booking_added() {
+        let slot = slot();
+        let visit = CalendarVisit {
+            visit_id: Uuid::from_u128(0x1234),
+            slot: &slot,
+            summary: "Visit",
+            location: "HMP Leeds",
+            description: "",
+            stamp: Utc.with_ymd_and_hms(2026, 11, 26, 9, 30, 0).unwrap(),
+        };
+        let parties = Parties {
+            organizer_name: "HMP Leeds",
+            organizer_email: "visits@leeds.example",
+            attendee_name: "Mary \"M\" Smith",
+            attendee_email: "mary@example.com",
+        };
+        let booked = unfold(&invitation_ics(&visit, Invitation::Request, &parties));
+        let cancelled = unfold(&invitation_ics(&visit, Invitation::Cancel, &parties));
+        assert!(booked.contains("\r\nMETHOD:REQUEST\r\n") && booked.contains("\r\nSEQUENCE:0\r\n"));
+        assert!(cancelled.contains("\r\nMETHOD:CANCEL\r\n") && cancelled.contains("\r\nSEQUENCE:1\r\n"));
+        assert!(cancelled.contains("\r\nSTATUS:CANCELLED\r\n"));
+        let uid = "\r\nUID:00000000-0000-0000-0000-000000001234@prison-visits\r\n";
+        assert!(booked.contains(uid) && cancelled.contains(uid));
+        assert!(booked.contains("ORGANIZER;CN=\"HMP Leeds\":mailto:visits@leeds.example\r\n"));
+        assert!(booked.contains("ATTENDEE;CN=\"Mary M Smith\";"), "quotes cannot break the parameter");
     }
 
     #[test]

@@ -527,6 +527,34 @@ pub struct StaffVisitView {
     pub messages: Vec<VisitMessage>,
     /// Oldest first.
     pub timeline: Vec<StaffTimelineEntry>,
+    /// The emails about this visit and where each is on its way out, oldest first.
+    #[serde(default)]
+    pub emails: Vec<EmailDelivery>,
+    /// The prisoner checks made against the prison's records when the request arrived (empty when none were made).
+    #[serde(default)]
+    pub checks: Vec<crate::records::CheckResult>,
+    /// The rejection reasons the failed checks imply: pre-select them when rejecting.
+    #[serde(default)]
+    pub suggested_rejection_reasons: Vec<crate::visit::RejectionReason>,
+}
+
+/// One email about a visit, as staff see its delivery: sent, retrying or failed (then contact the visitor another way).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EmailDelivery {
+    pub kind: crate::email::EmailKind,
+    pub state: crate::email::DeliveryState,
+    /// Tries so far.
+    pub attempts: u32,
+    /// What went wrong last time, in a few words (never an address or a credential).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_error: Option<String>,
+    pub created_at: DateTime<Utc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sent_at: Option<DateTime<Utc>>,
+    /// When the next try is due, while retrying.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_attempt_at: Option<DateTime<Utc>>,
 }
 
 #[cfg(test)]

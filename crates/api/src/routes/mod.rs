@@ -1,8 +1,10 @@
 //! HTTP routes: thin handlers that read the request, call one service, and shape the response.
 
 pub mod health;
+pub mod notifications;
 pub mod prisons;
 pub mod reports;
+pub mod roll;
 pub mod staff;
 pub mod staff_visits;
 pub mod timetables;
@@ -36,6 +38,11 @@ pub fn configure_v1(cfg: &mut ServiceConfig) {
         .service(staff_visits::decide)
         .service(staff_visits::cancel)
         .service(staff_visits::acknowledge_cancellation)
+        .service(notifications::send_message)
+        .service(notifications::get_prison_notifications)
+        .service(notifications::put_prison_notifications)
+        .service(roll::get_prisoner)
+        .service(roll::put_prisoner)
         .service(reports::day_list)
         .service(reports::day_list_csv)
         .service(reports::metrics)

@@ -5,7 +5,11 @@
 use chrono::{DateTime, Utc};
 use domain::api::PrisonSummary;
 use domain::calendar::{is_overdue, london_today};
-use domain::decision::{DecisionRequest, ResolvedDecision, StaffCancelRequest, check_decision, check_staff_cancel};
+use domain::decision::{
+    DecisionRequest, ResolvedDecision, StaffCancelRequest, StaffMessageRequest, check_decision, check_staff_cancel,
+    check_staff_message,
+};
+use domain::email::EmailKind;
 use domain::slot::Slot;
 use domain::staff::{
     CancellationNotice, Inbox, InboxItem, LeadVisitorContact, PrisonCount, StaffPrisonerView, StaffTimelineEntry,
@@ -86,14 +90,18 @@ async fn book_in(
 pub async fn book_now(state: &AppState, visit_id: Uuid, slot: Slot, actor: Actor) -> Result<(), ApiError> {
     let visit = storage::visits::find(&state.db, visit_id).await?.ok_or(ApiError::NotFound)?;
     let capacity = capacity_for(state, visit.prison_id, slot, false).await?;
+    let now = state.clock.now();
     let tx = state.db.begin().await?;
-    match book_in(&tx, &visit, slot, capacity, false, None, actor, state.clock.now()).await {
+    match book_in(&tx, &visit, slot, capacity, false, None, actor, now).await {
         Err(ApiError::Conflict { .. }) => {
             tx.rollback().await?;
             Err(conflict(state, visit.id, "Someone else decided this request first.").await)
         }
         Err(other) => Err(other),
-        Ok(()) => Ok(tx.commit().await?),
+        Ok(()) => {
+            tell_visitor(&tx, visit.id, EmailKind::Booked, now, None).await?;
+            Ok(tx.commit().await?)
+        }
     }
 }
 
@@ -133,7 +141,8 @@ pub async fn decide(
                 Err(ApiError::Conflict { .. }) => Err("Someone else decided this request first."),
                 Err(other) => return Err(other),
                 Ok(()) => {
-                    record_extras(&tx, visit.id, user, excluded, message.as_deref(), now).await?;
+                    let message_id = record_extras(&tx, visit.id, user, excluded, message.as_deref(), now).await?;
+                    tell_visitor(&tx, visit.id, EmailKind::Booked, now, message_id).await?;
                     Ok(())
                 }
             }
@@ -154,7 +163,8 @@ pub async fn decide(
                 Err("Someone else decided this request first.")
             } else {
                 storage::decisions::save_rejection_reasons(&tx, visit.id, reasons).await?;
-                record_extras(&tx, visit.id, user, excluded, message.as_deref(), now).await?;
+                let message_id = record_extras(&tx, visit.id, user, excluded, message.as_deref(), now).await?;
+                tell_visitor(&tx, visit.id, EmailKind::Rejected, now, message_id).await?;
                 Ok(())
             }
         }
@@ -177,13 +187,28 @@ async fn record_extras(
     excluded: &[(usize, domain::visit::VisitorOutcome)],
     message: Option<&str>,
     now: DateTime<Utc>,
-) -> Result<(), ApiError> {
+) -> Result<Option<Uuid>, ApiError> {
     for (index, outcome) in excluded {
         storage::decisions::save_visitor_outcome(tx, visit_id, *index, outcome).await?;
     }
+    let mut message_id = None;
     if let Some(message) = message {
-        storage::decisions::add_message(tx, visit_id, Actor::Staff, Some(&user.name), message, now).await?;
+        message_id =
+            Some(storage::decisions::add_message(tx, visit_id, Actor::Staff, Some(&user.name), message, now).await?);
     }
+    Ok(message_id)
+}
+
+/// Queues the visitor's email about a change, in the transaction that makes it.
+async fn tell_visitor(
+    tx: &DatabaseTransaction,
+    visit_id: Uuid,
+    kind: EmailKind,
+    now: DateTime<Utc>,
+    message_id: Option<Uuid>,
+) -> Result<(), ApiError> {
+    let payload = storage::outbox::visit_payload(now, message_id);
+    storage::outbox::enqueue(tx, storage::outbox::NewMessage::about_visit(visit_id, kind, payload), now).await?;
     Ok(())
 }
 
@@ -221,10 +246,37 @@ pub async fn cancel(
         return Err(conflict(state, visit.id, "Someone else changed this visit first.").await);
     }
     storage::decisions::set_cancellation_reason(&tx, visit.id, cancellation.reason.as_str()).await?;
+    let mut message_id = None;
     if let Some(message) = cancellation.message.as_deref() {
-        storage::decisions::add_message(&tx, visit.id, Actor::Staff, Some(&user.name), message, now).await?;
+        message_id =
+            Some(storage::decisions::add_message(&tx, visit.id, Actor::Staff, Some(&user.name), message, now).await?);
     }
+    tell_visitor(&tx, visit.id, EmailKind::Cancelled, now, message_id).await?;
     tx.commit().await?;
+    view(state, user, visit.id).await
+}
+
+/// Sends the visitor a one-off message: kept on the visit and emailed, in one transaction.
+pub async fn send_message(
+    state: &AppState,
+    user: &StaffUser,
+    visit_id: Uuid,
+    request: StaffMessageRequest,
+) -> Result<StaffVisitView, ApiError> {
+    let visit = visible(state, user, visit_id).await?;
+    let text = check_staff_message(&request).map_err(ApiError::Validation)?;
+    if visit.anonymised {
+        return Err(ApiError::InvalidTransition {
+            current: visit.state,
+            detail: "This visit's personal data has been removed; there is no one to write to.".into(),
+        });
+    }
+    let now = state.clock.now();
+    let tx = state.db.begin().await?;
+    let message_id = storage::decisions::add_message(&tx, visit.id, Actor::Staff, Some(&user.name), &text, now).await?;
+    tell_visitor(&tx, visit.id, EmailKind::StaffMessage, now, Some(message_id)).await?;
+    tx.commit().await?;
+    tracing::info!(visit_id = %visit.id, staff_id = %user.id, "message sent to visitor");
     view(state, user, visit.id).await
 }
 
@@ -253,6 +305,7 @@ pub async fn view(state: &AppState, user: &StaffUser, visit_id: Uuid) -> Result<
     let timeline = storage::visits::timeline(&state.db, visit.id).await?;
     let messages = storage::decisions::messages(&state.db, visit.id).await?;
     let rejection_reasons = storage::decisions::rejection_reasons(&state.db, visit.id).await?;
+    let emails = storage::outbox::for_visit(&state.db, visit.id).await?;
     let today = london_today(state.clock.now());
     let overdue = visit.state == VisitState::Requested
         && is_overdue(london_today(visit.created_at), today, &prison.rules, state.holidays);
@@ -305,6 +358,9 @@ pub async fn view(state: &AppState, user: &StaffUser, visit_id: Uuid) -> Result<
                 at: c.at,
             })
             .collect(),
+        emails,
+        suggested_rejection_reasons: domain::records::implied_reasons(&visit.records_checks),
+        checks: visit.records_checks,
     })
 }
 

@@ -2,8 +2,10 @@
 
 pub mod admin_prisons;
 pub mod decisions;
+pub mod notifications;
 pub mod prisons;
 pub mod reports;
+pub mod roll;
 pub mod staff_auth;
 pub mod timetables;
 pub mod tokens;
@@ -28,6 +30,11 @@ impl Clock {
         Clock(Arc::new(move || at))
     }
 
+    /// A clock read from `now` (tests move it forward: a retry falls due, a lease runs out, months pass).
+    pub fn from_fn(now: impl Fn() -> DateTime<Utc> + Send + Sync + 'static) -> Clock {
+        Clock(Arc::new(now))
+    }
+
     /// Microsecond precision: what PostgreSQL stores, so an answer made now equals the same answer read back later.
     pub fn now(&self) -> DateTime<Utc> {
         (self.0)().trunc_subsecs(6)
@@ -43,4 +50,6 @@ pub struct AppState {
     pub holidays: &'static BankHolidays,
     pub clock: Clock,
     pub availability_cache: Arc<prisons::AvailabilityCache>,
+    /// Where prisoner checks read the prison's records.
+    pub records: crate::records::Records,
 }

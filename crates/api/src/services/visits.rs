@@ -6,7 +6,9 @@ use domain::api::{
     VisitorView,
 };
 use domain::calendar::{BookingWindow, availability, check_slot_choices, first_available_choice};
+use domain::email::EmailKind;
 use domain::error::{FieldError, FieldErrorCode};
+use domain::records::{CheckKind, CheckOutcome, CheckRequest, CheckResult, Person};
 use domain::request::parse_visit_request;
 use domain::slot::Slot;
 use domain::types::Reference;
@@ -17,7 +19,7 @@ use uuid::Uuid;
 
 use super::{AppState, tokens};
 use crate::error::ApiError;
-use crate::storage::{self, visits::VisitRow};
+use crate::storage::{self, outbox::NewMessage, visits::VisitRow};
 
 /// A valid `Idempotency-Key`: 1 to 255 visible ASCII characters.
 pub fn parse_idempotency_key(raw: &str) -> Result<String, ApiError> {
@@ -85,6 +87,15 @@ pub async fn create(
         Vec::new()
     };
 
+    let checks = records_checks(state, &prison.code, &valid, window.today).await?;
+    let details_match = checks.as_ref().and_then(|(results, _)| {
+        results.iter().find(|r| r.check == CheckKind::PrisonerDetails).and_then(|r| match r.outcome {
+            CheckOutcome::Pass => Some(true),
+            CheckOutcome::Fail => Some(false),
+            CheckOutcome::Unknown => None,
+        })
+    });
+
     // A reference is random; on the rare collision with an existing one, draw again.
     for _ in 0..5 {
         let id = Uuid::new_v4();
@@ -99,11 +110,13 @@ pub async fn create(
             confirm_by: window.confirm_by,
             actor,
             now,
+            records_checks: checks.as_ref().map(|(_, json)| json.as_str()),
         };
         match insert(&state.db, &new_visit, idempotency_key.as_deref(), &request_hash, &instant).await {
             Ok(visit_state) => {
                 tracing::info!(visit_id = %id, reference = %reference, prison_id = %prison.id, state = visit_state.as_str(), "visit requested");
-                let visit = created(&state.tokens, id, reference, visit_state, window.confirm_by, now);
+                let mut visit = created(&state.tokens, id, reference, visit_state, window.confirm_by, now);
+                visit.prisoner_details_match = details_match;
                 return Ok(Created { visit, replayed: false });
             }
             Err(e) if storage::is_unique_violation(&e) => {
@@ -119,6 +132,46 @@ pub async fn create(
         }
     }
     Err(ApiError::Internal(anyhow::anyhow!("could not draw an unused reference")))
+}
+
+/// The prisoner checks against the prison's records, with their JSON, when a records service is configured.
+/// Unreachable records give "unknown" for every check: never a refusal.
+async fn records_checks(
+    state: &AppState,
+    prison_code: &str,
+    valid: &domain::request::ValidVisitRequest,
+    today: chrono::NaiveDate,
+) -> Result<Option<(Vec<CheckResult>, String)>, ApiError> {
+    if matches!(state.records, crate::records::Records::None) {
+        return Ok(None);
+    }
+    let lead = &valid.lead_visitor;
+    let visitors: Vec<Person<'_>> = std::iter::once(Person {
+        first_name: lead.first_name.as_str(),
+        last_name: lead.last_name.as_str(),
+        date_of_birth: lead.date_of_birth,
+    })
+    .chain(valid.other_visitors.iter().map(|v| Person {
+        first_name: v.first_name.as_str(),
+        last_name: v.last_name.as_str(),
+        date_of_birth: v.date_of_birth,
+    }))
+    .collect();
+    let request = CheckRequest {
+        prisoner: Person {
+            first_name: valid.prisoner.first_name.as_str(),
+            last_name: valid.prisoner.last_name.as_str(),
+            date_of_birth: valid.prisoner.date_of_birth,
+        },
+        prisoner_number: valid.prisoner.number.as_str(),
+        prison_code,
+        slots: &valid.slots,
+        visitors: &visitors,
+        today,
+    };
+    let results = state.records.check(&request).await;
+    let json = serde_json::to_string(&results).map_err(|e| ApiError::Internal(e.into()))?;
+    Ok(Some((results, json)))
 }
 
 /// Writes the request; with instant booking, also books the first of `instant` (choice, capacity) that still has
@@ -143,6 +196,18 @@ async fn insert(
             state = VisitState::Booked;
             break;
         }
+    }
+    // The emails, in the same transaction: the visit and its messages exist together or not at all.
+    let payload = storage::outbox::visit_payload(visit.now, None);
+    let kind = if state == VisitState::Booked { EmailKind::Booked } else { EmailKind::RequestReceived };
+    storage::outbox::enqueue(&tx, NewMessage::about_visit(visit.id, kind, payload.clone()), visit.now).await?;
+    let prison_id = visit.request.prison_id;
+    if storage::outbox::prison_wants_each_request(&tx, prison_id).await? {
+        let message = NewMessage {
+            prison_id: Some(prison_id),
+            ..NewMessage::about_visit(visit.id, EmailKind::PrisonNewRequest, payload)
+        };
+        storage::outbox::enqueue(&tx, message, visit.now).await?;
     }
     tx.commit().await?;
     Ok(state)
@@ -178,6 +243,7 @@ fn created(
         state,
         confirm_by,
         created_at,
+        prisoner_details_match: None,
     }
 }
 
@@ -235,6 +301,11 @@ async fn change(state: &AppState, visit: VisitRow, to: VisitState) -> Result<Vis
     if moved && to == VisitState::Cancelled {
         let reason = domain::visit::CancellationReason::VisitorCancelled;
         storage::decisions::set_cancellation_reason(&tx, visit.id, reason.as_str()).await?;
+    }
+    if moved {
+        let kind = if to == VisitState::Cancelled { EmailKind::Cancelled } else { EmailKind::Withdrawn };
+        let payload = storage::outbox::visit_payload(now, None);
+        storage::outbox::enqueue(&tx, NewMessage::about_visit(visit.id, kind, payload), now).await?;
     }
     tx.commit().await?;
     let current = storage::visits::find(&state.db, visit.id).await?.ok_or(ApiError::NotFound)?;

@@ -176,6 +176,7 @@ pub async fn set_cancellation_reason(db: &impl ConnectionTrait, visit_id: Uuid, 
 }
 
 pub struct MessageRow {
+    pub id: Uuid,
     pub at: DateTime<Utc>,
     pub author: Actor,
     pub author_name: Option<String>,
@@ -189,9 +190,10 @@ pub async fn add_message(
     author_name: Option<&str>,
     body: &str,
     at: DateTime<Utc>,
-) -> Result<(), DbErr> {
+) -> Result<Uuid, DbErr> {
+    let id = Uuid::new_v4();
     visit_message::Entity::insert(visit_message::ActiveModel {
-        id: Set(Uuid::new_v4()),
+        id: Set(id),
         visit_id: Set(visit_id),
         at: Set(at),
         author: Set(author.as_str().to_owned()),
@@ -200,7 +202,7 @@ pub async fn add_message(
     })
     .exec_without_returning(db)
     .await
-    .map(|_| ())
+    .map(|_| id)
 }
 
 pub async fn messages(db: &impl ConnectionTrait, visit_id: Uuid) -> Result<Vec<MessageRow>, DbErr> {
@@ -211,6 +213,7 @@ pub async fn messages(db: &impl ConnectionTrait, visit_id: Uuid) -> Result<Vec<M
         .await?
         .into_iter()
         .map(|m| MessageRow {
+            id: m.id,
             at: m.at,
             author: Actor::parse(&m.author).unwrap_or(Actor::Staff),
             author_name: m.author_name,

@@ -3,7 +3,10 @@
 
 pub mod decisions;
 pub mod entities;
+pub mod outbox;
 pub mod prisons;
+pub mod retention;
+pub mod roll;
 pub mod secrets;
 pub mod staff;
 pub mod visits;

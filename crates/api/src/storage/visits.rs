@@ -22,6 +22,8 @@ pub struct NewVisit<'a> {
     pub confirm_by: NaiveDate,
     pub actor: Actor,
     pub now: DateTime<Utc>,
+    /// The prisoner checks' results as JSON, when records were consulted.
+    pub records_checks: Option<&'a str>,
 }
 
 /// A visit's own row, in domain terms.
@@ -46,6 +48,10 @@ pub struct VisitRow {
     pub version: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// True once the retention job removed the personal data.
+    pub anonymised: bool,
+    /// The prisoner checks made when the request arrived.
+    pub records_checks: Vec<domain::records::CheckResult>,
 }
 
 #[derive(Debug, Clone)]
@@ -93,6 +99,8 @@ fn row(m: visit::Model) -> Result<VisitRow, DbErr> {
         version: m.version,
         created_at: m.created_at,
         updated_at: m.updated_at,
+        anonymised: m.anonymised_at.is_some(),
+        records_checks: m.records_checks.as_deref().and_then(|j| serde_json::from_str(j).ok()).unwrap_or_default(),
     })
 }
 
@@ -126,6 +134,8 @@ pub async fn insert(db: &impl ConnectionTrait, v: &NewVisit<'_>) -> Result<(), D
         version: Set(0),
         created_at: Set(v.now),
         updated_at: Set(v.now),
+        anonymised_at: Set(None),
+        records_checks: Set(v.records_checks.map(str::to_owned)),
     })
     .exec_without_returning(db)
     .await?;
@@ -343,7 +353,9 @@ pub async fn insert_idempotency_key(
 
 /// Visits waiting for a decision, oldest first, in the given prisons (`None`: every prison).
 pub async fn requested(db: &impl ConnectionTrait, prisons: Option<&[Uuid]>) -> Result<Vec<VisitRow>, DbErr> {
-    let mut query = visit::Entity::find().filter(visit::Column::State.eq(VisitState::Requested.as_str()));
+    let mut query = visit::Entity::find()
+        .filter(visit::Column::State.eq(VisitState::Requested.as_str()))
+        .filter(visit::Column::AnonymisedAt.is_null());
     if let Some(prisons) = prisons {
         query = query.filter(visit::Column::PrisonId.is_in(prisons.iter().copied()));
     }
@@ -360,6 +372,7 @@ pub async fn cancelled_by_visitors(
         .filter(visit::Column::State.eq(VisitState::Cancelled.as_str()))
         .filter(visit::Column::CancellationReason.eq(domain::visit::CancellationReason::VisitorCancelled.as_str()))
         .filter(visit::Column::CancellationAcknowledgedAt.is_null())
+        .filter(visit::Column::AnonymisedAt.is_null())
         .filter(visit::Column::BookedDate.gte(from_date));
     if let Some(prisons) = prisons {
         query = query.filter(visit::Column::PrisonId.is_in(prisons.iter().copied()));
@@ -374,7 +387,8 @@ pub async fn search(
     reference: Option<&str>,
     prisoner_number: Option<&str>,
 ) -> Result<Vec<VisitRow>, DbErr> {
-    let mut query = visit::Entity::find();
+    // Staff reach back as far as personal data is kept.
+    let mut query = visit::Entity::find().filter(visit::Column::AnonymisedAt.is_null());
     if let Some(reference) = reference {
         query = query.filter(visit::Column::Reference.eq(reference));
     }
@@ -427,6 +441,7 @@ pub async fn on_date(db: &impl ConnectionTrait, prison_id: Uuid, date: NaiveDate
     visit::Entity::find()
         .filter(visit::Column::PrisonId.eq(prison_id))
         .filter(visit::Column::BookedDate.eq(date))
+        .filter(visit::Column::AnonymisedAt.is_null())
         .filter(visit::Column::State.is_in([VisitState::Booked.as_str(), VisitState::Cancelled.as_str()]))
         .order_by_asc(visit::Column::BookedStart)
         .order_by_asc(visit::Column::CreatedAt)
@@ -518,4 +533,24 @@ pub async fn acknowledge_cancellation(
         .exec(db)
         .await?;
     Ok(result.rows_affected == 1)
+}
+
+/// Visits of a prison created in `[from, to)`, oldest first (a prison's daily digest).
+pub async fn created_between(
+    db: &impl ConnectionTrait,
+    prison_id: Uuid,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<Vec<VisitRow>, DbErr> {
+    visit::Entity::find()
+        .filter(visit::Column::PrisonId.eq(prison_id))
+        .filter(visit::Column::CreatedAt.gte(from))
+        .filter(visit::Column::CreatedAt.lt(to))
+        .filter(visit::Column::AnonymisedAt.is_null())
+        .order_by_asc(visit::Column::CreatedAt)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(row)
+        .collect()
 }

@@ -125,6 +125,10 @@ pub fn settings(url: &str, demo_data: bool) -> Settings {
         log_format: LogFormat::Json,
         secret_key: None,
         workers: Some(2),
+        email: Default::default(),
+        // Tests run the outbox worker themselves, pass by pass, against their own mail server.
+        jobs: api::config::JobSettings { worker: false, ..Default::default() },
+        records: Default::default(),
     }
 }
 
@@ -136,12 +140,58 @@ pub async fn spawn_app_at(db: Db, now: DateTime<Utc>) -> TestApp {
     app
 }
 
+/// A server with no prisons whose clock the test moves.
+pub async fn spawn_app_with_clock(db: Db, clock: Clock) -> TestApp {
+    let test_db = TestDb::new(db).await;
+    let mut app = spawn_instance(&test_db.url, clock, false).await;
+    app._db = Some(test_db);
+    app
+}
+
+/// A clock the test moves forward.
+#[derive(Clone)]
+pub struct TestClock(std::sync::Arc<std::sync::Mutex<DateTime<Utc>>>);
+
+impl TestClock {
+    pub fn at(now: DateTime<Utc>) -> TestClock {
+        TestClock(std::sync::Arc::new(std::sync::Mutex::new(now)))
+    }
+
+    pub fn clock(&self) -> Clock {
+        let now = self.0.clone();
+        Clock::from_fn(move || *now.lock().unwrap())
+    }
+
+    pub fn advance(&self, by: chrono::Duration) {
+        *self.0.lock().unwrap() += by;
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        *self.0.lock().unwrap()
+    }
+}
+
 /// Another instance on the same database (as when the service runs on several machines), with its own clock.
 pub async fn spawn_instance(url: &str, clock: Clock, demo_data: bool) -> TestApp {
+    spawn_instance_with(settings(url, demo_data), clock).await
+}
+
+/// A server with these settings over a fresh database (the settings' database URL is replaced).
+pub async fn spawn_app_with_settings(db: Db, clock: Clock, mut settings: Settings) -> TestApp {
+    let test_db = TestDb::new(db).await;
+    settings.database_url = test_db.url.clone();
+    let mut app = spawn_instance_with(settings, clock).await;
+    app._db = Some(test_db);
+    app
+}
+
+async fn spawn_instance_with(settings: Settings, clock: Clock) -> TestApp {
     if std::env::var("TEST_LOG").is_ok() {
         api::telemetry::init(LogFormat::Pretty);
     }
-    let app = Application::build_with_clock(settings(url, demo_data), clock).await.expect("build the application");
+    let url = settings.database_url.clone();
+    let url = url.as_str();
+    let app = Application::build_with_clock(settings, clock).await.expect("build the application");
     let address = format!("http://127.0.0.1:{}", app.port());
     let state = app.state().clone();
     tokio::spawn(app.run_until_stopped());

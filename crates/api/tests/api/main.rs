@@ -2,12 +2,17 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod helpers;
+mod mail;
 
 mod decisions;
 mod errors;
+mod notify;
 mod openapi;
+mod outbox;
 mod prisons;
+mod records;
 mod reports;
+mod retention;
 mod staff_auth;
 mod timetables;
 mod visits;

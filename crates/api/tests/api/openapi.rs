@@ -17,6 +17,16 @@ fn the_checked_in_openapi_document_matches_the_code() {
 }
 
 #[test]
+fn the_checked_in_prison_records_contract_matches_the_code() {
+    let generated = api::records::contract::spec_json().unwrap();
+    let checked_in = std::fs::read_to_string(repo_file("openapi/prison-records.json")).unwrap_or_default();
+    assert!(
+        checked_in == generated,
+        "openapi/prison-records.json is out of date: run `cargo run -p api -- records-openapi > openapi/prison-records.json`"
+    );
+}
+
+#[test]
 fn every_operation_is_described_with_its_errors() {
     let spec: Value = serde_json::from_str(&api::openapi::spec_json().unwrap()).unwrap();
     let paths = spec["paths"].as_object().unwrap();

@@ -2,7 +2,10 @@
 
 pub mod closed_date;
 pub mod idempotency_key;
+pub mod outbox_message;
 pub mod prison;
+pub mod prison_notification;
+pub mod prisoner_roll;
 pub mod replacement_slot;
 pub mod service_secret;
 pub mod sign_in_throttle;

@@ -1,0 +1,135 @@
+//! GOV.UK Notify's HTTP API: `POST /v2/notifications/email` with a template id and personalisation, signed with a
+//! short-lived JWT made from the API key (HS256, `iss` the service id, `iat` now), as Notify's own clients do.
+//! Notify cannot attach a calendar file; the email links to the visit's page, which offers it.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use domain::email::EmailKind;
+use jsonwebtoken::{Algorithm, EncodingKey, Header, encode};
+use serde::Serialize;
+use serde_json::{Map, Value, json};
+
+use super::{OutgoingEmail, SendError, summarise_error};
+
+pub struct NotifyTransport {
+    client: reqwest::Client,
+    service_id: String,
+    key: EncodingKey,
+    endpoint: String,
+    templates: HashMap<EmailKind, String>,
+}
+
+#[derive(Serialize)]
+struct Claims<'a> {
+    iss: &'a str,
+    iat: i64,
+}
+
+/// The service id and the secret inside an API key: `{key name}-{service id}-{secret}`, each id 36 characters.
+pub fn split_api_key(api_key: &str) -> anyhow::Result<(String, String)> {
+    let len = api_key.len();
+    if len < 74 || !api_key.is_char_boundary(len - 73) {
+        bail!("NOTIFY_API_KEY is not a Notify API key");
+    }
+    let service_id = &api_key[len - 73..len - 37];
+    let secret = &api_key[len - 36..];
+    if uuid::Uuid::parse_str(service_id).is_err() || uuid::Uuid::parse_str(secret).is_err() {
+        bail!("NOTIFY_API_KEY is not a Notify API key (it ends in the service id and the secret key)");
+    }
+    Ok((service_id.to_owned(), secret.to_owned()))
+}
+
+impl NotifyTransport {
+    pub fn new(api_key: &str, base_url: &str, templates: HashMap<EmailKind, String>) -> anyhow::Result<Self> {
+        let (service_id, secret) = split_api_key(api_key)?;
+        let client = reqwest::Client::builder()
+            .timeout(Duration::from_secs(20))
+            .connect_timeout(Duration::from_secs(5))
+            .build()
+            .context("cannot build the HTTP client for Notify")?;
+        Ok(NotifyTransport {
+            client,
+            service_id,
+            key: EncodingKey::from_secret(secret.as_bytes()),
+            endpoint: format!("{}/v2/notifications/email", base_url.trim_end_matches('/')),
+            templates,
+        })
+    }
+
+    /// A fresh token per request: Notify refuses one whose `iat` is more than 30 seconds from its own clock, so this
+    /// uses the machine's clock, not the service's (which tests move).
+    fn token(&self) -> Result<String, SendError> {
+        let claims = Claims { iss: &self.service_id, iat: chrono::Utc::now().timestamp() };
+        encode(&Header::new(Algorithm::HS256), &claims, &self.key)
+            .map_err(|e| SendError::Permanent(format!("cannot sign the Notify token: {e}")))
+    }
+
+    pub async fn send(&self, email: &OutgoingEmail) -> Result<(), SendError> {
+        let template_id = self
+            .templates
+            .get(&email.kind)
+            .ok_or_else(|| SendError::Permanent(format!("no Notify template for {}", email.kind.as_str())))?;
+        let mut personalisation = Map::new();
+        personalisation.insert("subject".into(), Value::String(email.rendered.subject.clone()));
+        personalisation.insert("body".into(), Value::String(email.rendered.text.clone()));
+        for (name, value) in &email.fields {
+            personalisation.insert((*name).into(), Value::String(value.clone()));
+        }
+        let body = json!({
+            "email_address": email.to,
+            "template_id": template_id,
+            "personalisation": personalisation,
+            "reference": email.id.to_string(),
+        });
+        let response = self
+            .client
+            .post(&self.endpoint)
+            .bearer_auth(self.token()?)
+            .json(&body)
+            .send()
+            .await
+            .map_err(|e| SendError::Transient(summarise_error(&format!("notify: {}", without_url(&e)))))?;
+        let status = response.status();
+        if status.is_success() {
+            return Ok(());
+        }
+        // Notify explains itself as {"errors": [{"error": "BadRequestError", "message": "..."}]}.
+        let detail = response
+            .json::<Value>()
+            .await
+            .ok()
+            .and_then(|v| v["errors"][0]["message"].as_str().map(str::to_owned))
+            .unwrap_or_default();
+        let summary = summarise_error(&format!("notify {}: {detail}", status.as_u16()));
+        // 400: the request itself is wrong and will stay wrong. 403 (a key being rotated), 429 and 5xx may pass later.
+        if status.as_u16() == 400 { Err(SendError::Permanent(summary)) } else { Err(SendError::Transient(summary)) }
+    }
+}
+
+/// reqwest's error text without the URL (which is harmless here, but an error summary should not need it).
+fn without_url(e: &reqwest::Error) -> String {
+    let kind = if e.is_timeout() {
+        "timed out"
+    } else if e.is_connect() {
+        "cannot connect"
+    } else {
+        "request failed"
+    };
+    kind.to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_api_key_holds_the_service_id_and_the_secret() {
+        let key = "my_test_key-26785a09-ab16-4eb0-8407-a37497a57506-3d844edf-8d35-48ac-975b-e847b4f122b0";
+        let (service, secret) = split_api_key(key).unwrap();
+        assert_eq!(service, "26785a09-ab16-4eb0-8407-a37497a57506");
+        assert_eq!(secret, "3d844edf-8d35-48ac-975b-e847b4f122b0");
+        assert!(split_api_key("not-a-key").is_err());
+    }
+}

@@ -1,0 +1,41 @@
+//! A prison's choice of how its visits mailbox hears about new requests.
+
+use domain::email::PrisonNotificationSettings;
+use domain::types::Email;
+use uuid::Uuid;
+
+use super::AppState;
+use crate::error::ApiError;
+use crate::storage;
+
+pub async fn get(state: &AppState, prison_id: Uuid) -> Result<PrisonNotificationSettings, ApiError> {
+    storage::prisons::find(&state.db, prison_id).await?.ok_or(ApiError::NotFound)?;
+    let (mode, mailbox) = storage::outbox::prison_notification(&state.db, prison_id).await?;
+    Ok(PrisonNotificationSettings { mode, mailbox })
+}
+
+pub async fn set(
+    state: &AppState,
+    prison_id: Uuid,
+    settings: PrisonNotificationSettings,
+) -> Result<PrisonNotificationSettings, ApiError> {
+    storage::prisons::find(&state.db, prison_id).await?.ok_or(ApiError::NotFound)?;
+    let mailbox = match settings.mailbox.as_deref().map(str::trim).filter(|m| !m.is_empty()) {
+        Some(m) => Some(
+            Email::parse_as(m, "the visits mailbox's email address")
+                .map_err(|e| ApiError::validation(domain::error::FieldError { field: "mailbox".into(), ..e }))?
+                .as_str()
+                .to_owned(),
+        ),
+        None => None,
+    };
+    storage::outbox::set_prison_notification(
+        &state.db,
+        prison_id,
+        settings.mode,
+        mailbox.as_deref(),
+        state.clock.now(),
+    )
+    .await?;
+    get(state, prison_id).await
+}
