@@ -277,59 +277,16 @@ fn t(lang: Locale, en: &str, cy: &str) -> String {
 
 /// A rejection reason in the visitor's words.
 pub fn rejection_wording(reason: RejectionReason, lang: Locale) -> String {
-    let cy = match reason {
-        RejectionReason::SlotUnavailable => "Nid yw unrhyw un o’r amseroedd a ddewisoch ar gael",
-        RejectionReason::NoAllowance => "Nid oes gan y carcharor lwfans ymweld ar ôl",
-        RejectionReason::PrisonerDetailsIncorrect => "Nid yw manylion y carcharor a roesoch yn cyfateb i’n cofnodion",
-        RejectionReason::PrisonerMoved => "Mae’r carcharor wedi symud i garchar arall",
-        RejectionReason::PrisonerReleased => "Mae’r carcharor wedi cael ei ryddhau",
-        RejectionReason::PrisonerOutOfPrison => "Bydd y carcharor i ffwrdd o’r carchar ar yr amseroedd a ddewisoch",
-        RejectionReason::PrisonerNonAssociation | RejectionReason::ChildProtectionIssues => {
-            "Mae cyfyngiad ar y carcharor"
-        }
-        RejectionReason::VisitorBanned => "Ni chaniateir i un o’r ymwelwyr ymweld ar hyn o bryd",
-        RejectionReason::VisitorNotOnContactList => {
-            "Nid yw un o’r ymwelwyr ar restr cysylltiadau cymeradwy’r carcharor"
-        }
-        RejectionReason::DuplicateRequest => "Rydych eisoes wedi gofyn am yr ymweliad hwn",
-        RejectionReason::Other => "Cysylltwch â’r carchar i gael gwybod pam",
-    };
-    t(lang, reason.visitor_wording(), cy)
+    i18n::rejection_reason(reason, lang).to_owned()
 }
 
 /// A cancellation reason in the visitor's words.
 pub fn cancellation_wording(reason: CancellationReason, lang: Locale) -> String {
-    let cy = match reason {
-        CancellationReason::PrisonerHasNoVisitingOrders => "Nid oes gan y carcharor lwfans ymweld ar ôl",
-        CancellationReason::PrisonerReleased => "Mae’r carcharor wedi cael ei ryddhau",
-        CancellationReason::PrisonerMoved => "Mae’r carcharor wedi symud i garchar arall",
-        CancellationReason::NonAssociation | CancellationReason::ChildProtectionIssues => {
-            "Mae cyfyngiad ar y carcharor"
-        }
-        CancellationReason::SlotUnavailable => "Nid yw amser yr ymweliad ar gael mwyach",
-        CancellationReason::VisitorBanned => "Ni chaniateir i un o’r ymwelwyr ymweld ar hyn o bryd",
-        CancellationReason::PrisonerCancelled => "Mae’r carcharor wedi canslo’r ymweliad",
-        CancellationReason::BookedInError => "Cafodd yr ymweliad ei drefnu drwy gamgymeriad",
-        CancellationReason::CapacityIssues => "Nid oes lle yn y carchar ar gyfer yr ymweliad ar yr adeg hon",
-        CancellationReason::VisitorCancelled => "Gwnaethoch chi ganslo’r ymweliad",
-    };
-    t(lang, reason.visitor_wording(), cy)
+    i18n::cancellation_reason(reason, lang).to_owned()
 }
 
 fn excluded_sentence(name: &str, outcome: &VisitorOutcome, lang: Locale) -> String {
-    match lang {
-        Locale::En => outcome.visitor_sentence(name),
-        Locale::Cy => match outcome {
-            VisitorOutcome::Banned { until: Some(until) } => {
-                format!("Ni chaniateir i {name} ymweld tan {}", i18n::describe_plain_date(*until, lang))
-            }
-            VisitorOutcome::Banned { until: None } => format!("Ni chaniateir i {name} ymweld ar hyn o bryd"),
-            VisitorOutcome::NotOnContactList => {
-                format!("Nid yw {name} ar restr cysylltiadau cymeradwy’r carcharor")
-            }
-            VisitorOutcome::Other => format!("Ni all {name} ddod ar yr ymweliad hwn"),
-        },
-    }
+    i18n::visitor_outcome(outcome, name, lang)
 }
 
 fn prison_contact(facts: &VisitFacts, lang: Locale) -> Block {
