@@ -8,6 +8,7 @@ mod errors;
 mod openapi;
 mod prisons;
 mod reports;
+mod spa;
 mod staff_auth;
 mod timetables;
 mod visits;
