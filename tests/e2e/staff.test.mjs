@@ -204,6 +204,14 @@ describe('staff decide requests', () => {
     assert.equal(await page.locator('#count-waiting').innerText(), String(await page.locator('.app-request').count()));
     assert.match(await card.innerText(), /Confirm by/);
     await checkPage(page, 'inbox');
+    // And in Welsh.
+    await page.click('#language-switch');
+    await page.locator('main h1', { hasText: 'Mewnflwch' }).waitFor();
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'cy');
+    assert.match(await page.title(), /Rheoli ymweliadau carchar/);
+    await checkPage(page, 'inbox-cy');
+    await page.click('#language-switch');
+    await page.locator('main h1', { hasText: 'Inbox' }).waitFor();
 
     // Session survives a reload.
     await page.reload();
@@ -226,13 +234,12 @@ describe('staff decide requests', () => {
     await page.locator('#notice', { hasText: 'The visit is booked' }).waitFor();
     await page.locator('#visit-state', { hasText: 'Booked' }).waitFor();
     assert.match(await page.locator('#messages').innerText(), /Please bring photo ID/);
-    assert.match(await page.locator('#timeline').innerText(), /Booked by Leeds and Cardiff Visits Team/);
+    assert.match(await page.locator('#timeline').innerText(), /Requested by the visitor[\s\S]*Booked by/);
     await checkPage(page, 'visit-booked');
 
     // The visitor's status page changes.
     await visitor.page.reload();
     await visitor.page.locator('#visit-state[data-state=booked]').waitFor();
-    assert.match(await visitor.page.locator('main').innerText(), /Please bring photo ID/);
 
     // Sign out ends the session: the inbox asks for sign-in again.
     await page.click('#sign-out');
@@ -354,7 +361,7 @@ describe('search and the day list', () => {
     await page.fill('#q', 'g5555hj');
     await page.click('#search');
     await page.waitForFunction(() => new URL(location.href).searchParams.get('q') === 'G5555HJ');
-    await page.locator('#results .app-card', { hasText: visit.reference }).click();
+    await page.locator('#results .app-card', { hasText: visit.reference }).locator('a').click();
     await page.locator('#visit-reference', { hasText: visit.reference }).waitFor();
   });
 

@@ -88,7 +88,9 @@ fn Protected() -> impl IntoView {
             .into_any()
         }
         Phase::SignedOut => {
-            let here = format!("{}{}", location.pathname.get_untracked(), location.search.get_untracked());
+            let search = location.search.get_untracked();
+            let search = if search.is_empty() || search.starts_with('?') { search } else { format!("?{search}") };
+            let here = format!("{}{search}", location.pathname.get_untracked());
             let path = format!("/staff/sign-in?next={}", api::encode(&here));
             view! { <Redirect path /> }.into_any()
         }
@@ -240,18 +242,38 @@ fn FocusOnNavigation() -> impl IntoView {
     Effect::new(move |previous: Option<String>| {
         let path = location.pathname.get();
         if previous.as_ref().is_some_and(|p| *p != path) {
-            request_animation_frame(move || {
-                if document().active_element().is_some_and(|e| e.id() == "error-summary") {
-                    return;
-                }
-                let heading = document().query_selector("main h1").ok().flatten();
-                if let Some(heading) = heading.and_then(|h| h.dyn_into::<web_sys::HtmlElement>().ok()) {
-                    let _ = heading.set_attribute("tabindex", "-1");
-                    let _ = heading.focus();
-                }
-            });
+            focus_heading(HEADING_TRIES);
         }
         path
+    });
+}
+
+/// How many times (100 ms apart) to look for the new page's heading: most pages show it only once their data
+/// has arrived.
+const HEADING_TRIES: u32 = 30;
+
+fn focus_heading(tries_left: u32) {
+    request_animation_frame(move || {
+        // The new page already put the focus somewhere in it on purpose (an error summary, a banner, a field).
+        let main = document().get_element_by_id("main-content");
+        let active = document().active_element();
+        if let (Some(main), Some(active)) = (main, active)
+            && active.id() != "main-content"
+            && main.contains(Some(&active))
+        {
+            return;
+        }
+        let heading = document().query_selector("main h1").ok().flatten();
+        match heading.and_then(|h| h.dyn_into::<web_sys::HtmlElement>().ok()) {
+            Some(heading) => {
+                let _ = heading.set_attribute("tabindex", "-1");
+                let _ = heading.focus();
+            }
+            None if tries_left > 0 => {
+                set_timeout(move || focus_heading(tries_left - 1), std::time::Duration::from_millis(100));
+            }
+            None => {}
+        }
     });
 }
 

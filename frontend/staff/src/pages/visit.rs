@@ -302,7 +302,7 @@ fn VisitView(
                 let reason = entry.reason.clone();
                 view! {
                     <li>
-                        <strong>{move || state_label(lang, entry.to)}</strong> " " {tx("by", "gan")} " " {by.clone()}
+                        <strong>{move || timeline_label(lang, entry.to)}</strong> " " {tx("by", "gan")} " " {by.clone()}
                         <br /><span class="govuk-body-s">{move || when(lang, at)}</span>
                         {reason.map(|r| view! { <br /><span class="govuk-body-s">{move || reason_label(lang, &r)}</span> })}
                     </li>
@@ -873,6 +873,13 @@ fn CancelForm(
                 </form>
             </div>
         </details>
+    }
+}
+
+fn timeline_label(lang: Lang, state: VisitState) -> &'static str {
+    match state {
+        VisitState::Requested => lang.t("Requested", "Gofynnwyd amdano"),
+        other => state_label(lang, other),
     }
 }
 
