@@ -201,6 +201,6 @@ fn Figures(metrics: PrisonMetrics) -> impl IntoView {
                 </table>
             }.into_any()
         }}
-        <p class="govuk-body-s">{tx("Processing time is counted for the requests decided in this period.", "Cyfrifir yr amser prosesu ar gyfer y ceisiadau a benderfynwyd yn y cyfnod hwn.")} " " {tx("Based on", "Yn seiliedig ar")} " " {metrics.processing_time.decided} " " {tx("decisions.", "penderfyniad.")}</p>
+        <p class="govuk-body-s">{tx("Processing time is counted for the requests decided in this period. Decisions counted:", "Cyfrifir yr amser prosesu ar gyfer y ceisiadau a benderfynwyd yn y cyfnod hwn. Penderfyniadau a gyfrifwyd:")} " " {metrics.processing_time.decided}</p>
     }
 }
