@@ -345,6 +345,54 @@ describe('staff decide requests', () => {
   });
 });
 
+describe('visits after booking', () => {
+  test('staff cancel a booked visit with a reason, and acknowledge a visitor’s own cancellation', async (t) => {
+    const leeds = await prisonNamed(LEEDS);
+    const slots = await availableSlots(leeds.id);
+    const auth = await apiToken('north@demo.example');
+    const ours = await requestVisit(leeds.id, [slots[1]], { number: 'K8888LM', first: 'Cancelme' });
+    await grantViaApi(auth, ours.id, slots[1]);
+    const theirs = await requestVisit(leeds.id, [slots[2]], { number: 'L9999MN', first: 'Theycancel' });
+    await grantViaApi(auth, theirs.id, slots[2]);
+    const cancelled = await fetch(`${server.baseUrl}/api/v1/visits/${theirs.reference}/cancel`, {
+      method: 'POST',
+      headers: { 'x-visit-token': theirs.status_token },
+    });
+    assert.equal(cancelled.status, 200, 'the visitor cancels their visit');
+
+    const { page } = await newPage(t, { mobile: true });
+    await signIn(page, 'north@demo.example', `/staff/visits/${ours.id}`);
+    await page.locator('#visit-state', { hasText: 'Booked' }).waitFor();
+    await page.click('#cancel-details summary');
+    await page.click('#cancel-visit');
+    await page.waitForFunction(() => document.activeElement?.id === 'error-summary');
+    await page.check('#cancel-prisoner_moved');
+    await page.fill('#cancel-message', 'Sorry, the prisoner has moved to another prison.');
+    await checkPage(page, 'cancel');
+    await page.click('#cancel-visit');
+    await page.locator('#notice', { hasText: 'The visit is cancelled' }).waitFor();
+    await page.locator('#visit-state', { hasText: 'Cancelled' }).waitFor();
+    assert.match(await page.locator('#timeline').innerText(), /Cancelled by[\s\S]*Prisoner has moved/);
+    const status = await (
+      await fetch(`${server.baseUrl}/api/v1/visits/${ours.reference}`, { headers: { 'x-visit-token': ours.status_token } })
+    ).json();
+    assert.equal(status.state, 'cancelled', 'the visitor sees it cancelled');
+
+    await page.goto(`${server.baseUrl}/staff/inbox`);
+    await choosePrison(page, LEEDS);
+    const notice = page.locator('#cancellations .app-card', { hasText: theirs.reference });
+    await notice.waitFor();
+    const before = Number(await page.locator('#count-cancellations').innerText());
+    await checkPage(page, 'inbox-cancellations');
+    await notice.locator('button', { hasText: 'Acknowledge' }).click();
+    await page.waitForFunction(
+      (n) => Number(document.getElementById('count-cancellations')?.innerText) === n - 1,
+      before,
+    );
+    assert.equal(await page.locator('#cancellations .app-card', { hasText: theirs.reference }).count(), 0);
+  });
+});
+
 describe('search and the day list', () => {
   test('search by reference and by prison number', async (t) => {
     const leeds = await prisonNamed(LEEDS);
