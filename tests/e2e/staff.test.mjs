@@ -572,5 +572,19 @@ describe('the dashboard and admin', () => {
     await card.locator('button', { hasText: 'Disable' }).click();
     await page.locator('.app-account', { hasText: 'pat@demo.example' }).locator('.govuk-tag', { hasText: 'Disabled' }).waitFor();
     assert.equal((await signInAs('a long first passphrase')).status, 401, 'a disabled account cannot sign in');
+
+    // Prisons: change one's phone number; visitors see it.
+    const rochester = await prisonNamed('HMP Rochester (demo)');
+    await page.locator('.app-prison', { hasText: 'HMP Rochester (demo)' }).locator('button', { hasText: 'Change details' }).click();
+    await page.locator('#edit-phone').waitFor();
+    assert.equal(await page.inputValue('#edit-name'), 'HMP Rochester (demo)');
+    await page.fill('#edit-phone', '');
+    await page.click('#edit-save');
+    await page.waitForFunction(() => document.activeElement?.id === 'error-summary');
+    await page.fill('#edit-phone', '01632 960999');
+    await page.click('#edit-save');
+    await page.locator('#admin-notice', { hasText: 'is changed' }).waitFor();
+    const details = await (await fetch(`${server.baseUrl}/api/v1/prisons/${rochester.id}`)).json();
+    assert.equal(details.phone, '01632 960999');
   });
 });

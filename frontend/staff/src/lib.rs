@@ -71,7 +71,9 @@ pub fn App() -> impl IntoView {
 fn Protected() -> impl IntoView {
     let session = use_session();
     let location = use_location();
-    move || match session.phase.get() {
+    // A memo, so the pages are rebuilt only when the phase really changes.
+    let phase = Memo::new(move |_| session.phase.get());
+    move || match phase.get() {
         Phase::Starting => {
             let offline = session.offline.get();
             view! {

@@ -117,8 +117,13 @@ impl Session {
                     self.prison.set(profile.prisons.first().map(|p| p.id));
                 }
                 self.profile.set(Some(profile));
-                self.offline.set(false);
-                self.phase.set(Phase::SignedIn);
+                // Set only when it changes: every page behind sign-in is rebuilt when the phase is set.
+                if self.offline.get_untracked() {
+                    self.offline.set(false);
+                }
+                if self.phase.get_untracked() != Phase::SignedIn {
+                    self.phase.set(Phase::SignedIn);
+                }
             }
             Err(ApiError::Network) => self.offline.set(true),
             Err(_) => self.end(Ended::Expired),

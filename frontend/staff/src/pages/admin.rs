@@ -1,7 +1,7 @@
 //! For admins: staff accounts (create one with a first password, assign prisons, disable or enable) and prisons
 //! (add one; its timetable and rules are then set on the timetable page).
 
-use domain::api::{Address, PrisonDetails, PrisonInput, VisitingRules};
+use domain::api::{Address, PrisonDetails, PrisonInput};
 use domain::error::FieldError;
 use domain::staff::{NewStaffAccount, Role, StaffAccountView, UpdateStaffAccount};
 use frontend::api::ApiError;
@@ -291,11 +291,80 @@ fn NewAccount(on_change: Callback<()>, notice: RwSignal<Option<String>>) -> impl
 #[component]
 fn Prisons(notice: RwSignal<Option<String>>) -> impl IntoView {
     let session = use_session();
+    let editing = RwSignal::new(None::<Uuid>);
+    let prisons = move || session.profile.with(|p| p.as_ref().map(|p| p.prisons.clone()).unwrap_or_default());
+    view! {
+        <h2 class="govuk-heading-m">{tx("Prisons", "Carchardai")}</h2>
+        <ul class="govuk-list app-cards" id="prisons">
+            {move || prisons().into_iter().map(|p| {
+                let id = p.id;
+                let name = p.name.clone();
+                view! {
+                    <li class="app-card app-prison">
+                        <h3 class="govuk-heading-s app-card__title">{p.name} " (" {p.code} ")"</h3>
+                        {move || if editing.get() == Some(id) {
+                            view! { <EditPrison id notice editing /> }.into_any()
+                        } else {
+                            let name = name.clone();
+                            view! {
+                                <button type="button" class="govuk-button govuk-button--secondary app-small-button" on:click=move |_| editing.set(Some(id))>
+                                    {tx("Change details", "Newid manylion")} <span class="govuk-visually-hidden">" " {name}</span>
+                                </button>
+                            }.into_any()
+                        }}
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+        <h3 class="govuk-heading-s">{tx("Add a prison", "Ychwanegu carchar")}</h3>
+        <PrisonForm existing=None notice editing />
+    }
+}
+
+/// Loads a prison's details (from the public API) into the form.
+#[component]
+fn EditPrison(id: Uuid, notice: RwSignal<Option<String>>, editing: RwSignal<Option<Uuid>>) -> impl IntoView {
+    let details = LocalResource::new(move || frontend::api::prison(id));
+    view! {
+        <Transition fallback=Loading>
+            {move || details.get().map(|result| match result {
+                Ok(prison) => view! { <PrisonForm existing=Some(prison) notice editing /> }.into_any(),
+                Err(error) => view! { <Failure error /> }.into_any(),
+            })}
+        </Transition>
+    }
+}
+
+async fn update_prison(session: Session, id: Uuid, prison: &PrisonInput) -> Result<PrisonDetails, ApiError> {
+    let body = serde_json::to_string(prison).map_err(|_| ApiError::Decode)?;
+    call(session, "PUT", format!("/api/v1/admin/prisons/{id}"), Some(body)).await
+}
+
+/// Adds a prison (`existing` is None) or changes one; ids are prefixed `prison-` or `edit-` accordingly.
+#[component]
+fn PrisonForm(
+    existing: Option<PrisonDetails>,
+    notice: RwSignal<Option<String>>,
+    editing: RwSignal<Option<Uuid>>,
+) -> impl IntoView {
+    let session = use_session();
     let lang = use_lang();
-    let fields: [RwSignal<String>; 8] = std::array::from_fn(|_| RwSignal::new(String::new()));
-    let [name, code, line1, line2, town, postcode, email, phone] = fields;
+    let prefix: &'static str = if existing.is_some() { "edit" } else { "prison" };
+    let id = existing.as_ref().map(|p| p.id);
+    let rules = existing.as_ref().map(|p| p.rules.clone()).unwrap_or_default();
+    let value = |f: fn(&PrisonDetails) -> String| RwSignal::new(existing.as_ref().map(f).unwrap_or_default());
+    let name = value(|p| p.name.clone());
+    let code = value(|p| p.code.clone());
+    let line1 = value(|p| p.address.lines.first().cloned().unwrap_or_default());
+    let line2 = value(|p| p.address.lines.get(1).cloned().unwrap_or_default());
+    let town = value(|p| p.address.town.clone());
+    let postcode = value(|p| p.address.postcode.clone());
+    let email = value(|p| p.email.clone());
+    let phone = value(|p| p.phone.clone());
+    let fields = [name, code, line1, line2, town, postcode, email, phone];
     let issues = RwSignal::new(Vec::<Issue>::new());
     let busy = RwSignal::new(false);
+    let rules = StoredValue::new(rules);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if busy.get_untracked() {
@@ -315,75 +384,90 @@ fn Prisons(notice: RwSignal<Option<String>>) -> impl IntoView {
             },
             email: email.get_untracked().trim().to_string(),
             phone: phone.get_untracked(),
-            rules: VisitingRules::default(),
+            rules: rules.get_value(),
         };
         let errors = domain::api::check_prison_input(&input);
         if !errors.is_empty() {
-            show_issues(issues, issues_under("prison", &errors));
+            show_issues(issues, issues_under(prefix, &errors));
             return;
         }
         busy.set(true);
         spawn_local(async move {
-            let result = create_prison(session, &input).await;
+            let result = match id {
+                Some(id) => update_prison(session, id, &input).await,
+                None => create_prison(session, &input).await,
+            };
             busy.set(false);
             match result {
                 Ok(prison) => {
                     issues.set(Vec::new());
-                    for field in fields {
-                        field.set(String::new());
-                    }
-                    notice.set(Some(format!(
-                        "{} {}. {}",
-                        prison.name,
-                        lang.t("is added", "wedi’i ychwanegu"),
-                        lang.t(
-                            "Choose it in the prison switcher to set its timetable.",
-                            "Dewiswch ef yn y dewisydd carchar i osod ei amserlen."
+                    let text = if id.is_some() {
+                        format!("{} {}", prison.name, lang.t("is changed.", "wedi’i newid."))
+                    } else {
+                        for field in fields {
+                            field.set(String::new());
+                        }
+                        format!(
+                            "{} {}. {}",
+                            prison.name,
+                            lang.t("is added", "wedi’i ychwanegu"),
+                            lang.t(
+                                "Choose it in the prison switcher to set its timetable.",
+                                "Dewiswch ef yn y dewisydd carchar i osod ei amserlen."
+                            )
                         )
-                    )));
+                    };
+                    notice.set(Some(text));
+                    editing.set(None);
                     focus_id("admin-notice".into());
-                    // The admin's profile lists every prison: reload it so the switcher has the new one.
+                    // The admin's profile lists every prison: reload it so the switcher and the list are current.
                     session.reload_profile().await;
                 }
                 Err(ApiError::Problem(problem)) if !problem.errors.is_empty() => {
-                    show_issues(issues, issues_under("prison", &problem.errors))
+                    show_issues(issues, issues_under(prefix, &problem.errors))
                 }
                 Err(error) => {
                     let text = problem_text(lang, &error);
-                    show_issues(issues, vec![Issue::new("prison-name", text.clone(), text)]);
+                    show_issues(issues, vec![Issue::new(format!("{prefix}-name"), text.clone(), text)]);
                 }
             }
         });
     };
-    let text = move |id: &'static str, label: (&'static str, &'static str), value: RwSignal<String>| {
+    let text = move |name: &'static str, label: (&'static str, &'static str), value: RwSignal<String>| {
+        let id = format!("{prefix}-{name}");
+        let key = StoredValue::new(id.clone());
+        let error =
+            move || issues.with(|all| key.with_value(|id| all.iter().find(|i| i.id == *id).map(|i| i.text(lang))));
+        let has_error = move || error().is_some();
         view! {
-            <div class="govuk-form-group" class:govuk-form-group--error=has_issue(issues, id)>
-                <label class="govuk-label" for=id>{tx(label.0, label.1)}</label>
-                {field_error(issues, id)}
+            <div class="govuk-form-group" class:govuk-form-group--error=has_error>
+                <label class="govuk-label" for=id.clone()>{tx(label.0, label.1)}</label>
+                {move || error().map(|text| view! { <p class="govuk-error-message"><span class="govuk-visually-hidden">{lang.t("Error:", "Gwall:")}</span> " " {text}</p> })}
                 <input class="govuk-input" id=id type="text" spellcheck="false"
-                    class:govuk-input--error=has_issue(issues, id)
+                    class:govuk-input--error=has_error
                     prop:value=value on:input=move |ev| value.set(event_target_value(&ev)) />
             </div>
         }
     };
-    let prisons = move || session.profile.with(|p| p.as_ref().map(|p| p.prisons.clone()).unwrap_or_default());
     view! {
-        <h2 class="govuk-heading-m">{tx("Prisons", "Carchardai")}</h2>
-        <ul class="govuk-list govuk-list--bullet" id="prisons">
-            {move || prisons().into_iter().map(|p| view! { <li>{p.name} " (" {p.code} ")"</li> }).collect_view()}
-        </ul>
-        <h3 class="govuk-heading-s">{tx("Add a prison", "Ychwanegu carchar")}</h3>
         <ErrorSummary issues />
-        <form novalidate on:submit=submit id="new-prison">
-            {text("prison-name", ("Name", "Enw"), name)}
-            {text("prison-code", ("Short code (capital letters, digits, hyphens)", "Cod byr (priflythrennau, digidau, cysylltnodau)"), code)}
-            {text("prison-address-lines-0", ("Address line 1", "Llinell cyfeiriad 1"), line1)}
-            {text("prison-address-lines-1", ("Address line 2 (optional)", "Llinell cyfeiriad 2 (dewisol)"), line2)}
-            {text("prison-address-town", ("Town", "Tref"), town)}
-            {text("prison-address-postcode", ("Postcode", "Cod post"), postcode)}
-            {text("prison-email", ("Visits email address", "Cyfeiriad e-bost ymweliadau"), email)}
-            {text("prison-phone", ("Visits phone number", "Rhif ffôn ymweliadau"), phone)}
-            <button type="submit" class="govuk-button" id="create-prison">{tx("Add prison", "Ychwanegu carchar")}</button>
+        <form novalidate on:submit=submit id=format!("{prefix}-form")>
+            {text("name", ("Name", "Enw"), name)}
+            {text("code", ("Short code (capital letters, digits, hyphens)", "Cod byr (priflythrennau, digidau, cysylltnodau)"), code)}
+            {text("address-lines-0", ("Address line 1", "Llinell cyfeiriad 1"), line1)}
+            {text("address-lines-1", ("Address line 2 (optional)", "Llinell cyfeiriad 2 (dewisol)"), line2)}
+            {text("address-town", ("Town", "Tref"), town)}
+            {text("address-postcode", ("Postcode", "Cod post"), postcode)}
+            {text("email", ("Visits email address", "Cyfeiriad e-bost ymweliadau"), email)}
+            {text("phone", ("Visits phone number", "Rhif ffôn ymweliadau"), phone)}
+            <div class="govuk-button-group">
+                <button type="submit" class="govuk-button" id=format!("{prefix}-save")>
+                    {if id.is_some() { tx("Save details", "Cadw manylion").into_any() } else { tx("Add prison", "Ychwanegu carchar").into_any() }}
+                </button>
+                {id.is_some().then(|| view! {
+                    <button type="button" class="govuk-button govuk-button--secondary" on:click=move |_| editing.set(None)>{tx("Cancel", "Canslo")}</button>
+                })}
+            </div>
         </form>
     }
 }
