@@ -325,6 +325,30 @@ describe('staff decide requests', () => {
     await checkPage(page, 'other-prison');
   });
 
+  test('the session is renewed before the access token expires, without the member of staff noticing', async (t) => {
+    const { context, page, problems } = await newPage(t);
+    await context.clock.install();
+    await signIn(page, 'rochester@demo.example', '/staff/inbox');
+    await page.locator('#inbox-counts').waitFor();
+    const first = await page.evaluate(() => sessionStorage.getItem('pvb.staff.refresh'));
+    assert.ok(first, 'the refresh token is kept in this tab');
+    // The access token lasts 15 minutes; the app renews it a minute before.
+    await page.clock.fastForward('14:30');
+    await page.waitForFunction((old) => sessionStorage.getItem('pvb.staff.refresh') !== old, first);
+    const refreshed = await fetch(`${server.baseUrl}/api/v1/staff/token/refresh`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ refresh_token: first }),
+    });
+    assert.equal(refreshed.status, 401, 'the old refresh token was used up by the renewal');
+    await page.click('#staff-nav a[href="/staff/search"]');
+    await page.fill('#q', 'A1234BC');
+    await page.click('#search');
+    await page.locator('#results-title').waitFor();
+    assert.equal(new URL(page.url()).pathname, '/staff/search', 'still signed in');
+    assert.deepEqual(problems.pageErrors, []);
+  });
+
   test('a session that can no longer be renewed ends cleanly and sign-in brings staff back', async (t) => {
     const { page } = await newPage(t);
     await signIn(page, 'rochester@demo.example', '/staff/inbox');
