@@ -234,7 +234,7 @@ describe('staff decide requests', () => {
     await page.locator('#notice', { hasText: 'The visit is booked' }).waitFor();
     await page.locator('#visit-state', { hasText: 'Booked' }).waitFor();
     assert.match(await page.locator('#messages').innerText(), /Please bring photo ID/);
-    assert.match(await page.locator('#timeline').innerText(), /Requested by the visitor[\s\S]*Booked by/);
+    assert.match(await page.locator('#timeline').innerText(), /Requested by the visitor[\s\S]*Booked by Leeds and Cardiff Visits Team/);
     await checkPage(page, 'visit-booked');
 
     // The visitor's status page changes.

@@ -290,6 +290,7 @@ pub async fn book(
     version: i32,
     slot: Slot,
     actor: Actor,
+    actor_name: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<bool, DbErr> {
     let result = visit::Entity::update_many()
@@ -307,7 +308,8 @@ pub async fn book(
     if result.rows_affected != 1 {
         return Ok(false);
     }
-    record_change(db, visit_id, version + 1, Some(VisitState::Requested), VisitState::Booked, actor, None, now).await?;
+    record_change(db, visit_id, version + 1, Some(VisitState::Requested), VisitState::Booked, actor, actor_name, now)
+        .await?;
     availability_changed(db, visit_id).await?;
     Ok(true)
 }
