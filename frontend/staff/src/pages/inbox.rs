@@ -106,12 +106,19 @@ fn Request(item: InboxItem) -> impl IntoView {
             </h3>
             <dl class="app-facts">
                 <div><dt>{tx("Prison number", "Rhif carchar")}</dt><dd>{item.prisoner_number.clone()}</dd></div>
-                <div><dt>{tx("Lead visitor", "Prif ymwelydd")}</dt><dd>{item.lead_visitor_name.clone()} " (" {item.visitor_count} " " {tx("visitors", "ymwelydd")} ")"</dd></div>
+                <div><dt>{tx("Lead visitor", "Prif ymwelydd")}</dt><dd>{item.lead_visitor_name.clone()} " (" {move || visitors_text(lang, item.visitor_count as usize)} ")"</dd></div>
                 <div><dt>{tx("Requested", "Gofynnwyd")}</dt><dd>{move || when(lang, created)}</dd></div>
                 <div><dt>{tx("Confirm by", "Cadarnhau erbyn")}</dt><dd class="app-confirm-by">{move || describe_plain_date(confirm_by, lang.get())}</dd></div>
                 <div><dt>{tx("First choice", "Dewis cyntaf")}</dt><dd>{move || first.map(|s| describe_slot(&s, lang.get())).unwrap_or_default()} {move || (choices > 1).then(|| format!(" (+{})", choices - 1))}</dd></div>
             </dl>
         </li>
+    }
+}
+
+fn visitors_text(lang: frontend::i18n::Lang, count: usize) -> String {
+    match count {
+        1 => lang.t("1 visitor", "1 ymwelydd").to_string(),
+        n => format!("{n} {}", lang.t("visitors", "ymwelydd")),
     }
 }
 
