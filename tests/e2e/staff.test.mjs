@@ -199,6 +199,7 @@ describe('staff decide requests', () => {
     await page.locator('main .govuk-caption-l', { hasText: CARDIFF }).waitFor();
     await choosePrison(page, LEEDS);
     await page.locator('main .govuk-caption-l', { hasText: LEEDS }).waitFor();
+    assert.match(await page.locator('#other-prisons').innerText(), /HMP Cardiff \(demo\): \d+ waiting/, 'the other prison’s work');
     const card = page.locator('.app-request', { hasText: reference });
     await card.waitFor();
     assert.equal(await page.locator('#count-waiting').innerText(), String(await page.locator('.app-request').count()));

@@ -23,8 +23,12 @@ pub async fn sign_in(request: &SignInRequest) -> Result<TokenPair, ApiError> {
     shared::call("POST", "/api/v1/staff/sign-in".into(), json(request)?, &[], false).await
 }
 
-pub async fn inbox(session: Session, prison: Uuid) -> Result<Inbox, ApiError> {
-    get(session, format!("/api/v1/staff/inbox?prison_id={prison}")).await
+/// One prison's inbox, or (None) the inbox of every prison the caller works at.
+pub async fn inbox(session: Session, prison: Option<Uuid>) -> Result<Inbox, ApiError> {
+    match prison {
+        Some(prison) => get(session, format!("/api/v1/staff/inbox?prison_id={prison}")).await,
+        None => get(session, "/api/v1/staff/inbox".into()).await,
+    }
 }
 
 pub async fn visit(session: Session, id: Uuid) -> Result<StaffVisitView, ApiError> {

@@ -205,6 +205,10 @@ impl Session {
         self.phase.set(Phase::SignedOut);
     }
 
+    pub fn is_admin_untracked(self) -> bool {
+        self.profile.with_untracked(|p| p.as_ref().is_some_and(|p| p.role.is_admin()))
+    }
+
     pub fn is_admin(self) -> bool {
         self.profile.with(|p| p.as_ref().is_some_and(|p| p.role.is_admin()))
     }

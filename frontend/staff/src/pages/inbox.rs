@@ -19,7 +19,12 @@ pub fn InboxPage() -> impl IntoView {
         let prison = session.prison.get();
         async move {
             match prison {
-                Some(prison) => api::inbox(session, prison).await.map(Some),
+                // Staff get every one of their prisons (a handful), to show how much waits at the others too;
+                // admins, who see every prison, get the current one only.
+                Some(prison) => {
+                    let scope = if session.is_admin_untracked() { Some(prison) } else { None };
+                    api::inbox(session, scope).await.map(Some)
+                }
                 None => Ok(None),
             }
         }
@@ -56,6 +61,7 @@ fn InboxView(inbox: Inbox, on_change: Callback<()>) -> impl IntoView {
     let (waiting, overdue, to_ack) = counts
         .map(|c| (c.requested, c.overdue, c.cancellations_to_acknowledge))
         .unwrap_or((items.len() as u32, 0, cancellations.len() as u32));
+    let others: Vec<_> = inbox.counts.iter().filter(|c| Some(c.prison_id) != prison).cloned().collect();
     let no_items = items.is_empty();
     let has_cancellations = !cancellations.is_empty();
     view! {
@@ -65,6 +71,25 @@ fn InboxView(inbox: Inbox, on_change: Callback<()>) -> impl IntoView {
             <li class="app-count"><span class="app-count__number" id="count-cancellations">{to_ack}</span> {tx("cancellations to acknowledge", "canslad i’w cydnabod")}</li>
         </ul>
 
+        {(!others.is_empty()).then(|| view! {
+            <div class="govuk-inset-text app-no-print" id="other-prisons">
+                <p class="govuk-body govuk-!-margin-bottom-1">{tx("Your other prisons:", "Eich carchardai eraill:")}</p>
+                <ul class="govuk-list govuk-!-margin-bottom-0">
+                    {others.into_iter().map(|c| {
+                        let id = c.prison_id;
+                        let name = c.prison_name.clone();
+                        view! {
+                            <li>
+                                <button type="button" class="app-link-button" on:click=move |_| session.prison.set(Some(id))>
+                                    {name}
+                                </button>
+                                ": " {c.requested} " " {tx("waiting", "yn aros")} ", " {c.overdue} " " {tx("overdue", "yn hwyr")}
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            </div>
+        })}
         <Show when=move || has_cancellations>
             <h2 class="govuk-heading-m">{tx("Visitors’ cancellations", "Ymweliadau a ganslwyd gan ymwelwyr")}</h2>
             <ul class="govuk-list app-cards" id="cancellations">
