@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Builds the Leptos web client into frontend/dist/ (index.html, style.css, pkg/frontend.js, pkg/frontend_bg.wasm),
-# which the API server serves at `/`. Safe to run again: every step is skipped or quick when nothing changed.
+# which the API server serves at `/`, and the staff back office beside it (staff.html, staff.css,
+# staff-pkg/frontend_staff.js, staff-pkg/frontend_staff_bg.wasm), served under `/staff`. Two bundles, so visitors
+# never download the staff screens. Safe to run again: every step is skipped or quick when nothing changed.
 #
 # Honours CARGO_TARGET_DIR like any cargo command (default: the workspace's target/).
 # Set WASM_OPT=1 to add a wasm-opt -Oz pass (binaryen from npm). It is off by default because the size profile already
@@ -59,13 +61,18 @@ if ! wasm_bindgen="$(find_wasm_bindgen)"; then
 fi
 echo "using $wasm_bindgen"
 
-# 3. Compile the client.
-step "cargo build -p frontend --target $target --profile $profile"
-cargo build -p frontend --target "$target" --profile "$profile"
+# 3. Compile the clients, one at a time: built together, cargo would unify the features of the shared `frontend`
+# crate and give the staff bundle the visitor app's entry point too.
 target_dir="${CARGO_TARGET_DIR:-$root/target}"
 [[ "$target_dir" == /* ]] || target_dir="$root/$target_dir"
+for package in frontend frontend-staff; do
+    step "cargo build -p $package --target $target --profile $profile"
+    cargo build -p "$package" --target "$target" --profile "$profile"
+done
 wasm="$target_dir/$target/$profile/frontend.wasm"
+staff_wasm="$target_dir/$target/$profile/frontend_staff.wasm"
 [[ -f "$wasm" ]] || die "cargo finished but $wasm is missing"
+[[ -f "$staff_wasm" ]] || die "cargo finished but $staff_wasm is missing"
 
 # 5 (optional; looked up before 4 because it decides whether 4 must run again). A working wasm-opt.
 wasm_opt=""
@@ -85,29 +92,36 @@ if [[ "${WASM_OPT:-0}" == "1" ]]; then
 fi
 
 # 4 and 5. Generate the JS glue, then shrink the module. Skipped when the input and the tools are unchanged.
-stamp_file="$pkg/.build-stamp"
-stamp="$(sha256sum "$wasm" | cut -d' ' -f1) wasm-bindgen=$wanted wasm-opt=${wasm_opt:+$binaryen_version}"
-if [[ -f "$stamp_file" && "$(cat "$stamp_file")" == "$stamp" && -f "$pkg/frontend.js" && -f "$pkg/frontend_bg.wasm" ]]; then
-    step "wasm-bindgen and wasm-opt: up to date"
-else
-    step "wasm-bindgen --target web"
-    rm -rf "$pkg"
-    "$wasm_bindgen" --target web --no-typescript --out-dir "$pkg" "$wasm"
+# Arguments: the .wasm cargo built, the output directory, the name of the generated files.
+bindgen() {
+    local input="$1" out="$2" name="$3"
+    local stamp_file="$out/.build-stamp"
+    local stamp
+    stamp="$(sha256sum "$input" | cut -d' ' -f1) wasm-bindgen=$wanted wasm-opt=${wasm_opt:+$binaryen_version}"
+    if [[ -f "$stamp_file" && "$(cat "$stamp_file")" == "$stamp" && -f "$out/$name.js" && -f "$out/${name}_bg.wasm" ]]; then
+        step "wasm-bindgen and wasm-opt ($name): up to date"
+        return 0
+    fi
+    step "wasm-bindgen --target web ($name)"
+    rm -rf "$out"
+    "$wasm_bindgen" --target web --no-typescript --out-dir "$out" "$input"
     if [[ -n "$wasm_opt" ]]; then
-        step "wasm-opt -Oz"
+        step "wasm-opt -Oz ($name)"
         "$wasm_opt" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
             --enable-mutable-globals --enable-reference-types --enable-multivalue \
-            "$pkg/frontend_bg.wasm" -o "$pkg/frontend_bg.opt.wasm"
-        mv "$pkg/frontend_bg.opt.wasm" "$pkg/frontend_bg.wasm"
+            "$out/${name}_bg.wasm" -o "$out/${name}_bg.opt.wasm"
+        mv "$out/${name}_bg.opt.wasm" "$out/${name}_bg.wasm"
     fi
     echo "$stamp" >"$stamp_file"
-fi
+}
+bindgen "$wasm" "$pkg" frontend
+bindgen "$staff_wasm" "$dist/staff-pkg" frontend_staff
 
 # 5b. Brotli copies at the highest quality, which the server sends to browsers that accept Brotli (most): about a
 # fifth smaller than the on-the-fly compression a server can afford per request. Node's zlib does it (no extra tool).
 step "brotli -q 11 copies of the compiled assets"
 command -v node >/dev/null || die "node is needed to compress the assets (Node.js 20 or newer)"
-for file in "$pkg"/*.wasm "$pkg"/*.js; do
+for file in "$pkg"/*.wasm "$pkg"/*.js "$dist/staff-pkg"/*.wasm "$dist/staff-pkg"/*.js; do
     [[ -f "$file" ]] || continue
     if [[ "$file.br" -nt "$file" ]]; then
         echo "$(basename "$file").br up to date"
@@ -155,8 +169,8 @@ echo "copied govuk-frontend.min.css without the GOV.UK font and crown"
 
 # 7. The static files.
 step "static files"
-cp frontend/index.html frontend/style.css "$dist/"
-echo "copied index.html and style.css"
+cp frontend/index.html frontend/style.css frontend/staff.html frontend/staff.css "$dist/"
+echo "copied index.html, style.css, staff.html and staff.css"
 
 # 8. What a visitor downloads.
 step "sizes"
@@ -165,6 +179,10 @@ size_of "$pkg/frontend_bg.wasm"
 size_of "$pkg/frontend.js"
 size_of "$dist/govuk-frontend.min.css"
 size_of "$dist/style.css"
+echo "staff only (under /staff):"
+size_of "$dist/staff-pkg/frontend_staff_bg.wasm"
+size_of "$dist/staff-pkg/frontend_staff.js"
+size_of "$dist/staff.css"
 [[ -n "$wasm_opt" ]] || echo "(without wasm-opt; WASM_OPT=1 adds it)"
 
 printf '\nBuilt the web client into %s\n' "${dist#"$root"/}"

@@ -82,13 +82,31 @@ fn encode(segment: &str) -> String {
     String::from(js_sys::encode_uri_component(segment))
 }
 
-async fn call<T: DeserializeOwned>(
+/// A JSON call: `send`, then the body read as `T`.
+pub async fn call<T: DeserializeOwned>(
     method: &str,
     path: String,
     body: Option<String>,
     headers: &[(&str, &str)],
     abort_on_cleanup: bool,
 ) -> Result<T, ApiError> {
+    let text = send(method, &path, body, headers, abort_on_cleanup).await?;
+    serde_json::from_str(&text).map_err(|error| {
+        logging::error!("{method} {path}: unexpected body: {error}");
+        ApiError::Decode
+    })
+}
+
+/// Sends a request (a JSON body if any) and returns the body of a 2xx answer as text; any other status becomes
+/// an `ApiError`, with the problem+json body when there is one. Shared with the staff client.
+pub async fn send(
+    method: &str,
+    path: &str,
+    body: Option<String>,
+    headers: &[(&str, &str)],
+    abort_on_cleanup: bool,
+) -> Result<String, ApiError> {
+    let path = path.to_string();
     let window = web_sys::window().ok_or(ApiError::Network)?;
     let init = RequestInit::new();
     init.set_method(method);
@@ -124,10 +142,7 @@ async fn call<T: DeserializeOwned>(
             Err(_) => ApiError::Status(status),
         });
     }
-    serde_json::from_str(&text).map_err(|error| {
-        logging::error!("{method} {path}: unexpected body: {error}");
-        ApiError::Decode
-    })
+    Ok(text)
 }
 
 /// Logs a JavaScript exception from `fetch` and friends; they all mean "no usable response".

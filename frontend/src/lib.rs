@@ -14,6 +14,7 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::hooks::use_location;
 use leptos_router::path;
 use wasm_bindgen::JsCast;
+#[cfg(feature = "visitor-app")]
 use wasm_bindgen::prelude::wasm_bindgen;
 
 use crate::i18n::{Lang, SERVICE_NAME, tx, use_title};
@@ -141,6 +142,7 @@ fn NotFound() -> impl IntoView {
 
 /// Entry point, run by wasm-bindgen as soon as the module is instantiated. Replaces the static placeholder that
 /// index.html shows while the module downloads.
+#[cfg(feature = "visitor-app")]
 #[wasm_bindgen(start)]
 pub fn start() {
     let placeholder = document().get_element_by_id("app").and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok());

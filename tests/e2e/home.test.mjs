@@ -209,8 +209,8 @@ describe('home page on a 320 px wide phone', () => {
 });
 
 describe('the compiled client as served', () => {
-  test('is sent Brotli-compressed at build time to browsers that accept it, and plain to those that do not', async () => {
-    const wasm = `${server.baseUrl}/pkg/frontend_bg.wasm`;
+  for (const path of ['/pkg/frontend_bg.wasm', '/staff-pkg/frontend_staff_bg.wasm']) test(`${path} is sent Brotli-compressed at build time to browsers that accept it, and plain to those that do not`, async () => {
+    const wasm = `${server.baseUrl}${path}`;
     const brotli = await fetch(wasm, { headers: { 'accept-encoding': 'br' } });
     assert.equal(brotli.status, 200);
     assert.equal(brotli.headers.get('content-encoding'), 'br');

@@ -198,8 +198,8 @@ fn run(listener: TcpListener, state: AppState, static_dir: PathBuf, workers: Opt
                 .into_app();
         if client_built {
             let index = static_dir.join("index.html");
-            app.app_data(web::Data::new(static_files::Assets(static_dir.join("pkg"))))
-                .route("/pkg/{name}", web::get().to(static_files::asset))
+            app.app_data(web::Data::new(static_files::Assets(static_dir.clone())))
+                .route(static_files::ROUTE, web::get().to(static_files::asset))
                 .service(
                     Files::new("/", &static_dir)
                         .index_file("index.html")
@@ -239,9 +239,14 @@ async fn api_not_found() -> HttpResponse {
 }
 
 /// Any other path is a page of the single-page app: serve its shell and let the client route.
+/// The page of the single-page app a client-side route belongs to: the staff back office (its own bundle, so
+/// visitors never download it) for `/staff` and everything under it, the visitor app for every other path.
 async fn spa_page(req: ServiceRequest, index: PathBuf) -> Result<ServiceResponse, actix_web::Error> {
     let (req, _) = req.into_parts();
-    let file = NamedFile::open_async(&index).await?;
+    let path = req.path();
+    let staff = index.with_file_name("staff.html");
+    let page = if (path == "/staff" || path.starts_with("/staff/")) && staff.is_file() { staff } else { index };
+    let file = NamedFile::open_async(&page).await?;
     let response = file.into_response(&req);
     Ok(ServiceResponse::new(req, response))
 }

@@ -1,4 +1,5 @@
-//! The web client's compiled assets (`/pkg/...`: the WebAssembly modules and their JavaScript glue), served
+//! The web clients' compiled assets (`/pkg/...` for visitors, `/staff-pkg/...` for staff: the WebAssembly modules
+//! and their JavaScript glue), served
 //! pre-compressed when the build left a Brotli copy beside them (`name.br`, compressed once at the highest quality,
 //! about a fifth smaller than what on-the-fly compression can afford per request). Browsers that do not accept
 //! Brotli get the plain file, compressed on the fly by the `Compress` middleware as before.
@@ -9,17 +10,20 @@ use actix_files::NamedFile;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, web};
 
-/// Where the assets are: the `pkg` folder of the static directory.
+/// Where the assets are: the static directory, whose `pkg` and `staff-pkg` folders hold them.
 #[derive(Clone)]
 pub struct Assets(pub PathBuf);
 
-/// `GET /pkg/{name}`.
-pub async fn asset(req: HttpRequest, name: web::Path<String>, assets: web::Data<Assets>) -> HttpResponse {
-    let name = name.into_inner();
+/// The route: `GET /{folder}/{name}` for the two asset folders.
+pub const ROUTE: &str = "/{folder:pkg|staff-pkg}/{name}";
+
+/// `GET /pkg/{name}` and `GET /staff-pkg/{name}`.
+pub async fn asset(req: HttpRequest, path: web::Path<(String, String)>, assets: web::Data<Assets>) -> HttpResponse {
+    let (folder, name) = path.into_inner();
     if !is_plain_file_name(&name) {
         return HttpResponse::NotFound().finish();
     }
-    let plain = assets.0.join(&name);
+    let plain = assets.0.join(folder).join(&name);
     let compressed = PathBuf::from(format!("{}.br", plain.display()));
     let brotli = accepts_brotli(&req) && compressed.is_file();
     let file = match NamedFile::open_async(if brotli { &compressed } else { &plain }).await {

@@ -67,6 +67,7 @@ async fn book_in(
     closed_visit: bool,
     booking_reference: Option<&str>,
     actor: Actor,
+    actor_name: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
     if !storage::decisions::take_place(tx, visit.prison_id, slot, closed_visit, capacity).await? {
@@ -75,7 +76,7 @@ async fn book_in(
             detail: format!("All {capacity} {kind} places at {slot} are taken. Choose another of the visitor's times or reject the request.").replace("  ", " "),
         });
     }
-    if !storage::visits::book(tx, visit.id, visit.version, slot, actor, now).await? {
+    if !storage::visits::book(tx, visit.id, visit.version, slot, actor, actor_name, now).await? {
         return Err(ApiError::Conflict {
             current: visit.state,
             version: visit.version,
@@ -92,7 +93,7 @@ pub async fn book_now(state: &AppState, visit_id: Uuid, slot: Slot, actor: Actor
     let capacity = capacity_for(state, visit.prison_id, slot, false).await?;
     let now = state.clock.now();
     let tx = state.db.begin().await?;
-    match book_in(&tx, &visit, slot, capacity, false, None, actor, now).await {
+    match book_in(&tx, &visit, slot, capacity, false, None, actor, None, now).await {
         Err(ApiError::Conflict { .. }) => {
             tx.rollback().await?;
             Err(conflict(state, visit.id, "Someone else decided this request first.").await)
@@ -136,7 +137,9 @@ pub async fn decide(
     let outcome = match &resolved {
         ResolvedDecision::Book { slot, closed_visit, booking_reference, excluded, message } => {
             let booking_reference = booking_reference.as_deref();
-            match book_in(&tx, &visit, *slot, capacity, *closed_visit, booking_reference, Actor::Staff, now).await {
+            let name = Some(user.name.as_str());
+            match book_in(&tx, &visit, *slot, capacity, *closed_visit, booking_reference, Actor::Staff, name, now).await
+            {
                 // The visit moved on under us: report what it is now, not what we read.
                 Err(ApiError::Conflict { .. }) => Err("Someone else decided this request first."),
                 Err(other) => return Err(other),

@@ -299,6 +299,7 @@ pub async fn book(
     version: i32,
     slot: Slot,
     actor: Actor,
+    actor_name: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<bool, DbErr> {
     let result = visit::Entity::update_many()
@@ -317,7 +318,8 @@ pub async fn book(
         return Ok(false);
     }
     // The place was taken with `decisions::take_place`, which also marks the slot's availability as changed.
-    record_change(db, visit_id, version + 1, Some(VisitState::Requested), VisitState::Booked, actor, None, now).await?;
+    record_change(db, visit_id, version + 1, Some(VisitState::Requested), VisitState::Booked, actor, actor_name, now)
+        .await?;
     Ok(true)
 }
 

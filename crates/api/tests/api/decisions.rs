@@ -76,6 +76,7 @@ async fn staff_grant_a_chosen_time_and_the_visitor_sees_it_booked(db: Db) {
     assert_eq!(staff_view["booking_reference"], "VO-1234");
     assert_eq!(staff_view["messages"][0]["text"], "Please bring photo ID.");
     assert_eq!(staff_view["timeline"][1]["actor"], "staff");
+    assert_eq!(staff_view["timeline"][1]["actor_name"], "Test Officer", "the timeline says who booked it");
 
     let status: Value = d
         .app

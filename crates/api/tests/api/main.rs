@@ -13,6 +13,7 @@ mod prisons;
 mod records;
 mod reports;
 mod retention;
+mod spa;
 mod staff_auth;
 mod timetables;
 mod visits;

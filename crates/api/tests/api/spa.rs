@@ -1,0 +1,52 @@
+//! The server's fallback for client-side routes: the staff back office has its own page (and bundle) under
+//! `/staff`, visitors' paths get the visitor app, and unknown API paths stay JSON 404s.
+
+use api::services::Clock;
+use api::startup::Application;
+
+use crate::helpers::{Db, TestDb, monday_morning, settings};
+
+async fn spawn_with_client(dir: &std::path::Path) -> (String, TestDb) {
+    let test_db = TestDb::new(Db::Sqlite).await;
+    let mut settings = settings(&test_db.url, false);
+    settings.static_dir = dir.to_path_buf();
+    let app = Application::build_with_clock(settings, Clock::fixed(monday_morning())).await.unwrap();
+    let address = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until_stopped());
+    (address, test_db)
+}
+
+async fn page(address: &str, path: &str) -> (u16, String) {
+    let response = reqwest::get(format!("{address}{path}")).await.unwrap();
+    (response.status().as_u16(), response.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn staff_paths_get_the_staff_page_and_every_other_client_path_the_visitor_page() {
+    let dir = std::env::temp_dir().join(format!("pvb-spa-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("index.html"), "<p>visitor app</p>").unwrap();
+    std::fs::write(dir.join("staff.html"), "<p>staff app</p>").unwrap();
+    let (address, _db) = spawn_with_client(&dir).await;
+
+    for path in ["/staff", "/staff/", "/staff/inbox", "/staff/visits/0b3c7f1e-1d2a-4c1b-9a57-0e6f3c2d1b00"] {
+        assert_eq!(page(&address, path).await, (200, "<p>staff app</p>".to_string()), "{path}");
+    }
+    for path in ["/", "/prison/abc", "/visit/7KQ2M9XD", "/staffing", "/book/staff"] {
+        assert_eq!(page(&address, path).await, (200, "<p>visitor app</p>".to_string()), "{path}");
+    }
+    let (status, body) = page(&address, "/api/v1/staff/nothing-here").await;
+    assert_eq!(status, 404);
+    assert!(body.contains("not_found"), "{body}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[tokio::test]
+async fn without_a_staff_page_the_staff_paths_fall_back_to_the_visitor_app() {
+    let dir = std::env::temp_dir().join(format!("pvb-spa-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("index.html"), "<p>visitor app</p>").unwrap();
+    let (address, _db) = spawn_with_client(&dir).await;
+    assert_eq!(page(&address, "/staff/inbox").await, (200, "<p>visitor app</p>".to_string()));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

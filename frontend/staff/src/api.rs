@@ -1,0 +1,64 @@
+//! The staff API as the back office calls it: one function per endpoint, over the `domain` wire types, through
+//! the session (which adds the access token and renews it).
+
+use domain::daylist::DayList;
+use domain::decision::{DecisionRequest, StaffCancelRequest};
+use domain::metrics::PrisonMetrics;
+use domain::staff::{Inbox, InboxItem, SignInRequest, StaffVisitView, TokenPair};
+use frontend::api::{self as shared, ApiError};
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::session::{Session, call, get, send};
+
+fn json(value: &impl Serialize) -> Result<Option<String>, ApiError> {
+    serde_json::to_string(value).map(Some).map_err(|_| ApiError::Decode)
+}
+
+pub fn encode(value: &str) -> String {
+    String::from(js_sys::encode_uri_component(value))
+}
+
+pub async fn sign_in(request: &SignInRequest) -> Result<TokenPair, ApiError> {
+    shared::call("POST", "/api/v1/staff/sign-in".into(), json(request)?, &[], false).await
+}
+
+/// One prison's inbox, or (None) the inbox of every prison the caller works at.
+pub async fn inbox(session: Session, prison: Option<Uuid>) -> Result<Inbox, ApiError> {
+    match prison {
+        Some(prison) => get(session, format!("/api/v1/staff/inbox?prison_id={prison}")).await,
+        None => get(session, "/api/v1/staff/inbox".into()).await,
+    }
+}
+
+pub async fn visit(session: Session, id: Uuid) -> Result<StaffVisitView, ApiError> {
+    get(session, format!("/api/v1/staff/visits/{id}")).await
+}
+
+pub async fn decide(session: Session, id: Uuid, decision: &DecisionRequest) -> Result<StaffVisitView, ApiError> {
+    call(session, "POST", format!("/api/v1/staff/visits/{id}/decision"), json(decision)?).await
+}
+
+pub async fn cancel(session: Session, id: Uuid, request: &StaffCancelRequest) -> Result<StaffVisitView, ApiError> {
+    call(session, "POST", format!("/api/v1/staff/visits/{id}/cancel"), json(request)?).await
+}
+
+pub async fn acknowledge(session: Session, id: Uuid) -> Result<StaffVisitView, ApiError> {
+    call(session, "POST", format!("/api/v1/staff/visits/{id}/acknowledge-cancellation"), None).await
+}
+
+pub async fn search(session: Session, query: &str) -> Result<Vec<InboxItem>, ApiError> {
+    get(session, format!("/api/v1/staff/visits?q={}", encode(query))).await
+}
+
+pub async fn day_list(session: Session, prison: Uuid, date: &str) -> Result<DayList, ApiError> {
+    get(session, format!("/api/v1/staff/prisons/{prison}/day-list?date={}", encode(date))).await
+}
+
+pub async fn day_list_csv(session: Session, prison: Uuid, date: &str) -> Result<String, ApiError> {
+    send(session, "GET", &format!("/api/v1/staff/prisons/{prison}/day-list.csv?date={}", encode(date)), None).await
+}
+
+pub async fn metrics(session: Session, prison: Uuid, from: &str, to: &str) -> Result<PrisonMetrics, ApiError> {
+    get(session, format!("/api/v1/staff/prisons/{prison}/metrics?from={}&to={}", encode(from), encode(to))).await
+}

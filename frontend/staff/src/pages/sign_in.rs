@@ -1,0 +1,141 @@
+//! Sign in with an email address and password. Says why the last session ended, and goes back to where the
+//! member of staff was (`?next=`) afterwards.
+
+use domain::staff::SignInRequest;
+use frontend::i18n::{tx, use_lang};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::NavigateOptions;
+use leptos_router::hooks::{use_navigate, use_query_map};
+
+use crate::api;
+use crate::session::{Ended, Phase, use_session};
+use crate::ui::{ErrorSummary, Issue, field_error, has_issue, problem_text, show_issues, use_title};
+
+/// Only a path inside the back office is followed, never another site.
+fn safe_next(next: Option<String>) -> String {
+    next.filter(|n| n.starts_with("/staff/") && !n.starts_with("//") && !n.starts_with("/staff/sign-in"))
+        .unwrap_or_else(|| "/staff/inbox".into())
+}
+
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    let session = use_session();
+    let lang = use_lang();
+    let query = use_query_map();
+    let navigate = use_navigate();
+    let email = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let issues = RwSignal::new(Vec::<Issue>::new());
+    let busy = RwSignal::new(false);
+    use_title(("Sign in", "Mewngofnodi"), move || issues.with(|i| !i.is_empty()));
+
+    // Already signed in (a bookmark, or Back after signing in): carry on.
+    let go_on = navigate.clone();
+    Effect::new(move |_| {
+        if session.phase.get() == Phase::SignedIn {
+            let next = safe_next(query.with_untracked(|q| q.get("next")));
+            go_on(&next, NavigateOptions { replace: true, ..Default::default() });
+        }
+    });
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        let mut found = Vec::new();
+        let (e, p) = (email.get_untracked(), password.get_untracked());
+        if e.trim().is_empty() {
+            found.push(Issue::new("email", "Enter your email address", "Rhowch eich cyfeiriad e-bost"));
+        }
+        if p.is_empty() {
+            found.push(Issue::new("password", "Enter your password", "Rhowch eich cyfrinair"));
+        }
+        if !found.is_empty() {
+            show_issues(issues, found);
+            return;
+        }
+        busy.set(true);
+        spawn_local(async move {
+            let result = api::sign_in(&SignInRequest { email: e.trim().to_string(), password: p }).await;
+            busy.set(false);
+            match result {
+                Ok(pair) => {
+                    issues.set(Vec::new());
+                    password.set(String::new());
+                    session.signed_in(pair).await;
+                }
+                Err(error) if error.status() == Some(401) => show_issues(
+                    issues,
+                    vec![Issue::new(
+                        "email",
+                        "Enter a correct email address and password",
+                        "Rhowch gyfeiriad e-bost a chyfrinair cywir",
+                    )],
+                ),
+                Err(error) => {
+                    let en = problem_text(frontend::i18n::Lang(RwSignal::new(domain::api::Locale::En)), &error);
+                    let cy = problem_text(frontend::i18n::Lang(RwSignal::new(domain::api::Locale::Cy)), &error);
+                    show_issues(issues, vec![Issue::new("email", en, cy)]);
+                }
+            }
+        });
+    };
+
+    view! {
+        <div class="govuk-grid-row">
+            <div class="govuk-grid-column-two-thirds">
+                <ErrorSummary issues />
+                {move || match session.ended.get() {
+                    Some(Ended::Expired) => Some(view! {
+                        <div class="govuk-notification-banner" role="region" aria-labelledby="ended-title" id="session-ended">
+                            <div class="govuk-notification-banner__header">
+                                <h2 class="govuk-notification-banner__title" id="ended-title">{tx("Important", "Pwysig")}</h2>
+                            </div>
+                            <div class="govuk-notification-banner__content">
+                                <p class="govuk-notification-banner__heading">
+                                    {tx("Your session has ended. Sign in again to carry on where you were.", "Mae eich sesiwn wedi dod i ben. Mewngofnodwch eto i barhau lle’r oeddech chi.")}
+                                </p>
+                            </div>
+                        </div>
+                    }.into_any()),
+                    Some(Ended::SignedOut) => Some(view! {
+                        <div class="govuk-notification-banner govuk-notification-banner--success" role="region" aria-labelledby="ended-title" id="session-ended">
+                            <div class="govuk-notification-banner__header">
+                                <h2 class="govuk-notification-banner__title" id="ended-title">{tx("Success", "Llwyddiant")}</h2>
+                            </div>
+                            <div class="govuk-notification-banner__content">
+                                <p class="govuk-notification-banner__heading">{tx("You have signed out.", "Rydych wedi allgofnodi.")}</p>
+                            </div>
+                        </div>
+                    }.into_any()),
+                    None => None,
+                }}
+                <h1 class="govuk-heading-l">{tx("Sign in", "Mewngofnodi")}</h1>
+                <p class="govuk-body">{tx("For prison staff who manage visits.", "Ar gyfer staff carchar sy’n rheoli ymweliadau.")}</p>
+                <form novalidate on:submit=submit>
+                    <div class="govuk-form-group" class:govuk-form-group--error=has_issue(issues, "email")>
+                        <label class="govuk-label" for="email">{tx("Email address", "Cyfeiriad e-bost")}</label>
+                        {field_error(issues, "email")}
+                        <input class="govuk-input" id="email" name="email" type="email" autocomplete="username" spellcheck="false"
+                            class:govuk-input--error=has_issue(issues, "email")
+                            aria-describedby=move || has_issue(issues, "email")().then_some("email-error")
+                            prop:value=email on:input=move |ev| email.set(event_target_value(&ev)) />
+                    </div>
+                    <div class="govuk-form-group" class:govuk-form-group--error=has_issue(issues, "password")>
+                        <label class="govuk-label" for="password">{tx("Password", "Cyfrinair")}</label>
+                        {field_error(issues, "password")}
+                        <input class="govuk-input" id="password" name="password" type="password" autocomplete="current-password"
+                            class:govuk-input--error=has_issue(issues, "password")
+                            aria-describedby=move || has_issue(issues, "password")().then_some("password-error")
+                            prop:value=password on:input=move |ev| password.set(event_target_value(&ev)) />
+                    </div>
+                    <button type="submit" class="govuk-button" id="sign-in" aria-disabled=move || busy.get().then_some("true")>
+                        {move || if busy.get() { lang.t("Signing in…", "Wrthi’n mewngofnodi…") } else { lang.t("Sign in", "Mewngofnodi") }}
+                    </button>
+                </form>
+            </div>
+        </div>
+    }
+}
