@@ -45,7 +45,8 @@ export async function freePort() {
  * Starts the server on a fresh SQLite database in a temporary directory and waits until `GET /api/v1/ready` answers
  * 200. Returns `{ baseUrl, output(), stop() }`; `stop()` kills the server and removes the temporary directory.
  */
-export async function startServer() {
+/** Starts the server; `env` adds to or overrides its environment (e.g. RECORDS=builtin). */
+export async function startServer({ env = {} } = {}) {
   const bin = resolve(repoRoot, process.env.PVB_BIN || 'target/debug/prison-visits');
   const staticDir = resolve(repoRoot, process.env.PVB_STATIC_DIR || 'frontend/dist');
   if (!existsSync(bin)) {
@@ -75,6 +76,7 @@ export async function startServer() {
       STATIC_DIR: staticDir,
       LOG_FORMAT: 'json',
       RUST_LOG: 'warn',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -8,6 +8,7 @@ pub mod search;
 pub mod sign_in;
 pub mod timetable;
 pub mod visit;
+pub mod visit_extras;
 
 use frontend::i18n::tx;
 use leptos::prelude::*;

@@ -19,6 +19,7 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
 use uuid::Uuid;
 
+use super::visit_extras::{EmailDeliveries, RecordsChecks};
 use crate::api;
 use crate::session::{Session, use_session};
 use crate::ui::{
@@ -220,6 +221,17 @@ fn VisitView(
     let created = v.created_at;
     let booked_slot = v.booked_slot;
     let overdue = v.overdue;
+    // The reasons the records checks point to start ticked; what staff chose themselves (kept across a reload after
+    // a conflict) is left alone.
+    let suggested = state == VisitState::Requested && !v.suggested_rejection_reasons.is_empty();
+    if suggested && typed.reasons.with_untracked(Vec::is_empty) {
+        typed.reasons.set(v.suggested_rejection_reasons.clone());
+        if typed.renews_on.with_untracked(String::is_empty)
+            && let Some(date) = v.checks.iter().find_map(|c| c.allowance_renews_on)
+        {
+            typed.renews_on.set(date.format("%Y-%m-%d").to_string());
+        }
+    }
     view! {
         <span class="govuk-caption-l">{v.prison.name.clone()}</span>
         <h1 class="govuk-heading-l">{prisoner.clone()} " " <span class="app-reference" id="visit-reference">{v.reference.clone()}</span></h1>
@@ -287,6 +299,8 @@ fn VisitView(
             </div>
         </dl>
 
+        <RecordsChecks checks=v.checks.clone() visitors=v.visitors.clone() suggested />
+
         {(state == VisitState::Requested).then(|| view! { <DecisionForm visit places typed notice issues reload /> })}
         {(state == VisitState::Booked).then(|| view! { <CancelForm visit typed notice issues reload /> })}
 
@@ -325,6 +339,8 @@ fn VisitView(
                 </ul>
             }.into_any()
         }}
+
+        <EmailDeliveries emails=v.emails.clone() />
     }
 }
 
