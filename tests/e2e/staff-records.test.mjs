@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
-import { formatViolations, launchBrowser, runAxe, screenshot, startServer, watchPage } from './harness.mjs';
+import { formatViolations, launchBrowser, phone, runAxe, screenshot, startServer, watchPage } from './harness.mjs';
 
 const UI_TIMEOUT_MS = 15_000;
 const PASSWORD = 'demo-visits-password';
@@ -117,6 +117,71 @@ describe('the staff visit page with records checks and emails', () => {
     assert.match(await page.locator('#emails li[data-kind=request_received]').innerText(), /Sent/);
 
     await screenshot(page, 'staff-records-checks');
+    const results = await runAxe(page);
+    assert.equal(results.violations.length, 0, formatViolations(results.violations));
+    assert.deepEqual(problems.pageErrors, []);
+  });
+});
+
+describe('the visitor is told at once when the prisoner’s details do not match the records', () => {
+  test('the confirmation warns, in the visitor’s language, and the request is still taken', async (t) => {
+    const prisons = await (await fetch(`${server.baseUrl}/api/v1/prisons`)).json();
+    const leeds = prisons.find((p) => p.name === 'HMP Leeds (demo)');
+    const prison = await (await fetch(`${server.baseUrl}/api/v1/prisons/${leeds.id}`)).json();
+    const admin = await staffAuth('admin@demo.example');
+    const roll = await fetch(`${server.baseUrl}/api/v1/records/prisoners/H6666JK`, {
+      method: 'PUT',
+      headers: { ...admin, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        number: 'H6666JK',
+        first_name: 'Owen',
+        last_name: 'Price',
+        date_of_birth: '1979-03-03',
+        prison_code: leeds.code,
+        visiting_allowance: 2,
+        contacts: [],
+      }),
+    });
+    assert.equal(roll.status, 200);
+    const availability = await (await fetch(`${server.baseUrl}/api/v1/prisons/${leeds.id}/availability`)).json();
+    const slot = availability.days.flatMap((d) => d.slots).find((s) => s.state === 'available');
+    const person = (first, last, [day, month, year]) => ({ first_name: first, last_name: last, dob: { day, month, year } });
+    // The visitor's answers, as the journey keeps them: the date of birth given is not the one on the roll.
+    const saved = {
+      saved_at: Date.now(),
+      draft: {
+        prison,
+        prisoner: person('Owen', 'Price', ['4', '3', '1979']),
+        prison_number: 'H6666JK',
+        slots: [{ date: slot.date, start: slot.start, end: slot.end }],
+        lead: person('Mair', 'Price', ['1', '7', '1980']),
+        email: 'mair@example.com',
+        email_confirm: 'mair@example.com',
+        phone: '07700900123',
+        others: [],
+        idempotency_key: null,
+        server_errors: [],
+        created: null,
+      },
+    };
+    const context = await phone(browser);
+    t.after(() => context.close());
+    const page = await context.newPage();
+    page.setDefaultTimeout(UI_TIMEOUT_MS);
+    const problems = watchPage(page);
+    await page.addInitScript((value) => {
+      if (!sessionStorage.getItem('pvb.seeded')) {
+        sessionStorage.setItem('pvb.draft', value);
+        sessionStorage.setItem('pvb.seeded', '1');
+        localStorage.setItem('pvb.locale', 'cy');
+      }
+    }, JSON.stringify(saved));
+    await page.goto(`${server.baseUrl}/book/check`);
+    await page.locator('#send').click();
+    await page.locator('#details-mismatch').waitFor();
+    assert.match(await page.locator('#details-mismatch').innerText(), /Nid yw manylion y carcharor a roesoch yn cyfateb/);
+    assert.match(await page.locator('#reference').innerText(), /^[0-9A-Z]{8}$/, 'the request is still taken');
+    await screenshot(page, 'journey-details-mismatch-cy');
     const results = await runAxe(page);
     assert.equal(results.violations.length, 0, formatViolations(results.violations));
     assert.deepEqual(problems.pageErrors, []);

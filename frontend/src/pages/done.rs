@@ -41,6 +41,18 @@ pub fn DonePage() -> impl IntoView {
                             <strong id="reference">{created.reference.clone()}</strong>
                         </div>
                     </div>
+                    {(created.prisoner_details_match == Some(false)).then(|| view! {
+                        <div class="govuk-warning-text" id="details-mismatch">
+                            <span class="govuk-warning-text__icon" aria-hidden="true">"!"</span>
+                            <strong class="govuk-warning-text__text">
+                                <span class="govuk-visually-hidden">{lang.t("Warning", "Rhybudd")}</span>
+                                {lang.t(
+                                    "The prisoner’s details you gave do not match the prison’s records. Check the prison number, name and date of birth: if they are wrong, the prison may turn the request down. You can withdraw it with your private link below and ask again.",
+                                    "Nid yw manylion y carcharor a roesoch yn cyfateb i gofnodion y carchar. Gwiriwch rif y carchar, yr enw a’r dyddiad geni: os ydynt yn anghywir, efallai y bydd y carchar yn gwrthod y cais. Gallwch ei dynnu’n ôl gyda’ch dolen breifat isod a gofyn eto.",
+                                )}
+                            </strong>
+                        </div>
+                    })}
                     <h2 class="govuk-heading-m">{lang.t("What happens next", "Beth sy’n digwydd nesaf")}</h2>
                     <p class="govuk-body" id="confirm-by">
                         {if lang.is_cy() {
