@@ -143,12 +143,12 @@ async fn authenticate(req: HttpRequest) -> Result<StaffUser, ApiError> {
         .map(str::trim)
         .ok_or(ApiError::Unauthorized)?;
     let staff_id = state.jwt.verify(token, state.clock.now())?;
-    let account = storage::staff::find(&state.db, staff_id).await?.ok_or(ApiError::Unauthorized)?;
+    let (account, prison_ids) =
+        storage::staff::find_with_prisons(&state.db, staff_id).await?.ok_or(ApiError::Unauthorized)?;
     if account.disabled {
         return Err(ApiError::Unauthorized);
     }
     let role = Role::parse(&account.role).ok_or(ApiError::Unauthorized)?;
-    let prison_ids = storage::staff::prisons_of(&state.db, staff_id).await?;
     Ok(StaffUser { id: account.id, email: account.email, name: account.name, role, prison_ids })
 }
 

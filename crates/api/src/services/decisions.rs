@@ -180,7 +180,13 @@ pub async fn decide(
         }
     }
     tracing::info!(visit_id = %visit.id, staff_id = %user.id, state = ?resolved, "request decided");
-    view(state, user, visit.id).await
+    // The answer from what is already read, plus what the decision changed.
+    let excluded_any = match &resolved {
+        ResolvedDecision::Book { excluded, .. } | ResolvedDecision::Reject { excluded, .. } => !excluded.is_empty(),
+    };
+    let visitors = if excluded_any { storage::visits::visitors(&state.db, visit.id).await? } else { visitors };
+    let decided = storage::visits::find(&state.db, visit.id).await?.ok_or(ApiError::NotFound)?;
+    assemble(state, decided, visitors, choices).await
 }
 
 async fn record_extras(
@@ -302,12 +308,27 @@ pub async fn acknowledge_cancellation(
 /// Everything staff see about one visit.
 pub async fn view(state: &AppState, user: &StaffUser, visit_id: Uuid) -> Result<StaffVisitView, ApiError> {
     let visit = visible(state, user, visit_id).await?;
-    let prison = storage::prisons::find(&state.db, visit.prison_id).await?.ok_or(ApiError::NotFound)?;
     let visitors = storage::visits::visitors(&state.db, visit.id).await?;
     let slot_choices = storage::visits::slot_choices(&state.db, visit.id).await?;
+    assemble(state, visit, visitors, slot_choices).await
+}
+
+/// The staff view of a visit the caller may see, from its row, visitors and choices as already read.
+async fn assemble(
+    state: &AppState,
+    visit: VisitRow,
+    visitors: Vec<storage::visits::VisitorRow>,
+    slot_choices: Vec<Slot>,
+) -> Result<StaffVisitView, ApiError> {
+    let prison = storage::prisons::find(&state.db, visit.prison_id).await?.ok_or(ApiError::NotFound)?;
     let timeline = storage::visits::timeline(&state.db, visit.id).await?;
     let messages = storage::decisions::messages(&state.db, visit.id).await?;
-    let rejection_reasons = storage::decisions::rejection_reasons(&state.db, visit.id).await?;
+    // Reasons are recorded only with a rejection, which is final.
+    let rejection_reasons = if visit.state == VisitState::Rejected {
+        storage::decisions::rejection_reasons(&state.db, visit.id).await?
+    } else {
+        Vec::new()
+    };
     let emails = storage::outbox::for_visit(&state.db, visit.id).await?;
     let today = london_today(state.clock.now());
     let overdue = visit.state == VisitState::Requested

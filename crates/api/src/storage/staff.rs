@@ -48,6 +48,13 @@ pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<StaffRow>, DbErr> {
         .collect())
 }
 
+/// The account and the prisons it works at, in one query (every signed-in request reads them).
+pub async fn find_with_prisons(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<(StaffRow, Vec<Uuid>)>, DbErr> {
+    let rows = staff_account::Entity::find_by_id(id).find_also_related(staff_prison::Entity).all(db).await?;
+    let prisons = rows.iter().filter_map(|(_, link)| link.as_ref().map(|l| l.prison_id)).collect();
+    Ok(rows.into_iter().next().map(|(account, _)| (row(account), prisons)))
+}
+
 pub async fn prisons_of(db: &impl ConnectionTrait, staff_id: Uuid) -> Result<Vec<Uuid>, DbErr> {
     Ok(staff_prison::Entity::find()
         .filter(staff_prison::Column::StaffId.eq(staff_id))

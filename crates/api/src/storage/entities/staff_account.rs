@@ -16,6 +16,15 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(has_many = "super::staff_prison::Entity")]
+    StaffPrison,
+}
+
+impl Related<super::staff_prison::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::StaffPrison.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

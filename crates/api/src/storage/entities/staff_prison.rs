@@ -10,6 +10,19 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::staff_account::Entity",
+        from = "Column::StaffId",
+        to = "super::staff_account::Column::Id"
+    )]
+    StaffAccount,
+}
+
+impl Related<super::staff_account::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::StaffAccount.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}
