@@ -275,20 +275,6 @@ fn t(lang: Locale, en: &str, cy: &str) -> String {
     }
 }
 
-/// A rejection reason in the visitor's words.
-pub fn rejection_wording(reason: RejectionReason, lang: Locale) -> String {
-    i18n::rejection_reason(reason, lang).to_owned()
-}
-
-/// A cancellation reason in the visitor's words.
-pub fn cancellation_wording(reason: CancellationReason, lang: Locale) -> String {
-    i18n::cancellation_reason(reason, lang).to_owned()
-}
-
-fn excluded_sentence(name: &str, outcome: &VisitorOutcome, lang: Locale) -> String {
-    i18n::visitor_outcome(outcome, name, lang)
-}
-
 fn prison_contact(facts: &VisitFacts, lang: Locale) -> Block {
     Block::Para(match lang {
         Locale::En => format!(
@@ -422,7 +408,7 @@ pub fn visitor_email(kind: EmailKind, facts: &VisitFacts) -> Option<Rendered> {
             let excluded: Vec<String> = facts
                 .visitors
                 .iter()
-                .filter_map(|v| v.excluded.as_ref().map(|o| excluded_sentence(&v.name, o, lang)))
+                .filter_map(|v| v.excluded.as_ref().map(|o| i18n::visitor_outcome(o, &v.name, lang)))
                 .collect();
             if !excluded.is_empty() {
                 blocks.push(Block::Para(t(lang, "These people cannot come:", "Ni all y bobl hyn ddod:")));
@@ -469,7 +455,7 @@ pub fn visitor_email(kind: EmailKind, facts: &VisitFacts) -> Option<Rendered> {
                     .rejection_reasons
                     .iter()
                     .map(|(reason, renews)| {
-                        let wording = rejection_wording(*reason, lang);
+                        let wording = i18n::rejection_reason(*reason, lang).to_owned();
                         match (renews, lang) {
                             (Some(date), Locale::En) => {
                                 format!("{wording}. Their allowance renews on {}", i18n::describe_date(*date, lang))
@@ -488,7 +474,7 @@ pub fn visitor_email(kind: EmailKind, facts: &VisitFacts) -> Option<Rendered> {
             let excluded: Vec<String> = facts
                 .visitors
                 .iter()
-                .filter_map(|v| v.excluded.as_ref().map(|o| excluded_sentence(&v.name, o, lang)))
+                .filter_map(|v| v.excluded.as_ref().map(|o| i18n::visitor_outcome(o, &v.name, lang)))
                 .collect();
             if !excluded.is_empty() {
                 blocks.push(Block::List(excluded));
@@ -550,7 +536,7 @@ pub fn visitor_email(kind: EmailKind, facts: &VisitFacts) -> Option<Rendered> {
             }));
             if let Some(reason) = facts.cancellation_reason.filter(|_| !by_visitor) {
                 blocks.push(Block::Heading(t(lang, "Why", "Pam")));
-                blocks.push(Block::Para(cancellation_wording(reason, lang)));
+                blocks.push(Block::Para(i18n::cancellation_reason(reason, lang).to_owned()));
             }
             blocks.extend(message_block(facts, lang));
             blocks.push(Block::Para(t(
