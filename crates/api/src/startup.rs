@@ -110,6 +110,7 @@ async fn prepare(settings: &Settings, clock: Clock) -> anyhow::Result<AppState> 
         holidays: BankHolidays::bundled(),
         clock,
         availability_cache: Default::default(),
+        timetables: Default::default(),
         records,
     })
 }

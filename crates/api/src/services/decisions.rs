@@ -4,16 +4,17 @@
 
 use chrono::{DateTime, Utc};
 use domain::api::PrisonSummary;
+use domain::calendar::Timetable;
 use domain::calendar::{is_overdue, london_today};
 use domain::decision::{
     DecisionRequest, ResolvedDecision, StaffCancelRequest, StaffMessageRequest, check_decision, check_staff_cancel,
     check_staff_message,
 };
-use domain::email::EmailKind;
+use domain::email::{DeliveryState, EmailKind};
 use domain::slot::Slot;
 use domain::staff::{
-    CancellationNotice, Inbox, InboxItem, LeadVisitorContact, PrisonCount, StaffPrisonerView, StaffTimelineEntry,
-    StaffVisitView, StaffVisitorView, VisitMessage,
+    CancellationNotice, EmailDelivery, Inbox, InboxItem, LeadVisitorContact, PrisonCount, StaffPrisonerView,
+    StaffTimelineEntry, StaffVisitView, StaffVisitorView, VisitMessage,
 };
 use domain::types::{PrisonNumber, Reference};
 use domain::visit::{Actor, CancellationReason, VisitState};
@@ -23,7 +24,11 @@ use uuid::Uuid;
 use super::AppState;
 use crate::auth::StaffUser;
 use crate::error::ApiError;
-use crate::storage::{self, visits::VisitRow};
+use crate::storage::decisions::{Grant, Granted, MessageRow};
+use crate::storage::outbox::NewMessage;
+use crate::storage::visit_record::VisitRecord;
+use crate::storage::visits::{StateChangeRow, VisitRow};
+use crate::storage::{self};
 
 /// The visit, if the caller may see it; otherwise the same 404 as for a visit that does not exist.
 async fn visible(state: &AppState, user: &StaffUser, visit_id: Uuid) -> Result<VisitRow, ApiError> {
@@ -38,71 +43,73 @@ async fn conflict(state: &AppState, visit_id: Uuid, detail: &str) -> ApiError {
     }
 }
 
-/// The places a slot has today (open, closed), from the live timetable; `None` when the slot does not run.
-async fn capacity_of(state: &AppState, prison_id: Uuid, slot: Slot) -> Result<Option<(u32, u32)>, ApiError> {
-    let timetable = storage::prisons::timetable(&state.db, prison_id, slot.date, slot.date).await?;
-    Ok(timetable
+/// The visit with everything about it, if the caller may see it; otherwise the same 404 as for a visit that does
+/// not exist.
+async fn visible_record(state: &AppState, user: &StaffUser, visit_id: Uuid) -> Result<VisitRecord, ApiError> {
+    storage::visit_record::find(&state.db, visit_id)
+        .await?
+        .filter(|r| user.can_access(r.visit.prison_id))
+        .ok_or(ApiError::NotFound)
+}
+
+/// The places a slot has (open, closed) in a timetable; `None` when the slot does not run.
+fn places(timetable: &Timetable, slot: Slot) -> Option<(u32, u32)> {
+    timetable
         .slots_on(slot.date)
         .into_iter()
         .find(|s| s.slot == slot && !s.closed)
-        .map(|s| (s.capacity, s.closed_capacity)))
+        .map(|s| (s.capacity, s.closed_capacity))
 }
 
-/// The slot's capacity for this kind of visit, read before any transaction starts (SQLite has one connection).
-async fn capacity_for(state: &AppState, prison_id: Uuid, slot: Slot, closed_visit: bool) -> Result<u32, ApiError> {
-    match capacity_of(state, prison_id, slot).await? {
+/// The slot's capacity for this kind of visit, from the timetable as of `version`.
+async fn capacity_for(
+    state: &AppState,
+    prison_id: Uuid,
+    version: i64,
+    slot: Slot,
+    closed_visit: bool,
+) -> Result<u32, ApiError> {
+    let timetable = state.timetables.get(&state.db, prison_id, version).await?;
+    match places(&timetable, slot) {
         Some((open, closed)) => Ok(if closed_visit { closed } else { open }),
         None => Err(ApiError::SlotFull { detail: format!("There is no visiting at {slot} any more.") }),
     }
 }
 
-/// Books `visit` into `slot` inside `tx`: takes a place (or fails with 409 slot_full), then moves the visit on if
-/// it is still at the version read (or fails with 409 conflict). The caller commits. Uses only `tx`.
-#[allow(clippy::too_many_arguments)]
-async fn book_in(
-    tx: &DatabaseTransaction,
-    visit: &VisitRow,
-    slot: Slot,
-    capacity: u32,
-    closed_visit: bool,
-    booking_reference: Option<&str>,
-    actor: Actor,
-    actor_name: Option<&str>,
-    now: DateTime<Utc>,
-) -> Result<(), ApiError> {
-    if !storage::decisions::take_place(tx, visit.prison_id, slot, closed_visit, capacity).await? {
-        let kind = if closed_visit { "closed-visit" } else { "" };
-        return Err(ApiError::SlotFull {
-            detail: format!("All {capacity} {kind} places at {slot} are taken. Choose another of the visitor's times or reject the request.").replace("  ", " "),
-        });
+fn slot_full(slot: Slot, capacity: u32, closed_visit: bool) -> ApiError {
+    let kind = if closed_visit { "closed-visit " } else { "" };
+    ApiError::SlotFull {
+        detail: format!(
+            "All {capacity} {kind}places at {slot} are taken. Choose another of the visitor's times or reject the request."
+        ),
     }
-    if !storage::visits::book(tx, visit.id, visit.version, slot, actor, actor_name, now).await? {
-        return Err(ApiError::Conflict {
-            current: visit.state,
-            version: visit.version,
-            detail: "Someone else decided this request first.".into(),
-        });
-    }
-    storage::decisions::set_booking_details(tx, visit.id, closed_visit, booking_reference).await?;
-    Ok(())
 }
 
 /// Books a requested visit without a member of staff (instant booking, and tests): same atomic rules.
 pub async fn book_now(state: &AppState, visit_id: Uuid, slot: Slot, actor: Actor) -> Result<(), ApiError> {
-    let visit = storage::visits::find(&state.db, visit_id).await?.ok_or(ApiError::NotFound)?;
-    let capacity = capacity_for(state, visit.prison_id, slot, false).await?;
+    let record = storage::visit_record::find(&state.db, visit_id).await?.ok_or(ApiError::NotFound)?;
+    let visit = &record.visit;
+    let capacity = capacity_for(state, visit.prison_id, record.availability_version, slot, false).await?;
     let now = state.clock.now();
-    let tx = state.db.begin().await?;
-    match book_in(&tx, &visit, slot, capacity, false, None, actor, None, now).await {
-        Err(ApiError::Conflict { .. }) => {
-            tx.rollback().await?;
-            Err(conflict(state, visit.id, "Someone else decided this request first.").await)
-        }
-        Err(other) => Err(other),
-        Ok(()) => {
-            tell_visitor(&tx, visit.id, EmailKind::Booked, now, None).await?;
-            Ok(tx.commit().await?)
-        }
+    let grant = Grant {
+        visit_id,
+        version: visit.version,
+        prison_id: visit.prison_id,
+        slot,
+        closed_visit: false,
+        capacity,
+        booking_reference: None,
+        actor,
+        actor_name: None,
+        excluded: &[],
+        message: None,
+        email: visitor_email(visit_id, EmailKind::Booked, now, None),
+        now,
+    };
+    match storage::decisions::grant(&state.db, grant).await? {
+        Granted::Booked => Ok(()),
+        Granted::SlotFull => Err(slot_full(slot, capacity, false)),
+        Granted::Moved => Err(conflict(state, visit_id, "Someone else decided this request first.").await),
     }
 }
 
@@ -115,7 +122,8 @@ pub async fn decide(
     visit_id: Uuid,
     decision: DecisionRequest,
 ) -> Result<StaffVisitView, ApiError> {
-    let visit = visible(state, user, visit_id).await?;
+    let mut record = visible_record(state, user, visit_id).await?;
+    let visit = &record.visit;
     if visit.state != VisitState::Requested || visit.version != decision.expected_version() {
         return Err(ApiError::Conflict {
             current: visit.state,
@@ -123,34 +131,44 @@ pub async fn decide(
             detail: "This request has changed since you opened it. Reload it to see its current state.".into(),
         });
     }
-    let choices = storage::visits::slot_choices(&state.db, visit.id).await?;
-    let visitors = storage::visits::visitors(&state.db, visit.id).await?;
-    let resolved = check_decision(&decision, &choices, visitors.len()).map_err(ApiError::Validation)?;
+    let resolved = check_decision(&decision, &record.choices, record.visitors.len()).map_err(ApiError::Validation)?;
     let now = state.clock.now();
-    let capacity = match &resolved {
-        ResolvedDecision::Book { slot, closed_visit, .. } => {
-            capacity_for(state, visit.prison_id, *slot, *closed_visit).await?
-        }
-        ResolvedDecision::Reject { .. } => 0,
-    };
-    let tx = state.db.begin().await?;
-    let outcome = match &resolved {
+    let name = user.name.as_str();
+    match &resolved {
         ResolvedDecision::Book { slot, closed_visit, booking_reference, excluded, message } => {
-            let booking_reference = booking_reference.as_deref();
-            let name = Some(user.name.as_str());
-            match book_in(&tx, &visit, *slot, capacity, *closed_visit, booking_reference, Actor::Staff, name, now).await
-            {
-                // The visit moved on under us: report what it is now, not what we read.
-                Err(ApiError::Conflict { .. }) => Err("Someone else decided this request first."),
-                Err(other) => return Err(other),
-                Ok(()) => {
-                    let message_id = record_extras(&tx, visit.id, user, excluded, message.as_deref(), now).await?;
-                    tell_visitor(&tx, visit.id, EmailKind::Booked, now, message_id).await?;
-                    Ok(())
+            let capacity =
+                capacity_for(state, visit.prison_id, record.availability_version, *slot, *closed_visit).await?;
+            let message = message.as_deref().map(|m| (Uuid::new_v4(), m));
+            let grant = Grant {
+                visit_id,
+                version: visit.version,
+                prison_id: visit.prison_id,
+                slot: *slot,
+                closed_visit: *closed_visit,
+                capacity,
+                booking_reference: booking_reference.as_deref(),
+                actor: Actor::Staff,
+                actor_name: Some(name),
+                excluded,
+                message,
+                email: visitor_email(visit_id, EmailKind::Booked, now, message.map(|(id, _)| id)),
+                now,
+            };
+            match storage::decisions::grant(&state.db, grant).await? {
+                Granted::Booked => {}
+                Granted::SlotFull => return Err(slot_full(*slot, capacity, *closed_visit)),
+                Granted::Moved => {
+                    return Err(conflict(state, visit_id, "Someone else decided this request first.").await);
                 }
             }
+            let visit = &mut record.visit;
+            visit.booked_slot = Some(*slot);
+            visit.closed_visit = *closed_visit;
+            visit.booking_reference.clone_from(booking_reference);
+            record_decided(&mut record, VisitState::Booked, name, excluded, message, EmailKind::Booked, now);
         }
         ResolvedDecision::Reject { reasons, excluded, message } => {
+            let tx = state.db.begin().await?;
             let moved = storage::visits::transition(
                 &tx,
                 visit.id,
@@ -158,35 +176,73 @@ pub async fn decide(
                 VisitState::Requested,
                 VisitState::Rejected,
                 Actor::Staff,
-                Some(&user.name),
+                Some(name),
                 now,
             )
             .await?;
             if !moved {
-                Err("Someone else decided this request first.")
-            } else {
-                storage::decisions::save_rejection_reasons(&tx, visit.id, reasons).await?;
-                let message_id = record_extras(&tx, visit.id, user, excluded, message.as_deref(), now).await?;
-                tell_visitor(&tx, visit.id, EmailKind::Rejected, now, message_id).await?;
-                Ok(())
+                tx.rollback().await?;
+                return Err(conflict(state, visit_id, "Someone else decided this request first.").await);
             }
-        }
-    };
-    match outcome {
-        Ok(()) => tx.commit().await?,
-        Err(detail) => {
-            tx.rollback().await?;
-            return Err(conflict(state, visit.id, detail).await);
+            storage::decisions::save_rejection_reasons(&tx, visit.id, reasons).await?;
+            let message_id = record_extras(&tx, visit.id, user, excluded, message.as_deref(), now).await?;
+            tell_visitor(&tx, visit.id, EmailKind::Rejected, now, message_id).await?;
+            tx.commit().await?;
+            record.rejection_reasons.clone_from(reasons);
+            let message = message_id.zip(message.as_deref());
+            record_decided(&mut record, VisitState::Rejected, name, excluded, message, EmailKind::Rejected, now);
         }
     }
-    tracing::info!(visit_id = %visit.id, staff_id = %user.id, state = ?resolved, "request decided");
-    // The answer from what is already read, plus what the decision changed.
-    let excluded_any = match &resolved {
-        ResolvedDecision::Book { excluded, .. } | ResolvedDecision::Reject { excluded, .. } => !excluded.is_empty(),
-    };
-    let visitors = if excluded_any { storage::visits::visitors(&state.db, visit.id).await? } else { visitors };
-    let decided = storage::visits::find(&state.db, visit.id).await?.ok_or(ApiError::NotFound)?;
-    assemble(state, decided, visitors, choices).await
+    tracing::info!(visit_id = %visit_id, staff_id = %user.id, state = ?resolved, "request decided");
+    Ok(assemble(state, record))
+}
+
+/// What a decision just wrote, applied to the record read before it (the visit was still at the version read, so
+/// nothing else changed it in between): the answer without reading everything again.
+fn record_decided(
+    record: &mut VisitRecord,
+    to: VisitState,
+    name: &str,
+    excluded: &[(usize, domain::visit::VisitorOutcome)],
+    message: Option<(Uuid, &str)>,
+    email: EmailKind,
+    now: DateTime<Utc>,
+) {
+    let visit = &mut record.visit;
+    record.timeline.push(StateChangeRow {
+        version: visit.version + 1,
+        from: Some(visit.state),
+        to,
+        actor: Actor::Staff,
+        actor_name: Some(name.to_owned()),
+        at: now,
+    });
+    visit.state = to;
+    visit.version += 1;
+    visit.updated_at = now;
+    for (index, outcome) in excluded {
+        if let Some(visitor) = record.visitors.iter_mut().find(|v| usize::try_from(v.position).ok() == Some(*index)) {
+            visitor.outcome = Some(*outcome);
+        }
+    }
+    if let Some((id, body)) = message {
+        record.messages.push(MessageRow {
+            id,
+            at: now,
+            author: Actor::Staff,
+            author_name: Some(name.to_owned()),
+            body: body.to_owned(),
+        });
+    }
+    record.emails.push(EmailDelivery {
+        kind: email,
+        state: DeliveryState::Pending,
+        attempts: 0,
+        last_error: None,
+        created_at: now,
+        sent_at: None,
+        next_attempt_at: None,
+    });
 }
 
 async fn record_extras(
@@ -208,6 +264,11 @@ async fn record_extras(
     Ok(message_id)
 }
 
+/// The visitor's email about a change to their visit.
+fn visitor_email(visit_id: Uuid, kind: EmailKind, now: DateTime<Utc>, message_id: Option<Uuid>) -> NewMessage {
+    NewMessage::about_visit(visit_id, kind, storage::outbox::visit_payload(now, message_id))
+}
+
 /// Queues the visitor's email about a change, in the transaction that makes it.
 async fn tell_visitor(
     tx: &DatabaseTransaction,
@@ -216,8 +277,7 @@ async fn tell_visitor(
     now: DateTime<Utc>,
     message_id: Option<Uuid>,
 ) -> Result<(), ApiError> {
-    let payload = storage::outbox::visit_payload(now, message_id);
-    storage::outbox::enqueue(tx, storage::outbox::NewMessage::about_visit(visit_id, kind, payload), now).await?;
+    storage::outbox::enqueue(tx, visitor_email(visit_id, kind, now, message_id), now).await?;
     Ok(())
 }
 
@@ -307,34 +367,17 @@ pub async fn acknowledge_cancellation(
 
 /// Everything staff see about one visit.
 pub async fn view(state: &AppState, user: &StaffUser, visit_id: Uuid) -> Result<StaffVisitView, ApiError> {
-    let visit = visible(state, user, visit_id).await?;
-    let visitors = storage::visits::visitors(&state.db, visit.id).await?;
-    let slot_choices = storage::visits::slot_choices(&state.db, visit.id).await?;
-    assemble(state, visit, visitors, slot_choices).await
+    Ok(assemble(state, visible_record(state, user, visit_id).await?))
 }
 
-/// The staff view of a visit the caller may see, from its row, visitors and choices as already read.
-async fn assemble(
-    state: &AppState,
-    visit: VisitRow,
-    visitors: Vec<storage::visits::VisitorRow>,
-    slot_choices: Vec<Slot>,
-) -> Result<StaffVisitView, ApiError> {
-    let prison = storage::prisons::find(&state.db, visit.prison_id).await?.ok_or(ApiError::NotFound)?;
-    let timeline = storage::visits::timeline(&state.db, visit.id).await?;
-    let messages = storage::decisions::messages(&state.db, visit.id).await?;
-    // Reasons are recorded only with a rejection, which is final.
-    let rejection_reasons = if visit.state == VisitState::Rejected {
-        storage::decisions::rejection_reasons(&state.db, visit.id).await?
-    } else {
-        Vec::new()
-    };
-    let emails = storage::outbox::for_visit(&state.db, visit.id).await?;
+/// The staff view of a visit the caller may see, from its record as read.
+fn assemble(state: &AppState, record: VisitRecord) -> StaffVisitView {
+    let VisitRecord { visit, prison, choices, visitors, timeline, messages, rejection_reasons, emails, .. } = record;
     let today = london_today(state.clock.now());
     let overdue = visit.state == VisitState::Requested
         && is_overdue(london_today(visit.created_at), today, &prison.rules, state.holidays);
     let cancellation_reason = visit.cancellation_reason.as_deref().and_then(CancellationReason::parse);
-    Ok(StaffVisitView {
+    StaffVisitView {
         id: visit.id,
         reference: visit.reference,
         prison: PrisonSummary { id: prison.id, name: prison.name, code: prison.code, demo: prison.demo },
@@ -358,11 +401,12 @@ async fn assemble(
                 outcome: v.outcome,
             })
             .collect(),
-        slot_choices,
+        slot_choices: choices,
         booked_slot: visit.booked_slot,
         closed_visit: visit.closed_visit,
         booking_reference: visit.booking_reference,
-        rejection_reasons,
+        // Reasons are recorded only with a rejection, which is final.
+        rejection_reasons: if visit.state == VisitState::Rejected { rejection_reasons } else { Vec::new() },
         cancellation_reason,
         confirm_by: visit.confirm_by,
         overdue,
@@ -385,7 +429,7 @@ async fn assemble(
         emails,
         suggested_rejection_reasons: domain::records::implied_reasons(&visit.records_checks),
         checks: visit.records_checks,
-    })
+    }
 }
 
 async fn summaries(state: &AppState, visits: Vec<VisitRow>) -> Result<Vec<InboxItem>, ApiError> {

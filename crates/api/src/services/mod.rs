@@ -50,6 +50,8 @@ pub struct AppState {
     pub holidays: &'static BankHolidays,
     pub clock: Clock,
     pub availability_cache: Arc<prisons::AvailabilityCache>,
+    /// Timetables for deciding requests, checked against the version read with each visit.
+    pub timetables: Arc<prisons::TimetableCache>,
     /// Where prisoner checks read the prison's records.
     pub records: crate::records::Records,
 }

@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use actix_web::web::Bytes;
 use chrono::{Duration, NaiveDate};
 use domain::api::{Availability, PrisonDetails, PrisonSummary};
-use domain::calendar::{BookingWindow, availability_for, london_today};
+use domain::calendar::{BookingWindow, Timetable, availability_for, london_today};
 use domain::error::{FieldError, FieldErrorCode};
 use domain::types::parse_iso_date;
 use sea_orm::{DatabaseConnection, DbErr};
@@ -102,6 +102,38 @@ impl AvailabilityCache {
             }
             entries.insert(key, (version, body));
         }
+    }
+}
+
+/// Prisons' whole timetables, each tagged with the availability version it was read at. Not shared state either:
+/// the caller passes the version it has just read from the database (with the visit it is deciding), and an entry
+/// is used only while it matches, so a timetable change on any instance is seen by the next decision everywhere.
+#[derive(Default)]
+pub struct TimetableCache {
+    entries: Mutex<HashMap<Uuid, (i64, Arc<Timetable>)>>,
+}
+
+impl TimetableCache {
+    /// The prison's timetable as of availability version `version`.
+    pub async fn get(&self, db: &DatabaseConnection, prison_id: Uuid, version: i64) -> Result<Arc<Timetable>, DbErr> {
+        let cached = {
+            let entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
+            entries.get(&prison_id).filter(|(v, _)| *v == version).map(|(_, t)| t.clone())
+        };
+        if let Some(timetable) = cached {
+            return Ok(timetable);
+        }
+        let timetable = Arc::new(storage::prisons::full_timetable(db, prison_id).await?);
+        let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
+        if entries.len() >= CACHE_ENTRIES {
+            entries.clear();
+        }
+        // A newer version read by a concurrent request wins: versions only grow.
+        let keep = entries.get(&prison_id).is_some_and(|(v, _)| *v > version);
+        if !keep {
+            entries.insert(prison_id, (version, timetable.clone()));
+        }
+        Ok(timetable)
     }
 }
 

@@ -192,7 +192,7 @@ async fn insert(
     for (slot, capacity) in instant {
         // The same conditional counter as a staff grant: never past capacity, whoever else is booking.
         if storage::decisions::take_place(&tx, visit.request.prison_id, *slot, false, *capacity).await? {
-            storage::visits::book(&tx, visit.id, 0, *slot, Actor::System, None, visit.now).await?;
+            storage::visits::book(&tx, visit.id, 0, *slot, false, None, Actor::System, None, visit.now).await?;
             state = VisitState::Booked;
             break;
         }

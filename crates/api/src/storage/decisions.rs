@@ -3,13 +3,19 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::decision::RejectionReasonInput;
+use domain::email::DeliveryState;
 use domain::slot::Slot;
 use domain::visit::{Actor, RejectionReason, VisitorOutcome};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, QueryFilter,
+    QueryOrder, Statement, TransactionTrait,
+};
 use uuid::Uuid;
 
 use super::entities::{slot_usage, visit, visit_message, visit_rejection_reason, visitor};
+use super::outbox::{self, NewMessage};
+use super::visits;
 
 fn usage_filter(prison_id: Uuid, slot: Slot) -> sea_orm::Condition {
     sea_orm::Condition::all()
@@ -19,8 +25,10 @@ fn usage_filter(prison_id: Uuid, slot: Slot) -> sea_orm::Condition {
         .add(slot_usage::Column::EndTime.eq(slot.end))
 }
 
-/// Takes one place in the slot if fewer than `capacity` are taken. One conditional UPDATE: whatever happens at
-/// once, the counter never passes the capacity (concurrent takers queue on the row and re-check the condition).
+/// Takes one place in the slot if fewer than `capacity` are taken. One statement, an upsert whose update is
+/// conditional: the slot's first booking creates its counter at one, every later one adds one only while fewer than
+/// `capacity` are taken. Whatever happens at once the counter never passes the capacity: concurrent takers queue on
+/// the row (or on its creation) and the condition is checked again against the row as the previous taker left it.
 pub async fn take_place(
     db: &impl ConnectionTrait,
     prison_id: Uuid,
@@ -28,14 +36,19 @@ pub async fn take_place(
     closed_visit: bool,
     capacity: u32,
 ) -> Result<bool, DbErr> {
-    slot_usage::Entity::insert(slot_usage::ActiveModel {
+    if capacity == 0 {
+        return Ok(false);
+    }
+    let column = if closed_visit { slot_usage::Column::BookedClosed } else { slot_usage::Column::BookedOpen };
+    let capacity = i32::try_from(capacity).unwrap_or(i32::MAX);
+    let taken = slot_usage::Entity::insert(slot_usage::ActiveModel {
         prison_id: Set(prison_id),
         slot_date: Set(slot.date),
         start_time: Set(slot.start),
         end_time: Set(slot.end),
-        booked_open: Set(0),
-        booked_closed: Set(0),
-        changes: Set(0),
+        booked_open: Set(i32::from(!closed_visit)),
+        booked_closed: Set(i32::from(closed_visit)),
+        changes: Set(1_i64),
     })
     .on_conflict(
         OnConflict::columns([
@@ -44,21 +57,154 @@ pub async fn take_place(
             slot_usage::Column::StartTime,
             slot_usage::Column::EndTime,
         ])
-        .do_nothing()
+        .value(column, Expr::col((slot_usage::Entity, column)).add(1))
+        .value(slot_usage::Column::Changes, Expr::col((slot_usage::Entity, slot_usage::Column::Changes)).add(1))
+        .action_and_where(Expr::col((slot_usage::Entity, column)).lt(capacity))
         .to_owned(),
     )
     .exec_without_returning(db)
     .await?;
-    let column = if closed_visit { slot_usage::Column::BookedClosed } else { slot_usage::Column::BookedOpen };
-    let capacity = i32::try_from(capacity).unwrap_or(i32::MAX);
-    let result = slot_usage::Entity::update_many()
-        .col_expr(column, Expr::col(column).add(1))
-        .col_expr(slot_usage::Column::Changes, Expr::col(slot_usage::Column::Changes).add(1))
-        .filter(usage_filter(prison_id, slot))
-        .filter(column.lt(capacity))
-        .exec(db)
-        .await?;
-    Ok(result.rows_affected == 1)
+    Ok(taken == 1)
+}
+
+/// A request to book: which visit (as read, at which version), into which slot, and what goes with it.
+pub struct Grant<'a> {
+    pub visit_id: Uuid,
+    pub version: i32,
+    pub prison_id: Uuid,
+    pub slot: Slot,
+    pub closed_visit: bool,
+    /// The slot's places for this kind of visit, from the live timetable.
+    pub capacity: u32,
+    pub booking_reference: Option<&'a str>,
+    pub actor: Actor,
+    pub actor_name: Option<&'a str>,
+    /// Visitors who may not come, by position.
+    pub excluded: &'a [(usize, VisitorOutcome)],
+    /// A message to the visitor, kept on the visit, with the id it gets.
+    pub message: Option<(Uuid, &'a str)>,
+    /// The visitor's email about the booking, written with it.
+    pub email: NewMessage,
+    pub now: DateTime<Utc>,
+}
+
+/// How a grant ended. Only `Booked` wrote anything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Granted {
+    Booked,
+    /// Every place of the slot (of this kind) is taken.
+    SlotFull,
+    /// The visit is no longer the requested visit at the version read: someone else decided it first.
+    Moved,
+}
+
+/// Books a requested visit atomically: the visit moves on only if it is still at the version read, and only with a
+/// place taken from the slot, together with its history, message and email; otherwise nothing is written. Whatever
+/// happens at once, a slot is never booked past `capacity` and a visit is never decided twice. Locks are taken in
+/// one order, the visit's row before the slot's counter, on every path.
+pub async fn grant(db: &DatabaseConnection, g: Grant<'_>) -> Result<Granted, DbErr> {
+    if db.get_database_backend() == DbBackend::Postgres && g.excluded.is_empty() {
+        return grant_in_one_statement(db, g).await;
+    }
+    let tx = db.begin().await?;
+    let (slot, closed) = (g.slot, g.closed_visit);
+    if !visits::book(&tx, g.visit_id, g.version, slot, closed, g.booking_reference, g.actor, g.actor_name, g.now)
+        .await?
+    {
+        tx.rollback().await?;
+        return Ok(Granted::Moved);
+    }
+    if !take_place(&tx, g.prison_id, slot, closed, g.capacity).await? {
+        tx.rollback().await?;
+        return Ok(Granted::SlotFull);
+    }
+    for (index, outcome) in g.excluded {
+        save_visitor_outcome(&tx, g.visit_id, *index, outcome).await?;
+    }
+    if let Some((id, body)) = g.message {
+        insert_message(&tx, id, g.visit_id, g.actor, g.actor_name, body, g.now).await?;
+    }
+    outbox::enqueue(&tx, g.email, g.now).await?;
+    tx.commit().await?;
+    Ok(Granted::Booked)
+}
+
+/// PostgreSQL: the whole grant in one statement, so one round trip and no transaction to open and close. Its parts
+/// run in order of what they read from each other: lock the visit if it is still the request at the version read;
+/// then take a place (the upsert of `take_place`); then, only with a place, book the visit and write its history,
+/// message and email. A statement is atomic, so a full slot or a moved visit writes nothing at all.
+const GRANT_IN_ONE_STATEMENT: &str = r#"
+WITH locked AS (
+    SELECT id FROM visit WHERE id = $1 AND version = $2 AND state = 'requested' FOR UPDATE
+), taken AS (
+    INSERT INTO slot_usage (prison_id, slot_date, start_time, end_time, booked_open, booked_closed, changes)
+    SELECT $3, $4, $5, $6, $7, $8, 1 FROM locked
+    ON CONFLICT (prison_id, slot_date, start_time, end_time) DO UPDATE
+    SET booked_open = slot_usage.booked_open + EXCLUDED.booked_open,
+        booked_closed = slot_usage.booked_closed + EXCLUDED.booked_closed,
+        changes = slot_usage.changes + 1
+    WHERE (CASE WHEN EXCLUDED.booked_closed = 1 THEN slot_usage.booked_closed ELSE slot_usage.booked_open END) < $9
+    RETURNING 1
+), booked AS (
+    UPDATE visit SET state = 'booked', booked_date = $4, booked_start = $5, booked_end = $6, closed_visit = $10,
+        booking_reference = $11, version = $2 + 1, updated_at = $12
+    WHERE id = $1 AND EXISTS (SELECT 1 FROM taken)
+    RETURNING id
+), logged AS (
+    INSERT INTO visit_state_change (visit_id, version, from_state, to_state, actor, actor_name, at)
+    SELECT id, $2 + 1, 'requested', 'booked', $13, $14, $12 FROM booked
+), said AS (
+    INSERT INTO visit_message (id, visit_id, at, author, author_name, body)
+    SELECT $15, id, $12, $13, $14, $16 FROM booked WHERE $16 IS NOT NULL
+), told AS (
+    INSERT INTO outbox_message (id, visit_id, prison_id, kind, payload, dedupe_key, state, attempts, next_attempt_at,
+        locked_until, claim_token, last_error, created_at, sent_at)
+    SELECT $17, id, $18, $19, $20, $21, $22, 0, $12, NULL, NULL, NULL, $12, NULL FROM booked
+)
+SELECT (SELECT count(*) FROM locked) AS locked, (SELECT count(*) FROM booked) AS booked
+"#;
+
+async fn grant_in_one_statement(db: &DatabaseConnection, g: Grant<'_>) -> Result<Granted, DbErr> {
+    if g.capacity == 0 {
+        return Ok(Granted::SlotFull);
+    }
+    let (message_id, message) = match g.message {
+        Some((id, body)) => (Some(id), Some(body.to_owned())),
+        None => (None, None),
+    };
+    let values: [sea_orm::Value; 22] = [
+        g.visit_id.into(),
+        g.version.into(),
+        g.prison_id.into(),
+        g.slot.date.into(),
+        g.slot.start.into(),
+        g.slot.end.into(),
+        i32::from(!g.closed_visit).into(),
+        i32::from(g.closed_visit).into(),
+        i32::try_from(g.capacity).unwrap_or(i32::MAX).into(),
+        g.closed_visit.into(),
+        g.booking_reference.map(str::to_owned).into(),
+        g.now.into(),
+        g.actor.as_str().to_owned().into(),
+        g.actor_name.map(str::to_owned).into(),
+        message_id.into(),
+        message.into(),
+        Uuid::now_v7().into(),
+        g.email.prison_id.into(),
+        g.email.kind.as_str().to_owned().into(),
+        g.email.payload.to_string().into(),
+        g.email.dedupe_key.into(),
+        DeliveryState::Pending.as_str().to_owned().into(),
+    ];
+    let statement = Statement::from_sql_and_values(DbBackend::Postgres, GRANT_IN_ONE_STATEMENT, values);
+    let row = db.query_one_raw(statement).await?.ok_or_else(|| DbErr::Custom("grant returned no row".into()))?;
+    let locked: i64 = row.try_get("", "locked")?;
+    let booked: i64 = row.try_get("", "booked")?;
+    Ok(match (locked, booked) {
+        (0, _) => Granted::Moved,
+        (_, 0) => Granted::SlotFull,
+        _ => Granted::Booked,
+    })
 }
 
 /// Gives a place back (a booked visit was cancelled).
@@ -125,14 +271,16 @@ pub async fn rejection_reasons(db: &impl ConnectionTrait, visit_id: Uuid) -> Res
         .all(db)
         .await?
         .into_iter()
-        .filter_map(|r| {
-            Some(RejectionReasonInput {
-                reason: RejectionReason::parse(&r.reason)?,
-                allowance_renews_on: r.allowance_renews_on,
-                detail: r.detail,
-            })
-        })
+        .filter_map(rejection_reason_row)
         .collect())
+}
+
+pub(super) fn rejection_reason_row(r: visit_rejection_reason::Model) -> Option<RejectionReasonInput> {
+    Some(RejectionReasonInput {
+        reason: RejectionReason::parse(&r.reason)?,
+        allowance_renews_on: r.allowance_renews_on,
+        detail: r.detail,
+    })
 }
 
 pub async fn save_visitor_outcome(
@@ -175,6 +323,7 @@ pub async fn set_cancellation_reason(db: &impl ConnectionTrait, visit_id: Uuid, 
         .map(|_| ())
 }
 
+#[derive(Debug, Clone)]
 pub struct MessageRow {
     pub id: Uuid,
     pub at: DateTime<Utc>,
@@ -192,6 +341,18 @@ pub async fn add_message(
     at: DateTime<Utc>,
 ) -> Result<Uuid, DbErr> {
     let id = Uuid::new_v4();
+    insert_message(db, id, visit_id, author, author_name, body, at).await.map(|()| id)
+}
+
+async fn insert_message(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    visit_id: Uuid,
+    author: Actor,
+    author_name: Option<&str>,
+    body: &str,
+    at: DateTime<Utc>,
+) -> Result<(), DbErr> {
     visit_message::Entity::insert(visit_message::ActiveModel {
         id: Set(id),
         visit_id: Set(visit_id),
@@ -202,7 +363,7 @@ pub async fn add_message(
     })
     .exec_without_returning(db)
     .await
-    .map(|_| id)
+    .map(|_| ())
 }
 
 pub async fn messages(db: &impl ConnectionTrait, visit_id: Uuid) -> Result<Vec<MessageRow>, DbErr> {
@@ -212,14 +373,18 @@ pub async fn messages(db: &impl ConnectionTrait, visit_id: Uuid) -> Result<Vec<M
         .all(db)
         .await?
         .into_iter()
-        .map(|m| MessageRow {
-            id: m.id,
-            at: m.at,
-            author: Actor::parse(&m.author).unwrap_or(Actor::Staff),
-            author_name: m.author_name,
-            body: m.body,
-        })
+        .map(message_row)
         .collect())
+}
+
+pub(super) fn message_row(m: visit_message::Model) -> MessageRow {
+    MessageRow {
+        id: m.id,
+        at: m.at,
+        author: Actor::parse(&m.author).unwrap_or(Actor::Staff),
+        author_name: m.author_name,
+        body: m.body,
+    }
 }
 
 /// The rejection reasons of many visits in one query.

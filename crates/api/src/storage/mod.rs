@@ -9,6 +9,7 @@ pub mod retention;
 pub mod roll;
 pub mod secrets;
 pub mod staff;
+pub mod visit_record;
 pub mod visits;
 
 use std::time::Duration;

@@ -210,19 +210,22 @@ pub async fn for_visit(db: &impl ConnectionTrait, visit_id: Uuid) -> Result<Vec<
         .all(db)
         .await?
         .into_iter()
-        .filter_map(|m| {
-            let state = DeliveryState::parse(&m.state)?;
-            Some(EmailDelivery {
-                kind: EmailKind::parse(&m.kind)?,
-                state,
-                attempts: u32::try_from(m.attempts).unwrap_or(0),
-                last_error: m.last_error,
-                created_at: m.created_at,
-                sent_at: m.sent_at,
-                next_attempt_at: (state == DeliveryState::Retrying).then_some(m.next_attempt_at),
-            })
-        })
+        .filter_map(delivery)
         .collect())
+}
+
+/// A message as staff see it; `None` for a kind or state this build does not know.
+pub(super) fn delivery(m: outbox_message::Model) -> Option<EmailDelivery> {
+    let state = DeliveryState::parse(&m.state)?;
+    Some(EmailDelivery {
+        kind: EmailKind::parse(&m.kind)?,
+        state,
+        attempts: u32::try_from(m.attempts).unwrap_or(0),
+        last_error: m.last_error,
+        created_at: m.created_at,
+        sent_at: m.sent_at,
+        next_attempt_at: (state == DeliveryState::Retrying).then_some(m.next_attempt_at),
+    })
 }
 
 /// Forgets the messages about these visits (their personal data is being removed).

@@ -77,7 +77,7 @@ fn summary(p: &prison::Model) -> PrisonSummary {
     PrisonSummary { id: p.id, name: p.name.clone(), code: p.code.clone(), demo: p.demo }
 }
 
-fn details(p: prison::Model) -> PrisonDetails {
+pub(super) fn details(p: prison::Model) -> PrisonDetails {
     let rules = VisitingRules {
         adult_age: small(p.adult_age),
         max_visitors: small(p.max_visitors),

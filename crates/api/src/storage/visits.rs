@@ -73,7 +73,7 @@ pub struct StateChangeRow {
     pub at: DateTime<Utc>,
 }
 
-fn row(m: visit::Model) -> Result<VisitRow, DbErr> {
+pub(super) fn row(m: visit::Model) -> Result<VisitRow, DbErr> {
     let state = VisitState::parse(&m.state).ok_or_else(|| corrupt("visit.state", &m.state))?;
     let booked_slot = match (m.booked_date, m.booked_start, m.booked_end) {
         (Some(date), Some(start), Some(end)) => Some(Slot::new(date, start, end)),
@@ -207,14 +207,18 @@ pub async fn visitors(db: &impl ConnectionTrait, visit_id: Uuid) -> Result<Vec<V
         .all(db)
         .await?
         .into_iter()
-        .map(|v| VisitorRow {
-            outcome: v.outcome.as_deref().and_then(|o| VisitorOutcome::from_parts(o, v.banned_until)),
-            position: v.position,
-            first_name: v.first_name,
-            last_name: v.last_name,
-            dob: v.dob,
-        })
+        .map(visitor_row)
         .collect())
+}
+
+pub(super) fn visitor_row(v: visitor::Model) -> VisitorRow {
+    VisitorRow {
+        outcome: v.outcome.as_deref().and_then(|o| VisitorOutcome::from_parts(o, v.banned_until)),
+        position: v.position,
+        first_name: v.first_name,
+        last_name: v.last_name,
+        dob: v.dob,
+    }
 }
 
 pub async fn slot_choices(db: &impl ConnectionTrait, visit_id: Uuid) -> Result<Vec<Slot>, DbErr> {
@@ -224,8 +228,12 @@ pub async fn slot_choices(db: &impl ConnectionTrait, visit_id: Uuid) -> Result<V
         .all(db)
         .await?
         .into_iter()
-        .map(|c| Slot::new(c.slot_date, c.start_time, c.end_time))
+        .map(choice_slot)
         .collect())
+}
+
+pub(super) fn choice_slot(c: visit_slot_choice::Model) -> Slot {
+    Slot::new(c.slot_date, c.start_time, c.end_time)
 }
 
 pub async fn timeline(db: &impl ConnectionTrait, visit_id: Uuid) -> Result<Vec<StateChangeRow>, DbErr> {
@@ -235,21 +243,23 @@ pub async fn timeline(db: &impl ConnectionTrait, visit_id: Uuid) -> Result<Vec<S
         .all(db)
         .await?
         .into_iter()
-        .map(|c| {
-            Ok(StateChangeRow {
-                version: c.version,
-                from: c
-                    .from_state
-                    .as_deref()
-                    .map(|s| VisitState::parse(s).ok_or_else(|| corrupt("from_state", s)))
-                    .transpose()?,
-                to: VisitState::parse(&c.to_state).ok_or_else(|| corrupt("to_state", &c.to_state))?,
-                actor: Actor::parse(&c.actor).ok_or_else(|| corrupt("actor", &c.actor))?,
-                actor_name: c.actor_name,
-                at: c.at,
-            })
-        })
+        .map(state_change_row)
         .collect()
+}
+
+pub(super) fn state_change_row(c: visit_state_change::Model) -> Result<StateChangeRow, DbErr> {
+    Ok(StateChangeRow {
+        version: c.version,
+        from: c
+            .from_state
+            .as_deref()
+            .map(|s| VisitState::parse(s).ok_or_else(|| corrupt("from_state", s)))
+            .transpose()?,
+        to: VisitState::parse(&c.to_state).ok_or_else(|| corrupt("to_state", &c.to_state))?,
+        actor: Actor::parse(&c.actor).ok_or_else(|| corrupt("actor", &c.actor))?,
+        actor_name: c.actor_name,
+        at: c.at,
+    })
 }
 
 /// Moves a visit from `from` to `to` if nobody changed it since `version` was read, and records the change.
@@ -292,12 +302,16 @@ pub async fn transition(
     Ok(true)
 }
 
-/// Books a requested visit into `slot` (used by staff decisions; capacity is the caller's concern).
+/// Books a requested visit into `slot` if nobody changed it since `version` was read (capacity is the caller's
+/// concern: see `decisions::grant`). False, and nothing written, when the visit had moved on.
+#[allow(clippy::too_many_arguments)]
 pub async fn book(
     db: &impl ConnectionTrait,
     visit_id: Uuid,
     version: i32,
     slot: Slot,
+    closed_visit: bool,
+    booking_reference: Option<&str>,
     actor: Actor,
     actor_name: Option<&str>,
     now: DateTime<Utc>,
@@ -307,6 +321,8 @@ pub async fn book(
         .col_expr(visit::Column::BookedDate, Expr::value(slot.date))
         .col_expr(visit::Column::BookedStart, Expr::value(slot.start))
         .col_expr(visit::Column::BookedEnd, Expr::value(slot.end))
+        .col_expr(visit::Column::ClosedVisit, Expr::value(closed_visit))
+        .col_expr(visit::Column::BookingReference, Expr::value(booking_reference))
         .col_expr(visit::Column::Version, Expr::value(version + 1))
         .col_expr(visit::Column::UpdatedAt, Expr::value(now))
         .filter(visit::Column::Id.eq(visit_id))
@@ -317,7 +333,7 @@ pub async fn book(
     if result.rows_affected != 1 {
         return Ok(false);
     }
-    // The place was taken with `decisions::take_place`, which also marks the slot's availability as changed.
+    // The place is taken with `decisions::take_place`, which also marks the slot's availability as changed.
     record_change(db, visit_id, version + 1, Some(VisitState::Requested), VisitState::Booked, actor, actor_name, now)
         .await?;
     Ok(true)
