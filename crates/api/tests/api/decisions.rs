@@ -398,7 +398,43 @@ async fn staff_acknowledge_visitor_cancellations_once(db: Db) {
     assert!(inbox["cancellations"].as_array().unwrap().is_empty());
 }
 
+/// The answer to a decision is built from what was read before it plus what it wrote; it must be exactly what the
+/// member of staff sees when they open the visit again, for every kind of decision.
+async fn a_decisions_answer_is_what_staff_see_when_they_open_the_visit_again(db: Db) {
+    let d = desk(db, 2).await;
+    let friday = ("2026-12-04", "14:00", "16:00");
+    let slot = json!({"date": friday.0, "start": friday.1, "end": friday.2});
+    let decisions = [
+        // A grant with a reference and a message.
+        grant(friday, 0),
+        // A closed-visit grant with one visitor banned.
+        json!({"outcome": "grant", "slot": slot, "closed_visit": true, "expected_version": 0,
+               "visitor_outcomes": [{"visitor_index": 1, "outcome": {"outcome": "banned", "until": "2027-01-31"}}]}),
+        // A rejection with reasons and a message.
+        json!({"outcome": "reject", "expected_version": 0, "message": "Sorry.",
+               "reasons": [{"reason": "no_allowance", "allowance_renews_on": "2026-12-14"}]}),
+        // A grant that becomes a rejection because the lead visitor may not come.
+        json!({"outcome": "grant", "slot": slot, "expected_version": 0,
+               "visitor_outcomes": [{"visitor_index": 0, "outcome": {"outcome": "not_on_contact_list"}}]}),
+    ];
+    for decision in decisions {
+        let created = d.app.created_visit(&visit_request(d.prison, &[friday])).await;
+        let path = format!("/api/v1/staff/visits/{}", created["id"].as_str().unwrap());
+        let response = d.app.post_as(&d.officer, &format!("{path}/decision"), &decision).await;
+        assert_eq!(response.status(), 200, "{decision}");
+        let answer: Value = response.json().await.unwrap();
+        let opened: Value = d.app.get_as(&d.officer, &path).await.json().await.unwrap();
+        assert_eq!(answer, opened, "{decision}");
+        assert_eq!(answer["version"], 1);
+        assert_eq!(answer["timeline"].as_array().unwrap().len(), 2);
+        let email = answer["emails"].as_array().unwrap().last().unwrap();
+        assert_eq!(email["kind"], if answer["state"] == "booked" { "booked" } else { "rejected" }, "{answer}");
+        assert_eq!(email["state"], "pending");
+    }
+}
+
 on_both_databases!(
+    a_decisions_answer_is_what_staff_see_when_they_open_the_visit_again,
     staff_acknowledge_visitor_cancellations_once,
     instant_booking_books_the_first_choice_with_room_at_once,
     fifty_visitors_at_once_at_an_instant_booking_prison_book_exactly_five,
