@@ -22,7 +22,7 @@
 #                  pvb_decide_<pid> is created there and dropped at exit. The pgbench baseline uses the libpq
 #                  variables PGHOST/PGPORT/PGUSER/PGPASSWORD (defaults 127.0.0.1, 5432, postgres).
 #   PG_BASELINE    the pgbench baseline script (default ../shared/bench/pg-baseline.sh from the project root)
-#   BENCH_DECIDE_RATE  decisions per second to make visits for (default 1200): each run gets
+#   BENCH_DECIDE_RATE  decisions per second to make visits for (default 2500): each run gets
 #                  RATE x BENCH_SECONDS visits plus those of the warm-up; if a run uses them all it fails with a
 #                  message saying to raise it
 #   BENCH_SKIP_BUILD=1  use the release binary already built (by default `cargo build --release -p api --bins` runs
@@ -39,7 +39,7 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 helpers="$root/scripts/bench-decide"
 seconds=${BENCH_SECONDS:-15}
-rate=${BENCH_DECIDE_RATE:-1200}
+rate=${BENCH_DECIDE_RATE:-2500}
 pg_url=${BENCH_PG_URL:-postgres://postgres@127.0.0.1:5432}
 pg_url=${pg_url%/}
 pg_baseline=${PG_BASELINE:-$root/../shared/bench/pg-baseline.sh}
@@ -244,7 +244,7 @@ failed_runs=()
 run_decide() {
     local key=$1 visits=$2 out="$work/wrk-$1.txt"
     wrk -t"$wrk_threads" -c"$conns" -d"${warmup}s" --timeout 10s -s "$helpers/decide.lua" "http://127.0.0.1:$port" \
-        -- "$visits" 0 "$wrk_threads" "$token" >"$work/wrk-$key-warmup.txt" 2>&1 || true
+        -- "$visits" 0 "$wrk_threads" "$token" "$warmup_visits" >"$work/wrk-$key-warmup.txt" 2>&1 || true
     local wline
     wline=$(grep '^BENCH ' "$work/wrk-$key-warmup.txt" | tail -n1 || true)
     echo "    warm-up: ${wline:-no report}" >&2
