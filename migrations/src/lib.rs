@@ -13,6 +13,7 @@ mod m20261126_000010_create_outbox;
 mod m20261126_000011_add_visit_anonymised_at;
 mod m20261126_000012_add_visit_records_checks;
 mod m20261126_000013_create_prisoner_roll;
+mod m20261126_000014_add_outbox_waiting_index;
 
 pub struct Migrator;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000011_add_visit_anonymised_at::Migration),
             Box::new(m20261126_000012_add_visit_records_checks::Migration),
             Box::new(m20261126_000013_create_prisoner_roll::Migration),
+            Box::new(m20261126_000014_add_outbox_waiting_index::Migration),
         ]
     }
 }
