@@ -55,23 +55,16 @@ wrk_threads=2
 warmup=3
 warmup_visits=$((rate * warmup))
 
-say() { printf '\n==> %s\n' "$*" >&2; }
-die() { printf '\nbench-decide.sh: ERROR: %s\n' "$*" >&2; exit 1; }
+bench_name=bench-decide.sh
+# shellcheck source=scripts/bench-lib.sh
+. "$root/scripts/bench-lib.sh"
 
 case "$seconds" in '' | *[!0-9]* | 0) die "BENCH_SECONDS must be a positive whole number of seconds, got '$seconds'" ;; esac
 case "$rate" in '' | *[!0-9]* | 0) die "BENCH_DECIDE_RATE must be a positive whole number, got '$rate'" ;; esac
 run_visits=$((warmup_visits + rate * seconds))
 
 # ---- tools --------------------------------------------------------------------------------------------------------
-if ! command -v wrk >/dev/null 2>&1; then
-    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-        say "wrk not found; installing it with apt-get"
-        apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >&2 ||
-            die "could not install wrk with apt-get"
-    else
-        die "wrk (the HTTP load generator) is not installed; run 'sudo apt-get install -y wrk' and try again"
-    fi
-fi
+need_wrk
 for tool in curl python3 cargo psql pgbench; do
     command -v "$tool" >/dev/null 2>&1 || die "$tool is required but not on PATH (psql/pgbench: apt-get install postgresql-client)"
 done
@@ -79,58 +72,7 @@ done
 psql "$pg_url/postgres" -qAtc 'SELECT 1' >/dev/null 2>&1 || die "cannot connect to PostgreSQL at $pg_url/postgres (set BENCH_PG_URL)"
 
 # ---- clean-up -----------------------------------------------------------------------------------------------------
-work=$(mktemp -d /tmp/pvb-bench-decide.XXXXXX)
-pg_db=pvb_decide_$$
-pg_created=
-pids=()
-cleanup() {
-    local pid
-    for pid in "${pids[@]}"; do
-        kill "$pid" 2>/dev/null || true
-    done
-    for pid in "${pids[@]}"; do
-        wait "$pid" 2>/dev/null || true
-    done
-    if [ -n "$pg_created" ]; then
-        psql "$pg_url/postgres" -qAtc "DROP DATABASE IF EXISTS $pg_db WITH (FORCE)" >/dev/null 2>&1 || true
-    fi
-    if [ -n "${BENCH_KEEP:-}" ]; then
-        echo "bench-decide.sh: kept logs in $work" >&2
-    else
-        rm -rf "$work"
-    fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-stop() { # stop PID: stop one server started here
-    kill "$1" 2>/dev/null || true
-    wait "$1" 2>/dev/null || true
-    local keep=() pid
-    for pid in "${pids[@]}"; do [ "$pid" = "$1" ] || keep+=("$pid"); done
-    pids=("${keep[@]+"${keep[@]}"}")
-}
-
-free_port() {
-    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
-
-# wait_ready PID URL LOG: until URL answers 200, or fail with the server's log.
-wait_ready() {
-    local pid=$1 url=$2 log=$3 i
-    for i in $(seq 1 240); do
-        if ! kill -0 "$pid" 2>/dev/null; then
-            tail -n 30 "$log" >&2 || true
-            die "the server exited before it was ready (log above: $log)"
-        fi
-        if [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$url" || true)" = 200 ]; then
-            return 0
-        fi
-        sleep 0.25
-    done
-    tail -n 30 "$log" >&2 || true
-    die "$url did not answer 200 within 60 s"
-}
+bench_workspace pvb-bench-decide pvb_decide
 
 # api METHOD PATH EXPECTED_STATUS OUT [BODY_FILE]: one JSON call to the service, as the signed-in member of staff
 # once $token is set; fails the run (with the response) on any other status.
@@ -325,7 +267,6 @@ counter_ok=1
 stop "$service_pid"
 
 # ---- summary ------------------------------------------------------------------------------------------------------
-pct() { python3 -c 'import sys; print(round(100 * float(sys.argv[1]) / float(sys.argv[2])) if float(sys.argv[2]) > 0 else 0)' "$1" "$2"; }
 
 missed=0
 lines=()

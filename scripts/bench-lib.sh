@@ -1,0 +1,80 @@
+# Shared by scripts/bench.sh and scripts/bench-decide.sh; sourced, not run. Messages, the load generator, a work
+# directory and database cleaned up at exit with every server started, free ports, readiness waits and percentages.
+# The sourcing script sets `bench_name` (for its messages) and `pg_url` before calling these.
+
+say() { printf '\n==> %s\n' "$*" >&2; }
+die() { printf '\n%s: ERROR: %s\n' "$bench_name" "$*" >&2; exit 1; }
+
+# need_wrk: wrk (the HTTP load generator), installed with apt-get when running as root without it.
+need_wrk() {
+    command -v wrk >/dev/null 2>&1 && return 0
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        say "wrk not found; installing it with apt-get"
+        apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >&2 ||
+            die "could not install wrk with apt-get"
+    else
+        die "wrk (the HTTP load generator) is not installed; run 'sudo apt-get install -y wrk' and try again"
+    fi
+}
+
+# bench_workspace WORK_PREFIX DB_PREFIX: sets $work (a new directory under /tmp) and $pg_db (a database name for
+# this run, created by the caller, which then sets pg_created=1), and arranges for both to go at exit, after every
+# server in $pids is stopped. BENCH_KEEP=1 keeps the work directory.
+bench_workspace() {
+    work=$(mktemp -d "/tmp/$1.XXXXXX")
+    pg_db=$2_$$
+    pg_created=
+    pids=()
+    trap cleanup EXIT
+    trap 'exit 130' INT TERM
+}
+
+cleanup() {
+    local pid
+    for pid in "${pids[@]}"; do
+        kill "$pid" 2>/dev/null || true
+    done
+    for pid in "${pids[@]}"; do
+        wait "$pid" 2>/dev/null || true
+    done
+    if [ -n "$pg_created" ]; then
+        psql "$pg_url/postgres" -qAtc "DROP DATABASE IF EXISTS $pg_db WITH (FORCE)" >/dev/null 2>&1 || true
+    fi
+    if [ -n "${BENCH_KEEP:-}" ]; then
+        echo "$bench_name: kept logs in $work" >&2
+    else
+        rm -rf "$work"
+    fi
+}
+
+stop() { # stop PID: stop one server started here
+    kill "$1" 2>/dev/null || true
+    wait "$1" 2>/dev/null || true
+    local keep=() pid
+    for pid in "${pids[@]}"; do [ "$pid" = "$1" ] || keep+=("$pid"); done
+    pids=("${keep[@]+"${keep[@]}"}")
+}
+
+free_port() {
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+# wait_ready PID URL LOG: until URL answers 200, or fail with the server's log.
+wait_ready() {
+    local pid=$1 url=$2 log=$3 i
+    for i in $(seq 1 240); do
+        if ! kill -0 "$pid" 2>/dev/null; then
+            tail -n 30 "$log" >&2 || true
+            die "the server exited before it was ready (log above: $log)"
+        fi
+        if [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$url" || true)" = 200 ]; then
+            return 0
+        fi
+        sleep 0.25
+    done
+    tail -n 30 "$log" >&2 || true
+    die "$url did not answer 200 within 60 s"
+}
+
+# pct PART WHOLE: PART as a whole percentage of WHOLE.
+pct() { python3 -c 'import sys; print(round(100 * float(sys.argv[1]) / float(sys.argv[2])) if float(sys.argv[2]) > 0 else 0)' "$1" "$2"; }
