@@ -187,28 +187,6 @@ bindgen() {
 bindgen "$wasm" "$pkg" frontend split
 bindgen "$staff_wasm" "$dist/staff-pkg" frontend_staff
 
-# 5b. Brotli copies at the highest quality, which the server sends to browsers that accept Brotli (most): about a
-# fifth smaller than the on-the-fly compression a server can afford per request. Node's zlib does it (no extra tool).
-step "brotli -q 11 copies of the compiled assets"
-command -v node >/dev/null || die "node is needed to compress the assets (Node.js 20 or newer)"
-for file in "$pkg"/*.wasm "$pkg"/*.js "$dist/staff-pkg"/*.wasm "$dist/staff-pkg"/*.js; do
-    [[ -f "$file" ]] || continue
-    if [[ "$file.br" -nt "$file" ]]; then
-        echo "$(basename "$file").br up to date"
-        continue
-    fi
-    node -e '
-        const fs = require("fs"), zlib = require("zlib");
-        const [input, output] = process.argv.slice(1);
-        const data = fs.readFileSync(input);
-        fs.writeFileSync(output, zlib.brotliCompressSync(data, { params: {
-            [zlib.constants.BROTLI_PARAM_QUALITY]: 11,
-            [zlib.constants.BROTLI_PARAM_LGWIN]: 24,
-            [zlib.constants.BROTLI_PARAM_SIZE_HINT]: data.length,
-        } }));' "$file" "$file.br"
-    printf '%-28s %9s bytes brotli-11\n' "$(basename "$file")" "$(stat -c %s "$file.br")"
-done
-
 # 6. The GOV.UK Design System stylesheet, from govuk-frontend as pinned in frontend/package-lock.json. Its compiled CSS
 # names the GDS Transport font and the crown/crest images, which only GOV.UK may use: the font faces go, a system font
 # stack takes their place, and the image references go.
@@ -242,7 +220,29 @@ step "static files"
 cp frontend/index.html frontend/style.css frontend/staff.html frontend/staff.css "$dist/"
 echo "copied index.html, style.css, staff.html and staff.css"
 
-# 8. What a visitor downloads.
+# 8. Brotli copies at the highest quality, which the server sends to browsers that accept Brotli (most): about a
+# fifth smaller than the on-the-fly compression a server can afford per request. Node's zlib does it (no extra tool).
+step "brotli -q 11 copies of the compiled assets"
+command -v node >/dev/null || die "node is needed to compress the assets (Node.js 20 or newer)"
+for file in "$pkg"/*.wasm "$pkg"/*.js "$dist/staff-pkg"/*.wasm "$dist/staff-pkg"/*.js "$dist"/*.css; do
+    [[ -f "$file" ]] || continue
+    if [[ "$file.br" -nt "$file" ]]; then
+        echo "$(basename "$file").br up to date"
+        continue
+    fi
+    node -e '
+        const fs = require("fs"), zlib = require("zlib");
+        const [input, output] = process.argv.slice(1);
+        const data = fs.readFileSync(input);
+        fs.writeFileSync(output, zlib.brotliCompressSync(data, { params: {
+            [zlib.constants.BROTLI_PARAM_QUALITY]: 11,
+            [zlib.constants.BROTLI_PARAM_LGWIN]: 24,
+            [zlib.constants.BROTLI_PARAM_SIZE_HINT]: data.length,
+        } }));' "$file" "$file.br"
+    printf '%-28s %9s bytes brotli-11\n' "$(basename "$file")" "$(stat -c %s "$file.br")"
+done
+
+# 9. What a visitor downloads.
 step "sizes"
 size_of() { printf '%-28s %9s bytes raw %9s bytes gzip\n' "$(basename "$1")" "$(stat -c %s "$1")" "$(gzip -9c "$1" | wc -c)"; }
 size_of "$pkg/frontend_bg.wasm"

@@ -280,4 +280,14 @@ describe('the compiled client as served', () => {
     const outside = await fetch(`${server.baseUrl}/pkg/..%2Findex.html`);
     assert.equal(outside.status, 404);
   });
+
+  for (const path of ['/govuk-frontend.min.css', '/style.css', '/staff.css']) test(`${path} is sent Brotli-compressed at build time too`, async () => {
+    const brotli = await fetch(`${server.baseUrl}${path}`, { headers: { 'accept-encoding': 'br' } });
+    assert.equal(brotli.status, 200);
+    assert.equal(brotli.headers.get('content-encoding'), 'br');
+    assert.match(brotli.headers.get('content-type') ?? '', /^text\/css\b/);
+    const plain = await fetch(`${server.baseUrl}${path}`, { headers: { 'accept-encoding': 'identity' } });
+    assert.equal(plain.headers.get('content-encoding'), null);
+    assert.equal(await brotli.text(), await plain.text(), 'the same stylesheet either way');
+  });
 });
