@@ -1,19 +1,22 @@
 //! The visitor app itself: the page shell, the routes and the entry point. Only the prison list is in the first
-//! WebAssembly module a visitor downloads; every later step of the journey is split into its own module (Leptos
-//! lazy routes, cut apart by `wasm-split-cli` in scripts/build-frontend.sh) and fetched when the visitor gets there.
+//! WebAssembly module a visitor downloads; the later steps of the journey, and the status page, are in modules of
+//! their own (Leptos lazy routes over `wasm_split` functions, cut apart by `wasm-split-cli` in
+//! scripts/build-frontend.sh), fetched when the visitor first gets there.
 
 use std::cell::Cell;
 
 use domain::api::Locale;
 use leptos::prelude::*;
+use leptos::wasm_split::{SplitLoaderError, wasm_split};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::hooks::use_location;
 use leptos_router::{Lazy, LazyRoute, path};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::wasm_bindgen;
 
+use crate::api::ApiError;
 use crate::i18n::{self, Lang, SERVICE_NAME, tx, use_title};
-use crate::pages;
+use crate::pages::{self, LoadError};
 use crate::store::Form;
 
 /// The page shell every page shares: skip link, service name, language switch, main content and footer.
@@ -79,22 +82,24 @@ enum Step {
     Done,
 }
 
-#[leptos::lazy]
-fn journey_step(step: Step) -> AnyView {
-    match step {
+/// Every step after the first page. Split with the `fallible` option (which Leptos's `#[lazy]` does not offer), so
+/// that a module that fails to download shows a page saying so rather than aborting the whole app.
+#[wasm_split(journey, wasm_split_path = ::leptos::wasm_split, preload(preload_journey), fallible)]
+fn journey_step(step: Step) -> Result<AnyView, SplitLoaderError> {
+    Ok(match step {
         Step::Prison => page(pages::prison::PrisonPage),
         Step::Prisoner => page(pages::prisoner::PrisonerPage),
         Step::Times => page(pages::times::TimesPage),
         Step::Visitors => page(pages::visitors::VisitorsPage),
         Step::Check => page(pages::check::CheckPage),
         Step::Done => page(pages::done::DonePage),
-    }
+    })
 }
 
 /// A visit's status page, in a module of its own: visitors mostly come to it from an email, not from the journey.
-#[leptos::lazy]
-fn status_page() -> AnyView {
-    page(pages::status::StatusPage)
+#[wasm_split(status, wasm_split_path = ::leptos::wasm_split, preload(preload_status), fallible)]
+fn status_page() -> Result<AnyView, SplitLoaderError> {
+    Ok(page(pages::status::StatusPage))
 }
 
 /// A route to one step of the journey, whose code is in the journey's module (fetched the first time, then kept).
@@ -108,11 +113,12 @@ macro_rules! journey_route {
             }
 
             async fn view(_: Self) -> AnyView {
-                journey_step($step).await
+                journey_step($step).await.unwrap_or_else(|_| page(NotLoaded))
             }
 
             async fn preload() {
-                __preload_journey_step().await;
+                // A failure shows in `view`, which tries once more.
+                let _ = preload_journey().await;
             }
         }
     };
@@ -133,11 +139,24 @@ impl LazyRoute for StatusRoute {
     }
 
     async fn view(_: Self) -> AnyView {
-        status_page().await
+        status_page().await.unwrap_or_else(|_| page(NotLoaded))
     }
 
     async fn preload() {
-        __preload_status_page().await;
+        let _ = preload_status().await;
+    }
+}
+
+/// Shown when a page's module could not be downloaded (offline, or the connection dropped). Trying again reloads
+/// the page, which keeps everything typed (the draft is in this tab's storage).
+#[component]
+fn NotLoaded() -> impl IntoView {
+    const HEADING: (&str, &str) =
+        ("Sorry, this page could not be loaded", "Mae’n ddrwg gennym, nid oedd modd llwytho’r dudalen hon");
+    use_title(|lang| lang.t(HEADING.0, HEADING.1).into(), || false);
+    view! {
+        <h1 class="govuk-heading-l">{tx(HEADING.0, HEADING.1)}</h1>
+        <LoadError error=ApiError::Network on_retry=|| { let _ = window().location().reload(); } />
     }
 }
 

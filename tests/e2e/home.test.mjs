@@ -227,7 +227,7 @@ describe('the visitor client split by page', () => {
     await page.locator('.prison-list__name').first().click();
     await page.locator('#start').waitFor({ state: 'visible' });
     assert.ok(
-      modules.some((path) => /^\/pkg\/split_journey_step\w*\.wasm$/.test(path)),
+      modules.includes('/pkg/split_journey.wasm'),
       `the journey's module is fetched when a prison is chosen (fetched: ${modules.join(', ')})`,
     );
     assert.ok(!modules.some((path) => path.includes('status')), 'not the status page\'s');
@@ -243,14 +243,39 @@ describe('the visitor client split by page', () => {
     assert.deepEqual(problems.failedRequests, [], 'no failed requests');
   });
 
+  test('when the journey\'s module cannot be downloaded, the page says so, and trying again carries on', async (t) => {
+    const context = await phone(browser);
+    t.after(() => context.close());
+    const page = await context.newPage();
+    page.setDefaultTimeout(UI_TIMEOUT_MS);
+    const problems = watchPage(page);
+    await page.goto(`${server.baseUrl}/`);
+    await page.locator('.prison-list__name').first().waitFor({ state: 'visible' });
+    await page.route('**/pkg/split_journey*', (route) => route.abort('internetdisconnected'));
+
+    await page.locator('.prison-list__name').first().click();
+    await page.getByRole('heading', { level: 1, name: /this page could not be loaded/i }).waitFor({ state: 'visible' });
+    assert.match(await page.getByRole('alert').innerText(), /internet connection/);
+    await page.waitForFunction(() => document.activeElement?.tagName === 'H1');
+    assert.equal(problems.pageErrors.length, 0, `the app keeps running (${problems.pageErrors})`);
+    await assertNoAxeViolations(page, 'on the page shown when a module cannot be downloaded');
+    await screenshot(page, 'home-phone-module-not-loaded');
+
+    await page.unroute('**/pkg/split_journey*');
+    await page.getByRole('button', { name: /try again/i }).click();
+    await page.locator('#start').waitFor({ state: 'visible' });
+    await page.getByRole('button', { name: 'Cymraeg' }).click();
+    await page.locator('#start', { hasText: 'Dechrau nawr' }).waitFor({ state: 'visible' });
+  });
+
   test('every module the split loader names is served, Brotli-compressed at build time', async () => {
     const loader = await fetch(`${server.baseUrl}/pkg/__wasm_split.js`, { headers: { 'accept-encoding': 'br' } });
     assert.equal(loader.status, 200);
     assert.equal(loader.headers.get('content-encoding'), 'br');
     assert.match(loader.headers.get('content-type') ?? '', /javascript/);
     const names = [...new Set((await loader.text()).match(/(?:split|chunk)_\w+\.wasm/g))];
-    assert.ok(names.some((name) => name.startsWith('split_journey_step')), `the journey's module (found ${names})`);
-    assert.ok(names.some((name) => name.startsWith('split_status_page')), `the status page's module (found ${names})`);
+    assert.ok(names.includes('split_journey.wasm'), `the journey's module (found ${names})`);
+    assert.ok(names.includes('split_status.wasm'), `the status page's module (found ${names})`);
     for (const name of names) {
       const response = await fetch(`${server.baseUrl}/pkg/${name}`, { headers: { 'accept-encoding': 'br' } });
       assert.equal(response.status, 200, `/pkg/${name}`);
