@@ -4,9 +4,10 @@
 # staff-pkg/frontend_staff.js, staff-pkg/frontend_staff_bg.wasm), served under `/staff`. Two bundles, so visitors
 # never download the staff screens. Safe to run again: every step is skipped or quick when nothing changed.
 #
-# The visitor bundle is split: frontend_bg.wasm holds the shell and the prison list (the first page), and each later
-# step of the journey (a Leptos lazy route) is cut into its own module by wasm-split-cli (pkg/split_*.wasm, with the
-# code several steps share in pkg/chunk_*.wasm), which pkg/__wasm_split.js fetches the first time a step is shown.
+# The visitor bundle is split: frontend_bg.wasm holds the shell and the prison list (the first page); the later steps
+# of the journey and the status page (Leptos lazy routes) are cut out by wasm-split-cli into pkg/split_journey.wasm
+# and pkg/split_status.wasm (with the code they share in pkg/chunk_*.wasm), which pkg/__wasm_split.js fetches the
+# first time the visitor reaches them.
 #
 # Honours CARGO_TARGET_DIR like any cargo command (default: the workspace's target/).
 # Set WASM_OPT=1 to add a wasm-opt -Oz pass (binaryen from npm). It is off by default because the size profile already
