@@ -4,6 +4,11 @@
 # staff-pkg/frontend_staff.js, staff-pkg/frontend_staff_bg.wasm), served under `/staff`. Two bundles, so visitors
 # never download the staff screens. Safe to run again: every step is skipped or quick when nothing changed.
 #
+# The visitor bundle is split: frontend_bg.wasm holds the shell and the prison list (the first page); the later steps
+# of the journey and the status page (Leptos lazy routes) are cut out by wasm-split-cli into pkg/split_journey.wasm
+# and pkg/split_status.wasm (with the code they share in pkg/chunk_*.wasm), which pkg/__wasm_split.js fetches the
+# first time the visitor reaches them.
+#
 # Honours CARGO_TARGET_DIR like any cargo command (default: the workspace's target/).
 # Set WASM_OPT=1 to add a wasm-opt -Oz pass (binaryen from npm). It is off by default because the size profile already
 # does nearly all the work: measured on the prisons page, 273 KB -> 233 KB raw but only 100.9 KB -> 100.7 KB gzipped.
@@ -61,14 +66,35 @@ if ! wasm_bindgen="$(find_wasm_bindgen)"; then
 fi
 echo "using $wasm_bindgen"
 
+# 2b. wasm-split-cli (from the crate wasm_split_cli_support), which cuts the visitor module at its lazy routes. The
+# version must understand the split points that leptos's wasm_split_helpers (in Cargo.lock) writes.
+split_version=0.2.4
+step "wasm-split-cli $split_version"
+wasm_split="$cargo_bin/wasm-split-cli"
+have_wasm_split() { [[ -x "$wasm_split" ]] && cargo install --list | grep -qx "wasm_split_cli_support v$split_version:"; }
+if ! have_wasm_split && pgrep -f "cargo install wasm_split_cli_support" >/dev/null; then
+    echo "a 'cargo install wasm_split_cli_support' is already running; waiting for it to finish..."
+    while pgrep -f "cargo install wasm_split_cli_support" >/dev/null; do sleep 10; done
+fi
+if have_wasm_split; then
+    echo "already installed"
+else
+    echo "not found; installing it (takes 1 to 2 minutes)"
+    cargo install wasm_split_cli_support --version "$split_version" --features build-binary --locked
+    have_wasm_split || die "installed wasm_split_cli_support $split_version but $wasm_split is missing"
+fi
+
 # 3. Compile the clients, one at a time: built together, cargo would unify the features of the shared `frontend`
-# crate and give the staff bundle the visitor app's entry point too.
+# crate and give the staff bundle the visitor app's entry point too. The visitor module is linked with its
+# relocations and symbols kept (--emit-relocs, no strip), which wasm-split-cli needs to cut it apart; `cargo rustc`
+# gives those flags to the final link alone, so the dependencies are not rebuilt for them.
 target_dir="${CARGO_TARGET_DIR:-$root/target}"
 [[ "$target_dir" == /* ]] || target_dir="$root/$target_dir"
-for package in frontend frontend-staff; do
-    step "cargo build -p $package --target $target --profile $profile"
-    cargo build -p "$package" --target "$target" --profile "$profile"
-done
+step "cargo rustc -p frontend --lib --crate-type cdylib --target $target --profile $profile (linked for wasm-split)"
+cargo rustc -p frontend --lib --crate-type cdylib --target "$target" --profile "$profile" -- \
+    -C link-arg=--emit-relocs -C strip=none
+step "cargo build -p frontend-staff --target $target --profile $profile"
+cargo build -p frontend-staff --target "$target" --profile "$profile"
 wasm="$target_dir/$target/$profile/frontend.wasm"
 staff_wasm="$target_dir/$target/$profile/frontend_staff.wasm"
 [[ -f "$wasm" ]] || die "cargo finished but $wasm is missing"
@@ -91,53 +117,76 @@ if [[ "${WASM_OPT:-0}" == "1" ]]; then
     fi
 fi
 
-# 4 and 5. Generate the JS glue, then shrink the module. Skipped when the input and the tools are unchanged.
-# Arguments: the .wasm cargo built, the output directory, the name of the generated files.
+# Removes every custom section (function names, producers, target features) from WebAssembly modules, in place:
+# the browser needs none of them. Node reads the module's section headers (no extra tool).
+strip_custom_sections() {
+    command -v node >/dev/null || die "node is needed to strip the split modules (Node.js 20 or newer)"
+    node -e '
+        const fs = require("fs");
+        for (const file of process.argv.slice(1)) {
+            const wasm = fs.readFileSync(file);
+            const kept = [wasm.subarray(0, 8)]; // magic number and version
+            let at = 8;
+            while (at < wasm.length) {
+                const start = at++;
+                let size = 0, shift = 0, byte;
+                do { byte = wasm[at++]; size += (byte & 0x7f) * 2 ** shift; shift += 7; } while (byte & 0x80);
+                at += size;
+                if (wasm[start] !== 0) kept.push(wasm.subarray(start, at)); // section 0: custom
+            }
+            if (at !== wasm.length) throw new Error(`${file}: not a well-formed WebAssembly module`);
+            fs.writeFileSync(file, Buffer.concat(kept));
+        }' "$@"
+}
+
+# 4 and 5. Split the module at its lazy routes (visitor bundle), generate the JS glue, then shrink the modules.
+# Skipped when the input and the tools are unchanged.
+# Arguments: the .wasm cargo built, the output directory, the name of the generated files, and `split` to split it.
 bindgen() {
-    local input="$1" out="$2" name="$3"
+    local input="$1" out="$2" name="$3" split="${4:-}"
     local stamp_file="$out/.build-stamp"
     local stamp
     stamp="$(sha256sum "$input" | cut -d' ' -f1) wasm-bindgen=$wanted wasm-opt=${wasm_opt:+$binaryen_version}"
+    stamp+=" wasm-split=${split:+$split_version}"
     if [[ -f "$stamp_file" && "$(cat "$stamp_file")" == "$stamp" && -f "$out/$name.js" && -f "$out/${name}_bg.wasm" ]]; then
         step "wasm-bindgen and wasm-opt ($name): up to date"
         return 0
     fi
-    step "wasm-bindgen --target web ($name)"
     rm -rf "$out"
-    "$wasm_bindgen" --target web --no-typescript --out-dir "$out" "$input"
+    local main="$input" split_dir="$target_dir/wasm-split/$name"
+    if [[ -n "$split" ]]; then
+        step "wasm-split-cli ($name)"
+        rm -rf "$split_dir"
+        mkdir -p "$split_dir"
+        # Writes $name.wasm (the main module, for wasm-bindgen), split_*.wasm and chunk_*.wasm (the lazy code) and
+        # __wasm_split.js (their loader, which imports initSync from ./$name.js), all fetched from beside that file.
+        "$wasm_split" "$input" "$split_dir" --target web --out-name "$name"
+        main="$split_dir/$name.wasm"
+    fi
+    step "wasm-bindgen --target web ($name)"
+    # --keep-lld-exports: the split modules call into the main one through exports wasm-bindgen would drop.
+    "$wasm_bindgen" --target web --no-typescript --out-dir "$out" --out-name "$name" \
+        ${split:+--keep-lld-exports --no-demangle --remove-name-section --remove-producers-section} "$main"
+    if [[ -n "$split" ]]; then
+        find "$split_dir" -maxdepth 1 -type f ! -name "$name.wasm" -exec cp {} "$out/" \;
+        # wasm-bindgen strips the main module, but not these: their function names alone are half their size.
+        step "strip custom sections (names, producers) from the split modules"
+        strip_custom_sections "$out"/split_*.wasm "$out"/chunk_*.wasm
+    fi
     if [[ -n "$wasm_opt" ]]; then
-        step "wasm-opt -Oz ($name)"
-        "$wasm_opt" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-            --enable-mutable-globals --enable-reference-types --enable-multivalue \
-            "$out/${name}_bg.wasm" -o "$out/${name}_bg.opt.wasm"
-        mv "$out/${name}_bg.opt.wasm" "$out/${name}_bg.wasm"
+        local module
+        for module in "$out"/*.wasm; do
+            step "wasm-opt -Oz ($(basename "$module"))"
+            "$wasm_opt" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+                --enable-mutable-globals --enable-reference-types --enable-multivalue \
+                "$module" -o "$module.opt"
+            mv "$module.opt" "$module"
+        done
     fi
     echo "$stamp" >"$stamp_file"
 }
-bindgen "$wasm" "$pkg" frontend
+bindgen "$wasm" "$pkg" frontend split
 bindgen "$staff_wasm" "$dist/staff-pkg" frontend_staff
-
-# 5b. Brotli copies at the highest quality, which the server sends to browsers that accept Brotli (most): about a
-# fifth smaller than the on-the-fly compression a server can afford per request. Node's zlib does it (no extra tool).
-step "brotli -q 11 copies of the compiled assets"
-command -v node >/dev/null || die "node is needed to compress the assets (Node.js 20 or newer)"
-for file in "$pkg"/*.wasm "$pkg"/*.js "$dist/staff-pkg"/*.wasm "$dist/staff-pkg"/*.js; do
-    [[ -f "$file" ]] || continue
-    if [[ "$file.br" -nt "$file" ]]; then
-        echo "$(basename "$file").br up to date"
-        continue
-    fi
-    node -e '
-        const fs = require("fs"), zlib = require("zlib");
-        const [input, output] = process.argv.slice(1);
-        const data = fs.readFileSync(input);
-        fs.writeFileSync(output, zlib.brotliCompressSync(data, { params: {
-            [zlib.constants.BROTLI_PARAM_QUALITY]: 11,
-            [zlib.constants.BROTLI_PARAM_LGWIN]: 24,
-            [zlib.constants.BROTLI_PARAM_SIZE_HINT]: data.length,
-        } }));' "$file" "$file.br"
-    printf '%-28s %9s bytes brotli-11\n' "$(basename "$file")" "$(stat -c %s "$file.br")"
-done
 
 # 6. The GOV.UK Design System stylesheet, from govuk-frontend as pinned in frontend/package-lock.json. Its compiled CSS
 # names the GDS Transport font and the crown/crest images, which only GOV.UK may use: the font faces go, a system font
@@ -172,13 +221,40 @@ step "static files"
 cp frontend/index.html frontend/style.css frontend/staff.html frontend/staff.css "$dist/"
 echo "copied index.html, style.css, staff.html and staff.css"
 
-# 8. What a visitor downloads.
+# 8. Brotli copies at the highest quality, which the server sends to browsers that accept Brotli (most): about a
+# fifth smaller than the on-the-fly compression a server can afford per request. Node's zlib does it (no extra tool).
+step "brotli -q 11 copies of the compiled assets"
+command -v node >/dev/null || die "node is needed to compress the assets (Node.js 20 or newer)"
+for file in "$pkg"/*.wasm "$pkg"/*.js "$dist/staff-pkg"/*.wasm "$dist/staff-pkg"/*.js "$dist"/*.css; do
+    [[ -f "$file" ]] || continue
+    if [[ "$file.br" -nt "$file" ]]; then
+        echo "$(basename "$file").br up to date"
+        continue
+    fi
+    node -e '
+        const fs = require("fs"), zlib = require("zlib");
+        const [input, output] = process.argv.slice(1);
+        const data = fs.readFileSync(input);
+        fs.writeFileSync(output, zlib.brotliCompressSync(data, { params: {
+            [zlib.constants.BROTLI_PARAM_QUALITY]: 11,
+            [zlib.constants.BROTLI_PARAM_LGWIN]: 24,
+            [zlib.constants.BROTLI_PARAM_SIZE_HINT]: data.length,
+        } }));' "$file" "$file.br"
+    printf '%-28s %9s bytes brotli-11\n' "$(basename "$file")" "$(stat -c %s "$file.br")"
+done
+
+# 9. What a visitor downloads.
 step "sizes"
 size_of() { printf '%-28s %9s bytes raw %9s bytes gzip\n' "$(basename "$1")" "$(stat -c %s "$1")" "$(gzip -9c "$1" | wc -c)"; }
 size_of "$pkg/frontend_bg.wasm"
 size_of "$pkg/frontend.js"
+size_of "$pkg/__wasm_split.js"
 size_of "$dist/govuk-frontend.min.css"
 size_of "$dist/style.css"
+echo "the later steps of the journey (fetched when first shown):"
+for file in "$pkg"/split_*.wasm "$pkg"/chunk_*.wasm; do
+    [[ -f "$file" ]] && size_of "$file"
+done
 echo "staff only (under /staff):"
 size_of "$dist/staff-pkg/frontend_staff_bg.wasm"
 size_of "$dist/staff-pkg/frontend_staff.js"

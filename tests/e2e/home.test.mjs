@@ -208,6 +208,84 @@ describe('home page on a 320 px wide phone', () => {
   });
 });
 
+describe('the visitor client split by page', () => {
+  test('the prison list needs only the main module; the journey\'s module arrives when a prison is chosen, and Back and Forward work', async (t) => {
+    const context = await phone(browser);
+    t.after(() => context.close());
+    const page = await context.newPage();
+    page.setDefaultTimeout(UI_TIMEOUT_MS);
+    const problems = watchPage(page);
+    const modules = [];
+    page.on('request', (request) => {
+      const path = new URL(request.url()).pathname;
+      if (path.endsWith('.wasm')) modules.push(path);
+    });
+    await page.goto(`${server.baseUrl}/`);
+    await page.locator('.prison-list__name').first().waitFor({ state: 'visible' });
+    assert.deepEqual(modules, ['/pkg/frontend_bg.wasm'], 'the prison list needs the main module alone');
+
+    await page.locator('.prison-list__name').first().click();
+    await page.locator('#start').waitFor({ state: 'visible' });
+    assert.ok(
+      modules.includes('/pkg/split_journey.wasm'),
+      `the journey's module is fetched when a prison is chosen (fetched: ${modules.join(', ')})`,
+    );
+    assert.ok(!modules.some((path) => path.includes('status')), 'not the status page\'s');
+    await page.waitForFunction(() => document.activeElement?.tagName === 'H1');
+    assert.match(await page.evaluate(() => document.activeElement.textContent), /\(demo\)/, 'the prison\'s name has focus');
+
+    await page.goBack();
+    await page.locator('.prison-list__name').first().waitFor({ state: 'visible' });
+    await page.goForward();
+    await page.locator('#start').waitFor({ state: 'visible' });
+    assert.deepEqual(problems.pageErrors, [], 'no uncaught errors in the page');
+    assert.deepEqual(problems.consoleErrors, [], 'no errors in the browser console');
+    assert.deepEqual(problems.failedRequests, [], 'no failed requests');
+  });
+
+  test('when the journey\'s module cannot be downloaded, the page says so, and trying again carries on', async (t) => {
+    const context = await phone(browser);
+    t.after(() => context.close());
+    const page = await context.newPage();
+    page.setDefaultTimeout(UI_TIMEOUT_MS);
+    const problems = watchPage(page);
+    await page.goto(`${server.baseUrl}/`);
+    await page.locator('.prison-list__name').first().waitFor({ state: 'visible' });
+    await page.route('**/pkg/split_journey*', (route) => route.abort('internetdisconnected'));
+
+    await page.locator('.prison-list__name').first().click();
+    await page.getByRole('heading', { level: 1, name: /this page could not be loaded/i }).waitFor({ state: 'visible' });
+    assert.match(await page.getByRole('alert').innerText(), /internet connection/);
+    await page.waitForFunction(() => document.activeElement?.tagName === 'H1');
+    assert.equal(problems.pageErrors.length, 0, `the app keeps running (${problems.pageErrors})`);
+    await assertNoAxeViolations(page, 'on the page shown when a module cannot be downloaded');
+    await screenshot(page, 'home-phone-module-not-loaded');
+
+    await page.unroute('**/pkg/split_journey*');
+    await page.getByRole('button', { name: /try again/i }).click();
+    await page.locator('#start').waitFor({ state: 'visible' });
+    await page.getByRole('button', { name: 'Cymraeg' }).click();
+    await page.locator('#start', { hasText: 'Dechrau nawr' }).waitFor({ state: 'visible' });
+  });
+
+  test('every module the split loader names is served, Brotli-compressed at build time', async () => {
+    const loader = await fetch(`${server.baseUrl}/pkg/__wasm_split.js`, { headers: { 'accept-encoding': 'br' } });
+    assert.equal(loader.status, 200);
+    assert.equal(loader.headers.get('content-encoding'), 'br');
+    assert.match(loader.headers.get('content-type') ?? '', /javascript/);
+    const names = [...new Set((await loader.text()).match(/(?:split|chunk)_\w+\.wasm/g))];
+    assert.ok(names.includes('split_journey.wasm'), `the journey's module (found ${names})`);
+    assert.ok(names.includes('split_status.wasm'), `the status page's module (found ${names})`);
+    for (const name of names) {
+      const response = await fetch(`${server.baseUrl}/pkg/${name}`, { headers: { 'accept-encoding': 'br' } });
+      assert.equal(response.status, 200, `/pkg/${name}`);
+      assert.equal(response.headers.get('content-encoding'), 'br', `/pkg/${name}`);
+      assert.equal(response.headers.get('content-type'), 'application/wasm', `/pkg/${name}`);
+      await WebAssembly.compile(await response.arrayBuffer());
+    }
+  });
+});
+
 describe('the compiled client as served', () => {
   for (const path of ['/pkg/frontend_bg.wasm', '/staff-pkg/frontend_staff_bg.wasm']) test(`${path} is sent Brotli-compressed at build time to browsers that accept it, and plain to those that do not`, async () => {
     const wasm = `${server.baseUrl}${path}`;
@@ -226,5 +304,15 @@ describe('the compiled client as served', () => {
 
     const outside = await fetch(`${server.baseUrl}/pkg/..%2Findex.html`);
     assert.equal(outside.status, 404);
+  });
+
+  for (const path of ['/govuk-frontend.min.css', '/style.css', '/staff.css']) test(`${path} is sent Brotli-compressed at build time too`, async () => {
+    const brotli = await fetch(`${server.baseUrl}${path}`, { headers: { 'accept-encoding': 'br' } });
+    assert.equal(brotli.status, 200);
+    assert.equal(brotli.headers.get('content-encoding'), 'br');
+    assert.match(brotli.headers.get('content-type') ?? '', /^text\/css\b/);
+    const plain = await fetch(`${server.baseUrl}${path}`, { headers: { 'accept-encoding': 'identity' } });
+    assert.equal(plain.headers.get('content-encoding'), null);
+    assert.equal(await brotli.text(), await plain.text(), 'the same stylesheet either way');
   });
 });

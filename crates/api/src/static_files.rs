@@ -1,8 +1,8 @@
-//! The web clients' compiled assets (`/pkg/...` for visitors, `/staff-pkg/...` for staff: the WebAssembly modules
-//! and their JavaScript glue), served
-//! pre-compressed when the build left a Brotli copy beside them (`name.br`, compressed once at the highest quality,
-//! about a fifth smaller than what on-the-fly compression can afford per request). Browsers that do not accept
-//! Brotli get the plain file, compressed on the fly by the `Compress` middleware as before.
+//! The web clients' compiled assets (`/pkg/...` for visitors, `/staff-pkg/...` for staff: the WebAssembly modules,
+//! the split-off modules of the visitor client's later pages and their JavaScript glue) and the stylesheets
+//! (`/{name}.css`), served pre-compressed when the build left a Brotli copy beside them (`name.br`, compressed once
+//! at the highest quality, about a fifth smaller than what on-the-fly compression can afford per request). Browsers
+//! that do not accept Brotli get the plain file, compressed on the fly by the `Compress` middleware as before.
 
 use std::path::{Path, PathBuf};
 
@@ -17,20 +17,33 @@ pub struct Assets(pub PathBuf);
 /// The route: `GET /{folder}/{name}` for the two asset folders.
 pub const ROUTE: &str = "/{folder:pkg|staff-pkg}/{name}";
 
+/// The route for the stylesheets at the top of the static directory: `GET /{name}.css`.
+pub const STYLESHEET_ROUTE: &str = r"/{name:[^/]+\.css}";
+
 /// `GET /pkg/{name}` and `GET /staff-pkg/{name}`.
 pub async fn asset(req: HttpRequest, path: web::Path<(String, String)>, assets: web::Data<Assets>) -> HttpResponse {
     let (folder, name) = path.into_inner();
-    if !is_plain_file_name(&name) {
+    serve(&req, &assets.0.join(folder), &name).await
+}
+
+/// `GET /{name}.css`.
+pub async fn stylesheet(req: HttpRequest, name: web::Path<String>, assets: web::Data<Assets>) -> HttpResponse {
+    serve(&req, &assets.0, &name).await
+}
+
+/// The file `name` in `folder`, or its Brotli copy to a browser that accepts Brotli.
+async fn serve(req: &HttpRequest, folder: &Path, name: &str) -> HttpResponse {
+    if !is_plain_file_name(name) {
         return HttpResponse::NotFound().finish();
     }
-    let plain = assets.0.join(folder).join(&name);
+    let plain = folder.join(name);
     let compressed = PathBuf::from(format!("{}.br", plain.display()));
-    let brotli = accepts_brotli(&req) && compressed.is_file();
+    let brotli = accepts_brotli(req) && compressed.is_file();
     let file = match NamedFile::open_async(if brotli { &compressed } else { &plain }).await {
         Ok(file) => file.set_content_type(actix_files::file_extension_to_mime(extension(&plain))),
         Err(_) => return HttpResponse::NotFound().finish(),
     };
-    let mut response = file.into_response(&req);
+    let mut response = file.into_response(req);
     let headers = response.headers_mut();
     headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     if brotli {
@@ -86,6 +99,9 @@ mod tests {
     #[test]
     fn only_plain_names_inside_the_folder_are_served() {
         assert!(is_plain_file_name("frontend_bg.wasm"));
+        assert!(is_plain_file_name("__wasm_split.js"));
+        assert!(is_plain_file_name("split_journey_step_17353756601514817524.wasm"));
+        assert!(is_plain_file_name("govuk-frontend.min.css"));
         assert!(!is_plain_file_name("../index.html"));
         assert!(!is_plain_file_name(".build-stamp"));
         assert!(!is_plain_file_name("a/b.js"));

@@ -1,0 +1,282 @@
+//! The visitor app itself: the page shell, the routes and the entry point. Only the prison list is in the first
+//! WebAssembly module a visitor downloads; the later steps of the journey, and the status page, are in modules of
+//! their own (Leptos lazy routes over `wasm_split` functions, cut apart by `wasm-split-cli` in
+//! scripts/build-frontend.sh), fetched when the visitor first gets there.
+
+use std::cell::Cell;
+
+use domain::api::Locale;
+use leptos::prelude::*;
+use leptos::wasm_split::{SplitLoaderError, wasm_split};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::hooks::use_location;
+use leptos_router::{Lazy, LazyRoute, path};
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::wasm_bindgen;
+
+use crate::api::ApiError;
+use crate::i18n::{self, Lang, SERVICE_NAME, tx, use_title};
+use crate::pages::{self, LoadError};
+use crate::store::Form;
+
+/// The page shell every page shares: skip link, service name, language switch, main content and footer.
+#[component]
+pub fn App() -> impl IntoView {
+    Lang::provide();
+    let form = Form::provide();
+    view! {
+        <Router>
+            <a href="#main-content" class="govuk-skip-link" on:click=|ev| {
+                ev.prevent_default();
+                crate::components::focus_id("main-content".into());
+            }>
+                {tx("Skip to main content", "Neidio i’r prif gynnwys")}
+            </a>
+            <header class="govuk-service-navigation app-header" role="banner">
+                <div class="govuk-width-container">
+                    <div class="govuk-service-navigation__container app-header__container">
+                        <span class="govuk-service-navigation__service-name">
+                            <a href="/" class="govuk-service-navigation__link">
+                                {tx(SERVICE_NAME.0, SERVICE_NAME.1)}
+                            </a>
+                        </span>
+                        <LanguageSwitch />
+                    </div>
+                </div>
+            </header>
+            <div class="govuk-width-container">
+                <main class="govuk-main-wrapper" id="main-content" tabindex="-1">
+                    <TouchOnNavigation form />
+                    <Routes fallback=|| page(NotFound)>
+                        <Route path=path!("/") view=|| page(pages::prisons::PrisonsPage) />
+                        <Route path=path!("/prison/:id") view={Lazy::<PrisonRoute>::new()} />
+                        <Route path=path!("/book/prisoner") view={Lazy::<PrisonerRoute>::new()} />
+                        <Route path=path!("/book/times") view={Lazy::<TimesRoute>::new()} />
+                        <Route path=path!("/book/visitors") view={Lazy::<VisitorsRoute>::new()} />
+                        <Route path=path!("/book/check") view={Lazy::<CheckRoute>::new()} />
+                        <Route path=path!("/book/done") view={Lazy::<DoneRoute>::new()} />
+                        <Route path=path!("/visit/:reference") view={Lazy::<StatusRoute>::new()} />
+                    </Routes>
+                </main>
+            </div>
+            <footer class="govuk-footer">
+                <div class="govuk-width-container">
+                    <p class="govuk-footer__meta-custom govuk-body-s">
+                        {tx("This is a demonstration service. Do not enter real personal details.", "Gwasanaeth arddangos yw hwn. Peidiwch â rhoi manylion personol go iawn.")}
+                    </p>
+                </div>
+            </footer>
+        </Router>
+    }
+}
+
+/// The steps after the first page, in one module fetched when the visitor chooses a prison: one request (and one for
+/// the code they share with the status page) rather than one per step, and no wait between steps after that.
+#[derive(Clone, Copy)]
+enum Step {
+    Prison,
+    Prisoner,
+    Times,
+    Visitors,
+    Check,
+    Done,
+}
+
+/// Every step after the first page. Split with the `fallible` option (which Leptos's `#[lazy]` does not offer), so
+/// that a module that fails to download shows a page saying so rather than aborting the whole app.
+#[wasm_split(journey, wasm_split_path = ::leptos::wasm_split, preload(preload_journey), fallible)]
+fn journey_step(step: Step) -> Result<AnyView, SplitLoaderError> {
+    Ok(match step {
+        Step::Prison => page(pages::prison::PrisonPage),
+        Step::Prisoner => page(pages::prisoner::PrisonerPage),
+        Step::Times => page(pages::times::TimesPage),
+        Step::Visitors => page(pages::visitors::VisitorsPage),
+        Step::Check => page(pages::check::CheckPage),
+        Step::Done => page(pages::done::DonePage),
+    })
+}
+
+/// A visit's status page, in a module of its own: visitors mostly come to it from an email, not from the journey.
+#[wasm_split(status, wasm_split_path = ::leptos::wasm_split, preload(preload_status), fallible)]
+fn status_page() -> Result<AnyView, SplitLoaderError> {
+    Ok(page(pages::status::StatusPage))
+}
+
+/// A route to one step of the journey, whose code is in the journey's module (fetched the first time, then kept).
+macro_rules! journey_route {
+    ($route:ident, $step:expr) => {
+        struct $route;
+
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                $route
+            }
+
+            async fn view(_: Self) -> AnyView {
+                journey_step($step).await.unwrap_or_else(|_| page(NotLoaded))
+            }
+
+            async fn preload() {
+                // A failure shows in `view`, which tries once more.
+                let _ = preload_journey().await;
+            }
+        }
+    };
+}
+
+journey_route!(PrisonRoute, Step::Prison);
+journey_route!(PrisonerRoute, Step::Prisoner);
+journey_route!(TimesRoute, Step::Times);
+journey_route!(VisitorsRoute, Step::Visitors);
+journey_route!(CheckRoute, Step::Check);
+journey_route!(DoneRoute, Step::Done);
+
+struct StatusRoute;
+
+impl LazyRoute for StatusRoute {
+    fn data() -> Self {
+        StatusRoute
+    }
+
+    async fn view(_: Self) -> AnyView {
+        status_page().await.unwrap_or_else(|_| page(NotLoaded))
+    }
+
+    async fn preload() {
+        let _ = preload_status().await;
+    }
+}
+
+/// Shown when a page's module could not be downloaded (offline, or the connection dropped). Trying again reloads
+/// the page, which keeps everything typed (the draft is in this tab's storage).
+#[component]
+fn NotLoaded() -> impl IntoView {
+    const HEADING: (&str, &str) =
+        ("Sorry, this page could not be loaded", "Mae’n ddrwg gennym, nid oedd modd llwytho’r dudalen hon");
+    use_title(|lang| lang.t(HEADING.0, HEADING.1).into(), || false);
+    view! {
+        <h1 class="govuk-heading-l">{tx(HEADING.0, HEADING.1)}</h1>
+        <LoadError error=ApiError::Network on_retry=|| { let _ = window().location().reload(); } />
+    }
+}
+
+thread_local! {
+    /// How many pages have been built: the first is the one the browser loaded.
+    static PAGES_BUILT: Cell<u32> = const { Cell::new(0) };
+}
+
+/// Builds a routed page. After a move to another page (not the first load), puts focus on the new page's heading,
+/// as a screen reader user would expect from a page load. Done as the page is built, not when the URL changes:
+/// a lazy page is only built once its module has arrived.
+fn page<V: IntoView + 'static>(view: impl FnOnce() -> V) -> AnyView {
+    let built = PAGES_BUILT.get() + 1;
+    PAGES_BUILT.set(built);
+    if built > 1 {
+        // From the router, not window.location: after an in-app link the router knows the new URL first.
+        let hash = use_location().hash.get_untracked();
+        focus_heading(built, hash, 0);
+    }
+    view().into_any()
+}
+
+/// Focuses the heading of page number `page` on the next frame, or on a later one while the page is still waiting
+/// for its data (its heading comes with it), for up to about 5 seconds.
+fn focus_heading(page: u32, hash: String, frames: u32) {
+    request_animation_frame(move || {
+        if PAGES_BUILT.get() != page {
+            return; // the visitor has moved on
+        }
+        // A fragment naming an element (a "Change" link, an error) gets the focus from the page itself.
+        let target = hash.strip_prefix('#').filter(|id| !id.is_empty());
+        if target.is_some_and(|id| document().get_element_by_id(id).is_some()) {
+            return;
+        }
+        // Nor is focus taken from something on the page the visitor (or the page) has already focused.
+        let main = document().get_element_by_id("main-content");
+        let active = document().active_element();
+        if let (Some(main), Some(active)) = (&main, &active)
+            && main != active
+            && main.contains(Some(active))
+        {
+            return;
+        }
+        let heading = document().query_selector("main h1").ok().flatten();
+        match heading.and_then(|h| h.dyn_into::<web_sys::HtmlElement>().ok()) {
+            Some(heading) => {
+                let _ = heading.set_attribute("tabindex", "-1");
+                let _ = heading.focus();
+            }
+            None if frames < 300 => focus_heading(page, hash, frames + 1),
+            None => {}
+        }
+    });
+}
+
+/// English | Cymraeg. The choice is kept for next time and every page's text follows it at once.
+#[component]
+fn LanguageSwitch() -> impl IntoView {
+    let lang = i18n::use_lang();
+    view! {
+        <nav class="app-language" aria-label=move || lang.t("Language", "Iaith")>
+            {move || {
+                let (label, other, code) = if lang.is_cy() {
+                    ("English", Locale::En, "en")
+                } else {
+                    ("Cymraeg", Locale::Cy, "cy")
+                };
+                view! {
+                    <button
+                        type="button"
+                        class="app-language__switch"
+                        id="language-switch"
+                        lang=code
+                        on:click=move |_| lang.0.set(other)
+                    >
+                        {label}
+                    </button>
+                }
+            }}
+        </nav>
+    }
+}
+
+/// A move to another page counts as activity for the 20-minute idle limit.
+#[component]
+fn TouchOnNavigation(form: Form) -> impl IntoView {
+    let location = use_location();
+    Effect::new(move |previous: Option<String>| {
+        let path = location.pathname.get();
+        if previous.is_some_and(|p| p != path) {
+            form.touch();
+        }
+        path
+    });
+}
+
+#[component]
+fn NotFound() -> impl IntoView {
+    use_title(|lang| lang.t("Page not found", "Heb ddod o hyd i’r dudalen").into(), || false);
+    view! {
+        <h1 class="govuk-heading-l">{tx("Page not found", "Heb ddod o hyd i’r dudalen")}</h1>
+        <p class="govuk-body">
+            {tx("If you typed the web address, check it is correct.", "Os gwnaethoch deipio’r cyfeiriad gwe, gwiriwch ei fod yn gywir.")}
+        </p>
+        <p class="govuk-body">
+            <a class="govuk-link" href="/">{tx("Choose a prison", "Dewis carchar")}</a>
+        </p>
+    }
+}
+
+/// Entry point, run by wasm-bindgen as soon as the module is instantiated. Replaces the static placeholder that
+/// index.html shows while the module downloads.
+#[wasm_bindgen(start)]
+pub fn start() {
+    let placeholder = document().get_element_by_id("app").and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok());
+    match placeholder {
+        Some(root) => {
+            root.set_inner_html("");
+            leptos::mount::mount_to(root, App).forget();
+        }
+        None => leptos::mount::mount_to_body(App),
+    }
+}
