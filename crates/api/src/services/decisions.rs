@@ -106,7 +106,7 @@ pub async fn book_now(state: &AppState, visit_id: Uuid, slot: Slot, actor: Actor
         email: visitor_email(visit_id, EmailKind::Booked, now, None),
         now,
     };
-    match storage::decisions::grant(&state.db, grant).await? {
+    match grant_place(state, grant).await? {
         Granted::Booked => Ok(()),
         Granted::SlotFull => Err(slot_full(slot, capacity, false)),
         Granted::Moved => Err(conflict(state, visit_id, "Someone else decided this request first.").await),
@@ -154,7 +154,7 @@ pub async fn decide(
                 email: visitor_email(visit_id, EmailKind::Booked, now, message.map(|(id, _)| id)),
                 now,
             };
-            match storage::decisions::grant(&state.db, grant).await? {
+            match grant_place(state, grant).await? {
                 Granted::Booked => {}
                 Granted::SlotFull => return Err(slot_full(*slot, capacity, *closed_visit)),
                 Granted::Moved => {
@@ -185,11 +185,11 @@ pub async fn decide(
                 return Err(conflict(state, visit_id, "Someone else decided this request first.").await);
             }
             storage::decisions::save_rejection_reasons(&tx, visit.id, reasons).await?;
-            let message_id = record_extras(&tx, visit.id, user, excluded, message.as_deref(), now).await?;
-            tell_visitor(&tx, visit.id, EmailKind::Rejected, now, message_id).await?;
+            let message = message.as_deref().map(|m| (Uuid::new_v4(), m));
+            record_extras(&tx, visit.id, Actor::Staff, Some(name), excluded, message, now).await?;
+            tell_visitor(&tx, visit.id, EmailKind::Rejected, now, message.map(|(id, _)| id)).await?;
             tx.commit().await?;
             record.rejection_reasons.clone_from(reasons);
-            let message = message_id.zip(message.as_deref());
             record_decided(&mut record, VisitState::Rejected, name, excluded, message, EmailKind::Rejected, now);
         }
     }
@@ -245,23 +245,46 @@ fn record_decided(
     });
 }
 
+/// Makes a grant (see `storage::decisions::Grant`): in one statement where the database can, else in a transaction
+/// of its steps, the visit's row locked before the slot's counter on both paths.
+async fn grant_place(state: &AppState, g: Grant<'_>) -> Result<Granted, ApiError> {
+    if storage::decisions::can_grant_in_one_statement(state.db.get_database_backend(), &g) {
+        return Ok(storage::decisions::grant_in_one_statement(&state.db, g).await?);
+    }
+    let tx = state.db.begin().await?;
+    let (slot, closed) = (g.slot, g.closed_visit);
+    let (reference, name) = (g.booking_reference, g.actor_name);
+    if !storage::visits::book(&tx, g.visit_id, g.version, slot, closed, reference, g.actor, name, g.now).await? {
+        tx.rollback().await?;
+        return Ok(Granted::Moved);
+    }
+    if !storage::decisions::take_place(&tx, g.prison_id, slot, closed, g.capacity).await? {
+        tx.rollback().await?;
+        return Ok(Granted::SlotFull);
+    }
+    record_extras(&tx, g.visit_id, g.actor, name, g.excluded, g.message, g.now).await?;
+    storage::outbox::enqueue(&tx, g.email, g.now).await?;
+    tx.commit().await?;
+    Ok(Granted::Booked)
+}
+
+/// What goes with a decision beside its state: the visitors who may not come, and the message to the visitor.
 async fn record_extras(
     tx: &DatabaseTransaction,
     visit_id: Uuid,
-    user: &StaffUser,
+    actor: Actor,
+    actor_name: Option<&str>,
     excluded: &[(usize, domain::visit::VisitorOutcome)],
-    message: Option<&str>,
+    message: Option<(Uuid, &str)>,
     now: DateTime<Utc>,
-) -> Result<Option<Uuid>, ApiError> {
+) -> Result<(), ApiError> {
     for (index, outcome) in excluded {
         storage::decisions::save_visitor_outcome(tx, visit_id, *index, outcome).await?;
     }
-    let mut message_id = None;
-    if let Some(message) = message {
-        message_id =
-            Some(storage::decisions::add_message(tx, visit_id, Actor::Staff, Some(&user.name), message, now).await?);
+    if let Some((id, body)) = message {
+        storage::decisions::insert_message(tx, id, visit_id, actor, actor_name, body, now).await?;
     }
-    Ok(message_id)
+    Ok(())
 }
 
 /// The visitor's email about a change to their visit.

@@ -9,13 +9,12 @@ use domain::visit::{Actor, RejectionReason, VisitorOutcome};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, QueryFilter,
-    QueryOrder, Statement, TransactionTrait,
+    QueryOrder, Statement,
 };
 use uuid::Uuid;
 
 use super::entities::{slot_usage, visit, visit_message, visit_rejection_reason, visitor};
-use super::outbox::{self, NewMessage};
-use super::visits;
+use super::outbox::NewMessage;
 
 fn usage_filter(prison_id: Uuid, slot: Slot) -> sea_orm::Condition {
     sea_orm::Condition::all()
@@ -67,7 +66,9 @@ pub async fn take_place(
     Ok(taken == 1)
 }
 
-/// A request to book: which visit (as read, at which version), into which slot, and what goes with it.
+/// A request to book: which visit (as read, at which version), into which slot, and what goes with it. Made
+/// atomically: the visit moves on only if it is still at the version read, and only with a place taken from the
+/// slot, together with its history, message and email; otherwise nothing is written.
 pub struct Grant<'a> {
     pub visit_id: Uuid,
     pub version: i32,
@@ -98,35 +99,12 @@ pub enum Granted {
     Moved,
 }
 
-/// Books a requested visit atomically: the visit moves on only if it is still at the version read, and only with a
-/// place taken from the slot, together with its history, message and email; otherwise nothing is written. Whatever
-/// happens at once, a slot is never booked past `capacity` and a visit is never decided twice. Locks are taken in
-/// one order, the visit's row before the slot's counter, on every path.
-pub async fn grant(db: &DatabaseConnection, g: Grant<'_>) -> Result<Granted, DbErr> {
-    if db.get_database_backend() == DbBackend::Postgres && g.excluded.is_empty() {
-        return grant_in_one_statement(db, g).await;
-    }
-    let tx = db.begin().await?;
-    let (slot, closed) = (g.slot, g.closed_visit);
-    if !visits::book(&tx, g.visit_id, g.version, slot, closed, g.booking_reference, g.actor, g.actor_name, g.now)
-        .await?
-    {
-        tx.rollback().await?;
-        return Ok(Granted::Moved);
-    }
-    if !take_place(&tx, g.prison_id, slot, closed, g.capacity).await? {
-        tx.rollback().await?;
-        return Ok(Granted::SlotFull);
-    }
-    for (index, outcome) in g.excluded {
-        save_visitor_outcome(&tx, g.visit_id, *index, outcome).await?;
-    }
-    if let Some((id, body)) = g.message {
-        insert_message(&tx, id, g.visit_id, g.actor, g.actor_name, body, g.now).await?;
-    }
-    outbox::enqueue(&tx, g.email, g.now).await?;
-    tx.commit().await?;
-    Ok(Granted::Booked)
+/// Whether `grant_in_one_statement` can make this grant: on PostgreSQL, when no visitor is excluded (the statement
+/// has no place for per-visitor outcomes). Otherwise the caller makes it in a transaction of the single steps
+/// (`visits::book`, `take_place`, `save_visitor_outcome`, `insert_message`, `outbox::enqueue`), locking the visit's
+/// row before the slot's counter, the order the statement takes them in.
+pub fn can_grant_in_one_statement(backend: DbBackend, g: &Grant<'_>) -> bool {
+    backend == DbBackend::Postgres && g.excluded.is_empty()
 }
 
 /// PostgreSQL: the whole grant in one statement, so one round trip and no transaction to open and close. Its parts
@@ -164,7 +142,7 @@ WITH locked AS (
 SELECT (SELECT count(*) FROM locked) AS locked, (SELECT count(*) FROM booked) AS booked
 "#;
 
-async fn grant_in_one_statement(db: &DatabaseConnection, g: Grant<'_>) -> Result<Granted, DbErr> {
+pub async fn grant_in_one_statement(db: &DatabaseConnection, g: Grant<'_>) -> Result<Granted, DbErr> {
     if g.capacity == 0 {
         return Ok(Granted::SlotFull);
     }
@@ -344,7 +322,7 @@ pub async fn add_message(
     insert_message(db, id, visit_id, author, author_name, body, at).await.map(|()| id)
 }
 
-async fn insert_message(
+pub async fn insert_message(
     db: &impl ConnectionTrait,
     id: Uuid,
     visit_id: Uuid,
