@@ -6,6 +6,7 @@
 //   PVB_STATIC_DIR   the built client (default: frontend/dist, relative to the repo root)
 //   CHROMIUM         the browser (default: /usr/bin/chromium)
 
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
@@ -209,4 +210,36 @@ export function formatViolations(violations) {
       return `  ${violation.id} (${violation.impact}): ${violation.help}\n    ${violation.helpUrl}\n${nodes}`;
     })
     .join('\n');
+}
+
+/** How long a test waits for the page to show something before failing. */
+export const UI_TIMEOUT_MS = 15_000;
+
+/** A new page in `context` for test `t`: the usual timeout, closed with the test, its errors watched. */
+export async function openPage(t, context) {
+  t.after(() => context.close());
+  const page = await context.newPage();
+  page.setDefaultTimeout(UI_TIMEOUT_MS);
+  const problems = watchPage(page);
+  return { context, page, problems };
+}
+
+/**
+ * Checks a page as every browser test does and saves its screenshot as artifacts/e2e/<name>.png: no axe-core WCAG
+ * A/AA violation (listed readably when there is one), no sideways scrolling, exactly one h1, and a title matching
+ * `title`.
+ */
+export async function checkPage(page, name, title) {
+  await screenshot(page, name);
+  const results = await runAxe(page);
+  assert.equal(
+    results.violations.length,
+    0,
+    `axe-core found ${results.violations.length} WCAG A/AA violation(s) on ${name}:\n${formatViolations(results.violations)}`,
+  );
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  const viewport = page.viewportSize()?.width ?? 320;
+  assert.ok(width <= viewport, `no horizontal scrolling on ${name} (document is ${width} px wide)`);
+  assert.equal(await page.locator('main h1').count(), 1, `${name} has exactly one h1`);
+  assert.match(await page.title(), title, `${name} has a title`);
 }

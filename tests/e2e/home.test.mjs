@@ -5,6 +5,7 @@ import { after, before, describe, test } from 'node:test';
 
 import {
   DEMO_PRISONS,
+  UI_TIMEOUT_MS,
   formatViolations,
   launchBrowser,
   phone,
@@ -14,7 +15,6 @@ import {
   watchPage,
 } from './harness.mjs';
 
-const UI_TIMEOUT_MS = 15_000;
 const LOADING = /Loading prisons/;
 
 let server;

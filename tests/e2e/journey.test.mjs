@@ -6,9 +6,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
-import { formatViolations, launchBrowser, phone, runAxe, screenshot, startServer, watchPage } from './harness.mjs';
+import {
+  checkPage as checkPageAs,
+  launchBrowser,
+  openPage,
+  phone,
+  screenshot,
+  startServer,
+} from './harness.mjs';
 
-const UI_TIMEOUT_MS = 15_000;
 const LEEDS = 'HMP Leeds (demo)';
 
 let server;
@@ -25,29 +31,12 @@ after(async () => {
 });
 
 async function newPhonePage(t) {
-  const context = await phone(browser);
-  t.after(() => context.close());
-  const page = await context.newPage();
-  page.setDefaultTimeout(UI_TIMEOUT_MS);
-  const problems = watchPage(page);
-  return { context, page, problems };
+  return openPage(t, await phone(browser));
 }
 
-/** Runs axe, fails readably, checks there is no sideways scrolling at 320 px, and saves a screenshot. */
-async function checkPage(page, name) {
-  await screenshot(page, `journey-${name}`);
-  const results = await runAxe(page);
-  assert.equal(
-    results.violations.length,
-    0,
-    `axe-core found ${results.violations.length} WCAG A/AA violation(s) on ${name}:\n${formatViolations(results.violations)}`,
-  );
-  const width = await page.evaluate(() => document.documentElement.scrollWidth);
-  const viewport = page.viewportSize()?.width ?? 320;
-  assert.ok(width <= viewport, `no horizontal scrolling on ${name} (document is ${width} px wide)`);
-  const h1 = page.locator('main h1');
-  assert.equal(await h1.count(), 1, `${name} has exactly one h1`);
-  assert.notEqual((await page.title()).trim(), '', `${name} has a title`);
+/** The checks every page gets (see harness.mjs), its screenshot named journey-<name>. */
+function checkPage(page, name) {
+  return checkPageAs(page, `journey-${name}`, /\S/);
 }
 
 async function waitForPath(page, path) {

@@ -4,9 +4,17 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
-import { formatViolations, launchBrowser, phone, runAxe, screenshot, startServer, watchPage } from './harness.mjs';
+import {
+  UI_TIMEOUT_MS,
+  formatViolations,
+  launchBrowser,
+  phone,
+  runAxe,
+  screenshot,
+  startServer,
+  watchPage,
+} from './harness.mjs';
 
-const UI_TIMEOUT_MS = 15_000;
 const PASSWORD = 'demo-visits-password';
 
 let server;

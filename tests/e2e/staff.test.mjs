@@ -8,9 +8,15 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
 
-import { formatViolations, launchBrowser, phone, runAxe, screenshot, startServer, watchPage } from './harness.mjs';
+import {
+  checkPage as checkPageAs,
+  launchBrowser,
+  openPage,
+  phone,
+  screenshot,
+  startServer,
+} from './harness.mjs';
 
-const UI_TIMEOUT_MS = 15_000;
 const PASSWORD = 'demo-visits-password';
 const LEEDS = 'HMP Leeds (demo)';
 const CARDIFF = 'HMP Cardiff (demo)';
@@ -32,27 +38,12 @@ async function newPage(t, { mobile = false } = {}) {
   const context = mobile
     ? await phone(browser)
     : await browser.newContext({ viewport: { width: 1024, height: 800 }, locale: 'en-GB', acceptDownloads: true });
-  t.after(() => context.close());
-  const page = await context.newPage();
-  page.setDefaultTimeout(UI_TIMEOUT_MS);
-  const problems = watchPage(page);
-  return { context, page, problems };
+  return openPage(t, context);
 }
 
-/** Runs axe, fails readably, checks there is no sideways scrolling, one h1 and a title; saves a screenshot. */
-async function checkPage(page, name) {
-  await screenshot(page, `staff-${name}`);
-  const results = await runAxe(page);
-  assert.equal(
-    results.violations.length,
-    0,
-    `axe-core found ${results.violations.length} WCAG A/AA violation(s) on ${name}:\n${formatViolations(results.violations)}`,
-  );
-  const width = await page.evaluate(() => document.documentElement.scrollWidth);
-  const viewport = page.viewportSize()?.width ?? 320;
-  assert.ok(width <= viewport, `no horizontal scrolling on ${name} (document is ${width} px wide)`);
-  assert.equal(await page.locator('main h1').count(), 1, `${name} has exactly one h1`);
-  assert.match(await page.title(), /Manage prison visits|Rheoli ymweliadau carchar/, `${name} has a title`);
+/** The checks every page gets (see harness.mjs), its screenshot named staff-<name>. */
+function checkPage(page, name) {
+  return checkPageAs(page, `staff-${name}`, /Manage prison visits|Rheoli ymweliadau carchar/);
 }
 
 async function waitForPath(page, path) {
