@@ -14,6 +14,7 @@ mod m20261126_000011_add_visit_anonymised_at;
 mod m20261126_000012_add_visit_records_checks;
 mod m20261126_000013_create_prisoner_roll;
 mod m20261126_000014_add_outbox_waiting_index;
+mod m20261130_000001_add_slot_usage_capacity;
 
 pub struct Migrator;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000012_add_visit_records_checks::Migration),
             Box::new(m20261126_000013_create_prisoner_roll::Migration),
             Box::new(m20261126_000014_add_outbox_waiting_index::Migration),
+            Box::new(m20261130_000001_add_slot_usage_capacity::Migration),
         ]
     }
 }

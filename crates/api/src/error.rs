@@ -20,7 +20,7 @@ pub enum ApiError {
     #[error("the visit is {current:?}, which does not allow this")]
     InvalidTransition { current: VisitState, detail: String },
     #[error("the visit has already started")]
-    VisitAlreadyStarted,
+    VisitAlreadyStarted { detail: String },
     #[error("the idempotency key was used for a different request")]
     IdempotencyKeyReused,
     #[error("invalid idempotency key")]
@@ -40,6 +40,10 @@ pub enum ApiError {
     Conflict { current: VisitState, version: i32, detail: String },
     #[error("the slot is full")]
     SlotFull { detail: String },
+    #[error("the prison is closed on the slot's date")]
+    SlotClosed { detail: String },
+    #[error("the timetable no longer has the slot")]
+    SlotNotOffered { detail: String },
     #[error("the change affects {} booked visit(s)", .0.len())]
     AffectsBookedVisits(Vec<domain::timetable_change::AffectedVisit>),
     #[error("service unavailable")]
@@ -65,7 +69,7 @@ impl ApiError {
             ApiError::Malformed(_) => ErrorCode::MalformedRequest,
             ApiError::Validation(_) => ErrorCode::ValidationFailed,
             ApiError::InvalidTransition { .. } => ErrorCode::InvalidStateTransition,
-            ApiError::VisitAlreadyStarted => ErrorCode::VisitAlreadyStarted,
+            ApiError::VisitAlreadyStarted { .. } => ErrorCode::VisitAlreadyStarted,
             ApiError::IdempotencyKeyReused => ErrorCode::IdempotencyKeyReused,
             ApiError::InvalidIdempotencyKey => ErrorCode::InvalidIdempotencyKey,
             ApiError::PayloadTooLarge => ErrorCode::PayloadTooLarge,
@@ -74,6 +78,8 @@ impl ApiError {
             ApiError::RateLimited { .. } => ErrorCode::RateLimited,
             ApiError::Conflict { .. } => ErrorCode::Conflict,
             ApiError::SlotFull { .. } => ErrorCode::SlotFull,
+            ApiError::SlotClosed { .. } => ErrorCode::SlotClosed,
+            ApiError::SlotNotOffered { .. } => ErrorCode::SlotNotOffered,
             ApiError::AffectsBookedVisits(_) => ErrorCode::AffectsBookedVisits,
             ApiError::Unavailable => ErrorCode::ServiceUnavailable,
             ApiError::Internal(_) => ErrorCode::InternalError,
@@ -86,7 +92,7 @@ impl ApiError {
             ApiError::Malformed(_) => "The request could not be read",
             ApiError::Validation(_) => "Some answers need correcting",
             ApiError::InvalidTransition { .. } => "This visit cannot be changed that way",
-            ApiError::VisitAlreadyStarted => "This visit has already started",
+            ApiError::VisitAlreadyStarted { .. } => "This visit has already started",
             ApiError::IdempotencyKeyReused => "This Idempotency-Key was used for a different request",
             ApiError::InvalidIdempotencyKey => "The Idempotency-Key header is not valid",
             ApiError::PayloadTooLarge => "The request is too large",
@@ -96,6 +102,8 @@ impl ApiError {
             ApiError::RateLimited { .. } => "Too many attempts",
             ApiError::Conflict { .. } => "Someone else changed this visit first",
             ApiError::SlotFull { .. } => "That visit time is full",
+            ApiError::SlotClosed { .. } => "The prison is closed for visits that day",
+            ApiError::SlotNotOffered { .. } => "That visit time is no longer offered",
             ApiError::AffectsBookedVisits(_) => "This change affects visits that are already booked",
             ApiError::Unavailable => "The service is unavailable",
             ApiError::Internal(_) => "Sorry, there is a problem with the service",
@@ -108,9 +116,6 @@ impl ApiError {
             ApiError::Malformed(why) => Some(why.clone()),
             ApiError::Validation(_) => Some("Check the answers listed in `errors` and try again.".into()),
             ApiError::InvalidTransition { detail, .. } => Some(detail.clone()),
-            ApiError::VisitAlreadyStarted => {
-                Some("A visit can only be cancelled before it starts. Contact the prison instead.".into())
-            }
             ApiError::IdempotencyKeyReused => Some(
                 "Send a new Idempotency-Key with each new request; reuse one only to retry the same request.".into(),
             ),
@@ -124,7 +129,11 @@ impl ApiError {
             ApiError::RateLimited { retry_after_secs } => {
                 Some(format!("Wait {} minutes before trying again.", (retry_after_secs + 59) / 60))
             }
-            ApiError::Conflict { detail, .. } | ApiError::SlotFull { detail } => Some(detail.clone()),
+            ApiError::Conflict { detail, .. }
+            | ApiError::SlotFull { detail }
+            | ApiError::SlotClosed { detail }
+            | ApiError::SlotNotOffered { detail }
+            | ApiError::VisitAlreadyStarted { detail } => Some(detail.clone()),
             ApiError::AffectsBookedVisits(visits) => Some(format!(
                 "{} booked visit(s) would lose their time or go over its places. They stay booked either way: send the change again with `confirm_affected: true` to apply it, then contact those visitors.",
                 visits.len()
@@ -170,9 +179,11 @@ impl ResponseError for ApiError {
             ApiError::Malformed(_) | ApiError::InvalidIdempotencyKey => StatusCode::BAD_REQUEST,
             ApiError::Validation(_) | ApiError::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::InvalidTransition { .. }
-            | ApiError::VisitAlreadyStarted
+            | ApiError::VisitAlreadyStarted { .. }
             | ApiError::Conflict { .. }
             | ApiError::SlotFull { .. }
+            | ApiError::SlotClosed { .. }
+            | ApiError::SlotNotOffered { .. }
             | ApiError::AffectsBookedVisits(_) => StatusCode::CONFLICT,
             ApiError::Unauthorized | ApiError::BadCredentials => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden => StatusCode::FORBIDDEN,

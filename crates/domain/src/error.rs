@@ -16,7 +16,8 @@ pub enum ErrorCode {
     NotFound,
     /// The visit is not in a state that allows this change; see `current_state`.
     InvalidStateTransition,
-    /// The visit has already started or ended, so it can no longer be cancelled.
+    /// The visit's time has started or passed: nothing changes it any more (it can no longer be booked or
+    /// cancelled).
     VisitAlreadyStarted,
     /// The `Idempotency-Key` was already used for a different request.
     IdempotencyKeyReused,
@@ -24,6 +25,10 @@ pub enum ErrorCode {
     InvalidIdempotencyKey,
     /// The chosen time has no places left.
     SlotFull,
+    /// The prison is closed for visits on the chosen date (a closed date added to the timetable).
+    SlotClosed,
+    /// The timetable no longer has visiting at the chosen time.
+    SlotNotOffered,
     /// A timetable change would touch booked visits; see `affected_visits`, and confirm to apply it anyway.
     AffectsBookedVisits,
     /// Someone else changed this record first; reload and try again.
@@ -55,6 +60,8 @@ impl ErrorCode {
             ErrorCode::IdempotencyKeyReused => "idempotency_key_reused",
             ErrorCode::InvalidIdempotencyKey => "invalid_idempotency_key",
             ErrorCode::SlotFull => "slot_full",
+            ErrorCode::SlotClosed => "slot_closed",
+            ErrorCode::SlotNotOffered => "slot_not_offered",
             ErrorCode::AffectsBookedVisits => "affects_booked_visits",
             ErrorCode::Conflict => "conflict",
             ErrorCode::Unauthorized => "unauthorized",

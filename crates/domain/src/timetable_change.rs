@@ -90,6 +90,38 @@ pub fn affected_visits(new: &Timetable, booked: &[BookedVisit], from: NaiveDate)
         .collect()
 }
 
+/// The places every slot has under `new`, for each slot a booking could be taking a place in while the change is
+/// made: the slots of the old and the new timetable on each date from `from` to `to`, and `existing` slots (those
+/// that have a usage row) on or after `from`. A slot `new` does not run, or runs on a closed date, has no places.
+/// Sorted by slot, without repeats; each entry is (slot, open places, closed-visit places).
+///
+/// Stamping these before reading the booked visits is what makes a change see every booking made meanwhile (see
+/// the api crate's `storage::places`); `to` must reach the last date anything can be booked for.
+pub fn capacities_after_change(
+    old: &Timetable,
+    new: &Timetable,
+    existing: &[Slot],
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Vec<(Slot, u32, u32)> {
+    let mut slots: Vec<Slot> = from
+        .iter_days()
+        .take_while(|date| *date <= to)
+        .flat_map(|date| old.slots_on(date).into_iter().chain(new.slots_on(date)))
+        .map(|s| s.slot)
+        .chain(existing.iter().copied().filter(|slot| slot.date >= from))
+        .collect();
+    slots.sort_by_key(|slot| (slot.date, slot.start, slot.end));
+    slots.dedup();
+    slots
+        .into_iter()
+        .map(|slot| match new.slots_on(slot.date).into_iter().find(|s| s.slot == slot) {
+            Some(s) if !s.closed => (slot, s.capacity, s.closed_capacity),
+            _ => (slot, 0, 0),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -143,6 +175,30 @@ mod tests {
         let mut closed = fridays(5);
         closed.closed_dates.insert(d(4));
         assert!(affected_visits(&closed, &[booked(1, 4)], d(1))[0].why.contains("closes"));
+    }
+
+    #[test]
+    fn a_change_stamps_the_new_places_on_old_new_and_booked_slots_alike() {
+        let old = fridays(5);
+        let mut new = Timetable {
+            weekly: vec![WeeklySlot { start: t(10), end: t(12), ..fridays(3).weekly[0].clone() }],
+            ..Timetable::default()
+        };
+        new.closed_dates.insert(d(11));
+        let gone_saturday = Slot::new(d(5), t(9), t(10));
+        let stamped = capacities_after_change(&old, &new, &[gone_saturday], d(1), d(11));
+        assert_eq!(
+            stamped,
+            vec![
+                (Slot::new(d(4), t(10), t(12)), 3, 0),
+                (Slot::new(d(4), t(14), t(16)), 0, 0),
+                (gone_saturday, 0, 0),
+                (Slot::new(d(11), t(10), t(12)), 0, 0),
+                (Slot::new(d(11), t(14), t(16)), 0, 0),
+            ],
+            "the new time with its places; the old time, a booked slot gone from both, and a closed date with none"
+        );
+        assert!(capacities_after_change(&old, &new, &[gone_saturday], d(6), d(10)).is_empty());
     }
 
     #[test]

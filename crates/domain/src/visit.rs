@@ -338,7 +338,13 @@ impl VisitState {
 
 /// The visitor may cancel a booked visit until it starts.
 pub fn visitor_can_cancel(state: VisitState, booked_slot: &Slot, now: DateTime<Utc>) -> bool {
-    state == VisitState::Booked && now < crate::calendar::slot_starts_at(booked_slot)
+    state == VisitState::Booked && !has_started(booked_slot, now)
+}
+
+/// Whether a visit at `slot` (UK time) has started by `now`. From then on nothing changes the visit except recording
+/// what happened: it can no longer be booked into that time, cancelled by its visitor or by staff.
+pub fn has_started(slot: &Slot, now: DateTime<Utc>) -> bool {
+    now >= crate::calendar::slot_starts_at(slot)
 }
 
 #[cfg(test)]

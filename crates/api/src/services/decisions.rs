@@ -26,6 +26,7 @@ use crate::auth::StaffUser;
 use crate::error::ApiError;
 use crate::storage::decisions::{Grant, Granted, MessageRow};
 use crate::storage::outbox::NewMessage;
+use crate::storage::places::Places;
 use crate::storage::visit_record::VisitRecord;
 use crate::storage::visits::{StateChangeRow, VisitRow};
 use crate::storage::{self};
@@ -52,28 +53,54 @@ async fn visible_record(state: &AppState, user: &StaffUser, visit_id: Uuid) -> R
         .ok_or(ApiError::NotFound)
 }
 
-/// The places a slot has (open, closed) in a timetable; `None` when the slot does not run.
-fn places(timetable: &Timetable, slot: Slot) -> Option<(u32, u32)> {
-    timetable
-        .slots_on(slot.date)
-        .into_iter()
-        .find(|s| s.slot == slot && !s.closed)
-        .map(|s| (s.capacity, s.closed_capacity))
+/// The places a slot has in a timetable, or why it takes no visits: its date is closed, or the timetable no longer
+/// has visiting at that time. Each reason has its own problem code.
+fn places_in(timetable: &Timetable, slot: Slot) -> Result<Places, ApiError> {
+    match timetable.slots_on(slot.date).into_iter().find(|s| s.slot == slot) {
+        None => Err(ApiError::SlotNotOffered {
+            detail: format!(
+                "The timetable has no visiting at {slot} any more. Choose another of the visitor's times or reject the request."
+            ),
+        }),
+        Some(s) if s.closed => Err(ApiError::SlotClosed {
+            detail: format!(
+                "The prison is now closed for visits on {}. Choose another of the visitor's times or reject the request.",
+                slot.date
+            ),
+        }),
+        Some(s) => Ok(Places { open: s.capacity, closed: s.closed_capacity }),
+    }
 }
 
-/// The slot's capacity for this kind of visit, from the timetable as of `version`.
-async fn capacity_for(
-    state: &AppState,
-    prison_id: Uuid,
-    version: i64,
-    slot: Slot,
-    closed_visit: bool,
-) -> Result<u32, ApiError> {
-    let timetable = state.timetables.get(&state.db, prison_id, version).await?;
-    match places(&timetable, slot) {
-        Some((open, closed)) => Ok(if closed_visit { closed } else { open }),
-        None => Err(ApiError::SlotFull { detail: format!("There is no visiting at {slot} any more.") }),
+/// The slot's places in the prison's timetable as of availability `version`.
+async fn places_for(state: &AppState, prison_id: Uuid, version: i64, slot: Slot) -> Result<Places, ApiError> {
+    places_in(&*state.timetables.get(&state.db, prison_id, version).await?, slot)
+}
+
+/// Why a place could not be taken, judged on the timetable as it is now (it may have changed since the visit was
+/// read): the date closed, the time gone from the timetable, or every place of the kind taken.
+async fn refusal(state: &AppState, prison_id: Uuid, slot: Slot, closed_visit: bool) -> ApiError {
+    let version = match storage::prisons::availability_version(&state.db, prison_id).await {
+        Ok(Some(version)) => version,
+        Ok(None) => return ApiError::NotFound,
+        Err(e) => return e.into(),
+    };
+    match places_for(state, prison_id, version, slot).await {
+        Ok(places) => slot_full(slot, places.of(closed_visit), closed_visit),
+        Err(reason) => reason,
     }
+}
+
+/// A visit whose time has come can no longer be booked: staff are told, and nothing is written or emailed.
+fn refuse_if_started(slot: Slot, now: DateTime<Utc>) -> Result<(), ApiError> {
+    if domain::visit::has_started(&slot, now) {
+        return Err(ApiError::VisitAlreadyStarted {
+            detail: format!(
+                "The visit time {slot} has already started or passed, so it cannot be booked. Reject the request or choose a later time."
+            ),
+        });
+    }
+    Ok(())
 }
 
 fn slot_full(slot: Slot, capacity: u32, closed_visit: bool) -> ApiError {
@@ -89,15 +116,16 @@ fn slot_full(slot: Slot, capacity: u32, closed_visit: bool) -> ApiError {
 pub async fn book_now(state: &AppState, visit_id: Uuid, slot: Slot, actor: Actor) -> Result<(), ApiError> {
     let record = storage::visit_record::find(&state.db, visit_id).await?.ok_or(ApiError::NotFound)?;
     let visit = &record.visit;
-    let capacity = capacity_for(state, visit.prison_id, record.availability_version, slot, false).await?;
     let now = state.clock.now();
+    refuse_if_started(slot, now)?;
+    let places = places_for(state, visit.prison_id, record.availability_version, slot).await?;
     let grant = Grant {
         visit_id,
         version: visit.version,
         prison_id: visit.prison_id,
         slot,
         closed_visit: false,
-        capacity,
+        places,
         booking_reference: None,
         actor,
         actor_name: None,
@@ -108,7 +136,7 @@ pub async fn book_now(state: &AppState, visit_id: Uuid, slot: Slot, actor: Actor
     };
     match grant_place(state, grant).await? {
         Granted::Booked => Ok(()),
-        Granted::SlotFull => Err(slot_full(slot, capacity, false)),
+        Granted::SlotFull => Err(refusal(state, visit.prison_id, slot, false).await),
         Granted::Moved => Err(conflict(state, visit_id, "Someone else decided this request first.").await),
     }
 }
@@ -136,8 +164,8 @@ pub async fn decide(
     let name = user.name.as_str();
     match &resolved {
         ResolvedDecision::Book { slot, closed_visit, booking_reference, excluded, message } => {
-            let capacity =
-                capacity_for(state, visit.prison_id, record.availability_version, *slot, *closed_visit).await?;
+            refuse_if_started(*slot, now)?;
+            let places = places_for(state, visit.prison_id, record.availability_version, *slot).await?;
             let message = message.as_deref().map(|m| (Uuid::new_v4(), m));
             let grant = Grant {
                 visit_id,
@@ -145,7 +173,7 @@ pub async fn decide(
                 prison_id: visit.prison_id,
                 slot: *slot,
                 closed_visit: *closed_visit,
-                capacity,
+                places,
                 booking_reference: booking_reference.as_deref(),
                 actor: Actor::Staff,
                 actor_name: Some(name),
@@ -156,7 +184,7 @@ pub async fn decide(
             };
             match grant_place(state, grant).await? {
                 Granted::Booked => {}
-                Granted::SlotFull => return Err(slot_full(*slot, capacity, *closed_visit)),
+                Granted::SlotFull => return Err(refusal(state, visit.prison_id, *slot, *closed_visit).await),
                 Granted::Moved => {
                     return Err(conflict(state, visit_id, "Someone else decided this request first.").await);
                 }
@@ -258,7 +286,7 @@ async fn grant_place(state: &AppState, g: Grant<'_>) -> Result<Granted, ApiError
         tx.rollback().await?;
         return Ok(Granted::Moved);
     }
-    if !storage::decisions::take_place(&tx, g.prison_id, slot, closed, g.capacity).await? {
+    if !storage::places::take_place(&tx, g.prison_id, slot, closed, g.places).await? {
         tx.rollback().await?;
         return Ok(Granted::SlotFull);
     }
@@ -321,6 +349,11 @@ pub async fn cancel(
         });
     }
     let now = state.clock.now();
+    if visit.booked_slot.is_some_and(|slot| domain::visit::has_started(&slot, now)) {
+        return Err(ApiError::VisitAlreadyStarted {
+            detail: "This visit has already started or taken place, so it can no longer be cancelled.".into(),
+        });
+    }
     let tx = state.db.begin().await?;
     let moved = storage::visits::transition(
         &tx,

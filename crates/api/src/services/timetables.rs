@@ -2,16 +2,20 @@
 //! visits without their slot, or over its places, is refused with the list of those visits unless confirmed; the
 //! visits stay booked either way. Changes reach visitors at once (the availability version moves on).
 
+use chrono::Days;
 use domain::calendar::london_today;
 use domain::rules::check_visiting_rules;
-use domain::timetable_change::{TimetableChange, TimetableChanged, TimetableView, affected_visits};
+use domain::slot::Slot;
+use domain::timetable_change::{
+    TimetableChange, TimetableChanged, TimetableView, affected_visits, capacities_after_change,
+};
 use sea_orm::TransactionTrait;
 use uuid::Uuid;
 
 use super::AppState;
 use crate::auth::StaffUser;
 use crate::error::ApiError;
-use crate::storage;
+use crate::storage::{self, places::Places};
 
 pub async fn get(state: &AppState, user: &StaffUser, prison_id: Uuid) -> Result<TimetableView, ApiError> {
     if !user.can_access(prison_id) {
@@ -40,7 +44,24 @@ pub async fn change(
     let now = state.clock.now();
     let today = london_today(now);
     let tx = state.db.begin().await?;
-    // Read inside the transaction, so a visit booked meanwhile is either seen here or waits for this change.
+    // One change at a time per prison (the version's row lock), replacing the timetable as the last change left it.
+    storage::prisons::bump_availability_version(&tx, prison_id).await?;
+    let old_rules = storage::prisons::find(&tx, prison_id).await?.ok_or(ApiError::NotFound)?.rules;
+    let old_timetable = storage::prisons::full_timetable(&tx, prison_id).await?;
+    // Stamp the new places on every slot a booking could be taking a place in (see `storage::places`): this waits
+    // for bookings under way, and makes later ones wait for this change and compare with the new places. So the
+    // booked visits read next are all there are, whatever else is writing, on every instance.
+    let window_days = old_rules.booking_window_days.max(change.rules.booking_window_days);
+    let window_end = today.checked_add_days(Days::new(u64::from(window_days))).unwrap_or(today);
+    let last =
+        storage::visits::latest_requested_choice(&tx, prison_id).await?.map_or(window_end, |d| d.max(window_end));
+    let existing = storage::places::slots_from(&tx, prison_id, today).await?;
+    let capacities: Vec<(Slot, Places)> =
+        capacities_after_change(&old_timetable, &change.timetable, &existing, today, last)
+            .into_iter()
+            .map(|(slot, open, closed)| (slot, Places { open, closed }))
+            .collect();
+    storage::places::set_capacities(&tx, prison_id, &capacities).await?;
     let booked = storage::visits::booked_from(&tx, prison_id, today).await?;
     let affected = affected_visits(&change.timetable, &booked, today);
     if !affected.is_empty() && !change.confirm_affected {

@@ -19,7 +19,7 @@ use uuid::Uuid;
 
 use super::{AppState, tokens};
 use crate::error::ApiError;
-use crate::storage::{self, outbox::NewMessage, visits::VisitRow};
+use crate::storage::{self, outbox::NewMessage, places::Places, visits::VisitRow};
 
 /// A valid `Idempotency-Key`: 1 to 255 visible ASCII characters.
 pub fn parse_idempotency_key(raw: &str) -> Result<String, ApiError> {
@@ -73,14 +73,15 @@ pub async fn create(
         return Err(ApiError::Validation(slot_errors));
     }
 
-    // Instant booking: the visitor's choices that have room now, most wanted first, with their capacity.
-    let instant: Vec<(Slot, u32)> = if prison.rules.instant_booking {
+    // Instant booking: the visitor's choices that have room now, most wanted first, with their places.
+    let instant: Vec<(Slot, Places)> = if prison.rules.instant_booking {
         valid
             .slots
             .iter()
             .filter(|choice| first_available_choice(std::slice::from_ref(choice), &days).is_some())
             .filter_map(|choice| {
-                timetable.slots_on(choice.date).into_iter().find(|s| s.slot == *choice).map(|s| (*choice, s.capacity))
+                let s = timetable.slots_on(choice.date).into_iter().find(|s| s.slot == *choice)?;
+                Some((*choice, Places { open: s.capacity, closed: s.closed_capacity }))
             })
             .collect()
     } else {
@@ -174,14 +175,14 @@ async fn records_checks(
     Ok(Some((results, json)))
 }
 
-/// Writes the request; with instant booking, also books the first of `instant` (choice, capacity) that still has
-/// a place, in the same transaction. Returns the state the visit ends in.
+/// Writes the request; with instant booking, also books the first of `instant` (choice, places in the timetable read)
+/// that still has a place, in the same transaction. Returns the state the visit ends in.
 async fn insert(
     db: &DatabaseConnection,
     visit: &storage::visits::NewVisit<'_>,
     idempotency_key: Option<&str>,
     request_hash: &str,
-    instant: &[(Slot, u32)],
+    instant: &[(Slot, Places)],
 ) -> Result<VisitState, sea_orm::DbErr> {
     let tx = db.begin().await?;
     storage::visits::insert(&tx, visit).await?;
@@ -189,9 +190,10 @@ async fn insert(
         storage::visits::insert_idempotency_key(&tx, key, request_hash, visit.id, visit.now).await?;
     }
     let mut state = VisitState::Requested;
-    for (slot, capacity) in instant {
-        // The same conditional counter as a staff grant: never past capacity, whoever else is booking.
-        if storage::decisions::take_place(&tx, visit.request.prison_id, *slot, false, *capacity).await? {
+    for (slot, places) in instant {
+        // The same conditional counter as a staff grant: never past capacity, whoever else is booking, and the
+        // slot's own capacity (stamped by any timetable change since the timetable was read) decides.
+        if storage::places::take_place(&tx, visit.request.prison_id, *slot, false, *places).await? {
             storage::visits::book(&tx, visit.id, 0, *slot, false, None, Actor::System, None, visit.now).await?;
             state = VisitState::Booked;
             break;
@@ -283,7 +285,9 @@ pub async fn cancel(state: &AppState, reference: &str, token: Option<&str>) -> R
         return Err(cannot(visit.state, "Only a booked visit can be cancelled; withdraw a request instead."));
     };
     if !visitor_can_cancel(visit.state, &slot, state.clock.now()) {
-        return Err(ApiError::VisitAlreadyStarted);
+        return Err(ApiError::VisitAlreadyStarted {
+            detail: "A visit can only be cancelled before it starts. Contact the prison instead.".into(),
+        });
     }
     change(state, visit, VisitState::Cancelled).await
 }

@@ -1,70 +1,21 @@
 //! Places per slot, and what staff record when they decide: rejection reasons, per-visitor outcomes, booking
 //! references, cancellation reasons and messages.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use domain::decision::RejectionReasonInput;
 use domain::email::DeliveryState;
 use domain::slot::Slot;
 use domain::visit::{Actor, RejectionReason, VisitorOutcome};
-use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, QueryFilter,
     QueryOrder, Statement,
 };
 use uuid::Uuid;
 
-use super::entities::{slot_usage, visit, visit_message, visit_rejection_reason, visitor};
+use super::entities::{visit, visit_message, visit_rejection_reason, visitor};
 use super::outbox::NewMessage;
-
-fn usage_filter(prison_id: Uuid, slot: Slot) -> sea_orm::Condition {
-    sea_orm::Condition::all()
-        .add(slot_usage::Column::PrisonId.eq(prison_id))
-        .add(slot_usage::Column::SlotDate.eq(slot.date))
-        .add(slot_usage::Column::StartTime.eq(slot.start))
-        .add(slot_usage::Column::EndTime.eq(slot.end))
-}
-
-/// Takes one place in the slot if fewer than `capacity` are taken. One statement, an upsert whose update is
-/// conditional: the slot's first booking creates its counter at one, every later one adds one only while fewer than
-/// `capacity` are taken. Whatever happens at once the counter never passes the capacity: concurrent takers queue on
-/// the row (or on its creation) and the condition is checked again against the row as the previous taker left it.
-pub async fn take_place(
-    db: &impl ConnectionTrait,
-    prison_id: Uuid,
-    slot: Slot,
-    closed_visit: bool,
-    capacity: u32,
-) -> Result<bool, DbErr> {
-    if capacity == 0 {
-        return Ok(false);
-    }
-    let column = if closed_visit { slot_usage::Column::BookedClosed } else { slot_usage::Column::BookedOpen };
-    let capacity = i32::try_from(capacity).unwrap_or(i32::MAX);
-    let taken = slot_usage::Entity::insert(slot_usage::ActiveModel {
-        prison_id: Set(prison_id),
-        slot_date: Set(slot.date),
-        start_time: Set(slot.start),
-        end_time: Set(slot.end),
-        booked_open: Set(i32::from(!closed_visit)),
-        booked_closed: Set(i32::from(closed_visit)),
-        changes: Set(1_i64),
-    })
-    .on_conflict(
-        OnConflict::columns([
-            slot_usage::Column::PrisonId,
-            slot_usage::Column::SlotDate,
-            slot_usage::Column::StartTime,
-            slot_usage::Column::EndTime,
-        ])
-        .value(column, Expr::col((slot_usage::Entity, column)).add(1))
-        .value(slot_usage::Column::Changes, Expr::col((slot_usage::Entity, slot_usage::Column::Changes)).add(1))
-        .action_and_where(Expr::col((slot_usage::Entity, column)).lt(capacity))
-        .to_owned(),
-    )
-    .exec_without_returning(db)
-    .await?;
-    Ok(taken == 1)
-}
+use super::places::Places;
 
 /// A request to book: which visit (as read, at which version), into which slot, and what goes with it. Made
 /// atomically: the visit moves on only if it is still at the version read, and only with a place taken from the
@@ -75,8 +26,8 @@ pub struct Grant<'a> {
     pub prison_id: Uuid,
     pub slot: Slot,
     pub closed_visit: bool,
-    /// The slot's places for this kind of visit, from the live timetable.
-    pub capacity: u32,
+    /// The slot's places, from the timetable as of the availability version read with the visit.
+    pub places: Places,
     pub booking_reference: Option<&'a str>,
     pub actor: Actor,
     pub actor_name: Option<&'a str>,
@@ -101,7 +52,7 @@ pub enum Granted {
 
 /// Whether `grant_in_one_statement` can make this grant: on PostgreSQL, when no visitor is excluded (the statement
 /// has no place for per-visitor outcomes). Otherwise the caller makes it in a transaction of the single steps
-/// (`visits::book`, `take_place`, `save_visitor_outcome`, `insert_message`, `outbox::enqueue`), locking the visit's
+/// (`visits::book`, `places::take_place`, `save_visitor_outcome`, `insert_message`, `outbox::enqueue`), locking the visit's
 /// row before the slot's counter, the order the statement takes them in.
 pub fn can_grant_in_one_statement(backend: DbBackend, g: &Grant<'_>) -> bool {
     backend == DbBackend::Postgres && g.excluded.is_empty()
@@ -109,19 +60,25 @@ pub fn can_grant_in_one_statement(backend: DbBackend, g: &Grant<'_>) -> bool {
 
 /// PostgreSQL: the whole grant in one statement, so one round trip and no transaction to open and close. Its parts
 /// run in order of what they read from each other: lock the visit if it is still the request at the version read;
-/// then take a place (the upsert of `take_place`); then, only with a place, book the visit and write its history,
+/// then take a place (an upsert that adds one only while the row's capacity, or on a row not stamped yet the
+/// timetable's, allows it: `places::take_place` in one statement); then, only with a place, book the visit and write its history,
 /// message and email. A statement is atomic, so a full slot or a moved visit writes nothing at all.
 const GRANT_IN_ONE_STATEMENT: &str = r#"
 WITH locked AS (
     SELECT id FROM visit WHERE id = $1 AND version = $2 AND state = 'requested' FOR UPDATE
 ), taken AS (
-    INSERT INTO slot_usage (prison_id, slot_date, start_time, end_time, booked_open, booked_closed, changes)
-    SELECT $3, $4, $5, $6, $7, $8, 1 FROM locked
+    INSERT INTO slot_usage (prison_id, slot_date, start_time, end_time, booked_open, booked_closed, changes,
+        capacity_open, capacity_closed)
+    SELECT $3, $4, $5, $6, $7, $8, 1, $9, $23 FROM locked
     ON CONFLICT (prison_id, slot_date, start_time, end_time) DO UPDATE
     SET booked_open = slot_usage.booked_open + EXCLUDED.booked_open,
         booked_closed = slot_usage.booked_closed + EXCLUDED.booked_closed,
-        changes = slot_usage.changes + 1
-    WHERE (CASE WHEN EXCLUDED.booked_closed = 1 THEN slot_usage.booked_closed ELSE slot_usage.booked_open END) < $9
+        changes = slot_usage.changes + 1,
+        capacity_open = COALESCE(slot_usage.capacity_open, EXCLUDED.capacity_open),
+        capacity_closed = COALESCE(slot_usage.capacity_closed, EXCLUDED.capacity_closed)
+    WHERE CASE WHEN EXCLUDED.booked_closed = 1
+        THEN slot_usage.booked_closed < COALESCE(slot_usage.capacity_closed, EXCLUDED.capacity_closed)
+        ELSE slot_usage.booked_open < COALESCE(slot_usage.capacity_open, EXCLUDED.capacity_open) END
     RETURNING 1
 ), booked AS (
     UPDATE visit SET state = 'booked', booked_date = $4, booked_start = $5, booked_end = $6, closed_visit = $10,
@@ -143,14 +100,14 @@ SELECT (SELECT count(*) FROM locked) AS locked, (SELECT count(*) FROM booked) AS
 "#;
 
 pub async fn grant_in_one_statement(db: &DatabaseConnection, g: Grant<'_>) -> Result<Granted, DbErr> {
-    if g.capacity == 0 {
+    if g.places.of(g.closed_visit) == 0 {
         return Ok(Granted::SlotFull);
     }
     let (message_id, message) = match g.message {
         Some((id, body)) => (Some(id), Some(body.to_owned())),
         None => (None, None),
     };
-    let values: [sea_orm::Value; 22] = [
+    let values: [sea_orm::Value; 23] = [
         g.visit_id.into(),
         g.version.into(),
         g.prison_id.into(),
@@ -159,7 +116,7 @@ pub async fn grant_in_one_statement(db: &DatabaseConnection, g: Grant<'_>) -> Re
         g.slot.end.into(),
         i32::from(!g.closed_visit).into(),
         i32::from(g.closed_visit).into(),
-        i32::try_from(g.capacity).unwrap_or(i32::MAX).into(),
+        i32::try_from(g.places.open).unwrap_or(i32::MAX).into(),
         g.closed_visit.into(),
         g.booking_reference.map(str::to_owned).into(),
         g.now.into(),
@@ -173,6 +130,7 @@ pub async fn grant_in_one_statement(db: &DatabaseConnection, g: Grant<'_>) -> Re
         g.email.payload.to_string().into(),
         g.email.dedupe_key.into(),
         DeliveryState::Pending.as_str().to_owned().into(),
+        i32::try_from(g.places.closed).unwrap_or(i32::MAX).into(),
     ];
     let statement = Statement::from_sql_and_values(DbBackend::Postgres, GRANT_IN_ONE_STATEMENT, values);
     let row = db.query_one_raw(statement).await?.ok_or_else(|| DbErr::Custom("grant returned no row".into()))?;
@@ -183,47 +141,6 @@ pub async fn grant_in_one_statement(db: &DatabaseConnection, g: Grant<'_>) -> Re
         (_, 0) => Granted::SlotFull,
         _ => Granted::Booked,
     })
-}
-
-/// Gives a place back (a booked visit was cancelled).
-pub async fn release_place(
-    db: &impl ConnectionTrait,
-    prison_id: Uuid,
-    slot: Slot,
-    closed_visit: bool,
-) -> Result<(), DbErr> {
-    let column = if closed_visit { slot_usage::Column::BookedClosed } else { slot_usage::Column::BookedOpen };
-    slot_usage::Entity::update_many()
-        .col_expr(column, Expr::col(column).sub(1))
-        .col_expr(slot_usage::Column::Changes, Expr::col(slot_usage::Column::Changes).add(1))
-        .filter(usage_filter(prison_id, slot))
-        .filter(column.gt(0))
-        .exec(db)
-        .await
-        .map(|_| ())
-}
-
-/// Places taken per slot between two dates: (open, closed).
-pub async fn usage_between(
-    db: &impl ConnectionTrait,
-    prison_id: Uuid,
-    from: NaiveDate,
-    to: NaiveDate,
-) -> Result<Vec<(Slot, u32, u32)>, DbErr> {
-    Ok(slot_usage::Entity::find()
-        .filter(slot_usage::Column::PrisonId.eq(prison_id))
-        .filter(slot_usage::Column::SlotDate.between(from, to))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|u| {
-            (
-                Slot::new(u.slot_date, u.start_time, u.end_time),
-                u32::try_from(u.booked_open).unwrap_or(0),
-                u32::try_from(u.booked_closed).unwrap_or(0),
-            )
-        })
-        .collect())
 }
 
 pub async fn save_rejection_reasons(

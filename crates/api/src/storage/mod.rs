@@ -4,6 +4,7 @@
 pub mod decisions;
 pub mod entities;
 pub mod outbox;
+pub mod places;
 pub mod prisons;
 pub mod retention;
 pub mod roll;

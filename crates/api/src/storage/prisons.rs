@@ -32,7 +32,7 @@ pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<PrisonDe
 
 /// What availability from `from` onwards was computed from, as two counters that only ever grow: the prison's
 /// availability version (bumped by timetable and rules changes) and the sum of the change counters of its slots
-/// on or after `from` (bumped by every place taken or given back, see `decisions::take_place`). Equal stamps mean
+/// on or after `from` (bumped by every place taken or given back, see `places::take_place`). Equal stamps mean
 /// an equal answer. One indexed range read; `None` when there is no such prison.
 pub async fn availability_stamp(
     db: &impl ConnectionTrait,
@@ -55,6 +55,16 @@ pub async fn availability_stamp(
         .column(prison::Column::AvailabilityVersion)
         .expr(Expr::cust_with_values(sum, [from]))
         .into_tuple::<(i64, i64)>()
+        .one(db)
+        .await
+}
+
+/// The prison's availability version (bumped by every timetable and rules change); `None` when there is no such prison.
+pub async fn availability_version(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<i64>, DbErr> {
+    prison::Entity::find_by_id(id)
+        .select_only()
+        .column(prison::Column::AvailabilityVersion)
+        .into_tuple::<i64>()
         .one(db)
         .await
 }
@@ -268,7 +278,7 @@ pub async fn booked_counts(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<HashMap<Slot, u32>, DbErr> {
-    Ok(super::decisions::usage_between(db, prison_id, from, to)
+    Ok(super::places::usage_between(db, prison_id, from, to)
         .await?
         .into_iter()
         .map(|(slot, open, _closed)| (slot, open))

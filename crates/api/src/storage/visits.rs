@@ -295,8 +295,7 @@ pub async fn transition(
             .await?
             .ok_or_else(|| DbErr::RecordNotFound(format!("visit {visit_id}")))?;
         if let (Some(date), Some(start), Some(end)) = (visit.booked_date, visit.booked_start, visit.booked_end) {
-            super::decisions::release_place(db, visit.prison_id, Slot::new(date, start, end), visit.closed_visit)
-                .await?;
+            super::places::release_place(db, visit.prison_id, Slot::new(date, start, end), visit.closed_visit).await?;
         }
     }
     Ok(true)
@@ -333,7 +332,7 @@ pub async fn book(
     if result.rows_affected != 1 {
         return Ok(false);
     }
-    // The place is taken with `decisions::take_place`, which also marks the slot's availability as changed.
+    // The place is taken with `places::take_place`, which also marks the slot's availability as changed.
     record_change(db, visit_id, version + 1, Some(VisitState::Requested), VisitState::Booked, actor, actor_name, now)
         .await?;
     Ok(true)
@@ -509,6 +508,28 @@ pub async fn decision_times(
         .into_iter()
         .map(|c| (c.visit_id, c.at))
         .collect())
+}
+
+/// The latest date among the chosen times of a prison's requests still waiting for a decision: a grant can book
+/// any of them, however far ahead the booking window reached when they were made.
+pub async fn latest_requested_choice(db: &impl ConnectionTrait, prison_id: Uuid) -> Result<Option<NaiveDate>, DbErr> {
+    visit_slot_choice::Entity::find()
+        .select_only()
+        .column(visit_slot_choice::Column::SlotDate)
+        .join(
+            sea_orm::JoinType::InnerJoin,
+            visit_slot_choice::Entity::belongs_to(visit::Entity)
+                .from(visit_slot_choice::Column::VisitId)
+                .to(visit::Column::Id)
+                .into(),
+        )
+        .filter(visit::Column::PrisonId.eq(prison_id))
+        .filter(visit::Column::State.eq(VisitState::Requested.as_str()))
+        .order_by_desc(visit_slot_choice::Column::SlotDate)
+        .limit(1)
+        .into_tuple::<NaiveDate>()
+        .one(db)
+        .await
 }
 
 /// Booked visits of a prison from `from` on (what a timetable change could touch).

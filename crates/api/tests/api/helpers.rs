@@ -314,6 +314,13 @@ impl TestApp {
         api::services::decisions::book_now(&self.state, visit_id, slot, Actor::Staff).await.unwrap();
     }
 
+    /// The `n` column of the first row `sql` returns (a number the test reads straight from the database).
+    pub async fn scalar(&self, sql: &str) -> i64 {
+        let db = &self.state.db;
+        let row = db.query_one_raw(Statement::from_string(db.get_database_backend(), sql)).await.unwrap().unwrap();
+        row.try_get::<i64>("", "n").unwrap()
+    }
+
     pub async fn count(&self, table: &str) -> i64 {
         let db = &self.state.db;
         let row = db

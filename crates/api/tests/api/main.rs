@@ -4,6 +4,7 @@
 mod helpers;
 mod mail;
 
+mod capacity;
 mod decisions;
 mod errors;
 mod notify;

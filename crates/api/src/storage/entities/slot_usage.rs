@@ -15,6 +15,10 @@ pub struct Model {
     pub booked_closed: i32,
     /// Bumped with every place taken or given back (see the migration that adds it).
     pub changes: i64,
+    /// The slot's places for open and closed visits, stamped by the booking that created the row and by every
+    /// timetable change since; NULL on rows written before the column existed (see the migration that adds it).
+    pub capacity_open: Option<i32>,
+    pub capacity_closed: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
