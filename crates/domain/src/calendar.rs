@@ -30,6 +30,11 @@ pub fn london_to_utc(date: NaiveDate, time: NaiveTime) -> DateTime<Utc> {
     }
 }
 
+/// Whether a UK wall-clock time on `date` is exactly one instant (not skipped or repeated by a clock change).
+pub fn is_one_london_moment(date: NaiveDate, time: NaiveTime) -> bool {
+    matches!(London.from_local_datetime(&date.and_time(time)), chrono::LocalResult::Single(_))
+}
+
 /// The first instant after a spring-forward gap that `local` falls in.
 fn end_of_gap(local: NaiveDateTime) -> DateTime<Utc> {
     // UK gaps start and end on the hour, so walking whole minutes from the start of `local`'s minute finds the end

@@ -10,28 +10,58 @@ use crate::types::age_on;
 /// The lead visitor signs for the visit, so must be an adult in law whatever age the prison counts adults from.
 pub const LEAD_VISITOR_MIN_AGE: u32 = 18;
 
-/// Checks a party whose dates of birth are all known.
+/// The days a party's ages are counted on: the earliest and the latest of the chosen visit times (today, while none
+/// is chosen). People only grow older, so the lead visitor is checked on the first day and adults are counted on the
+/// last: a party that passes on those two days passes at every chosen time (issue 10: every rule about a person is
+/// judged at the visit's date, so someone who turns 18 before the visit counts as an adult).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VisitDays {
+    pub first: NaiveDate,
+    pub last: NaiveDate,
+}
+
+impl VisitDays {
+    /// One day (today's date while no time is chosen).
+    pub fn on(day: NaiveDate) -> VisitDays {
+        VisitDays { first: day, last: day }
+    }
+
+    /// The first and last of `dates`, or `fallback` when there are none.
+    pub fn of(dates: impl IntoIterator<Item = NaiveDate>, fallback: NaiveDate) -> VisitDays {
+        dates
+            .into_iter()
+            .fold(None, |days: Option<VisitDays>, date| {
+                Some(match days {
+                    None => VisitDays::on(date),
+                    Some(d) => VisitDays { first: d.first.min(date), last: d.last.max(date) },
+                })
+            })
+            .unwrap_or(VisitDays::on(fallback))
+    }
+}
+
+/// Checks a party whose dates of birth are all known, with ages counted on the visit's days.
 pub fn check_party(
     lead_dob: NaiveDate,
     other_dobs: &[NaiveDate],
     rules: &VisitingRules,
-    today: NaiveDate,
+    days: VisitDays,
 ) -> Vec<FieldError> {
     let others: Vec<Option<NaiveDate>> = other_dobs.iter().copied().map(Some).collect();
-    check_party_in_progress(Some(lead_dob), &others, rules, today)
+    check_party_in_progress(Some(lead_dob), &others, rules, days)
 }
 
 /// Checks what can be checked of a party still being filled in (or with some dates of birth refused):
 /// `None` is a visitor whose date of birth is not known. Everyone counts towards the number of visitors;
-/// only known dates of birth count towards adults.
+/// only known dates of birth count towards adults. Ages are counted on the visit's days (see [`VisitDays`]).
 pub fn check_party_in_progress(
     lead_dob: Option<NaiveDate>,
     other_dobs: &[Option<NaiveDate>],
     rules: &VisitingRules,
-    today: NaiveDate,
+    days: VisitDays,
 ) -> Vec<FieldError> {
     let mut errors = Vec::new();
-    if lead_dob.is_some_and(|dob| age_on(dob, today) < LEAD_VISITOR_MIN_AGE) {
+    if lead_dob.is_some_and(|dob| age_on(dob, days.first) < LEAD_VISITOR_MIN_AGE) {
         errors.push(FieldError::new(
             "lead_visitor.date_of_birth",
             FieldErrorCode::LeadVisitorUnder18,
@@ -43,7 +73,7 @@ pub fn check_party_in_progress(
         errors.push(too_many_visitors(rules));
     }
     let adults =
-        std::iter::once(&lead_dob).chain(other_dobs).flatten().filter(|dob| is_adult(**dob, rules, today)).count();
+        std::iter::once(&lead_dob).chain(other_dobs).flatten().filter(|dob| is_adult(**dob, rules, days.last)).count();
     if adults > usize::from(rules.max_adults) {
         errors.push(FieldError::new("other_visitors", FieldErrorCode::TooManyAdults, adults_limit_sentence(rules)));
     }
@@ -106,48 +136,76 @@ mod tests {
 
     #[test]
     fn an_adult_with_five_children_is_a_valid_party() {
-        assert!(check_party(ADULT, &[CHILD; 5], &VisitingRules::default(), TODAY).is_empty());
+        assert!(check_party(ADULT, &[CHILD; 5], &VisitingRules::default(), VisitDays::on(TODAY)).is_empty());
     }
 
     #[test]
     fn the_lead_visitor_must_be_eighteen_even_where_adults_count_from_ten() {
         let rules = VisitingRules { adult_age: 10, ..VisitingRules::default() };
         let seventeen = date(2008, 11, 27);
-        let errors = check_party(seventeen, &[], &rules, TODAY);
+        let errors = check_party(seventeen, &[], &rules, VisitDays::on(TODAY));
         assert_eq!(codes(&errors), vec![("lead_visitor.date_of_birth", FieldErrorCode::LeadVisitorUnder18)]);
-        assert!(check_party(date(2008, 11, 26), &[], &rules, TODAY).is_empty(), "18 today is old enough");
+        assert!(
+            check_party(date(2008, 11, 26), &[], &rules, VisitDays::on(TODAY)).is_empty(),
+            "18 today is old enough"
+        );
     }
 
     #[test]
     fn seven_visitors_are_too_many_for_the_default_rules() {
-        let errors = check_party(ADULT, &[CHILD; 6], &VisitingRules::default(), TODAY);
+        let errors = check_party(ADULT, &[CHILD; 6], &VisitingRules::default(), VisitDays::on(TODAY));
         assert_eq!(codes(&errors), vec![("other_visitors", FieldErrorCode::TooManyVisitors)]);
         assert_eq!(errors[0].message, "Up to 6 people can visit at one time, including you");
     }
 
     #[test]
     fn four_adults_are_too_many_and_the_lead_visitor_counts_as_one() {
-        let errors = check_party(ADULT, &[ADULT; 3], &VisitingRules::default(), TODAY);
+        let errors = check_party(ADULT, &[ADULT; 3], &VisitingRules::default(), VisitDays::on(TODAY));
         assert_eq!(codes(&errors), vec![("other_visitors", FieldErrorCode::TooManyAdults)]);
         assert_eq!(errors[0].message, "Up to 3 adults (people aged 18 or over) can visit at one time, including you");
-        assert!(check_party(ADULT, &[ADULT; 2], &VisitingRules::default(), TODAY).is_empty());
+        assert!(check_party(ADULT, &[ADULT; 2], &VisitingRules::default(), VisitDays::on(TODAY)).is_empty());
     }
 
     #[test]
     fn the_prisons_adult_age_decides_who_counts_as_an_adult() {
         let rules = VisitingRules { adult_age: 10, ..VisitingRules::default() };
-        assert!(check_party(ADULT, &[ADULT, TEENAGER], &VisitingRules::default(), TODAY).is_empty());
-        let errors = check_party(ADULT, &[ADULT, TEENAGER, TEENAGER], &rules, TODAY);
+        assert!(check_party(ADULT, &[ADULT, TEENAGER], &VisitingRules::default(), VisitDays::on(TODAY)).is_empty());
+        let errors = check_party(ADULT, &[ADULT, TEENAGER, TEENAGER], &rules, VisitDays::on(TODAY));
         assert_eq!(codes(&errors), vec![("other_visitors", FieldErrorCode::TooManyAdults)]);
         assert!(errors[0].message.contains("people aged 10 or over"));
     }
 
     #[test]
+    fn ages_are_counted_on_the_days_of_the_visit_not_today() {
+        let rules = VisitingRules::default();
+        // Turns 18 on 10 December: a child today, an adult at a visit on the 11th.
+        let turning_18 = date(2008, 12, 10);
+        let visit = date(2026, 12, 11);
+        assert!(check_party(ADULT, &[ADULT, ADULT, turning_18], &rules, VisitDays::on(TODAY)).is_empty());
+        let errors = check_party(ADULT, &[ADULT, ADULT, turning_18], &rules, VisitDays::on(visit));
+        assert_eq!(codes(&errors), vec![("other_visitors", FieldErrorCode::TooManyAdults)], "4 adults would arrive");
+        // Adults are counted on the last chosen day, the lead visitor's age on the first.
+        let days = VisitDays::of([date(2026, 12, 4), visit], TODAY);
+        assert_eq!(days, VisitDays { first: date(2026, 12, 4), last: visit });
+        assert_eq!(codes(&check_party(ADULT, &[ADULT, ADULT, turning_18], &rules, days)).len(), 1);
+        assert_eq!(
+            codes(&check_party(turning_18, &[], &rules, days)),
+            vec![("lead_visitor.date_of_birth", FieldErrorCode::LeadVisitorUnder18)],
+            "still 17 at the first chosen time"
+        );
+        assert!(check_party(turning_18, &[], &rules, VisitDays::on(visit)).is_empty());
+    }
+
+    #[test]
     fn visitors_whose_age_is_unknown_still_count_towards_the_total() {
-        let errors = check_party_in_progress(None, &[None; 6], &VisitingRules::default(), TODAY);
+        let errors = check_party_in_progress(None, &[None; 6], &VisitingRules::default(), VisitDays::on(TODAY));
         assert_eq!(codes(&errors), vec![("other_visitors", FieldErrorCode::TooManyVisitors)]);
-        let errors =
-            check_party_in_progress(Some(ADULT), &[Some(ADULT), None, Some(ADULT)], &VisitingRules::default(), TODAY);
+        let errors = check_party_in_progress(
+            Some(ADULT),
+            &[Some(ADULT), None, Some(ADULT)],
+            &VisitingRules::default(),
+            VisitDays::on(TODAY),
+        );
         assert!(errors.is_empty());
     }
 

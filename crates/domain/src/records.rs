@@ -192,17 +192,32 @@ pub fn evaluate(request: &CheckRequest<'_>, record: Option<&PrisonerRecord>) -> 
         None => CheckResult::new(CheckKind::AtThisPrison, Fail, "No longer in custody")
             .implying(RejectionReason::PrisonerReleased),
     });
+    // Every rule about a person is judged at the visit's date: an allowance that renews before a chosen time
+    // does not stand in the way of that time.
+    let before_renewal = |slot: &&Slot| record.allowance_renews_on.is_none_or(|renews| slot.date < renews);
+    let without_allowance: Vec<&Slot> =
+        if record.visiting_allowance > 0 { Vec::new() } else { request.slots.iter().filter(before_renewal).collect() };
     results.push(if record.visiting_allowance > 0 {
         CheckResult::new(
             CheckKind::VisitingAllowance,
             Pass,
             format!("{} visit(s) left in this period", record.visiting_allowance),
         )
-    } else {
+    } else if without_allowance.len() == request.slots.len() {
         CheckResult {
             allowance_renews_on: record.allowance_renews_on,
             ..CheckResult::new(CheckKind::VisitingAllowance, Fail, "No visiting allowance left")
                 .implying(RejectionReason::NoAllowance)
+        }
+    } else {
+        let renews = record.allowance_renews_on.map(|d| d.to_string()).unwrap_or_default();
+        CheckResult {
+            allowance_renews_on: record.allowance_renews_on,
+            ..CheckResult::new(
+                CheckKind::VisitingAllowance,
+                Pass,
+                format!("No visits left until the allowance renews on {renews}: choose a time from then"),
+            )
         }
     });
     let away: Vec<&Slot> = request
@@ -232,12 +247,17 @@ pub fn evaluate(request: &CheckRequest<'_>, record: Option<&PrisonerRecord>) -> 
         let result = match contact {
             None => CheckResult::new(CheckKind::Visitor, Fail, "Not on the contact list")
                 .implying(RejectionReason::VisitorNotOnContactList),
-            Some(c) if c.banned && c.banned_until.is_none_or(|until| until >= request.today) => {
+            // A ban is judged at each chosen time: one that ends before a time does not keep them from it.
+            Some(c) if c.banned && banned_at(c, request.slots).len() == request.slots.len() => {
                 let detail = match c.banned_until {
                     Some(until) => format!("Banned until {until}"),
                     None => "Banned".to_owned(),
                 };
                 CheckResult::new(CheckKind::Visitor, Fail, detail).implying(RejectionReason::VisitorBanned)
+            }
+            Some(c) if c.banned && !banned_at(c, request.slots).is_empty() => {
+                let until = c.banned_until.map(|d| d.to_string()).unwrap_or_default();
+                CheckResult::new(CheckKind::Visitor, Pass, format!("Banned until {until}: only times after it"))
             }
             Some(c) if !c.approved => {
                 CheckResult::new(CheckKind::Visitor, Fail, "A contact, but not approved to visit")
@@ -248,6 +268,14 @@ pub fn evaluate(request: &CheckRequest<'_>, record: Option<&PrisonerRecord>) -> 
         results.push(CheckResult { visitor_index: Some(index), ..result });
     }
     results
+}
+
+/// The chosen times at which a contact is banned (a ban without an end covers them all).
+fn banned_at<'a>(contact: &Contact, slots: &'a [Slot]) -> Vec<&'a Slot> {
+    if !contact.banned {
+        return Vec::new();
+    }
+    slots.iter().filter(|slot| contact.banned_until.is_none_or(|until| slot.date <= until)).collect()
 }
 
 /// The rejection reasons the failed checks imply, each once, in the order of the checks.
@@ -597,6 +625,30 @@ X1,John,Smith,1985-04-12,TBR,2\nA1234BC,John,Smith,12/04/1985,TBR,two\n";
         );
         let allowance = results.iter().find(|r| r.check == CheckKind::VisitingAllowance).unwrap();
         assert_eq!(allowance.allowance_renews_on, Some(date("2026-12-14")));
+    }
+
+    #[test]
+    fn a_ban_and_an_empty_allowance_are_judged_at_the_chosen_times_not_today() {
+        let mut record = record();
+        record.visiting_allowance = 0;
+        record.contacts[1].banned_until = Some(date("2026-12-06"));
+        record.unavailable.clear();
+        let amy = [Person { first_name: "Amy", last_name: "Smith", date_of_birth: date("2015-03-09") }];
+        let outcome = |slots: &[Slot], kind: CheckKind| {
+            let results = check("John", &amy, slots, Some(&record));
+            results.iter().find(|r| r.check == kind).map(|r| (r.outcome, r.detail.clone())).unwrap()
+        };
+        // The ban ends on the 6th: a visit on the 7th is fine, one on the 6th is not.
+        assert_eq!(outcome(&[slot("2026-12-07")], CheckKind::Visitor).0, CheckOutcome::Pass);
+        assert_eq!(outcome(&[slot("2026-12-06")], CheckKind::Visitor).0, CheckOutcome::Fail);
+        let mixed = outcome(&[slot("2026-12-05"), slot("2026-12-07")], CheckKind::Visitor);
+        assert_eq!(mixed, (CheckOutcome::Pass, "Banned until 2026-12-06: only times after it".into()));
+        // The allowance renews on the 14th: from then on there are visits again.
+        assert_eq!(outcome(&[slot("2026-12-14")], CheckKind::VisitingAllowance).0, CheckOutcome::Pass);
+        assert_eq!(outcome(&[slot("2026-12-13")], CheckKind::VisitingAllowance).0, CheckOutcome::Fail);
+        let mixed = outcome(&[slot("2026-12-11"), slot("2026-12-18")], CheckKind::VisitingAllowance);
+        assert_eq!(mixed.0, CheckOutcome::Pass);
+        assert!(mixed.1.contains("renews on 2026-12-14"), "{mixed:?}");
     }
 
     #[test]

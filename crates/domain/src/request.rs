@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use crate::api::{CreateVisitRequest, LeadVisitorInput, Locale, PrisonerInput, SlotChoiceInput, VisitingRules};
 use crate::error::{FieldError, FieldErrorCode};
-use crate::party::{check_party_in_progress, too_many_visitors};
+use crate::party::{VisitDays, check_party_in_progress, too_many_visitors};
 use crate::slot::{Slot, parse_hhmm};
 use crate::types::{Email, PersonName, PrisonNumber, UkPhone, parse_date_of_birth_as, parse_iso_date};
 
@@ -96,9 +96,9 @@ pub fn parse_visit_request(
             other_visitors.push(Visitor { first_name, last_name, date_of_birth });
         }
     }
-    errors.0.extend(check_party_in_progress(lead_dob, &other_dobs, rules, today));
-
     let slots = parse_slots(&req.slots, &mut errors);
+    let days = VisitDays::of(slots.iter().map(|s| s.date), today);
+    errors.0.extend(check_party_in_progress(lead_dob, &other_dobs, rules, days));
 
     let mut errors = errors.0;
     // The party check can repeat what the cap above already said.

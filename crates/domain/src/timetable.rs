@@ -55,6 +55,9 @@ impl WeeklySlot {
     /// Problems an admin must fix, with fields relative to the slot (`end`, `capacity`, `valid_to`).
     pub fn validate(&self) -> Vec<FieldError> {
         let mut errors = check_times_and_capacity(self.start, self.end, self.capacity, self.closed_capacity);
+        if self.weekday == Weekday::Sun {
+            errors.extend(check_clock_change_hour(self.start, self.end, "on a Sunday"));
+        }
         if let (Some(from), Some(to)) = (self.valid_from, self.valid_to)
             && to < from
         {
@@ -104,8 +107,34 @@ pub struct DateSlot {
 
 impl DateSlot {
     pub fn validate(&self) -> Vec<FieldError> {
-        check_times_and_capacity(self.start, self.end, self.capacity, self.closed_capacity)
+        let mut errors = check_times_and_capacity(self.start, self.end, self.capacity, self.closed_capacity);
+        let moments = [self.start, self.end].map(|t| crate::calendar::is_one_london_moment(self.date, t));
+        if moments.contains(&false) {
+            errors.extend(check_clock_change_hour(self.start, self.end, "on the day the clocks change"));
+        }
+        errors
     }
+}
+
+/// UK clocks change at 01:00 GMT on the last Sunday of March (01:00-01:59 does not happen) and of October (it happens
+/// twice): The Summer Time Order 2002. A visit starting or ending in that hour would be at no moment or at two, so
+/// every visit time must be one real moment in Europe/London.
+fn check_clock_change_hour(start: NaiveTime, end: NaiveTime, when: &str) -> Vec<FieldError> {
+    let one_am = NaiveTime::from_hms_opt(1, 0, 0).unwrap_or(NaiveTime::MIN);
+    let two_am = NaiveTime::from_hms_opt(2, 0, 0).unwrap_or(NaiveTime::MIN);
+    [("start", start), ("end", end)]
+        .into_iter()
+        .filter(|(_, time)| one_am <= *time && *time < two_am)
+        .map(|(field, _)| {
+            FieldError::new(
+                field,
+                FieldErrorCode::InvalidTime,
+                format!(
+                    "Visits cannot start or end between 1am and 2am {when}: the clocks change at that time, so it happens twice or not at all"
+                ),
+            )
+        })
+        .collect()
 }
 
 fn check_times_and_capacity(start: NaiveTime, end: NaiveTime, capacity: u32, closed_capacity: u32) -> Vec<FieldError> {
@@ -409,6 +438,29 @@ mod tests {
 
     fn slot(d: NaiveDate, start: (u32, u32), end: (u32, u32)) -> Slot {
         Slot::new(d, time(start.0, start.1), time(end.0, end.1))
+    }
+
+    #[test]
+    fn visit_times_that_the_clock_change_skips_or_repeats_are_refused() {
+        let fields = |errors: Vec<FieldError>| errors.into_iter().map(|e| (e.field, e.code)).collect::<Vec<_>>();
+        // A Sunday starting at 01:30: on the last Sunday of March it never happens, in October twice.
+        assert_eq!(
+            fields(weekly(Weekday::Sun, (1, 30), (3, 0), 5).validate()),
+            [("start".into(), FieldErrorCode::InvalidTime)]
+        );
+        assert_eq!(
+            fields(weekly(Weekday::Sun, (0, 0), (1, 0), 5).validate()),
+            [("end".into(), FieldErrorCode::InvalidTime)]
+        );
+        assert!(weekly(Weekday::Sat, (1, 30), (3, 0), 5).validate().is_empty(), "no clock change on Saturdays");
+        assert!(weekly(Weekday::Sun, (0, 0), (2, 0), 5).validate().is_empty(), "02:00 is always one moment");
+        let on =
+            |date: NaiveDate| DateSlot { date, start: time(1, 15), end: time(4, 0), capacity: 5, closed_capacity: 0 };
+        assert_eq!(fields(on(date(2027, 3, 28)).validate()), [("start".into(), FieldErrorCode::InvalidTime)]);
+        assert_eq!(fields(on(date(2026, 10, 25)).validate()), [("start".into(), FieldErrorCode::InvalidTime)]);
+        assert!(on(date(2026, 11, 1)).validate().is_empty(), "an ordinary Sunday");
+        assert!(crate::calendar::is_one_london_moment(date(2026, 10, 25), time(2, 0)));
+        assert!(!crate::calendar::is_one_london_moment(date(2026, 10, 25), time(1, 59)));
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Step 4: the lead visitor and up to five more, with the prison's own limits explained before they are hit.
 
 use domain::error::{FieldError, FieldErrorCode};
-use domain::party::check_party_in_progress;
+use domain::party::{VisitDays, check_party_in_progress};
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::use_navigate;
@@ -42,7 +42,9 @@ fn VisitorsForm() -> impl IntoView {
         let rules = rules();
         form.draft.with(|d| {
             let others: Vec<_> = d.others.iter().map(|p| p.dob.date()).collect();
-            check_party_in_progress(d.lead.dob.date(), &others, &rules, today())
+            // Ages on the days of the chosen visit times, as the server counts them.
+            let days = VisitDays::of(d.slots.iter().map(|s| s.date), today());
+            check_party_in_progress(d.lead.dob.date(), &others, &rules, days)
                 .into_iter()
                 .filter(|e| e.code != FieldErrorCode::LeadVisitorUnder18)
                 .collect::<Vec<_>>()

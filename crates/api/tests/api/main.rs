@@ -16,5 +16,6 @@ mod reports;
 mod retention;
 mod spa;
 mod staff_auth;
+mod time_rules;
 mod timetables;
 mod visits;

@@ -90,7 +90,8 @@ enum Notice {
     Cancelled,
     /// Someone else changed the visit first; it is now in this state.
     Conflict(Option<VisitState>),
-    SlotFull,
+    /// The chosen time could not be booked: full, closed that day, gone from the timetable, or already started.
+    SlotUnavailable(ErrorCode),
 }
 
 /// Everything typed into the decision and cancellation forms.
@@ -362,7 +363,12 @@ fn NoticeBanner(notice: RwSignal<Option<Notice>>, typed: Typed) -> impl IntoView
                     };
                     (false, text, current != Some(VisitState::Requested))
                 }
-                Notice::SlotFull => (false, lang.t("The time you chose filled up while you were deciding, so the visit was not booked. The places below are as they are now: choose another time or reject the request. What you typed is kept.", "Llenwodd yr amser a ddewisoch tra oeddech yn penderfynu, felly ni threfnwyd yr ymweliad. Mae’r lleoedd isod fel y maent nawr: dewiswch amser arall neu gwrthodwch y cais. Mae’r hyn a deipiwyd gennych wedi’i gadw.").to_string(), false),
+                Notice::SlotUnavailable(code) => (false, match code {
+                    ErrorCode::SlotClosed => lang.t("The prison is now closed for visits on the day you chose, so the visit was not booked. Choose another time or reject the request. What you typed is kept.", "Mae’r carchar bellach ar gau ar gyfer ymweliadau ar y diwrnod a ddewisoch, felly ni threfnwyd yr ymweliad. Dewiswch amser arall neu gwrthodwch y cais. Mae’r hyn a deipiwyd gennych wedi’i gadw."),
+                    ErrorCode::SlotNotOffered => lang.t("The timetable no longer has the time you chose, so the visit was not booked. Choose another time or reject the request. What you typed is kept.", "Nid yw’r amserlen yn cynnwys yr amser a ddewisoch mwyach, felly ni threfnwyd yr ymweliad. Dewiswch amser arall neu gwrthodwch y cais. Mae’r hyn a deipiwyd gennych wedi’i gadw."),
+                    ErrorCode::VisitAlreadyStarted => lang.t("The time you chose has already started or passed, so the visit was not booked. Choose a later time or reject the request. What you typed is kept.", "Mae’r amser a ddewisoch eisoes wedi dechrau neu wedi mynd heibio, felly ni threfnwyd yr ymweliad. Dewiswch amser diweddarach neu gwrthodwch y cais. Mae’r hyn a deipiwyd gennych wedi’i gadw."),
+                    _ => lang.t("The time you chose filled up while you were deciding, so the visit was not booked. The places below are as they are now: choose another time or reject the request. What you typed is kept.", "Llenwodd yr amser a ddewisoch tra oeddech yn penderfynu, felly ni threfnwyd yr ymweliad. Mae’r lleoedd isod fel y maent nawr: dewiswch amser arall neu gwrthodwch y cais. Mae’r hyn a deipiwyd gennych wedi’i gadw."),
+                }.to_string(), false),
             };
             let class = if success { "govuk-notification-banner govuk-notification-banner--success" } else { "govuk-notification-banner" };
             view! {
@@ -568,13 +574,21 @@ fn DecisionForm(
                     announce(notice, Notice::Conflict(problem.current_state));
                     reload.run(());
                 }
-                Err(ApiError::Problem(problem)) if problem.code == ErrorCode::SlotFull => {
+                Err(ApiError::Problem(problem))
+                    if matches!(
+                        problem.code,
+                        ErrorCode::SlotFull
+                            | ErrorCode::SlotClosed
+                            | ErrorCode::SlotNotOffered
+                            | ErrorCode::VisitAlreadyStarted
+                    ) =>
+                {
                     issues.set(vec![Issue::new(
                         "slots",
-                        "That time is now full. Choose another time or reject the request",
-                        "Mae’r amser hwnnw’n llawn erbyn hyn. Dewiswch amser arall neu gwrthodwch y cais",
+                        "That time can no longer be booked. Choose another time or reject the request",
+                        "Nid oes modd trefnu’r amser hwnnw mwyach. Dewiswch amser arall neu gwrthodwch y cais",
                     )]);
-                    announce(notice, Notice::SlotFull);
+                    announce(notice, Notice::SlotUnavailable(problem.code));
                     reload.run(());
                 }
                 Err(ApiError::Problem(problem)) if !problem.errors.is_empty() => {
