@@ -44,6 +44,8 @@ pub enum ApiError {
     SlotClosed { detail: String },
     #[error("the timetable no longer has the slot")]
     SlotNotOffered { detail: String },
+    #[error("the timetable changed since it was read (now version {version})")]
+    StaleTimetable { version: i64 },
     #[error("the change affects {} booked visit(s)", .0.len())]
     AffectsBookedVisits(Vec<domain::timetable_change::AffectedVisit>),
     #[error("service unavailable")]
@@ -76,7 +78,7 @@ impl ApiError {
             ApiError::Unauthorized | ApiError::BadCredentials => ErrorCode::Unauthorized,
             ApiError::Forbidden => ErrorCode::Forbidden,
             ApiError::RateLimited { .. } => ErrorCode::RateLimited,
-            ApiError::Conflict { .. } => ErrorCode::Conflict,
+            ApiError::Conflict { .. } | ApiError::StaleTimetable { .. } => ErrorCode::Conflict,
             ApiError::SlotFull { .. } => ErrorCode::SlotFull,
             ApiError::SlotClosed { .. } => ErrorCode::SlotClosed,
             ApiError::SlotNotOffered { .. } => ErrorCode::SlotNotOffered,
@@ -101,6 +103,7 @@ impl ApiError {
             ApiError::Forbidden => "You do not have permission to do this",
             ApiError::RateLimited { .. } => "Too many attempts",
             ApiError::Conflict { .. } => "Someone else changed this visit first",
+            ApiError::StaleTimetable { .. } => "Someone else changed this timetable first",
             ApiError::SlotFull { .. } => "That visit time is full",
             ApiError::SlotClosed { .. } => "The prison is closed for visits that day",
             ApiError::SlotNotOffered { .. } => "That visit time is no longer offered",
@@ -134,6 +137,10 @@ impl ApiError {
             | ApiError::SlotClosed { detail }
             | ApiError::SlotNotOffered { detail }
             | ApiError::VisitAlreadyStarted { detail } => Some(detail.clone()),
+            ApiError::StaleTimetable { .. } => Some(
+                "The prison's timetable or rules changed since you opened them. Reload to see the changes, then make yours again."
+                    .into(),
+            ),
             ApiError::AffectsBookedVisits(visits) => Some(format!(
                 "{} booked visit(s) would lose their time or go over its places. They stay booked either way: send the change again with `confirm_affected: true` to apply it, then contact those visitors.",
                 visits.len()
@@ -161,7 +168,8 @@ impl ApiError {
                 _ => None,
             },
             current_version: match self {
-                ApiError::Conflict { version, .. } => Some(*version),
+                ApiError::Conflict { version, .. } => Some(i64::from(*version)),
+                ApiError::StaleTimetable { version } => Some(*version),
                 _ => None,
             },
             affected_visits: match self {
@@ -181,6 +189,7 @@ impl ResponseError for ApiError {
             ApiError::InvalidTransition { .. }
             | ApiError::VisitAlreadyStarted { .. }
             | ApiError::Conflict { .. }
+            | ApiError::StaleTimetable { .. }
             | ApiError::SlotFull { .. }
             | ApiError::SlotClosed { .. }
             | ApiError::SlotNotOffered { .. }

@@ -173,9 +173,10 @@ pub struct Problem {
     /// For `invalid_state_transition` and `conflict`: the state the visit is in now.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_state: Option<crate::visit::VisitState>,
-    /// For `conflict`: the visit's version now (send it as `expected_version` after reloading).
+    /// For `conflict`: the version of the visit (or of a prison's timetable) now; send it as `expected_version`
+    /// after reloading.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub current_version: Option<i32>,
+    pub current_version: Option<i64>,
     /// For `affects_booked_visits`: the booked visits the change would touch.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub affected_visits: Vec<crate::timetable_change::AffectedVisit>,

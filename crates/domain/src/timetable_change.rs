@@ -19,6 +19,10 @@ pub struct TimetableView {
     pub prison_id: Uuid,
     pub rules: VisitingRules,
     pub timetable: Timetable,
+    /// The version of these rules and timetable: send it back as `expected_version` with a change, so that a change
+    /// made meanwhile by someone else is not silently overwritten.
+    #[cfg_attr(feature = "openapi", schema(example = 12))]
+    pub version: i64,
 }
 
 /// A new timetable and rules for a prison. Set `confirm_affected` to apply a change that touches booked visits.
@@ -29,6 +33,11 @@ pub struct TimetableChange {
     pub timetable: Timetable,
     #[serde(default)]
     pub confirm_affected: bool,
+    /// The `version` the change was made from. When given and the rules or timetable have changed since, the change
+    /// is refused with `conflict` and `current_version`; reload, then make the change again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(example = 12))]
+    pub expected_version: Option<i64>,
 }
 
 /// A booked visit that a timetable change touches.

@@ -21,9 +21,10 @@ pub async fn get(state: &AppState, user: &StaffUser, prison_id: Uuid) -> Result<
     if !user.can_access(prison_id) {
         return Err(ApiError::NotFound);
     }
+    let version = storage::prisons::availability_version(&state.db, prison_id).await?.ok_or(ApiError::NotFound)?;
     let prison = storage::prisons::find(&state.db, prison_id).await?.ok_or(ApiError::NotFound)?;
     let timetable = storage::prisons::full_timetable(&state.db, prison_id).await?;
-    Ok(TimetableView { prison_id, rules: prison.rules, timetable })
+    Ok(TimetableView { prison_id, rules: prison.rules, timetable, version })
 }
 
 pub async fn change(
@@ -44,8 +45,13 @@ pub async fn change(
     let now = state.clock.now();
     let today = london_today(now);
     let tx = state.db.begin().await?;
-    // One change at a time per prison (the version's row lock), replacing the timetable as the last change left it.
-    storage::prisons::bump_availability_version(&tx, prison_id).await?;
+    // One change at a time per prison (the version's row lock), replacing the timetable as the last change left it,
+    // and only the version the caller saw when they say which.
+    let version = storage::prisons::lock_availability_version(&tx, prison_id).await?.ok_or(ApiError::NotFound)?;
+    if change.expected_version.is_some_and(|expected| expected != version) {
+        tx.rollback().await?;
+        return Err(ApiError::StaleTimetable { version });
+    }
     let old_rules = storage::prisons::find(&tx, prison_id).await?.ok_or(ApiError::NotFound)?.rules;
     let old_timetable = storage::prisons::full_timetable(&tx, prison_id).await?;
     // Stamp the new places on every slot a booking could be taking a place in (see `storage::places`): this waits

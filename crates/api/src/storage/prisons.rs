@@ -69,6 +69,21 @@ pub async fn availability_version(db: &impl ConnectionTrait, id: Uuid) -> Result
         .await
 }
 
+/// The prison's availability version, with its row locked for the rest of the transaction on PostgreSQL (SQLite runs
+/// one transaction at a time anyway): timetable and rules changes of one prison take turns. `None`: no such prison.
+/// The lock is `FOR NO KEY UPDATE`, as an UPDATE of the row would take: it does not wait for, nor hold up, the
+/// key-share locks that writing a visit (or anything else referring to the prison) takes, so it cannot deadlock with
+/// a booking that holds a slot's row.
+pub async fn lock_availability_version(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<i64>, DbErr> {
+    prison::Entity::find_by_id(id)
+        .select_only()
+        .column(prison::Column::AvailabilityVersion)
+        .lock(sea_orm::sea_query::LockType::NoKeyUpdate)
+        .into_tuple::<i64>()
+        .one(db)
+        .await
+}
+
 /// Marks the prison's timetable or rules as changed. Call it in the transaction that changes them.
 pub async fn bump_availability_version(db: &impl ConnectionTrait, id: Uuid) -> Result<(), DbErr> {
     prison::Entity::update_many()

@@ -72,4 +72,48 @@ async fn a_timetable_change_reaches_visitors_at_once_and_never_drops_booked_visi
     problem(app.client.put(app.url(&path)).bearer_auth(&outsider).json(&confirmed).send().await.unwrap(), 404).await;
 }
 
-on_both_databases!(a_timetable_change_reaches_visitors_at_once_and_never_drops_booked_visits,);
+/// Two members of staff edit the timetable from the same version at once: one change is saved, the other is refused
+/// and told to reload, so neither silently overwrites the other.
+async fn two_changes_made_from_the_same_version_never_overwrite_each_other_unseen(db: Db) {
+    let app = spawn_app_at(db, monday_morning()).await;
+    let prison = add_test_prison(&app, VisitingRules::default()).await;
+    app.add_staff("officer@testbridge.example", "staff", &[prison]).await;
+    let officer = app.access_token("officer@testbridge.example").await;
+    let path = format!("/api/v1/staff/prisons/{prison}/timetable");
+    let seen: Value = app.get_as(&officer, &path).await.json().await.unwrap();
+    let version = seen["version"].as_i64().unwrap();
+    let with = |day: &str| {
+        let mut timetable = seen["timetable"].clone();
+        timetable["closed_dates"].as_array_mut().unwrap().push(json!(day));
+        json!({"rules": seen["rules"], "timetable": timetable, "expected_version": version})
+    };
+    let (christmas_eve, new_year) = (with("2026-12-24"), with("2026-12-31"));
+    let put = |body: &Value| app.client.put(app.url(&path)).bearer_auth(&officer).json(body).send();
+    let (a, b) = tokio::join!(put(&christmas_eve), put(&new_year));
+    let (a, b) = (a.unwrap(), b.unwrap());
+    let statuses = [a.status().as_u16(), b.status().as_u16()];
+    assert!(statuses.contains(&200) && statuses.contains(&409), "{statuses:?}");
+    let (saved, refused) = if a.status() == 200 { (a, b) } else { (b, a) };
+    let saved: Value = saved.json().await.unwrap();
+    let refused = problem(refused, 409).await;
+    assert_eq!(refused["code"], "conflict");
+    assert_eq!(refused["current_version"], saved["timetable"]["version"]);
+    let now: Value = app.get_as(&officer, &path).await.json().await.unwrap();
+    assert_eq!(now["timetable"]["closed_dates"].as_array().unwrap().len(), 2, "Christmas Day and one of the two");
+    assert!(now["version"].as_i64().unwrap() > version);
+
+    // From the version now, the other change goes through; without a version, a change is made as before.
+    let mut again = new_year.clone();
+    again["timetable"] = now["timetable"].clone();
+    again["timetable"]["closed_dates"].as_array_mut().unwrap().push(json!("2027-01-01"));
+    again["expected_version"] = now["version"].clone();
+    assert_eq!(put(&again).await.unwrap().status(), 200);
+    let mut unversioned = again.clone();
+    unversioned.as_object_mut().unwrap().remove("expected_version");
+    assert_eq!(put(&unversioned).await.unwrap().status(), 200);
+}
+
+on_both_databases!(
+    a_timetable_change_reaches_visitors_at_once_and_never_drops_booked_visits,
+    two_changes_made_from_the_same_version_never_overwrite_each_other_unseen,
+);

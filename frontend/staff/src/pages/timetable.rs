@@ -225,6 +225,8 @@ fn Editor(view: TimetableView) -> impl IntoView {
     let lang = use_lang();
     let prison = view.prison_id;
     let draft = RwSignal::new(Draft::from_view(&view));
+    // The version the draft started from, so a change someone else saved meanwhile is never overwritten unseen.
+    let version = RwSignal::new(view.version);
     let stage = RwSignal::new(Stage::Editing);
     let issues = RwSignal::new(Vec::<Issue>::new());
     let busy = RwSignal::new(false);
@@ -251,12 +253,18 @@ fn Editor(view: TimetableView) -> impl IntoView {
         }
         busy.set(true);
         failure.set(None);
-        let change = TimetableChange { rules: draft.with_untracked(|d| d.rules.clone()), timetable, confirm_affected };
+        let change = TimetableChange {
+            rules: draft.with_untracked(|d| d.rules.clone()),
+            timetable,
+            confirm_affected,
+            expected_version: Some(version.get_untracked()),
+        };
         spawn_local(async move {
             let result = save(session, prison, &change).await;
             busy.set(false);
             match result {
                 Ok(changed) => {
+                    version.set(changed.timetable.version);
                     draft.set(Draft::from_view(&changed.timetable));
                     stage.set(Stage::Saved(changed.affected));
                     focus_id("saved".into());
