@@ -6,6 +6,7 @@ mod mail;
 
 mod decisions;
 mod errors;
+mod input;
 mod notify;
 mod openapi;
 mod outbox;
