@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every check, as CI runs it (.ci/run calls this script): formatting, lints, the domain crate's WebAssembly build,
-# unit and property tests, the integration tests on SQLite AND PostgreSQL, the OpenAPI drift check, the web client's
-# build and lints, and its end-to-end tests in headless Chromium.
+# unit and property tests, the integration tests on SQLite AND PostgreSQL, the OpenAPI drift check, schemathesis over
+# the whole OpenAPI document on both engines (scripts/test-api-fuzz.sh), the web client's build and lints, and its
+# end-to-end tests in headless Chromium.
 #
 # PostgreSQL must be reachable at 127.0.0.1:5432 as user postgres (or set TEST_POSTGRES_URL): the tests FAIL, not skip,
 # without it. Each test creates and drops its own database.
@@ -36,6 +37,9 @@ scripts/check-domain-wasm.sh
 
 step "Unit, property and integration tests (SQLite and PostgreSQL)"
 cargo test --workspace --exclude frontend --exclude frontend-staff --locked
+
+step "The API against its OpenAPI document: schemathesis on SQLite and PostgreSQL (about 5 minutes)"
+scripts/test-api-fuzz.sh
 
 step "Web client build and browser tests"
 scripts/test-e2e.sh

@@ -13,6 +13,8 @@ pub const PROBLEM_JSON: &str = "application/problem+json";
 pub enum ApiError {
     #[error("not found")]
     NotFound,
+    #[error("method not allowed")]
+    MethodNotAllowed,
     #[error("the request is malformed: {0}")]
     Malformed(String),
     #[error("{} field(s) failed validation", .0.len())]
@@ -68,6 +70,7 @@ impl ApiError {
     fn code(&self) -> ErrorCode {
         match self {
             ApiError::NotFound => ErrorCode::NotFound,
+            ApiError::MethodNotAllowed => ErrorCode::MethodNotAllowed,
             ApiError::Malformed(_) => ErrorCode::MalformedRequest,
             ApiError::Validation(_) => ErrorCode::ValidationFailed,
             ApiError::InvalidTransition { .. } => ErrorCode::InvalidStateTransition,
@@ -91,6 +94,7 @@ impl ApiError {
     fn title(&self) -> &'static str {
         match self {
             ApiError::NotFound => "Not found",
+            ApiError::MethodNotAllowed => "Method not allowed",
             ApiError::Malformed(_) => "The request could not be read",
             ApiError::Validation(_) => "Some answers need correcting",
             ApiError::InvalidTransition { .. } => "This visit cannot be changed that way",
@@ -116,6 +120,7 @@ impl ApiError {
     fn detail(&self) -> Option<String> {
         match self {
             ApiError::NotFound => Some("Nothing was found at this address.".into()),
+            ApiError::MethodNotAllowed => Some("This address does not take this method; see the Allow header.".into()),
             ApiError::Malformed(why) => Some(why.clone()),
             ApiError::Validation(_) => Some("Check the answers listed in `errors` and try again.".into()),
             ApiError::InvalidTransition { detail, .. } => Some(detail.clone()),
@@ -184,6 +189,7 @@ impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
             ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Malformed(_) | ApiError::InvalidIdempotencyKey => StatusCode::BAD_REQUEST,
             ApiError::Validation(_) | ApiError::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::InvalidTransition { .. }

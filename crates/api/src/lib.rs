@@ -7,6 +7,7 @@ pub mod config;
 pub mod email;
 pub mod error;
 pub mod jobs;
+pub mod json;
 pub mod openapi;
 pub mod records;
 pub mod routes;

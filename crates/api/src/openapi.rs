@@ -3,10 +3,13 @@
 
 use actix_web::App;
 use utoipa::openapi::OpenApi as Spec;
+use utoipa::openapi::path::ParameterIn;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, Ref, RefOr, Response, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::AppExt;
 
+use crate::error::PROBLEM_JSON;
 use crate::routes;
 
 #[derive(OpenApi)]
@@ -47,12 +50,108 @@ impl Modify for BearerAuth {
 
 /// The whole document, built from the same route table the server serves.
 pub fn spec() -> Spec {
-    let (_, spec) = App::new()
+    let (_, mut spec) = App::new()
         .into_utoipa_app()
         .openapi(ApiDoc::openapi())
         .service(utoipa_actix_web::scope("/api/v1").configure(routes::configure_v1))
         .split_for_parts();
+    declare_edge_responses(&mut spec);
     spec
+}
+
+fn problem_response(description: &str) -> RefOr<Response> {
+    RefOr::T(
+        ResponseBuilder::new()
+            .description(description)
+            .content(PROBLEM_JSON, ContentBuilder::new().schema(Some(Ref::from_schema_name("Problem"))).build())
+            .build(),
+    )
+}
+
+/// The answers every operation can give before its handler runs, declared on each so that the document lists every
+/// status the server can answer: 400 where a body or a query string is read (`crate::json`, the query extractor),
+/// 413 and 422 where a body is (`crate::json::JSON_LIMIT`, values of the right type that the field does not take).
+fn declare_edge_responses(spec: &mut Spec) {
+    for item in spec.paths.paths.values_mut() {
+        let operations = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.options,
+            &mut item.head,
+            &mut item.patch,
+            &mut item.trace,
+        ];
+        for operation in operations.into_iter().flatten() {
+            let has_body = operation.request_body.is_some();
+            let has_query = operation.parameters.iter().flatten().any(|p| matches!(p.parameter_in, ParameterIn::Query));
+            let responses = &mut operation.responses.responses;
+            if has_body || has_query {
+                responses.entry("400".into()).or_insert_with(|| {
+                    problem_response(if has_body {
+                        "The body is not JSON, or not of the documented shape (a value of the wrong type, an array \
+where an object belongs); `detail` names the field"
+                    } else {
+                        "A query parameter is not of the documented type"
+                    })
+                });
+            }
+            if has_body {
+                responses
+                    .entry("413".into())
+                    .or_insert_with(|| problem_response("The body is larger than the service accepts (32 KB)"));
+                responses.entry("422".into()).or_insert_with(|| {
+                    problem_response("A value is not one its field takes; see `errors`, each with the field's path")
+                });
+            }
+        }
+    }
+}
+
+/// The methods the document declares for each path, to answer any other method with 405 and an `Allow` header
+/// (RFC 9110) instead of a 404 that would say the resource does not exist.
+#[derive(Debug, Clone, Default)]
+pub struct Methods(Vec<(Vec<String>, Vec<&'static str>)>);
+
+impl Methods {
+    pub fn from_spec(spec: &Spec) -> Methods {
+        let table = spec
+            .paths
+            .paths
+            .iter()
+            .map(|(path, item)| {
+                let segments = path.trim_matches('/').split('/').map(str::to_owned).collect();
+                let methods = [
+                    ("GET", item.get.is_some()),
+                    ("PUT", item.put.is_some()),
+                    ("POST", item.post.is_some()),
+                    ("DELETE", item.delete.is_some()),
+                    ("PATCH", item.patch.is_some()),
+                ]
+                .into_iter()
+                .filter_map(|(method, present)| present.then_some(method))
+                .collect();
+                (segments, methods)
+            })
+            .collect();
+        Methods(table)
+    }
+
+    /// The methods allowed at `path` (`/api/v1/prisons/123`), or `None` when no documented path matches it.
+    pub fn allowed(&self, path: &str) -> Option<&[&'static str]> {
+        let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+        self.0
+            .iter()
+            .find(|(template, _)| {
+                template.len() == segments.len()
+                    && template
+                        .iter()
+                        .zip(&segments)
+                        .all(|(t, s)| if t.starts_with('{') && t.ends_with('}') { !s.is_empty() } else { t == s })
+            })
+            .map(|(_, methods)| methods.as_slice())
+    }
 }
 
 /// The document as it is checked in: pretty JSON with a final newline.

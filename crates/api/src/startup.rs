@@ -25,8 +25,7 @@ use crate::jobs::outbox::Worker;
 use crate::services::{AppState, Clock, tokens};
 use crate::{openapi, routes, seed, static_files, storage};
 
-/// Largest JSON body accepted (a full visit request is about 2 KB).
-const JSON_LIMIT: usize = 32 * 1024;
+use crate::json::JSON_LIMIT;
 
 pub struct Application {
     port: u16,
@@ -148,6 +147,7 @@ async fn seed_once(db: &DatabaseConnection, clock: &Clock) -> anyhow::Result<()>
 
 fn run(listener: TcpListener, state: AppState, static_dir: PathBuf, workers: Option<usize>) -> anyhow::Result<Server> {
     let spec = openapi::spec();
+    let methods = web::Data::new(openapi::Methods::from_spec(&spec));
     let data = web::Data::new(state);
     let client_built = static_dir.join("index.html").is_file();
     if !client_built {
@@ -157,6 +157,7 @@ fn run(listener: TcpListener, state: AppState, static_dir: PathBuf, workers: Opt
         let app =
             App::new()
                 .app_data(data.clone())
+                .app_data(methods.clone())
                 .app_data(json_config())
                 .app_data(web::PathConfig::default().error_handler(|err, _| {
                     InternalError::from_response(err, ApiError::NotFound.error_response()).into()
@@ -235,9 +236,19 @@ fn json_config() -> web::JsonConfig {
     })
 }
 
-/// Unknown `/api/...` paths get a JSON 404, never the web app's page.
-async fn api_not_found() -> HttpResponse {
-    ApiError::NotFound.error_response()
+/// Unknown `/api/...` paths get a JSON 404, never the web app's page; a documented path asked with another method
+/// gets 405 with the methods it has in `Allow`.
+async fn api_not_found(req: actix_web::HttpRequest, methods: web::Data<openapi::Methods>) -> HttpResponse {
+    match methods.allowed(req.path()) {
+        Some(allowed) => {
+            let mut response = ApiError::MethodNotAllowed.error_response();
+            if let Ok(value) = HeaderValue::from_str(&allowed.join(", ")) {
+                response.headers_mut().insert(header::ALLOW, value);
+            }
+            response
+        }
+        None => ApiError::NotFound.error_response(),
+    }
 }
 
 /// Any other path is a page of the single-page app: serve its shell and let the client route.

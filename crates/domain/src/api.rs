@@ -26,11 +26,12 @@ pub struct PrisonSummary {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Address {
-    #[cfg_attr(feature = "openapi", schema(example = json!(["1 Sir Evelyn Road"])))]
+    /// One or two lines of at most 120 characters each.
+    #[cfg_attr(feature = "openapi", schema(example = json!(["1 Sir Evelyn Road"]), min_items = 1, max_items = 2))]
     pub lines: Vec<String>,
-    #[cfg_attr(feature = "openapi", schema(example = "Rochester"))]
+    #[cfg_attr(feature = "openapi", schema(example = "Rochester", min_length = 1, max_length = 80))]
     pub town: String,
-    #[cfg_attr(feature = "openapi", schema(example = "ME1 3QS"))]
+    #[cfg_attr(feature = "openapi", schema(example = "ME1 3QS", min_length = 1, max_length = 10))]
     pub postcode: String,
 }
 
@@ -39,19 +40,20 @@ pub struct Address {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VisitingRules {
     /// Visitors at or over this age count as adults (the prison's choice, 5 to 18).
-    #[cfg_attr(feature = "openapi", schema(example = 18))]
+    #[cfg_attr(feature = "openapi", schema(example = 18, minimum = 5, maximum = 18))]
     pub adult_age: u8,
     /// Most visitors in one visit, lead visitor included.
-    #[cfg_attr(feature = "openapi", schema(example = 6))]
+    #[cfg_attr(feature = "openapi", schema(example = 6, minimum = 1, maximum = 10))]
     pub max_visitors: u8,
-    /// Most adults in one visit, lead visitor included.
-    #[cfg_attr(feature = "openapi", schema(example = 3))]
+    /// Most adults in one visit, lead visitor included (at most `max_visitors`).
+    #[cfg_attr(feature = "openapi", schema(example = 3, minimum = 1, maximum = 10))]
     pub max_adults: u8,
     /// How many days ahead (from today) visits can be requested.
-    #[cfg_attr(feature = "openapi", schema(example = 28))]
+    #[cfg_attr(feature = "openapi", schema(example = 28, minimum = 1, maximum = 365))]
     pub booking_window_days: u16,
-    /// How many processing days staff have to decide a request; the first bookable date is the day after.
-    #[cfg_attr(feature = "openapi", schema(example = 3))]
+    /// How many processing days staff have to decide a request; the first bookable date is the day after. Fewer
+    /// than `booking_window_days`.
+    #[cfg_attr(feature = "openapi", schema(example = 3, minimum = 0, maximum = 10))]
     pub processing_days: u8,
     /// True when the prison processes requests at weekends and on bank holidays too.
     pub weekend_processing: bool,
@@ -95,61 +97,74 @@ pub struct PrisonDetails {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PrisonInput {
-    #[cfg_attr(feature = "openapi", schema(example = "HMP Rochester"))]
+    #[cfg_attr(feature = "openapi", schema(example = "HMP Rochester", min_length = 1, max_length = 120))]
     pub name: String,
-    /// Short code, unique: capital letters, digits and hyphens.
-    #[cfg_attr(feature = "openapi", schema(example = "RCI"))]
+    /// Short code, unique: 2 to 16 capital letters, digits and hyphens, starting and ending with a letter or digit
+    /// (lower case is read as upper case).
+    #[cfg_attr(feature = "openapi", schema(example = "RCI", min_length = 2, max_length = 16))]
     pub code: String,
     pub address: Address,
-    #[cfg_attr(feature = "openapi", schema(example = "socialvisits.rochester@example.gov.uk"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "socialvisits.rochester@example.gov.uk", min_length = 3, max_length = 254)
+    )]
     pub email: String,
-    #[cfg_attr(feature = "openapi", schema(example = "0300 060 6603"))]
+    #[cfg_attr(feature = "openapi", schema(example = "0300 060 6603", min_length = 1, max_length = 32))]
     pub phone: String,
     #[serde(default)]
     pub rules: VisitingRules,
 }
 
+/// Longest prison name, town, address line, postcode and phone number, in characters: the prisons table's columns.
+pub const MAX_PRISON_NAME_CHARS: usize = 120;
+pub const MAX_TOWN_CHARS: usize = 80;
+pub const MAX_ADDRESS_LINE_CHARS: usize = 120;
+pub const MAX_POSTCODE_CHARS: usize = 10;
+pub const MAX_PRISON_PHONE_CHARS: usize = 32;
+
 /// Every problem with a prison's details, with fields such as `address.postcode`.
 pub fn check_prison_input(input: &PrisonInput) -> Vec<crate::error::FieldError> {
+    parse_prison_input(input).err().unwrap_or_default()
+}
+
+/// A prison's details as they are stored: text trimmed and in canonical form (`types::parse_text`), the code upper
+/// case, the email canonical. Every problem is reported, under fields such as `address.postcode`.
+pub fn parse_prison_input(input: &PrisonInput) -> Result<PrisonInput, Vec<crate::error::FieldError>> {
     use crate::error::{FieldError, FieldErrorCode};
+    use crate::types::{Email, PrisonCode, TextKind, parse_text};
     let mut errors = Vec::new();
     let mut text = |field: &str, value: &str, max: usize, what: &str| {
-        if value.trim().is_empty() {
-            errors.push(FieldError::new(field, FieldErrorCode::Required, format!("Enter the prison's {what}")));
-        } else if value.chars().count() > max {
-            errors.push(FieldError::new(
-                field,
-                FieldErrorCode::TooLong,
-                format!("The {what} must be {max} characters or fewer"),
-            ));
-        }
+        parse_text(value, &format!("the prison's {what}"), max, TextKind::SingleLine)
+            .map_err(|e| errors.push(e.under(field)))
+            .unwrap_or_default()
     };
-    text("name", &input.name, 120, "name");
-    text("address.town", &input.address.town, 80, "town");
-    text("address.postcode", &input.address.postcode, 10, "postcode");
-    text("phone", &input.phone, 32, "phone number");
+    let name = text("name", &input.name, MAX_PRISON_NAME_CHARS, "name");
+    let town = text("address.town", &input.address.town, MAX_TOWN_CHARS, "town");
+    let postcode = text("address.postcode", &input.address.postcode, MAX_POSTCODE_CHARS, "postcode").to_uppercase();
+    let phone = text("phone", &input.phone, MAX_PRISON_PHONE_CHARS, "phone number");
+    let mut lines = Vec::new();
     if input.address.lines.is_empty() || input.address.lines.len() > 2 {
         errors.push(FieldError::new("address.lines", FieldErrorCode::Required, "Enter one or two address lines"));
     } else {
         for (i, line) in input.address.lines.iter().enumerate() {
-            text(&format!("address.lines[{i}]"), line, 120, "address");
+            lines.push(text(&format!("address.lines[{i}]"), line, MAX_ADDRESS_LINE_CHARS, "address"));
         }
     }
-    let code_ok = !input.code.is_empty()
-        && input.code.len() <= 16
-        && input.code.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-');
-    if !code_ok {
-        errors.push(FieldError::new(
-            "code",
-            FieldErrorCode::InvalidCharacters,
-            "Enter a code of up to 16 capital letters, digits or hyphens",
-        ));
-    }
-    if let Err(e) = crate::types::Email::parse(&input.email) {
-        errors.push(e.under("email"));
-    }
+    let code = PrisonCode::parse_as(&input.code, "the prison's code").map_err(|e| errors.push(e.under("code"))).ok();
+    let email =
+        Email::parse_as(&input.email, "the prison's email address").map_err(|e| errors.push(e.under("email"))).ok();
     errors.extend(crate::rules::check_visiting_rules(&input.rules).into_iter().map(|e| e.under("rules")));
-    errors
+    match (code, email) {
+        (Some(code), Some(email)) if errors.is_empty() => Ok(PrisonInput {
+            name,
+            code: code.into(),
+            address: Address { lines, town, postcode },
+            email: email.into(),
+            phone,
+            rules: input.rules.clone(),
+        }),
+        _ => Err(errors),
+    }
 }
 
 /// Whether a slot can be chosen.
@@ -216,14 +231,14 @@ pub struct Availability {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PrisonerInput {
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(example = "John"))]
+    #[cfg_attr(feature = "openapi", schema(example = "John", max_length = 30))]
     pub first_name: String,
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(example = "Smith"))]
+    #[cfg_attr(feature = "openapi", schema(example = "Smith", max_length = 30))]
     pub last_name: String,
     /// `YYYY-MM-DD`.
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(example = "1985-04-12"))]
+    #[cfg_attr(feature = "openapi", schema(example = "1985-04-12", format = Date))]
     pub date_of_birth: String,
     /// One letter, four digits, two letters; case and spaces do not matter.
     #[serde(default)]
@@ -235,16 +250,18 @@ pub struct PrisonerInput {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LeadVisitorInput {
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(example = "Mary"))]
+    #[cfg_attr(feature = "openapi", schema(example = "Mary", max_length = 30))]
     pub first_name: String,
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(example = "Smith"))]
+    #[cfg_attr(feature = "openapi", schema(example = "Smith", max_length = 30))]
     pub last_name: String,
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(example = "1980-07-01"))]
+    #[cfg_attr(feature = "openapi", schema(example = "1980-07-01", format = Date))]
     pub date_of_birth: String,
+    /// An address the part before the `@` of which is ASCII; a domain with other letters is stored in its ASCII
+    /// (IDNA) form.
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(example = "mary.smith@example.com"))]
+    #[cfg_attr(feature = "openapi", schema(example = "mary.smith@example.com", max_length = 254))]
     pub email: String,
     /// A UK phone number.
     #[serde(default)]
@@ -256,13 +273,13 @@ pub struct LeadVisitorInput {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VisitorInput {
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(example = "Amy"))]
+    #[cfg_attr(feature = "openapi", schema(example = "Amy", max_length = 30))]
     pub first_name: String,
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(example = "Smith"))]
+    #[cfg_attr(feature = "openapi", schema(example = "Smith", max_length = 30))]
     pub last_name: String,
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(example = "2015-03-09"))]
+    #[cfg_attr(feature = "openapi", schema(example = "2015-03-09", format = Date))]
     pub date_of_birth: String,
 }
 
@@ -271,7 +288,7 @@ pub struct VisitorInput {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SlotChoiceInput {
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(example = "2026-12-01"))]
+    #[cfg_attr(feature = "openapi", schema(example = "2026-12-01", format = Date))]
     pub date: String,
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(example = "14:00"))]
@@ -290,11 +307,13 @@ pub struct CreateVisitRequest {
     pub prisoner: PrisonerInput,
     #[serde(default)]
     pub lead_visitor: LeadVisitorInput,
-    /// Up to five more visitors (the prison's limits apply).
+    /// Up to five more visitors (the prison's limits apply: never more than 9).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 9))]
     pub other_visitors: Vec<VisitorInput>,
     /// One to three slots, most wanted first.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 3))]
     pub slots: Vec<SlotChoiceInput>,
     /// The language for messages to the visitor.
     #[serde(default)]

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{FieldError, FieldErrorCode};
 use crate::slot::Slot;
+use crate::types::{DateWindow, TextKind, parse_optional_text};
 use crate::visit::{CancellationReason, RejectionReason, VisitState, VisitorOutcome, outcome_of_visitor_exclusions};
 
 /// Longest booking reference of the prison's own, in characters.
@@ -36,7 +37,10 @@ pub struct RejectionReasonInput {
     pub allowance_renews_on: Option<NaiveDate>,
     /// An internal note the visitor never sees, at most 500 characters. Required for `other`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(example = "Prisoner on a closed-visits restriction until review"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "Prisoner on a closed-visits restriction until review", max_length = 500)
+    )]
     pub detail: Option<String>,
 }
 
@@ -44,8 +48,8 @@ pub struct RejectionReasonInput {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VisitorOutcomeInput {
-    /// The visitor's position in the request: 0 is the lead visitor.
-    #[cfg_attr(feature = "openapi", schema(example = 1))]
+    /// The visitor's position in the request: 0 is the lead visitor (a request has at most 10 visitors).
+    #[cfg_attr(feature = "openapi", schema(example = 1, maximum = 9))]
     pub visitor_index: usize,
     pub outcome: VisitorOutcome,
 }
@@ -66,14 +70,17 @@ pub enum DecisionRequest {
         closed_visit: bool,
         /// The prison's own reference for the booking, at most 30 characters.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        #[cfg_attr(feature = "openapi", schema(example = "RCI-2026-0412"))]
+        #[cfg_attr(feature = "openapi", schema(example = "RCI-2026-0412", max_length = 30))]
         booking_reference: Option<String>,
         /// Visitors who cannot come; the others still can.
         #[serde(default)]
         visitor_outcomes: Vec<VisitorOutcomeInput>,
         /// A message to the visitor, at most 1000 characters, sent with the confirmation.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        #[cfg_attr(feature = "openapi", schema(example = "Please bring photo ID for every adult visitor."))]
+        #[cfg_attr(
+            feature = "openapi",
+            schema(example = "Please bring photo ID for every adult visitor.", max_length = 1000)
+        )]
         message: Option<String>,
         /// The `version` staff saw; the decision is refused with `conflict` if the visit changed since.
         #[cfg_attr(feature = "openapi", schema(example = 1))]
@@ -82,13 +89,17 @@ pub enum DecisionRequest {
     /// Turn the request down.
     Reject {
         /// At least one, each at most once.
+        #[cfg_attr(feature = "openapi", schema(min_items = 1))]
         reasons: Vec<RejectionReasonInput>,
         /// Visitors who could not have come, recorded for the prison's history.
         #[serde(default)]
         visitor_outcomes: Vec<VisitorOutcomeInput>,
         /// A message to the visitor, at most 1000 characters, sent with the rejection.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        #[cfg_attr(feature = "openapi", schema(example = "You can request a visit again from 7 December."))]
+        #[cfg_attr(
+            feature = "openapi",
+            schema(example = "You can request a visit again from 7 December.", max_length = 1000)
+        )]
         message: Option<String>,
         /// The `version` staff saw; the decision is refused with `conflict` if the visit changed since.
         #[cfg_attr(feature = "openapi", schema(example = 1))]
@@ -277,8 +288,9 @@ fn is_blank(s: Option<&str>) -> bool {
     s.is_none_or(|s| s.trim().is_empty())
 }
 
-/// Trims optional free text, treats blank as absent and checks its length in characters. Line breaks are allowed
-/// (messages have paragraphs); other control characters are not, as the text reaches emails and CSV files.
+/// Optional free text (`types::parse_optional_text`): blank is absent; otherwise trimmed, NFC, no control, bidi or
+/// invisible character, at most `max_chars` characters. Messages keep their line breaks (they have paragraphs); a
+/// booking reference and a note are one line. Everything here reaches emails and the day-list CSV.
 fn optional_text(
     s: Option<&str>,
     field: &str,
@@ -286,27 +298,34 @@ fn optional_text(
     max_chars: usize,
     errors: &mut Vec<FieldError>,
 ) -> Option<String> {
-    let s = s?.trim();
-    if s.is_empty() {
-        return None;
+    let kind = if field == "message" { TextKind::MultiLine } else { TextKind::SingleLine };
+    parse_optional_text(s, what, max_chars, kind).map_err(|e| errors.push(e.under(field))).ok().flatten()
+}
+
+/// The dates in a decision, each within what makes sense on `today` (`types::DateWindow`): an allowance renews
+/// within a year, a ban ends within 25 years. Errors are under the decision's JSON paths. The rules of the
+/// decision itself are `check_decision`'s; this keeps impossible dates (year -100000) away from the database.
+pub fn check_decision_dates(d: &DecisionRequest, today: NaiveDate) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    let (reasons, outcomes): (&[RejectionReasonInput], &[VisitorOutcomeInput]) = match d {
+        DecisionRequest::Grant { visitor_outcomes, .. } => (&[], visitor_outcomes),
+        DecisionRequest::Reject { reasons, visitor_outcomes, .. } => (reasons, visitor_outcomes),
+    };
+    for (i, reason) in reasons.iter().enumerate() {
+        if let Some(date) = reason.allowance_renews_on
+            && let Err(e) = DateWindow::AllowanceRenewal.check(date, today, "the date the allowance renews")
+        {
+            errors.push(e.under(&format!("reasons[{i}].allowance_renews_on")));
+        }
     }
-    if s.chars().count() > max_chars {
-        errors.push(FieldError::new(
-            field,
-            FieldErrorCode::TooLong,
-            format!("{what} must be {max_chars} characters or fewer"),
-        ));
-        return None;
+    for (i, outcome) in outcomes.iter().enumerate() {
+        if let Some(until) = outcome.outcome.until()
+            && let Err(e) = DateWindow::BanEnd.check(until, today, "the last day of the ban")
+        {
+            errors.push(e.under(&format!("visitor_outcomes[{i}].outcome.until")));
+        }
     }
-    if s.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
-        errors.push(FieldError::new(
-            field,
-            FieldErrorCode::InvalidCharacters,
-            format!("{what} must not include hidden characters"),
-        ));
-        return None;
-    }
-    Some(s.to_string())
+    errors
 }
 
 /// A one-off message from staff to the visitor, sent by email and shown on the visit's page.
@@ -316,7 +335,11 @@ pub struct StaffMessageRequest {
     /// At most 1000 characters; line breaks are kept.
     #[cfg_attr(
         feature = "openapi",
-        schema(example = "The car park is closed on Saturday: please use the one on Mill Lane.")
+        schema(
+            example = "The car park is closed on Saturday: please use the one on Mill Lane.",
+            min_length = 1,
+            max_length = 1000
+        )
     )]
     pub text: String,
 }
@@ -346,7 +369,10 @@ pub struct StaffCancelRequest {
     pub reason: CancellationReason,
     /// A message to the visitor, at most 1000 characters, sent with the cancellation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(example = "We are sorry: the visits hall is closed for repairs that day."))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "We are sorry: the visits hall is closed for repairs that day.", max_length = 1000)
+    )]
     pub message: Option<String>,
     /// The `version` staff saw; the cancellation is refused with `conflict` if the visit changed since.
     #[cfg_attr(feature = "openapi", schema(example = 2))]

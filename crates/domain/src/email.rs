@@ -139,7 +139,7 @@ pub struct PrisonNotificationSettings {
     pub mode: PrisonNotifyMode,
     /// Where the emails go; absent means the prison's own email address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(example = "socialvisits.rochester@example.gov.uk"))]
+    #[cfg_attr(feature = "openapi", schema(example = "socialvisits.rochester@example.gov.uk", max_length = 254))]
     pub mailbox: Option<String>,
 }
 

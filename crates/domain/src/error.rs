@@ -106,6 +106,9 @@ pub enum FieldErrorCode {
     InvalidLocale,
     /// A number (a capacity, an age, a count of days) outside the range the service allows.
     OutOfRange,
+    /// A value of the right JSON type that the field does not take: not one of its choices, not in its format
+    /// (a date that does not exist, a time not written HH:MM), or a number too large for it.
+    InvalidValue,
 }
 
 /// One refused field: `field` is a JSON path into the request (`lead_visitor.email`, `other_visitors[1].date_of_birth`,

@@ -293,7 +293,10 @@ pub fn field_message(lang: Locale, error: &FieldError, rules: Option<&VisitingRu
         }
         FieldErrorCode::SlotFullyBooked => format!("Mae amser ymweld {n} yn llawn erbyn hyn. Dewiswch amser arall"),
         FieldErrorCode::UnknownPrison => "Dewiswch garchar o’r rhestr".into(),
-        FieldErrorCode::InvalidReference | FieldErrorCode::InvalidLocale | FieldErrorCode::OutOfRange => {
+        FieldErrorCode::InvalidReference
+        | FieldErrorCode::InvalidLocale
+        | FieldErrorCode::OutOfRange
+        | FieldErrorCode::InvalidValue => {
             format!("Gwiriwch {}", soft(&field))
         }
     }

@@ -15,12 +15,16 @@ use crate::visit::RejectionReason;
 pub struct PrisonerRecord {
     /// `A1234BC`.
     pub number: String,
+    #[cfg_attr(feature = "openapi", schema(max_length = 30))]
     pub first_name: String,
+    #[cfg_attr(feature = "openapi", schema(max_length = 30))]
     pub last_name: String,
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     pub date_of_birth: NaiveDate,
-    /// The code of the prison holding them; absent when they are no longer in custody.
+    /// The code of the prison holding them (2 to 16 letters, digits and hyphens); absent when they are no longer in
+    /// custody.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_length = 16))]
     pub prison_code: Option<String>,
     /// Visits they may still have in the current period.
     pub visiting_allowance: u32,
@@ -48,7 +52,9 @@ pub struct Unavailability {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Contact {
+    #[cfg_attr(feature = "openapi", schema(max_length = 30))]
     pub first_name: String,
+    #[cfg_attr(feature = "openapi", schema(max_length = 30))]
     pub last_name: String,
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     pub date_of_birth: NaiveDate,
@@ -329,11 +335,44 @@ fn edit_distance(a: &[char], b: &[char]) -> usize {
     d[at(a.len(), b.len())]
 }
 
+/// Any date in a record outside this range is refused whatever the day: dates the two database engines store alike
+/// (PostgreSQL refuses years before 4713 BC, SQLite stores any text). `check_record_on` narrows it for each field.
+pub const RECORD_DATES: (NaiveDate, NaiveDate) = (
+    match NaiveDate::from_ymd_opt(1900, 1, 1) {
+        Some(d) => d,
+        None => NaiveDate::MIN,
+    },
+    match NaiveDate::from_ymd_opt(2199, 12, 31) {
+        Some(d) => d,
+        None => NaiveDate::MAX,
+    },
+);
+
+/// Every date of a record with its JSON path and how a message names it.
+fn record_dates(record: &PrisonerRecord) -> Vec<(String, NaiveDate, &'static str)> {
+    let mut dates = vec![("date_of_birth".to_owned(), record.date_of_birth, "the date of birth")];
+    if let Some(d) = record.allowance_renews_on {
+        dates.push(("allowance_renews_on".to_owned(), d, "the date the allowance renews"));
+    }
+    for (i, away) in record.unavailable.iter().enumerate() {
+        dates.push((format!("unavailable[{i}].from"), away.from, "the first day away"));
+        dates.push((format!("unavailable[{i}].to"), away.to, "the last day away"));
+    }
+    for (i, contact) in record.contacts.iter().enumerate() {
+        dates.push((format!("contacts[{i}].date_of_birth"), contact.date_of_birth, "the contact's date of birth"));
+        if let Some(d) = contact.banned_until {
+            dates.push((format!("contacts[{i}].banned_until"), d, "the last day of the ban"));
+        }
+    }
+    dates
+}
+
 /// A record as an integrator or an import gives it, checked: a valid prison number (stored upper case), names, a
-/// sensible date range for each absence. Every problem is reported, under its field.
+/// prison code (`types::PrisonCode`, upper case), dates the engines store alike (`RECORD_DATES`), a sensible date
+/// range for each absence. Every problem is reported, under its field.
 pub fn check_record(record: &PrisonerRecord) -> Result<PrisonerRecord, Vec<crate::error::FieldError>> {
     use crate::error::{FieldError, FieldErrorCode};
-    use crate::types::{PersonName, PrisonNumber};
+    use crate::types::{PersonName, PrisonCode, PrisonNumber};
     let mut errors = Vec::new();
     let number = PrisonNumber::parse(&record.number).map_err(|e| errors.push(e.under("number"))).ok();
     let mut name = |value: &str, field: &str| {
@@ -347,6 +386,24 @@ pub fn check_record(record: &PrisonerRecord) -> Result<PrisonerRecord, Vec<crate
         let last = name(&contact.last_name, &format!("contacts[{i}].last_name"));
         if let (Some(first_name), Some(last_name)) = (first, last) {
             contacts.push(Contact { first_name, last_name, ..contact.clone() });
+        }
+    }
+    // Blank means released, as in the CSV import.
+    let prison_code = match record.prison_code.as_deref().filter(|c| !c.trim().is_empty()) {
+        Some(code) => PrisonCode::parse_as(code, "the prison code")
+            .map(|c| Some(String::from(c)))
+            .map_err(|e| errors.push(e.under("prison_code")))
+            .unwrap_or_default(),
+        None => None,
+    };
+    let (earliest, latest) = RECORD_DATES;
+    for (field, date, _) in record_dates(record) {
+        if date < earliest || date > latest {
+            errors.push(FieldError::new(
+                field,
+                FieldErrorCode::InvalidDate,
+                format!("Enter a date between {earliest} and {latest}"),
+            ));
         }
     }
     for (i, away) in record.unavailable.iter().enumerate() {
@@ -363,12 +420,39 @@ pub fn check_record(record: &PrisonerRecord) -> Result<PrisonerRecord, Vec<crate
             number: number.as_str().to_owned(),
             first_name,
             last_name,
-            prison_code: record.prison_code.as_deref().map(str::trim).filter(|c| !c.is_empty()).map(str::to_uppercase),
+            prison_code,
             contacts,
             ..record.clone()
         }),
         _ => Err(errors),
     }
+}
+
+/// As `check_record`, with each date also within what makes sense for it on `today`: dates of birth as a visitor's
+/// (`types::check_date_of_birth`), the others within `types::DateWindow::Record`. The API's edge uses this.
+pub fn check_record_on(
+    record: &PrisonerRecord,
+    today: NaiveDate,
+) -> Result<PrisonerRecord, Vec<crate::error::FieldError>> {
+    use crate::types::{DateWindow, check_date_of_birth};
+    let mut errors = match check_record(record) {
+        Ok(_) => Vec::new(),
+        Err(errors) => errors,
+    };
+    for (field, date, what) in record_dates(record) {
+        if errors.iter().any(|e| e.field == field) {
+            continue;
+        }
+        let checked = if field.ends_with("date_of_birth") {
+            check_date_of_birth(date, today, what)
+        } else {
+            DateWindow::Record.check(date, today, what)
+        };
+        if let Err(e) = checked {
+            errors.push(e.under(&field));
+        }
+    }
+    if errors.is_empty() { check_record(record) } else { Err(errors) }
 }
 
 /// Splits one CSV line (RFC 4180: commas, fields in double quotes may hold commas and doubled quotes).

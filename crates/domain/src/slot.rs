@@ -12,10 +12,10 @@ pub struct Slot {
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date, example = "2026-12-01"))]
     pub date: NaiveDate,
     #[serde(with = "hhmm")]
-    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "14:00", pattern = "^[0-2][0-9]:[0-5][0-9]$"))]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "14:00", pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$"))]
     pub start: NaiveTime,
     #[serde(with = "hhmm")]
-    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "16:00", pattern = "^[0-2][0-9]:[0-5][0-9]$"))]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "16:00", pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$"))]
     pub end: NaiveTime,
 }
 
@@ -49,9 +49,39 @@ pub mod hhmm {
         s.collect_str(&t.format("%H:%M"))
     }
 
+    /// Exactly `HH:MM` (what `serialize` writes and `HHMM_PATTERN` documents): a form field is read with the more
+    /// forgiving `parse_hhmm`, JSON is read as the document says.
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveTime, D::Error> {
         let s = String::deserialize(d)?;
-        parse_hhmm(&s).ok_or_else(|| serde::de::Error::custom(format!("`{s}` is not a time written HH:MM")))
+        Some(&s)
+            .filter(|s| s.len() == 5 && s.as_bytes()[..2].iter().all(u8::is_ascii_digit))
+            .and_then(|s| parse_hhmm(s))
+            .ok_or_else(|| serde::de::Error::custom(format!("`{s}` is not a time written HH:MM")))
+    }
+}
+
+/// The form of a time in JSON, as the OpenAPI document states it: `00:00` to `23:59`.
+pub const HHMM_PATTERN: &str = "^([01][0-9]|2[0-3]):[0-5][0-9]$";
+
+/// Serde for `chrono::Weekday` as its three-letter English name (`Mon` to `Sun`), exactly: chrono alone also reads
+/// `monday` or `MON`, which the OpenAPI document does not promise.
+pub mod weekday {
+    use chrono::Weekday;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    /// As the OpenAPI document states it.
+    pub const PATTERN: &str = "^(Mon|Tue|Wed|Thu|Fri|Sat|Sun)$";
+
+    pub fn serialize<S: Serializer>(w: &Weekday, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(w)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Weekday, D::Error> {
+        let s = String::deserialize(d)?;
+        [Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri, Weekday::Sat, Weekday::Sun]
+            .into_iter()
+            .find(|w| w.to_string() == s)
+            .ok_or_else(|| serde::de::Error::custom(format!("`{s}` is not a day written Mon, Tue, ... Sun")))
     }
 }
 

@@ -12,7 +12,7 @@ use crate::api::{Locale, PrisonSummary};
 use crate::decision::RejectionReasonInput;
 use crate::error::{FieldError, FieldErrorCode};
 use crate::slot::Slot;
-use crate::types::Email;
+use crate::types::{Email, TextKind, parse_text};
 use crate::visit::{Actor, CancellationReason, VisitState, VisitorOutcome};
 
 /// Shortest password accepted, in characters.
@@ -63,9 +63,12 @@ impl Role {
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SignInRequest {
-    #[cfg_attr(feature = "openapi", schema(example = "sam.jones@rochester.example.gov.uk"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "sam.jones@rochester.example.gov.uk", min_length = 1, max_length = 254)
+    )]
     pub email: String,
-    #[cfg_attr(feature = "openapi", schema(example = "correct horse battery staple", format = Password))]
+    #[cfg_attr(feature = "openapi", schema(example = "correct horse battery staple", format = Password, min_length = 1, max_length = 128))]
     pub password: String,
 }
 
@@ -150,17 +153,20 @@ pub struct StaffProfile {
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewStaffAccount {
-    #[cfg_attr(feature = "openapi", schema(example = "sam.jones@rochester.example.gov.uk"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "sam.jones@rochester.example.gov.uk", min_length = 1, max_length = 254)
+    )]
     pub email: String,
-    #[cfg_attr(feature = "openapi", schema(example = "Sam Jones"))]
+    #[cfg_attr(feature = "openapi", schema(example = "Sam Jones", min_length = 1, max_length = 120))]
     pub name: String,
     /// Required: 12 to 128 characters, not one character repeated, not containing the part of the email before
     /// the `@`. (Optional in the schema only so that a missing password is reported with the other fields.)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(example = "correct horse battery staple", format = Password))]
+    #[cfg_attr(feature = "openapi", schema(example = "correct horse battery staple", format = Password, min_length = 12, max_length = 128))]
     pub password: Option<String>,
     pub role: Role,
-    /// The prisons whose visits this person will see.
+    /// The prisons whose visits this person will see, each once.
     #[serde(default)]
     pub prison_ids: Vec<Uuid>,
 }
@@ -198,11 +204,11 @@ pub struct StaffAccountView {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UpdateStaffAccount {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(example = "Sam Jones-Smith"))]
+    #[cfg_attr(feature = "openapi", schema(example = "Sam Jones-Smith", min_length = 1, max_length = 120))]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<Role>,
-    /// Replaces the whole list of prisons.
+    /// Replaces the whole list of prisons (each once).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prison_ids: Option<Vec<Uuid>>,
     /// True to stop the account signing in (its history is kept), false to let it sign in again.
@@ -251,28 +257,31 @@ pub fn check_password(pw: &str, email: &str) -> Result<(), FieldError> {
 /// Longest staff name accepted, in characters.
 pub const MAX_STAFF_NAME_CHARS: usize = 120;
 
-/// A member of staff's name as it appears on timelines: trimmed, inner runs of spaces collapsed, 1 to 120
-/// characters, no control characters. The error's `field` is empty.
+/// A member of staff's name as it appears on timelines: trimmed, inner runs of spaces collapsed, NFC, 1 to 120
+/// characters, no control, bidi or invisible characters (`types::parse_text`). The error's `field` is empty.
 pub fn check_staff_name(name: &str) -> Result<String, FieldError> {
-    if name.chars().any(|c| c.is_control() && !c.is_whitespace()) {
-        return Err(FieldError::new(
-            "",
-            FieldErrorCode::InvalidCharacters,
-            "The name must not include hidden characters",
-        ));
-    }
-    let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
-    if name.is_empty() {
-        return Err(FieldError::new("", FieldErrorCode::Required, "Enter the person's name"));
-    }
-    if name.chars().count() > MAX_STAFF_NAME_CHARS {
-        return Err(FieldError::new(
-            "",
+    parse_text(name, "the person's name", MAX_STAFF_NAME_CHARS, TextKind::SingleLine)
+}
+
+/// Checks a sign-in before anything is looked up: the email must be an email address (so a 300-character or
+/// NUL-laden one never reaches the database) and the password no longer than any password can be. Returns the
+/// email in its canonical form. Says nothing about whether an account exists.
+pub fn check_sign_in(request: &SignInRequest) -> Result<Email, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let email = Email::parse_as(&request.email, "your email address").map_err(|e| errors.push(e.under("email"))).ok();
+    if request.password.is_empty() {
+        errors.push(FieldError::new("password", FieldErrorCode::Required, "Enter your password"));
+    } else if request.password.chars().count() > MAX_PASSWORD_CHARS {
+        errors.push(FieldError::new(
+            "password",
             FieldErrorCode::TooLong,
-            format!("The name must be {MAX_STAFF_NAME_CHARS} characters or fewer"),
+            format!("The password must be {MAX_PASSWORD_CHARS} characters or fewer"),
         ));
     }
-    Ok(name)
+    match email {
+        Some(email) if errors.is_empty() => Ok(email),
+        _ => Err(errors),
+    }
 }
 
 /// The prisons of an account with `role`: a member of staff works at one prison at least (an admin may have none),

@@ -19,20 +19,21 @@ pub const MAX_SLOT_CAPACITY: u32 = 1000;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WeeklySlot {
-    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "Mon"))]
+    #[serde(with = "crate::slot::weekday")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "Mon", pattern = "^(Mon|Tue|Wed|Thu|Fri|Sat|Sun)$"))]
     pub weekday: Weekday,
     #[serde(with = "hhmm")]
-    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "14:00"))]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "14:00", pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$"))]
     pub start: NaiveTime,
     #[serde(with = "hhmm")]
-    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "16:10"))]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "16:10", pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$"))]
     pub end: NaiveTime,
     /// Places for open visits.
-    #[cfg_attr(feature = "openapi", schema(example = 20))]
+    #[cfg_attr(feature = "openapi", schema(example = 20, maximum = 1000))]
     pub capacity: u32,
     /// Places for closed visits (behind a screen).
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(example = 2))]
+    #[cfg_attr(feature = "openapi", schema(example = 2, maximum = 1000))]
     pub closed_capacity: u32,
     /// First date the slot runs; none means it always has.
     #[serde(default)]
@@ -95,13 +96,15 @@ pub struct DateSlot {
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date, example = "2026-12-19"))]
     pub date: NaiveDate,
     #[serde(with = "hhmm")]
-    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "10:00"))]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "10:00", pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$"))]
     pub start: NaiveTime,
     #[serde(with = "hhmm")]
-    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "15:00"))]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "15:00", pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$"))]
     pub end: NaiveTime,
+    #[cfg_attr(feature = "openapi", schema(maximum = 1000))]
     pub capacity: u32,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(maximum = 1000))]
     pub closed_capacity: u32,
 }
 

@@ -40,6 +40,33 @@ pub struct TimetableChange {
     pub expected_version: Option<i64>,
 }
 
+/// Every date of a timetable change outside `types::DateWindow::Timetable` on `today`, under its JSON path
+/// (`timetable.closed_dates[0]`, `timetable.weekly[1].valid_to`, `timetable.replacements[0].date`). The timetable's
+/// own rules are `Timetable::validate`'s.
+pub fn check_timetable_dates(change: &TimetableChange, today: NaiveDate) -> Vec<crate::error::FieldError> {
+    use crate::types::DateWindow;
+    let t = &change.timetable;
+    let mut dates: Vec<(String, NaiveDate, &str)> = Vec::new();
+    for (i, slot) in t.weekly.iter().enumerate() {
+        if let Some(d) = slot.valid_from {
+            dates.push((format!("timetable.weekly[{i}].valid_from"), d, "the first date"));
+        }
+        if let Some(d) = slot.valid_to {
+            dates.push((format!("timetable.weekly[{i}].valid_to"), d, "the last date"));
+        }
+    }
+    for (i, d) in t.closed_dates.iter().enumerate() {
+        dates.push((format!("timetable.closed_dates[{i}]"), *d, "a closed date"));
+    }
+    for (i, slot) in t.replacements.iter().enumerate() {
+        dates.push((format!("timetable.replacements[{i}].date"), slot.date, "the date"));
+    }
+    dates
+        .into_iter()
+        .filter_map(|(field, date, what)| DateWindow::Timetable.check(date, today, what).err().map(|e| e.under(&field)))
+        .collect()
+}
+
 /// A booked visit that a timetable change touches.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -1,5 +1,11 @@
 //! Newtypes for what people type in: each parses once, at the edge, into a value that is valid by construction.
 //! Errors come back as `FieldError`s with an empty `field`, so the caller files them under the right path.
+//!
+//! Every text field of every request goes through `parse_text` (directly or through a newtype here): trimmed, put in
+//! Unicode NFC (with the `canonical` feature, which the server turns on), bounded in characters to fit its column, and
+//! refused with a precise message when it holds a control character, a character that reorders text (bidi controls)
+//! or an invisible one (zero-width). Both database engines then store exactly the same thing, and nothing a member of
+//! staff reads (inbox, emails, the day-list CSV) can be made to show something other than what was stored.
 
 use std::fmt;
 use std::str::FromStr;
@@ -80,10 +86,112 @@ fn capitalised(what: &str) -> String {
     }
 }
 
-/// Characters that reorder text when displayed: in a name they can make the staff inbox show something other
-/// than what was stored.
-fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{FEFF}')
+/// What a refused character is, for the message that names it.
+fn hidden_kind(c: char, multiline: bool) -> Option<&'static str> {
+    match c {
+        // Line breaks and tabs are text's own layout where text may have paragraphs.
+        '\n' | '\t' if multiline => None,
+        '\u{0}' => Some("a null character"),
+        c if c.is_control() => Some("a control character"),
+        // Bidi controls reorder what is displayed: "txt.exe" can be made to show as "exe.txt".
+        '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}' => {
+            Some("a character that changes the direction of text")
+        }
+        // Invisible characters make two different values look the same ("mary\u{200B}@example.com").
+        '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{180E}' => Some("an invisible character"),
+        // Line and paragraph separators break lines in some readers (and CSV files) but not others.
+        '\u{2028}' | '\u{2029}' => Some("a line break"),
+        _ => None,
+    }
+}
+
+/// The first character of `s` that text fields refuse, with what it is, e.g. `(U+202E, "a character that …")`.
+pub fn find_hidden_character(s: &str, multiline: bool) -> Option<(char, &'static str)> {
+    s.chars().find_map(|c| hidden_kind(c, multiline).map(|kind| (c, kind)))
+}
+
+fn hidden_character_error(what: &str, c: char, kind: &str) -> FieldError {
+    refuse(
+        FieldErrorCode::InvalidCharacters,
+        format!("{} must not include hidden characters: it has {kind} (U+{:04X})", capitalised(what), u32::from(c)),
+    )
+}
+
+/// `s` in Unicode Normalization Form C, so that "é" typed as one character or as "e" and an accent is stored (and
+/// counted, and compared) the same way. Without the `canonical` feature (the web client) `s` is kept as it is and
+/// the server normalises it.
+pub fn nfc(s: &str) -> String {
+    #[cfg(feature = "canonical")]
+    {
+        use unicode_normalization::UnicodeNormalization;
+        s.nfc().collect()
+    }
+    #[cfg(not(feature = "canonical"))]
+    {
+        s.to_owned()
+    }
+}
+
+/// How a text field is laid out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextKind {
+    /// One line (a name, a reference): every run of whitespace becomes one space.
+    SingleLine,
+    /// Paragraphs (a message): line breaks (`\r\n` read as `\n`) and tabs are kept, the ends trimmed.
+    MultiLine,
+}
+
+/// The one rule for free text: trimmed (single-line text also has its inner runs of whitespace collapsed), NFC,
+/// no control, bidi or invisible character, 1 to `max_chars` characters (counted after normalising, as stored).
+/// An empty value is `Required` ("Enter {what}"); callers with optional text check for blank first.
+pub fn parse_text(s: &str, what: &str, max_chars: usize, kind: TextKind) -> Result<String, FieldError> {
+    let multiline = kind == TextKind::MultiLine;
+    // Counted as sent too (the OpenAPI document's `maxLength`), so no padding can carry a longer value through.
+    let too_long =
+        || refuse(FieldErrorCode::TooLong, format!("{} must be {max_chars} characters or fewer", capitalised(what)));
+    if s.chars().count() > max_chars {
+        return Err(too_long());
+    }
+    let text = match kind {
+        TextKind::SingleLine => {
+            // A run of ordinary whitespace (tabs, line breaks pasted from elsewhere) is one space; other hidden
+            // characters are refused below, by name.
+            s.split(|c: char| c.is_whitespace() && !matches!(c, '\u{2028}' | '\u{2029}'))
+                .filter(|part| !part.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ")
+        }
+        TextKind::MultiLine => s.replace("\r\n", "\n").trim().to_owned(),
+    };
+    if let Some((c, kind)) = find_hidden_character(&text, multiline) {
+        return Err(hidden_character_error(what, c, kind));
+    }
+    let text = nfc(&text);
+    if text.is_empty() {
+        return Err(refuse(FieldErrorCode::Required, format!("Enter {what}")));
+    }
+    if text.chars().count() > max_chars {
+        return Err(too_long());
+    }
+    Ok(text)
+}
+
+/// As `parse_text`, for a field that may be left out: `None` or blank is `Ok(None)`.
+pub fn parse_optional_text(
+    s: Option<&str>,
+    what: &str,
+    max_chars: usize,
+    kind: TextKind,
+) -> Result<Option<String>, FieldError> {
+    match s {
+        Some(s) if !s.trim().is_empty() => parse_text(s, what, max_chars, kind).map(Some),
+        // Blank but holding hidden characters ("\u{200B}") is not blank: say what is wrong with it.
+        Some(s) => match find_hidden_character(s, kind == TextKind::MultiLine) {
+            Some((c, kind)) => Err(hidden_character_error(what, c, kind)),
+            None => Ok(None),
+        },
+        None => Ok(None),
+    }
 }
 
 /// A first or last name of a prisoner or visitor: trimmed, inner spaces collapsed, 1 to 30 characters.
@@ -100,23 +208,7 @@ impl PersonName {
 
     /// `what` names the field in messages, e.g. "the prisoner's first name" gives "Enter the prisoner's first name".
     pub fn parse_as(s: &str, what: &str) -> Result<PersonName, FieldError> {
-        // Tabs and line breaks pasted from elsewhere count as spaces, then collapse like every other run of spaces.
-        let name = s.split_whitespace().collect::<Vec<_>>().join(" ");
-        if name.is_empty() {
-            return Err(refuse(FieldErrorCode::Required, format!("Enter {what}")));
-        }
-        if name.chars().count() > MAX_NAME_CHARS {
-            return Err(refuse(
-                FieldErrorCode::TooLong,
-                format!("{} must be {MAX_NAME_CHARS} characters or fewer", capitalised(what)),
-            ));
-        }
-        if name.chars().any(|c| c.is_control() || is_bidi_control(c)) {
-            return Err(refuse(
-                FieldErrorCode::InvalidCharacters,
-                format!("{} must not include hidden characters", capitalised(what)),
-            ));
-        }
+        let name = parse_text(s, what, MAX_NAME_CHARS, TextKind::SingleLine)?;
         if name.contains(['<', '>']) {
             return Err(refuse(
                 FieldErrorCode::InvalidCharacters,
@@ -198,6 +290,11 @@ pub fn parse_date_of_birth_as(s: &str, today: NaiveDate, what: &str) -> Result<N
     let Some(date) = parse_iso_date(s) else {
         return Err(refuse(FieldErrorCode::InvalidDate, format!("{} must be a real date", capitalised(what))));
     };
+    check_date_of_birth(date, today, what)
+}
+
+/// A date of birth already read as a date: not after `today`, at most 120 years before it.
+pub fn check_date_of_birth(date: NaiveDate, today: NaiveDate, what: &str) -> Result<NaiveDate, FieldError> {
     if date > today {
         return Err(refuse(FieldErrorCode::DateInFuture, format!("{} must be in the past", capitalised(what))));
     }
@@ -220,13 +317,22 @@ pub fn age_on(date_of_birth: NaiveDate, date: NaiveDate) -> u32 {
     u32::try_from(age).unwrap_or(0)
 }
 
-/// An email address good enough to send to. Only the domain is lower-cased: the part before the `@` may, in
-/// principle, be case-sensitive.
+/// An email address any relay can deliver to, in one canonical form: `local@domain`, the domain lower case and in
+/// its ASCII (IDNA) form (`mary@bryn-ŵyn.cymru` is stored as `mary@xn--bryn-wyn-7jb.cymru`; with the `canonical`
+/// feature off, in the web client, the domain is kept as typed and the server converts it). The part before the `@`
+/// keeps its case (it may, in principle, matter) and must be ASCII: a relay without SMTPUTF8 cannot deliver to any
+/// other, so such an address is refused here rather than left retrying for hours.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Email(String);
 
 string_newtype!(Email);
+
+/// Longest part before the `@` (RFC 5321).
+pub const MAX_EMAIL_LOCAL_CHARS: usize = 64;
+
+/// The characters RFC 5322 allows unquoted before the `@`, besides letters, digits and dots.
+const EMAIL_LOCAL_SYMBOLS: &str = "!#$%&'*+/=?^_`{|}~-";
 
 impl Email {
     pub fn parse(s: &str) -> Result<Email, FieldError> {
@@ -234,37 +340,51 @@ impl Email {
     }
 
     pub fn parse_as(s: &str, what: &str) -> Result<Email, FieldError> {
+        let too_long = || {
+            refuse(
+                FieldErrorCode::InvalidEmail,
+                format!("{} must be {MAX_EMAIL_CHARS} characters or fewer", capitalised(what)),
+            )
+        };
+        // Counted as sent (the document's `maxLength`), and before any other work on it.
+        if s.chars().count() > MAX_EMAIL_CHARS {
+            return Err(too_long());
+        }
         let s = s.trim();
         if s.is_empty() {
             return Err(refuse(FieldErrorCode::Required, format!("Enter {what}")));
         }
-        if s.chars().count() > MAX_EMAIL_CHARS {
-            return Err(refuse(
-                FieldErrorCode::InvalidEmail,
-                format!("{} must be {MAX_EMAIL_CHARS} characters or fewer", capitalised(what)),
-            ));
+        if let Some((c, kind)) = find_hidden_character(s, false) {
+            return Err(hidden_character_error(what, c, kind));
         }
         let bad_format = || {
             refuse(FieldErrorCode::InvalidEmail, format!("Enter {what} in the correct format, like name@example.com"))
         };
         let (local, domain) = s.split_once('@').ok_or_else(bad_format)?;
-        // Whitespace and control characters could split a mail header; the others are never in a real address
-        // typed into a form, and refusing them keeps quoting out of the picture.
+        if !local.is_ascii() {
+            return Err(refuse(
+                FieldErrorCode::InvalidEmail,
+                format!(
+                    "{} must have only English letters, digits and symbols such as . _ - + before the @: most email services cannot deliver to other addresses",
+                    capitalised(what)
+                ),
+            ));
+        }
         let local_ok = !local.is_empty()
-            && local.chars().count() <= 64
-            && !local.chars().any(|c| c.is_whitespace() || c.is_control() || "@<>()[]\\,;:\"".contains(c));
-        let labels: Vec<&str> = domain.split('.').collect();
-        let domain_ok = labels.len() >= 2
-            && labels.iter().all(|label| {
-                !label.is_empty()
-                    && label.chars().all(|c| c.is_alphanumeric() || c == '-')
-                    && !label.starts_with('-')
-                    && !label.ends_with('-')
-            });
-        if !local_ok || !domain_ok {
+            && local.len() <= MAX_EMAIL_LOCAL_CHARS
+            && !local.starts_with('.')
+            && !local.ends_with('.')
+            && !local.contains("..")
+            && local.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || EMAIL_LOCAL_SYMBOLS.contains(c));
+        if !local_ok {
             return Err(bad_format());
         }
-        Ok(Email(format!("{local}@{}", domain.to_lowercase())))
+        let domain = ascii_domain(domain).ok_or_else(bad_format)?;
+        let email = format!("{local}@{domain}");
+        if email.chars().count() > MAX_EMAIL_CHARS {
+            return Err(too_long());
+        }
+        Ok(Email(email))
     }
 
     pub fn domain(&self) -> &str {
@@ -272,7 +392,33 @@ impl Email {
     }
 }
 
-/// A UK phone number, stored in national form: `07700900123`.
+/// A domain that mail can be routed to, lower case and (with the `canonical` feature) in its ASCII form: labels of
+/// 1 to 63 letters, digits and hyphens, not starting or ending with a hyphen, at least two of them, the last not
+/// all digits.
+fn ascii_domain(domain: &str) -> Option<String> {
+    let domain = domain.to_lowercase();
+    // Only letters, digits, hyphens and dots: UTS 46 would also map (and so let through) symbols such as "①".
+    if !domain.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '.') {
+        return None;
+    }
+    #[cfg(feature = "canonical")]
+    let domain = idna::domain_to_ascii(&domain).ok()?;
+    let labels: Vec<&str> = domain.split('.').collect();
+    let label_ok = |label: &&str| {
+        (1..=63).contains(&label.chars().count())
+            && label.chars().all(|c| c.is_alphanumeric() || c == '-')
+            && !label.starts_with('-')
+            && !label.ends_with('-')
+    };
+    let ok = labels.len() >= 2
+        && domain.len() <= 253
+        && labels.iter().all(label_ok)
+        && labels.last().is_some_and(|tld| !tld.chars().all(|c| c.is_ascii_digit()));
+    ok.then_some(domain)
+}
+
+/// A UK phone number, stored in national form: `07700900123`. `+44 7700 900123`, `0044 7700 900123`,
+/// `447700900123`, `+44 (0)7700 900123` and `07700 900123` are all that same number.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UkPhone(String);
@@ -289,7 +435,9 @@ impl UkPhone {
         if compact.is_empty() {
             return Err(refuse(FieldErrorCode::Required, format!("Enter {what}")));
         }
-        let international = compact.strip_prefix("+44").or_else(|| compact.strip_prefix("0044"));
+        // A national number starts with 0, so a leading 44 (with or without + or 00) can only be the country code.
+        let international =
+            compact.strip_prefix("+44").or_else(|| compact.strip_prefix("0044")).or_else(|| compact.strip_prefix("44"));
         let national = match international {
             // People often write the trunk 0 as well: "+44 (0)7700 900123".
             Some(rest) => format!("0{}", rest.strip_prefix('0').unwrap_or(rest)),
@@ -306,6 +454,97 @@ impl UkPhone {
             ));
         }
         Ok(UkPhone(national))
+    }
+}
+
+/// Longest prison code: the width of the prisons table's column (the roll's is wider).
+pub const MAX_PRISON_CODE_CHARS: usize = 16;
+
+/// A prison's short code, as staff, the roll and integrators use it: 2 to 16 capital letters, digits and hyphens,
+/// starting and ending with a letter or digit (`RCI`, `LEI`, `DEMO-RCI`). Read case-insensitively, stored upper case.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PrisonCode(String);
+
+string_newtype!(PrisonCode);
+
+impl PrisonCode {
+    pub fn parse(s: &str) -> Result<PrisonCode, FieldError> {
+        PrisonCode::parse_as(s, "a prison code")
+    }
+
+    pub fn parse_as(s: &str, what: &str) -> Result<PrisonCode, FieldError> {
+        let code =
+            if s.chars().count() > MAX_PRISON_CODE_CHARS { String::from("-") } else { s.trim().to_ascii_uppercase() };
+        if code.is_empty() {
+            return Err(refuse(FieldErrorCode::Required, format!("Enter {what}")));
+        }
+        let ok = (2..=MAX_PRISON_CODE_CHARS).contains(&code.len())
+            && code.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-')
+            && !code.starts_with('-')
+            && !code.ends_with('-');
+        if !ok {
+            return Err(refuse(
+                FieldErrorCode::InvalidCharacters,
+                format!("Enter {what} of 2 to {MAX_PRISON_CODE_CHARS} capital letters, digits or hyphens, like RCI"),
+            ));
+        }
+        Ok(PrisonCode(code))
+    }
+}
+
+/// The window of dates a date field accepts. A date outside it is a typing mistake (a year of 20266) or an attack,
+/// and would differ between the engines anyway (PostgreSQL refuses years before 4713 BC; SQLite stores any text),
+/// so each field says here what makes sense for it, and why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateWindow {
+    /// A timetable's closed dates, replacement days and `valid_from`/`valid_to`: from 2000 (before the service, so a
+    /// timetable keeping old history still saves) to 10 years ahead (prisons plan a few years ahead at most).
+    Timetable,
+    /// A rejection's `allowance_renews_on`: today to a year ahead (allowances renew every few weeks).
+    AllowanceRenewal,
+    /// The last day of a visitor's ban, in a staff decision: today to 25 years ahead.
+    BanEnd,
+    /// A day list's date and a metrics period: from 2000 to 10 years ahead.
+    StaffReport,
+    /// Dates in a prisoner record from the roll (allowance renewal, absences, a contact's ban): from 2000 (the roll
+    /// can carry stale history) to 25 years ahead (a long ban or a release date).
+    Record,
+}
+
+/// The first year any window starts in.
+const EARLIEST_YEAR: i32 = 2000;
+
+impl DateWindow {
+    /// The first and last dates accepted, on `today`.
+    pub fn bounds(self, today: NaiveDate) -> (NaiveDate, NaiveDate) {
+        let years = |n: u32| today.checked_add_months(Months::new(n * 12)).unwrap_or(NaiveDate::MAX);
+        let since_2000 = NaiveDate::from_ymd_opt(EARLIEST_YEAR, 1, 1).unwrap_or(NaiveDate::MIN);
+        match self {
+            DateWindow::Timetable | DateWindow::StaffReport => (since_2000, years(10)),
+            DateWindow::AllowanceRenewal => (today, years(1)),
+            DateWindow::BanEnd => (today, years(25)),
+            DateWindow::Record => (since_2000, years(25)),
+        }
+    }
+
+    /// `date` if it is inside the window, else a `DateTooFarInPast`/`OutOfRange` error naming `what`.
+    pub fn check(self, date: NaiveDate, today: NaiveDate, what: &str) -> Result<NaiveDate, FieldError> {
+        let (earliest, latest) = self.bounds(today);
+        let day = |d: NaiveDate| d.format("%-d %B %Y").to_string();
+        if date < earliest {
+            return Err(refuse(
+                FieldErrorCode::DateTooFarInPast,
+                format!("{} must be the same as or after {}", capitalised(what), day(earliest)),
+            ));
+        }
+        if date > latest {
+            return Err(refuse(
+                FieldErrorCode::OutOfRange,
+                format!("{} must be the same as or before {}", capitalised(what), day(latest)),
+            ));
+        }
+        Ok(date)
     }
 }
 
@@ -464,9 +703,11 @@ mod tests {
         ] {
             assert_eq!(code(Email::parse(bad)), FieldErrorCode::InvalidEmail, "{bad}");
         }
-        for bad in ["mary@example..com", "mary@.example.com", "mary@example.com.", "mary@exa mple.com", "m\r\n@x.com"] {
+        for bad in ["mary@example..com", "mary@.example.com", "mary@example.com.", "mary@exa mple.com", "ma..ry@x.com"]
+        {
             assert_eq!(code(Email::parse(bad)), FieldErrorCode::InvalidEmail, "{bad}");
         }
+        assert_eq!(code(Email::parse("m\r\n@x.com")), FieldErrorCode::InvalidCharacters);
         let long = format!("{}@{}.com", "a".repeat(60), "b".repeat(200));
         assert_eq!(code(Email::parse(&long)), FieldErrorCode::InvalidEmail);
         let err = Email::parse_as("nope", "the lead visitor's email address").unwrap_err();
@@ -485,6 +726,8 @@ mod tests {
             ("020 7946 0000", "02079460000"),
             ("020-7946-0000", "02079460000"),
             ("0800.123.456", "0800123456"),
+            ("447700900123", "07700900123"),
+            ("44 7700 900123", "07700900123"),
         ] {
             assert_eq!(UkPhone::parse(input).unwrap().as_str(), stored, "{input}");
         }
@@ -492,6 +735,116 @@ mod tests {
         for bad in ["7700 900123", "+33 1 23 45 67 89", "0033123456789", "077009001234", "0770090", "07700 9OO123"] {
             assert_eq!(code(UkPhone::parse(bad)), FieldErrorCode::InvalidPhone, "{bad}");
         }
+    }
+
+    #[test]
+    fn text_refuses_each_hidden_character_by_name_and_where_it_is() {
+        for (c, kind) in [
+            ('\u{0}', "a null character"),
+            ('\u{7}', "a control character"),
+            ('\u{1b}', "a control character"),
+            ('\u{202A}', "a character that changes the direction of text"),
+            ('\u{202E}', "a character that changes the direction of text"),
+            ('\u{2066}', "a character that changes the direction of text"),
+            ('\u{2069}', "a character that changes the direction of text"),
+            ('\u{200E}', "a character that changes the direction of text"),
+            ('\u{200F}', "a character that changes the direction of text"),
+            ('\u{061C}', "a character that changes the direction of text"),
+            ('\u{200B}', "an invisible character"),
+            ('\u{200C}', "an invisible character"),
+            ('\u{200D}', "an invisible character"),
+            ('\u{2060}', "an invisible character"),
+            ('\u{FEFF}', "an invisible character"),
+            ('\u{2028}', "a line break"),
+        ] {
+            let err = parse_text(&format!("HMP{c}Leeds"), "the prison's name", 120, TextKind::SingleLine).unwrap_err();
+            assert_eq!(err.code, FieldErrorCode::InvalidCharacters, "{c:?}");
+            assert_eq!(
+                err.message,
+                format!("The prison's name must not include hidden characters: it has {kind} (U+{:04X})", u32::from(c))
+            );
+            assert!(parse_text(&format!("a{c}b"), "a message", 1000, TextKind::MultiLine).is_err(), "{c:?}");
+            assert_eq!(code(Email::parse(&format!("mary{c}@example.com"))), FieldErrorCode::InvalidCharacters);
+        }
+        // Only blank is absent: an invisible character alone is still refused, not taken for "no note".
+        assert_eq!(parse_optional_text(Some("  "), "a note", 30, TextKind::SingleLine), Ok(None));
+        assert!(parse_optional_text(Some("\u{200B}"), "a note", 30, TextKind::SingleLine).is_err());
+    }
+
+    #[test]
+    fn messages_keep_their_paragraphs_and_single_lines_collapse_their_spaces() {
+        let message = parse_text(" Dear Mary,\r\n\r\n\tSee you then. ", "the message", 1000, TextKind::MultiLine);
+        assert_eq!(message.unwrap(), "Dear Mary,\n\n\tSee you then.");
+        let name = parse_text(" HMP \t\n Leeds ", "the prison's name", 120, TextKind::SingleLine);
+        assert_eq!(name.unwrap(), "HMP Leeds");
+        assert_eq!(
+            parse_text("   ", "the prison's name", 120, TextKind::SingleLine).unwrap_err().code,
+            FieldErrorCode::Required
+        );
+    }
+
+    #[test]
+    fn a_length_limit_counts_characters_as_sent_and_as_stored() {
+        assert!(parse_text(&"é".repeat(30), "a name", 30, TextKind::SingleLine).is_ok());
+        let padded = format!("{}Mary", " ".repeat(30));
+        assert_eq!(code(PersonName::parse(&padded)), FieldErrorCode::TooLong, "padding cannot smuggle a long value");
+        assert_eq!(code(PrisonCode::parse(&format!("{}RCI", " ".repeat(14)))), FieldErrorCode::InvalidCharacters);
+    }
+
+    #[cfg(feature = "canonical")]
+    #[test]
+    fn text_is_stored_in_nfc_and_email_domains_in_their_ascii_form() {
+        // "e" and a combining acute accent is one character once normalised: it fits where "é" fits.
+        assert_eq!(PersonName::parse("Zoe\u{301}").unwrap().as_str(), "Zo\u{e9}");
+        assert_eq!(Email::parse("Mary@Bryn-Ŵyn.Cymru").unwrap().as_str(), "Mary@xn--bryn-yn-fvb.cymru");
+        assert_eq!(Email::parse("mary@BÜCHER.example").unwrap().domain(), "xn--bcher-kva.example");
+    }
+
+    #[test]
+    fn an_email_address_must_be_deliverable_without_smtputf8() {
+        let err = Email::parse_as("marý@example.com", "the lead visitor's email address").unwrap_err();
+        assert_eq!(err.code, FieldErrorCode::InvalidEmail);
+        assert!(err.message.contains("before the @"), "{}", err.message);
+        assert_eq!(code(Email::parse(&format!("{}@example.com", "a".repeat(65)))), FieldErrorCode::InvalidEmail);
+        assert_eq!(code(Email::parse(&format!("{}@example.com", "a".repeat(300)))), FieldErrorCode::InvalidEmail);
+        assert_eq!(code(Email::parse("mary@example.123")), FieldErrorCode::InvalidEmail);
+        assert_eq!(Email::parse("o'brien+visits@example.com").unwrap().as_str(), "o'brien+visits@example.com");
+    }
+
+    #[test]
+    fn prison_codes_are_two_to_sixteen_capitals_digits_and_hyphens() {
+        assert_eq!(PrisonCode::parse(" rci ").unwrap().as_str(), "RCI");
+        assert_eq!(PrisonCode::parse("DEMO-RCI").unwrap().as_str(), "DEMO-RCI");
+        assert_eq!(code(PrisonCode::parse("")), FieldErrorCode::Required);
+        for bad in ["R", "-RCI", "RCI-", "R CI", "RCI\u{0}", "RCÍ", &"A".repeat(17), &"A".repeat(21)] {
+            assert_eq!(code(PrisonCode::parse(bad)), FieldErrorCode::InvalidCharacters, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn each_date_window_keeps_impossible_years_out() {
+        let today = date(2026, 11, 30);
+        let what = "the date";
+        for window in [
+            DateWindow::Timetable,
+            DateWindow::AllowanceRenewal,
+            DateWindow::BanEnd,
+            DateWindow::StaffReport,
+            DateWindow::Record,
+        ] {
+            let (earliest, latest) = window.bounds(today);
+            assert!(window.check(earliest, today, what).is_ok() && window.check(latest, today, what).is_ok());
+            assert_eq!(code(window.check(earliest.pred_opt().unwrap(), today, what)), FieldErrorCode::DateTooFarInPast);
+            assert_eq!(code(window.check(latest.succ_opt().unwrap(), today, what)), FieldErrorCode::OutOfRange);
+            for absurd in
+                [NaiveDate::from_ymd_opt(-100_000, 1, 1).unwrap(), NaiveDate::from_ymd_opt(262_142, 12, 31).unwrap()]
+            {
+                assert!(window.check(absurd, today, what).is_err(), "{window:?} {absurd}");
+            }
+        }
+        assert_eq!(DateWindow::AllowanceRenewal.bounds(today), (today, date(2027, 11, 30)));
+        let err = DateWindow::Timetable.check(date(1999, 12, 31), today, "a closed date").unwrap_err();
+        assert_eq!(err.message, "A closed date must be the same as or after 1 January 2000");
     }
 
     #[test]
@@ -546,6 +899,35 @@ mod tests {
             if let Ok(name) = PersonName::parse(&s) {
                 prop_assert!(name.as_str().chars().count() <= MAX_NAME_CHARS);
                 prop_assert_eq!(PersonName::parse(name.as_str()).unwrap(), name);
+            }
+        }
+
+        #[test]
+        fn accepted_text_is_normalised_visible_and_fits(s in "\\PC{0,40}|[a-z \u{0}\u{7}\u{202E}\u{200B}\u{FEFF}\u{301}\n]{0,40}", max in 1usize..40) {
+            for kind in [TextKind::SingleLine, TextKind::MultiLine] {
+                if let Ok(text) = parse_text(&s, "a field", max, kind) {
+                    prop_assert!(text.chars().count() <= max);
+                    prop_assert!(find_hidden_character(&text, kind == TextKind::MultiLine).is_none());
+                    prop_assert_eq!(text.trim(), text.as_str());
+                    #[cfg(feature = "canonical")]
+                    {
+                        use unicode_normalization::{is_nfc, UnicodeNormalization};
+                        prop_assert!(is_nfc(&text));
+                        prop_assert_eq!(text.nfc().collect::<String>(), text.clone());
+                    }
+                    prop_assert_eq!(parse_text(&text, "a field", max, kind).unwrap(), text);
+                }
+            }
+        }
+
+        #[test]
+        fn an_accepted_email_is_ascii_when_canonical_and_parses_to_itself(local in "[a-zA-Z0-9.+'ŵ\u{200B}-]{0,12}", domain in "[a-zA-Zŵü.-]{0,12}") {
+            if let Ok(email) = Email::parse(&format!("{local}@{domain}.cymru")) {
+                prop_assert!(email.as_str().chars().count() <= MAX_EMAIL_CHARS);
+                prop_assert!(find_hidden_character(email.as_str(), false).is_none());
+                #[cfg(feature = "canonical")]
+                prop_assert!(email.as_str().is_ascii());
+                prop_assert_eq!(Email::parse(email.as_str()).unwrap(), email);
             }
         }
 

@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use crate::auth::{AdminUser, StaffUser};
 use crate::error::ApiError;
+use crate::json::Json;
 use crate::services::{AppState, decisions, notifications};
 
 /// How the prison's visits mailbox hears about new requests: an email for each, a daily digest, or none.
@@ -53,7 +54,7 @@ pub async fn put_prison_notifications(
     state: web::Data<AppState>,
     _admin: AdminUser,
     prison_id: web::Path<Uuid>,
-    body: web::Json<PrisonNotificationSettings>,
+    body: Json<PrisonNotificationSettings>,
 ) -> Result<HttpResponse, ApiError> {
     Ok(HttpResponse::Ok().json(notifications::set(&state, prison_id.into_inner(), body.into_inner()).await?))
 }
@@ -79,7 +80,7 @@ pub async fn send_message(
     state: web::Data<AppState>,
     user: StaffUser,
     visit_id: web::Path<Uuid>,
-    body: web::Json<StaffMessageRequest>,
+    body: Json<StaffMessageRequest>,
 ) -> Result<HttpResponse, ApiError> {
     Ok(HttpResponse::Ok().json(decisions::send_message(&state, &user, visit_id.into_inner(), body.into_inner()).await?))
 }

@@ -38,10 +38,10 @@ pub async fn get_prison(state: web::Data<AppState>, prison_id: web::Path<Uuid>) 
 #[into_params(parameter_in = Query)]
 pub struct AvailabilityQuery {
     /// First date, `YYYY-MM-DD` (default: today in the UK).
-    #[param(example = "2026-12-01")]
+    #[param(example = "2026-12-01", format = Date)]
     from: Option<String>,
     /// Last date, `YYYY-MM-DD` (default: the last bookable date). At most the booking window after `from`.
-    #[param(example = "2026-12-28")]
+    #[param(example = "2026-12-28", format = Date)]
     to: Option<String>,
 }
 

@@ -17,7 +17,8 @@ use crate::services::{AppState, reports};
 #[into_params(parameter_in = Query)]
 pub struct DayQuery {
     /// The date, `YYYY-MM-DD` (default: today in the UK).
-    #[param(example = "2026-12-04")]
+    /// The day, `YYYY-MM-DD` (default: today in the UK); from 2000 to 10 years ahead.
+    #[param(example = "2026-12-04", format = Date)]
     date: Option<String>,
 }
 
@@ -75,9 +76,11 @@ pub async fn day_list_csv(
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PeriodQuery {
-    /// First date requests were made, `YYYY-MM-DD` (default: 27 days before `to`).
+    /// First date requests were made, `YYYY-MM-DD` (default: 27 days before `to`); from 2000 to 10 years ahead.
+    #[param(example = "2026-11-01", format = Date)]
     from: Option<String>,
-    /// Last date, `YYYY-MM-DD` (default: today).
+    /// Last date, `YYYY-MM-DD` (default: today), at most a year after `from`.
+    #[param(example = "2026-11-28", format = Date)]
     to: Option<String>,
 }
 

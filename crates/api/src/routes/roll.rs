@@ -6,6 +6,7 @@ use domain::records::PrisonerRecord;
 
 use crate::auth::AdminUser;
 use crate::error::ApiError;
+use crate::json::Json;
 use crate::services::{AppState, roll};
 
 /// One prisoner on the built-in roll (used for prisoner checks when `RECORDS=builtin`).
@@ -51,7 +52,7 @@ pub async fn put_prisoner(
     state: web::Data<AppState>,
     _admin: AdminUser,
     number: web::Path<String>,
-    body: web::Json<PrisonerRecord>,
+    body: Json<PrisonerRecord>,
 ) -> Result<HttpResponse, ApiError> {
     Ok(HttpResponse::Ok().json(roll::put(&state, &number, body.into_inner()).await?))
 }

@@ -5,11 +5,13 @@ use domain::api::{PrisonDetails, PrisonInput};
 use domain::error::Problem;
 use domain::staff::{
     NewStaffAccount, RefreshRequest, SignInRequest, StaffAccountView, StaffProfile, TokenPair, UpdateStaffAccount,
+    check_sign_in,
 };
 use uuid::Uuid;
 
 use crate::auth::{AdminUser, StaffUser};
 use crate::error::ApiError;
+use crate::json::Json;
 use crate::services::{AppState, admin_prisons, staff_auth};
 
 /// Sign in with email and password. Returns a 15-minute access token (send it as `Authorization: Bearer ...`) and
@@ -29,10 +31,13 @@ use crate::services::{AppState, admin_prisons, staff_auth};
 pub async fn sign_in(
     state: web::Data<AppState>,
     req: HttpRequest,
-    body: web::Json<SignInRequest>,
+    body: Json<SignInRequest>,
 ) -> Result<HttpResponse, ApiError> {
+    // Before any lookup: an address no account can have (300 characters, a NUL) never reaches the database.
+    let email = check_sign_in(&body).map_err(ApiError::Validation)?;
+    let request = SignInRequest { email: email.into(), ..body.into_inner() };
     let address = req.peer_addr().map(|a| a.ip().to_string());
-    let tokens = staff_auth::sign_in(&state, body.into_inner(), address).await?;
+    let tokens = staff_auth::sign_in(&state, request, address).await?;
     Ok(HttpResponse::Ok().insert_header(("cache-control", "no-store")).json(tokens))
 }
 
@@ -47,7 +52,7 @@ pub async fn sign_in(
 )]
 #[post("/staff/token/refresh")]
 #[tracing::instrument(skip_all)]
-pub async fn refresh(state: web::Data<AppState>, body: web::Json<RefreshRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn refresh(state: web::Data<AppState>, body: Json<RefreshRequest>) -> Result<HttpResponse, ApiError> {
     let tokens = staff_auth::refresh(&state, &body.refresh_token).await?;
     Ok(HttpResponse::Ok().insert_header(("cache-control", "no-store")).json(tokens))
 }
@@ -56,7 +61,7 @@ pub async fn refresh(state: web::Data<AppState>, body: web::Json<RefreshRequest>
 #[utoipa::path(tag = "staff", request_body = RefreshRequest, responses((status = 204, description = "Signed out")))]
 #[post("/staff/sign-out")]
 #[tracing::instrument(skip_all)]
-pub async fn sign_out(state: web::Data<AppState>, body: web::Json<RefreshRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn sign_out(state: web::Data<AppState>, body: Json<RefreshRequest>) -> Result<HttpResponse, ApiError> {
     staff_auth::sign_out(&state, &body.refresh_token).await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -109,7 +114,7 @@ pub async fn list_accounts(state: web::Data<AppState>, _admin: AdminUser) -> Res
 pub async fn create_account(
     state: web::Data<AppState>,
     _admin: AdminUser,
-    body: web::Json<NewStaffAccount>,
+    body: Json<NewStaffAccount>,
 ) -> Result<HttpResponse, ApiError> {
     Ok(HttpResponse::Created().json(staff_auth::create_account(&state, body.into_inner()).await?))
 }
@@ -133,7 +138,7 @@ pub async fn update_account(
     state: web::Data<AppState>,
     _admin: AdminUser,
     staff_id: web::Path<Uuid>,
-    body: web::Json<UpdateStaffAccount>,
+    body: Json<UpdateStaffAccount>,
 ) -> Result<HttpResponse, ApiError> {
     Ok(HttpResponse::Ok().json(staff_auth::update_account(&state, staff_id.into_inner(), body.into_inner()).await?))
 }
@@ -155,7 +160,7 @@ pub async fn update_account(
 pub async fn create_prison(
     state: web::Data<AppState>,
     _admin: AdminUser,
-    body: web::Json<PrisonInput>,
+    body: Json<PrisonInput>,
 ) -> Result<HttpResponse, ApiError> {
     Ok(HttpResponse::Created().json(admin_prisons::create(&state, body.into_inner()).await?))
 }
@@ -180,7 +185,7 @@ pub async fn update_prison(
     state: web::Data<AppState>,
     _admin: AdminUser,
     prison_id: web::Path<Uuid>,
-    body: web::Json<PrisonInput>,
+    body: Json<PrisonInput>,
 ) -> Result<HttpResponse, ApiError> {
     Ok(HttpResponse::Ok().json(admin_prisons::update(&state, prison_id.into_inner(), body.into_inner()).await?))
 }

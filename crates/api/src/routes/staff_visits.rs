@@ -1,8 +1,9 @@
 //! Staff work on visits: inbox, search, one visit, decide, cancel. Limited to the caller's prisons.
 
 use actix_web::{HttpResponse, get, post, web};
-use domain::decision::{DecisionRequest, StaffCancelRequest};
-use domain::error::Problem;
+use domain::calendar::london_today;
+use domain::decision::{DecisionRequest, StaffCancelRequest, check_decision_dates};
+use domain::error::{FieldError, FieldErrorCode, Problem};
 use domain::staff::{Inbox, InboxItem, StaffVisitView};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -10,6 +11,7 @@ use uuid::Uuid;
 
 use crate::auth::StaffUser;
 use crate::error::ApiError;
+use crate::json::Json;
 use crate::services::{AppState, decisions};
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -41,10 +43,14 @@ pub async fn inbox(
     Ok(HttpResponse::Ok().json(decisions::inbox(&state, &user, query.prison_id).await?))
 }
 
+/// Longest search accepted: a reference or prison number with room for spaces and hyphens.
+const MAX_SEARCH_CHARS: usize = 64;
+
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct SearchQuery {
     /// A visit reference (`7KQ2M9XD`) or a prison number (`A1234BC`).
+    #[param(min_length = 1, max_length = 64)]
     q: String,
 }
 
@@ -66,12 +72,20 @@ pub async fn search(
     user: StaffUser,
     query: web::Query<SearchQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    if query.q.chars().count() > MAX_SEARCH_CHARS {
+        return Err(ApiError::validation(FieldError::new(
+            "q",
+            FieldErrorCode::TooLong,
+            format!("Enter at most {MAX_SEARCH_CHARS} characters"),
+        )));
+    }
     Ok(HttpResponse::Ok().json(decisions::search(&state, &user, &query.q).await?))
 }
 
 /// One visit with everything staff need: people, choices, decision, messages and its full timeline.
 #[utoipa::path(
     tag = "staff",
+    operation_id = "get_staff_visit",
     security(("bearer_auth" = [])),
     params(("visit_id" = Uuid, Path, description = "The visit's id")),
     responses(
@@ -112,8 +126,12 @@ pub async fn decide(
     state: web::Data<AppState>,
     user: StaffUser,
     visit_id: web::Path<Uuid>,
-    body: web::Json<DecisionRequest>,
+    body: Json<DecisionRequest>,
 ) -> Result<HttpResponse, ApiError> {
+    let errors = check_decision_dates(&body, london_today(state.clock.now()));
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
     Ok(HttpResponse::Ok().json(decisions::decide(&state, &user, visit_id.into_inner(), body.into_inner()).await?))
 }
 
@@ -137,7 +155,7 @@ pub async fn cancel(
     state: web::Data<AppState>,
     user: StaffUser,
     visit_id: web::Path<Uuid>,
-    body: web::Json<StaffCancelRequest>,
+    body: Json<StaffCancelRequest>,
 ) -> Result<HttpResponse, ApiError> {
     Ok(HttpResponse::Ok().json(decisions::cancel(&state, &user, visit_id.into_inner(), body.into_inner()).await?))
 }

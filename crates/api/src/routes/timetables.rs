@@ -1,12 +1,14 @@
 //! A prison's rules and timetable, for its staff and admins.
 
 use actix_web::{HttpResponse, get, put, web};
+use domain::calendar::london_today;
 use domain::error::Problem;
-use domain::timetable_change::{TimetableChange, TimetableChanged, TimetableView};
+use domain::timetable_change::{TimetableChange, TimetableChanged, TimetableView, check_timetable_dates};
 use uuid::Uuid;
 
 use crate::auth::StaffUser;
 use crate::error::ApiError;
+use crate::json::Json;
 use crate::services::{AppState, timetables};
 
 /// The prison's visiting rules and whole timetable: weekly slots with open and closed-visit places and validity
@@ -53,7 +55,11 @@ pub async fn put_timetable(
     state: web::Data<AppState>,
     user: StaffUser,
     prison_id: web::Path<Uuid>,
-    body: web::Json<TimetableChange>,
+    body: Json<TimetableChange>,
 ) -> Result<HttpResponse, ApiError> {
+    let errors = check_timetable_dates(&body, london_today(state.clock.now()));
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
     Ok(HttpResponse::Ok().json(timetables::change(&state, &user, prison_id.into_inner(), body.into_inner()).await?))
 }

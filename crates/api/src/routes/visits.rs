@@ -7,6 +7,7 @@ use domain::error::Problem;
 use domain::visit::Actor;
 
 use crate::error::ApiError;
+use crate::json::Json;
 use crate::services::{self, AppState};
 
 /// The header that carries a visitor's status token.
@@ -25,7 +26,7 @@ fn header_value<'a>(req: &'a HttpRequest, name: &str) -> Option<&'a str> {
     tag = "visits",
     request_body = CreateVisitRequest,
     params(
-        ("Idempotency-Key" = Option<String>, Header, description = "A unique key per request (1-255 visible ASCII characters); a retry with the same key and body returns the first answer", example = "5f0c7f4e-8d7e-4f5e-9a43-2b1a6c1d9e21"),
+        ("Idempotency-Key" = Option<String>, Header, description = "A unique key per request (1-255 visible ASCII characters); a retry with the same key and body returns the first answer", example = "5f0c7f4e-8d7e-4f5e-9a43-2b1a6c1d9e21", pattern = "^[!-~]{1,255}$", min_length = 1, max_length = 255),
     ),
     responses(
         (status = 201, description = "Requested. Keep `status_token` secret: it is the visitor's key to the request.", body = VisitCreated,
@@ -39,7 +40,7 @@ fn header_value<'a>(req: &'a HttpRequest, name: &str) -> Option<&'a str> {
 pub async fn create_visit(
     state: web::Data<AppState>,
     req: HttpRequest,
-    body: web::Json<CreateVisitRequest>,
+    body: Json<CreateVisitRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let key = header_value(&req, "idempotency-key").map(services::visits::parse_idempotency_key).transpose()?;
     if key.is_none() && req.headers().contains_key("idempotency-key") {

@@ -1,6 +1,6 @@
 //! Prisons, as admins add and change them. A new prison starts with an empty timetable for its staff to fill in.
 
-use domain::api::{PrisonDetails, PrisonInput, check_prison_input};
+use domain::api::{PrisonDetails, PrisonInput, parse_prison_input};
 use domain::error::{FieldError, FieldErrorCode};
 use sea_orm::TransactionTrait;
 use uuid::Uuid;
@@ -18,10 +18,7 @@ fn duplicate_code() -> ApiError {
 }
 
 pub async fn create(state: &AppState, input: PrisonInput) -> Result<PrisonDetails, ApiError> {
-    let errors = check_prison_input(&input);
-    if !errors.is_empty() {
-        return Err(ApiError::Validation(errors));
-    }
+    let input = parse_prison_input(&input).map_err(ApiError::Validation)?;
     let id = Uuid::new_v4();
     let lines: Vec<&str> = input.address.lines.iter().map(String::as_str).collect();
     let inserted = storage::prisons::insert(
@@ -29,12 +26,12 @@ pub async fn create(state: &AppState, input: PrisonInput) -> Result<PrisonDetail
         storage::prisons::NewPrison {
             id,
             code: &input.code,
-            name: input.name.trim(),
+            name: &input.name,
             address_lines: &lines,
-            town: input.address.town.trim(),
-            postcode: input.address.postcode.trim(),
-            email: input.email.trim(),
-            phone: input.phone.trim(),
+            town: &input.address.town,
+            postcode: &input.address.postcode,
+            email: &input.email,
+            phone: &input.phone,
             rules: input.rules,
             demo: false,
         },
@@ -49,10 +46,7 @@ pub async fn create(state: &AppState, input: PrisonInput) -> Result<PrisonDetail
 }
 
 pub async fn update(state: &AppState, id: Uuid, input: PrisonInput) -> Result<PrisonDetails, ApiError> {
-    let errors = check_prison_input(&input);
-    if !errors.is_empty() {
-        return Err(ApiError::Validation(errors));
-    }
+    let input = parse_prison_input(&input).map_err(ApiError::Validation)?;
     let tx = state.db.begin().await?;
     let updated = storage::prisons::update_details(&tx, id, &input, state.clock.now()).await;
     let found = match updated {

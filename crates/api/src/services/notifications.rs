@@ -20,10 +20,11 @@ pub async fn set(
     settings: PrisonNotificationSettings,
 ) -> Result<PrisonNotificationSettings, ApiError> {
     storage::prisons::find(&state.db, prison_id).await?.ok_or(ApiError::NotFound)?;
-    let mailbox = match settings.mailbox.as_deref().map(str::trim).filter(|m| !m.is_empty()) {
+    // Blank is "the prison's own address"; anything else (an invisible character is not blank) must be an address.
+    let mailbox = match settings.mailbox.as_deref().filter(|m| !m.trim().is_empty()) {
         Some(m) => Some(
             Email::parse_as(m, "the visits mailbox's email address")
-                .map_err(|e| ApiError::validation(domain::error::FieldError { field: "mailbox".into(), ..e }))?
+                .map_err(|e| ApiError::validation(e.under("mailbox")))?
                 .as_str()
                 .to_owned(),
         ),

@@ -8,7 +8,7 @@ use domain::daylist::{DayList, DayListSlot, DayListVisit, DayListVisitor};
 use domain::error::{FieldError, FieldErrorCode};
 use domain::metrics::{MetricsRow, PrisonMetrics, summarise};
 use domain::slot::Slot;
-use domain::types::parse_iso_date;
+use domain::types::{DateWindow, parse_iso_date};
 use uuid::Uuid;
 
 use super::AppState;
@@ -16,16 +16,20 @@ use crate::auth::StaffUser;
 use crate::error::ApiError;
 use crate::storage;
 
-fn date_param(value: Option<&str>, field: &str) -> Result<Option<NaiveDate>, ApiError> {
+/// A date in the query string: `YYYY-MM-DD`, within `DateWindow::StaffReport` of `today`.
+fn date_param(value: Option<&str>, field: &str, today: NaiveDate) -> Result<Option<NaiveDate>, ApiError> {
     value
         .map(|s| {
-            parse_iso_date(s).ok_or_else(|| {
+            let date = parse_iso_date(s).ok_or_else(|| {
                 ApiError::validation(FieldError::new(
                     field,
                     FieldErrorCode::InvalidDate,
                     format!("`{field}` must be a date written YYYY-MM-DD"),
                 ))
-            })
+            })?;
+            DateWindow::StaffReport
+                .check(date, today, &format!("`{field}`"))
+                .map_err(|e| ApiError::validation(e.under(field)))
         })
         .transpose()
 }
@@ -41,7 +45,8 @@ pub async fn day_list(
         return Err(ApiError::NotFound);
     }
     storage::prisons::find(&state.db, prison_id).await?.ok_or(ApiError::NotFound)?;
-    let date = date_param(date, "date")?.unwrap_or_else(|| london_today(state.clock.now()));
+    let today = london_today(state.clock.now());
+    let date = date_param(date, "date", today)?.unwrap_or(today);
     let timetable = storage::prisons::timetable(&state.db, prison_id, date, date).await?;
     let visits = storage::visits::on_date(&state.db, prison_id, date).await?;
     let ids: Vec<Uuid> = visits.iter().map(|v| v.id).collect();
@@ -111,8 +116,8 @@ pub async fn metrics(
     }
     let prison = storage::prisons::find(&state.db, prison_id).await?.ok_or(ApiError::NotFound)?;
     let today = london_today(state.clock.now());
-    let to = date_param(to, "to")?.unwrap_or(today);
-    let from = date_param(from, "from")?.unwrap_or(to - Duration::days(27));
+    let to = date_param(to, "to", today)?.unwrap_or(today);
+    let from = date_param(from, "from", today)?.unwrap_or(to - Duration::days(27));
     if from > to || to - from > Duration::days(366) {
         return Err(ApiError::validation(FieldError::new(
             "from",

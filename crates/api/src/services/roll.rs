@@ -1,6 +1,7 @@
 //! The built-in prison roll: integrators push a prisoner's record, the import command loads CSV files.
 
-use domain::records::{PrisonerRecord, check_record, parse_roll_csv};
+use domain::calendar::london_today;
+use domain::records::{PrisonerRecord, check_record_on, parse_roll_csv};
 use domain::types::PrisonNumber;
 use sea_orm::TransactionTrait;
 
@@ -12,7 +13,7 @@ use crate::storage;
 pub async fn put(state: &AppState, number: &str, mut record: PrisonerRecord) -> Result<PrisonerRecord, ApiError> {
     let number = PrisonNumber::parse(number).map_err(|_| ApiError::NotFound)?;
     record.number = number.as_str().to_owned();
-    let record = check_record(&record).map_err(ApiError::Validation)?;
+    let record = check_record_on(&record, london_today(state.clock.now())).map_err(ApiError::Validation)?;
     storage::roll::upsert(&state.db, &record, state.clock.now()).await?;
     Ok(record)
 }

@@ -9,9 +9,10 @@ async fn unknown_api_paths_get_a_json_404_never_the_web_page(db: Db) {
         let body = problem(app.get(path).await, 404).await;
         assert_eq!(body["code"], "not_found", "{path}");
     }
-    // The wrong method on a known path is not served either.
+    // The wrong method on a known path is not served either: 405, saying which methods it takes.
     let response = app.client.delete(app.url("/api/v1/prisons")).send().await.unwrap();
-    assert_eq!(problem(response, 404).await["code"], "not_found");
+    assert_eq!(response.headers()["allow"], "GET");
+    assert_eq!(problem(response, 405).await["code"], "method_not_allowed");
 }
 
 async fn broken_json_gets_a_clear_400_and_writes_nothing(db: Db) {

@@ -7,6 +7,7 @@ mod mail;
 mod capacity;
 mod decisions;
 mod errors;
+mod input;
 mod notify;
 mod openapi;
 mod outbox;

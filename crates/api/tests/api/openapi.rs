@@ -48,6 +48,46 @@ fn every_operation_is_described_with_its_errors() {
     }
 }
 
+#[test]
+fn every_operation_has_its_own_id_and_declares_what_the_edge_can_answer() {
+    let spec: Value = serde_json::from_str(&api::openapi::spec_json().unwrap()).unwrap();
+    let mut ids = Vec::new();
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let id = op["operationId"].as_str().unwrap().to_owned();
+            assert!(!ids.contains(&id), "operationId {id} is used twice (again by {method} {path})");
+            ids.push(id);
+            let responses = op["responses"].as_object().unwrap();
+            if op.get("requestBody").is_some() {
+                for status in ["400", "413", "422"] {
+                    assert!(
+                        responses.contains_key(status),
+                        "{method} {path} reads a body but does not declare {status}"
+                    );
+                }
+            }
+            let query = op["parameters"].as_array().into_iter().flatten().any(|p| p["in"] == "query");
+            if query {
+                assert!(responses.contains_key("400"), "{method} {path} reads a query but does not declare 400");
+            }
+        }
+    }
+}
+
+#[test]
+fn the_document_states_the_bounds_the_server_enforces() {
+    let spec: Value = serde_json::from_str(&api::openapi::spec_json().unwrap()).unwrap();
+    let schemas = &spec["components"]["schemas"];
+    let rules = &schemas["VisitingRules"]["properties"];
+    assert_eq!((rules["adult_age"]["minimum"].as_u64(), rules["adult_age"]["maximum"].as_u64()), (Some(5), Some(18)));
+    assert_eq!(schemas["PrisonInput"]["properties"]["name"]["maxLength"], 120);
+    assert_eq!(schemas["SignInRequest"]["properties"]["email"]["maxLength"], 254);
+    assert_eq!(schemas["PrisonerInput"]["properties"]["first_name"]["maxLength"], 30);
+    assert_eq!(schemas["StaffMessageRequest"]["properties"]["text"]["maxLength"], 1000);
+    assert_eq!(schemas["WeeklySlot"]["properties"]["weekday"]["pattern"], domain::slot::weekday::PATTERN);
+    assert_eq!(schemas["WeeklySlot"]["properties"]["start"]["pattern"], domain::slot::HHMM_PATTERN);
+}
+
 #[tokio::test]
 async fn the_service_serves_its_document_and_an_offline_api_page() {
     let app = spawn_app_at(Db::Sqlite, monday_morning()).await;
