@@ -393,11 +393,26 @@ describe('a booked visit on the status page', () => {
 
   test('a rejected request says why, in the language it was made in, with the prison\'s message', async (t) => {
     const { page, problems } = await newPhonePage(t);
+    // A renewal date a few weeks ahead (the server takes today to a year ahead), written out as each language writes it.
+    const renews = new Date(Date.now() + 40 * 86_400_000);
+    const day = renews.getUTCDay();
+    const dayOfMonth = renews.getUTCDate();
+    const month = renews.getUTCMonth();
+    const year = renews.getUTCFullYear();
+    const welsh = {
+      days: ['Dydd Sul', 'Dydd Llun', 'Dydd Mawrth', 'Dydd Mercher', 'Dydd Iau', 'Dydd Gwener', 'Dydd Sadwrn'],
+      months: ['Ionawr', 'Chwefror', 'Mawrth', 'Ebrill', 'Mai', 'Mehefin', 'Gorffennaf', 'Awst', 'Medi', 'Hydref', 'Tachwedd', 'Rhagfyr'],
+    };
+    const english = {
+      days: ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'],
+      months: ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'],
+    };
+    const written = (names) => `${names.days[day]} ${dayOfMonth} ${names.months[month]} ${year}`;
     const { created } = await decidedVisit(
       () => ({
         outcome: 'reject',
         reasons: [
-          { reason: 'no_allowance', allowance_renews_on: '2030-01-07' },
+          { reason: 'no_allowance', allowance_renews_on: renews.toISOString().slice(0, 10) },
           { reason: 'other', detail: 'Internal: under review by security' },
         ],
         visitor_outcomes: [{ visitor_index: 1, outcome: { outcome: 'not_on_contact_list' } }],
@@ -415,7 +430,7 @@ describe('a booked visit on the status page', () => {
     assert.deepEqual(await reasons.evaluateAll((items) => items.map((li) => li.dataset.code)), ['no_allowance', 'other']);
     assert.equal(
       await reasons.first().innerText(),
-      'Nid oes gan y carcharor unrhyw lwfans ymweld ar ôl. Bydd y lwfans yn adnewyddu ar Dydd Llun 7 Ionawr 2030.',
+      `Nid oes gan y carcharor unrhyw lwfans ymweld ar ôl. Bydd y lwfans yn adnewyddu ar ${written(welsh)}.`,
     );
     assert.match(await page.locator('#excluded-visitors').innerText(), /Nid yw Aled Jones ar restr cysylltiadau/);
     assert.match(await page.locator('#prison-messages').innerText(), /Ffoniwch y carchar \/ Call the prison/);
@@ -426,7 +441,7 @@ describe('a booked visit on the status page', () => {
     await page.locator('#rejection-reasons h2', { hasText: 'We could not book your visit' }).waitFor();
     assert.equal(
       await reasons.first().innerText(),
-      'The prisoner has no visiting allowance left. The allowance renews on Monday 7 January 2030.',
+      `The prisoner has no visiting allowance left. The allowance renews on ${written(english)}.`,
     );
     await checkPage(page, 'rejected-en');
     assert.deepEqual(problems.pageErrors, []);

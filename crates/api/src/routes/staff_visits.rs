@@ -116,7 +116,7 @@ pub async fn get_visit(
         (status = 200, description = "Decided", body = StaffVisitView),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such visit in the caller's prisons", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "`conflict`: decided by someone else first; `slot_full`: no place left", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`conflict`: the visit changed since `expected_version` (see `current_version`); `invalid_state_transition`: not a request waiting for a decision; `slot_full`: no place left; `slot_closed`: the date is closed now; `slot_not_offered`: the timetable no longer has that time; `visit_already_started`: the time has come", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The decision is not valid; see `errors`", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -145,7 +145,7 @@ pub async fn decide(
         (status = 200, description = "Cancelled", body = StaffVisitView),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such visit in the caller's prisons", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not booked, or changed by someone else first", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`conflict`: the visit changed since `expected_version`; `invalid_state_transition`: not booked; `visit_already_started`: the visit has started or taken place", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Not a staff cancellation reason", body = Problem, content_type = "application/problem+json"),
     )
 )]

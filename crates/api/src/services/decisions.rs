@@ -152,11 +152,17 @@ pub async fn decide(
 ) -> Result<StaffVisitView, ApiError> {
     let mut record = visible_record(state, user, visit_id).await?;
     let visit = &record.visit;
-    if visit.state != VisitState::Requested || visit.version != decision.expected_version() {
+    if visit.version != decision.expected_version() {
         return Err(ApiError::Conflict {
             current: visit.state,
             version: visit.version,
             detail: "This request has changed since you opened it. Reload it to see its current state.".into(),
+        });
+    }
+    if visit.state != VisitState::Requested {
+        return Err(ApiError::InvalidTransition {
+            current: visit.state,
+            detail: "Only a request waiting for a decision can be decided.".into(),
         });
     }
     let resolved = check_decision(&decision, &record.choices, record.visitors.len()).map_err(ApiError::Validation)?;
@@ -341,11 +347,17 @@ pub async fn cancel(
 ) -> Result<StaffVisitView, ApiError> {
     let visit = visible(state, user, visit_id).await?;
     let cancellation = check_staff_cancel(&request).map_err(ApiError::Validation)?;
-    if visit.state != VisitState::Booked || visit.version != request.expected_version {
+    if visit.version != request.expected_version {
         return Err(ApiError::Conflict {
             current: visit.state,
             version: visit.version,
-            detail: "Only a booked visit can be cancelled, and this one has changed since you opened it.".into(),
+            detail: "This visit has changed since you opened it. Reload it to see its current state.".into(),
+        });
+    }
+    if visit.state != VisitState::Booked {
+        return Err(ApiError::InvalidTransition {
+            current: visit.state,
+            detail: "Only a booked visit can be cancelled.".into(),
         });
     }
     let now = state.clock.now();

@@ -9,7 +9,7 @@ use domain::slot::Slot;
 use domain::timetable_change::{
     TimetableChange, TimetableChanged, TimetableView, affected_visits, capacities_after_change,
 };
-use sea_orm::TransactionTrait;
+use sea_orm::{ConnectionTrait, TransactionTrait};
 use uuid::Uuid;
 
 use super::AppState;
@@ -21,10 +21,23 @@ pub async fn get(state: &AppState, user: &StaffUser, prison_id: Uuid) -> Result<
     if !user.can_access(prison_id) {
         return Err(ApiError::NotFound);
     }
-    let version = storage::prisons::availability_version(&state.db, prison_id).await?.ok_or(ApiError::NotFound)?;
-    let prison = storage::prisons::find(&state.db, prison_id).await?.ok_or(ApiError::NotFound)?;
-    let timetable = storage::prisons::full_timetable(&state.db, prison_id).await?;
-    Ok(TimetableView { prison_id, rules: prison.rules, timetable, version })
+    // Three reads, so a change can land between them: the version is read before and after, and the reads are
+    // made again until both agree, so a version always comes with the one timetable it stands for.
+    for _ in 0..5 {
+        if let Some(view) = consistent_view(&state.db, prison_id).await? {
+            return Ok(view);
+        }
+    }
+    Err(ApiError::Unavailable)
+}
+
+/// The prison's rules and timetable with their version, or `None` when a change landed while they were read.
+async fn consistent_view(db: &impl ConnectionTrait, prison_id: Uuid) -> Result<Option<TimetableView>, ApiError> {
+    let version = storage::prisons::availability_version(db, prison_id).await?.ok_or(ApiError::NotFound)?;
+    let prison = storage::prisons::find(db, prison_id).await?.ok_or(ApiError::NotFound)?;
+    let timetable = storage::prisons::full_timetable(db, prison_id).await?;
+    let after = storage::prisons::availability_version(db, prison_id).await?.ok_or(ApiError::NotFound)?;
+    Ok((after == version).then_some(TimetableView { prison_id, rules: prison.rules, timetable, version }))
 }
 
 pub async fn change(
@@ -75,7 +88,10 @@ pub async fn change(
         return Err(ApiError::AffectsBookedVisits(affected));
     }
     storage::prisons::replace_timetable(&tx, prison_id, &change.rules, &change.timetable, now).await?;
+    // Read back in the transaction, which still holds the prison's lock: exactly what this change saved, with its
+    // version, whatever other changes come after it.
+    let saved = consistent_view(&tx, prison_id).await?.ok_or(ApiError::Unavailable)?;
     tx.commit().await?;
     tracing::info!(prison_id = %prison_id, staff_id = %user.id, affected = affected.len(), "timetable changed");
-    Ok(TimetableChanged { timetable: get(state, user, prison_id).await?, affected })
+    Ok(TimetableChanged { timetable: saved, affected })
 }

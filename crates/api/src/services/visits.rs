@@ -190,10 +190,28 @@ async fn insert(
         storage::visits::insert_idempotency_key(&tx, key, request_hash, visit.id, visit.now).await?;
     }
     let mut state = VisitState::Requested;
-    for (slot, places) in instant {
+    for (i, (slot, places)) in instant.iter().enumerate() {
         // The same conditional counter as a staff grant: never past capacity, whoever else is booking, and the
         // slot's own capacity (stamped by any timetable change since the timetable was read) decides.
-        if storage::places::take_place(&tx, visit.request.prison_id, *slot, false, *places).await? {
+        //
+        // A refused attempt can still hold the slot's row: PostgreSQL locks a row it waited for before checking it
+        // again, and keeps the lock when the check then fails. Holding it while waiting for the next choice could
+        // deadlock with a timetable change stamping both, so every attempt but the last runs under a savepoint
+        // whose rollback lets the row go.
+        let prison_id = visit.request.prison_id;
+        let taken = if i + 1 < instant.len() {
+            let attempt = tx.begin().await?;
+            let taken = storage::places::take_place(&attempt, prison_id, *slot, false, *places).await?;
+            if taken {
+                attempt.commit().await?
+            } else {
+                attempt.rollback().await?
+            }
+            taken
+        } else {
+            storage::places::take_place(&tx, prison_id, *slot, false, *places).await?
+        };
+        if taken {
             storage::visits::book(&tx, visit.id, 0, *slot, false, None, Actor::System, None, visit.now).await?;
             state = VisitState::Booked;
             break;

@@ -76,9 +76,10 @@ fn capacity_or(column: slot_usage::Column, fallback: u32) -> Expr {
 /// capacity in the timetable the caller read: it is stamped on a new row, and used for a row written before
 /// capacities were stamped; otherwise the row's own capacity decides.
 ///
-/// A refusal takes no lock (the conditional UPDATE does not lock a row it leaves alone), so a caller trying several
-/// slots in turn, as instant booking does, never holds one slot while waiting for another: nothing can deadlock with
-/// a timetable change, which locks many rows at once.
+/// A refusal may still leave the row locked on PostgreSQL (an UPDATE that waited for the row locks its newest version
+/// before checking it again, and keeps the lock when the check fails), so a caller trying several slots in turn, as
+/// instant booking does, makes each attempt but the last under a savepoint and rolls it back when refused: it never
+/// holds one slot while waiting for another, and cannot deadlock with a timetable change, which locks many rows.
 pub async fn take_place(
     db: &impl ConnectionTrait,
     prison_id: Uuid,

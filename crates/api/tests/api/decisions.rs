@@ -433,7 +433,35 @@ async fn a_decisions_answer_is_what_staff_see_when_they_open_the_visit_again(db:
     }
 }
 
+/// A request the visitor withdrew, decided by staff who have its current version: the refusal says it is no longer
+/// waiting for a decision (not that someone changed it meanwhile); the same for cancelling a cancelled visit.
+async fn deciding_a_withdrawn_request_or_cancelling_a_cancelled_visit_says_why(db: Db) {
+    let d = desk(db, 2).await;
+    let friday = ("2026-12-04", "14:00", "16:00");
+    let created = d.app.created_visit(&visit_request(d.prison, &[friday])).await;
+    let (reference, token) = (created["reference"].as_str().unwrap(), created["status_token"].as_str().unwrap());
+    assert_eq!(d.app.visit_action(reference, token, "withdraw").await.status(), 200);
+    let path = format!("/api/v1/staff/visits/{}", created["id"].as_str().unwrap());
+    let refused = problem(d.app.post_as(&d.officer, &format!("{path}/decision"), &grant(friday, 1)).await, 409).await;
+    assert_eq!(
+        (refused["code"].as_str(), refused["current_state"].as_str()),
+        (Some("invalid_state_transition"), Some("withdrawn"))
+    );
+    let stale = problem(d.app.post_as(&d.officer, &format!("{path}/decision"), &grant(friday, 0)).await, 409).await;
+    assert_eq!((stale["code"].as_str(), stale["current_version"].as_i64()), (Some("conflict"), Some(1)));
+
+    let booked = d.app.created_visit(&visit_request(d.prison, &[friday])).await;
+    let path = format!("/api/v1/staff/visits/{}", booked["id"].as_str().unwrap());
+    assert_eq!(d.app.post_as(&d.officer, &format!("{path}/decision"), &grant(friday, 0)).await.status(), 200);
+    let cancel = |version: i64| json!({"reason": "capacity_issues", "expected_version": version});
+    assert_eq!(d.app.post_as(&d.officer, &format!("{path}/cancel"), &cancel(1)).await.status(), 200);
+    let again = problem(d.app.post_as(&d.officer, &format!("{path}/cancel"), &cancel(2)).await, 409).await;
+    assert_eq!(again["code"], "invalid_state_transition");
+    assert_eq!(d.app.count("outbox_message WHERE kind = 'cancelled'").await, 1, "one cancellation email");
+}
+
 on_both_databases!(
+    deciding_a_withdrawn_request_or_cancelling_a_cancelled_visit_says_why,
     a_decisions_answer_is_what_staff_see_when_they_open_the_visit_again,
     staff_acknowledge_visitor_cancellations_once,
     instant_booking_books_the_first_choice_with_room_at_once,

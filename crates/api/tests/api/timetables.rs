@@ -113,7 +113,50 @@ async fn two_changes_made_from_the_same_version_never_overwrite_each_other_unsee
     assert_eq!(put(&unversioned).await.unwrap().status(), 200);
 }
 
+/// Changes sent at once without a version, and reads made meanwhile: every answer's version stands for one timetable
+/// only, and each change's answer shows the timetable that change saved.
+async fn a_version_always_comes_with_the_one_timetable_it_stands_for(db: Db) {
+    let app = spawn_app_at(db, monday_morning()).await;
+    let prison = add_test_prison(&app, VisitingRules::default()).await;
+    app.add_staff("officer@testbridge.example", "staff", &[prison]).await;
+    let officer = app.access_token("officer@testbridge.example").await;
+    let path = format!("/api/v1/staff/prisons/{prison}/timetable");
+    let base: Value = app.get_as(&officer, &path).await.json().await.unwrap();
+    let changes = (0..12).map(|i| {
+        let mut timetable = base["timetable"].clone();
+        timetable["closed_dates"] = json!([format!("2027-01-{:02}", i + 1)]);
+        let body = json!({"rules": base["rules"], "timetable": timetable});
+        let (app, officer, path) = (&app, &officer, &path);
+        async move {
+            let answer: Value = app
+                .client
+                .put(app.url(path))
+                .bearer_auth(officer)
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            assert_eq!(answer["timetable"]["timetable"]["closed_dates"], body["timetable"]["closed_dates"], "{answer}");
+            answer["timetable"].clone()
+        }
+    });
+    let reads = (0..24).map(|_| async { app.get_as(&officer, &path).await.json::<Value>().await.unwrap() });
+    let (saved, read) = tokio::join!(futures_util::future::join_all(changes), futures_util::future::join_all(reads));
+    let mut seen: std::collections::HashMap<i64, Value> = Default::default();
+    for view in saved.iter().chain(&read) {
+        let version = view["version"].as_i64().unwrap();
+        let content = view["timetable"].clone();
+        assert_eq!(seen.entry(version).or_insert_with(|| content.clone()), &content, "version {version}");
+    }
+    let versions: std::collections::HashSet<i64> = saved.iter().map(|v| v["version"].as_i64().unwrap()).collect();
+    assert_eq!(versions.len(), 12, "each change has its own version");
+}
+
 on_both_databases!(
+    a_version_always_comes_with_the_one_timetable_it_stands_for,
     a_timetable_change_reaches_visitors_at_once_and_never_drops_booked_visits,
     two_changes_made_from_the_same_version_never_overwrite_each_other_unseen,
 );
