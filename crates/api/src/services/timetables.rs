@@ -9,7 +9,7 @@ use domain::slot::Slot;
 use domain::timetable_change::{
     TimetableChange, TimetableChanged, TimetableView, affected_visits, capacities_after_change,
 };
-use sea_orm::{ConnectionTrait, TransactionTrait};
+use sea_orm::{ConnectionTrait, DbBackend, IsolationLevel, TransactionTrait};
 use uuid::Uuid;
 
 use super::AppState;
@@ -21,14 +21,13 @@ pub async fn get(state: &AppState, user: &StaffUser, prison_id: Uuid) -> Result<
     if !user.can_access(prison_id) {
         return Err(ApiError::NotFound);
     }
-    // Three reads, so a change can land between them: the version is read before and after, and the reads are
-    // made again until both agree, so a version always comes with the one timetable it stands for.
-    for _ in 0..5 {
-        if let Some(view) = consistent_view(&state.db, prison_id).await? {
-            return Ok(view);
-        }
-    }
-    Err(ApiError::Unavailable)
+    // Three reads in one snapshot, so a version always comes with the one timetable it stands for: PostgreSQL's
+    // REPEATABLE READ takes the snapshot at the first read; SQLite's read transaction (WAL) does the same.
+    let isolation = (state.db.get_database_backend() == DbBackend::Postgres).then_some(IsolationLevel::RepeatableRead);
+    let tx = state.db.begin_with_config(isolation, None).await?;
+    let view = consistent_view(&tx, prison_id).await?.ok_or(ApiError::Unavailable)?;
+    tx.commit().await?;
+    Ok(view)
 }
 
 /// The prison's rules and timetable with their version, or `None` when a change landed while they were read.
