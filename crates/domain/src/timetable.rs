@@ -357,30 +357,40 @@ pub fn check_slot_choices(choices: &[Slot], days: &[AvailabilityDay]) -> Vec<Fie
     choices
         .iter()
         .enumerate()
-        .filter_map(|(i, choice)| {
-            let when = format!("{} at {}", describe_day(choice.date), describe_time(choice.start));
-            let (code, message) = match find(days, choice).map(|s| s.state) {
-                Some(SlotState::Available) => return None,
-                None => (
-                    FieldErrorCode::SlotNotOffered,
-                    format!("There is no visit on {when}. Choose a time from the calendar"),
-                ),
-                Some(SlotState::Closed) => (
-                    FieldErrorCode::SlotClosed,
-                    format!("The prison is closed for visits on {}. Choose another time", describe_day(choice.date)),
-                ),
-                Some(SlotState::OutsideWindow) => (
-                    FieldErrorCode::SlotOutsideWindow,
-                    format!("The visit on {when} cannot be requested now. Choose a time from the calendar"),
-                ),
-                Some(SlotState::FullyBooked) => (
-                    FieldErrorCode::SlotFullyBooked,
-                    format!("The visit time you chose on {when} is now fully booked. Choose another time"),
-                ),
-            };
-            Some(FieldError::new(format!("slots[{i}]"), code, message))
+        .filter_map(|(i, choice)| match find(days, choice).map(|s| s.state) {
+            Some(SlotState::Available) => None,
+            state => Some(choice_error(i, choice, state)),
         })
         .collect()
+}
+
+/// Every choice refused as fully booked: the answer when a prison books instantly and other visitors took the last
+/// places between the check and the booking, the same answer a visitor gets when the places were gone before.
+pub fn all_fully_booked(choices: &[Slot]) -> Vec<FieldError> {
+    choices.iter().enumerate().map(|(i, choice)| choice_error(i, choice, Some(SlotState::FullyBooked))).collect()
+}
+
+/// Why the choice at `slots[i]` cannot be requested, given its state in the availability (`None`: not offered).
+fn choice_error(i: usize, choice: &Slot, state: Option<SlotState>) -> FieldError {
+    let when = format!("{} at {}", describe_day(choice.date), describe_time(choice.start));
+    let (code, message) = match state {
+        None | Some(SlotState::Available) => {
+            (FieldErrorCode::SlotNotOffered, format!("There is no visit on {when}. Choose a time from the calendar"))
+        }
+        Some(SlotState::Closed) => (
+            FieldErrorCode::SlotClosed,
+            format!("The prison is closed for visits on {}. Choose another time", describe_day(choice.date)),
+        ),
+        Some(SlotState::OutsideWindow) => (
+            FieldErrorCode::SlotOutsideWindow,
+            format!("The visit on {when} cannot be requested now. Choose a time from the calendar"),
+        ),
+        Some(SlotState::FullyBooked) => (
+            FieldErrorCode::SlotFullyBooked,
+            format!("The visit time you chose on {when} is now fully booked. Choose another time"),
+        ),
+    };
+    FieldError::new(format!("slots[{i}]"), code, message)
 }
 
 /// The visitor's most wanted choice that can still be booked, for prisons that book instantly.

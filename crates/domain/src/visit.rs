@@ -336,6 +336,13 @@ impl VisitState {
     }
 }
 
+/// The visitor may withdraw a request while staff have not decided it and one of its chosen times (`choices`, UK
+/// time) is still to come: once every time has started there is nothing left to withdraw (the request can only be
+/// recorded as rejected), and no email is sent about it.
+pub fn visitor_can_withdraw(state: VisitState, choices: &[Slot], now: DateTime<Utc>) -> bool {
+    state.visitor_can_withdraw() && choices.iter().any(|slot| !has_started(slot, now))
+}
+
 /// The visitor may cancel a booked visit until it starts.
 pub fn visitor_can_cancel(state: VisitState, booked_slot: &Slot, now: DateTime<Utc>) -> bool {
     state == VisitState::Booked && !has_started(booked_slot, now)

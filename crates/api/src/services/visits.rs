@@ -5,14 +5,14 @@ use domain::api::{
     CreateVisitRequest, ExcludedVisitor, MessageView, StateChangeView, VisitCreated, VisitStatus, VisitorReason,
     VisitorView,
 };
-use domain::calendar::{BookingWindow, availability, check_slot_choices, first_available_choice};
+use domain::calendar::{BookingWindow, all_fully_booked, availability, check_slot_choices, first_available_choice};
 use domain::email::EmailKind;
 use domain::error::{FieldError, FieldErrorCode};
 use domain::records::{CheckKind, CheckOutcome, CheckRequest, CheckResult, Person};
 use domain::request::parse_visit_request;
 use domain::slot::Slot;
 use domain::types::Reference;
-use domain::visit::{Actor, CancellationReason, VisitState, visitor_can_cancel};
+use domain::visit::{Actor, CancellationReason, VisitState, visitor_can_cancel, visitor_can_withdraw};
 use sea_orm::{DatabaseConnection, TransactionTrait};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -114,7 +114,10 @@ pub async fn create(
             records_checks: checks.as_ref().map(|(_, json)| json.as_str()),
         };
         match insert(&state.db, &new_visit, idempotency_key.as_deref(), &request_hash, &instant).await {
-            Ok(visit_state) => {
+            // Other visitors took the last places since the check above: the answer the check gives when they
+            // were gone before, and nothing is kept.
+            Ok(None) => return Err(ApiError::Validation(all_fully_booked(&valid.slots))),
+            Ok(Some(visit_state)) => {
                 tracing::info!(visit_id = %id, reference = %reference, prison_id = %prison.id, state = visit_state.as_str(), "visit requested");
                 let mut visit = created(&state.tokens, id, reference, visit_state, window.confirm_by, now);
                 visit.prisoner_details_match = details_match;
@@ -183,7 +186,7 @@ async fn insert(
     idempotency_key: Option<&str>,
     request_hash: &str,
     instant: &[(Slot, Places)],
-) -> Result<VisitState, sea_orm::DbErr> {
+) -> Result<Option<VisitState>, sea_orm::DbErr> {
     let tx = db.begin().await?;
     storage::visits::insert(&tx, visit).await?;
     if let Some(key) = idempotency_key {
@@ -217,6 +220,10 @@ async fn insert(
             break;
         }
     }
+    if !instant.is_empty() && state != VisitState::Booked {
+        tx.rollback().await?;
+        return Ok(None);
+    }
     // The emails, in the same transaction: the visit and its messages exist together or not at all.
     let payload = storage::outbox::visit_payload(visit.now, None);
     let kind = if state == VisitState::Booked { EmailKind::Booked } else { EmailKind::RequestReceived };
@@ -230,7 +237,7 @@ async fn insert(
         storage::outbox::enqueue(&tx, message, visit.now).await?;
     }
     tx.commit().await?;
-    Ok(state)
+    Ok(Some(state))
 }
 
 /// The answer to a retried request, if this key was used before.
@@ -293,6 +300,12 @@ pub async fn withdraw(state: &AppState, reference: &str, token: Option<&str>) ->
     let visit = authorised(state, reference, token).await?;
     if !visit.state.visitor_can_withdraw() {
         return Err(cannot(visit.state, "Only a request that has not been decided yet can be withdrawn."));
+    }
+    let choices = storage::visits::slot_choices(&state.db, visit.id).await?;
+    if !visitor_can_withdraw(visit.state, &choices, state.clock.now()) {
+        return Err(ApiError::VisitAlreadyStarted {
+            detail: "Every time chosen for this request has passed, so there is nothing to withdraw.".into(),
+        });
     }
     change(state, visit, VisitState::Withdrawn).await
 }
@@ -373,7 +386,7 @@ async fn view(state: &AppState, visit: VisitRow) -> Result<VisitStatus, ApiError
         excluded_visitors,
         messages: messages.into_iter().map(|m| MessageView { at: m.at, text: m.body }).collect(),
         id: visit.id,
-        can_withdraw: visit.state.visitor_can_withdraw(),
+        can_withdraw: visitor_can_withdraw(visit.state, &slot_choices, now),
         can_cancel: visit.booked_slot.is_some_and(|slot| visitor_can_cancel(visit.state, &slot, now)),
         reference: visit.reference,
         state: visit.state,

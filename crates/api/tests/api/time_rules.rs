@@ -46,6 +46,13 @@ async fn a_request_whose_time_has_started_is_not_booked_or_cancelled_and_nobody_
         .visit_action(booked["reference"].as_str().unwrap(), booked["status_token"].as_str().unwrap(), "cancel")
         .await;
     assert_eq!(problem(by_visitor, 409).await["code"], "visit_already_started");
+    // Every time the waiting request chose has started: the visitor is not offered to withdraw it, and cannot.
+    let (reference, token) = (waiting["reference"].as_str().unwrap(), waiting["status_token"].as_str().unwrap());
+    let status: Value = app.visit_status(reference, token).await.json().await.unwrap();
+    assert_eq!(status["can_withdraw"], false, "{status}");
+    let withdrawn = app.visit_action(reference, token, "withdraw").await;
+    assert_eq!(problem(withdrawn, 409).await["code"], "visit_already_started");
+    assert_eq!(emails(&app, "withdrawn").await, 0, "no email about a refused withdrawal");
     assert_eq!(app.count("visit WHERE state = 'booked'").await, 1, "the booked visit stays booked");
     assert_eq!(app.count("slot_usage WHERE booked_open = 1").await, 1, "and keeps its place");
     assert_eq!(
