@@ -109,6 +109,8 @@ pub enum FieldErrorCode {
     /// A value of the right JSON type that the field does not take: not one of its choices, not in its format
     /// (a date that does not exist, a time not written HH:MM), or a number too large for it.
     InvalidValue,
+    /// A value that must be unique (a prison's code, a staff email address) and is already used by another.
+    AlreadyTaken,
 }
 
 /// One refused field: `field` is a JSON path into the request (`lead_visitor.email`, `other_visitors[1].date_of_birth`,

@@ -97,8 +97,27 @@ fn hidden_kind(c: char, multiline: bool) -> Option<&'static str> {
         '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}' => {
             Some("a character that changes the direction of text")
         }
-        // Invisible characters make two different values look the same ("mary\u{200B}@example.com").
-        '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{180E}' => Some("an invisible character"),
+        // Invisible characters make two different values look the same ("mary\u{200B}@example.com"): every
+        // Default_Ignorable_Code_Point of Unicode 15.1 (DerivedCoreProperties.txt) that is not a bidi control above,
+        // such as the soft hyphen, the Hangul fillers, variation selectors and tag characters.
+        '\u{00AD}'
+        | '\u{034F}'
+        | '\u{115F}'
+        | '\u{1160}'
+        | '\u{17B4}'
+        | '\u{17B5}'
+        | '\u{180B}'..='\u{180F}'
+        | '\u{200B}'..='\u{200D}'
+        | '\u{2060}'..='\u{2065}'
+        | '\u{206A}'..='\u{206F}'
+        | '\u{3164}'
+        | '\u{FE00}'..='\u{FE0F}'
+        | '\u{FEFF}'
+        | '\u{FFA0}'
+        | '\u{FFF0}'..='\u{FFF8}'
+        | '\u{1BCA0}'..='\u{1BCA3}'
+        | '\u{1D173}'..='\u{1D17A}'
+        | '\u{E0000}'..='\u{E0FFF}' => Some("an invisible character"),
         // Line and paragraph separators break lines in some readers (and CSV files) but not others.
         '\u{2028}' | '\u{2029}' => Some("a line break"),
         _ => None,
@@ -755,6 +774,11 @@ mod tests {
             ('\u{200D}', "an invisible character"),
             ('\u{2060}', "an invisible character"),
             ('\u{FEFF}', "an invisible character"),
+            ('\u{00AD}', "an invisible character"),
+            ('\u{3164}', "an invisible character"),
+            ('\u{FE0F}', "an invisible character"),
+            ('\u{E0041}', "an invisible character"),
+            ('\u{1D173}', "an invisible character"),
             ('\u{2028}', "a line break"),
         ] {
             let err = parse_text(&format!("HMP{c}Leeds"), "the prison's name", 120, TextKind::SingleLine).unwrap_err();

@@ -16,7 +16,6 @@ use crate::services::{AppState, reports};
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct DayQuery {
-    /// The date, `YYYY-MM-DD` (default: today in the UK).
     /// The day, `YYYY-MM-DD` (default: today in the UK); from 2000 to 10 years ahead.
     #[param(example = "2026-12-04", format = Date)]
     date: Option<String>,
@@ -31,6 +30,7 @@ pub struct DayQuery {
         (status = 200, description = "The day list", body = DayList),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Not one of the caller's prisons", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A date that is not a real `YYYY-MM-DD` day from 2000 to 10 years ahead", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/staff/prisons/{prison_id}/day-list")]
@@ -55,6 +55,7 @@ pub async fn day_list(
         (status = 200, description = "The day list", content_type = "text/csv", body = String),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Not one of the caller's prisons", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A date that is not a real `YYYY-MM-DD` day from 2000 to 10 years ahead", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/staff/prisons/{prison_id}/day-list.csv")]

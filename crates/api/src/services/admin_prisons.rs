@@ -10,11 +10,7 @@ use crate::error::ApiError;
 use crate::storage;
 
 fn duplicate_code() -> ApiError {
-    ApiError::validation(FieldError::new(
-        "code",
-        FieldErrorCode::InvalidCharacters,
-        "Another prison already has this code",
-    ))
+    ApiError::validation(FieldError::new("code", FieldErrorCode::AlreadyTaken, "Another prison already has this code"))
 }
 
 pub async fn create(state: &AppState, input: PrisonInput) -> Result<PrisonDetails, ApiError> {

@@ -185,7 +185,7 @@ pub async fn create_account(state: &AppState, new: NewStaffAccount) -> Result<St
         Err(e) if storage::is_unique_violation(&e) => {
             return Err(ApiError::validation(FieldError::new(
                 "email",
-                FieldErrorCode::InvalidEmail,
+                FieldErrorCode::AlreadyTaken,
                 "An account with this email address already exists",
             )));
         }
