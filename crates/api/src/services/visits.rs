@@ -1,6 +1,6 @@
 //! A visitor's request: submit it (once, however often the phone retries), follow it, withdraw or cancel it.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use domain::api::{
     CreateVisitRequest, ExcludedVisitor, MessageView, StateChangeView, VisitCreated, VisitStatus, VisitorReason,
     VisitorView,
@@ -9,7 +9,7 @@ use domain::calendar::{BookingWindow, availability, check_slot_choices, first_av
 use domain::email::EmailKind;
 use domain::error::{FieldError, FieldErrorCode};
 use domain::records::{CheckKind, CheckOutcome, CheckRequest, CheckResult, Person};
-use domain::request::parse_visit_request;
+use domain::request::{ValidVisitRequest, parse_visit_request};
 use domain::slot::Slot;
 use domain::types::Reference;
 use domain::visit::{Actor, CancellationReason, VisitState, visitor_can_cancel};
@@ -17,6 +17,7 @@ use sea_orm::{DatabaseConnection, TransactionTrait};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
+use super::rate_limits::{self, Limit};
 use super::{AppState, tokens};
 use crate::error::ApiError;
 use crate::storage::{self, outbox::NewMessage, places::Places, visits::VisitRow};
@@ -36,13 +37,35 @@ pub struct Created {
     pub replayed: bool,
 }
 
-/// Checks every rule, then writes the visit, its visitors, its choices, its first state change and its
-/// idempotency key in one transaction.
+/// Requests per client address are counted over this long...
+const ADDRESS_WINDOW: Duration = Duration::hours(1);
+/// ...and per prisoner and per lead visitor's email over this long.
+const PARTY_WINDOW: Duration = Duration::hours(24);
+
+/// The limits a new request counts against (OWASP API6: a script must not take every place or mail strangers).
+fn request_limits(state: &AppState, valid: &ValidVisitRequest, address: Option<&str>) -> Vec<Limit> {
+    let limits = &state.limits;
+    let prisoner = format!("{}:{}", valid.prison_id, valid.prisoner.number.as_str());
+    let email = valid.lead_visitor.email.as_str().to_lowercase();
+    address
+        .map(|a| Limit::new("visit-request:address", a, limits.visit_requests_per_address, ADDRESS_WINDOW))
+        .into_iter()
+        .chain([
+            Limit::new("visit-request:prisoner", &prisoner, limits.visit_requests_per_prisoner, PARTY_WINDOW),
+            Limit::new("visit-request:email", &email, limits.visit_requests_per_email, PARTY_WINDOW),
+        ])
+        .collect()
+}
+
+/// Checks every rule and the request limits, then writes the visit, its visitors, its choices, its first state
+/// change and its idempotency key in one transaction. A request that breaks a rule is not counted, nor is a retry
+/// with an `Idempotency-Key` already used; past a limit the answer is [`ApiError::RateLimited`].
 pub async fn create(
     state: &AppState,
     request: CreateVisitRequest,
     idempotency_key: Option<String>,
     actor: Actor,
+    address: Option<String>,
 ) -> Result<Created, ApiError> {
     let request_hash = fingerprint(&request)?;
     if let Some(key) = &idempotency_key
@@ -72,6 +95,8 @@ pub async fn create(
     if !slot_errors.is_empty() {
         return Err(ApiError::Validation(slot_errors));
     }
+    let limits = request_limits(state, &valid, address.as_deref());
+    rate_limits::reserve(state, &limits).await?;
 
     // Instant booking: the visitor's choices that have room now, most wanted first, with their places.
     let instant: Vec<(Slot, Places)> = if prison.rules.instant_booking {
@@ -125,6 +150,10 @@ pub async fn create(
                 if let Some(key) = &idempotency_key
                     && let Some(replay) = replay(state, key, &request_hash).await?
                 {
+                    // The first of the two was counted; this one is the same request.
+                    for limit in &limits {
+                        rate_limits::release(state, limit).await?;
+                    }
                     return Ok(replay);
                 }
                 tracing::warn!(reference = %reference, "reference collision; drawing another");

@@ -129,6 +129,9 @@ pub fn settings(url: &str, demo_data: bool) -> Settings {
         // Tests run the outbox worker themselves, pass by pass, against their own mail server.
         jobs: api::config::JobSettings { worker: false, ..Default::default() },
         records: Default::default(),
+        // Many tests make many visit requests from 127.0.0.1; the tests of the limits turn them back on.
+        limits: api::config::LimitSettings::default().without_visit_request_limits(),
+        trusted_proxies: Vec::new(),
     }
 }
 
@@ -399,4 +402,11 @@ impl TestApp {
         let secret = storage::secrets::get_or_create(&self.state.db, "unused", Utc::now()).await.unwrap();
         sha2::Sha256::digest(format!("staff-jwt:{secret}").as_bytes()).to_vec()
     }
+}
+
+/// The claims of a JWT, read without checking it (to see what the service put in).
+pub fn token_claims(token: &str) -> Value {
+    use base64::Engine;
+    let payload = token.split('.').nth(1).unwrap();
+    serde_json::from_slice(&base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap()
 }
