@@ -3,6 +3,7 @@
 //! instances, at most the limit go through; the others get 429 with `Retry-After` (RFC 9110 §10.2.3).
 
 use chrono::{DateTime, Duration, Utc};
+use sea_orm::{ConnectionTrait, DbErr};
 
 use super::{AppState, tokens};
 use crate::error::ApiError;
@@ -28,27 +29,51 @@ impl Limit {
     }
 }
 
-/// Reserves one attempt under each limit. Returns each attempt's number in its window (0 for a limit that is off).
-/// When any limit is over, every reservation just made is given back and the answer is
-/// [`ApiError::RateLimited`], with the seconds until that limit's window ends.
-pub async fn reserve(state: &AppState, limits: &[Limit]) -> Result<Vec<i32>, ApiError> {
-    let now = state.clock.now();
+/// A limit was over: the limits up to and including it (`limits[..reserved]`) hold a reservation.
+#[derive(Debug, Clone, Copy)]
+pub struct Refused {
+    pub reserved: usize,
+    pub retry_after_secs: i64,
+}
+
+/// Reserves one attempt under each limit, in order, on `db` (which may be a transaction: a rollback then undoes the
+/// reservations). Returns each attempt's number in its window (0 for a limit that is off), or, as soon as one is
+/// over its limit, [`Refused`] with the seconds until that limit's window ends.
+pub async fn reserve_on(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    limits: &[Limit],
+) -> Result<Result<Vec<i32>, Refused>, DbErr> {
     let mut counts = Vec::with_capacity(limits.len());
     for (i, limit) in limits.iter().enumerate() {
         if !limit.is_on() {
             counts.push(0);
             continue;
         }
-        let reserved = storage::rate_limits::reserve(&state.db, &limit.key, now, limit.window).await?;
+        let reserved = storage::rate_limits::reserve(db, &limit.key, now, limit.window).await?;
         if i64::from(reserved.count) > i64::from(limit.max) {
-            for taken in limits[..=i].iter().filter(|l| l.is_on()) {
-                storage::rate_limits::release(&state.db, &taken.key).await?;
-            }
-            return Err(ApiError::RateLimited { retry_after_secs: retry_after(reserved.window_started_at, limit, now) });
+            let retry_after_secs = retry_after(reserved.window_started_at, limit, now);
+            return Ok(Err(Refused { reserved: i + 1, retry_after_secs }));
         }
         counts.push(reserved.count);
     }
-    Ok(counts)
+    Ok(Ok(counts))
+}
+
+/// Reserves one attempt under each limit, each in its own statement. Returns each attempt's number in its window
+/// (0 for a limit that is off). When any limit is over, every reservation just made is given back and the answer
+/// is [`ApiError::RateLimited`], with the seconds until that limit's window ends.
+pub async fn reserve(state: &AppState, limits: &[Limit]) -> Result<Vec<i32>, ApiError> {
+    match reserve_on(&state.db, state.clock.now(), limits).await? {
+        Ok(counts) => Ok(counts),
+        Err(Refused { reserved, retry_after_secs }) => {
+            // The refused attempt is not one: it checked nothing.
+            for limit in &limits[..reserved] {
+                release(state, limit).await?;
+            }
+            Err(ApiError::RateLimited { retry_after_secs })
+        }
+    }
 }
 
 fn retry_after(window_started_at: DateTime<Utc>, limit: &Limit, now: DateTime<Utc>) -> i64 {

@@ -96,7 +96,6 @@ pub async fn create(
         return Err(ApiError::Validation(slot_errors));
     }
     let limits = request_limits(state, &valid, address.as_deref());
-    rate_limits::reserve(state, &limits).await?;
 
     // Instant booking: the visitor's choices that have room now, most wanted first, with their places.
     let instant: Vec<(Slot, Places)> = if prison.rules.instant_booking {
@@ -138,8 +137,12 @@ pub async fn create(
             now,
             records_checks: checks.as_ref().map(|(_, json)| json.as_str()),
         };
-        match insert(&state.db, &new_visit, idempotency_key.as_deref(), &request_hash, &instant).await {
-            Ok(visit_state) => {
+        match insert(&state.db, &new_visit, idempotency_key.as_deref(), &request_hash, &instant, &limits).await {
+            Ok(Err(refused)) => {
+                tracing::warn!(prison_id = %prison.id, "visit request refused: over a request limit");
+                return Err(ApiError::RateLimited { retry_after_secs: refused.retry_after_secs });
+            }
+            Ok(Ok(visit_state)) => {
                 tracing::info!(visit_id = %id, reference = %reference, prison_id = %prison.id, state = visit_state.as_str(), "visit requested");
                 let mut visit = created(&state.tokens, id, reference, visit_state, window.confirm_by, now);
                 visit.prisoner_details_match = details_match;
@@ -150,10 +153,6 @@ pub async fn create(
                 if let Some(key) = &idempotency_key
                     && let Some(replay) = replay(state, key, &request_hash).await?
                 {
-                    // The first of the two was counted; this one is the same request.
-                    for limit in &limits {
-                        rate_limits::release(state, limit).await?;
-                    }
                     return Ok(replay);
                 }
                 tracing::warn!(reference = %reference, "reference collision; drawing another");
@@ -205,18 +204,29 @@ async fn records_checks(
 }
 
 /// Writes the request; with instant booking, also books the first of `instant` (choice, places in the timetable read)
-/// that still has a place, in the same transaction. Returns the state the visit ends in.
+/// that still has a place, in the same transaction. Returns the state the visit ends in, or, when the request is
+/// over one of `limits`, writes nothing and says so.
+///
+/// The limits are counted in this transaction, after the idempotency key: a concurrent retry of the same request
+/// waits on that key and becomes a replay before it counts, and a request that is refused or fails counts nothing.
+/// The counters are always taken in the same order (address, prisoner, email, then slots), so two requests never
+/// wait on each other crosswise.
 async fn insert(
     db: &DatabaseConnection,
     visit: &storage::visits::NewVisit<'_>,
     idempotency_key: Option<&str>,
     request_hash: &str,
     instant: &[(Slot, Places)],
-) -> Result<VisitState, sea_orm::DbErr> {
+    limits: &[Limit],
+) -> Result<Result<VisitState, rate_limits::Refused>, sea_orm::DbErr> {
     let tx = db.begin().await?;
     storage::visits::insert(&tx, visit).await?;
     if let Some(key) = idempotency_key {
         storage::visits::insert_idempotency_key(&tx, key, request_hash, visit.id, visit.now).await?;
+    }
+    if let Err(refused) = rate_limits::reserve_on(&tx, visit.now, limits).await? {
+        tx.rollback().await?;
+        return Ok(Err(refused));
     }
     let mut state = VisitState::Requested;
     for (i, (slot, places)) in instant.iter().enumerate() {
@@ -259,7 +269,7 @@ async fn insert(
         storage::outbox::enqueue(&tx, message, visit.now).await?;
     }
     tx.commit().await?;
-    Ok(state)
+    Ok(Ok(state))
 }
 
 /// The answer to a retried request, if this key was used before.

@@ -188,6 +188,26 @@ pub async fn spawn_app_with_settings(db: Db, clock: Clock, mut settings: Setting
     app
 }
 
+/// Visit request limits on, at these values (per address an hour, per prisoner and per email a day).
+pub fn with_visit_limits(mut settings: Settings, per_address: u32, per_prisoner: u32, per_email: u32) -> Settings {
+    settings.limits.visit_requests_per_address = per_address;
+    settings.limits.visit_requests_per_prisoner = per_prisoner;
+    settings.limits.visit_requests_per_email = per_email;
+    settings
+}
+
+/// `X-Forwarded-For` believed from these proxies (as `TRUSTED_PROXIES` would say).
+pub fn trusting_proxies(mut settings: Settings, proxies: &str) -> Settings {
+    settings.trusted_proxies = proxies.split(',').map(|p| p.trim().parse().unwrap()).collect();
+    settings
+}
+
+/// Another instance on the same database as `app`, with these settings.
+pub async fn spawn_instance_like(app: &TestApp, mut settings: Settings, clock: Clock) -> TestApp {
+    settings.database_url = app.db_url.clone();
+    spawn_instance_with(settings, clock).await
+}
+
 async fn spawn_instance_with(settings: Settings, clock: Clock) -> TestApp {
     if std::env::var("TEST_LOG").is_ok() {
         api::telemetry::init(LogFormat::Pretty);
@@ -378,6 +398,31 @@ impl TestApp {
             .send()
             .await
             .unwrap()
+    }
+
+    /// Signs in and returns the token pair.
+    pub async fn token_pair(&self, email: &str, password: &str) -> Value {
+        let response = self.sign_in(email, password).await;
+        assert_eq!(response.status(), 200);
+        response.json().await.unwrap()
+    }
+
+    pub async fn refresh(&self, refresh_token: &Value) -> reqwest::Response {
+        self.client
+            .post(self.url("/api/v1/staff/token/refresh"))
+            .json(&json!({"refresh_token": refresh_token}))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn sign_out(&self, refresh_token: &Value) -> reqwest::Response {
+        self.client.post(self.url("/api/v1/staff/sign-out")).json(&json!({"refresh_token": refresh_token})).send().await.unwrap()
+    }
+
+    /// The status `GET /staff/me` answers with this access token.
+    pub async fn me_status(&self, access_token: &Value) -> u16 {
+        self.get_as(access_token.as_str().unwrap(), "/api/v1/staff/me").await.status().as_u16()
     }
 
     /// Signs in and returns the access token.
