@@ -232,3 +232,12 @@ pub async fn revoke_all_sessions(db: &impl ConnectionTrait, staff_id: Uuid, now:
         .await
         .map(|_| ())
 }
+
+/// Deletes refresh tokens that expired before `before` (a session with none left is over anyway).
+pub async fn delete_expired_sessions(db: &impl ConnectionTrait, before: DateTime<Utc>) -> Result<u64, DbErr> {
+    Ok(staff_session::Entity::delete_many()
+        .filter(staff_session::Column::ExpiresAt.lt(before))
+        .exec(db)
+        .await?
+        .rows_affected)
+}

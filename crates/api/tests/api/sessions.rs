@@ -45,6 +45,12 @@ async fn twenty_sign_ins_at_once_check_at_most_the_limit_even_on_two_instances(d
     if !statuses.contains(&200) {
         assert_eq!(sign_in_status(&app, OFFICER, STAFF_PASSWORD, None).await, 429);
     }
+    // The daily job forgets counters once their window is long over, and refresh tokens once they have expired.
+    assert!(app.count("rate_limit").await > 0);
+    let later = monday_morning() + chrono::Duration::days(16);
+    api::jobs::retention::run(&app.state.db, later, 6).await.unwrap();
+    assert_eq!(app.count("rate_limit").await, 0);
+    assert_eq!(app.count("staff_session").await, 0);
 }
 
 async fn thirty_sign_ins_at_once_from_one_address_check_at_most_its_limit(db: Db) {
