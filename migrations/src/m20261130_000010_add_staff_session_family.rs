@@ -21,7 +21,9 @@ const INDEX: &str = "idx_staff_session_family";
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         manager
-            .alter_table(Table::alter().table(StaffSession::Table).add_column(uuid_null(StaffSession::FamilyId)).to_owned())
+            .alter_table(
+                Table::alter().table(StaffSession::Table).add_column(uuid_null(StaffSession::FamilyId)).to_owned(),
+            )
             .await?;
         manager
             .exec_stmt(
@@ -33,9 +35,7 @@ impl MigrationTrait for Migration {
             .await?;
         // Every signed-in request asks whether its session is live: one index lookup.
         manager
-            .create_index(
-                Index::create().name(INDEX).table(StaffSession::Table).col(StaffSession::FamilyId).to_owned(),
-            )
+            .create_index(Index::create().name(INDEX).table(StaffSession::Table).col(StaffSession::FamilyId).to_owned())
             .await
     }
 

@@ -42,9 +42,8 @@ async fn dummy_hash() -> Result<String, ApiError> {
 pub async fn sign_in(state: &AppState, request: SignInRequest, address: Option<String>) -> Result<TokenPair, ApiError> {
     let email = request.email.trim().to_lowercase();
     let account_limit = Limit::new("sign-in:email", &email, state.limits.sign_in_per_account, ATTEMPT_WINDOW);
-    let address_limit = address
-        .as_deref()
-        .map(|a| Limit::new("sign-in:address", a, state.limits.sign_in_per_address, ATTEMPT_WINDOW));
+    let address_limit =
+        address.as_deref().map(|a| Limit::new("sign-in:address", a, state.limits.sign_in_per_address, ATTEMPT_WINDOW));
     let limits: Vec<Limit> = std::iter::once(account_limit.clone()).chain(address_limit.clone()).collect();
     let counts = rate_limits::reserve(state, &limits).await?;
 
@@ -103,8 +102,9 @@ async fn issue_tokens(
 /// access token included (refresh token reuse detection, RFC 9700 §4.14.2): one of the two holders is not the user.
 pub async fn refresh(state: &AppState, refresh_token: &str) -> Result<TokenPair, ApiError> {
     let now = state.clock.now();
-    let token =
-        storage::staff::find_refresh_token(&state.db, &tokens::hash(refresh_token)).await?.ok_or(ApiError::Unauthorized)?;
+    let token = storage::staff::find_refresh_token(&state.db, &tokens::hash(refresh_token))
+        .await?
+        .ok_or(ApiError::Unauthorized)?;
     if token.revoked_at.is_some() {
         end_reused_session(state, &token, now).await?;
         return Err(ApiError::Unauthorized);

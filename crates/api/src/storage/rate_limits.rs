@@ -45,10 +45,7 @@ pub async fn reserve(
         .query_one_raw(db.get_database_backend().build(&statement))
         .await?
         .ok_or_else(|| DbErr::RecordNotFound("rate_limit".into()))?;
-    Ok(Reserved {
-        count: row.try_get("", "count")?,
-        window_started_at: row.try_get("", "window_started_at")?,
-    })
+    Ok(Reserved { count: row.try_get("", "count")?, window_started_at: row.try_get("", "window_started_at")? })
 }
 
 /// Gives back one reserved attempt (one refused, or one that turned out not to count).

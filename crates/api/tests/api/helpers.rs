@@ -417,7 +417,12 @@ impl TestApp {
     }
 
     pub async fn sign_out(&self, refresh_token: &Value) -> reqwest::Response {
-        self.client.post(self.url("/api/v1/staff/sign-out")).json(&json!({"refresh_token": refresh_token})).send().await.unwrap()
+        self.client
+            .post(self.url("/api/v1/staff/sign-out"))
+            .json(&json!({"refresh_token": refresh_token}))
+            .send()
+            .await
+            .unwrap()
     }
 
     /// The status `GET /staff/me` answers with this access token.

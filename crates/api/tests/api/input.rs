@@ -58,9 +58,7 @@ impl World {
     /// What the tests below must leave exactly as it was: every row count and every record they aim at.
     async fn snapshot(&self) -> Value {
         let mut counts = serde_json::Map::new();
-        for table in
-            ["prison", "visit", "visitor", "staff_account", "visit_message", "prisoner_roll", "rate_limit"]
-        {
+        for table in ["prison", "visit", "visitor", "staff_account", "visit_message", "prisoner_roll", "rate_limit"] {
             counts.insert(table.into(), json!(self.app.count(table).await));
         }
         json!({

@@ -141,7 +141,11 @@ async fn a_spent_refresh_token_presented_again_ends_its_whole_session(db: Db) {
     let response = app.refresh(&first["refresh_token"]).await;
     assert_eq!(response.status(), 200);
     let second: Value = response.json().await.unwrap();
-    assert_eq!(token_claims(second["access_token"].as_str().unwrap())["sid"], token_claims(first["access_token"].as_str().unwrap())["sid"], "one session");
+    assert_eq!(
+        token_claims(second["access_token"].as_str().unwrap())["sid"],
+        token_claims(first["access_token"].as_str().unwrap())["sid"],
+        "one session"
+    );
     assert_eq!(other.me_status(&second["access_token"]).await, 200);
 
     // Someone replays the spent token (stolen earlier): refused, and the session it belongs to ends.

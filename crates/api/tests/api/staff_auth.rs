@@ -117,7 +117,10 @@ async fn tokens_that_are_not_exactly_right_are_refused(db: Db) {
                 &key,
             ),
         ),
-        ("a session that never was", sign(&claims(&|c| c["sid"] = json!(uuid::Uuid::new_v4())), Algorithm::HS256, &key)),
+        (
+            "a session that never was",
+            sign(&claims(&|c| c["sid"] = json!(uuid::Uuid::new_v4())), Algorithm::HS256, &key),
+        ),
         ("another account's session", sign(&claims(&|c| c["sub"] = json!(other_id)), Algorithm::HS256, &key)),
         ("wrong signature", sign(&claims(&|_| {}), Algorithm::HS256, b"a different key entirely")),
         ("another algorithm", sign(&claims(&|_| {}), Algorithm::HS512, &key)),
