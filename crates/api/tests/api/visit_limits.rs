@@ -19,8 +19,14 @@ fn request(prison: uuid::Uuid, number: &str, email: &str) -> Value {
 /// Checks a 429 and returns its Retry-After in seconds.
 async fn refused(response: reqwest::Response) -> i64 {
     let retry_after = response.headers().get("retry-after").map(|v| v.to_str().unwrap().parse::<i64>().unwrap());
-    assert_eq!(problem(response, 429).await["code"], "rate_limited");
-    retry_after.expect("a 429 says when to try again")
+    let body = problem(response, 429).await;
+    assert_eq!(body["code"], "rate_limited");
+    let retry_after = retry_after.expect("a 429 says when to try again");
+    // The visitor reads how long in words a person would use.
+    let detail = body["detail"].as_str().unwrap();
+    let expected = if retry_after > 90 * 60 { "hours before trying again" } else { "minutes before trying again" };
+    assert!(detail.contains(expected), "{detail} ({retry_after} s)");
+    retry_after
 }
 
 async fn visit_requests_are_limited_per_prisoner_per_email_and_per_address(db: Db) {
