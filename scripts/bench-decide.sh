@@ -110,7 +110,8 @@ port=$(free_port)
 log="$work/service.log"
 secret=$(python3 -c 'import secrets; print(secrets.token_hex(32))')
 say "starting the service on port $port (database $pg_db)"
-DATABASE_URL=$db_url PORT=$port DEMO_DATA=true OUTBOX_WORKER=${BENCH_OUTBOX_WORKER:-false} RUST_LOG=warn LOG_FORMAT=json STATIC_DIR=/nonexistent \
+DATABASE_URL=$db_url PORT=$port DEMO_DATA=true OUTBOX_WORKER=${BENCH_OUTBOX_WORKER:-false} RUST_LOG=warn \
+    VISIT_REQUEST_LIMIT_PER_ADDRESS=0 VISIT_REQUEST_LIMIT_PER_PRISONER=0 VISIT_REQUEST_LIMIT_PER_EMAIL=0 LOG_FORMAT=json STATIC_DIR=/nonexistent \
     SECRET_KEY=$secret "$service_bin" serve >"$log" 2>&1 &
 service_pid=$!
 pids+=("$service_pid")

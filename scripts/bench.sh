@@ -143,7 +143,8 @@ bench_service() {
     port=$(free_port)
     log="$work/service-$db.log"
     say "$db: starting the service on port $port"
-    DATABASE_URL=$url PORT=$port DEMO_DATA=true OUTBOX_WORKER=${BENCH_OUTBOX_WORKER:-false} RUST_LOG=warn LOG_FORMAT=json STATIC_DIR=/nonexistent \
+    DATABASE_URL=$url PORT=$port DEMO_DATA=true OUTBOX_WORKER=${BENCH_OUTBOX_WORKER:-false} RUST_LOG=warn \
+        VISIT_REQUEST_LIMIT_PER_ADDRESS=0 VISIT_REQUEST_LIMIT_PER_PRISONER=0 VISIT_REQUEST_LIMIT_PER_EMAIL=0 LOG_FORMAT=json STATIC_DIR=/nonexistent \
         "$service_bin" serve >"$log" 2>&1 &
     pid=$!
     pids+=("$pid")

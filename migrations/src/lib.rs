@@ -15,6 +15,8 @@ mod m20261126_000012_add_visit_records_checks;
 mod m20261126_000013_create_prisoner_roll;
 mod m20261126_000014_add_outbox_waiting_index;
 mod m20261130_000001_add_slot_usage_capacity;
+mod m20261130_000010_add_staff_session_family;
+mod m20261130_000011_create_rate_limit;
 
 pub struct Migrator;
 
@@ -34,6 +36,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000013_create_prisoner_roll::Migration),
             Box::new(m20261126_000014_add_outbox_waiting_index::Migration),
             Box::new(m20261130_000001_add_slot_usage_capacity::Migration),
+            Box::new(m20261130_000010_add_staff_session_family::Migration),
+            Box::new(m20261130_000011_create_rate_limit::Migration),
         ]
     }
 }

@@ -77,6 +77,11 @@ export async function startServer({ env = {} } = {}) {
       STATIC_DIR: staticDir,
       LOG_FORMAT: 'json',
       RUST_LOG: 'warn',
+      // Every browser test books from 127.0.0.1, many times for the same demo prisoners: visit request limits off
+      // (they are tested in crates/api/tests/api/visit_limits.rs). A test may turn them on through `env`.
+      VISIT_REQUEST_LIMIT_PER_ADDRESS: '0',
+      VISIT_REQUEST_LIMIT_PER_PRISONER: '0',
+      VISIT_REQUEST_LIMIT_PER_EMAIL: '0',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

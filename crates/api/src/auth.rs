@@ -1,7 +1,8 @@
 //! Staff authentication: argon2id password hashes, short-lived JWT access tokens (HS256 pinned; issuer, audience,
-//! expiry, not-before and token type all checked against the service clock), and the extractors that turn a bearer
-//! token into the signed-in staff member, loaded fresh from the database on every request so that a disabled account
-//! stops working at once.
+//! expiry, not-before and token type all checked against the service clock) bound to a session (`sid`), and the
+//! extractors that turn a bearer token into the signed-in staff member. Every request checks, in the database, that
+//! the token's session is live and loads the account fresh, so that signing out, disabling an account or resetting
+//! its password ends its access tokens at once, on every instance.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -37,6 +38,15 @@ pub struct Claims {
     pub iat: i64,
     pub typ: String,
     pub jti: String,
+    /// The session (refresh token family) the token was issued for; it works only while that session is live.
+    pub sid: String,
+}
+
+/// What a valid access token says: who, and in which session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AccessClaims {
+    pub staff_id: Uuid,
+    pub session_id: Uuid,
 }
 
 #[derive(Clone)]
@@ -52,7 +62,7 @@ impl JwtKeys {
         JwtKeys { encoding: EncodingKey::from_secret(&key), decoding: DecodingKey::from_secret(&key) }
     }
 
-    pub fn issue(&self, staff_id: Uuid, now: DateTime<Utc>) -> Result<String, ApiError> {
+    pub fn issue(&self, staff_id: Uuid, session_id: Uuid, now: DateTime<Utc>) -> Result<String, ApiError> {
         let claims = Claims {
             iss: ISSUER.into(),
             aud: AUDIENCE.into(),
@@ -62,13 +72,14 @@ impl JwtKeys {
             iat: now.timestamp(),
             typ: ACCESS_TOKEN_TYPE.into(),
             jti: Uuid::new_v4().to_string(),
+            sid: session_id.to_string(),
         };
         encode(&Header::new(Algorithm::HS256), &claims, &self.encoding).map_err(|e| ApiError::Internal(e.into()))
     }
 
-    /// The staff id in a valid access token. Any fault (signature, algorithm, issuer, audience, type, expiry,
-    /// not-before, shape) is the same 401.
-    pub fn verify(&self, token: &str, now: DateTime<Utc>) -> Result<Uuid, ApiError> {
+    /// The staff id and session in a valid access token. Any fault (signature, algorithm, issuer, audience, type,
+    /// expiry, not-before, shape, no `sid`) is the same 401. Whether the session is still live is the caller's check.
+    pub fn verify(&self, token: &str, now: DateTime<Utc>) -> Result<AccessClaims, ApiError> {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.algorithms = vec![Algorithm::HS256];
         validation.set_issuer(&[ISSUER]);
@@ -82,7 +93,10 @@ impl JwtKeys {
         if claims.typ != ACCESS_TOKEN_TYPE || claims.exp + LEEWAY_SECS < now || claims.nbf - LEEWAY_SECS > now {
             return Err(ApiError::Unauthorized);
         }
-        claims.sub.parse().map_err(|_| ApiError::Unauthorized)
+        Ok(AccessClaims {
+            staff_id: claims.sub.parse().map_err(|_| ApiError::Unauthorized)?,
+            session_id: claims.sid.parse().map_err(|_| ApiError::Unauthorized)?,
+        })
     }
 }
 
@@ -142,7 +156,11 @@ async fn authenticate(req: HttpRequest) -> Result<StaffUser, ApiError> {
         .or_else(|| header.strip_prefix("bearer "))
         .map(str::trim)
         .ok_or(ApiError::Unauthorized)?;
-    let staff_id = state.jwt.verify(token, state.clock.now())?;
+    let now = state.clock.now();
+    let AccessClaims { staff_id, session_id } = state.jwt.verify(token, now)?;
+    if !storage::staff::session_is_live(&state.db, session_id, staff_id, now).await? {
+        return Err(ApiError::Unauthorized);
+    }
     let (account, prison_ids) =
         storage::staff::find_with_prisons(&state.db, staff_id).await?.ok_or(ApiError::Unauthorized)?;
     if account.disabled {
@@ -195,9 +213,9 @@ mod tests {
     fn tokens_are_refused_outside_their_lifetime() {
         let keys = JwtKeys::from_secret("a secret of at least thirty-two characters");
         let now = Utc::now();
-        let id = Uuid::new_v4();
-        let token = keys.issue(id, now).unwrap();
-        assert_eq!(keys.verify(&token, now).unwrap(), id);
+        let (id, sid) = (Uuid::new_v4(), Uuid::new_v4());
+        let token = keys.issue(id, sid, now).unwrap();
+        assert_eq!(keys.verify(&token, now).unwrap(), AccessClaims { staff_id: id, session_id: sid });
         assert!(keys.verify(&token, now + ACCESS_TTL + Duration::minutes(1)).is_err());
         assert!(keys.verify(&token, now - Duration::minutes(5)).is_err());
         let other = JwtKeys::from_secret("another secret of at least thirty-two characters");

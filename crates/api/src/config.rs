@@ -38,6 +38,53 @@ pub struct Settings {
     pub jobs: JobSettings,
     /// Where prisoner checks read the prison's records (`RECORDS`, `RECORDS_URL`).
     pub records: RecordsSettings,
+    /// How many sign-ins and visit requests one account, address, prisoner or email may make.
+    pub limits: LimitSettings,
+    /// Reverse proxies whose `X-Forwarded-For` says who the client is (`TRUSTED_PROXIES`, default none).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+}
+
+/// Rate limits, counted in the database so that every instance shares them. 0 turns a limit off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LimitSettings {
+    /// Sign-in attempts checked per account in 15 minutes (`SIGN_IN_LIMIT_PER_ACCOUNT`, default 5); a success
+    /// clears the account's count.
+    pub sign_in_per_account: u32,
+    /// Failed or pending sign-ins per client address in 15 minutes (`SIGN_IN_LIMIT_PER_ADDRESS`, default 20).
+    /// Higher than an account's: a prison's staff may share one address.
+    pub sign_in_per_address: u32,
+    /// Visit requests per client address in an hour (`VISIT_REQUEST_LIMIT_PER_ADDRESS`, default 100): a contact
+    /// centre books for many families from one address.
+    pub visit_requests_per_address: u32,
+    /// Visit requests per prisoner (prison number at a prison) in 24 hours (`VISIT_REQUEST_LIMIT_PER_PRISONER`,
+    /// default 6).
+    pub visit_requests_per_prisoner: u32,
+    /// Visit requests per lead visitor's email in 24 hours (`VISIT_REQUEST_LIMIT_PER_EMAIL`, default 6).
+    pub visit_requests_per_email: u32,
+}
+
+impl Default for LimitSettings {
+    fn default() -> Self {
+        LimitSettings {
+            sign_in_per_account: 5,
+            sign_in_per_address: 20,
+            visit_requests_per_address: 100,
+            visit_requests_per_prisoner: 6,
+            visit_requests_per_email: 6,
+        }
+    }
+}
+
+impl LimitSettings {
+    /// Every visit request limit off (load tests, fuzzing, browser tests: many requests from one address).
+    pub fn without_visit_request_limits(self) -> LimitSettings {
+        LimitSettings {
+            visit_requests_per_address: 0,
+            visit_requests_per_prisoner: 0,
+            visit_requests_per_email: 0,
+            ..self
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -202,6 +249,37 @@ fn records_settings(get: &impl Fn(&str) -> Option<String>) -> anyhow::Result<Rec
     Ok(RecordsSettings::Http(settings))
 }
 
+fn limit_settings(get: &impl Fn(&str) -> Option<String>) -> anyhow::Result<LimitSettings> {
+    let d = LimitSettings::default();
+    let limit = |name: &str, default: u32| number(name, get(name), default);
+    Ok(LimitSettings {
+        sign_in_per_account: limit("SIGN_IN_LIMIT_PER_ACCOUNT", d.sign_in_per_account)?,
+        sign_in_per_address: limit("SIGN_IN_LIMIT_PER_ADDRESS", d.sign_in_per_address)?,
+        visit_requests_per_address: limit("VISIT_REQUEST_LIMIT_PER_ADDRESS", d.visit_requests_per_address)?,
+        visit_requests_per_prisoner: limit("VISIT_REQUEST_LIMIT_PER_PRISONER", d.visit_requests_per_prisoner)?,
+        visit_requests_per_email: limit("VISIT_REQUEST_LIMIT_PER_EMAIL", d.visit_requests_per_email)?,
+    })
+}
+
+/// `TRUSTED_PROXIES`: addresses or CIDR blocks separated by commas or spaces, e.g. `10.0.0.0/8, ::1`.
+fn trusted_proxies(value: Option<String>) -> anyhow::Result<Vec<ipnet::IpNet>> {
+    value
+        .unwrap_or_default()
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|s| !s.is_empty())
+        .map(|entry| {
+            entry
+                .parse::<ipnet::IpNet>()
+                .or_else(|_| entry.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                .map_err(|_| {
+                    anyhow::anyhow!(
+                        "TRUSTED_PROXIES must list IP addresses or CIDR blocks such as 10.0.0.0/8 or ::1, got {entry:?}"
+                    )
+                })
+        })
+        .collect()
+}
+
 fn job_settings(get: &impl Fn(&str) -> Option<String>) -> anyhow::Result<JobSettings> {
     let defaults = JobSettings::default();
     let poll = number("OUTBOX_POLL_SECONDS", get("OUTBOX_POLL_SECONDS"), defaults.poll_interval.as_secs())?;
@@ -273,6 +351,8 @@ impl Settings {
             email: email_settings(&get)?,
             jobs: job_settings(&get)?,
             records: records_settings(&get)?,
+            limits: limit_settings(&get)?,
+            trusted_proxies: trusted_proxies(get("TRUSTED_PROXIES"))?,
         })
     }
 }
@@ -317,5 +397,20 @@ mod tests {
         assert!(settings(&[("RETENTION_MONTHS", "0")]).is_err());
         assert_eq!(settings(&[("RETENTION_MONTHS", "12")]).unwrap().jobs.retention_months, 12);
         assert_eq!(settings(&[("PUBLIC_URL", "https://v.example/")]).unwrap().email.public_url, "https://v.example");
+    }
+
+    #[test]
+    fn limits_and_trusted_proxies_are_read_and_checked() {
+        let s = settings(&[]).unwrap();
+        assert_eq!(s.limits, LimitSettings::default());
+        assert!(s.trusted_proxies.is_empty(), "no proxy is trusted unless configured");
+        let s = settings(&[("VISIT_REQUEST_LIMIT_PER_EMAIL", "0"), ("TRUSTED_PROXIES", "10.0.0.0/8, 192.0.2.7 ::1")])
+            .unwrap();
+        assert_eq!(s.limits.visit_requests_per_email, 0);
+        let proxies: Vec<String> = s.trusted_proxies.iter().map(ToString::to_string).collect();
+        assert_eq!(proxies, ["10.0.0.0/8", "192.0.2.7/32", "::1/128"]);
+        let err = settings(&[("TRUSTED_PROXIES", "10.0.0.0/33")]).unwrap_err().to_string();
+        assert!(err.contains("CIDR"), "{err}");
+        assert!(settings(&[("SIGN_IN_LIMIT_PER_ADDRESS", "many")]).is_err());
     }
 }

@@ -134,9 +134,10 @@ impl ApiError {
             ApiError::Unauthorized => Some("Your session is missing, has expired or has ended. Sign in again.".into()),
             ApiError::BadCredentials => Some("Check your email address and password and try again.".into()),
             ApiError::Forbidden => Some("Ask an administrator if you need access.".into()),
-            ApiError::RateLimited { retry_after_secs } => {
-                Some(format!("Wait {} minutes before trying again.", (retry_after_secs + 59) / 60))
-            }
+            ApiError::RateLimited { retry_after_secs } => Some(match (retry_after_secs + 59) / 60 {
+                minutes @ ..=90 => format!("Wait {minutes} minutes before trying again."),
+                minutes => format!("Wait {} hours before trying again.", (minutes + 59) / 60),
+            }),
             ApiError::Conflict { detail, .. }
             | ApiError::SlotFull { detail }
             | ApiError::SlotClosed { detail }

@@ -111,6 +111,8 @@ async fn prepare(settings: &Settings, clock: Clock) -> anyhow::Result<AppState> 
         availability_cache: Default::default(),
         timetables: Default::default(),
         records,
+        limits: settings.limits,
+        trusted_proxies: settings.trusted_proxies.clone().into(),
     })
 }
 

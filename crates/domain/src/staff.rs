@@ -200,7 +200,7 @@ pub struct StaffAccountView {
 }
 
 /// Changes to a staff account. Fields left out stay as they are.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UpdateStaffAccount {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -211,9 +211,27 @@ pub struct UpdateStaffAccount {
     /// Replaces the whole list of prisons (each once).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prison_ids: Option<Vec<Uuid>>,
-    /// True to stop the account signing in (its history is kept), false to let it sign in again.
+    /// True to stop the account signing in (its history is kept), false to let it sign in again. Disabling ends
+    /// every session of the account at once.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disabled: Option<bool>,
+    /// A new password (a reset by an admin): the same rules as a new account's. Ends every session of the account
+    /// at once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(example = "correct horse battery staple", format = Password, min_length = 12, max_length = 128))]
+    pub password: Option<String>,
+}
+
+impl fmt::Debug for UpdateStaffAccount {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UpdateStaffAccount")
+            .field("name", &self.name)
+            .field("role", &self.role)
+            .field("prison_ids", &self.prison_ids)
+            .field("disabled", &self.disabled)
+            .field("password", &self.password.as_ref().map(|_| "[hidden]"))
+            .finish()
+    }
 }
 
 /// Checks a new password for a staff account whose email is `email`. Length is counted in characters, not bytes.

@@ -1,7 +1,7 @@
 //! The daily retention job: personal data of visits more than `months` past is removed (see
-//! `storage::retention`), and their queued emails with it.
+//! `storage::retention`), and their queued emails with it; so are stale rate-limit counters and expired sessions.
 
-use chrono::{DateTime, Months, NaiveTime, Utc};
+use chrono::{DateTime, Duration, Months, NaiveTime, Utc};
 use domain::calendar::{london_to_utc, london_today};
 use sea_orm::{DatabaseConnection, DbErr, TransactionTrait};
 
@@ -27,6 +27,13 @@ pub async fn run(db: &DatabaseConnection, now: DateTime<Utc>, months: u32) -> Re
     }
     if total > 0 {
         tracing::info!(visits = total, %cutoff_date, "personal data of old visits removed");
+    }
+    // Rate-limit counters whose window (a day at most) is long over, and refresh tokens past their expiry: they
+    // hold addresses and hashes of emails that nothing needs any more.
+    let counters = storage::rate_limits::delete_stale(db, now - Duration::days(2)).await?;
+    let tokens = storage::staff::delete_expired_sessions(db, now - Duration::days(1)).await?;
+    if counters + tokens > 0 {
+        tracing::info!(counters, tokens, "old rate-limit counters and expired refresh tokens removed");
     }
     Ok(total)
 }

@@ -1,6 +1,6 @@
 //! Staff sign-in, session and account management.
 
-use actix_web::{HttpRequest, HttpResponse, get, patch, post, put, web};
+use actix_web::{HttpResponse, get, patch, post, put, web};
 use domain::api::{PrisonDetails, PrisonInput};
 use domain::error::Problem;
 use domain::staff::{
@@ -10,38 +10,42 @@ use domain::staff::{
 use uuid::Uuid;
 
 use crate::auth::{AdminUser, StaffUser};
+use crate::client_address::ClientAddress;
 use crate::error::ApiError;
 use crate::json::Json;
 use crate::services::{AppState, admin_prisons, staff_auth};
 
 /// Sign in with email and password. Returns a 15-minute access token (send it as `Authorization: Bearer ...`) and
-/// a refresh token for a new pair without the password. Repeated failures are slowed down, then refused for 15
-/// minutes (per account and per address); the answer never says whether an email has an account.
+/// a refresh token for a new pair without the password; both belong to one session, which signing out ends.
+/// Attempts are counted before the password is checked: past the limit per account (default 5) or per client
+/// address (default 20) in a 15-minute window the answer is 429 with `Retry-After` (seconds). A success clears the
+/// account's count. The answer never says whether an email has an account.
 #[utoipa::path(
     tag = "staff",
     request_body = SignInRequest,
     responses(
         (status = 200, description = "Signed in", body = TokenPair),
         (status = 401, description = "Email or password is incorrect", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many failed attempts; see Retry-After", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many attempts for this account or from this address; see Retry-After", body = Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = u32, description = "Seconds until a sign-in may be tried again"))),
     )
 )]
 #[post("/staff/sign-in")]
 #[tracing::instrument(skip_all)]
 pub async fn sign_in(
     state: web::Data<AppState>,
-    req: HttpRequest,
+    address: ClientAddress,
     body: Json<SignInRequest>,
 ) -> Result<HttpResponse, ApiError> {
     // Before any lookup: an address no account can have (300 characters, a NUL) never reaches the database.
     let email = check_sign_in(&body).map_err(ApiError::Validation)?;
     let request = SignInRequest { email: email.into(), ..body.into_inner() };
-    let address = req.peer_addr().map(|a| a.ip().to_string());
-    let tokens = staff_auth::sign_in(&state, request, address).await?;
+    let tokens = staff_auth::sign_in(&state, request, address.key()).await?;
     Ok(HttpResponse::Ok().insert_header(("cache-control", "no-store")).json(tokens))
 }
 
-/// Trade a refresh token for a new pair. Each refresh token works once.
+/// Trade a refresh token for a new pair in the same session. Each refresh token works once: presenting a spent one
+/// again ends its whole session, the newer refresh token and the access tokens included (RFC 9700 §4.14.2).
 #[utoipa::path(
     tag = "staff",
     request_body = RefreshRequest,
@@ -57,7 +61,7 @@ pub async fn refresh(state: web::Data<AppState>, body: Json<RefreshRequest>) -> 
     Ok(HttpResponse::Ok().insert_header(("cache-control", "no-store")).json(tokens))
 }
 
-/// Sign out: the refresh token stops working at once.
+/// Sign out: the session's refresh token and its access tokens stop working at once, on every instance.
 #[utoipa::path(tag = "staff", request_body = RefreshRequest, responses((status = 204, description = "Signed out")))]
 #[post("/staff/sign-out")]
 #[tracing::instrument(skip_all)]
@@ -119,7 +123,8 @@ pub async fn create_account(
     Ok(HttpResponse::Created().json(staff_auth::create_account(&state, body.into_inner()).await?))
 }
 
-/// Change a staff account: name, role, prisons, or disable it (which ends its sessions at once). Admins only.
+/// Change a staff account: name, role, prisons, disable it or reset its password (either of which ends all its
+/// sessions at once, access tokens included). Admins only.
 #[utoipa::path(
     tag = "admin",
     security(("bearer_auth" = [])),
@@ -130,6 +135,7 @@ pub async fn create_account(
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such account", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field is not valid, such as a password the rules refuse", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[patch("/admin/staff/{staff_id}")]

@@ -6,6 +6,7 @@ use domain::api::{CreateVisitRequest, VisitCreated, VisitStatus};
 use domain::error::Problem;
 use domain::visit::Actor;
 
+use crate::client_address::ClientAddress;
 use crate::error::ApiError;
 use crate::json::Json;
 use crate::services::{self, AppState};
@@ -22,6 +23,10 @@ fn header_value<'a>(req: &'a HttpRequest, name: &str) -> Option<&'a str> {
 ///
 /// Send an `Idempotency-Key` header (a random UUID) so that a retry after a lost answer returns the same visit
 /// instead of making a second one.
+///
+/// Requests are limited (OWASP API6, sensitive business flows) per client address (default 100 an hour), per
+/// prisoner and per lead visitor's email (default 6 a day each); past a limit the answer is 429 with `Retry-After`
+/// (seconds). A retry with the same `Idempotency-Key` is not counted again.
 #[utoipa::path(
     tag = "visits",
     request_body = CreateVisitRequest,
@@ -33,6 +38,8 @@ fn header_value<'a>(req: &'a HttpRequest, name: &str) -> Option<&'a str> {
             headers(("Location" = String, description = "The visit's status resource"), ("Idempotent-Replayed" = String, description = "`true` when this answers a retry"))),
         (status = 400, description = "Malformed JSON or Idempotency-Key", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A rule is broken; see `errors`", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests from this address, for this prisoner or from this email; see Retry-After", body = Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = u32, description = "Seconds until a request may be made again"))),
     )
 )]
 #[post("/visits")]
@@ -40,13 +47,14 @@ fn header_value<'a>(req: &'a HttpRequest, name: &str) -> Option<&'a str> {
 pub async fn create_visit(
     state: web::Data<AppState>,
     req: HttpRequest,
+    address: ClientAddress,
     body: Json<CreateVisitRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let key = header_value(&req, "idempotency-key").map(services::visits::parse_idempotency_key).transpose()?;
     if key.is_none() && req.headers().contains_key("idempotency-key") {
         return Err(ApiError::InvalidIdempotencyKey);
     }
-    let created = services::visits::create(&state, body.into_inner(), key, Actor::Visitor).await?;
+    let created = services::visits::create(&state, body.into_inner(), key, Actor::Visitor, address.key()).await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/visits/{}", created.visit.reference)))
         .insert_header(("idempotent-replayed", if created.replayed { "true" } else { "false" }))

@@ -4,6 +4,7 @@ pub mod admin_prisons;
 pub mod decisions;
 pub mod notifications;
 pub mod prisons;
+pub mod rate_limits;
 pub mod reports;
 pub mod roll;
 pub mod staff_auth;
@@ -54,4 +55,8 @@ pub struct AppState {
     pub timetables: Arc<prisons::TimetableCache>,
     /// Where prisoner checks read the prison's records.
     pub records: crate::records::Records,
+    /// How many sign-ins and visit requests are allowed (counted in the database).
+    pub limits: crate::config::LimitSettings,
+    /// Reverse proxies whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Arc<[ipnet::IpNet]>,
 }

@@ -1,31 +1,27 @@
-//! Signing staff in and out: password checks slowed down and then refused after repeated failures (per account and
-//! per address, counted in the database so every instance agrees), revocable refresh tokens rotated on each use.
+//! Signing staff in and out: password checks slowed down and then refused after repeated attempts (per account and
+//! per address, reserved in the database before the check so every instance agrees), sessions whose refresh tokens
+//! rotate on each use and whose access tokens end with them.
 
 use chrono::Duration;
 use domain::api::PrisonSummary;
 use domain::error::{FieldError, FieldErrorCode};
 use domain::staff::{
     NewStaffAccount, Role, SignInRequest, StaffAccountView, StaffProfile, TokenPair, UpdateStaffAccount,
-    check_new_staff_account, check_staff_name, check_staff_prisons,
+    check_new_staff_account, check_password, check_staff_name, check_staff_prisons,
 };
-use sea_orm::TransactionTrait;
+use sea_orm::{ConnectionTrait, TransactionTrait};
 use uuid::Uuid;
 
+use super::rate_limits::{self, Limit};
 use super::{AppState, tokens};
 use crate::auth::{self, ACCESS_TTL, StaffUser};
 use crate::error::ApiError;
 use crate::storage;
 
-/// Failures counted within this window...
-const FAILURE_WINDOW: Duration = Duration::minutes(15);
-/// ...up to this many for one account, after which it is refused...
-const FAILURE_LIMIT: i32 = 5;
-/// ...or this many from one network address. Higher than an account's: a whole prison's staff may share one
-/// address, and one colleague's typos must not lock everyone out, while spraying many accounts still stops.
-const ADDRESS_FAILURE_LIMIT: i32 = 20;
-/// ...for this long.
-const LOCKOUT: Duration = Duration::minutes(15);
-/// Each earlier failure of the account adds this much delay to the next answer.
+/// Sign-in attempts are counted in fixed windows of this length (OWASP Authentication Cheat Sheet, "Account
+/// Lockout"); the limits per account and per address are settings ([`crate::config::LimitSettings`]).
+const ATTEMPT_WINDOW: Duration = Duration::minutes(15);
+/// Each earlier attempt counted against the account adds this much delay to the next answer.
 const SLOWDOWN_PER_FAILURE_MS: u64 = 200;
 pub const REFRESH_TTL: Duration = Duration::days(14);
 
@@ -39,33 +35,22 @@ async fn dummy_hash() -> Result<String, ApiError> {
     Ok(DUMMY.get_or_init(|| hash).clone())
 }
 
-fn email_key(email: &str) -> String {
-    format!("email:{email}")
-}
-
-fn address_key(address: &str) -> String {
-    format!("address:{address}")
-}
-
+/// Checks an email and password. An attempt is reserved against the account and against the client's address in
+/// the database before the password is checked, so that at most the limit of attempts is ever checked however many
+/// arrive at once, on however many instances; past it the answer is 429 with `Retry-After` until the window ends.
+/// A success clears the account's count and does not count against the address.
 pub async fn sign_in(state: &AppState, request: SignInRequest, address: Option<String>) -> Result<TokenPair, ApiError> {
-    let now = state.clock.now();
     let email = request.email.trim().to_lowercase();
-    let keys: Vec<(String, i32)> = std::iter::once((email_key(&email), FAILURE_LIMIT))
-        .chain(address.as_deref().map(|a| (address_key(a), ADDRESS_FAILURE_LIMIT)))
-        .collect();
+    let account_limit = Limit::new("sign-in:email", &email, state.limits.sign_in_per_account, ATTEMPT_WINDOW);
+    let address_limit =
+        address.as_deref().map(|a| Limit::new("sign-in:address", a, state.limits.sign_in_per_address, ATTEMPT_WINDOW));
+    let limits: Vec<Limit> = std::iter::once(account_limit.clone()).chain(address_limit.clone()).collect();
+    let counts = rate_limits::reserve(state, &limits).await?;
 
-    let mut failures = 0;
-    for (index, (key, _)) in keys.iter().enumerate() {
-        let throttle = storage::staff::throttle(&state.db, key, now - FAILURE_WINDOW).await?;
-        if let Some(until) = throttle.locked_until.filter(|until| *until > now) {
-            return Err(ApiError::RateLimited { retry_after_secs: (until - now).num_seconds() });
-        }
-        if index == 0 {
-            failures = throttle.failures;
-        }
-    }
-    if failures > 0 {
-        let delay = SLOWDOWN_PER_FAILURE_MS * u64::try_from(failures).unwrap_or(0);
+    // This attempt is counted too: the first one of a window waits for nothing.
+    let earlier = counts.first().copied().unwrap_or(0).saturating_sub(1);
+    if earlier > 0 {
+        let delay = SLOWDOWN_PER_FAILURE_MS * u64::try_from(earlier).unwrap_or(0);
         tokio::time::sleep(std::time::Duration::from_millis(delay.min(2_000))).await;
     }
 
@@ -78,24 +63,33 @@ pub async fn sign_in(state: &AppState, request: SignInRequest, address: Option<S
     let account = match account {
         Some(account) if password_ok && !account.disabled => account,
         _ => {
-            for (key, limit) in &keys {
-                storage::staff::record_failure(&state.db, key, now, FAILURE_WINDOW, *limit, LOCKOUT).await?;
-            }
-            tracing::warn!(failures = failures + 1, "failed staff sign-in");
+            // The reservations stay: they are the failures.
+            tracing::warn!(failures = earlier + 1, "failed staff sign-in");
             return Err(ApiError::BadCredentials);
         }
     };
-    storage::staff::clear_failures(&state.db, &email_key(&email)).await?;
+    rate_limits::clear(state, &account_limit).await?;
+    if let Some(limit) = &address_limit {
+        rate_limits::release(state, limit).await?;
+    }
     tracing::info!(staff_id = %account.id, "staff signed in");
-    issue_tokens(state, account.id).await
+    let now = state.clock.now();
+    issue_tokens(state, &state.db, account.id, Uuid::new_v4(), now).await
 }
 
-async fn issue_tokens(state: &AppState, staff_id: Uuid) -> Result<TokenPair, ApiError> {
-    let now = state.clock.now();
+/// A new refresh token in the session `family_id`, and an access token bound to that session.
+async fn issue_tokens(
+    state: &AppState,
+    db: &impl ConnectionTrait,
+    staff_id: Uuid,
+    family_id: Uuid,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<TokenPair, ApiError> {
     let refresh_token = format!("rt_{}", tokens::random_secret());
-    storage::staff::insert_session(&state.db, staff_id, &tokens::hash(&refresh_token), now, now + REFRESH_TTL).await?;
+    storage::staff::insert_session(db, staff_id, family_id, &tokens::hash(&refresh_token), now, now + REFRESH_TTL)
+        .await?;
     Ok(TokenPair {
-        access_token: state.jwt.issue(staff_id, now)?,
+        access_token: state.jwt.issue(staff_id, family_id, now)?,
         token_type: "Bearer".into(),
         expires_in: u32::try_from(ACCESS_TTL.num_seconds()).unwrap_or(0),
         refresh_token,
@@ -103,26 +97,57 @@ async fn issue_tokens(state: &AppState, staff_id: Uuid) -> Result<TokenPair, Api
     })
 }
 
-/// Trades a refresh token for a new pair; the old refresh token stops working (rotation).
+/// Trades a refresh token for a new pair in the same session; the old refresh token is spent (rotation).
+/// Presenting a spent or revoked refresh token again ends its whole session, the successor refresh token and every
+/// access token included (refresh token reuse detection, RFC 9700 §4.14.2): one of the two holders is not the user.
 pub async fn refresh(state: &AppState, refresh_token: &str) -> Result<TokenPair, ApiError> {
     let now = state.clock.now();
-    let (session_id, staff_id) = storage::staff::find_live_session(&state.db, &tokens::hash(refresh_token), now)
+    let token = storage::staff::find_refresh_token(&state.db, &tokens::hash(refresh_token))
         .await?
         .ok_or(ApiError::Unauthorized)?;
-    let account = storage::staff::find(&state.db, staff_id).await?.ok_or(ApiError::Unauthorized)?;
-    if account.disabled || !storage::staff::revoke_session(&state.db, session_id, now).await? {
+    if token.revoked_at.is_some() {
+        end_reused_session(state, &token, now).await?;
         return Err(ApiError::Unauthorized);
     }
-    issue_tokens(state, staff_id).await
+    if token.expires_at <= now {
+        return Err(ApiError::Unauthorized);
+    }
+    let account = storage::staff::find(&state.db, token.staff_id).await?.ok_or(ApiError::Unauthorized)?;
+    if account.disabled {
+        return Err(ApiError::Unauthorized);
+    }
+    let tx = state.db.begin().await?;
+    if !storage::staff::revoke_session(&tx, token.id, now).await? {
+        // Spent in between, by a request that won the race: the same reuse.
+        tx.rollback().await?;
+        end_reused_session(state, &token, now).await?;
+        return Err(ApiError::Unauthorized);
+    }
+    let pair = issue_tokens(state, &tx, token.staff_id, token.family_id, now).await?;
+    tx.commit().await?;
+    Ok(pair)
 }
 
-/// Ends the session behind a refresh token. Unknown tokens are ignored: signing out always succeeds.
+async fn end_reused_session(
+    state: &AppState,
+    token: &storage::staff::RefreshTokenRow,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), ApiError> {
+    storage::staff::revoke_family(&state.db, token.family_id, now).await?;
+    tracing::warn!(
+        staff_id = %token.staff_id,
+        session_id = %token.family_id,
+        "a spent refresh token was presented again: its session is ended (RFC 9700 4.14.2)"
+    );
+    Ok(())
+}
+
+/// Ends the session behind a refresh token: its refresh tokens and access tokens stop working at once. Unknown
+/// tokens are ignored: signing out always succeeds.
 pub async fn sign_out(state: &AppState, refresh_token: &str) -> Result<(), ApiError> {
     let now = state.clock.now();
-    if let Some((session_id, _)) =
-        storage::staff::find_live_session(&state.db, &tokens::hash(refresh_token), now).await?
-    {
-        storage::staff::revoke_session(&state.db, session_id, now).await?;
+    if let Some(token) = storage::staff::find_refresh_token(&state.db, &tokens::hash(refresh_token)).await? {
+        storage::staff::revoke_family(&state.db, token.family_id, now).await?;
     }
     Ok(())
 }
@@ -197,7 +222,8 @@ pub async fn create_account(state: &AppState, new: NewStaffAccount) -> Result<St
     view(state, account).await
 }
 
-/// Changes an account (admins only). Disabling it also ends all its sessions at once.
+/// Changes an account (admins only). Disabling it or resetting its password also ends all its sessions at once,
+/// with their access tokens.
 pub async fn update_account(
     state: &AppState,
     id: Uuid,
@@ -206,6 +232,9 @@ pub async fn update_account(
     let name =
         update.name.as_deref().map(check_staff_name).transpose().map_err(|e| ApiError::validation(e.under("name")))?;
     let current = storage::staff::find(&state.db, id).await?.ok_or(ApiError::NotFound)?;
+    if let Some(password) = &update.password {
+        check_password(password, &current.email).map_err(|e| ApiError::validation(e.under("password")))?;
+    }
     if let Some(prison_ids) = &update.prison_ids {
         let role = update.role.or_else(|| Role::parse(&current.role)).unwrap_or(Role::Staff);
         let errors = check_staff_prisons(role, prison_ids);
@@ -214,6 +243,10 @@ pub async fn update_account(
         }
         check_prisons(state, prison_ids).await?;
     }
+    let password_hash = match update.password.clone() {
+        Some(password) => Some(auth::hash_password_async(password).await?),
+        None => None,
+    };
     let now = state.clock.now();
     let tx = state.db.begin().await?;
     let found = storage::staff::update(
@@ -223,7 +256,7 @@ pub async fn update_account(
             name: name.as_deref(),
             role: update.role.map(Role::as_str),
             disabled: update.disabled,
-            password_hash: None,
+            password_hash: password_hash.as_deref(),
         },
         now,
     )
@@ -234,7 +267,9 @@ pub async fn update_account(
     if let Some(prison_ids) = &update.prison_ids {
         storage::staff::set_prisons(&tx, id, prison_ids).await?;
     }
-    if update.disabled == Some(true) {
+    // In the same transaction as the change: no request sees the new password or the disabled flag with a session
+    // of before still live.
+    if update.disabled == Some(true) || password_hash.is_some() {
         storage::staff::revoke_all_sessions(&tx, id, now).await?;
     }
     tx.commit().await?;

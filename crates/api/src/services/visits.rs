@@ -1,6 +1,6 @@
 //! A visitor's request: submit it (once, however often the phone retries), follow it, withdraw or cancel it.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use domain::api::{
     CreateVisitRequest, ExcludedVisitor, MessageView, StateChangeView, VisitCreated, VisitStatus, VisitorReason,
     VisitorView,
@@ -9,7 +9,7 @@ use domain::calendar::{BookingWindow, all_fully_booked, availability, check_slot
 use domain::email::EmailKind;
 use domain::error::{FieldError, FieldErrorCode};
 use domain::records::{CheckKind, CheckOutcome, CheckRequest, CheckResult, Person};
-use domain::request::parse_visit_request;
+use domain::request::{ValidVisitRequest, parse_visit_request};
 use domain::slot::Slot;
 use domain::types::Reference;
 use domain::visit::{Actor, CancellationReason, VisitState, visitor_can_cancel, visitor_can_withdraw};
@@ -17,6 +17,7 @@ use sea_orm::{DatabaseConnection, TransactionTrait};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
+use super::rate_limits::{self, Limit};
 use super::{AppState, tokens};
 use crate::error::ApiError;
 use crate::storage::{self, outbox::NewMessage, places::Places, visits::VisitRow};
@@ -36,13 +37,35 @@ pub struct Created {
     pub replayed: bool,
 }
 
-/// Checks every rule, then writes the visit, its visitors, its choices, its first state change and its
-/// idempotency key in one transaction.
+/// Requests per client address are counted over this long...
+const ADDRESS_WINDOW: Duration = Duration::hours(1);
+/// ...and per prisoner and per lead visitor's email over this long.
+const PARTY_WINDOW: Duration = Duration::hours(24);
+
+/// The limits a new request counts against (OWASP API6: a script must not take every place or mail strangers).
+fn request_limits(state: &AppState, valid: &ValidVisitRequest, address: Option<&str>) -> Vec<Limit> {
+    let limits = &state.limits;
+    let prisoner = format!("{}:{}", valid.prison_id, valid.prisoner.number.as_str());
+    let email = valid.lead_visitor.email.as_str().to_lowercase();
+    address
+        .map(|a| Limit::new("visit-request:address", a, limits.visit_requests_per_address, ADDRESS_WINDOW))
+        .into_iter()
+        .chain([
+            Limit::new("visit-request:prisoner", &prisoner, limits.visit_requests_per_prisoner, PARTY_WINDOW),
+            Limit::new("visit-request:email", &email, limits.visit_requests_per_email, PARTY_WINDOW),
+        ])
+        .collect()
+}
+
+/// Checks every rule and the request limits, then writes the visit, its visitors, its choices, its first state
+/// change and its idempotency key in one transaction. A request that breaks a rule is not counted, nor is a retry
+/// with an `Idempotency-Key` already used; past a limit the answer is [`ApiError::RateLimited`].
 pub async fn create(
     state: &AppState,
     request: CreateVisitRequest,
     idempotency_key: Option<String>,
     actor: Actor,
+    address: Option<String>,
 ) -> Result<Created, ApiError> {
     let request_hash = fingerprint(&request)?;
     if let Some(key) = &idempotency_key
@@ -72,6 +95,7 @@ pub async fn create(
     if !slot_errors.is_empty() {
         return Err(ApiError::Validation(slot_errors));
     }
+    let limits = request_limits(state, &valid, address.as_deref());
 
     // Instant booking: the visitor's choices that have room now, most wanted first, with their places.
     let instant: Vec<(Slot, Places)> = if prison.rules.instant_booking {
@@ -113,11 +137,15 @@ pub async fn create(
             now,
             records_checks: checks.as_ref().map(|(_, json)| json.as_str()),
         };
-        match insert(&state.db, &new_visit, idempotency_key.as_deref(), &request_hash, &instant).await {
+        match insert(&state.db, &new_visit, idempotency_key.as_deref(), &request_hash, &instant, &limits).await {
+            Ok(Written::OverLimit(refused)) => {
+                tracing::warn!(prison_id = %prison.id, "visit request refused: over a request limit");
+                return Err(ApiError::RateLimited { retry_after_secs: refused.retry_after_secs });
+            }
             // Other visitors took the last places since the check above: the answer the check gives when they
             // were gone before, and nothing is kept.
-            Ok(None) => return Err(ApiError::Validation(all_fully_booked(&valid.slots))),
-            Ok(Some(visit_state)) => {
+            Ok(Written::NoPlaceLeft) => return Err(ApiError::Validation(all_fully_booked(&valid.slots))),
+            Ok(Written::Visit(visit_state)) => {
                 tracing::info!(visit_id = %id, reference = %reference, prison_id = %prison.id, state = visit_state.as_str(), "visit requested");
                 let mut visit = created(&state.tokens, id, reference, visit_state, window.confirm_by, now);
                 visit.prisoner_details_match = details_match;
@@ -178,19 +206,40 @@ async fn records_checks(
     Ok(Some((results, json)))
 }
 
+/// What [`insert`] did.
+enum Written {
+    /// The request was written and ended in this state.
+    Visit(VisitState),
+    /// Nothing was written: the request is over one of its limits.
+    OverLimit(rate_limits::Refused),
+    /// Nothing was written: the prison books instantly and none of the choices had a place left.
+    NoPlaceLeft,
+}
+
 /// Writes the request; with instant booking, also books the first of `instant` (choice, places in the timetable read)
-/// that still has a place, in the same transaction. Returns the state the visit ends in.
+/// that still has a place, in the same transaction, and writes nothing when none has. Also writes nothing when the
+/// request is over one of `limits`.
+///
+/// The limits are counted in this transaction, after the idempotency key: a concurrent retry of the same request
+/// waits on that key and becomes a replay before it counts, and a request that is refused or fails counts nothing.
+/// The counters are always taken in the same order (address, prisoner, email, then slots), so two requests never
+/// wait on each other crosswise.
 async fn insert(
     db: &DatabaseConnection,
     visit: &storage::visits::NewVisit<'_>,
     idempotency_key: Option<&str>,
     request_hash: &str,
     instant: &[(Slot, Places)],
-) -> Result<Option<VisitState>, sea_orm::DbErr> {
+    limits: &[Limit],
+) -> Result<Written, sea_orm::DbErr> {
     let tx = db.begin().await?;
     storage::visits::insert(&tx, visit).await?;
     if let Some(key) = idempotency_key {
         storage::visits::insert_idempotency_key(&tx, key, request_hash, visit.id, visit.now).await?;
+    }
+    if let Err(refused) = rate_limits::reserve_on(&tx, visit.now, limits).await? {
+        tx.rollback().await?;
+        return Ok(Written::OverLimit(refused));
     }
     let mut state = VisitState::Requested;
     for (i, (slot, places)) in instant.iter().enumerate() {
@@ -222,7 +271,7 @@ async fn insert(
     }
     if !instant.is_empty() && state != VisitState::Booked {
         tx.rollback().await?;
-        return Ok(None);
+        return Ok(Written::NoPlaceLeft);
     }
     // The emails, in the same transaction: the visit and its messages exist together or not at all.
     let payload = storage::outbox::visit_payload(visit.now, None);
@@ -237,7 +286,7 @@ async fn insert(
         storage::outbox::enqueue(&tx, message, visit.now).await?;
     }
     tx.commit().await?;
-    Ok(Some(state))
+    Ok(Written::Visit(state))
 }
 
 /// The answer to a retried request, if this key was used before.

@@ -6,6 +6,7 @@ pub mod entities;
 pub mod outbox;
 pub mod places;
 pub mod prisons;
+pub mod rate_limits;
 pub mod retention;
 pub mod roll;
 pub mod secrets;

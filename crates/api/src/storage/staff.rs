@@ -1,11 +1,12 @@
-//! Staff accounts, their prisons, their sign-in sessions, and the failed sign-in counters.
+//! Staff accounts, their prisons, and their sessions (one row per refresh token; the rows of one sign-in share a
+//! `family_id`, the session id that access tokens carry).
 
-use chrono::{DateTime, Duration, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
-use super::entities::{sign_in_throttle, staff_account, staff_prison, staff_session};
+use super::entities::{staff_account, staff_prison, staff_session};
 
 #[derive(Debug, Clone)]
 pub struct StaffRow {
@@ -132,9 +133,11 @@ pub async fn update(
     Ok(query.exec(db).await?.rows_affected == 1)
 }
 
+/// Stores a refresh token (its hash) of the session `family_id`.
 pub async fn insert_session(
     db: &impl ConnectionTrait,
     staff_id: Uuid,
+    family_id: Uuid,
     token_hash: &str,
     now: DateTime<Utc>,
     expires_at: DateTime<Utc>,
@@ -143,6 +146,7 @@ pub async fn insert_session(
     staff_session::Entity::insert(staff_session::ActiveModel {
         id: Set(id),
         staff_id: Set(staff_id),
+        family_id: Set(family_id),
         token_hash: Set(token_hash.to_owned()),
         created_at: Set(now),
         expires_at: Set(expires_at),
@@ -153,22 +157,50 @@ pub async fn insert_session(
     Ok(id)
 }
 
-/// The session behind a refresh token, if it is neither expired nor revoked: (session id, staff id).
-pub async fn find_live_session(
+/// A refresh token's row, live or not.
+#[derive(Debug, Clone)]
+pub struct RefreshTokenRow {
+    pub id: Uuid,
+    pub staff_id: Uuid,
+    pub family_id: Uuid,
+    pub expires_at: DateTime<Utc>,
+    /// When it was spent (traded for a new pair) or revoked.
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+/// The row behind a refresh token, whatever its state.
+pub async fn find_refresh_token(db: &impl ConnectionTrait, token_hash: &str) -> Result<Option<RefreshTokenRow>, DbErr> {
+    Ok(staff_session::Entity::find().filter(staff_session::Column::TokenHash.eq(token_hash)).one(db).await?.map(|s| {
+        RefreshTokenRow {
+            id: s.id,
+            staff_id: s.staff_id,
+            family_id: s.family_id,
+            expires_at: s.expires_at,
+            revoked_at: s.revoked_at,
+        }
+    }))
+}
+
+/// Whether the session `family_id` of `staff_id` still has a refresh token neither spent, revoked nor expired:
+/// one index lookup, made by every signed-in request.
+pub async fn session_is_live(
     db: &impl ConnectionTrait,
-    token_hash: &str,
+    family_id: Uuid,
+    staff_id: Uuid,
     now: DateTime<Utc>,
-) -> Result<Option<(Uuid, Uuid)>, DbErr> {
+) -> Result<bool, DbErr> {
     Ok(staff_session::Entity::find()
-        .filter(staff_session::Column::TokenHash.eq(token_hash))
+        .filter(staff_session::Column::FamilyId.eq(family_id))
+        .filter(staff_session::Column::StaffId.eq(staff_id))
         .filter(staff_session::Column::RevokedAt.is_null())
         .filter(staff_session::Column::ExpiresAt.gt(now))
         .one(db)
         .await?
-        .map(|s| (s.id, s.staff_id)))
+        .is_some())
 }
 
-/// Revokes a session once: false when it was already revoked (a refresh token replayed or used twice at once).
+/// Spends or revokes one refresh token, once: false when it already was (a refresh token replayed or used twice
+/// at once).
 pub async fn revoke_session(db: &impl ConnectionTrait, session_id: Uuid, now: DateTime<Utc>) -> Result<bool, DbErr> {
     let result = staff_session::Entity::update_many()
         .col_expr(staff_session::Column::RevokedAt, Expr::value(now))
@@ -179,6 +211,18 @@ pub async fn revoke_session(db: &impl ConnectionTrait, session_id: Uuid, now: Da
     Ok(result.rows_affected == 1)
 }
 
+/// Ends a whole session: every refresh token of the family, and with them its access tokens.
+pub async fn revoke_family(db: &impl ConnectionTrait, family_id: Uuid, now: DateTime<Utc>) -> Result<(), DbErr> {
+    staff_session::Entity::update_many()
+        .col_expr(staff_session::Column::RevokedAt, Expr::value(now))
+        .filter(staff_session::Column::FamilyId.eq(family_id))
+        .filter(staff_session::Column::RevokedAt.is_null())
+        .exec(db)
+        .await
+        .map(|_| ())
+}
+
+/// Ends every session of an account.
 pub async fn revoke_all_sessions(db: &impl ConnectionTrait, staff_id: Uuid, now: DateTime<Utc>) -> Result<(), DbErr> {
     staff_session::Entity::update_many()
         .col_expr(staff_session::Column::RevokedAt, Expr::value(now))
@@ -189,69 +233,11 @@ pub async fn revoke_all_sessions(db: &impl ConnectionTrait, staff_id: Uuid, now:
         .map(|_| ())
 }
 
-/// The failed sign-ins counted under `key` since `window_start`, and until when it is locked.
-pub struct Throttle {
-    pub failures: i32,
-    pub locked_until: Option<DateTime<Utc>>,
-}
-
-pub async fn throttle(db: &impl ConnectionTrait, key: &str, window_start: DateTime<Utc>) -> Result<Throttle, DbErr> {
-    let row = sign_in_throttle::Entity::find_by_id(key.to_owned()).one(db).await?;
-    Ok(match row {
-        Some(r) if r.window_started_at >= window_start => {
-            Throttle { failures: r.failures, locked_until: r.locked_until }
-        }
-        Some(r) => Throttle { failures: 0, locked_until: r.locked_until },
-        None => Throttle { failures: 0, locked_until: None },
-    })
-}
-
-/// Counts one more failure under `key` (a new window when the last one is older than `window`), and locks the key
-/// for `lock` once `limit` failures are reached. Returns the count.
-pub async fn record_failure(
-    db: &impl ConnectionTrait,
-    key: &str,
-    now: DateTime<Utc>,
-    window: Duration,
-    limit: i32,
-    lock: Duration,
-) -> Result<i32, DbErr> {
-    sign_in_throttle::Entity::insert(sign_in_throttle::ActiveModel {
-        key: Set(key.to_owned()),
-        failures: Set(0),
-        window_started_at: Set(now),
-        locked_until: Set(None),
-    })
-    .on_conflict(OnConflict::column(sign_in_throttle::Column::Key).do_nothing().to_owned())
-    .exec_without_returning(db)
-    .await?;
-    // A stale window starts again from zero.
-    sign_in_throttle::Entity::update_many()
-        .col_expr(sign_in_throttle::Column::Failures, Expr::value(0))
-        .col_expr(sign_in_throttle::Column::WindowStartedAt, Expr::value(now))
-        .filter(sign_in_throttle::Column::Key.eq(key))
-        .filter(sign_in_throttle::Column::WindowStartedAt.lt(now - window))
+/// Deletes refresh tokens that expired before `before` (a session with none left is over anyway).
+pub async fn delete_expired_sessions(db: &impl ConnectionTrait, before: DateTime<Utc>) -> Result<u64, DbErr> {
+    Ok(staff_session::Entity::delete_many()
+        .filter(staff_session::Column::ExpiresAt.lt(before))
         .exec(db)
-        .await?;
-    // One statement, so concurrent failures all count.
-    sign_in_throttle::Entity::update_many()
-        .col_expr(sign_in_throttle::Column::Failures, Expr::col(sign_in_throttle::Column::Failures).add(1))
-        .filter(sign_in_throttle::Column::Key.eq(key))
-        .exec(db)
-        .await?;
-    let failures = sign_in_throttle::Entity::find_by_id(key.to_owned()).one(db).await?.map(|r| r.failures).unwrap_or(1);
-    if failures >= limit {
-        sign_in_throttle::Entity::update_many()
-            .col_expr(sign_in_throttle::Column::LockedUntil, Expr::value(now + lock))
-            .col_expr(sign_in_throttle::Column::Failures, Expr::value(0))
-            .col_expr(sign_in_throttle::Column::WindowStartedAt, Expr::value(now))
-            .filter(sign_in_throttle::Column::Key.eq(key))
-            .exec(db)
-            .await?;
-    }
-    Ok(failures)
-}
-
-pub async fn clear_failures(db: &impl ConnectionTrait, key: &str) -> Result<(), DbErr> {
-    sign_in_throttle::Entity::delete_by_id(key.to_owned()).exec(db).await.map(|_| ())
+        .await?
+        .rows_affected)
 }

@@ -129,6 +129,9 @@ pub fn settings(url: &str, demo_data: bool) -> Settings {
         // Tests run the outbox worker themselves, pass by pass, against their own mail server.
         jobs: api::config::JobSettings { worker: false, ..Default::default() },
         records: Default::default(),
+        // Many tests make many visit requests from 127.0.0.1; the tests of the limits turn them back on.
+        limits: api::config::LimitSettings::default().without_visit_request_limits(),
+        trusted_proxies: Vec::new(),
     }
 }
 
@@ -183,6 +186,26 @@ pub async fn spawn_app_with_settings(db: Db, clock: Clock, mut settings: Setting
     let mut app = spawn_instance_with(settings, clock).await;
     app._db = Some(test_db);
     app
+}
+
+/// Visit request limits on, at these values (per address an hour, per prisoner and per email a day).
+pub fn with_visit_limits(mut settings: Settings, per_address: u32, per_prisoner: u32, per_email: u32) -> Settings {
+    settings.limits.visit_requests_per_address = per_address;
+    settings.limits.visit_requests_per_prisoner = per_prisoner;
+    settings.limits.visit_requests_per_email = per_email;
+    settings
+}
+
+/// `X-Forwarded-For` believed from these proxies (as `TRUSTED_PROXIES` would say).
+pub fn trusting_proxies(mut settings: Settings, proxies: &str) -> Settings {
+    settings.trusted_proxies = proxies.split(',').map(|p| p.trim().parse().unwrap()).collect();
+    settings
+}
+
+/// Another instance on the same database as `app`, with these settings.
+pub async fn spawn_instance_like(app: &TestApp, mut settings: Settings, clock: Clock) -> TestApp {
+    settings.database_url = app.db_url.clone();
+    spawn_instance_with(settings, clock).await
 }
 
 async fn spawn_instance_with(settings: Settings, clock: Clock) -> TestApp {
@@ -377,6 +400,36 @@ impl TestApp {
             .unwrap()
     }
 
+    /// Signs in and returns the token pair.
+    pub async fn token_pair(&self, email: &str, password: &str) -> Value {
+        let response = self.sign_in(email, password).await;
+        assert_eq!(response.status(), 200);
+        response.json().await.unwrap()
+    }
+
+    pub async fn refresh(&self, refresh_token: &Value) -> reqwest::Response {
+        self.client
+            .post(self.url("/api/v1/staff/token/refresh"))
+            .json(&json!({"refresh_token": refresh_token}))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn sign_out(&self, refresh_token: &Value) -> reqwest::Response {
+        self.client
+            .post(self.url("/api/v1/staff/sign-out"))
+            .json(&json!({"refresh_token": refresh_token}))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// The status `GET /staff/me` answers with this access token.
+    pub async fn me_status(&self, access_token: &Value) -> u16 {
+        self.get_as(access_token.as_str().unwrap(), "/api/v1/staff/me").await.status().as_u16()
+    }
+
     /// Signs in and returns the access token.
     pub async fn access_token(&self, email: &str) -> String {
         let response = self.sign_in(email, STAFF_PASSWORD).await;
@@ -399,4 +452,11 @@ impl TestApp {
         let secret = storage::secrets::get_or_create(&self.state.db, "unused", Utc::now()).await.unwrap();
         sha2::Sha256::digest(format!("staff-jwt:{secret}").as_bytes()).to_vec()
     }
+}
+
+/// The claims of a JWT, read without checking it (to see what the service put in).
+pub fn token_claims(token: &str) -> Value {
+    use base64::Engine;
+    let payload = token.split('.').nth(1).unwrap();
+    serde_json::from_slice(&base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap()
 }

@@ -73,14 +73,16 @@ async fn one_address_guessing_at_many_accounts_is_refused_but_a_shared_office_is
 async fn tokens_that_are_not_exactly_right_are_refused(db: Db) {
     let app = spawn_app_at(db, monday_morning()).await;
     let staff_id = app.add_staff("officer@prison.example", "staff", &[]).await;
+    let other_id = app.add_staff("colleague@prison.example", "staff", &[]).await;
     let good = app.access_token("officer@prison.example").await;
     assert_eq!(app.get_as(&good, "/api/v1/staff/me").await.status(), 200);
 
     let key = app.jwt_key().await;
     let now = monday_morning().timestamp();
+    let sid = token_claims(&good)["sid"].as_str().unwrap().to_owned();
     let claims = |f: &dyn Fn(&mut Value)| {
         let mut c = json!({"iss": "prison-visits", "aud": "prison-visits-staff", "sub": staff_id.to_string(),
-            "exp": now + 600, "nbf": now, "iat": now, "typ": "access", "jti": "x"});
+            "exp": now + 600, "nbf": now, "iat": now, "typ": "access", "jti": "x", "sid": sid});
         f(&mut c);
         c
     };
@@ -105,6 +107,21 @@ async fn tokens_that_are_not_exactly_right_are_refused(db: Db) {
                 &key,
             ),
         ),
+        (
+            "no session",
+            sign(
+                &claims(&|c| {
+                    c.as_object_mut().unwrap().remove("sid");
+                }),
+                Algorithm::HS256,
+                &key,
+            ),
+        ),
+        (
+            "a session that never was",
+            sign(&claims(&|c| c["sid"] = json!(uuid::Uuid::new_v4())), Algorithm::HS256, &key),
+        ),
+        ("another account's session", sign(&claims(&|c| c["sub"] = json!(other_id)), Algorithm::HS256, &key)),
         ("wrong signature", sign(&claims(&|_| {}), Algorithm::HS256, b"a different key entirely")),
         ("another algorithm", sign(&claims(&|_| {}), Algorithm::HS512, &key)),
         ("alg none", {
