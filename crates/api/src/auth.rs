@@ -4,10 +4,13 @@
 //! the token's session is live and loads the account fresh, so that signing out, disabling an account or resetting
 //! its password ends its access tokens at once, on every instance.
 
-use std::future::Future;
-use std::pin::Pin;
+use std::future::{Ready, ready};
 
-use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
+use actix_web::body::MessageBody;
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::http::header;
+use actix_web::middleware::Next;
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use argon2::password_hash::{PasswordHasher, SaltString, rand_core::OsRng};
 use argon2::{Argon2, PasswordHash, PasswordVerifier};
 use chrono::{DateTime, Duration, Utc};
@@ -170,12 +173,39 @@ async fn authenticate(req: HttpRequest) -> Result<StaffUser, ApiError> {
     Ok(StaffUser { id: account.id, email: account.email, name: account.name, role, prison_ids })
 }
 
+/// The caller as [`authenticate_first`] found them: `None` when the bearer token was missing or not accepted.
+#[derive(Clone)]
+struct Caller(Option<StaffUser>);
+
+/// Middleware that settles who is calling before a handler's extractors run. Actix polls a handler's extractors
+/// together, so with the database lookup inside the extractor a request both unauthorised and malformed got a 400
+/// or a 401/403 depending on which finished first; here the answer to "who" always comes first. A database failure
+/// during the lookup is answered at once (503 or 500).
+pub async fn authenticate_first(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    if req.headers().contains_key(header::AUTHORIZATION) {
+        let caller = match authenticate(req.request().clone()).await {
+            Ok(user) => Caller(Some(user)),
+            Err(ApiError::Unauthorized) => Caller(None),
+            Err(other) => return Err(other.into()),
+        };
+        req.extensions_mut().insert(caller);
+    }
+    next.call(req).await
+}
+
+fn caller(req: &HttpRequest) -> Result<StaffUser, ApiError> {
+    req.extensions().get::<Caller>().and_then(|caller| caller.0.clone()).ok_or(ApiError::Unauthorized)
+}
+
 impl FromRequest for StaffUser {
     type Error = ApiError;
-    type Future = Pin<Box<dyn Future<Output = Result<StaffUser, ApiError>>>>;
+    type Future = Ready<Result<StaffUser, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        Box::pin(authenticate(req.clone()))
+        ready(caller(req))
     }
 }
 
@@ -185,14 +215,10 @@ pub struct AdminUser(pub StaffUser);
 
 impl FromRequest for AdminUser {
     type Error = ApiError;
-    type Future = Pin<Box<dyn Future<Output = Result<AdminUser, ApiError>>>>;
+    type Future = Ready<Result<AdminUser, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let req = req.clone();
-        Box::pin(async move {
-            let user = authenticate(req).await?;
-            if user.is_admin() { Ok(AdminUser(user)) } else { Err(ApiError::Forbidden) }
-        })
+        ready(caller(req).and_then(|user| if user.is_admin() { Ok(AdminUser(user)) } else { Err(ApiError::Forbidden) }))
     }
 }
 

@@ -168,6 +168,7 @@ fn run(listener: TcpListener, state: AppState, static_dir: PathBuf, workers: Opt
                     let api = ApiError::Malformed(format!("The query string is not valid: {err}"));
                     InternalError::from_response(err, api.error_response()).into()
                 }))
+                .wrap(actix_web::middleware::from_fn(crate::auth::authenticate_first))
                 .wrap(Compress::default())
                 .wrap(
                     DefaultHeaders::new()

@@ -66,7 +66,45 @@ async fn without_a_built_client_the_home_page_says_how_to_build_it(db: Db) {
     assert!(response.text().await.unwrap().contains("scripts/build-frontend.sh"));
 }
 
+/// Who may call is answered before what was sent: a member of staff sending a broken body to an admin's route always
+/// gets 403, and a caller without a valid token always 401, never a 400 by the chance of which check finished first.
+async fn who_may_call_is_answered_before_what_was_sent(db: Db) {
+    let app = spawn_app_at(db, monday_morning()).await;
+    let prison = add_test_prison(&app, domain::api::VisitingRules::default()).await;
+    app.add_staff("officer@prison.example", "staff", &[prison]).await;
+    let officer = &app.access_token("officer@prison.example").await;
+    let app = &app;
+    let routes = [
+        (reqwest::Method::POST, "/api/v1/admin/prisons".to_owned()),
+        (reqwest::Method::POST, "/api/v1/admin/staff".to_owned()),
+        (reqwest::Method::PUT, "/api/v1/records/prisoners/A1234BC".to_owned()),
+        (reqwest::Method::PUT, format!("/api/v1/admin/prisons/{prison}")),
+    ];
+    let sends = routes.iter().flat_map(|(method, path)| {
+        ["{}", "[]", "not json", "{\"name\": 1}"].into_iter().flat_map(move |body| {
+            [Some(officer.as_str()), Some("not-a-token"), None].into_iter().map(move |token| async move {
+                let mut request = app
+                    .client
+                    .request(method.clone(), app.url(path))
+                    .header("content-type", "application/json")
+                    .body(body);
+                if let Some(token) = token {
+                    request = request.bearer_auth(token);
+                }
+                let expected = if token == Some(officer.as_str()) { 403 } else { 401 };
+                (format!("{method} {path} {body} {token:?}"), request.send().await.unwrap().status(), expected)
+            })
+        })
+    });
+    for round in 0..5 {
+        for (what, status, expected) in futures_util::future::join_all(sends.clone()).await {
+            assert_eq!(status.as_u16(), expected, "round {round}: {what}");
+        }
+    }
+}
+
 on_both_databases!(
+    who_may_call_is_answered_before_what_was_sent,
     unknown_api_paths_get_a_json_404_never_the_web_page,
     broken_json_gets_a_clear_400_and_writes_nothing,
     every_response_carries_a_request_id_and_safe_headers,
