@@ -13,6 +13,7 @@ mod openapi;
 mod outbox;
 mod prisons;
 mod records;
+mod roll_import;
 mod reports;
 mod retention;
 mod spa;

@@ -7,7 +7,9 @@ use std::time::{Duration, Instant};
 
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
 use api::records::http::{HttpRecords, HttpRecordsSettings};
+use api::records::roll_csv::CsvFile;
 use api::records::{Lookup, Records};
+use api::services::roll::Imported;
 use chrono::NaiveDate;
 use domain::records::{CheckKind, CheckOutcome, CheckRequest, Person};
 use serde_json::{Value, json};
@@ -287,9 +289,22 @@ async fn the_built_in_roll_is_loaded_by_integrators_and_csv_and_checks_read_it(d
         "number,first_name,last_name,date_of_birth,prison_code,visiting_allowance\nA1234BC,John,Smith,1985-04-12,{code},2\n"
     );
     let contacts = "number,first_name,last_name,date_of_birth,approved,banned,banned_until\n\
-A1234BC,Mary,Smith,1980-07-01,yes,,\nA1234BC,Amy,Smith,2015-03-09,yes,yes,2027-01-31\n";
-    assert_eq!(api::services::roll::import_csv(&app.state, &prisoners, contacts).await.unwrap(), Ok(1));
-    let broken = api::services::roll::import_csv(&app.state, "number,date_of_birth\nA1234BC,nope\n", "").await.unwrap();
+A1234BC,Mary,Smith,1980-07-01,yes,no,\nA1234BC,Amy,Smith,2015-03-09,yes,yes,2027-01-31\n";
+    let import = |prisoners: &str, contacts: &str| {
+        let (prisoners, contacts) = (prisoners.to_owned(), contacts.to_owned());
+        let state = app.state.clone();
+        async move {
+            api::services::roll::import_csv(
+                &state,
+                CsvFile { name: "prisoners.csv", bytes: prisoners.as_bytes() },
+                CsvFile { name: "contacts.csv", bytes: contacts.as_bytes() },
+            )
+            .await
+            .unwrap()
+        }
+    };
+    assert_eq!(import(&prisoners, contacts).await, Ok(Imported { prisoners: 1, contacts: 2 }));
+    let broken = import("number,date_of_birth\nA1234BC,nope\n", "").await;
     assert!(broken.is_err(), "nothing is loaded from a bad file");
 
     let created = app.created_visit(&visit_request(prison, &[("2026-12-04", "14:00", "16:00")])).await;
