@@ -304,14 +304,23 @@ fn header_is_good(names: &[String], required: &[&str], optional: &[&str], proble
         let optional: Vec<String> = optional.iter().map(|c| format!("[{c}]")).collect();
         format!("{},{}", required.join(","), optional.join(","))
     };
+    let known = |name: &String| required.contains(&name.as_str()) || optional.contains(&name.as_str());
     if names.iter().all(String::is_empty) {
         problems.add(1, None, format!("no header: the first line must name the columns, {}", expected()));
+        return false;
+    }
+    if !names.iter().any(known) {
+        problems.add(
+            1,
+            None,
+            format!("no header: the first line must name the columns, {}; it is {}", expected(), names.join(",")),
+        );
         return false;
     }
     let mut good = true;
     let mut seen: HashMap<&str, usize> = HashMap::new();
     for (i, name) in names.iter().enumerate() {
-        if !required.contains(&name.as_str()) && !optional.contains(&name.as_str()) {
+        if !known(name) {
             problems.add(1, None, format!("unknown column {name:?} (column {}); the columns are {}", i + 1, expected()));
             good = false;
         } else if let Some(first) = seen.insert(name, i + 1) {
