@@ -325,8 +325,38 @@ A1234BC,Mary,Smith,1980-07-01,yes,no,\nA1234BC,Amy,Smith,2015-03-09,yes,yes,2027
     assert_eq!(app.created_visit(&unknown).await["prisoner_details_match"], false);
 }
 
+async fn records_redirecting_to_another_host_leave_every_check_unknown_for_staff(db: Db) {
+    let (elsewhere, calls) = start_impostor().await;
+    let redirector = start_redirector(Some(elsewhere)).await;
+    let mut settings = settings("unused", false);
+    settings.records = api::config::RecordsSettings::Http(HttpRecordsSettings {
+        token: Some(api::config::Secret("records-token".into())),
+        timeout: Duration::from_millis(300),
+        retries: 1,
+        ..HttpRecordsSettings::new(&redirector)
+    });
+    let app = spawn_app_with_settings(db, api::services::Clock::fixed(monday_morning()), settings).await;
+    let prison = add_test_prison(&app, domain::api::VisitingRules::default()).await;
+    app.add_staff("officer@testbridge.example", "staff", &[prison]).await;
+    let officer = app.access_token("officer@testbridge.example").await;
+    let created = app.created_visit(&visit_request(prison, &[("2026-12-04", "14:00", "16:00")])).await;
+    assert!(created.get("prisoner_details_match").is_none(), "not told the details match: {created}");
+    let view: Value = app
+        .get_as(&officer, &format!("/api/v1/staff/visits/{}", created["id"].as_str().unwrap()))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let outcomes: Vec<&str> =
+        view["checks"].as_array().unwrap().iter().map(|c| c["outcome"].as_str().unwrap()).collect();
+    assert_eq!(outcomes, ["unknown"; 6]);
+    assert_eq!(view["checks"][0]["detail"], "Prison records unavailable: check manually");
+    assert_eq!(calls.load(Ordering::SeqCst), 0, "the other host was asked about the prisoner");
+}
+
 on_both_databases!(
     staff_see_each_check_and_the_reasons_to_preselect_and_the_visitor_is_told_early,
+    records_redirecting_to_another_host_leave_every_check_unknown_for_staff,
     the_built_in_roll_is_loaded_by_integrators_and_csv_and_checks_read_it,
 );
 
@@ -358,9 +388,8 @@ async fn start_redirector(target: Option<String>) -> String {
     url
 }
 
-#[tokio::test]
-async fn a_redirect_to_another_host_is_not_followed_and_the_checks_are_unknown() {
-    // The host it redirects to answers anyone with a record that would pass every check.
+/// A host that answers anyone asking about A1234BC with a record that passes every check, counting the calls.
+async fn start_impostor() -> (String, Arc<AtomicUsize>) {
     let calls = Arc::new(AtomicUsize::new(0));
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let elsewhere = format!("http://{}", listener.local_addr().unwrap());
@@ -383,6 +412,13 @@ async fn a_redirect_to_another_host_is_not_followed_and_the_checks_are_unknown()
     .unwrap()
     .run();
     tokio::spawn(impostor);
+    (elsewhere, calls)
+}
+
+#[tokio::test]
+async fn a_redirect_to_another_host_is_not_followed_and_the_checks_are_unknown() {
+    // The host it redirects to answers anyone with a record that would pass every check.
+    let (elsewhere, calls) = start_impostor().await;
     let redirector = start_redirector(Some(elsewhere)).await;
     let records = Records::Http(Arc::new(adapter(&redirector)));
     let lookup = records.lookup("A1234BC").await;
