@@ -541,7 +541,11 @@ mod tests {
     #[test]
     fn a_record_gives_each_contact_once_and_a_ban_end_only_with_a_ban() {
         let mut twice = record();
-        twice.contacts.push(Contact { first_name: "MARY".into(), last_name: "smith".into(), ..twice.contacts[0].clone() });
+        twice.contacts.push(Contact {
+            first_name: "MARY".into(),
+            last_name: "smith".into(),
+            ..twice.contacts[0].clone()
+        });
         twice.contacts[0].banned_until = Some(date("2027-01-31"));
         let errors = check_record(&twice).unwrap_err();
         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();

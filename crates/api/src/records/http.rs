@@ -162,7 +162,8 @@ impl HttpRecords {
             }
         };
         match response.status() {
-            StatusCode::OK => match outbound::read_json::<PrisonerRecord>(response, self.settings.max_body_bytes).await {
+            StatusCode::OK => match outbound::read_json::<PrisonerRecord>(response, self.settings.max_body_bytes).await
+            {
                 Ok(record) if record.number.eq_ignore_ascii_case(number) => Try::Done(Lookup::Found(Box::new(record))),
                 Ok(_) => Try::GiveUp("prison records answered about another prisoner".into()),
                 Err(CallError::Timeout) => Try::Retry("prison records timed out".into()),

@@ -126,11 +126,7 @@ impl Problems<'_> {
 
 /// Reads both files into the roll, judging each record on `today` (the import day, in London). All or nothing:
 /// the roll only when every line of both files is good, else every problem, in file and line order.
-pub fn parse_roll(
-    prisoners: CsvFile<'_>,
-    contacts: CsvFile<'_>,
-    today: NaiveDate,
-) -> Result<Roll, Vec<LineProblem>> {
+pub fn parse_roll(prisoners: CsvFile<'_>, contacts: CsvFile<'_>, today: NaiveDate) -> Result<Roll, Vec<LineProblem>> {
     let mut prisoner_problems = Problems { file: prisoners.name, found: Vec::new() };
     let mut contact_problems = Problems { file: contacts.name, found: Vec::new() };
 
@@ -152,10 +148,13 @@ pub fn parse_roll(
         }
         first_line.insert(number.clone(), line);
         // A prisoner whose line is bad is still known, so their contacts are not also reported as orphans.
-        by_number.insert(number, record.map(|r| {
-            records.push((line, r, Vec::new()));
-            records.len() - 1
-        }));
+        by_number.insert(
+            number,
+            record.map(|r| {
+                records.push((line, r, Vec::new()));
+                records.len() - 1
+            }),
+        );
     }
 
     let mut contact_count = 0;
@@ -252,11 +251,8 @@ fn rows<T: for<'de> Deserialize<'de>>(
     optional: &[&str],
     problems: &mut Problems<'_>,
 ) -> Vec<(u64, T)> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(false)
-        .trim(csv::Trim::All)
-        .from_reader(file.bytes);
+    let mut reader =
+        csv::ReaderBuilder::new().has_headers(true).flexible(false).trim(csv::Trim::All).from_reader(file.bytes);
     let header = match reader.headers() {
         Ok(header) => header.clone(),
         Err(e) => {
@@ -321,7 +317,11 @@ fn header_is_good(names: &[String], required: &[&str], optional: &[&str], proble
     let mut seen: HashMap<&str, usize> = HashMap::new();
     for (i, name) in names.iter().enumerate() {
         if !known(name) {
-            problems.add(1, None, format!("unknown column {name:?} (column {}); the columns are {}", i + 1, expected()));
+            problems.add(
+                1,
+                None,
+                format!("unknown column {name:?} (column {}); the columns are {}", i + 1, expected()),
+            );
             good = false;
         } else if let Some(first) = seen.insert(name, i + 1) {
             problems.add(1, None, format!("column {name:?} is named twice (columns {first} and {})", i + 1));

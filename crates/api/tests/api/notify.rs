@@ -83,7 +83,8 @@ async fn send_email(req: HttpRequest, body: web::Json<Value>, notify: web::Data<
 }
 
 async fn start_notify() -> (String, Notify) {
-    let notify = Notify { calls: Default::default(), received: Default::default(), status: Arc::new(AtomicU16::new(201)) };
+    let notify =
+        Notify { calls: Default::default(), received: Default::default(), status: Arc::new(AtomicU16::new(201)) };
     let data = web::Data::new(notify.clone());
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
@@ -240,7 +241,10 @@ async fn notify_redirecting_to_another_host_or_answering_20_mb_is_retried_and_no
     let visit = app.created_visit(&visit_request(prison, &[("2026-12-04", "14:00", "16:00")])).await;
     assert_eq!(worker.run_once().await.unwrap(), Pass { sent: 0, retrying: 2, failed: 0 });
     assert_eq!(impostor.calls.load(Ordering::SeqCst), 0, "an email (names, address) went to the other host");
-    assert_eq!(last_error(visit).await, (json!("retrying"), json!("notify: redirected to another host (not followed)")));
+    assert_eq!(
+        last_error(visit).await,
+        (json!("retrying"), json!("notify: redirected to another host (not followed)"))
+    );
 
     // A 20 MB error answer: read up to the limit only, and the email is retried later.
     let huge = start_misbehaving(None, served.clone()).await;

@@ -10,7 +10,8 @@ use serde_json::json;
 use crate::helpers::*;
 use crate::on_both_databases;
 
-const PRISONERS: &str = "number,first_name,last_name,date_of_birth,prison_code,visiting_allowance,allowance_renews_on,away_from,away_to\n";
+const PRISONERS: &str =
+    "number,first_name,last_name,date_of_birth,prison_code,visiting_allowance,allowance_renews_on,away_from,away_to\n";
 const CONTACTS: &str = "number,first_name,last_name,date_of_birth,approved,banned,banned_until\n";
 const JOHN: &str = "A1234BC,John,Smith,1985-04-12,TBR,2,2026-12-14,,\n";
 const ANN: &str = "B2345CD,Ann,Jones,1990-01-01,TBR,1,,,\n";
@@ -72,8 +73,7 @@ async fn a_prisoner_or_a_contact_given_twice_is_refused_not_overwritten(db: Db) 
     assert_eq!(problems, ["prisoners.csv:4: number: A1234BC is already on line 2: give each prisoner once"]);
     assert_eq!(app.count("prisoner_roll").await, 0);
 
-    let contacts =
-        format!("{CONTACTS}A1234BC,Mary,Smith,1980-07-01,yes,no,\nA1234BC,MARY,smith,1980-07-01,no,yes,\n");
+    let contacts = format!("{CONTACTS}A1234BC,Mary,Smith,1980-07-01,yes,no,\nA1234BC,MARY,smith,1980-07-01,no,yes,\n");
     let problems = import(&app, &format!("{PRISONERS}{JOHN}"), &contacts).await.unwrap_err();
     assert_eq!(problems, ["contacts.csv:3: The same person as line 2: give each contact once"]);
     assert_eq!(app.count("prisoner_roll").await, 0);
@@ -187,7 +187,10 @@ async fn every_problem_has_its_file_line_and_column_and_the_rules_are_the_apis_o
     let errors = field_errors(&problem(put("B2345CD", ann).await, 422).await);
     assert_eq!(
         errors,
-        [("unavailable[0].to".to_owned(), "out_of_range".to_owned()), ("date_of_birth".into(), "date_in_future".into())]
+        [
+            ("unavailable[0].to".to_owned(), "out_of_range".to_owned()),
+            ("date_of_birth".into(), "date_in_future".into())
+        ]
     );
     let john = json!({"number": "A1234BC", "first_name": "John", "last_name": "Smith", "date_of_birth": "1985-04-12",
         "prison_code": "TBR", "visiting_allowance": 2, "contacts": [
@@ -197,7 +200,10 @@ async fn every_problem_has_its_file_line_and_column_and_the_rules_are_the_apis_o
     let errors = field_errors(&problem(put("A1234BC", john).await, 422).await);
     assert_eq!(
         errors,
-        [("contacts[0].banned_until".to_owned(), "invalid_value".to_owned()), ("contacts[2]".into(), "invalid_value".into())]
+        [
+            ("contacts[0].banned_until".to_owned(), "invalid_value".to_owned()),
+            ("contacts[2]".into(), "invalid_value".into())
+        ]
     );
 }
 
@@ -233,10 +239,9 @@ async fn the_import_command_prints_every_problem_and_exits_non_zero_and_loads_a_
     assert!(stderr.contains("nothing loaded: 2 problem(s)"), "{stderr}");
     assert_eq!(app.count("prisoner_roll").await, 0);
 
-    let good =
-        run(format!("{PRISONERS}{JOHN}{ANN}"), format!("{CONTACTS}A1234BC,Mary,Smith,1980-07-01,yes,no,\n"))
-            .await
-            .unwrap();
+    let good = run(format!("{PRISONERS}{JOHN}{ANN}"), format!("{CONTACTS}A1234BC,Mary,Smith,1980-07-01,yes,no,\n"))
+        .await
+        .unwrap();
     assert!(good.status.success(), "{}", String::from_utf8_lossy(&good.stderr));
     assert_eq!(String::from_utf8_lossy(&good.stdout), "loaded 2 prisoners with 1 contacts\n");
     assert_eq!(app.count("prisoner_roll").await, 2);
