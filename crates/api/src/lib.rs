@@ -10,6 +10,7 @@ pub mod error;
 pub mod jobs;
 pub mod json;
 pub mod openapi;
+pub mod outbound;
 pub mod records;
 pub mod routes;
 pub mod seed;

@@ -68,21 +68,30 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         "import-roll" => {
-            // prison-visits import-roll PRISONERS.csv CONTACTS.csv (see domain::records::parse_roll_csv for columns).
-            let (Some(prisoners), Some(contacts)) = (std::env::args().nth(2), std::env::args().nth(3)) else {
+            // prison-visits import-roll PRISONERS.csv CONTACTS.csv (columns and rules in api::records::roll_csv).
+            let (Some(prisoners_path), Some(contacts_path)) = (std::env::args().nth(2), std::env::args().nth(3)) else {
                 bail!("usage: prison-visits import-roll PRISONERS.csv CONTACTS.csv");
             };
-            let prisoners = std::fs::read_to_string(&prisoners).with_context(|| format!("cannot read {prisoners}"))?;
-            let contacts = std::fs::read_to_string(&contacts).with_context(|| format!("cannot read {contacts}"))?;
+            let prisoners = std::fs::read(&prisoners_path).with_context(|| format!("cannot read {prisoners_path}"))?;
+            let contacts = std::fs::read(&contacts_path).with_context(|| format!("cannot read {contacts_path}"))?;
             let settings = Settings { demo_data: false, ..Settings::from_env()? };
             api::telemetry::init(settings.log_format);
             let state = api::startup::state_for_commands(&settings).await?;
-            match api::services::roll::import_csv(&state, &prisoners, &contacts).await? {
-                Ok(n) => {
-                    println!("loaded {n} prisoners");
+            let files = (
+                api::records::roll_csv::CsvFile { name: &prisoners_path, bytes: &prisoners },
+                api::records::roll_csv::CsvFile { name: &contacts_path, bytes: &contacts },
+            );
+            match api::services::roll::import_csv(&state, files.0, files.1).await? {
+                Ok(imported) => {
+                    println!("loaded {} prisoners with {} contacts", imported.prisoners, imported.contacts);
                     Ok(())
                 }
-                Err(problems) => bail!("nothing loaded:\n{}", problems.join("\n")),
+                Err(problems) => {
+                    for problem in &problems {
+                        eprintln!("{problem}");
+                    }
+                    bail!("nothing loaded: {} problem(s) in the files", problems.len())
+                }
             }
         }
         "retention" => {

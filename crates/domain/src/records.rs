@@ -63,6 +63,7 @@ pub struct Contact {
     /// Banned from visiting; `banned_until` is the last day when known.
     #[serde(default)]
     pub banned: bool,
+    /// The last day of the ban; only with `banned: true`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
     pub banned_until: Option<NaiveDate>,
@@ -369,7 +370,8 @@ fn record_dates(record: &PrisonerRecord) -> Vec<(String, NaiveDate, &'static str
 
 /// A record as an integrator or an import gives it, checked: a valid prison number (stored upper case), names, a
 /// prison code (`types::PrisonCode`, upper case), dates the engines store alike (`RECORD_DATES`), a sensible date
-/// range for each absence. Every problem is reported, under its field.
+/// range for each absence, each contact once (same names, case aside, and date of birth), and `banned_until` only on
+/// a banned contact. Every problem is reported, under its field (`contacts[1].banned_until`).
 pub fn check_record(record: &PrisonerRecord) -> Result<PrisonerRecord, Vec<crate::error::FieldError>> {
     use crate::error::{FieldError, FieldErrorCode};
     use crate::types::{PersonName, PrisonCode, PrisonNumber};
@@ -381,13 +383,33 @@ pub fn check_record(record: &PrisonerRecord) -> Result<PrisonerRecord, Vec<crate
     let first_name = name(&record.first_name, "first_name");
     let last_name = name(&record.last_name, "last_name");
     let mut contacts = Vec::new();
+    let mut contact_errors = Vec::new();
+    let mut seen = std::collections::HashMap::new();
     for (i, contact) in record.contacts.iter().enumerate() {
         let first = name(&contact.first_name, &format!("contacts[{i}].first_name"));
         let last = name(&contact.last_name, &format!("contacts[{i}].last_name"));
+        if contact.banned_until.is_some() && !contact.banned {
+            contact_errors.push(FieldError::new(
+                format!("contacts[{i}].banned_until"),
+                FieldErrorCode::InvalidValue,
+                "The last day of a ban is only given for a banned contact (banned: true)",
+            ));
+        }
         if let (Some(first_name), Some(last_name)) = (first, last) {
+            // Two entries for one person would contradict each other (approved in one, banned in the other), and
+            // the check would read whichever comes first.
+            let person = (first_name.to_lowercase(), last_name.to_lowercase(), contact.date_of_birth);
+            if let Some(j) = seen.insert(person, i) {
+                contact_errors.push(FieldError::new(
+                    format!("contacts[{i}]"),
+                    FieldErrorCode::InvalidValue,
+                    format!("The same person as contacts[{j}]: give each contact once"),
+                ));
+            }
             contacts.push(Contact { first_name, last_name, ..contact.clone() });
         }
     }
+    errors.extend(contact_errors);
     // Blank means released, as in the CSV import.
     let prison_code = match record.prison_code.as_deref().filter(|c| !c.trim().is_empty()) {
         Some(code) => PrisonCode::parse_as(code, "the prison code")
@@ -455,114 +477,6 @@ pub fn check_record_on(
     if errors.is_empty() { check_record(record) } else { Err(errors) }
 }
 
-/// Splits one CSV line (RFC 4180: commas, fields in double quotes may hold commas and doubled quotes).
-fn csv_fields(line: &str) -> Vec<String> {
-    let mut fields = Vec::new();
-    let mut field = String::new();
-    let mut quoted = false;
-    let mut chars = line.chars().peekable();
-    while let Some(c) = chars.next() {
-        match (c, quoted) {
-            ('"', true) if chars.peek() == Some(&'"') => {
-                chars.next();
-                field.push('"');
-            }
-            ('"', true) => quoted = false,
-            ('"', false) if field.is_empty() => quoted = true,
-            (',', false) => fields.push(std::mem::take(&mut field)),
-            (c, _) => field.push(c),
-        }
-    }
-    fields.push(field);
-    fields.into_iter().map(|f| f.trim().to_owned()).collect()
-}
-
-/// Reads CSV text with a header row into maps from column name to value, with each row's line number.
-fn csv_rows(text: &str) -> Vec<(usize, std::collections::HashMap<String, String>)> {
-    let mut lines = text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty());
-    let Some((_, header)) = lines.next() else { return Vec::new() };
-    let names: Vec<String> =
-        csv_fields(header.trim_start_matches('\u{feff}')).into_iter().map(|n| n.to_lowercase()).collect();
-    lines.map(|(i, line)| (i + 1, names.iter().cloned().zip(csv_fields(line)).collect())).collect()
-}
-
-/// The prison roll from two CSV files: prisoners (`number,first_name,last_name,date_of_birth,prison_code,
-/// visiting_allowance,allowance_renews_on,away_from,away_to`) and their contacts (`number,first_name,last_name,
-/// date_of_birth,approved,banned,banned_until`). Dates are `YYYY-MM-DD`; empty means none. Every bad line is reported
-/// with its file and line number, and nothing is returned unless all lines are good.
-pub fn parse_roll_csv(prisoners: &str, contacts: &str) -> Result<Vec<PrisonerRecord>, Vec<String>> {
-    let mut problems = Vec::new();
-    let date = |row: &std::collections::HashMap<String, String>, column: &str| -> Result<Option<NaiveDate>, String> {
-        match row.get(column).map(String::as_str).unwrap_or("") {
-            "" => Ok(None),
-            value => NaiveDate::parse_from_str(value, "%Y-%m-%d")
-                .map(Some)
-                .map_err(|_| format!("{column} {value:?} is not a date like 2026-12-31")),
-        }
-    };
-    let mut records: Vec<PrisonerRecord> = Vec::new();
-    for (line, row) in csv_rows(prisoners) {
-        let get = |c: &str| row.get(c).cloned().unwrap_or_default();
-        let parsed = (|| -> Result<PrisonerRecord, String> {
-            let date_of_birth = date(&row, "date_of_birth")?.ok_or("date_of_birth is missing")?;
-            let visiting_allowance = get("visiting_allowance")
-                .parse()
-                .map_err(|_| format!("visiting_allowance {:?} is not a whole number", get("visiting_allowance")))?;
-            let unavailable = match (date(&row, "away_from")?, date(&row, "away_to")?) {
-                (Some(from), Some(to)) => vec![Unavailability { from, to }],
-                (Some(day), None) | (None, Some(day)) => vec![Unavailability { from: day, to: day }],
-                (None, None) => Vec::new(),
-            };
-            Ok(PrisonerRecord {
-                number: get("number"),
-                first_name: get("first_name"),
-                last_name: get("last_name"),
-                date_of_birth,
-                prison_code: Some(get("prison_code")).filter(|c| !c.is_empty()),
-                visiting_allowance,
-                allowance_renews_on: date(&row, "allowance_renews_on")?,
-                unavailable,
-                contacts: Vec::new(),
-            })
-        })();
-        match parsed {
-            Ok(record) => records.push(record),
-            Err(problem) => problems.push(format!("prisoners line {line}: {problem}")),
-        }
-    }
-    for (line, row) in csv_rows(contacts) {
-        let get = |c: &str| row.get(c).cloned().unwrap_or_default();
-        let flag = |c: &str| matches!(get(c).to_lowercase().as_str(), "true" | "yes" | "y" | "1");
-        let number = get("number").to_uppercase();
-        let Some(record) = records.iter_mut().find(|r| r.number.to_uppercase() == number) else {
-            problems.push(format!("contacts line {line}: no prisoner {number:?} in the prisoners file"));
-            continue;
-        };
-        match (date(&row, "date_of_birth"), date(&row, "banned_until")) {
-            (Ok(Some(date_of_birth)), Ok(banned_until)) => record.contacts.push(Contact {
-                first_name: get("first_name"),
-                last_name: get("last_name"),
-                date_of_birth,
-                approved: flag("approved"),
-                banned: flag("banned") || banned_until.is_some(),
-                banned_until,
-            }),
-            (Ok(None), _) => problems.push(format!("contacts line {line}: date_of_birth is missing")),
-            (Err(problem), _) | (_, Err(problem)) => problems.push(format!("contacts line {line}: {problem}")),
-        }
-    }
-    let mut checked = Vec::new();
-    for record in records {
-        match check_record(&record) {
-            Ok(record) => checked.push(record),
-            Err(errors) => problems.extend(
-                errors.into_iter().map(|e| format!("prisoner {:?}: {}: {}", record.number, e.field, e.message)),
-            ),
-        }
-    }
-    if problems.is_empty() { Ok(checked) } else { Err(problems) }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -625,31 +539,22 @@ mod tests {
     }
 
     #[test]
-    fn the_roll_reads_from_csv_with_quotes_and_reports_every_bad_line() {
-        let prisoners = "number,first_name,last_name,date_of_birth,prison_code,visiting_allowance,allowance_renews_on,away_from,away_to\n\
-a1234bc,John,\"O'Brien, Jr\",1985-04-12,tbr,2,2026-12-14,2026-12-04,\n\
-B2345CD,Ann,Jones,1990-01-01,,0,,,\n";
-        let contacts = "number,first_name,last_name,date_of_birth,approved,banned,banned_until\n\
-A1234BC,Mary,Smith,1980-07-01,yes,no,\n\
-A1234BC,Amy,Smith,2015-03-09,yes,,2027-01-31\n";
-        let roll = parse_roll_csv(prisoners, contacts).unwrap();
-        assert_eq!(roll.len(), 2);
-        assert_eq!(roll[0].number, "A1234BC");
-        assert_eq!(roll[0].last_name, "O'Brien, Jr");
-        assert_eq!(roll[0].prison_code.as_deref(), Some("TBR"));
-        assert_eq!(roll[0].unavailable, [Unavailability { from: date("2026-12-04"), to: date("2026-12-04") }]);
-        assert_eq!(roll[0].contacts.len(), 2);
-        assert!(roll[0].contacts[1].banned && roll[0].contacts[1].banned_until == Some(date("2027-01-31")));
-        assert_eq!(roll[1].prison_code, None, "released");
-
-        let bad = "number,first_name,last_name,date_of_birth,prison_code,visiting_allowance\n\
-X1,John,Smith,1985-04-12,TBR,2\nA1234BC,John,Smith,12/04/1985,TBR,two\n";
-        let problems =
-            parse_roll_csv(bad, "number,first_name,last_name,date_of_birth\nZ9999ZZ,A,B,2000-01-01\n").unwrap_err();
-        assert_eq!(problems.len(), 3, "{problems:?}");
-        assert!(problems.iter().any(|p| p.starts_with("prisoners line 3: date_of_birth")));
-        assert!(problems.iter().any(|p| p.starts_with("contacts line 2: no prisoner")));
-        assert!(problems.iter().any(|p| p.contains("\"X1\": number")));
+    fn a_record_gives_each_contact_once_and_a_ban_end_only_with_a_ban() {
+        let mut twice = record();
+        twice.contacts.push(Contact {
+            first_name: "MARY".into(),
+            last_name: "smith".into(),
+            ..twice.contacts[0].clone()
+        });
+        twice.contacts[0].banned_until = Some(date("2027-01-31"));
+        let errors = check_record(&twice).unwrap_err();
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["contacts[0].banned_until", "contacts[2]"]);
+        assert!(errors[1].message.contains("contacts[0]"), "{errors:?}");
+        // Another person with the same name, or the same person's ban with its end: fine.
+        let mut fine = record();
+        fine.contacts.push(Contact { date_of_birth: date("1981-07-01"), ..fine.contacts[0].clone() });
+        assert!(check_record(&fine).is_ok());
     }
 
     #[test]

@@ -1,17 +1,23 @@
 //! GOV.UK Notify's HTTP API: `POST /v2/notifications/email` with a template id and personalisation, signed with a
 //! short-lived JWT made from the API key (HS256, `iss` the service id, `iat` now), as Notify's own clients do.
 //! Notify cannot attach a calendar file; the email links to the visit's page, which offers it.
+//! The client is `outbound::client`: a redirect to another host is not followed (the send is retried later) and an
+//! error answer is read up to `MAX_ERROR_BODY_BYTES` only.
 
 use std::collections::HashMap;
 use std::time::Duration;
 
-use anyhow::{Context, bail};
+use anyhow::bail;
 use domain::email::EmailKind;
 use jsonwebtoken::{Algorithm, EncodingKey, Header, encode};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 use super::{OutgoingEmail, SendError, summarise_error};
+use crate::outbound::{self, CallError};
+
+/// The longest error answer read: Notify's are a few hundred bytes of JSON.
+pub const MAX_ERROR_BODY_BYTES: usize = 64 * 1024;
 
 pub struct NotifyTransport {
     client: reqwest::Client,
@@ -44,11 +50,7 @@ pub fn split_api_key(api_key: &str) -> anyhow::Result<(String, String)> {
 impl NotifyTransport {
     pub fn new(api_key: &str, base_url: &str, templates: HashMap<EmailKind, String>) -> anyhow::Result<Self> {
         let (service_id, secret) = split_api_key(api_key)?;
-        let client = reqwest::Client::builder()
-            .timeout(Duration::from_secs(20))
-            .connect_timeout(Duration::from_secs(5))
-            .build()
-            .context("cannot build the HTTP client for Notify")?;
+        let client = outbound::client("Notify", Duration::from_secs(5), Duration::from_secs(20))?;
         Ok(NotifyTransport {
             client,
             service_id,
@@ -90,34 +92,21 @@ impl NotifyTransport {
             .json(&body)
             .send()
             .await
-            .map_err(|e| SendError::Transient(summarise_error(&format!("notify: {}", without_url(&e)))))?;
+            .map_err(|e| SendError::Transient(summarise_error(&format!("notify: {}", CallError::from(&e)))))?;
         let status = response.status();
         if status.is_success() {
             return Ok(());
         }
         // Notify explains itself as {"errors": [{"error": "BadRequestError", "message": "..."}]}.
-        let detail = response
-            .json::<Value>()
-            .await
-            .ok()
-            .and_then(|v| v["errors"][0]["message"].as_str().map(str::to_owned))
-            .unwrap_or_default();
+        let detail = match outbound::read_json::<Value>(response, MAX_ERROR_BODY_BYTES).await {
+            Ok(v) => v["errors"][0]["message"].as_str().map(str::to_owned).unwrap_or_default(),
+            Err(CallError::Shape) => String::new(),
+            Err(e) => format!("({e})"),
+        };
         let summary = summarise_error(&format!("notify {}: {detail}", status.as_u16()));
         // 400: the request itself is wrong and will stay wrong. 403 (a key being rotated), 429 and 5xx may pass later.
         if status.as_u16() == 400 { Err(SendError::Permanent(summary)) } else { Err(SendError::Transient(summary)) }
     }
-}
-
-/// reqwest's error text without the URL (which is harmless here, but an error summary should not need it).
-fn without_url(e: &reqwest::Error) -> String {
-    let kind = if e.is_timeout() {
-        "timed out"
-    } else if e.is_connect() {
-        "cannot connect"
-    } else {
-        "request failed"
-    };
-    kind.to_owned()
 }
 
 #[cfg(test)]

@@ -2,15 +2,20 @@
 //! A short timeout per try, a few retries with backoff on timeouts, connection failures and 5xx/429, and a circuit
 //! breaker: after `threshold` failed lookups in a row it stops calling for `open_for`, then lets one lookup through
 //! to test the water. While it is open every lookup is "unavailable" at once, so visitors never wait on it.
+//! The client is `outbound::client`: a redirect to another host is not followed and an answer longer than
+//! `max_body_bytes` is not read; either makes the lookup "unavailable" (checks "unknown, check manually").
 
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use anyhow::Context;
 use domain::records::PrisonerRecord;
 use reqwest::StatusCode;
 
 use super::Lookup;
+use crate::outbound::{self, CallError};
+
+/// The longest answer read: a prisoner record with a few hundred contacts is tens of kilobytes.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 #[derive(Debug, Clone)]
 pub struct HttpRecordsSettings {
@@ -23,6 +28,8 @@ pub struct HttpRecordsSettings {
     /// Failed lookups in a row that open the circuit.
     pub threshold: u32,
     pub open_for: Duration,
+    /// The longest answer read, in bytes (`MAX_BODY_BYTES`).
+    pub max_body_bytes: usize,
 }
 
 impl HttpRecordsSettings {
@@ -34,6 +41,7 @@ impl HttpRecordsSettings {
             retries: 2,
             threshold: 5,
             open_for: Duration::from_secs(30),
+            max_body_bytes: MAX_BODY_BYTES,
         }
     }
 }
@@ -65,11 +73,7 @@ enum Try {
 
 impl HttpRecords {
     pub fn new(settings: HttpRecordsSettings) -> anyhow::Result<HttpRecords> {
-        let client = reqwest::Client::builder()
-            .timeout(settings.timeout)
-            .connect_timeout(settings.timeout)
-            .build()
-            .context("cannot build the HTTP client for the prison records service")?;
+        let client = outbound::client("the prison records service", settings.timeout, settings.timeout)?;
         Ok(HttpRecords { client, settings, breaker: Mutex::new(Breaker::Closed { failures: 0 }) })
     }
 
@@ -148,16 +152,23 @@ impl HttpRecords {
         }
         let response = match request.send().await {
             Ok(response) => response,
-            Err(e) if e.is_timeout() => return Try::Retry("prison records timed out".into()),
-            Err(e) if e.is_connect() => return Try::Retry("cannot connect to prison records".into()),
-            Err(_) => return Try::Retry("prison records request failed".into()),
+            Err(e) => {
+                return match CallError::from(&e) {
+                    CallError::Redirect(why) => Try::GiveUp(format!("prison records {why}")),
+                    CallError::Timeout => Try::Retry("prison records timed out".into()),
+                    CallError::Connect => Try::Retry("cannot connect to prison records".into()),
+                    _ => Try::Retry("prison records request failed".into()),
+                };
+            }
         };
         match response.status() {
-            StatusCode::OK => match response.json::<PrisonerRecord>().await {
+            StatusCode::OK => match outbound::read_json::<PrisonerRecord>(response, self.settings.max_body_bytes).await
+            {
                 Ok(record) if record.number.eq_ignore_ascii_case(number) => Try::Done(Lookup::Found(Box::new(record))),
                 Ok(_) => Try::GiveUp("prison records answered about another prisoner".into()),
-                Err(e) if e.is_timeout() => Try::Retry("prison records timed out".into()),
-                Err(_) => Try::GiveUp("prison records answered in an unexpected shape".into()),
+                Err(CallError::Timeout) => Try::Retry("prison records timed out".into()),
+                Err(CallError::Shape) => Try::GiveUp("prison records answered in an unexpected shape".into()),
+                Err(e) => Try::GiveUp(format!("prison records {e}")),
             },
             StatusCode::NOT_FOUND => Try::Done(Lookup::NotFound),
             status if status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS => {

@@ -1,10 +1,11 @@
 //! The records port: where prisoner checks read the prison's records. Adapters: none (no checks are made), the
-//! prison roll kept in our own database (`storage::roll`, loaded by `prison-visits import-roll` or pushed by
-//! integrators), or an external prison records service over HTTP (`http`), whose contract is
+//! prison roll kept in our own database (`storage::roll`, loaded from CSV by `prison-visits import-roll` through
+//! `roll_csv`, or pushed by integrators), or an external prison records service over HTTP (`http`), whose contract is
 //! `openapi/prison-records.json` (`contract`). Unreachable records give "unknown", never a block and never a pass.
 
 pub mod contract;
 pub mod http;
+pub mod roll_csv;
 
 use std::sync::Arc;
 

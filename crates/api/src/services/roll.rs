@@ -1,12 +1,13 @@
 //! The built-in prison roll: integrators push a prisoner's record, the import command loads CSV files.
 
 use domain::calendar::london_today;
-use domain::records::{PrisonerRecord, check_record_on, parse_roll_csv};
+use domain::records::{PrisonerRecord, check_record_on};
 use domain::types::PrisonNumber;
 use sea_orm::TransactionTrait;
 
 use super::AppState;
 use crate::error::ApiError;
+use crate::records::roll_csv::{CsvFile, LineProblem, parse_roll};
 use crate::storage;
 
 /// Adds or replaces one prisoner's record; `number` in the path wins over the body's.
@@ -23,22 +24,28 @@ pub async fn get(state: &AppState, number: &str) -> Result<PrisonerRecord, ApiEr
     storage::roll::find(&state.db, number.as_str()).await?.ok_or(ApiError::NotFound)
 }
 
-/// Loads the roll from CSV text (see `parse_roll_csv`), all or nothing. Returns how many prisoners were loaded, or
-/// every problem found.
+/// What an import loaded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Imported {
+    pub prisoners: usize,
+    pub contacts: usize,
+}
+
+/// Loads the roll from two CSV files (columns and rules in `records::roll_csv`), judged on today in London, all or
+/// nothing in one transaction: what was loaded, or every problem with its file and line (nothing loaded).
+/// `Err` only when the database fails.
 pub async fn import_csv(
     state: &AppState,
-    prisoners: &str,
-    contacts: &str,
-) -> anyhow::Result<Result<usize, Vec<String>>> {
-    let records = match parse_roll_csv(prisoners, contacts) {
-        Ok(records) => records,
+    prisoners: CsvFile<'_>,
+    contacts: CsvFile<'_>,
+) -> anyhow::Result<Result<Imported, Vec<LineProblem>>> {
+    let now = state.clock.now();
+    let roll = match parse_roll(prisoners, contacts, london_today(now)) {
+        Ok(roll) => roll,
         Err(problems) => return Ok(Err(problems)),
     };
-    let now = state.clock.now();
     let tx = state.db.begin().await?;
-    for record in &records {
-        storage::roll::upsert(&tx, record, now).await?;
-    }
+    storage::roll::upsert_many(&tx, &roll.prisoners, now).await?;
     tx.commit().await?;
-    Ok(Ok(records.len()))
+    Ok(Ok(Imported { prisoners: roll.prisoners.len(), contacts: roll.contacts }))
 }

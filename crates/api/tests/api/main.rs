@@ -15,6 +15,7 @@ mod prisons;
 mod records;
 mod reports;
 mod retention;
+mod roll_import;
 mod sessions;
 mod spa;
 mod staff_auth;

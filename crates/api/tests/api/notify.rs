@@ -3,7 +3,7 @@
 //! address; personalisation an object. It answers as Notify does, or with the error it is told to.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU16, Ordering};
+use std::sync::atomic::{AtomicU16, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
@@ -25,6 +25,8 @@ const SECRET: &str = "3d844edf-8d35-48ac-975b-e847b4f122b0";
 
 #[derive(Clone)]
 struct Notify {
+    /// Every request, signed or not.
+    calls: Arc<AtomicUsize>,
     received: Arc<Mutex<Vec<Value>>>,
     status: Arc<AtomicU16>,
 }
@@ -41,6 +43,7 @@ fn error(status: u16, kind: &str, message: &str) -> HttpResponse {
 }
 
 async fn send_email(req: HttpRequest, body: web::Json<Value>, notify: web::Data<Notify>) -> HttpResponse {
+    notify.calls.fetch_add(1, Ordering::SeqCst);
     let Some(token) =
         req.headers().get("authorization").and_then(|h| h.to_str().ok()).and_then(|h| h.strip_prefix("Bearer "))
     else {
@@ -80,7 +83,8 @@ async fn send_email(req: HttpRequest, body: web::Json<Value>, notify: web::Data<
 }
 
 async fn start_notify() -> (String, Notify) {
-    let notify = Notify { received: Default::default(), status: Arc::new(AtomicU16::new(201)) };
+    let notify =
+        Notify { calls: Default::default(), received: Default::default(), status: Arc::new(AtomicU16::new(201)) };
     let data = web::Data::new(notify.clone());
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
@@ -173,4 +177,95 @@ fn worker_with_secret(
     worker(app, &notify_settings(url, secret, templates), 10)
 }
 
-on_both_databases!(notify_gets_each_email_signed_with_its_template_and_personalisation);
+/// A server at `POST /v2/notifications/email` that answers a 307 to `target` (another origin), or, with `target`
+/// `None`, a 500 whose body is 20 MB streamed in 64 KiB chunks, counting in `served` the bytes handed over.
+async fn start_misbehaving(target: Option<String>, served: Arc<AtomicUsize>) -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let state = web::Data::new((target, served));
+    let server = HttpServer::new(move || {
+        App::new().app_data(state.clone()).route(
+            "/v2/notifications/email",
+            web::post().to(|state: web::Data<(Option<String>, Arc<AtomicUsize>)>| async move {
+                if let Some(target) = &state.0 {
+                    return HttpResponse::TemporaryRedirect()
+                        .insert_header(("location", format!("{target}/v2/notifications/email")))
+                        .finish();
+                }
+                let served = state.1.clone();
+                let chunks = futures_util::stream::unfold(0usize, move |sent| {
+                    let served = served.clone();
+                    async move {
+                        if sent >= BIG_BODY {
+                            return None;
+                        }
+                        served.fetch_add(65_536, Ordering::SeqCst);
+                        Some((Ok::<_, std::convert::Infallible>(web::Bytes::from(vec![b' '; 65_536])), sent + 65_536))
+                    }
+                });
+                HttpResponse::InternalServerError().content_type("application/json").streaming(chunks)
+            }),
+        )
+    })
+    .workers(1)
+    .listen(listener)
+    .unwrap()
+    .run();
+    tokio::spawn(server);
+    url
+}
+
+const BIG_BODY: usize = 20 * 1024 * 1024;
+
+async fn notify_redirecting_to_another_host_or_answering_20_mb_is_retried_and_nothing_goes_elsewhere(db: Db) {
+    let clock = TestClock::at(monday_morning());
+    let app = spawn_app_with_clock(db, clock.clock()).await;
+    let prison = add_test_prison(&app, VisitingRules::default()).await;
+    app.add_staff("officer@testbridge.example", "staff", &[prison]).await;
+    let officer = app.access_token("officer@testbridge.example").await;
+    let templates = templates();
+    let last_error = |visit: Value| {
+        let (app, officer) = (&app, &officer);
+        async move {
+            let path = format!("/api/v1/staff/visits/{}", visit["id"].as_str().unwrap());
+            let view: Value = app.get_as(officer, &path).await.json().await.unwrap();
+            (view["emails"][0]["state"].clone(), view["emails"][0]["last_error"].clone())
+        }
+    };
+
+    // Another host that would accept the emails, signed with our key: it must never see them.
+    let (elsewhere, impostor) = start_notify().await;
+    let served = Arc::new(AtomicUsize::new(0));
+    let redirecting = start_misbehaving(Some(elsewhere), served.clone()).await;
+    let worker = worker(&app, &notify_settings(&redirecting, SECRET, &templates), 10);
+    let visit = app.created_visit(&visit_request(prison, &[("2026-12-04", "14:00", "16:00")])).await;
+    assert_eq!(worker.run_once().await.unwrap(), Pass { sent: 0, retrying: 2, failed: 0 });
+    assert_eq!(impostor.calls.load(Ordering::SeqCst), 0, "an email (names, address) went to the other host");
+    assert_eq!(
+        last_error(visit).await,
+        (json!("retrying"), json!("notify: redirected to another host (not followed)"))
+    );
+
+    // A 20 MB error answer: read up to the limit only, and the email is retried later.
+    let huge = start_misbehaving(None, served.clone()).await;
+    let worker = worker_with_url(&app, &huge, &templates);
+    clock.advance(Duration::minutes(5));
+    let visit = app.created_visit(&visit_request(prison, &[("2026-12-05", "14:00", "16:00")])).await;
+    let pass = worker.run_once().await.unwrap();
+    assert_eq!(pass.sent, 0);
+    assert_eq!(pass.failed, 0);
+    let (state, error) = last_error(visit).await;
+    assert_eq!(state, "retrying");
+    assert_eq!(error, "notify 500: (answer larger than 65536 bytes (not read))");
+    let sent = served.load(Ordering::SeqCst);
+    assert!(sent < BIG_BODY, "the whole answer was read: {sent} bytes");
+}
+
+fn worker_with_url(app: &TestApp, url: &str, templates: &HashMap<EmailKind, String>) -> api::jobs::outbox::Worker {
+    worker(app, &notify_settings(url, SECRET, templates), 10)
+}
+
+on_both_databases!(
+    notify_gets_each_email_signed_with_its_template_and_personalisation,
+    notify_redirecting_to_another_host_or_answering_20_mb_is_retried_and_nothing_goes_elsewhere,
+);

@@ -7,7 +7,9 @@ use std::time::{Duration, Instant};
 
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
 use api::records::http::{HttpRecords, HttpRecordsSettings};
+use api::records::roll_csv::CsvFile;
 use api::records::{Lookup, Records};
+use api::services::roll::Imported;
 use chrono::NaiveDate;
 use domain::records::{CheckKind, CheckOutcome, CheckRequest, Person};
 use serde_json::{Value, json};
@@ -287,9 +289,22 @@ async fn the_built_in_roll_is_loaded_by_integrators_and_csv_and_checks_read_it(d
         "number,first_name,last_name,date_of_birth,prison_code,visiting_allowance\nA1234BC,John,Smith,1985-04-12,{code},2\n"
     );
     let contacts = "number,first_name,last_name,date_of_birth,approved,banned,banned_until\n\
-A1234BC,Mary,Smith,1980-07-01,yes,,\nA1234BC,Amy,Smith,2015-03-09,yes,yes,2027-01-31\n";
-    assert_eq!(api::services::roll::import_csv(&app.state, &prisoners, contacts).await.unwrap(), Ok(1));
-    let broken = api::services::roll::import_csv(&app.state, "number,date_of_birth\nA1234BC,nope\n", "").await.unwrap();
+A1234BC,Mary,Smith,1980-07-01,yes,no,\nA1234BC,Amy,Smith,2015-03-09,yes,yes,2027-01-31\n";
+    let import = |prisoners: &str, contacts: &str| {
+        let (prisoners, contacts) = (prisoners.to_owned(), contacts.to_owned());
+        let state = app.state.clone();
+        async move {
+            api::services::roll::import_csv(
+                &state,
+                CsvFile { name: "prisoners.csv", bytes: prisoners.as_bytes() },
+                CsvFile { name: "contacts.csv", bytes: contacts.as_bytes() },
+            )
+            .await
+            .unwrap()
+        }
+    };
+    assert_eq!(import(&prisoners, contacts).await, Ok(Imported { prisoners: 1, contacts: 2 }));
+    let broken = import("number,date_of_birth\nA1234BC,nope\n", "").await;
     assert!(broken.is_err(), "nothing is loaded from a bad file");
 
     let created = app.created_visit(&visit_request(prison, &[("2026-12-04", "14:00", "16:00")])).await;
@@ -310,7 +325,179 @@ A1234BC,Mary,Smith,1980-07-01,yes,,\nA1234BC,Amy,Smith,2015-03-09,yes,yes,2027-0
     assert_eq!(app.created_visit(&unknown).await["prisoner_details_match"], false);
 }
 
+async fn records_redirecting_to_another_host_leave_every_check_unknown_for_staff(db: Db) {
+    let (elsewhere, calls) = start_impostor().await;
+    let redirector = start_redirector(Some(elsewhere)).await;
+    let mut settings = settings("unused", false);
+    settings.records = api::config::RecordsSettings::Http(HttpRecordsSettings {
+        token: Some(api::config::Secret("records-token".into())),
+        timeout: Duration::from_millis(300),
+        retries: 1,
+        ..HttpRecordsSettings::new(&redirector)
+    });
+    let app = spawn_app_with_settings(db, api::services::Clock::fixed(monday_morning()), settings).await;
+    let prison = add_test_prison(&app, domain::api::VisitingRules::default()).await;
+    app.add_staff("officer@testbridge.example", "staff", &[prison]).await;
+    let officer = app.access_token("officer@testbridge.example").await;
+    let created = app.created_visit(&visit_request(prison, &[("2026-12-04", "14:00", "16:00")])).await;
+    assert!(created.get("prisoner_details_match").is_none(), "not told the details match: {created}");
+    let view: Value = app
+        .get_as(&officer, &format!("/api/v1/staff/visits/{}", created["id"].as_str().unwrap()))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let outcomes: Vec<&str> =
+        view["checks"].as_array().unwrap().iter().map(|c| c["outcome"].as_str().unwrap()).collect();
+    assert_eq!(outcomes, ["unknown"; 6]);
+    assert_eq!(view["checks"][0]["detail"], "Prison records unavailable: check manually");
+    assert_eq!(calls.load(Ordering::SeqCst), 0, "the other host was asked about the prisoner");
+}
+
 on_both_databases!(
     staff_see_each_check_and_the_reasons_to_preselect_and_the_visitor_is_told_early,
+    records_redirecting_to_another_host_leave_every_check_unknown_for_staff,
     the_built_in_roll_is_loaded_by_integrators_and_csv_and_checks_read_it,
 );
+
+/// A records service that sends every lookup elsewhere with a 302: to `target` (another origin), or, when `None`, to
+/// its own `/real/prisoners/{number}`, which answers with the record.
+async fn start_redirector(target: Option<String>) -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let target = web::Data::new(target.unwrap_or_else(|| format!("{url}/real")));
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(target.clone())
+            .route(
+                "/prisoners/{number}",
+                web::get().to(|number: web::Path<String>, target: web::Data<String>| async move {
+                    HttpResponse::Found()
+                        .insert_header(("location", format!("{}/prisoners/{number}", target.as_str())))
+                        .finish()
+                }),
+            )
+            .route("/real/prisoners/{number}", web::get().to(prisoner))
+            .app_data(web::Data::new(Service { mode: Arc::new(AtomicU8::new(NORMAL)), calls: Default::default() }))
+    })
+    .workers(1)
+    .listen(listener)
+    .unwrap()
+    .run();
+    tokio::spawn(server);
+    url
+}
+
+/// A host that answers anyone asking about A1234BC with a record that passes every check, counting the calls.
+async fn start_impostor() -> (String, Arc<AtomicUsize>) {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let elsewhere = format!("http://{}", listener.local_addr().unwrap());
+    let counter = web::Data::new(calls.clone());
+    let impostor = HttpServer::new(move || {
+        App::new().app_data(counter.clone()).route(
+            "/prisoners/{number}",
+            web::get().to(|calls: web::Data<Arc<AtomicUsize>>| async move {
+                calls.fetch_add(1, Ordering::SeqCst);
+                HttpResponse::Ok().json(json!({
+                    "number": "A1234BC", "first_name": "John", "last_name": "Smith", "date_of_birth": "1985-04-12",
+                    "prison_code": "TBR", "visiting_allowance": 2,
+                    "contacts": [{"first_name": "Mary", "last_name": "Smith", "date_of_birth": "1980-07-01", "approved": true}]
+                }))
+            }),
+        )
+    })
+    .workers(1)
+    .listen(listener)
+    .unwrap()
+    .run();
+    tokio::spawn(impostor);
+    (elsewhere, calls)
+}
+
+#[tokio::test]
+async fn a_redirect_to_another_host_is_not_followed_and_the_checks_are_unknown() {
+    // The host it redirects to answers anyone with a record that would pass every check.
+    let (elsewhere, calls) = start_impostor().await;
+    let redirector = start_redirector(Some(elsewhere)).await;
+    let records = Records::Http(Arc::new(adapter(&redirector)));
+    let lookup = records.lookup("A1234BC").await;
+    assert_eq!(lookup, Lookup::Unavailable("prison records redirected to another host (not followed)".into()));
+    assert_eq!(calls.load(Ordering::SeqCst), 0, "the other host is never called");
+    let visitors = [Person { first_name: "Mary", last_name: "Smith", date_of_birth: date("1980-07-01") }];
+    let request = CheckRequest {
+        prisoner: Person { first_name: "John", last_name: "Smith", date_of_birth: date("1985-04-12") },
+        prisoner_number: "A1234BC",
+        prison_code: "TBR",
+        slots: &[],
+        visitors: &visitors,
+        today: date("2026-11-30"),
+    };
+    let results = records.check(&request).await;
+    assert!(results.iter().all(|r| r.outcome == CheckOutcome::Unknown), "{results:?}");
+    assert!(results[0].detail.contains("check manually"));
+
+    // A redirect within the same service (a moved path) is still followed.
+    let same_origin = start_redirector(None).await;
+    assert!(matches!(adapter(&same_origin).lookup("A1234BC").await, Lookup::Found(_)));
+}
+
+const BIG_BODY: usize = 20 * 1024 * 1024;
+
+/// A records service answering a valid record padded to 20 MB with spaces, streamed in 64 KiB chunks without a
+/// Content-Length; `served` counts the bytes it has handed to the connection.
+async fn start_big(served: Arc<AtomicUsize>) -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let served = web::Data::new(served);
+    let server = HttpServer::new(move || {
+        App::new().app_data(served.clone()).route(
+            "/prisoners/{number}",
+            web::get().to(|served: web::Data<Arc<AtomicUsize>>| async move {
+                let head = r#"{"number": "A1234BC", "first_name": "John", "last_name": "Smith",
+                    "date_of_birth": "1985-04-12", "prison_code": "TBR", "visiting_allowance": 2"#;
+                let served = served.get_ref().clone();
+                let chunks = futures_util::stream::unfold(0usize, move |sent| {
+                    let served = served.clone();
+                    async move {
+                        let chunk = match sent {
+                            0 => head.as_bytes().to_vec(),
+                            n if n >= BIG_BODY => return None,
+                            n if n + 65_536 >= BIG_BODY => b"}".to_vec(),
+                            _ => vec![b' '; 65_536],
+                        };
+                        served.fetch_add(chunk.len(), Ordering::SeqCst);
+                        let next = if chunk == b"}" { BIG_BODY } else { sent + chunk.len() };
+                        Some((Ok::<_, std::convert::Infallible>(web::Bytes::from(chunk)), next))
+                    }
+                });
+                HttpResponse::Ok().content_type("application/json").streaming(chunks)
+            }),
+        )
+    })
+    .workers(1)
+    .listen(listener)
+    .unwrap()
+    .run();
+    tokio::spawn(server);
+    url
+}
+
+#[tokio::test]
+async fn a_20_mb_answer_is_not_read_whole_and_the_checks_are_unknown() {
+    let served = Arc::new(AtomicUsize::new(0));
+    let url = start_big(served.clone()).await;
+    let adapter = HttpRecords::new(HttpRecordsSettings {
+        token: Some(api::config::Secret("records-token".into())),
+        timeout: Duration::from_secs(20),
+        retries: 0,
+        ..HttpRecordsSettings::new(&url)
+    })
+    .unwrap();
+    let lookup = adapter.lookup("A1234BC").await;
+    assert_eq!(lookup, Lookup::Unavailable("prison records answer larger than 1048576 bytes (not read)".into()));
+    // Reading stopped at the limit: the server got to hand over what the sockets' buffers hold, not the rest.
+    let sent = served.load(Ordering::SeqCst);
+    assert!(sent < BIG_BODY, "the whole answer was read: {sent} bytes");
+    eprintln!("served {sent} bytes of {BIG_BODY}");
+}
