@@ -38,6 +38,11 @@ pub struct Settings {
     pub jobs: JobSettings,
     /// Where prisoner checks read the prison's records (`RECORDS`, `RECORDS_URL`).
     pub records: RecordsSettings,
+    /// How SQLite makes commits durable (`SQLITE_SYNCHRONOUS=full|normal`, default `full`).
+    pub sqlite_synchronous: crate::storage::SqliteSync,
+    /// Create or migrate the database at start (`MIGRATE_ON_START`; default: on with the demo data, off without).
+    /// Off, the service refuses to start on a missing or unmigrated database: run `prison-visits migrate` first.
+    pub migrate_on_start: bool,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -261,6 +266,16 @@ impl Settings {
         let workers = get("WORKERS")
             .map(|n| n.parse().with_context(|| format!("WORKERS must be a number, got {n:?}")))
             .transpose()?;
+        let sqlite_synchronous = match get("SQLITE_SYNCHRONOUS").as_deref() {
+            None | Some("") | Some("full") => crate::storage::SqliteSync::Full,
+            Some("normal") => crate::storage::SqliteSync::Normal,
+            Some(other) => bail!(
+                "SQLITE_SYNCHRONOUS must be full (every commit on disk before it is answered) or normal (faster; a \
+power cut can lose the last commits), got {other:?}"
+            ),
+        };
+        // A fresh clone (demo data) creates and migrates its database; production runs `prison-visits migrate`.
+        let migrate_on_start = flag("MIGRATE_ON_START", get("MIGRATE_ON_START"), demo_data)?;
         Ok(Settings {
             database_url,
             database_max_connections,
@@ -273,6 +288,8 @@ impl Settings {
             email: email_settings(&get)?,
             jobs: job_settings(&get)?,
             records: records_settings(&get)?,
+            sqlite_synchronous,
+            migrate_on_start,
         })
     }
 }
@@ -301,6 +318,18 @@ mod tests {
         assert!(settings(&[("DATABASE_URL", "mysql://x")]).is_err());
         assert!(settings(&[("PORT", "eighty")]).is_err());
         assert!(!settings(&[("DEMO_DATA", "false")]).unwrap().demo_data);
+        assert!(settings(&[("SQLITE_SYNCHRONOUS", "off")]).is_err());
+    }
+
+    #[test]
+    fn sqlite_is_durable_unless_told_otherwise_and_only_a_demo_migrates_at_start() {
+        use crate::storage::SqliteSync;
+        let fresh = settings(&[]).unwrap();
+        assert_eq!(fresh.sqlite_synchronous, SqliteSync::Full);
+        assert!(fresh.migrate_on_start, "the try-it path creates its database");
+        assert_eq!(settings(&[("SQLITE_SYNCHRONOUS", "normal")]).unwrap().sqlite_synchronous, SqliteSync::Normal);
+        assert!(!settings(&[("DEMO_DATA", "false")]).unwrap().migrate_on_start);
+        assert!(settings(&[("DEMO_DATA", "false"), ("MIGRATE_ON_START", "true")]).unwrap().migrate_on_start);
     }
 
     #[test]

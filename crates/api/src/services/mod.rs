@@ -54,4 +54,6 @@ pub struct AppState {
     pub timetables: Arc<prisons::TimetableCache>,
     /// Where prisoner checks read the prison's records.
     pub records: crate::records::Records,
+    /// The SQLite file as it was opened (none on PostgreSQL), for readiness to notice it deleted or replaced.
+    pub db_file: Option<crate::storage::DatabaseFile>,
 }

@@ -129,6 +129,9 @@ pub fn settings(url: &str, demo_data: bool) -> Settings {
         // Tests run the outbox worker themselves, pass by pass, against their own mail server.
         jobs: api::config::JobSettings { worker: false, ..Default::default() },
         records: Default::default(),
+        sqlite_synchronous: Default::default(),
+        // Each test starts on a fresh database, as the demo does.
+        migrate_on_start: true,
     }
 }
 
