@@ -111,8 +111,8 @@ pub struct PrisonInput {
     pub email: String,
     #[cfg_attr(feature = "openapi", schema(example = "0300 060 6603", min_length = 1, max_length = 32))]
     pub phone: String,
-    /// The visiting rules. Creating a prison without them gives the defaults; changing one without them
-    /// (`PUT /admin/prisons/{id}`) keeps its current rules, so an update that is only about the address never resets
+    /// The visiting rules. Creating a prison without them gives the defaults; changing one without them (absent or
+    /// null, `PUT /admin/prisons/{id}`) keeps its current rules, so an update that is only about the address never resets
     /// them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rules: Option<VisitingRules>,

@@ -66,7 +66,10 @@ async fn staff_admin_and_personal_answers_are_never_stored(db: Db) {
     answers.push((notifications.clone(), app.get_as(&admin, &notifications).await));
     let decision = json!({"outcome": "grant", "slot": {"date": "2026-12-04", "start": "14:00", "end": "16:00"},
                           "expected_version": 0, "booking_reference": "VO-1234"});
-    answers.push(("decision".into(), app.post_as(&officer, &format!("/api/v1/staff/visits/{id}/decision"), &decision).await));
+    answers.push((
+        "decision".into(),
+        app.post_as(&officer, &format!("/api/v1/staff/visits/{id}/decision"), &decision).await,
+    ));
     for (what, response) in answers {
         assert!(response.status().is_success(), "{what}: {}", response.status());
         assert_eq!(response.headers().get("cache-control").map(|v| v.to_str().unwrap()), Some("no-store"), "{what}");
@@ -157,7 +160,8 @@ async fn changing_a_prisons_details_without_rules_keeps_its_rules(db: Db) {
     let updated: Value = response.json().await.unwrap();
     assert_eq!(updated["name"], "HMP Elsewhere Renamed");
     assert_eq!(updated["rules"], rules, "the rules survive an update that does not mention them");
-    let public: Value = app.get(&format!("/api/v1/prisons/{}", created["id"].as_str().unwrap())).await.json().await.unwrap();
+    let public: Value =
+        app.get(&format!("/api/v1/prisons/{}", created["id"].as_str().unwrap())).await.json().await.unwrap();
     assert_eq!(public["rules"], rules);
 
     // Sent, they replace the old ones.
@@ -186,9 +190,7 @@ async fn instances_starting_together_on_a_fresh_postgres_database_all_come_up() 
         assert_eq!(app.get("/api/v1/ready").await.status(), 200);
     }
     let applied = apps[0].count("seaql_migrations").await;
-    let known = apps[0]
-        .scalar("SELECT COUNT(DISTINCT version) AS n FROM seaql_migrations")
-        .await;
+    let known = apps[0].scalar("SELECT COUNT(DISTINCT version) AS n FROM seaql_migrations").await;
     assert_eq!(applied, known, "each migration recorded once");
     assert_eq!(applied as usize, migration_count());
 }
