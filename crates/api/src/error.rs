@@ -196,7 +196,7 @@ impl ApiError {
                 "{} booked visit(s) would lose their time or go over its places. They stay booked either way: send the change again with `confirm_affected: true` to apply it, then contact those visitors.",
                 visits.len()
             )),
-            ApiError::Unavailable => Some("The service cannot reach its database. Try again in a moment.".into()),
+            ApiError::Unavailable => Some("The service cannot answer right now. Try again in a moment.".into()),
             ApiError::Internal(_) => Some("Try again later. The problem has been logged.".into()),
         }
     }
