@@ -118,7 +118,7 @@ async fn pages_and_api_docs_carry_a_strict_content_security_policy(db: Db) {
             assert!(policy.split(';').any(|d| d.trim() == directive), "{path}: {directive} missing from {policy:?}");
         }
         let scripts = policy.split(';').find(|d| d.trim().starts_with("script-src")).unwrap_or_default();
-        assert!(!scripts.contains("unsafe-inline") && !scripts.contains("unsafe-eval'"), "{path}: {scripts}");
+        assert!(!scripts.contains("unsafe-inline") && !scripts.contains("'unsafe-eval'"), "{path}: {scripts}");
         // Under that policy an inline script would not run: the page must load its client from a file.
         let html = response.text().await.unwrap();
         for script in html.split("<script").skip(1) {
