@@ -14,4 +14,6 @@ COPY --from=build /src/frontend/dist /app/frontend/dist
 USER visits
 ENV STATIC_DIR=/app/frontend/dist HOST=0.0.0.0 PORT=8080
 EXPOSE 8080
+# With DEMO_DATA=false the service does not migrate at start: run `/app/prison-visits migrate` first (see
+# docker-compose.yml), or set MIGRATE_ON_START=true.
 CMD ["/app/prison-visits", "serve"]

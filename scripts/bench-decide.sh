@@ -135,10 +135,12 @@ python3 "$helpers/timetable.py" body "$work/timetable.json" "$api_capacity" "$sl
 api PUT "/staff/prisons/$prison_id/timetable" 200 "$work/timetable-put-answer.json" "$work/timetable-put.json"
 # The API refuses more than $api_capacity places a slot; a hot run of thousands of grants on one slot needs more, so
 # the weekly slots just saved get $capacity places directly in SQL (and the prison's availability version moves on,
-# as any timetable change does). Decisions read a slot's capacity from this table on every request.
+# as any timetable change does). A slot's places live on its slot_usage row once a booking or a timetable change has
+# stamped them there (the change just made stamped the API's maximum), so those rows get the same places.
 psql "$db_url" -qAtX -v ON_ERROR_STOP=1 >/dev/null <<SQL || die "could not raise the slots' capacity"
 BEGIN;
 UPDATE timetable_slot SET capacity = $capacity WHERE prison_id = '$prison_id';
+UPDATE slot_usage SET capacity_open = $capacity WHERE prison_id = '$prison_id' AND capacity_open IS NOT NULL;
 UPDATE prison SET availability_version = availability_version + 1 WHERE id = '$prison_id';
 COMMIT;
 SQL

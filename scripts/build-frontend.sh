@@ -218,8 +218,9 @@ echo "copied govuk-frontend.min.css without the GOV.UK font and crown"
 
 # 7. The static files.
 step "static files"
-cp frontend/index.html frontend/style.css frontend/staff.html frontend/staff.css "$dist/"
-echo "copied index.html, style.css, staff.html and staff.css"
+# The pages start their client from boot.js and staff-boot.js: the Content-Security-Policy allows no inline script.
+cp frontend/index.html frontend/style.css frontend/staff.html frontend/staff.css frontend/boot.js frontend/staff-boot.js "$dist/"
+echo "copied index.html, style.css, staff.html, staff.css, boot.js and staff-boot.js"
 
 # 8. Brotli copies at the highest quality, which the server sends to browsers that accept Brotli (most): about a
 # fifth smaller than the on-the-fly compression a server can afford per request. Node's zlib does it (no extra tool).

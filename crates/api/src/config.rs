@@ -23,6 +23,9 @@ pub struct Settings {
     pub database_url: String,
     /// Pool size for PostgreSQL (SQLite always uses one connection).
     pub database_max_connections: u32,
+    /// How long a request waits for a PostgreSQL connection before it is answered 503 (`DATABASE_ACQUIRE_TIMEOUT_MS`,
+    /// default 2000 ms).
+    pub database_acquire_timeout: std::time::Duration,
     pub bind: SocketAddr,
     /// Seed demonstration prisons into an empty database.
     pub demo_data: bool,
@@ -42,6 +45,11 @@ pub struct Settings {
     pub limits: LimitSettings,
     /// Reverse proxies whose `X-Forwarded-For` says who the client is (`TRUSTED_PROXIES`, default none).
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// How SQLite makes commits durable (`SQLITE_SYNCHRONOUS=full|normal`, default `full`).
+    pub sqlite_synchronous: crate::storage::SqliteSync,
+    /// Create or migrate the database at start (`MIGRATE_ON_START`; default: on with the demo data, off without).
+    /// Off, the service refuses to start on a missing or unmigrated database: run `prison-visits migrate` first.
+    pub migrate_on_start: bool,
 }
 
 /// Rate limits, counted in the database so that every instance shares them. 0 turns a limit off.
@@ -336,12 +344,29 @@ impl Settings {
             .map(|n| n.parse().with_context(|| format!("DATABASE_MAX_CONNECTIONS must be a number, got {n:?}")))
             .transpose()?
             .unwrap_or(20);
+        let database_acquire_timeout = get("DATABASE_ACQUIRE_TIMEOUT_MS")
+            .map(|n| {
+                n.parse::<u64>().with_context(|| format!("DATABASE_ACQUIRE_TIMEOUT_MS must be a number, got {n:?}"))
+            })
+            .transpose()?
+            .map_or(crate::storage::POSTGRES_ACQUIRE_TIMEOUT, std::time::Duration::from_millis);
         let workers = get("WORKERS")
             .map(|n| n.parse().with_context(|| format!("WORKERS must be a number, got {n:?}")))
             .transpose()?;
+        let sqlite_synchronous = match get("SQLITE_SYNCHRONOUS").as_deref() {
+            None | Some("") | Some("full") => crate::storage::SqliteSync::Full,
+            Some("normal") => crate::storage::SqliteSync::Normal,
+            Some(other) => bail!(
+                "SQLITE_SYNCHRONOUS must be full (every commit on disk before it is answered) or normal (faster; a \
+power cut can lose the last commits), got {other:?}"
+            ),
+        };
+        // A fresh clone (demo data) creates and migrates its database; production runs `prison-visits migrate`.
+        let migrate_on_start = flag("MIGRATE_ON_START", get("MIGRATE_ON_START"), demo_data)?;
         Ok(Settings {
             database_url,
             database_max_connections,
+            database_acquire_timeout,
             bind,
             demo_data,
             static_dir: get("STATIC_DIR").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("frontend/dist")),
@@ -353,6 +378,8 @@ impl Settings {
             records: records_settings(&get)?,
             limits: limit_settings(&get)?,
             trusted_proxies: trusted_proxies(get("TRUSTED_PROXIES"))?,
+            sqlite_synchronous,
+            migrate_on_start,
         })
     }
 }
@@ -381,6 +408,18 @@ mod tests {
         assert!(settings(&[("DATABASE_URL", "mysql://x")]).is_err());
         assert!(settings(&[("PORT", "eighty")]).is_err());
         assert!(!settings(&[("DEMO_DATA", "false")]).unwrap().demo_data);
+        assert!(settings(&[("SQLITE_SYNCHRONOUS", "off")]).is_err());
+    }
+
+    #[test]
+    fn sqlite_is_durable_unless_told_otherwise_and_only_a_demo_migrates_at_start() {
+        use crate::storage::SqliteSync;
+        let fresh = settings(&[]).unwrap();
+        assert_eq!(fresh.sqlite_synchronous, SqliteSync::Full);
+        assert!(fresh.migrate_on_start, "the try-it path creates its database");
+        assert_eq!(settings(&[("SQLITE_SYNCHRONOUS", "normal")]).unwrap().sqlite_synchronous, SqliteSync::Normal);
+        assert!(!settings(&[("DEMO_DATA", "false")]).unwrap().migrate_on_start);
+        assert!(settings(&[("DEMO_DATA", "false"), ("MIGRATE_ON_START", "true")]).unwrap().migrate_on_start);
     }
 
     #[test]

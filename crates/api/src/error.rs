@@ -62,13 +62,59 @@ impl From<DbErr> for ApiError {
     }
 }
 
+/// Seconds a client is asked to wait (`Retry-After`) when the database cannot be reached: long enough for a
+/// PostgreSQL restart or fail-over, short enough that a visitor's retry soon succeeds.
+pub const UNAVAILABLE_RETRY_AFTER_SECS: u32 = 5;
+
+/// The answer for an outage: every `Internal` whose cause is the database being unreachable is one.
+static OUTAGE: ApiError = ApiError::Unavailable;
+
+/// True when `err` says the database cannot be reached (pool timed out or closed, connection refused, reset or
+/// closed, the server shutting down), as opposed to a query the database refused: the first is a 503 that will
+/// pass, the second a 500 to investigate.
+pub fn is_connection_error(err: &DbErr) -> bool {
+    use sea_orm::RuntimeErr;
+    use sea_orm::sqlx::Error as Sqlx;
+    match err {
+        DbErr::ConnectionAcquire(_) => true,
+        DbErr::Conn(RuntimeErr::SqlxError(e))
+        | DbErr::Exec(RuntimeErr::SqlxError(e))
+        | DbErr::Query(RuntimeErr::SqlxError(e)) => {
+            match e.as_ref() {
+                Sqlx::Io(_) | Sqlx::PoolTimedOut | Sqlx::PoolClosed | Sqlx::WorkerCrashed | Sqlx::Tls(_) => true,
+                // SQLSTATE class 08 (connection exception), 57P01-57P03 (admin shutdown, crash shutdown, cannot
+                // connect now) and 53300 (too many connections): PostgreSQL Appendix A.
+                Sqlx::Database(db) => db.code().is_some_and(|code| {
+                    code.starts_with("08") || matches!(code.as_ref(), "57P01" | "57P02" | "57P03" | "53300")
+                }),
+                _ => false,
+            }
+        }
+        DbErr::Conn(_) => true,
+        _ => false,
+    }
+}
+
+/// True when the error (or anything in its chain of causes) is the database being unreachable.
+fn is_outage(cause: &anyhow::Error) -> bool {
+    cause.chain().any(|e| e.downcast_ref::<DbErr>().is_some_and(is_connection_error))
+}
+
 impl ApiError {
     pub fn validation(field: FieldError) -> Self {
         ApiError::Validation(vec![field])
     }
 
-    fn code(&self) -> ErrorCode {
+    /// The error as answered: an `Internal` caused by an unreachable database is answered as `Unavailable`.
+    fn answered(&self) -> &ApiError {
         match self {
+            ApiError::Internal(cause) if is_outage(cause) => &OUTAGE,
+            other => other,
+        }
+    }
+
+    fn code(&self) -> ErrorCode {
+        match self.answered() {
             ApiError::NotFound => ErrorCode::NotFound,
             ApiError::MethodNotAllowed => ErrorCode::MethodNotAllowed,
             ApiError::Malformed(_) => ErrorCode::MalformedRequest,
@@ -92,7 +138,7 @@ impl ApiError {
     }
 
     fn title(&self) -> &'static str {
-        match self {
+        match self.answered() {
             ApiError::NotFound => "Not found",
             ApiError::MethodNotAllowed => "Method not allowed",
             ApiError::Malformed(_) => "The request could not be read",
@@ -118,7 +164,7 @@ impl ApiError {
     }
 
     fn detail(&self) -> Option<String> {
-        match self {
+        match self.answered() {
             ApiError::NotFound => Some("Nothing was found at this address.".into()),
             ApiError::MethodNotAllowed => Some("This address does not take this method; see the Allow header.".into()),
             ApiError::Malformed(why) => Some(why.clone()),
@@ -151,7 +197,7 @@ impl ApiError {
                 "{} booked visit(s) would lose their time or go over its places. They stay booked either way: send the change again with `confirm_affected: true` to apply it, then contact those visitors.",
                 visits.len()
             )),
-            ApiError::Unavailable => Some("Try again in a few minutes.".into()),
+            ApiError::Unavailable => Some("The service cannot answer right now. Try again in a moment.".into()),
             ApiError::Internal(_) => Some("Try again later. The problem has been logged.".into()),
         }
     }
@@ -188,7 +234,7 @@ impl ApiError {
 
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
-        match self {
+        match self.answered() {
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Malformed(_) | ApiError::InvalidIdempotencyKey => StatusCode::BAD_REQUEST,
@@ -213,10 +259,14 @@ impl ResponseError for ApiError {
     fn error_response(&self) -> HttpResponse {
         if let ApiError::Internal(cause) = self {
             // The cause (possibly database text) goes to the log, never to the client.
-            tracing::error!(error = ?cause, "request failed");
+            if is_outage(cause) {
+                tracing::warn!(error = ?cause, "database unreachable");
+            } else {
+                tracing::error!(error = ?cause, "request failed");
+            }
         }
         let mut response = problem_response(&self.problem());
-        match self {
+        match self.answered() {
             ApiError::Unauthorized | ApiError::BadCredentials => {
                 response.headers_mut().insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer"));
             }
@@ -224,6 +274,11 @@ impl ResponseError for ApiError {
                 if let Ok(value) = header::HeaderValue::from_str(&(*retry_after_secs).max(1).to_string()) {
                     response.headers_mut().insert(header::RETRY_AFTER, value);
                 }
+            }
+            ApiError::Unavailable => {
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, header::HeaderValue::from(UNAVAILABLE_RETRY_AFTER_SECS));
             }
             _ => {}
         }

@@ -1,5 +1,6 @@
 //! `prison-visits [serve|migrate|create-admin|openapi|records-openapi|import-roll|jobs|retention]`: run the service
-//! (default), apply migrations and exit, create the first admin account, print the OpenAPI document or the prison
+//! (default; it migrates at start only with `MIGRATE_ON_START`, on by default with the demo data), create the
+//! database if needed and apply migrations then exit, create the first admin account, print the OpenAPI document or the prison
 //! records contract, load the built-in prison roll from CSV, run the background jobs once (daily digests and
 //! retention, then deliver every due email), or run only the retention job.
 
@@ -22,7 +23,9 @@ async fn main() -> anyhow::Result<()> {
         "migrate" => {
             let settings = Settings::from_env()?;
             api::telemetry::init(settings.log_format);
-            let db = api::storage::connect(&settings.database_url, 1).await?;
+            // Two connections at least: one holds the migration lock (PostgreSQL) while the other migrates.
+            let connect = api::startup::connect_settings(&settings, true);
+            let db = api::storage::connect(&settings.database_url, connect).await?;
             api::storage::migrate(&db).await?;
             tracing::info!("migrations applied");
             Ok(())

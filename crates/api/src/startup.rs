@@ -84,8 +84,20 @@ impl Application {
 
 /// Connects, migrates, loads (or creates) the secret and, if asked, seeds the demo data.
 async fn prepare(settings: &Settings, clock: Clock) -> anyhow::Result<AppState> {
-    let db = storage::connect(&settings.database_url, settings.database_max_connections).await?;
-    storage::migrate(&db).await?;
+    let db = storage::connect(&settings.database_url, connect_settings(settings, settings.migrate_on_start)).await?;
+    if settings.migrate_on_start {
+        storage::migrate(&db).await?;
+    } else {
+        let pending = storage::pending_migrations(&db).await?;
+        if pending > 0 {
+            anyhow::bail!(
+                "the database at {} has {pending} migration(s) to apply; run `prison-visits migrate` first (or set \
+MIGRATE_ON_START=true)",
+                storage::redact_url(&settings.database_url)
+            );
+        }
+    }
+    let db_file = storage::DatabaseFile::of(&settings.database_url);
     let secret = match &settings.secret_key {
         Some(secret) => secret.clone(),
         None => storage::secrets::get_or_create(&db, &tokens::random_secret(), clock.now())
@@ -113,7 +125,18 @@ async fn prepare(settings: &Settings, clock: Clock) -> anyhow::Result<AppState> 
         records,
         limits: settings.limits,
         trusted_proxies: settings.trusted_proxies.clone().into(),
+        db_file,
     })
+}
+
+/// How to open the database for these settings; `create` allows a missing SQLite file to be created.
+pub fn connect_settings(settings: &Settings, create: bool) -> storage::ConnectSettings {
+    storage::ConnectSettings {
+        max_connections: settings.database_max_connections,
+        postgres_acquire_timeout: settings.database_acquire_timeout,
+        sqlite_synchronous: settings.sqlite_synchronous,
+        create_sqlite_file: create,
+    }
 }
 
 /// The state a command-line task (such as `create-admin`) needs, without a server.
@@ -177,6 +200,20 @@ fn run(listener: TcpListener, state: AppState, static_dir: PathBuf, workers: Opt
                         .add((header::X_FRAME_OPTIONS, "DENY")),
                 )
                 .wrap_fn(|req, srv| {
+                    let policy = content_security_policy(req.path());
+                    let private = is_private(&req);
+                    let response = srv.call(req);
+                    async move {
+                        let mut response = response.await?;
+                        let headers = response.headers_mut();
+                        headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(policy));
+                        if private {
+                            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+                        }
+                        Ok(response)
+                    }
+                })
+                .wrap_fn(|req, srv| {
                     let request_id = req.extensions().get::<RequestId>().map(|id| id.to_string());
                     let response = srv.call(req);
                     async move {
@@ -221,6 +258,42 @@ fn run(listener: TcpListener, state: AppState, static_dir: PathBuf, workers: Opt
         server = server.workers(workers);
     }
     Ok(server.run())
+}
+
+/// The web clients' pages: their own scripts and WebAssembly only (`'wasm-unsafe-eval'` lets the browser compile
+/// the client's module; no inline script, no `eval`), their own styles, images and API; never framed.
+pub const APP_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
+img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
+frame-ancestors 'none'";
+
+/// The API documentation (Swagger UI): its scripts are files too, but it sets inline styles and shows data: images.
+pub const DOCS_CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
+img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
+frame-ancestors 'none'";
+
+/// JSON answers: nothing to load, nothing to frame.
+pub const API_CSP: &str = "default-src 'none'; frame-ancestors 'none'";
+
+/// The Content-Security-Policy (W3C CSP Level 3) for a path.
+fn content_security_policy(path: &str) -> &'static str {
+    if path == "/api/docs" || path.starts_with("/api/docs/") {
+        DOCS_CSP
+    } else if path.starts_with("/api/") {
+        API_CSP
+    } else {
+        APP_CSP
+    }
+}
+
+/// Answers no browser or proxy may keep (`Cache-Control: no-store`, RFC 9111 section 5.2.2.5): everything for staff
+/// and admins, the prison records, a visitor's own visit (asked by reference and token, or just created), and any
+/// request that carries credentials.
+fn is_private(req: &ServiceRequest) -> bool {
+    const PRIVATE: [&str; 4] = ["/api/v1/staff/", "/api/v1/admin/", "/api/v1/records/", "/api/v1/visits"];
+    let path = req.path();
+    PRIVATE.iter().any(|prefix| path.starts_with(prefix))
+        || req.headers().contains_key(header::AUTHORIZATION)
+        || req.headers().contains_key("x-visit-token")
 }
 
 fn json_config() -> web::JsonConfig {

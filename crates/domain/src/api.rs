@@ -111,8 +111,11 @@ pub struct PrisonInput {
     pub email: String,
     #[cfg_attr(feature = "openapi", schema(example = "0300 060 6603", min_length = 1, max_length = 32))]
     pub phone: String,
-    #[serde(default)]
-    pub rules: VisitingRules,
+    /// The visiting rules. Creating a prison without them gives the defaults; changing one without them (absent or
+    /// null, `PUT /admin/prisons/{id}`) keeps its current rules, so an update that is only about the address never resets
+    /// them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rules: Option<VisitingRules>,
 }
 
 /// Longest prison name, town, address line, postcode and phone number, in characters: the prisons table's columns.
@@ -153,7 +156,9 @@ pub fn parse_prison_input(input: &PrisonInput) -> Result<PrisonInput, Vec<crate:
     let code = PrisonCode::parse_as(&input.code, "the prison's code").map_err(|e| errors.push(e.under("code"))).ok();
     let email =
         Email::parse_as(&input.email, "the prison's email address").map_err(|e| errors.push(e.under("email"))).ok();
-    errors.extend(crate::rules::check_visiting_rules(&input.rules).into_iter().map(|e| e.under("rules")));
+    if let Some(rules) = &input.rules {
+        errors.extend(crate::rules::check_visiting_rules(rules).into_iter().map(|e| e.under("rules")));
+    }
     match (code, email) {
         (Some(code), Some(email)) if errors.is_empty() => Ok(PrisonInput {
             name,

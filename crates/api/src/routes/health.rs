@@ -19,17 +19,19 @@ pub async fn health() -> HttpResponse {
     HttpResponse::Ok().json(health_body())
 }
 
-/// The service can serve requests: the database answers and every migration is applied.
+/// The service can serve requests: the database answers within 2 s, every migration is applied and (SQLite) the
+/// database file is still the one the service opened. Not ready is 503 `service_unavailable` with `Retry-After`.
 #[utoipa::path(
     tag = "operations",
     responses(
         (status = 200, description = "Ready", body = Health),
-        (status = 503, description = "Not ready", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Not ready", body = Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = u32, description = "Seconds to wait before asking again"))),
     )
 )]
 #[get("/ready")]
 pub async fn ready(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    if storage::is_ready(&state.db).await {
+    if storage::is_ready(&state.db, state.db_file.as_ref()).await {
         Ok(HttpResponse::Ok().json(health_body()))
     } else {
         Err(ApiError::Unavailable)

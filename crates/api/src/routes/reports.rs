@@ -45,8 +45,8 @@ pub async fn day_list(
     Ok(HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "no-store")).json(list))
 }
 
-/// The same day list as CSV for a spreadsheet: one row per visitor, a header row, RFC 4180 quoting, and no value
-/// that a spreadsheet would run as a formula.
+/// The same day list as CSV for a spreadsheet: UTF-8 starting with a byte order mark (so Excel reads accents), one
+/// row per visitor, a header row, RFC 4180 quoting, and no value that a spreadsheet would run as a formula.
 #[utoipa::path(
     tag = "staff",
     security(("bearer_auth" = [])),
@@ -71,7 +71,13 @@ pub async fn day_list_csv(
         .content_type("text/csv; charset=utf-8")
         .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"visits-{}.csv\"", list.date)))
         .insert_header((header::CACHE_CONTROL, "no-store"))
-        .body(to_csv(&list)))
+        .body(with_byte_order_mark(to_csv(&list))))
+}
+
+/// The CSV behind a UTF-8 byte order mark: without it Excel reads the file as Windows-1252 and shows "SiÃ¢n" for
+/// "Siân" (RFC 4180 allows it; every spreadsheet that reads UTF-8 skips it).
+fn with_byte_order_mark(csv: String) -> String {
+    format!("\u{feff}{csv}")
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

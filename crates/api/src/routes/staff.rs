@@ -171,7 +171,8 @@ pub async fn create_prison(
     Ok(HttpResponse::Created().json(admin_prisons::create(&state, body.into_inner()).await?))
 }
 
-/// Change a prison's name, code, address, contact details and rules (admins only).
+/// Change a prison's name, code, address, contact details and rules (admins only). Without `rules` the prison keeps
+/// its current rules; with them, they replace the old ones.
 #[utoipa::path(
     tag = "admin",
     security(("bearer_auth" = [])),

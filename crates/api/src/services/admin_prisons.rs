@@ -28,7 +28,7 @@ pub async fn create(state: &AppState, input: PrisonInput) -> Result<PrisonDetail
             postcode: &input.address.postcode,
             email: &input.email,
             phone: &input.phone,
-            rules: input.rules,
+            rules: input.rules.unwrap_or_default(),
             demo: false,
         },
         state.clock.now(),
@@ -52,8 +52,10 @@ pub async fn update(state: &AppState, id: Uuid, input: PrisonInput) -> Result<Pr
     if !found {
         return Err(ApiError::NotFound);
     }
-    // The rules shape what visitors may book: the change reaches them at once.
-    storage::prisons::update_rules(&tx, id, &input.rules, state.clock.now()).await?;
+    // The rules shape what visitors may book: the change reaches them at once. Absent, they stay as they are.
+    if let Some(rules) = &input.rules {
+        storage::prisons::update_rules(&tx, id, rules, state.clock.now()).await?;
+    }
     tx.commit().await?;
     storage::prisons::find(&state.db, id).await?.ok_or(ApiError::NotFound)
 }

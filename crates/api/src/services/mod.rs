@@ -59,4 +59,6 @@ pub struct AppState {
     pub limits: crate::config::LimitSettings,
     /// Reverse proxies whose `X-Forwarded-For` is believed.
     pub trusted_proxies: Arc<[ipnet::IpNet]>,
+    /// The SQLite file as it was opened (none on PostgreSQL), for readiness to notice it deleted or replaced.
+    pub db_file: Option<crate::storage::DatabaseFile>,
 }

@@ -119,6 +119,9 @@ pub fn settings(url: &str, demo_data: bool) -> Settings {
     Settings {
         database_url: url.to_owned(),
         database_max_connections: 10,
+        // Race tests put a 2-core machine under a load no prison makes; they prove what is written, not how fast,
+        // so they wait for a connection as long as before. The outage test sets the production default back.
+        database_acquire_timeout: std::time::Duration::from_secs(10),
         bind: "127.0.0.1:0".parse().unwrap(),
         demo_data,
         static_dir: PathBuf::from("/nonexistent"),
@@ -132,6 +135,9 @@ pub fn settings(url: &str, demo_data: bool) -> Settings {
         // Many tests make many visit requests from 127.0.0.1; the tests of the limits turn them back on.
         limits: api::config::LimitSettings::default().without_visit_request_limits(),
         trusted_proxies: Vec::new(),
+        sqlite_synchronous: Default::default(),
+        // Each test starts on a fresh database, as the demo does.
+        migrate_on_start: true,
     }
 }
 
@@ -208,7 +214,8 @@ pub async fn spawn_instance_like(app: &TestApp, mut settings: Settings, clock: C
     spawn_instance_with(settings, clock).await
 }
 
-async fn spawn_instance_with(settings: Settings, clock: Clock) -> TestApp {
+/// A server with exactly these settings, on the database they name.
+pub async fn spawn_instance_with(settings: Settings, clock: Clock) -> TestApp {
     if std::env::var("TEST_LOG").is_ok() {
         api::telemetry::init(LogFormat::Pretty);
     }

@@ -10,6 +10,7 @@ mod errors;
 mod input;
 mod notify;
 mod openapi;
+mod ops;
 mod outbox;
 mod prisons;
 mod records;

@@ -384,7 +384,7 @@ fn PrisonForm(
             },
             email: email.get_untracked().trim().to_string(),
             phone: phone.get_untracked(),
-            rules: rules.get_value(),
+            rules: Some(rules.get_value()),
         };
         let errors = domain::api::check_prison_input(&input);
         if !errors.is_empty() {
