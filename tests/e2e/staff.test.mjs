@@ -328,17 +328,21 @@ describe('staff decide requests', () => {
     // The access token lasts 15 minutes; the app renews it a minute before.
     await page.clock.fastForward('14:30');
     await page.waitForFunction((old) => sessionStorage.getItem('pvb.staff.refresh') !== old, first);
-    const refreshed = await fetch(`${server.baseUrl}/api/v1/staff/token/refresh`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ refresh_token: first }),
-    });
-    assert.equal(refreshed.status, 401, 'the old refresh token was used up by the renewal');
     await page.click('#staff-nav a[href="/staff/search"]');
     await page.fill('#q', 'A1234BC');
     await page.click('#search');
     await page.locator('#results-title').waitFor();
     assert.equal(new URL(page.url()).pathname, '/staff/search', 'still signed in');
+    // The renewal used the old refresh token up. Presented again (as a thief holding a copy would), it is refused
+    // and ends the whole session (RFC 9700 refresh token reuse detection): the tab is signed out too.
+    const replayed = await fetch(`${server.baseUrl}/api/v1/staff/token/refresh`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ refresh_token: first }),
+    });
+    assert.equal(replayed.status, 401, 'the old refresh token was used up by the renewal');
+    await page.reload();
+    await page.waitForFunction(() => location.pathname === '/staff/sign-in');
     assert.deepEqual(problems.pageErrors, []);
   });
 

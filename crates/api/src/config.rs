@@ -9,6 +9,9 @@ use std::time::Duration;
 use anyhow::{Context, bail};
 use domain::email::EmailKind;
 
+/// How long a request may take before it is answered 503, unless `REQUEST_TIMEOUT_MS` says otherwise.
+pub const DEFAULT_REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LogFormat {
     /// One JSON object per line, for log collectors.
@@ -26,6 +29,9 @@ pub struct Settings {
     /// How long a request waits for a PostgreSQL connection before it is answered 503 (`DATABASE_ACQUIRE_TIMEOUT_MS`,
     /// default 2000 ms).
     pub database_acquire_timeout: std::time::Duration,
+    /// How long a request may take before it is answered 503 with `Retry-After` (`REQUEST_TIMEOUT_MS`, default
+    /// 5000 ms): a database that stops answering mid-request must not hold visitors for minutes.
+    pub request_timeout: std::time::Duration,
     pub bind: SocketAddr,
     /// Seed demonstration prisons into an empty database.
     pub demo_data: bool,
@@ -350,6 +356,10 @@ impl Settings {
             })
             .transpose()?
             .map_or(crate::storage::POSTGRES_ACQUIRE_TIMEOUT, std::time::Duration::from_millis);
+        let request_timeout = get("REQUEST_TIMEOUT_MS")
+            .map(|n| n.parse::<u64>().with_context(|| format!("REQUEST_TIMEOUT_MS must be a number, got {n:?}")))
+            .transpose()?
+            .map_or(DEFAULT_REQUEST_TIMEOUT, std::time::Duration::from_millis);
         let workers = get("WORKERS")
             .map(|n| n.parse().with_context(|| format!("WORKERS must be a number, got {n:?}")))
             .transpose()?;
@@ -367,6 +377,7 @@ power cut can lose the last commits), got {other:?}"
             database_url,
             database_max_connections,
             database_acquire_timeout,
+            request_timeout,
             bind,
             demo_data,
             static_dir: get("STATIC_DIR").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("frontend/dist")),

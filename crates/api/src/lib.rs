@@ -5,6 +5,7 @@
 pub mod auth;
 pub mod client_address;
 pub mod config;
+pub mod edge;
 pub mod email;
 pub mod error;
 pub mod jobs;

@@ -125,6 +125,7 @@ MIGRATE_ON_START=true)",
         records,
         limits: settings.limits,
         trusted_proxies: settings.trusted_proxies.clone().into(),
+        request_timeout: settings.request_timeout,
         db_file,
     })
 }
@@ -192,6 +193,7 @@ fn run(listener: TcpListener, state: AppState, static_dir: PathBuf, workers: Opt
                     InternalError::from_response(err, api.error_response()).into()
                 }))
                 .wrap(actix_web::middleware::from_fn(crate::auth::authenticate_first))
+                .wrap(actix_web::middleware::from_fn(crate::edge::request_deadline))
                 .wrap(Compress::default())
                 .wrap(
                     DefaultHeaders::new()
@@ -225,6 +227,7 @@ fn run(listener: TcpListener, state: AppState, static_dir: PathBuf, workers: Opt
                     }
                 })
                 .wrap(TracingLogger::default())
+                .wrap(actix_web::middleware::from_fn(crate::edge::believed_client_address))
                 .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", spec.clone()))
                 .into_utoipa_app()
                 .openapi(openapi::ApiDoc::openapi())

@@ -415,7 +415,8 @@ impl Email {
 /// 1 to 63 letters, digits and hyphens, not starting or ending with a hyphen, at least two of them, the last not
 /// all digits.
 fn ascii_domain(domain: &str) -> Option<String> {
-    let domain = domain.to_lowercase();
+    // In NFC first, as all text is: "bu\u{308}cher.example" is the same domain as "bücher.example".
+    let domain = nfc(domain).to_lowercase();
     // Only letters, digits, hyphens and dots: UTS 46 would also map (and so let through) symbols such as "①".
     if !domain.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '.') {
         return None;
@@ -754,6 +755,13 @@ mod tests {
         for bad in ["7700 900123", "+33 1 23 45 67 89", "0033123456789", "077009001234", "0770090", "07700 9OO123"] {
             assert_eq!(code(UkPhone::parse(bad)), FieldErrorCode::InvalidPhone, "{bad}");
         }
+    }
+
+    #[test]
+    #[cfg(feature = "canonical")]
+    fn an_email_domain_written_decomposed_is_the_same_address_as_composed() {
+        let composed = Email::parse("x@b\u{fc}cher.example").unwrap();
+        assert_eq!(Email::parse("x@bu\u{308}cher.example").unwrap(), composed);
     }
 
     #[test]

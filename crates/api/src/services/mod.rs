@@ -59,6 +59,8 @@ pub struct AppState {
     pub limits: crate::config::LimitSettings,
     /// Reverse proxies whose `X-Forwarded-For` is believed.
     pub trusted_proxies: Arc<[ipnet::IpNet]>,
+    /// How long a request may take before it is answered 503 (see [`crate::edge::request_deadline`]).
+    pub request_timeout: std::time::Duration,
     /// The SQLite file as it was opened (none on PostgreSQL), for readiness to notice it deleted or replaced.
     pub db_file: Option<crate::storage::DatabaseFile>,
 }

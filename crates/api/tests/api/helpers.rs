@@ -122,6 +122,8 @@ pub fn settings(url: &str, demo_data: bool) -> Settings {
         // Race tests put a 2-core machine under a load no prison makes; they prove what is written, not how fast,
         // so they wait for a connection as long as before. The outage test sets the production default back.
         database_acquire_timeout: std::time::Duration::from_secs(10),
+        // The same for the whole request: the outage tests set the production default back.
+        request_timeout: std::time::Duration::from_secs(60),
         bind: "127.0.0.1:0".parse().unwrap(),
         demo_data,
         static_dir: PathBuf::from("/nonexistent"),

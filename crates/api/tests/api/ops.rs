@@ -333,6 +333,96 @@ async fn a_stopped_postgres_gets_503_with_retry_after_quickly_then_recovers() {
     app.created_visit(&booking).await;
 }
 
+/// A TCP proxy in front of the test PostgreSQL server that can go silent: while frozen it keeps every connection
+/// open and accepts new ones, but passes nothing on, as a network partition or a firewall dropping packets does.
+struct SilentProxy {
+    port: u16,
+    frozen: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl SilentProxy {
+    async fn start() -> SilentProxy {
+        use std::sync::atomic::Ordering;
+        use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+        async fn pump(
+            mut from: impl AsyncRead + Unpin,
+            mut to: impl AsyncWrite + Unpin,
+            frozen: std::sync::Arc<std::sync::atomic::AtomicBool>,
+        ) {
+            let mut buf = vec![0u8; 16 * 1024];
+            while let Ok(n @ 1..) = from.read(&mut buf).await {
+                while frozen.load(Ordering::SeqCst) {
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                }
+                if to.write_all(&buf[..n]).await.is_err() {
+                    return;
+                }
+            }
+        }
+        let listener = TcpListener::bind(("127.0.0.1", 0)).await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let frozen = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let switch = frozen.clone();
+        tokio::spawn(async move {
+            while let Ok((inbound, _)) = listener.accept().await {
+                let Ok(outbound) = TcpStream::connect("127.0.0.1:5432").await else { continue };
+                let (client_read, client_write) = inbound.into_split();
+                let (server_read, server_write) = outbound.into_split();
+                tokio::spawn(pump(client_read, server_write, switch.clone()));
+                tokio::spawn(pump(server_read, client_write, switch.clone()));
+            }
+        });
+        SilentProxy { port, frozen }
+    }
+
+    fn freeze(&self, frozen: bool) {
+        self.frozen.store(frozen, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+/// PostgreSQL gone silent with connections open (a partition): calls holding a connection already are answered 503
+/// problem+json with Retry-After at the request deadline, not held for minutes, and the service recovers.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_silent_postgres_gets_503_at_the_request_deadline_then_recovers() {
+    let test_db = TestDb::new(Db::Postgres).await;
+    let proxy = SilentProxy::start().await;
+    let proxied = test_db.url.replace("127.0.0.1:5432", &format!("127.0.0.1:{}", proxy.port));
+    assert_ne!(proxied, test_db.url, "TEST_POSTGRES_URL must be 127.0.0.1:5432 for this test");
+    let mut production = settings(&proxied, false);
+    production.database_acquire_timeout = api::storage::POSTGRES_ACQUIRE_TIMEOUT;
+    production.request_timeout = api::config::DEFAULT_REQUEST_TIMEOUT;
+    let app = spawn_instance_with(production, Clock::fixed(monday_morning())).await;
+    let prison = add_test_prison(&app, VisitingRules::default()).await;
+    let booking = visit_request(prison, &[("2026-12-04", "14:00", "16:00")]);
+    app.created_visit(&booking).await;
+
+    proxy.freeze(true);
+    let client = reqwest::Client::builder().timeout(Duration::from_secs(12)).build().unwrap();
+    let calls = (0..4).map(|i| {
+        let request = if i % 2 == 0 {
+            client.get(app.url("/api/v1/prisons"))
+        } else {
+            client.post(app.url("/api/v1/visits")).json(&booking)
+        };
+        async move { request.send().await.expect("answered within 12 s, not held") }
+    });
+    for answer in futures_util::future::join_all(calls).await {
+        assert!(answer.headers().contains_key("retry-after"), "{:?}", answer.headers());
+        assert_eq!(problem(answer, 503).await["code"], "service_unavailable");
+    }
+
+    proxy.freeze(false);
+    let mut created = false;
+    for _ in 0..40 {
+        if client.post(app.url("/api/v1/visits")).json(&booking).send().await.is_ok_and(|r| r.status() == 201) {
+            created = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    assert!(created, "bookings taken again once PostgreSQL answers, without a restart");
+}
+
 on_both_databases!(
     the_day_list_csv_starts_with_a_byte_order_mark_so_spreadsheets_read_utf8,
     staff_admin_and_personal_answers_are_never_stored,

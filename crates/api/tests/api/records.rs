@@ -84,19 +84,24 @@ fn date(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
 }
 
+/// Checks for John Smith (A1234BC at TBR, no visit times), visited by `visitors`.
+fn john_smith_visited_by<'a>(visitors: &'a [Person<'a>]) -> CheckRequest<'a> {
+    CheckRequest {
+        prisoner: Person { first_name: "John", last_name: "Smith", date_of_birth: date("1985-04-12") },
+        prisoner_number: "A1234BC",
+        prison_code: "TBR",
+        slots: &[],
+        visitors,
+        today: date("2026-11-30"),
+    }
+}
+
 #[tokio::test]
 async fn a_normal_answer_gives_checks_with_the_reasons_they_imply() {
     let (url, _) = start().await;
     let records = Records::Http(Arc::new(adapter(&url)));
     let visitors = [Person { first_name: "Mary", last_name: "Smyth", date_of_birth: date("1980-07-01") }];
-    let request = CheckRequest {
-        prisoner: Person { first_name: "John", last_name: "Smith", date_of_birth: date("1985-04-12") },
-        prisoner_number: "A1234BC",
-        prison_code: "TBR",
-        slots: &[],
-        visitors: &visitors,
-        today: date("2026-11-30"),
-    };
+    let request = john_smith_visited_by(&visitors);
     let results = records.check(&request).await;
     let outcome = |kind| results.iter().find(|r| r.check == kind).unwrap().outcome;
     assert_eq!(outcome(CheckKind::PrisonerDetails), CheckOutcome::Pass);
@@ -425,14 +430,7 @@ async fn a_redirect_to_another_host_is_not_followed_and_the_checks_are_unknown()
     assert_eq!(lookup, Lookup::Unavailable("prison records redirected to another host (not followed)".into()));
     assert_eq!(calls.load(Ordering::SeqCst), 0, "the other host is never called");
     let visitors = [Person { first_name: "Mary", last_name: "Smith", date_of_birth: date("1980-07-01") }];
-    let request = CheckRequest {
-        prisoner: Person { first_name: "John", last_name: "Smith", date_of_birth: date("1985-04-12") },
-        prisoner_number: "A1234BC",
-        prison_code: "TBR",
-        slots: &[],
-        visitors: &visitors,
-        today: date("2026-11-30"),
-    };
+    let request = john_smith_visited_by(&visitors);
     let results = records.check(&request).await;
     assert!(results.iter().all(|r| r.outcome == CheckOutcome::Unknown), "{results:?}");
     assert!(results[0].detail.contains("check manually"));

@@ -1,0 +1,56 @@
+//! Middleware at the edge of every request: the client address as this service believes it, and a deadline.
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::middleware::Next;
+use actix_web::web;
+
+use crate::client_address::ClientAddress;
+use crate::config::DEFAULT_REQUEST_TIMEOUT;
+use crate::error::ApiError;
+use crate::services::AppState;
+
+/// Headers by which a client names another address than its own.
+const FORWARDING_HEADERS: [&str; 3] = ["forwarded", "x-forwarded-for", "x-real-ip"];
+
+/// Rewrites the forwarding headers so that everything reading them (the request log's `http.client_ip`, the rate
+/// limits) sees the address this service believes: from a peer that is not in `TRUSTED_PROXIES` every forwarding
+/// header is dropped (the client could write anything there); from a trusted proxy, `X-Forwarded-For` is replaced by
+/// the one address [`ClientAddress`] resolves, and the other forwarding headers are dropped.
+pub async fn believed_client_address(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let proxies = req.app_data::<web::Data<AppState>>().map(|state| state.trusted_proxies.clone());
+    let client = ClientAddress::of(req.request(), proxies.as_deref().unwrap_or(&[]));
+    let peer = req.peer_addr().map(|peer| peer.ip().to_canonical());
+    let headers = req.headers_mut();
+    for name in FORWARDING_HEADERS {
+        headers.remove(name);
+    }
+    if let Some(ip) = client.0.filter(|ip| Some(*ip) != peer)
+        && let Ok(value) = HeaderValue::from_str(&ip.to_string())
+    {
+        headers.insert(HeaderName::from_static("x-forwarded-for"), value);
+    }
+    next.call(req).await
+}
+
+/// Answers 503 `service_unavailable` with `Retry-After` when a request has no answer after `request_timeout`
+/// (`REQUEST_TIMEOUT_MS`): a database that has gone silent (a network partition, a firewall dropping packets) would
+/// otherwise hold a request on a connection it already has for many minutes. The handler is dropped, and with it any
+/// transaction it had open, which the database rolls back.
+pub async fn request_deadline(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let deadline = req.app_data::<web::Data<AppState>>().map_or(DEFAULT_REQUEST_TIMEOUT, |state| state.request_timeout);
+    // No clone of the request may be held here: routing needs it unshared. The error becomes the response (its
+    // problem+json and Retry-After) when it reaches the server.
+    let path = req.path().to_owned();
+    tokio::time::timeout(deadline, next.call(req)).await.unwrap_or_else(|_| {
+        tracing::warn!(path, "request abandoned after its deadline");
+        Err(ApiError::Unavailable.into())
+    })
+}
