@@ -26,7 +26,8 @@ pub struct PrisonerRecord {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(max_length = 16))]
     pub prison_code: Option<String>,
-    /// Visits they may still have in the current period.
+    /// Visits they may still have in the current period (0 to 1,000).
+    #[cfg_attr(feature = "openapi", schema(maximum = 1000))]
     pub visiting_allowance: u32,
     /// When the allowance next renews.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -372,11 +373,22 @@ fn record_dates(record: &PrisonerRecord) -> Vec<(String, NaiveDate, &'static str
 /// prison code (`types::PrisonCode`, upper case), dates the engines store alike (`RECORD_DATES`), a sensible date
 /// range for each absence, each contact once (same names, case aside, and date of birth), and `banned_until` only on
 /// a banned contact. Every problem is reported, under its field (`contacts[1].banned_until`).
+/// The most visits a record may say a prisoner has left: far above any real allowance (a few a month, saved up for
+/// some months), and within every engine's integer column.
+pub const MAX_VISITING_ALLOWANCE: u32 = 1000;
+
 pub fn check_record(record: &PrisonerRecord) -> Result<PrisonerRecord, Vec<crate::error::FieldError>> {
     use crate::error::{FieldError, FieldErrorCode};
     use crate::types::{PersonName, PrisonCode, PrisonNumber};
     let mut errors = Vec::new();
     let number = PrisonNumber::parse(&record.number).map_err(|e| errors.push(e.under("number"))).ok();
+    if record.visiting_allowance > MAX_VISITING_ALLOWANCE {
+        errors.push(FieldError::new(
+            "visiting_allowance",
+            FieldErrorCode::OutOfRange,
+            format!("The visiting allowance must be {MAX_VISITING_ALLOWANCE} or fewer"),
+        ));
+    }
     let mut name = |value: &str, field: &str| {
         PersonName::parse(value).map_err(|e| errors.push(e.under(field))).ok().map(|n| n.as_str().to_owned())
     };

@@ -1,6 +1,7 @@
 //! The built-in prison roll: integrators push a prisoner's record, the import command loads CSV files.
 
 use domain::calendar::london_today;
+use domain::error::{FieldError, FieldErrorCode};
 use domain::records::{PrisonerRecord, check_record_on};
 use domain::types::PrisonNumber;
 use sea_orm::TransactionTrait;
@@ -13,6 +14,14 @@ use crate::storage;
 /// Adds or replaces one prisoner's record; `number` in the path wins over the body's.
 pub async fn put(state: &AppState, number: &str, mut record: PrisonerRecord) -> Result<PrisonerRecord, ApiError> {
     let number = PrisonNumber::parse(number).map_err(|_| ApiError::NotFound)?;
+    // The address names the record; a body naming another prisoner is a mistake, not a rename.
+    if PrisonNumber::parse(&record.number).is_ok_and(|body| body != number) {
+        return Err(ApiError::validation(FieldError::new(
+            "number",
+            FieldErrorCode::InvalidValue,
+            format!("The prison number must be the one in the address, {}", number.as_str()),
+        )));
+    }
     record.number = number.as_str().to_owned();
     let record = check_record_on(&record, london_today(state.clock.now())).map_err(ApiError::Validation)?;
     storage::roll::upsert(&state.db, &record, state.clock.now()).await?;

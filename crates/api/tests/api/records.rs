@@ -283,6 +283,16 @@ async fn the_built_in_roll_is_loaded_by_integrators_and_csv_and_checks_read_it(d
     bad["first_name"] = json!("");
     let errors = field_errors(&problem(put(bad, admin.clone()).await, 422).await);
     assert_eq!(errors[0].0, "first_name");
+    // A body naming another prisoner, or an allowance past any real one (and past the column), is refused, not
+    // stored as something else.
+    let mut other = record.clone();
+    other["number"] = json!("D6666DD");
+    let errors = field_errors(&problem(put(other, admin.clone()).await, 422).await);
+    assert_eq!(errors, [("number".to_owned(), "invalid_value".to_owned())]);
+    let mut huge = record.clone();
+    huge["visiting_allowance"] = json!(2_147_483_648_u64);
+    let errors = field_errors(&problem(put(huge, admin.clone()).await, 422).await);
+    assert_eq!(errors, [("visiting_allowance".to_owned(), "out_of_range".to_owned())]);
     let stored: Value = put(record, admin.clone()).await.json().await.unwrap();
     assert_eq!((stored["number"].as_str(), stored["first_name"].as_str()), (Some("A1234BC"), Some("John")));
     assert_eq!(stored["prison_code"], code.to_uppercase());
