@@ -2,6 +2,7 @@
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::Method;
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::middleware::Next;
 use actix_web::web;
@@ -53,4 +54,22 @@ pub async fn request_deadline(
         tracing::warn!(path, "request abandoned after its deadline");
         Err(ApiError::Unavailable.into())
     })
+}
+
+/// Refuses every write (503 `service_unavailable`) once the SQLite file the service opened has been deleted or
+/// replaced: the writes would go to a file nobody will open again, and a visitor would be told "received" for a
+/// request that is gone at the next start. Reads go on; readiness already says 503 so a balancer stops sending work.
+pub async fn refuse_writes_to_a_lost_database(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let write = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    if write
+        && let Some(file) = req.app_data::<web::Data<AppState>>().and_then(|state| state.db_file.as_ref())
+        && !file.unchanged()
+    {
+        tracing::error!("the SQLite file was deleted or replaced under the service; refusing writes until a restart");
+        return Err(ApiError::Unavailable.into());
+    }
+    next.call(req).await
 }

@@ -193,6 +193,7 @@ fn run(listener: TcpListener, state: AppState, static_dir: PathBuf, workers: Opt
                     InternalError::from_response(err, api.error_response()).into()
                 }))
                 .wrap(actix_web::middleware::from_fn(crate::auth::authenticate_first))
+                .wrap(actix_web::middleware::from_fn(crate::edge::refuse_writes_to_a_lost_database))
                 .wrap(actix_web::middleware::from_fn(crate::edge::request_deadline))
                 .wrap(Compress::default())
                 .wrap(

@@ -249,11 +249,18 @@ async fn sqlite_syncs_every_commit_by_default() {
 #[tokio::test]
 async fn readiness_fails_when_the_sqlite_file_is_deleted() {
     let app = spawn_app_at(Db::Sqlite, monday_morning()).await;
+    let prison = add_test_prison(&app, VisitingRules::default()).await;
+    let booking = visit_request(prison, &[("2026-12-04", "14:00", "16:00")]);
+    app.created_visit(&booking).await;
     assert_eq!(app.get("/api/v1/ready").await.status(), 200);
     let file = app.db_url.trim_start_matches("sqlite://").split('?').next().unwrap().to_owned();
     std::fs::remove_file(&file).unwrap();
     let ready = problem(app.get("/api/v1/ready").await, 503).await;
     assert_eq!(ready["code"], "service_unavailable");
+    // Nor is a visitor told "received" for a request written to a file that is gone.
+    let refused = app.create_visit(&booking, None).await;
+    assert!(refused.headers().contains_key("retry-after"));
+    assert_eq!(problem(refused, 503).await["code"], "service_unavailable");
 }
 
 // ---- PostgreSQL outage ----
