@@ -5,7 +5,7 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::Method;
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::middleware::Next;
-use actix_web::web;
+use actix_web::{HttpMessage, web};
 
 use crate::client_address::ClientAddress;
 use crate::config::DEFAULT_REQUEST_TIMEOUT;
@@ -26,6 +26,8 @@ pub async fn believed_client_address(
     let proxies = req.app_data::<web::Data<AppState>>().map(|state| state.trusted_proxies.clone());
     let client = ClientAddress::of(req.request(), proxies.as_deref().unwrap_or(&[]));
     let peer = req.peer_addr().map(|peer| peer.ip().to_canonical());
+    // The extractor reads it from here rather than working it out again.
+    req.extensions_mut().insert(client);
     let headers = req.headers_mut();
     for name in FORWARDING_HEADERS {
         headers.remove(name);

@@ -183,16 +183,21 @@ async fn the_circuit_opens_after_repeated_failures_and_closes_when_the_service_i
     assert!(matches!(adapter.lookup("A1234BC").await, Lookup::Found(_)));
 }
 
-async fn staff_see_each_check_and_the_reasons_to_preselect_and_the_visitor_is_told_early(db: Db) {
-    let (records_url, service) = start().await;
+/// A server whose prisoner checks read the records service at `url` (300 ms a try, one retry).
+async fn app_reading_records_at(db: Db, url: &str) -> TestApp {
     let mut settings = settings("unused", false);
     settings.records = api::config::RecordsSettings::Http(HttpRecordsSettings {
         token: Some(api::config::Secret("records-token".into())),
         timeout: Duration::from_millis(300),
         retries: 1,
-        ..HttpRecordsSettings::new(&records_url)
+        ..HttpRecordsSettings::new(url)
     });
-    let app = spawn_app_with_settings(db, api::services::Clock::fixed(monday_morning()), settings).await;
+    spawn_app_with_settings(db, api::services::Clock::fixed(monday_morning()), settings).await
+}
+
+async fn staff_see_each_check_and_the_reasons_to_preselect_and_the_visitor_is_told_early(db: Db) {
+    let (records_url, service) = start().await;
+    let app = app_reading_records_at(db, &records_url).await;
     let prison = add_test_prison(&app, domain::api::VisitingRules::default()).await;
     let code = api::storage::prisons::find(&app.state.db, prison).await.unwrap().unwrap().code;
     app.add_staff("officer@testbridge.example", "staff", &[prison]).await;
@@ -343,14 +348,7 @@ A1234BC,Mary,Smith,1980-07-01,yes,no,\nA1234BC,Amy,Smith,2015-03-09,yes,yes,2027
 async fn records_redirecting_to_another_host_leave_every_check_unknown_for_staff(db: Db) {
     let (elsewhere, calls) = start_impostor().await;
     let redirector = start_redirector(Some(elsewhere)).await;
-    let mut settings = settings("unused", false);
-    settings.records = api::config::RecordsSettings::Http(HttpRecordsSettings {
-        token: Some(api::config::Secret("records-token".into())),
-        timeout: Duration::from_millis(300),
-        retries: 1,
-        ..HttpRecordsSettings::new(&redirector)
-    });
-    let app = spawn_app_with_settings(db, api::services::Clock::fixed(monday_morning()), settings).await;
+    let app = app_reading_records_at(db, &redirector).await;
     let prison = add_test_prison(&app, domain::api::VisitingRules::default()).await;
     app.add_staff("officer@testbridge.example", "staff", &[prison]).await;
     let officer = app.access_token("officer@testbridge.example").await;
