@@ -42,7 +42,7 @@ pub async fn day_list(
     query: web::Query<DayQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let list = reports::day_list(&state, &user, prison_id.into_inner(), query.date.as_deref()).await?;
-    Ok(HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "no-store")).json(list))
+    Ok(HttpResponse::Ok().json(list))
 }
 
 /// The same day list as CSV for a spreadsheet: UTF-8 starting with a byte order mark (so Excel reads accents), one
@@ -70,7 +70,6 @@ pub async fn day_list_csv(
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
         .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"visits-{}.csv\"", list.date)))
-        .insert_header((header::CACHE_CONTROL, "no-store"))
         .body(with_byte_order_mark(to_csv(&list))))
 }
 

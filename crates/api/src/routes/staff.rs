@@ -41,7 +41,7 @@ pub async fn sign_in(
     let email = check_sign_in(&body).map_err(ApiError::Validation)?;
     let request = SignInRequest { email: email.into(), ..body.into_inner() };
     let tokens = staff_auth::sign_in(&state, request, address.key()).await?;
-    Ok(HttpResponse::Ok().insert_header(("cache-control", "no-store")).json(tokens))
+    Ok(HttpResponse::Ok().json(tokens))
 }
 
 /// Trade a refresh token for a new pair in the same session. Each refresh token works once: presenting a spent one
@@ -58,7 +58,7 @@ pub async fn sign_in(
 #[tracing::instrument(skip_all)]
 pub async fn refresh(state: web::Data<AppState>, body: Json<RefreshRequest>) -> Result<HttpResponse, ApiError> {
     let tokens = staff_auth::refresh(&state, &body.refresh_token).await?;
-    Ok(HttpResponse::Ok().insert_header(("cache-control", "no-store")).json(tokens))
+    Ok(HttpResponse::Ok().json(tokens))
 }
 
 /// Sign out: the session's refresh token and its access tokens stop working at once, on every instance.

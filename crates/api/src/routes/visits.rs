@@ -58,7 +58,6 @@ pub async fn create_visit(
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/visits/{}", created.visit.reference)))
         .insert_header(("idempotent-replayed", if created.replayed { "true" } else { "false" }))
-        .insert_header((header::CACHE_CONTROL, "no-store"))
         .json(created.visit))
 }
 
@@ -82,7 +81,7 @@ pub async fn get_visit(
     reference: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let status = services::visits::status(&state, &reference, header_value(&req, VISIT_TOKEN_HEADER)).await?;
-    Ok(HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "no-store")).json(status))
+    Ok(HttpResponse::Ok().json(status))
 }
 
 /// Withdraw a request that staff have not decided yet.
@@ -106,7 +105,7 @@ pub async fn withdraw_visit(
     reference: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let status = services::visits::withdraw(&state, &reference, header_value(&req, VISIT_TOKEN_HEADER)).await?;
-    Ok(HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "no-store")).json(status))
+    Ok(HttpResponse::Ok().json(status))
 }
 
 /// Cancel a booked visit that has not started yet.
@@ -130,5 +129,5 @@ pub async fn cancel_visit(
     reference: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let status = services::visits::cancel(&state, &reference, header_value(&req, VISIT_TOKEN_HEADER)).await?;
-    Ok(HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "no-store")).json(status))
+    Ok(HttpResponse::Ok().json(status))
 }

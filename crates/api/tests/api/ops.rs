@@ -50,8 +50,13 @@ async fn staff_admin_and_personal_answers_are_never_stored(db: Db) {
     let (id, reference, token) =
         (visit["id"].as_str().unwrap(), visit["reference"].as_str().unwrap(), visit["status_token"].as_str().unwrap());
 
-    let mut answers = vec![("visit by token".to_owned(), app.visit_status(reference, token).await)];
+    let mut answers = vec![
+        ("visit by token".to_owned(), app.visit_status(reference, token).await),
+        ("sign-in tokens".to_owned(), app.sign_in("officer@testbridge.example", STAFF_PASSWORD).await),
+    ];
     for path in [
+        format!("/api/v1/staff/prisons/{prison}/day-list?date=2026-12-04"),
+        format!("/api/v1/staff/prisons/{prison}/day-list.csv?date=2026-12-04"),
         "/api/v1/staff/me".to_owned(),
         "/api/v1/staff/inbox".to_owned(),
         format!("/api/v1/staff/visits/{id}"),
