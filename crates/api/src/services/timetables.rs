@@ -25,18 +25,18 @@ pub async fn get(state: &AppState, user: &StaffUser, prison_id: Uuid) -> Result<
     // REPEATABLE READ takes the snapshot at the first read; SQLite's read transaction (WAL) does the same.
     let isolation = (state.db.get_database_backend() == DbBackend::Postgres).then_some(IsolationLevel::RepeatableRead);
     let tx = state.db.begin_with_config(isolation, None).await?;
-    let view = consistent_view(&tx, prison_id).await?.ok_or(ApiError::Unavailable)?;
+    let view = consistent_view(&tx, prison_id).await?;
     tx.commit().await?;
     Ok(view)
 }
 
-/// The prison's rules and timetable with their version, or `None` when a change landed while they were read.
-async fn consistent_view(db: &impl ConnectionTrait, prison_id: Uuid) -> Result<Option<TimetableView>, ApiError> {
+/// The prison's rules and timetable with their version. `db` must see one moment: a snapshot (see [`get`]) or a
+/// transaction holding the prison's lock (see [`change`]), so the version stands for exactly this content.
+async fn consistent_view(db: &impl ConnectionTrait, prison_id: Uuid) -> Result<TimetableView, ApiError> {
     let version = storage::prisons::availability_version(db, prison_id).await?.ok_or(ApiError::NotFound)?;
     let prison = storage::prisons::find(db, prison_id).await?.ok_or(ApiError::NotFound)?;
     let timetable = storage::prisons::full_timetable(db, prison_id).await?;
-    let after = storage::prisons::availability_version(db, prison_id).await?.ok_or(ApiError::NotFound)?;
-    Ok((after == version).then_some(TimetableView { prison_id, rules: prison.rules, timetable, version }))
+    Ok(TimetableView { prison_id, rules: prison.rules, timetable, version })
 }
 
 pub async fn change(
@@ -89,7 +89,7 @@ pub async fn change(
     storage::prisons::replace_timetable(&tx, prison_id, &change.rules, &change.timetable, now).await?;
     // Read back in the transaction, which still holds the prison's lock: exactly what this change saved, with its
     // version, whatever other changes come after it.
-    let saved = consistent_view(&tx, prison_id).await?.ok_or(ApiError::Unavailable)?;
+    let saved = consistent_view(&tx, prison_id).await?;
     tx.commit().await?;
     tracing::info!(prison_id = %prison_id, staff_id = %user.id, affected = affected.len(), "timetable changed");
     Ok(TimetableChanged { timetable: saved, affected })
