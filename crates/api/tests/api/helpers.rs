@@ -469,3 +469,30 @@ pub fn token_claims(token: &str) -> Value {
     let payload = token.split('.').nth(1).unwrap();
     serde_json::from_slice(&base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap()
 }
+
+/// Bytes a misbehaving test server streams: 20 MB in all.
+pub const BIG_BODY: usize = 20 * 1024 * 1024;
+
+/// A body of [`BIG_BODY`] bytes: `head`, spaces in 64 KiB chunks, then `tail`, counting in `served` each byte handed
+/// to the connection (so a test can tell how much its client read before it stopped).
+pub fn big_body(
+    head: &'static str,
+    tail: &'static str,
+    served: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+) -> impl futures_util::Stream<Item = Result<actix_web::web::Bytes, std::convert::Infallible>> {
+    const CHUNK: usize = 65_536;
+    futures_util::stream::unfold(0usize, move |sent| {
+        let served = served.clone();
+        async move {
+            let chunk = match sent {
+                n if n >= BIG_BODY => return None,
+                0 if !head.is_empty() => head.as_bytes().to_vec(),
+                n if n + CHUNK >= BIG_BODY => tail.as_bytes().to_vec(),
+                _ => vec![b' '; CHUNK],
+            };
+            served.fetch_add(chunk.len(), std::sync::atomic::Ordering::SeqCst);
+            let next = if sent + CHUNK >= BIG_BODY { BIG_BODY } else { sent + chunk.len() };
+            Some((Ok(actix_web::web::Bytes::from(chunk)), next))
+        }
+    })
+}

@@ -192,18 +192,11 @@ async fn start_misbehaving(target: Option<String>, served: Arc<AtomicUsize>) -> 
                         .insert_header(("location", format!("{target}/v2/notifications/email")))
                         .finish();
                 }
-                let served = state.1.clone();
-                let chunks = futures_util::stream::unfold(0usize, move |sent| {
-                    let served = served.clone();
-                    async move {
-                        if sent >= BIG_BODY {
-                            return None;
-                        }
-                        served.fetch_add(65_536, Ordering::SeqCst);
-                        Some((Ok::<_, std::convert::Infallible>(web::Bytes::from(vec![b' '; 65_536])), sent + 65_536))
-                    }
-                });
-                HttpResponse::InternalServerError().content_type("application/json").streaming(chunks)
+                HttpResponse::InternalServerError().content_type("application/json").streaming(big_body(
+                    "",
+                    "",
+                    state.1.clone(),
+                ))
             }),
         )
     })
@@ -214,8 +207,6 @@ async fn start_misbehaving(target: Option<String>, served: Arc<AtomicUsize>) -> 
     tokio::spawn(server);
     url
 }
-
-const BIG_BODY: usize = 20 * 1024 * 1024;
 
 async fn notify_redirecting_to_another_host_or_answering_20_mb_is_retried_and_nothing_goes_elsewhere(db: Db) {
     let clock = TestClock::at(monday_morning());
