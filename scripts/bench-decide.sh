@@ -65,8 +65,9 @@ run_visits=$((warmup_visits + rate * seconds))
 
 # ---- tools --------------------------------------------------------------------------------------------------------
 need_wrk
-for tool in curl python3 cargo psql pgbench; do
-    command -v "$tool" >/dev/null 2>&1 || die "$tool is required but not on PATH (psql/pgbench: apt-get install postgresql-client)"
+need_postgresql_client
+for tool in curl python3 cargo; do
+    command -v "$tool" >/dev/null 2>&1 || die "$tool is required but not on PATH"
 done
 [ -f "$pg_baseline" ] || die "pgbench baseline script not found at $pg_baseline (set PG_BASELINE)"
 psql "$pg_url/postgres" -qAtc 'SELECT 1' >/dev/null 2>&1 || die "cannot connect to PostgreSQL at $pg_url/postgres (set BENCH_PG_URL)"

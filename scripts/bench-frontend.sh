@@ -19,8 +19,7 @@ if [[ -z "${PVB_BIN:-}" ]]; then
     [[ "$target_dir" == /* ]] || target_dir="$root/$target_dir"
     export PVB_BIN="$target_dir/debug/prison-visits"
 fi
-if [[ ! -d "$e2e/node_modules/playwright-core" ]]; then
-    (cd "$e2e" && npm ci --no-audit --no-fund)
-fi
+# Chromium, playwright-core and axe-core, as for the browser tests.
+"$root/scripts/setup.sh" e2e
 cd "$e2e"
 exec node bench-frontend.mjs

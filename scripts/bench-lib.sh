@@ -5,16 +5,12 @@
 say() { printf '\n==> %s\n' "$*" >&2; }
 die() { printf '\n%s: ERROR: %s\n' "$bench_name" "$*" >&2; exit 1; }
 
-# need_wrk: wrk (the HTTP load generator), installed with apt-get when running as root without it.
-need_wrk() {
-    command -v wrk >/dev/null 2>&1 && return 0
-    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-        say "wrk not found; installing it with apt-get"
-        apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >&2 ||
-            die "could not install wrk with apt-get"
-    else
-        die "wrk (the HTTP load generator) is not installed; run 'sudo apt-get install -y wrk' and try again"
-    fi
+# need_wrk: wrk (the HTTP load generator); need_postgresql_client: psql and pgbench. scripts/setup.sh installs them with
+# apt-get when missing (as root; otherwise it says what to install). Its progress goes to stderr, like these messages.
+bench_setup="$(dirname "${BASH_SOURCE[0]}")/setup.sh"
+need_wrk() { "$bench_setup" wrk >&2 || die "wrk (the HTTP load generator) is missing (scripts/setup.sh wrk)"; }
+need_postgresql_client() {
+    "$bench_setup" postgresql-client >&2 || die "psql and pgbench are missing (scripts/setup.sh postgresql-client)"
 }
 
 # bench_workspace WORK_PREFIX DB_PREFIX: sets $work (a new directory under /tmp) and $pg_db (a database name for

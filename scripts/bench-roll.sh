@@ -49,7 +49,7 @@ for tool in python3 sqlite3; do
     command -v "$tool" >/dev/null 2>&1 || die "$tool is required but not on PATH"
 done
 if [[ " ${dbs[*]} " == *" postgres "* ]]; then
-    command -v psql >/dev/null 2>&1 || die "psql is required for BENCH_DB=$which_db (apt-get install postgresql-client)"
+    need_postgresql_client
     psql "$pg_url/postgres" -qAtc 'SELECT 1' >/dev/null 2>&1 ||
         die "cannot connect to PostgreSQL at $pg_url/postgres (set BENCH_PG_URL, or use BENCH_DB=sqlite)"
 fi

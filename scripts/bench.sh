@@ -62,9 +62,7 @@ for tool in curl python3 cargo; do
     command -v "$tool" >/dev/null 2>&1 || die "$tool is required but not on PATH"
 done
 if [[ " ${dbs[*]} " == *" postgres "* ]]; then
-    for tool in psql pgbench; do
-        command -v "$tool" >/dev/null 2>&1 || die "$tool is required for BENCH_DB=$which_db (apt-get install postgresql-client)"
-    done
+    need_postgresql_client
     [ -x "$pg_baseline" ] || [ -f "$pg_baseline" ] || die "pgbench baseline script not found at $pg_baseline (set PG_BASELINE)"
     psql "$pg_url/postgres" -qAtc 'SELECT 1' >/dev/null 2>&1 ||
         die "cannot connect to PostgreSQL at $pg_url/postgres (set BENCH_PG_URL, or use BENCH_DB=sqlite)"

@@ -10,6 +10,7 @@
 # first time the visitor reaches them.
 #
 # Honours CARGO_TARGET_DIR like any cargo command (default: the workspace's target/).
+# The tools it needs (steps 1, 2, 2b and the npm packages) come from scripts/setup.sh, which installs what is missing.
 # Set WASM_OPT=1 to add a wasm-opt -Oz pass (binaryen from npm). It is off by default because the size profile already
 # does nearly all the work: measured on the prisons page, 273 KB -> 233 KB raw but only 100.9 KB -> 100.7 KB gzipped.
 set -euo pipefail
@@ -22,67 +23,22 @@ profile=wasm-release
 dist="$root/frontend/dist"
 pkg="$dist/pkg"
 cargo_bin="${CARGO_HOME:-$HOME/.cargo}/bin"
-# binaryen from npm; Debian's binaryen (108) produces a module that fails in the browser.
-binaryen_version=132
 
 step() { printf '\n==> %s\n' "$*"; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
-# 1. The wasm32 target.
-step "Rust target $target"
-if rustup target list --installed | grep -qx "$target"; then
-    echo "already installed"
-else
-    rustup target add "$target"
-fi
-
-# 2. A wasm-bindgen CLI of exactly the version in Cargo.lock: the generated JS and the library must agree.
-wanted="$(awk '$0 == "name = \"wasm-bindgen\"" { getline; gsub(/^version = "|"$/, ""); print; exit }' Cargo.lock)"
-[[ -n "$wanted" ]] || die "no wasm-bindgen in Cargo.lock; run 'cargo generate-lockfile' or build the frontend crate once"
-step "wasm-bindgen CLI $wanted"
-
-# Prints the path of a wasm-bindgen of the wanted version, on PATH or in cargo's bin directory, if there is one.
-find_wasm_bindgen() {
-    local candidate
-    for candidate in "$(command -v wasm-bindgen || true)" "$cargo_bin/wasm-bindgen"; do
-        if [[ -x "$candidate" ]] && [[ "$("$candidate" --version 2>/dev/null)" == "wasm-bindgen $wanted" ]]; then
-            echo "$candidate"
-            return 0
-        fi
-    done
-    return 1
-}
-
-# Someone (or an earlier run) may already be installing it: wait rather than compile it twice.
-if ! find_wasm_bindgen >/dev/null && pgrep -f "cargo install wasm-bindgen-cli" >/dev/null; then
-    echo "a 'cargo install wasm-bindgen-cli' is already running; waiting for it to finish..."
-    while pgrep -f "cargo install wasm-bindgen-cli" >/dev/null; do sleep 10; done
-fi
-if ! wasm_bindgen="$(find_wasm_bindgen)"; then
-    echo "not found; installing it (takes 4 to 8 minutes)"
-    # Not --locked: the CLI's own lockfile pins a yanked crate and fails.
-    cargo install wasm-bindgen-cli --version "$wanted"
-    wasm_bindgen="$(find_wasm_bindgen)" || die "installed wasm-bindgen-cli $wanted but cannot find it in PATH or $cargo_bin"
-fi
+# 1, 2 and 2b. The wasm32 target; a wasm-bindgen CLI of exactly the version in Cargo.lock (the generated JS and the
+# library must agree); wasm-split-cli (from the crate wasm_split_cli_support), which cuts the visitor module at its lazy
+# routes. scripts/setup.sh installs whichever is missing (under a lock: a concurrent set-up is waited for, not redone).
+# shellcheck source=scripts/setup.sh
+. "$root/scripts/setup.sh"
+setup wasm-target wasm-bindgen wasm-split
+wanted="$(setup_wasm_bindgen_version)"
+wasm_bindgen="$(setup_wasm_bindgen_path)" || die "no wasm-bindgen $wanted in PATH or $cargo_bin"
 echo "using $wasm_bindgen"
-
-# 2b. wasm-split-cli (from the crate wasm_split_cli_support), which cuts the visitor module at its lazy routes. The
-# version must understand the split points that leptos's wasm_split_helpers (in Cargo.lock) writes.
-split_version=0.2.4
-step "wasm-split-cli $split_version"
-wasm_split="$cargo_bin/wasm-split-cli"
-have_wasm_split() { [[ -x "$wasm_split" ]] && cargo install --list | grep -qx "wasm_split_cli_support v$split_version:"; }
-if ! have_wasm_split && pgrep -f "cargo install wasm_split_cli_support" >/dev/null; then
-    echo "a 'cargo install wasm_split_cli_support' is already running; waiting for it to finish..."
-    while pgrep -f "cargo install wasm_split_cli_support" >/dev/null; do sleep 10; done
-fi
-if have_wasm_split; then
-    echo "already installed"
-else
-    echo "not found; installing it (takes 1 to 2 minutes)"
-    cargo install wasm_split_cli_support --version "$split_version" --features build-binary --locked
-    have_wasm_split || die "installed wasm_split_cli_support $split_version but $wasm_split is missing"
-fi
+split_version="$setup_wasm_split_version"
+wasm_split="$setup_wasm_split_bin"
+binaryen_version="$setup_binaryen_version" # for WASM_OPT=1 (step 5)
 
 # 3. Compile the clients, one at a time: built together, cargo would unify the features of the shared `frontend`
 # crate and give the staff bundle the visitor app's entry point too. The visitor module is linked with its
@@ -103,18 +59,10 @@ staff_wasm="$target_dir/$target/$profile/frontend_staff.wasm"
 # 5 (optional; looked up before 4 because it decides whether 4 must run again). A working wasm-opt.
 wasm_opt=""
 if [[ "${WASM_OPT:-0}" == "1" ]]; then
-    wasm_opt="$root/frontend/node_modules/.bin/wasm-opt"
-    if [[ "$("$wasm_opt" --version 2>/dev/null)" != "wasm-opt version $binaryen_version"* ]]; then
-        if command -v npm >/dev/null; then
-            step "binaryen@$binaryen_version from npm (for wasm-opt)"
-            npm install --prefix "$root/frontend" --no-save --no-audit --no-fund "binaryen@$binaryen_version" ||
-                echo "warning: could not install binaryen; the client will be built without wasm-opt" >&2
-        fi
-        if [[ "$("$wasm_opt" --version 2>/dev/null)" != "wasm-opt version $binaryen_version"* ]]; then
-            echo "warning: no wasm-opt $binaryen_version; skipping the size pass" >&2
-            wasm_opt=""
-        fi
-    fi
+    # From scripts/setup.sh, after govuk-frontend: its `npm ci` starts frontend/node_modules afresh.
+    wasm_opt="$setup_wasm_opt_bin"
+    setup govuk-frontend binaryen ||
+        { echo "warning: no wasm-opt $binaryen_version; skipping the size pass" >&2; wasm_opt=""; }
 fi
 
 # Removes every custom section (function names, producers, target features) from WebAssembly modules, in place:
@@ -193,16 +141,7 @@ bindgen "$staff_wasm" "$dist/staff-pkg" frontend_staff
 # stack takes their place, and the image references go.
 step "govuk-frontend stylesheet"
 govuk="$root/frontend/node_modules/govuk-frontend"
-lock_stamp="$govuk/.pvb-lock-hash"
-lock_hash="$(cat frontend/package.json frontend/package-lock.json | sha256sum | cut -d' ' -f1)"
-if [[ -f "$lock_stamp" && "$(cat "$lock_stamp")" == "$lock_hash" ]]; then
-    echo "govuk-frontend $(node -p "require('$govuk/package.json').version" 2>/dev/null || echo '?') up to date"
-else
-    command -v npm >/dev/null || die "npm is needed to install govuk-frontend (Node.js 20 or newer)"
-    # npm ci starts node_modules afresh: a binaryen added for WASM_OPT=1 is installed again next time it is asked for.
-    (cd frontend && npm ci --no-audit --no-fund)
-    echo "$lock_hash" >"$lock_stamp"
-fi
+setup govuk-frontend
 css_in="$govuk/dist/govuk/govuk-frontend.min.css"
 [[ -f "$css_in" ]] || die "$css_in is missing; remove frontend/node_modules and run again"
 sed -E \

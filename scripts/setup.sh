@@ -49,7 +49,7 @@ setup_error() { printf 'setup: error: %s\n' "$*" >&2; }
 
 # setup_expand NAME...: the tools of groups and tools, in install order, each once.
 setup_expand() {
-    local name tool wanted=" " out=()
+    local name tool wanted=" " ordered=()
     for name in "$@"; do
         case "$name" in
             run) wanted+="node wasm-target wasm-bindgen wasm-split govuk-frontend " ;;
@@ -66,9 +66,9 @@ setup_expand() {
         esac
     done
     for tool in "${setup_all_tools[@]}"; do
-        [[ "$wanted" == *" $tool "* ]] && out+=("$tool")
+        [[ "$wanted" == *" $tool "* ]] && ordered+=("$tool")
     done
-    echo "${out[*]}"
+    echo "${ordered[*]}"
 }
 
 # setup_locked LOCK_NAME LOCK_DIR COMMAND...: runs COMMAND holding an exclusive flock on LOCK_DIR/LOCK_NAME.lock;

@@ -6,7 +6,8 @@
 # make the server or the document more precise, never the checks looser.
 #
 # Runnable from any directory:
-#   - installs schemathesis (pinned below) from PyPI into .tools/schemathesis (git-ignored), reused when present;
+#   - installs schemathesis (pinned in scripts/setup.sh) from PyPI into .tools/schemathesis (git-ignored), reused when
+#     present (`scripts/setup.sh fuzz`);
 #   - builds the server with `cargo build -p api --bin prison-visits`, unless PVB_BIN names a binary to use;
 #   - creates and drops its PostgreSQL database (TEST_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432).
 # Honours CARGO_TARGET_DIR. FUZZ_DATABASES=sqlite (or postgres) runs one engine only; FUZZ_MAX_TIME caps each
@@ -17,10 +18,10 @@
 # failure) go to artifacts/api-fuzz/ (git-ignored).
 set -euo pipefail
 
-SCHEMATHESIS_VERSION=4.32.5
-
 root="$(cd "$(dirname "$0")/.." && pwd)"
-venv="$root/.tools/schemathesis"
+# shellcheck source=scripts/setup.sh
+. "$root/scripts/setup.sh"
+venv="$setup_schemathesis_venv"
 artifacts="$root/artifacts/api-fuzz"
 pg_url="${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432}"
 databases="${FUZZ_DATABASES:-sqlite postgres}"
@@ -30,13 +31,7 @@ started=$SECONDS
 step() { printf '\n==> %s (%ss)\n' "$*" "$((SECONDS - started))"; }
 die() { printf 'test-api-fuzz: error: %s\n' "$*" >&2; exit 1; }
 
-step "schemathesis $SCHEMATHESIS_VERSION"
-if [[ "$("$venv/bin/st" --version 2>/dev/null || true)" != *" $SCHEMATHESIS_VERSION" ]]; then
-    rm -rf "$venv"
-    python3 -m venv "$venv" || die "python3 -m venv failed (on Debian: apt-get install python3-venv)"
-    "$venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
-fi
-"$venv/bin/st" --version
+setup fuzz
 
 step "The server"
 if [[ -n "${PVB_BIN:-}" ]]; then

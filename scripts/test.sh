@@ -12,10 +12,8 @@ cd "$root"
 started=$(date +%s)
 step() { printf '\n==> %s (%ss)\n' "$*" "$(( $(date +%s) - started ))"; }
 
-step "Toolchain components"
-rustup component list --installed | grep -q '^rustfmt' || rustup component add rustfmt
-rustup component list --installed | grep -q '^clippy' || rustup component add clippy
-rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+step "Set-up: scripts/setup.sh test (rustfmt, clippy, the wasm32 target, the web client's CLIs, Chromium, schemathesis)"
+scripts/setup.sh test
 
 step "PostgreSQL is reachable"
 pg_url="${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432}"
