@@ -81,7 +81,7 @@ setup_locked() {
     (
         exec {fd}>>"$lock" || exit 1
         if ! flock -n "$fd"; then
-            echo "another set-up holds $lock (installing the same tool); waiting for it to finish..."
+            echo "another set-up holds $lock; waiting for it to finish..."
             flock "$fd" || exit 1
         fi
         "$@"
