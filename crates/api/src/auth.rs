@@ -21,8 +21,7 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use crate::error::ApiError;
-use crate::services::AppState;
-use crate::storage;
+use crate::state::AppState;
 
 pub const ISSUER: &str = "prison-visits";
 pub const AUDIENCE: &str = "prison-visits-staff";
@@ -161,11 +160,11 @@ async fn authenticate(req: HttpRequest) -> Result<StaffUser, ApiError> {
         .ok_or(ApiError::Unauthorized)?;
     let now = state.clock.now();
     let AccessClaims { staff_id, session_id } = state.jwt.verify(token, now)?;
-    if !storage::staff::session_is_live(&state.db, session_id, staff_id, now).await? {
+    if !crate::staff::store::session_is_live(&state.db, session_id, staff_id, now).await? {
         return Err(ApiError::Unauthorized);
     }
     let (account, prison_ids) =
-        storage::staff::find_with_prisons(&state.db, staff_id).await?.ok_or(ApiError::Unauthorized)?;
+        crate::staff::store::find_with_prisons(&state.db, staff_id).await?.ok_or(ApiError::Unauthorized)?;
     if account.disabled {
         return Err(ApiError::Unauthorized);
     }

@@ -9,7 +9,7 @@ use actix_web::{FromRequest, HttpMessage, HttpRequest, dev::Payload, web};
 use ipnet::IpNet;
 
 use crate::error::ApiError;
-use crate::services::AppState;
+use crate::state::AppState;
 
 /// The client's address as far as this service can tell (`None` only when the connection has no peer address,
 /// as in some unit tests).

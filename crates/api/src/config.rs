@@ -52,7 +52,7 @@ pub struct Settings {
     /// Reverse proxies whose `X-Forwarded-For` says who the client is (`TRUSTED_PROXIES`, default none).
     pub trusted_proxies: Vec<ipnet::IpNet>,
     /// How SQLite makes commits durable (`SQLITE_SYNCHRONOUS=full|normal`, default `full`).
-    pub sqlite_synchronous: crate::storage::SqliteSync,
+    pub sqlite_synchronous: crate::db::SqliteSync,
     /// Create or migrate the database at start (`MIGRATE_ON_START`; default: on with the demo data, off without).
     /// Off, the service refuses to start on a missing or unmigrated database: run `prison-visits migrate` first.
     pub migrate_on_start: bool,
@@ -355,7 +355,7 @@ impl Settings {
                 n.parse::<u64>().with_context(|| format!("DATABASE_ACQUIRE_TIMEOUT_MS must be a number, got {n:?}"))
             })
             .transpose()?
-            .map_or(crate::storage::POSTGRES_ACQUIRE_TIMEOUT, std::time::Duration::from_millis);
+            .map_or(crate::db::POSTGRES_ACQUIRE_TIMEOUT, std::time::Duration::from_millis);
         let request_timeout = get("REQUEST_TIMEOUT_MS")
             .map(|n| n.parse::<u64>().with_context(|| format!("REQUEST_TIMEOUT_MS must be a number, got {n:?}")))
             .transpose()?
@@ -364,8 +364,8 @@ impl Settings {
             .map(|n| n.parse().with_context(|| format!("WORKERS must be a number, got {n:?}")))
             .transpose()?;
         let sqlite_synchronous = match get("SQLITE_SYNCHRONOUS").as_deref() {
-            None | Some("") | Some("full") => crate::storage::SqliteSync::Full,
-            Some("normal") => crate::storage::SqliteSync::Normal,
+            None | Some("") | Some("full") => crate::db::SqliteSync::Full,
+            Some("normal") => crate::db::SqliteSync::Normal,
             Some(other) => bail!(
                 "SQLITE_SYNCHRONOUS must be full (every commit on disk before it is answered) or normal (faster; a \
 power cut can lose the last commits), got {other:?}"
@@ -424,7 +424,7 @@ mod tests {
 
     #[test]
     fn sqlite_is_durable_unless_told_otherwise_and_only_a_demo_migrates_at_start() {
-        use crate::storage::SqliteSync;
+        use crate::db::SqliteSync;
         let fresh = settings(&[]).unwrap();
         assert_eq!(fresh.sqlite_synchronous, SqliteSync::Full);
         assert!(fresh.migrate_on_start, "the try-it path creates its database");

@@ -10,7 +10,7 @@ use actix_web::{HttpMessage, web};
 use crate::client_address::ClientAddress;
 use crate::config::DEFAULT_REQUEST_TIMEOUT;
 use crate::error::ApiError;
-use crate::services::AppState;
+use crate::state::AppState;
 
 /// Headers by which a client names another address than its own.
 const FORWARDING_HEADERS: [&str; 3] = ["forwarded", "x-forwarded-for", "x-real-ip"];

@@ -1,22 +1,35 @@
 //! The Prison Visit Booking service: the REST API for visitors, staff and integrators, and the host of the web
-//! client. `startup` wires it together; `routes` speak HTTP, `services` hold the use cases and their transactions,
-//! `storage` holds the SQL.
+//! client. `startup` wires it together and `v1` lists the resources. Each resource module (`visits`, `staff_visits`,
+//! `prisons`, `staff`, `records`, `reports`, `notifications`) holds its `routes` (thin HTTP), its use cases and
+//! their transactions, and its `store` (SQL) side by side; the rest is the shared core.
 
+// The resources.
+pub mod notifications;
+pub mod prisons;
+pub mod records;
+pub mod reports;
+pub mod staff;
+pub mod staff_visits;
+pub mod visits;
+
+// The shared core.
 pub mod auth;
 pub mod client_address;
+pub mod clock;
 pub mod config;
+pub mod db;
 pub mod edge;
-pub mod email;
 pub mod error;
-pub mod jobs;
+pub mod health;
 pub mod json;
 pub mod openapi;
 pub mod outbound;
-pub mod records;
-pub mod routes;
+pub mod outbox;
+pub mod rate_limits;
+pub mod retention;
 pub mod seed;
-pub mod services;
 pub mod startup;
+pub mod state;
 pub mod static_files;
-pub mod storage;
 pub mod telemetry;
+pub mod v1;

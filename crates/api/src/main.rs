@@ -25,8 +25,8 @@ async fn main() -> anyhow::Result<()> {
             api::telemetry::init(settings.log_format);
             // Two connections at least: one holds the migration lock (PostgreSQL) while the other migrates.
             let connect = api::startup::connect_settings(&settings, true);
-            let db = api::storage::connect(&settings.database_url, connect).await?;
-            api::storage::migrate(&db).await?;
+            let db = api::db::connect(&settings.database_url, connect).await?;
+            api::db::migrate(&db).await?;
             tracing::info!("migrations applied");
             Ok(())
         }
@@ -47,7 +47,7 @@ async fn main() -> anyhow::Result<()> {
             let settings = Settings { demo_data: false, ..Settings::from_env()? };
             api::telemetry::init(settings.log_format);
             let state = api::startup::state_for_commands(&settings).await?;
-            match api::services::staff_auth::create_admin(&state, &email, &name, password).await {
+            match api::staff::service::create_admin(&state, &email, &name, password).await {
                 Ok(id) => {
                     println!("created admin {email} ({id})");
                     Ok(())
@@ -63,8 +63,8 @@ async fn main() -> anyhow::Result<()> {
             let settings = Settings { demo_data: false, ..Settings::from_env()? };
             api::telemetry::init(settings.log_format);
             let state = api::startup::state_for_commands(&settings).await?;
-            let transport = api::email::Transport::from_settings(&settings.email)?;
-            let worker = api::jobs::outbox::Worker::new(&state, transport, &settings.email, &settings.jobs);
+            let transport = api::outbox::email::Transport::from_settings(&settings.email)?;
+            let worker = api::outbox::worker::Worker::new(&state, transport, &settings.email, &settings.jobs);
             worker.daily(domain::calendar::london_today(state.clock.now())).await?;
             let pass = worker.run_once().await?;
             println!("sent {}, retrying {}, failed {}", pass.sent, pass.retrying, pass.failed);
@@ -84,7 +84,7 @@ async fn main() -> anyhow::Result<()> {
                 api::records::roll_csv::CsvFile { name: &prisoners_path, bytes: &prisoners },
                 api::records::roll_csv::CsvFile { name: &contacts_path, bytes: &contacts },
             );
-            match api::services::roll::import_csv(&state, files.0, files.1).await? {
+            match api::records::roll::import_csv(&state, files.0, files.1).await? {
                 Ok(imported) => {
                     println!("loaded {} prisoners with {} contacts", imported.prisoners, imported.contacts);
                     Ok(())
@@ -101,7 +101,7 @@ async fn main() -> anyhow::Result<()> {
             let settings = Settings { demo_data: false, ..Settings::from_env()? };
             api::telemetry::init(settings.log_format);
             let state = api::startup::state_for_commands(&settings).await?;
-            let n = api::jobs::retention::run(&state.db, state.clock.now(), settings.jobs.retention_months).await?;
+            let n = api::retention::run(&state.db, state.clock.now(), settings.jobs.retention_months).await?;
             println!("anonymised {n} visits");
             Ok(())
         }

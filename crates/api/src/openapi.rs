@@ -10,7 +10,6 @@ use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::AppExt;
 
 use crate::error::PROBLEM_JSON;
-use crate::routes;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -53,7 +52,7 @@ pub fn spec() -> Spec {
     let (_, mut spec) = App::new()
         .into_utoipa_app()
         .openapi(ApiDoc::openapi())
-        .service(utoipa_actix_web::scope("/api/v1").configure(routes::configure_v1))
+        .service(utoipa_actix_web::scope("/api/v1").configure(crate::v1::configure))
         .split_for_parts();
     declare_edge_responses(&mut spec);
     spec

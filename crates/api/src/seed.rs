@@ -8,7 +8,7 @@ use domain::staff::Role;
 use sea_orm::{DatabaseConnection, TransactionTrait};
 use uuid::Uuid;
 
-use crate::storage::{self, prisons::NewPrison};
+use crate::prisons::store::NewPrison;
 
 fn t(h: u32, m: u32) -> NaiveTime {
     NaiveTime::from_hms_opt(h, m, 0).unwrap_or(NaiveTime::MIN)
@@ -20,14 +20,14 @@ fn weekly(weekday: Weekday, start: NaiveTime, end: NaiveTime, capacity: u32, clo
 
 /// Seeds the demo prisons if there are no prisons at all. Returns how many were added.
 pub async fn seed_demo_data(db: &DatabaseConnection, now: DateTime<Utc>) -> anyhow::Result<usize> {
-    if storage::prisons::count(db).await? > 0 {
+    if crate::prisons::store::count(db).await? > 0 {
         return Ok(0);
     }
     let today = london_today(now);
     let tx = db.begin().await?;
 
     let rochester = Uuid::new_v4();
-    storage::prisons::insert(
+    crate::prisons::store::insert(
         &tx,
         NewPrison {
             id: rochester,
@@ -52,11 +52,11 @@ pub async fn seed_demo_data(db: &DatabaseConnection, now: DateTime<Utc>) -> anyh
         weekly(Weekday::Sat, t(14, 0), t(16, 0), 20, 2),
         weekly(Weekday::Sun, t(14, 0), t(16, 0), 20, 2),
     ] {
-        storage::prisons::insert_weekly_slot(&tx, rochester, &slot).await?;
+        crate::prisons::store::insert_weekly_slot(&tx, rochester, &slot).await?;
     }
 
     let cardiff = Uuid::new_v4();
-    storage::prisons::insert(
+    crate::prisons::store::insert(
         &tx,
         NewPrison {
             id: cardiff,
@@ -80,11 +80,11 @@ pub async fn seed_demo_data(db: &DatabaseConnection, now: DateTime<Utc>) -> anyh
         weekly(Weekday::Sat, t(9, 30), t(11, 0), 18, 1),
         weekly(Weekday::Sat, t(14, 0), t(15, 30), 18, 1),
     ] {
-        storage::prisons::insert_weekly_slot(&tx, cardiff, &slot).await?;
+        crate::prisons::store::insert_weekly_slot(&tx, cardiff, &slot).await?;
     }
 
     let leeds = Uuid::new_v4();
-    storage::prisons::insert(
+    crate::prisons::store::insert(
         &tx,
         NewPrison {
             id: leeds,
@@ -102,18 +102,18 @@ pub async fn seed_demo_data(db: &DatabaseConnection, now: DateTime<Utc>) -> anyh
     )
     .await?;
     for weekday in [Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri, Weekday::Sat, Weekday::Sun] {
-        storage::prisons::insert_weekly_slot(&tx, leeds, &weekly(weekday, t(14, 15), t(16, 15), 25, 2)).await?;
+        crate::prisons::store::insert_weekly_slot(&tx, leeds, &weekly(weekday, t(14, 15), t(16, 15), 25, 2)).await?;
     }
 
     // Christmas closures and a family day, so the demo calendar shows every kind of date.
     for (prison, month, day) in [(rochester, 12, 25), (rochester, 12, 26), (cardiff, 12, 25), (leeds, 12, 25)] {
         let year = if (today.month(), today.day()) > (month, day) { today.year() + 1 } else { today.year() };
         if let Some(date) = NaiveDate::from_ymd_opt(year, month, day) {
-            storage::prisons::insert_closed_date(&tx, prison, date, Some("Christmas")).await?;
+            crate::prisons::store::insert_closed_date(&tx, prison, date, Some("Christmas")).await?;
         }
     }
     let family_day = today + Duration::days(21);
-    storage::prisons::insert_replacement_slot(
+    crate::prisons::store::insert_replacement_slot(
         &tx,
         leeds,
         &DateSlot { date: family_day, start: t(10, 0), end: t(15, 0), capacity: 40, closed_capacity: 0 },
@@ -128,13 +128,13 @@ pub async fn seed_demo_data(db: &DatabaseConnection, now: DateTime<Utc>) -> anyh
         ("north@demo.example", "Leeds and Cardiff Visits Team", Role::Staff, vec![leeds, cardiff]),
     ] {
         let id = Uuid::new_v4();
-        storage::staff::insert(
+        crate::staff::store::insert(
             &tx,
-            storage::staff::NewStaff { id, email, name, password_hash: &hash, role: role.as_str() },
+            crate::staff::store::NewStaff { id, email, name, password_hash: &hash, role: role.as_str() },
             now,
         )
         .await?;
-        storage::staff::set_prisons(&tx, id, &prisons).await?;
+        crate::staff::store::set_prisons(&tx, id, &prisons).await?;
     }
 
     tx.commit().await?;

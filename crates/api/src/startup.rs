@@ -18,12 +18,14 @@ use utoipa::OpenApi;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
+use crate::clock::Clock;
 use crate::config::{RecordsSettings, Settings};
-use crate::email::Transport;
 use crate::error::ApiError;
-use crate::jobs::outbox::Worker;
-use crate::services::{AppState, Clock, tokens};
-use crate::{openapi, routes, seed, static_files, storage};
+use crate::outbox::email::Transport;
+use crate::outbox::worker::Worker;
+use crate::state::AppState;
+use crate::visits::tokens;
+use crate::{db, openapi, seed, static_files};
 
 use crate::json::JSON_LIMIT;
 
@@ -49,7 +51,7 @@ impl Application {
         let transport = Transport::from_settings(&settings.email)?;
         tracing::info!(
             port,
-            database = storage::backend_name(state.db.get_database_backend()),
+            database = db::backend_name(state.db.get_database_backend()),
             demo_data = settings.demo_data,
             email = transport.name(),
             outbox_worker = settings.jobs.worker,
@@ -84,23 +86,23 @@ impl Application {
 
 /// Connects, migrates, loads (or creates) the secret and, if asked, seeds the demo data.
 async fn prepare(settings: &Settings, clock: Clock) -> anyhow::Result<AppState> {
-    let db = storage::connect(&settings.database_url, connect_settings(settings, settings.migrate_on_start)).await?;
+    let db = db::connect(&settings.database_url, connect_settings(settings, settings.migrate_on_start)).await?;
     if settings.migrate_on_start {
-        storage::migrate(&db).await?;
+        db::migrate(&db).await?;
     } else {
-        let pending = storage::pending_migrations(&db).await?;
+        let pending = db::pending_migrations(&db).await?;
         if pending > 0 {
             anyhow::bail!(
                 "the database at {} has {pending} migration(s) to apply; run `prison-visits migrate` first (or set \
 MIGRATE_ON_START=true)",
-                storage::redact_url(&settings.database_url)
+                db::redact_url(&settings.database_url)
             );
         }
     }
-    let db_file = storage::DatabaseFile::of(&settings.database_url);
+    let db_file = db::DatabaseFile::of(&settings.database_url);
     let secret = match &settings.secret_key {
         Some(secret) => secret.clone(),
-        None => storage::secrets::get_or_create(&db, &tokens::random_secret(), clock.now())
+        None => crate::db::secrets::get_or_create(&db, &tokens::random_secret(), clock.now())
             .await
             .context("cannot read or create the service secret")?,
     };
@@ -131,8 +133,8 @@ MIGRATE_ON_START=true)",
 }
 
 /// How to open the database for these settings; `create` allows a missing SQLite file to be created.
-pub fn connect_settings(settings: &Settings, create: bool) -> storage::ConnectSettings {
-    storage::ConnectSettings {
+pub fn connect_settings(settings: &Settings, create: bool) -> db::ConnectSettings {
+    db::ConnectSettings {
         max_connections: settings.database_max_connections,
         postgres_acquire_timeout: settings.database_acquire_timeout,
         sqlite_synchronous: settings.sqlite_synchronous,
@@ -166,7 +168,7 @@ async fn seed_once(db: &DatabaseConnection, clock: &Clock) -> anyhow::Result<()>
             Ok(())
         }
         // Another instance seeding at the same moment wins; that is fine.
-        Err(_) if storage::prisons::count(db).await.unwrap_or(0) > 0 => Ok(()),
+        Err(_) if crate::prisons::store::count(db).await.unwrap_or(0) > 0 => Ok(()),
         Err(e) => Err(e.context("cannot seed the demo data")),
     }
 }
@@ -236,7 +238,7 @@ fn run(listener: TcpListener, state: AppState, static_dir: PathBuf, workers: Opt
                     utoipa_actix_web::scope("/api")
                         .service(
                             utoipa_actix_web::scope("/v1")
-                                .configure(routes::configure_v1)
+                                .configure(crate::v1::configure)
                                 .default_service(web::to(api_not_found)),
                         )
                         .default_service(web::to(api_not_found)),

@@ -1,15 +1,24 @@
 //! The records port: where prisoner checks read the prison's records. Adapters: none (no checks are made), the
-//! prison roll kept in our own database (`storage::roll`, loaded from CSV by `prison-visits import-roll` through
+//! prison roll kept in our own database (`roll_store`, loaded from CSV by `prison-visits import-roll` through
 //! `roll_csv`, or pushed by integrators), or an external prison records service over HTTP (`http`), whose contract is
 //! `openapi/prison-records.json` (`contract`). Unreachable records give "unknown", never a block and never a pass.
 
 pub mod contract;
 pub mod http;
+pub mod roll;
 pub mod roll_csv;
+pub mod roll_store;
+pub mod routes;
 
 use std::sync::Arc;
 
 use domain::records::{CheckRequest, CheckResult, PrisonerRecord, evaluate, unknown};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+/// Registers the prison roll endpoints (under `/api/v1`).
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(routes::get_prisoner).service(routes::put_prisoner);
+}
 
 /// What a lookup found.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,7 +44,7 @@ impl Records {
     pub async fn lookup(&self, number: &str) -> Lookup {
         match self {
             Records::None => Lookup::Unavailable("no prison records service is configured".into()),
-            Records::BuiltIn(db) => match crate::storage::roll::find(db, number).await {
+            Records::BuiltIn(db) => match crate::records::roll_store::find(db, number).await {
                 Ok(Some(record)) => Lookup::Found(Box::new(record)),
                 Ok(None) => Lookup::NotFound,
                 Err(e) => {

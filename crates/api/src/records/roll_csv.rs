@@ -1,4 +1,4 @@
-//! The CSV edge of `prison-visits import-roll`, as `routes::roll` is the HTTP edge of the same records: two files of
+//! The CSV edge of `prison-visits import-roll`, as `records::routes` is the HTTP edge of the same records: two files of
 //! standard CSV (RFC 4180, read by the `csv` crate) parsed into `PrisonerRecord`s as strictly as the API parses
 //! `PUT /api/v1/records/prisoners/{number}`, with every problem reported against its file and line.
 //!

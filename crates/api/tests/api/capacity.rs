@@ -113,7 +113,7 @@ impl Race {
         let mut apps = vec![first];
         for _ in 1..instances {
             let url = apps[0].db_url.clone();
-            apps.push(spawn_instance(&url, api::services::Clock::fixed(monday_morning()), false).await);
+            apps.push(spawn_instance(&url, api::clock::Clock::fixed(monday_morning()), false).await);
         }
         let mut officers = Vec::new();
         for app in &apps {
@@ -171,7 +171,7 @@ impl Race {
         let made = self.requests(date, n).await;
         for (id, _, _) in &made {
             let slot = slot(&date.to_string(), "14:00", "16:00");
-            api::services::decisions::book_now(
+            api::staff_visits::decide::book_now(
                 &self.apps[0].state,
                 id.parse().unwrap(),
                 slot,

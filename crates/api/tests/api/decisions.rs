@@ -295,7 +295,7 @@ async fn requests_waiting_past_their_confirm_by_date_are_overdue_oldest_first(db
     // Friday 4 December: the Monday request's confirm-by date (Thursday) has passed.
     let friday = spawn_instance(
         &d.app.db_url,
-        api::services::Clock::fixed(Utc.with_ymd_and_hms(2026, 12, 4, 9, 0, 0).unwrap()),
+        api::clock::Clock::fixed(Utc.with_ymd_and_hms(2026, 12, 4, 9, 0, 0).unwrap()),
         false,
     )
     .await;

@@ -115,7 +115,7 @@ on_both_databases!(
 #[tokio::test]
 async fn readiness_fails_when_the_database_is_gone() {
     let test_db = TestDb::new(Db::Postgres).await;
-    let app = spawn_instance(&test_db.url, api::services::Clock::system(), false).await;
+    let app = spawn_instance(&test_db.url, api::clock::Clock::system(), false).await;
     assert_eq!(app.get("/api/v1/ready").await.status(), 200);
     drop(test_db); // DROP DATABASE ... WITH (FORCE) cuts the pool's connections.
     let body = problem(app.get("/api/v1/ready").await, 503).await;

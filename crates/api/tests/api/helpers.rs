@@ -2,10 +2,11 @@
 
 use std::path::PathBuf;
 
+use api::clock::Clock;
 use api::config::{LogFormat, Settings};
-use api::services::{AppState, Clock};
+use api::db;
 use api::startup::Application;
-use api::storage;
+use api::state::AppState;
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
 use domain::api::VisitingRules;
 use domain::calendar::{DateSlot, WeeklySlot};
@@ -240,9 +241,9 @@ pub async fn add_test_prison(app: &TestApp, rules: VisitingRules) -> Uuid {
 pub async fn add_test_prison_with_capacity(app: &TestApp, rules: VisitingRules, capacity: u32) -> Uuid {
     let id = Uuid::new_v4();
     let db = &app.state.db;
-    storage::prisons::insert(
+    api::prisons::store::insert(
         db,
-        storage::prisons::NewPrison {
+        api::prisons::store::NewPrison {
             id,
             code: &format!("T{}", &id.simple().to_string()[..6]),
             name: "HMP Testbridge",
@@ -268,9 +269,9 @@ pub async fn add_test_prison_with_capacity(app: &TestApp, rules: VisitingRules, 
             valid_from: None,
             valid_to: None,
         };
-        storage::prisons::insert_weekly_slot(db, id, &weekly).await.unwrap();
+        api::prisons::store::insert_weekly_slot(db, id, &weekly).await.unwrap();
     }
-    storage::prisons::insert_closed_date(db, id, date("2026-12-25"), Some("Christmas Day")).await.unwrap();
+    api::prisons::store::insert_closed_date(db, id, date("2026-12-25"), Some("Christmas Day")).await.unwrap();
     let family = DateSlot {
         date: date("2026-12-12"),
         start: time("10:00"),
@@ -278,7 +279,7 @@ pub async fn add_test_prison_with_capacity(app: &TestApp, rules: VisitingRules, 
         capacity: 5,
         closed_capacity: 0,
     };
-    storage::prisons::insert_replacement_slot(db, id, &family).await.unwrap();
+    api::prisons::store::insert_replacement_slot(db, id, &family).await.unwrap();
     id
 }
 
@@ -343,7 +344,7 @@ impl TestApp {
 
     /// Books a requested visit into `slot`, as a staff decision will.
     pub async fn book(&self, visit_id: Uuid, slot: Slot) {
-        api::services::decisions::book_now(&self.state, visit_id, slot, Actor::Staff).await.unwrap();
+        api::staff_visits::decide::book_now(&self.state, visit_id, slot, Actor::Staff).await.unwrap();
     }
 
     /// The `n` column of the first row `sql` returns (a number the test reads straight from the database).
@@ -394,9 +395,9 @@ impl TestApp {
     pub async fn add_staff(&self, email: &str, role: &str, prisons: &[Uuid]) -> Uuid {
         let id = Uuid::new_v4();
         let hash = api::auth::hash_password(STAFF_PASSWORD).unwrap();
-        let staff = storage::staff::NewStaff { id, email, name: "Test Officer", password_hash: &hash, role };
-        storage::staff::insert(&self.state.db, staff, Utc::now()).await.unwrap();
-        storage::staff::set_prisons(&self.state.db, id, prisons).await.unwrap();
+        let staff = api::staff::store::NewStaff { id, email, name: "Test Officer", password_hash: &hash, role };
+        api::staff::store::insert(&self.state.db, staff, Utc::now()).await.unwrap();
+        api::staff::store::set_prisons(&self.state.db, id, prisons).await.unwrap();
         id
     }
 
@@ -458,7 +459,7 @@ impl TestApp {
     /// The key the service signs access tokens with, to forge tokens in tests.
     pub async fn jwt_key(&self) -> Vec<u8> {
         use sha2::Digest;
-        let secret = storage::secrets::get_or_create(&self.state.db, "unused", Utc::now()).await.unwrap();
+        let secret = db::secrets::get_or_create(&self.state.db, "unused", Utc::now()).await.unwrap();
         sha2::Sha256::digest(format!("staff-jwt:{secret}").as_bytes()).to_vec()
     }
 }

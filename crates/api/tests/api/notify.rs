@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
 use api::config::{EmailSettings, EmailTransportSettings, Secret};
-use api::jobs::outbox::Pass;
+use api::outbox::worker::Pass;
 use chrono::Duration;
 use domain::api::VisitingRules;
 use domain::email::EmailKind;
@@ -173,7 +173,7 @@ fn worker_with_secret(
     url: &str,
     secret: &str,
     templates: &HashMap<EmailKind, String>,
-) -> api::jobs::outbox::Worker {
+) -> api::outbox::worker::Worker {
     worker(app, &notify_settings(url, secret, templates), 10)
 }
 
@@ -252,7 +252,7 @@ async fn notify_redirecting_to_another_host_or_answering_20_mb_is_retried_and_no
     assert!(sent < BIG_BODY, "the whole answer was read: {sent} bytes");
 }
 
-fn worker_with_url(app: &TestApp, url: &str, templates: &HashMap<EmailKind, String>) -> api::jobs::outbox::Worker {
+fn worker_with_url(app: &TestApp, url: &str, templates: &HashMap<EmailKind, String>) -> api::outbox::worker::Worker {
     worker(app, &notify_settings(url, SECRET, templates), 10)
 }
 

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use api::services::Clock;
+use api::clock::Clock;
 use api::startup::Application;
 use domain::api::VisitingRules;
 use sea_orm::{ConnectionTrait, Statement};
@@ -219,13 +219,13 @@ async fn without_migrate_on_start_a_missing_or_unmigrated_database_is_refused_un
             Err(e) => format!("{e:#}"),
         };
         assert!(refused.contains("prison-visits migrate"), "{db:?}: {refused}");
-        if let Some(file) = api::storage::sqlite_path(&test_db.url) {
+        if let Some(file) = api::db::sqlite_path(&test_db.url) {
             assert!(!file.exists(), "no empty database file left behind");
         }
         // What `prison-visits migrate` does.
         let connect = api::startup::connect_settings(&production, true);
-        let pool = api::storage::connect(&test_db.url, connect).await.unwrap();
-        api::storage::migrate(&pool).await.unwrap();
+        let pool = api::db::connect(&test_db.url, connect).await.unwrap();
+        api::db::migrate(&pool).await.unwrap();
         pool.close().await.unwrap();
         let app = Application::build_with_clock(production, Clock::fixed(monday_morning())).await.unwrap();
         let address = format!("http://127.0.0.1:{}", app.port());
@@ -311,7 +311,7 @@ async fn a_stopped_postgres_gets_503_with_retry_after_quickly_then_recovers() {
     let proxied = test_db.url.replace("127.0.0.1:5432", &format!("127.0.0.1:{}", proxy.port));
     assert_ne!(proxied, test_db.url, "TEST_POSTGRES_URL must be 127.0.0.1:5432 for this test");
     let mut production = settings(&proxied, false);
-    production.database_acquire_timeout = api::storage::POSTGRES_ACQUIRE_TIMEOUT;
+    production.database_acquire_timeout = api::db::POSTGRES_ACQUIRE_TIMEOUT;
     let app = spawn_instance_with(production, Clock::fixed(monday_morning())).await;
     let prison = add_test_prison(&app, VisitingRules::default()).await;
     let booking = visit_request(prison, &[("2026-12-04", "14:00", "16:00")]);
@@ -401,7 +401,7 @@ async fn a_silent_postgres_gets_503_at_the_request_deadline_then_recovers() {
     let proxied = test_db.url.replace("127.0.0.1:5432", &format!("127.0.0.1:{}", proxy.port));
     assert_ne!(proxied, test_db.url, "TEST_POSTGRES_URL must be 127.0.0.1:5432 for this test");
     let mut production = settings(&proxied, false);
-    production.database_acquire_timeout = api::storage::POSTGRES_ACQUIRE_TIMEOUT;
+    production.database_acquire_timeout = api::db::POSTGRES_ACQUIRE_TIMEOUT;
     production.request_timeout = api::config::DEFAULT_REQUEST_TIMEOUT;
     let app = spawn_instance_with(production, Clock::fixed(monday_morning())).await;
     let prison = add_test_prison(&app, VisitingRules::default()).await;

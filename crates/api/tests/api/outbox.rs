@@ -5,8 +5,8 @@
 use std::collections::HashSet;
 
 use api::config::{EmailSettings, EmailTransportSettings, JobSettings, Secret};
-use api::email::Transport;
-use api::jobs::outbox::{Pass, Worker};
+use api::outbox::email::Transport;
+use api::outbox::worker::{Pass, Worker};
 use chrono::Duration;
 use domain::api::VisitingRules;
 use serde_json::{Value, json};
@@ -305,14 +305,14 @@ async fn a_message_claimed_by_a_worker_that_died_is_sent_when_its_claim_runs_out
     let (id, _, _) = d.create("cy", "mair@example.com", "2026-12-04").await;
 
     // A worker claims both messages and dies before sending.
-    let claimed = api::storage::outbox::claim(&d.app.state.db, clock.now(), Duration::minutes(2), 10).await.unwrap();
+    let claimed = api::outbox::store::claim(&d.app.state.db, clock.now(), Duration::minutes(2), 10).await.unwrap();
     assert_eq!(claimed.len(), 2);
     assert_eq!(worker.run_once().await.unwrap(), Pass::default(), "another worker leaves a claimed message alone");
     clock.advance(Duration::minutes(3));
     assert_eq!(worker.run_once().await.unwrap().sent, 2);
     // The dead worker's late report cannot undo the delivery.
     assert!(
-        !api::storage::outbox::mark_sent(&d.app.state.db, claimed[0].id, claimed[0].claim_token, clock.now())
+        !api::outbox::store::mark_sent(&d.app.state.db, claimed[0].id, claimed[0].claim_token, clock.now())
             .await
             .unwrap()
     );
@@ -341,7 +341,7 @@ async fn a_visits_emails_go_out_in_the_order_they_were_written(db: Db) {
 
     // A worker is stuck sending "request received": the booking and the cancellation wait behind it; the prison's
     // email does not.
-    let claimed = api::storage::outbox::claim(&d.app.state.db, clock.now(), Duration::minutes(2), 1).await.unwrap();
+    let claimed = api::outbox::store::claim(&d.app.state.db, clock.now(), Duration::minutes(2), 1).await.unwrap();
     assert_eq!(claimed[0].kind, Some(domain::email::EmailKind::RequestReceived));
     assert_eq!(worker.run_once().await.unwrap().sent, 1);
     assert_eq!(parse(&smtp.received()[0]).to, "visits@testbridge.example");
@@ -452,7 +452,7 @@ async fn the_server_sends_emails_by_itself(db: Db) {
     settings.email = smtp_settings(&smtp.url());
     settings.jobs =
         JobSettings { worker: true, poll_interval: std::time::Duration::from_millis(100), ..Default::default() };
-    let d = desk(spawn_app_with_settings(db, api::services::Clock::fixed(monday_morning()), settings).await).await;
+    let d = desk(spawn_app_with_settings(db, api::clock::Clock::fixed(monday_morning()), settings).await).await;
     let (_, reference, _) = d.create("cy", "mair@example.com", "2026-12-04").await;
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
     while smtp.received().len() < 2 && std::time::Instant::now() < deadline {
@@ -467,7 +467,7 @@ async fn the_server_sends_emails_by_itself(db: Db) {
 /// rows it takes, through the index of waiting messages, instead of sorting the whole backlog each time; and it
 /// takes the oldest due first. (Before the index, a claim with 67,000 waiting took 87 ms on PostgreSQL.)
 async fn a_claim_takes_the_oldest_waiting_emails_through_the_index_not_the_whole_backlog(db: Db) {
-    use api::storage::outbox::{NewMessage, claim, claim_candidates, enqueue};
+    use api::outbox::store::{NewMessage, claim, claim_candidates, enqueue};
     use sea_orm::{ConnectionTrait, DbBackend, TransactionTrait};
 
     let app = spawn_app_at(db, monday_morning()).await;

@@ -7,14 +7,14 @@ use crate::on_both_databases;
 
 async fn a_fresh_start_lists_the_demo_prisons_by_name(db: Db) {
     let test_db = TestDb::new(db).await;
-    let app = spawn_instance(&test_db.url, api::services::Clock::fixed(monday_morning()), true).await;
+    let app = spawn_instance(&test_db.url, api::clock::Clock::fixed(monday_morning()), true).await;
     let prisons: Vec<Value> = app.get("/api/v1/prisons").await.json().await.unwrap();
     let names: Vec<&str> = prisons.iter().map(|p| p["name"].as_str().unwrap()).collect();
     assert_eq!(names, ["HMP Cardiff (demo)", "HMP Leeds (demo)", "HMP Rochester (demo)"]);
     assert!(prisons.iter().all(|p| p["demo"] == true));
 
     // A second instance starting on the same database does not seed them again.
-    let second = spawn_instance(&test_db.url, api::services::Clock::fixed(monday_morning()), true).await;
+    let second = spawn_instance(&test_db.url, api::clock::Clock::fixed(monday_morning()), true).await;
     let again: Vec<Value> = second.get("/api/v1/prisons").await.json().await.unwrap();
     assert_eq!(again.len(), 3);
 

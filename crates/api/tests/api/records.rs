@@ -7,9 +7,9 @@ use std::time::{Duration, Instant};
 
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
 use api::records::http::{HttpRecords, HttpRecordsSettings};
+use api::records::roll::Imported;
 use api::records::roll_csv::CsvFile;
 use api::records::{Lookup, Records};
-use api::services::roll::Imported;
 use chrono::NaiveDate;
 use domain::records::{CheckKind, CheckOutcome, CheckRequest, Person};
 use serde_json::{Value, json};
@@ -192,14 +192,14 @@ async fn app_reading_records_at(db: Db, url: &str) -> TestApp {
         retries: 1,
         ..HttpRecordsSettings::new(url)
     });
-    spawn_app_with_settings(db, api::services::Clock::fixed(monday_morning()), settings).await
+    spawn_app_with_settings(db, api::clock::Clock::fixed(monday_morning()), settings).await
 }
 
 async fn staff_see_each_check_and_the_reasons_to_preselect_and_the_visitor_is_told_early(db: Db) {
     let (records_url, service) = start().await;
     let app = app_reading_records_at(db, &records_url).await;
     let prison = add_test_prison(&app, domain::api::VisitingRules::default()).await;
-    let code = api::storage::prisons::find(&app.state.db, prison).await.unwrap().unwrap().code;
+    let code = api::prisons::store::find(&app.state.db, prison).await.unwrap().unwrap().code;
     app.add_staff("officer@testbridge.example", "staff", &[prison]).await;
     let officer = app.access_token("officer@testbridge.example").await;
 
@@ -259,9 +259,9 @@ async fn staff_see_each_check_and_the_reasons_to_preselect_and_the_visitor_is_to
 async fn the_built_in_roll_is_loaded_by_integrators_and_csv_and_checks_read_it(db: Db) {
     let mut settings = settings("unused", false);
     settings.records = api::config::RecordsSettings::BuiltIn;
-    let app = spawn_app_with_settings(db, api::services::Clock::fixed(monday_morning()), settings).await;
+    let app = spawn_app_with_settings(db, api::clock::Clock::fixed(monday_morning()), settings).await;
     let prison = add_test_prison(&app, domain::api::VisitingRules::default()).await;
-    let code = api::storage::prisons::find(&app.state.db, prison).await.unwrap().unwrap().code;
+    let code = api::prisons::store::find(&app.state.db, prison).await.unwrap().unwrap().code;
     app.add_staff("admin@testbridge.example", "admin", &[]).await;
     app.add_staff("officer@testbridge.example", "staff", &[prison]).await;
     let admin = app.access_token("admin@testbridge.example").await;
@@ -314,7 +314,7 @@ A1234BC,Mary,Smith,1980-07-01,yes,no,\nA1234BC,Amy,Smith,2015-03-09,yes,yes,2027
         let (prisoners, contacts) = (prisoners.to_owned(), contacts.to_owned());
         let state = app.state.clone();
         async move {
-            api::services::roll::import_csv(
+            api::records::roll::import_csv(
                 &state,
                 CsvFile { name: "prisoners.csv", bytes: prisoners.as_bytes() },
                 CsvFile { name: "contacts.csv", bytes: contacts.as_bytes() },

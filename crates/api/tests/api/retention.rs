@@ -33,15 +33,15 @@ async fn visits_six_months_past_lose_their_personal_data_and_keep_their_numbers(
 
     // Five months on, nothing is touched.
     clock.advance(Duration::days(150));
-    assert_eq!(api::jobs::retention::run(&app.state.db, clock.now(), 6).await.unwrap(), 0);
+    assert_eq!(api::retention::run(&app.state.db, clock.now(), 6).await.unwrap(), 0);
 
     // 10 June 2027: more than six months after 4 and 5 December, not yet after 28 December.
     let june = Utc.with_ymd_and_hms(2027, 6, 10, 9, 0, 0).unwrap();
     clock.advance(june - clock.now());
     // A fresh sign-in: the old session has long expired.
     let officer = app.access_token("officer@testbridge.example").await;
-    assert_eq!(api::jobs::retention::run(&app.state.db, clock.now(), 6).await.unwrap(), 2);
-    assert_eq!(api::jobs::retention::run(&app.state.db, clock.now(), 6).await.unwrap(), 0, "once is enough");
+    assert_eq!(api::retention::run(&app.state.db, clock.now(), 6).await.unwrap(), 2);
+    assert_eq!(api::retention::run(&app.state.db, clock.now(), 6).await.unwrap(), 0, "once is enough");
 
     let view: Value = app.get_as(&officer, &format!("/api/v1/staff/visits/{booked_id}")).await.json().await.unwrap();
     assert_eq!(view["prisoner"]["first_name"], "");
@@ -79,7 +79,7 @@ async fn visits_six_months_past_lose_their_personal_data_and_keep_their_numbers(
 
     // 1 July 2027: the last one goes too.
     clock.advance(Duration::days(21));
-    assert_eq!(api::jobs::retention::run(&app.state.db, clock.now(), 6).await.unwrap(), 1);
+    assert_eq!(api::retention::run(&app.state.db, clock.now(), 6).await.unwrap(), 1);
     let officer = app.access_token("officer@testbridge.example").await;
     let found: Value = app.get_as(&officer, "/api/v1/staff/visits?q=A1234BC").await.json().await.unwrap();
     assert_eq!(found, json!([]));
@@ -93,8 +93,8 @@ async fn the_retention_period_is_configurable(db: Db) {
     let prison = add_test_prison(&app, VisitingRules::default()).await;
     app.created_visit(&visit_request(prison, &[("2026-12-04", "14:00", "16:00")])).await;
     clock.advance(Duration::days(100));
-    assert_eq!(api::jobs::retention::run(&app.state.db, clock.now(), 6).await.unwrap(), 0);
-    assert_eq!(api::jobs::retention::run(&app.state.db, clock.now(), 3).await.unwrap(), 1);
+    assert_eq!(api::retention::run(&app.state.db, clock.now(), 6).await.unwrap(), 0);
+    assert_eq!(api::retention::run(&app.state.db, clock.now(), 3).await.unwrap(), 1);
 }
 
 on_both_databases!(

@@ -2,8 +2,8 @@
 //! bad line reported with its file, line and column. Through the service on both databases, and once through the
 //! command itself for its exit code and output.
 
+use api::records::roll::Imported;
 use api::records::roll_csv::{CsvFile, LineProblem};
-use api::services::roll::Imported;
 use domain::records::PrisonerRecord;
 use serde_json::json;
 
@@ -17,7 +17,7 @@ const JOHN: &str = "A1234BC,John,Smith,1985-04-12,TBR,2,2026-12-14,,\n";
 const ANN: &str = "B2345CD,Ann,Jones,1990-01-01,TBR,1,,,\n";
 
 async fn import(app: &TestApp, prisoners: &str, contacts: &str) -> Result<Imported, Vec<String>> {
-    api::services::roll::import_csv(
+    api::records::roll::import_csv(
         &app.state,
         CsvFile { name: "prisoners.csv", bytes: prisoners.as_bytes() },
         CsvFile { name: "contacts.csv", bytes: contacts.as_bytes() },
@@ -28,7 +28,7 @@ async fn import(app: &TestApp, prisoners: &str, contacts: &str) -> Result<Import
 }
 
 async fn stored(app: &TestApp, number: &str) -> Option<PrisonerRecord> {
-    api::storage::roll::find(&app.state.db, number).await.unwrap()
+    api::records::roll_store::find(&app.state.db, number).await.unwrap()
 }
 
 async fn a_yes_no_value_is_one_of_its_documented_words_and_anything_else_loads_nothing(db: Db) {

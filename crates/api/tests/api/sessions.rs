@@ -1,7 +1,7 @@
 //! Issue 10, "Sign-in and sessions": attempts reserved before a password is checked, sessions that end at once on
 //! every instance, refresh token reuse detection, and the client address behind a trusted proxy.
 
-use api::services::Clock;
+use api::clock::Clock;
 use serde_json::{Value, json};
 
 use crate::helpers::*;
@@ -47,7 +47,7 @@ async fn nineteen_wrong_passwords_at_once_check_only_the_limit_even_on_two_insta
     assert!(app.count("rate_limit").await > 0);
     assert_eq!(app.count("staff_session").await, 1, "the colleague's");
     let later = monday_morning() + chrono::Duration::days(16);
-    api::jobs::retention::run(&app.state.db, later, 6).await.unwrap();
+    api::retention::run(&app.state.db, later, 6).await.unwrap();
     assert_eq!(app.count("rate_limit").await, 0);
     assert_eq!(app.count("staff_session").await, 0);
 }

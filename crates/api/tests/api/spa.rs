@@ -1,7 +1,7 @@
 //! The server's fallback for client-side routes: the staff back office has its own page (and bundle) under
 //! `/staff`, visitors' paths get the visitor app, and unknown API paths stay JSON 404s.
 
-use api::services::Clock;
+use api::clock::Clock;
 use api::startup::Application;
 
 use crate::helpers::{Db, TestDb, monday_morning, settings};

@@ -46,7 +46,7 @@ async fn repeated_failures_are_refused_for_a_while_even_with_the_right_password(
     assert_eq!(problem(response, 429).await["code"], "rate_limited");
     // Fifteen minutes later (another instance whose clock has moved on), the right password works again.
     let later =
-        spawn_instance(&app.db_url, api::services::Clock::fixed(monday_morning() + Duration::minutes(16)), false).await;
+        spawn_instance(&app.db_url, api::clock::Clock::fixed(monday_morning() + Duration::minutes(16)), false).await;
     assert_eq!(later.sign_in("officer@prison.example", STAFF_PASSWORD).await.status(), 200);
 }
 
@@ -222,7 +222,7 @@ async fn only_admins_manage_accounts_and_passwords_are_checked(db: Db) {
     let list: Vec<Value> = app.get_as(&admin, "/api/v1/admin/staff").await.json().await.unwrap();
     assert_eq!(list.len(), 3);
     // Passwords are stored hashed with argon2id.
-    let stored = api::storage::staff::find_by_email(&app.state.db, "new@prison.example").await.unwrap().unwrap();
+    let stored = api::staff::store::find_by_email(&app.state.db, "new@prison.example").await.unwrap().unwrap();
     assert!(stored.password_hash.starts_with("$argon2id$"));
     let _ = Utc::now();
 }

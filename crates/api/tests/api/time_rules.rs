@@ -128,9 +128,9 @@ async fn someone_who_turns_18_before_the_visit_counts_as_an_adult_on_the_day(db:
 async fn a_ban_that_ends_before_the_visit_does_not_fail_the_visitor_check(db: Db) {
     let mut settings = settings("unused", false);
     settings.records = api::config::RecordsSettings::BuiltIn;
-    let app = spawn_app_with_settings(db, api::services::Clock::fixed(monday_morning()), settings).await;
+    let app = spawn_app_with_settings(db, api::clock::Clock::fixed(monday_morning()), settings).await;
     let prison = add_test_prison(&app, VisitingRules::default()).await;
-    let code = api::storage::prisons::find(&app.state.db, prison).await.unwrap().unwrap().code;
+    let code = api::prisons::store::find(&app.state.db, prison).await.unwrap().unwrap().code;
     app.add_staff("admin@testbridge.example", "admin", &[]).await;
     let admin = app.access_token("admin@testbridge.example").await;
     // Mary is banned until Sunday 6 December.

@@ -1,7 +1,7 @@
 //! Issue 10: anonymous visit requests are limited per client address, per prisoner and per lead visitor's email
 //! (OWASP API6), in the database so that every instance shares the counts; a retry is not counted twice.
 
-use api::services::Clock;
+use api::clock::Clock;
 use domain::api::VisitingRules;
 use serde_json::Value;
 

@@ -1,4 +1,4 @@
-use api::services::Clock;
+use api::clock::Clock;
 use chrono::{TimeZone, Utc};
 use domain::api::VisitingRules;
 use serde_json::{Value, json};
@@ -39,7 +39,7 @@ async fn a_valid_request_is_stored_and_its_visitor_can_follow_it(db: Db) {
     assert_eq!(status["timeline"][0]["actor"], "visitor");
 
     // The token is stored only as a hash, and the prison number was normalised.
-    let visit = api::storage::visits::find(&app.state.db, created["id"].as_str().unwrap().parse().unwrap())
+    let visit = api::visits::store::find(&app.state.db, created["id"].as_str().unwrap().parse().unwrap())
         .await
         .unwrap()
         .unwrap();
@@ -54,7 +54,7 @@ async fn the_status_token_is_stored_only_as_a_hash(db: Db) {
     let created = app.created_visit(&visit_request(id, &[("2026-12-04", "14:00", "16:00")])).await;
     let token = created["status_token"].as_str().unwrap();
     assert_eq!(app.count(&format!("visit WHERE token_hash = '{token}'")).await, 0);
-    assert_eq!(app.count(&format!("visit WHERE token_hash = '{}'", api::services::tokens::hash(token))).await, 1);
+    assert_eq!(app.count(&format!("visit WHERE token_hash = '{}'", api::visits::tokens::hash(token))).await, 1);
 }
 
 async fn a_wrong_token_looks_exactly_like_an_unknown_reference(db: Db) {

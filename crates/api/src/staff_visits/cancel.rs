@@ -1,0 +1,69 @@
+//! Cancelling a booked visit for a staff reason; its place returns to the slot.
+
+use domain::decision::{StaffCancelRequest, check_staff_cancel};
+use domain::email::EmailKind;
+use domain::staff::StaffVisitView;
+use domain::visit::{Actor, VisitState};
+use sea_orm::TransactionTrait;
+use uuid::Uuid;
+
+use super::view::view;
+use super::{conflict, tell_visitor, visible};
+use crate::auth::StaffUser;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// Cancels a booked visit for a staff reason; its place returns to the slot.
+pub async fn cancel(
+    state: &AppState,
+    user: &StaffUser,
+    visit_id: Uuid,
+    request: StaffCancelRequest,
+) -> Result<StaffVisitView, ApiError> {
+    let visit = visible(state, user, visit_id).await?;
+    let cancellation = check_staff_cancel(&request).map_err(ApiError::Validation)?;
+    if visit.version != request.expected_version {
+        return Err(ApiError::Conflict {
+            current: visit.state,
+            version: visit.version,
+            detail: "This visit has changed since you opened it. Reload it to see its current state.".into(),
+        });
+    }
+    if visit.state != VisitState::Booked {
+        return Err(ApiError::InvalidTransition {
+            current: visit.state,
+            detail: "Only a booked visit can be cancelled.".into(),
+        });
+    }
+    let now = state.clock.now();
+    if visit.booked_slot.is_some_and(|slot| domain::visit::has_started(&slot, now)) {
+        return Err(ApiError::VisitAlreadyStarted {
+            detail: "This visit has already started or taken place, so it can no longer be cancelled.".into(),
+        });
+    }
+    let tx = state.db.begin().await?;
+    let moved = crate::visits::store::transition(
+        &tx,
+        visit.id,
+        visit.version,
+        VisitState::Booked,
+        VisitState::Cancelled,
+        Actor::Staff,
+        Some(&user.name),
+        now,
+    )
+    .await?;
+    if !moved {
+        tx.rollback().await?;
+        return Err(conflict(state, visit.id, "Someone else changed this visit first.").await);
+    }
+    super::store::set_cancellation_reason(&tx, visit.id, cancellation.reason.as_str()).await?;
+    let mut message_id = None;
+    if let Some(message) = cancellation.message.as_deref() {
+        message_id =
+            Some(super::store::add_message(&tx, visit.id, Actor::Staff, Some(&user.name), message, now).await?);
+    }
+    tell_visitor(&tx, visit.id, EmailKind::Cancelled, now, message_id).await?;
+    tx.commit().await?;
+    view(state, user, visit.id).await
+}

@@ -1,0 +1,38 @@
+//! A one-off message from staff to the visitor: kept on the visit and emailed.
+
+use domain::decision::{StaffMessageRequest, check_staff_message};
+use domain::email::EmailKind;
+use domain::staff::StaffVisitView;
+use domain::visit::Actor;
+use sea_orm::TransactionTrait;
+use uuid::Uuid;
+
+use super::view::view;
+use super::{tell_visitor, visible};
+use crate::auth::StaffUser;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// Sends the visitor a one-off message: kept on the visit and emailed, in one transaction.
+pub async fn send_message(
+    state: &AppState,
+    user: &StaffUser,
+    visit_id: Uuid,
+    request: StaffMessageRequest,
+) -> Result<StaffVisitView, ApiError> {
+    let visit = visible(state, user, visit_id).await?;
+    let text = check_staff_message(&request).map_err(ApiError::Validation)?;
+    if visit.anonymised {
+        return Err(ApiError::InvalidTransition {
+            current: visit.state,
+            detail: "This visit's personal data has been removed; there is no one to write to.".into(),
+        });
+    }
+    let now = state.clock.now();
+    let tx = state.db.begin().await?;
+    let message_id = super::store::add_message(&tx, visit.id, Actor::Staff, Some(&user.name), &text, now).await?;
+    tell_visitor(&tx, visit.id, EmailKind::StaffMessage, now, Some(message_id)).await?;
+    tx.commit().await?;
+    tracing::info!(visit_id = %visit.id, staff_id = %user.id, "message sent to visitor");
+    view(state, user, visit.id).await
+}

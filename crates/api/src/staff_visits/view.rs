@@ -1,0 +1,94 @@
+//! One visit as staff see it: its record read in one go, and the view assembled from it.
+
+use domain::api::PrisonSummary;
+use domain::calendar::{is_overdue, london_today};
+use domain::staff::{
+    LeadVisitorContact, StaffPrisonerView, StaffTimelineEntry, StaffVisitView, StaffVisitorView, VisitMessage,
+};
+use domain::visit::{CancellationReason, VisitState};
+use uuid::Uuid;
+
+use crate::auth::StaffUser;
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::visits::record::VisitRecord;
+
+/// The visit with everything about it, if the caller may see it; otherwise the same 404 as for a visit that does
+/// not exist.
+pub(super) async fn visible_record(
+    state: &AppState,
+    user: &StaffUser,
+    visit_id: Uuid,
+) -> Result<VisitRecord, ApiError> {
+    crate::visits::record::find(&state.db, visit_id)
+        .await?
+        .filter(|r| user.can_access(r.visit.prison_id))
+        .ok_or(ApiError::NotFound)
+}
+
+/// Everything staff see about one visit.
+pub async fn view(state: &AppState, user: &StaffUser, visit_id: Uuid) -> Result<StaffVisitView, ApiError> {
+    Ok(assemble(state, visible_record(state, user, visit_id).await?))
+}
+
+/// The staff view of a visit the caller may see, from its record as read.
+pub(super) fn assemble(state: &AppState, record: VisitRecord) -> StaffVisitView {
+    let VisitRecord { visit, prison, choices, visitors, timeline, messages, rejection_reasons, emails, .. } = record;
+    let today = london_today(state.clock.now());
+    let overdue = visit.state == VisitState::Requested
+        && is_overdue(london_today(visit.created_at), today, &prison.rules, state.holidays);
+    let cancellation_reason = visit.cancellation_reason.as_deref().and_then(CancellationReason::parse);
+    StaffVisitView {
+        id: visit.id,
+        reference: visit.reference,
+        prison: PrisonSummary { id: prison.id, name: prison.name, code: prison.code, demo: prison.demo },
+        state: visit.state,
+        version: visit.version,
+        prisoner: StaffPrisonerView {
+            first_name: visit.prisoner_first_name,
+            last_name: visit.prisoner_last_name,
+            date_of_birth: visit.prisoner_dob,
+            number: visit.prisoner_number,
+        },
+        lead_visitor: LeadVisitorContact { email: visit.email, phone: visit.phone },
+        visitors: visitors
+            .into_iter()
+            .map(|v| StaffVisitorView {
+                index: usize::try_from(v.position).unwrap_or(0),
+                lead: v.position == 0,
+                first_name: v.first_name,
+                last_name: v.last_name,
+                date_of_birth: v.dob,
+                outcome: v.outcome,
+            })
+            .collect(),
+        slot_choices: choices,
+        booked_slot: visit.booked_slot,
+        closed_visit: visit.closed_visit,
+        booking_reference: visit.booking_reference,
+        // Reasons are recorded only with a rejection, which is final.
+        rejection_reasons: if visit.state == VisitState::Rejected { rejection_reasons } else { Vec::new() },
+        cancellation_reason,
+        confirm_by: visit.confirm_by,
+        overdue,
+        locale: visit.locale,
+        created_at: visit.created_at,
+        messages: messages.into_iter().map(|m| VisitMessage { at: m.at, author: m.author, text: m.body }).collect(),
+        timeline: timeline
+            .into_iter()
+            .map(|c| StaffTimelineEntry {
+                reason: (c.to == VisitState::Cancelled)
+                    .then(|| cancellation_reason.map(|r| r.as_str().to_owned()))
+                    .flatten(),
+                from: c.from,
+                to: c.to,
+                actor: c.actor,
+                actor_name: c.actor_name,
+                at: c.at,
+            })
+            .collect(),
+        emails,
+        suggested_rejection_reasons: domain::records::implied_reasons(&visit.records_checks),
+        checks: visit.records_checks,
+    }
+}

@@ -1,0 +1,133 @@
+//! Visit requests, as visitors (through the web app) and contact centres (through the API) make them.
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use domain::api::{CreateVisitRequest, VisitCreated, VisitStatus};
+use domain::error::Problem;
+use domain::visit::Actor;
+
+use crate::client_address::ClientAddress;
+use crate::error::ApiError;
+use crate::json::Json;
+use crate::state::AppState;
+
+/// The header that carries a visitor's status token.
+pub const VISIT_TOKEN_HEADER: &str = "x-visit-token";
+
+fn header_value<'a>(req: &'a HttpRequest, name: &str) -> Option<&'a str> {
+    req.headers().get(name).and_then(|v| v.to_str().ok())
+}
+
+/// Request a visit: the prisoner, the lead visitor, up to five more visitors and one to three times in order of
+/// preference. Every rule is checked; a bad request is answered with every problem at once, field by field.
+///
+/// Send an `Idempotency-Key` header (a random UUID) so that a retry after a lost answer returns the same visit
+/// instead of making a second one.
+///
+/// Requests are limited (OWASP API6, sensitive business flows) per client address (default 100 an hour), per
+/// prisoner and per lead visitor's email (default 6 a day each); past a limit the answer is 429 with `Retry-After`
+/// (seconds). A retry with the same `Idempotency-Key` is not counted again.
+#[utoipa::path(
+    tag = "visits",
+    request_body = CreateVisitRequest,
+    params(
+        ("Idempotency-Key" = Option<String>, Header, description = "A unique key per request (1-255 visible ASCII characters); a retry with the same key and body returns the first answer", example = "5f0c7f4e-8d7e-4f5e-9a43-2b1a6c1d9e21", pattern = "^[!-~]{1,255}$", min_length = 1, max_length = 255),
+    ),
+    responses(
+        (status = 201, description = "Requested. Keep `status_token` secret: it is the visitor's key to the request.", body = VisitCreated,
+            headers(("Location" = String, description = "The visit's status resource"), ("Idempotent-Replayed" = String, description = "`true` when this answers a retry"))),
+        (status = 400, description = "Malformed JSON or Idempotency-Key", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A rule is broken; see `errors`", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests from this address, for this prisoner or from this email; see Retry-After", body = Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = u32, description = "Seconds until a request may be made again"))),
+    )
+)]
+#[post("/visits")]
+#[tracing::instrument(skip_all)]
+pub async fn create_visit(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    address: ClientAddress,
+    body: Json<CreateVisitRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let key = header_value(&req, "idempotency-key").map(super::service::parse_idempotency_key).transpose()?;
+    if key.is_none() && req.headers().contains_key("idempotency-key") {
+        return Err(ApiError::InvalidIdempotencyKey);
+    }
+    let created = super::service::create(&state, body.into_inner(), key, Actor::Visitor, address.key()).await?;
+    Ok(HttpResponse::Created()
+        .insert_header((header::LOCATION, format!("/api/v1/visits/{}", created.visit.reference)))
+        .insert_header(("idempotent-replayed", if created.replayed { "true" } else { "false" }))
+        .json(created.visit))
+}
+
+/// A visit's status, details and timeline, for its visitor. A wrong token gets the same 404 as an unknown reference.
+#[utoipa::path(
+    tag = "visits",
+    params(
+        ("reference" = String, Path, description = "The visit's reference", example = "7KQ2M9XD"),
+        ("X-Visit-Token" = String, Header, description = "The status token given when the visit was requested"),
+    ),
+    responses(
+        (status = 200, description = "The visit", body = VisitStatus),
+        (status = 404, description = "No visit with this reference and token", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/visits/{reference}")]
+#[tracing::instrument(skip(state, req))]
+pub async fn get_visit(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    reference: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let status = super::service::status(&state, &reference, header_value(&req, VISIT_TOKEN_HEADER)).await?;
+    Ok(HttpResponse::Ok().json(status))
+}
+
+/// Withdraw a request that staff have not decided yet.
+#[utoipa::path(
+    tag = "visits",
+    params(
+        ("reference" = String, Path, description = "The visit's reference", example = "7KQ2M9XD"),
+        ("X-Visit-Token" = String, Header, description = "The status token given when the visit was requested"),
+    ),
+    responses(
+        (status = 200, description = "Withdrawn", body = VisitStatus),
+        (status = 404, description = "No visit with this reference and token", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The visit is no longer a pending request; see `current_state`", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/visits/{reference}/withdraw")]
+#[tracing::instrument(skip(state, req))]
+pub async fn withdraw_visit(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    reference: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let status = super::service::withdraw(&state, &reference, header_value(&req, VISIT_TOKEN_HEADER)).await?;
+    Ok(HttpResponse::Ok().json(status))
+}
+
+/// Cancel a booked visit that has not started yet.
+#[utoipa::path(
+    tag = "visits",
+    params(
+        ("reference" = String, Path, description = "The visit's reference", example = "7KQ2M9XD"),
+        ("X-Visit-Token" = String, Header, description = "The status token given when the visit was requested"),
+    ),
+    responses(
+        (status = 200, description = "Cancelled", body = VisitStatus),
+        (status = 404, description = "No visit with this reference and token", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The visit is not booked, or has already started", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/visits/{reference}/cancel")]
+#[tracing::instrument(skip(state, req))]
+pub async fn cancel_visit(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    reference: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let status = super::service::cancel(&state, &reference, header_value(&req, VISIT_TOKEN_HEADER)).await?;
+    Ok(HttpResponse::Ok().json(status))
+}

@@ -1,0 +1,467 @@
+//! A visitor's request: submit it (once, however often the phone retries), follow it, withdraw or cancel it.
+
+use chrono::{DateTime, Duration, Utc};
+use domain::api::{
+    CreateVisitRequest, ExcludedVisitor, MessageView, StateChangeView, VisitCreated, VisitStatus, VisitorReason,
+    VisitorView,
+};
+use domain::calendar::{BookingWindow, all_fully_booked, availability, check_slot_choices, first_available_choice};
+use domain::email::EmailKind;
+use domain::error::{FieldError, FieldErrorCode};
+use domain::records::{CheckKind, CheckOutcome, CheckRequest, CheckResult, Person};
+use domain::request::{ValidVisitRequest, parse_visit_request};
+use domain::slot::Slot;
+use domain::types::Reference;
+use domain::visit::{Actor, CancellationReason, VisitState, visitor_can_cancel, visitor_can_withdraw};
+use sea_orm::{DatabaseConnection, TransactionTrait};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use super::store::VisitRow;
+use super::tokens;
+use crate::db;
+use crate::error::ApiError;
+use crate::outbox::store::NewMessage;
+use crate::prisons::places::Places;
+use crate::rate_limits::{self, Limit};
+use crate::state::AppState;
+
+/// A valid `Idempotency-Key`: 1 to 255 visible ASCII characters.
+pub fn parse_idempotency_key(raw: &str) -> Result<String, ApiError> {
+    let key = raw.trim();
+    if key.is_empty() || key.len() > 255 || !key.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(ApiError::InvalidIdempotencyKey);
+    }
+    Ok(key.to_owned())
+}
+
+pub struct Created {
+    pub visit: VisitCreated,
+    /// True when this answers a retry of a request already made (nothing new was written).
+    pub replayed: bool,
+}
+
+/// Requests per client address are counted over this long...
+const ADDRESS_WINDOW: Duration = Duration::hours(1);
+/// ...and per prisoner and per lead visitor's email over this long.
+const PARTY_WINDOW: Duration = Duration::hours(24);
+
+/// The limits a new request counts against (OWASP API6: a script must not take every place or mail strangers).
+fn request_limits(state: &AppState, valid: &ValidVisitRequest, address: Option<&str>) -> Vec<Limit> {
+    let limits = &state.limits;
+    let prisoner = format!("{}:{}", valid.prison_id, valid.prisoner.number.as_str());
+    let email = valid.lead_visitor.email.as_str().to_lowercase();
+    address
+        .map(|a| Limit::new("visit-request:address", a, limits.visit_requests_per_address, ADDRESS_WINDOW))
+        .into_iter()
+        .chain([
+            Limit::new("visit-request:prisoner", &prisoner, limits.visit_requests_per_prisoner, PARTY_WINDOW),
+            Limit::new("visit-request:email", &email, limits.visit_requests_per_email, PARTY_WINDOW),
+        ])
+        .collect()
+}
+
+/// Checks every rule and the request limits, then writes the visit, its visitors, its choices, its first state
+/// change and its idempotency key in one transaction. A request that breaks a rule is not counted, nor is a retry
+/// with an `Idempotency-Key` already used; past a limit the answer is [`ApiError::RateLimited`].
+pub async fn create(
+    state: &AppState,
+    request: CreateVisitRequest,
+    idempotency_key: Option<String>,
+    actor: Actor,
+    address: Option<String>,
+) -> Result<Created, ApiError> {
+    let request_hash = fingerprint(&request)?;
+    if let Some(key) = &idempotency_key
+        && let Some(replay) = replay(state, key, &request_hash).await?
+    {
+        return Ok(replay);
+    }
+
+    let prison = crate::prisons::store::find(&state.db, request.prison_id).await?.ok_or_else(|| {
+        ApiError::validation(FieldError::new(
+            "prison_id",
+            FieldErrorCode::UnknownPrison,
+            "Choose a prison from the list",
+        ))
+    })?;
+    let now = state.clock.now();
+    let window = BookingWindow::at(now, &prison.rules, state.holidays);
+    let valid = parse_visit_request(&request, &prison.rules, window.today).map_err(ApiError::Validation)?;
+
+    // Live availability for the chosen dates only: three small queries whatever the number of slots.
+    let first = valid.slots.iter().map(|s| s.date).min().unwrap_or(window.today);
+    let last = valid.slots.iter().map(|s| s.date).max().unwrap_or(window.today);
+    let timetable = crate::prisons::store::timetable(&state.db, prison.id, first, last).await?;
+    let booked = crate::prisons::store::booked_counts(&state.db, prison.id, first, last).await?;
+    let days = availability(&window, &timetable, first, last, &booked);
+    let slot_errors = check_slot_choices(&valid.slots, &days);
+    if !slot_errors.is_empty() {
+        return Err(ApiError::Validation(slot_errors));
+    }
+    let limits = request_limits(state, &valid, address.as_deref());
+
+    // Instant booking: the visitor's choices that have room now, most wanted first, with their places.
+    let instant: Vec<(Slot, Places)> = if prison.rules.instant_booking {
+        valid
+            .slots
+            .iter()
+            .filter(|choice| first_available_choice(std::slice::from_ref(choice), &days).is_some())
+            .filter_map(|choice| {
+                let s = timetable.slots_on(choice.date).into_iter().find(|s| s.slot == *choice)?;
+                Some((*choice, Places { open: s.capacity, closed: s.closed_capacity }))
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+
+    let checks = records_checks(state, &prison.code, &valid, window.today).await?;
+    let details_match = checks.as_ref().and_then(|(results, _)| {
+        results.iter().find(|r| r.check == CheckKind::PrisonerDetails).and_then(|r| match r.outcome {
+            CheckOutcome::Pass => Some(true),
+            CheckOutcome::Fail => Some(false),
+            CheckOutcome::Unknown => None,
+        })
+    });
+
+    // A reference is random; on the rare collision with an existing one, draw again.
+    for _ in 0..5 {
+        let id = Uuid::new_v4();
+        let reference = Reference::from_bytes(rand::random()).to_string();
+        let token = state.tokens.status_token(id);
+        let token_hash = tokens::hash(&token);
+        let new_visit = super::store::NewVisit {
+            id,
+            reference: &reference,
+            request: &valid,
+            token_hash: &token_hash,
+            confirm_by: window.confirm_by,
+            actor,
+            now,
+            records_checks: checks.as_ref().map(|(_, json)| json.as_str()),
+        };
+        match insert(&state.db, &new_visit, idempotency_key.as_deref(), &request_hash, &instant, &limits).await {
+            Ok(Written::OverLimit(refused)) => {
+                tracing::warn!(prison_id = %prison.id, "visit request refused: over a request limit");
+                return Err(ApiError::RateLimited { retry_after_secs: refused.retry_after_secs });
+            }
+            // Other visitors took the last places since the check above: the answer the check gives when they
+            // were gone before, and nothing is kept.
+            Ok(Written::NoPlaceLeft) => return Err(ApiError::Validation(all_fully_booked(&valid.slots))),
+            Ok(Written::Visit(visit_state)) => {
+                tracing::info!(visit_id = %id, reference = %reference, prison_id = %prison.id, state = visit_state.as_str(), "visit requested");
+                let mut visit = created(&state.tokens, id, reference, visit_state, window.confirm_by, now);
+                visit.prisoner_details_match = details_match;
+                return Ok(Created { visit, replayed: false });
+            }
+            Err(e) if db::is_unique_violation(&e) => {
+                // Either a concurrent retry with the same Idempotency-Key won, or the reference was taken.
+                if let Some(key) = &idempotency_key
+                    && let Some(replay) = replay(state, key, &request_hash).await?
+                {
+                    return Ok(replay);
+                }
+                tracing::warn!(reference = %reference, "reference collision; drawing another");
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(ApiError::Internal(anyhow::anyhow!("could not draw an unused reference")))
+}
+
+/// The prisoner checks against the prison's records, with their JSON, when a records service is configured.
+/// Unreachable records give "unknown" for every check: never a refusal.
+async fn records_checks(
+    state: &AppState,
+    prison_code: &str,
+    valid: &domain::request::ValidVisitRequest,
+    today: chrono::NaiveDate,
+) -> Result<Option<(Vec<CheckResult>, String)>, ApiError> {
+    if matches!(state.records, crate::records::Records::None) {
+        return Ok(None);
+    }
+    let lead = &valid.lead_visitor;
+    let visitors: Vec<Person<'_>> = std::iter::once(Person {
+        first_name: lead.first_name.as_str(),
+        last_name: lead.last_name.as_str(),
+        date_of_birth: lead.date_of_birth,
+    })
+    .chain(valid.other_visitors.iter().map(|v| Person {
+        first_name: v.first_name.as_str(),
+        last_name: v.last_name.as_str(),
+        date_of_birth: v.date_of_birth,
+    }))
+    .collect();
+    let request = CheckRequest {
+        prisoner: Person {
+            first_name: valid.prisoner.first_name.as_str(),
+            last_name: valid.prisoner.last_name.as_str(),
+            date_of_birth: valid.prisoner.date_of_birth,
+        },
+        prisoner_number: valid.prisoner.number.as_str(),
+        prison_code,
+        slots: &valid.slots,
+        visitors: &visitors,
+        today,
+    };
+    let results = state.records.check(&request).await;
+    let json = serde_json::to_string(&results).map_err(|e| ApiError::Internal(e.into()))?;
+    Ok(Some((results, json)))
+}
+
+/// What [`insert`] did.
+enum Written {
+    /// The request was written and ended in this state.
+    Visit(VisitState),
+    /// Nothing was written: the request is over one of its limits.
+    OverLimit(rate_limits::Refused),
+    /// Nothing was written: the prison books instantly and none of the choices had a place left.
+    NoPlaceLeft,
+}
+
+/// Writes the request; with instant booking, also books the first of `instant` (choice, places in the timetable read)
+/// that still has a place, in the same transaction, and writes nothing when none has. Also writes nothing when the
+/// request is over one of `limits`.
+///
+/// The limits are counted in this transaction, after the idempotency key: a concurrent retry of the same request
+/// waits on that key and becomes a replay before it counts, and a request that is refused or fails counts nothing.
+/// The counters are always taken in the same order (address, prisoner, email, then slots), so two requests never
+/// wait on each other crosswise.
+async fn insert(
+    db: &DatabaseConnection,
+    visit: &super::store::NewVisit<'_>,
+    idempotency_key: Option<&str>,
+    request_hash: &str,
+    instant: &[(Slot, Places)],
+    limits: &[Limit],
+) -> Result<Written, sea_orm::DbErr> {
+    let tx = db.begin().await?;
+    super::store::insert(&tx, visit).await?;
+    if let Some(key) = idempotency_key {
+        super::store::insert_idempotency_key(&tx, key, request_hash, visit.id, visit.now).await?;
+    }
+    if let Err(refused) = rate_limits::reserve_on(&tx, visit.now, limits).await? {
+        tx.rollback().await?;
+        return Ok(Written::OverLimit(refused));
+    }
+    let mut state = VisitState::Requested;
+    for (i, (slot, places)) in instant.iter().enumerate() {
+        // The same conditional counter as a staff grant: never past capacity, whoever else is booking, and the
+        // slot's own capacity (stamped by any timetable change since the timetable was read) decides.
+        //
+        // A refused attempt can still hold the slot's row: PostgreSQL locks a row it waited for before checking it
+        // again, and keeps the lock when the check then fails. Holding it while waiting for the next choice could
+        // deadlock with a timetable change stamping both, so every attempt but the last runs under a savepoint
+        // whose rollback lets the row go.
+        let prison_id = visit.request.prison_id;
+        let taken = if i + 1 < instant.len() {
+            let attempt = tx.begin().await?;
+            let taken = crate::prisons::places::take_place(&attempt, prison_id, *slot, false, *places).await?;
+            if taken {
+                attempt.commit().await?
+            } else {
+                attempt.rollback().await?
+            }
+            taken
+        } else {
+            crate::prisons::places::take_place(&tx, prison_id, *slot, false, *places).await?
+        };
+        if taken {
+            super::store::book(&tx, visit.id, 0, *slot, false, None, Actor::System, None, visit.now).await?;
+            state = VisitState::Booked;
+            break;
+        }
+    }
+    if !instant.is_empty() && state != VisitState::Booked {
+        tx.rollback().await?;
+        return Ok(Written::NoPlaceLeft);
+    }
+    // The emails, in the same transaction: the visit and its messages exist together or not at all.
+    let payload = crate::outbox::store::visit_payload(visit.now, None);
+    let kind = if state == VisitState::Booked { EmailKind::Booked } else { EmailKind::RequestReceived };
+    crate::outbox::store::enqueue(&tx, NewMessage::about_visit(visit.id, kind, payload.clone()), visit.now).await?;
+    let prison_id = visit.request.prison_id;
+    if crate::outbox::store::prison_wants_each_request(&tx, prison_id).await? {
+        let message = NewMessage {
+            prison_id: Some(prison_id),
+            ..NewMessage::about_visit(visit.id, EmailKind::PrisonNewRequest, payload)
+        };
+        crate::outbox::store::enqueue(&tx, message, visit.now).await?;
+    }
+    tx.commit().await?;
+    Ok(Written::Visit(state))
+}
+
+/// The answer to a retried request, if this key was used before.
+async fn replay(state: &AppState, key: &str, request_hash: &str) -> Result<Option<Created>, ApiError> {
+    let Some(record) = super::store::find_idempotency_key(&state.db, key).await? else {
+        return Ok(None);
+    };
+    if record.request_hash != request_hash {
+        return Err(ApiError::IdempotencyKeyReused);
+    }
+    let visit = super::store::find(&state.db, record.visit_id).await?.ok_or(ApiError::NotFound)?;
+    let created = created(&state.tokens, visit.id, visit.reference, visit.state, visit.confirm_by, visit.created_at);
+    Ok(Some(Created { visit: created, replayed: true }))
+}
+
+fn created(
+    keys: &tokens::TokenKey,
+    id: Uuid,
+    reference: String,
+    state: VisitState,
+    confirm_by: chrono::NaiveDate,
+    created_at: DateTime<Utc>,
+) -> VisitCreated {
+    let status_token = keys.status_token(id);
+    VisitCreated {
+        id,
+        status_path: format!("/visit/{reference}#{status_token}"),
+        reference,
+        status_token,
+        state,
+        confirm_by,
+        created_at,
+        prisoner_details_match: None,
+    }
+}
+
+fn fingerprint(request: &CreateVisitRequest) -> Result<String, ApiError> {
+    let bytes = serde_json::to_vec(request).map_err(|e| ApiError::Internal(e.into()))?;
+    Ok(Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// The visit behind a reference and its status token. A wrong token and an unknown reference look the same.
+async fn authorised(state: &AppState, reference: &str, token: Option<&str>) -> Result<VisitRow, ApiError> {
+    let token = token.filter(|t| tokens::looks_valid(t)).ok_or(ApiError::NotFound)?;
+    let reference = Reference::parse(reference).map_err(|_| ApiError::NotFound)?;
+    let visit = super::store::find_by_token_hash(&state.db, &tokens::hash(token)).await?.ok_or(ApiError::NotFound)?;
+    if visit.reference != reference.as_str() {
+        return Err(ApiError::NotFound);
+    }
+    Ok(visit)
+}
+
+pub async fn status(state: &AppState, reference: &str, token: Option<&str>) -> Result<VisitStatus, ApiError> {
+    let visit = authorised(state, reference, token).await?;
+    view(state, visit).await
+}
+
+pub async fn withdraw(state: &AppState, reference: &str, token: Option<&str>) -> Result<VisitStatus, ApiError> {
+    let visit = authorised(state, reference, token).await?;
+    if !visit.state.visitor_can_withdraw() {
+        return Err(cannot(visit.state, "Only a request that has not been decided yet can be withdrawn."));
+    }
+    let choices = super::store::slot_choices(&state.db, visit.id).await?;
+    if !visitor_can_withdraw(visit.state, &choices, state.clock.now()) {
+        return Err(ApiError::VisitAlreadyStarted {
+            detail: "Every time chosen for this request has passed, so there is nothing to withdraw.".into(),
+        });
+    }
+    change(state, visit, VisitState::Withdrawn).await
+}
+
+pub async fn cancel(state: &AppState, reference: &str, token: Option<&str>) -> Result<VisitStatus, ApiError> {
+    let visit = authorised(state, reference, token).await?;
+    let Some(slot) = visit.booked_slot.filter(|_| visit.state == VisitState::Booked) else {
+        return Err(cannot(visit.state, "Only a booked visit can be cancelled; withdraw a request instead."));
+    };
+    if !visitor_can_cancel(visit.state, &slot, state.clock.now()) {
+        return Err(ApiError::VisitAlreadyStarted {
+            detail: "A visit can only be cancelled before it starts. Contact the prison instead.".into(),
+        });
+    }
+    change(state, visit, VisitState::Cancelled).await
+}
+
+fn cannot(current: VisitState, detail: &str) -> ApiError {
+    ApiError::InvalidTransition { current, detail: detail.to_owned() }
+}
+
+/// Applies a visitor's change if the visit is still as it was read; otherwise reports its current state.
+async fn change(state: &AppState, visit: VisitRow, to: VisitState) -> Result<VisitStatus, ApiError> {
+    let now = state.clock.now();
+    let tx = state.db.begin().await?;
+    let moved =
+        super::store::transition(&tx, visit.id, visit.version, visit.state, to, Actor::Visitor, None, now).await?;
+    if moved && to == VisitState::Cancelled {
+        let reason = domain::visit::CancellationReason::VisitorCancelled;
+        crate::staff_visits::store::set_cancellation_reason(&tx, visit.id, reason.as_str()).await?;
+    }
+    if moved {
+        let kind = if to == VisitState::Cancelled { EmailKind::Cancelled } else { EmailKind::Withdrawn };
+        let payload = crate::outbox::store::visit_payload(now, None);
+        crate::outbox::store::enqueue(&tx, NewMessage::about_visit(visit.id, kind, payload), now).await?;
+    }
+    tx.commit().await?;
+    let current = super::store::find(&state.db, visit.id).await?.ok_or(ApiError::NotFound)?;
+    if !moved {
+        return Err(cannot(current.state, "The visit changed while you were looking at it. Reload to see it now."));
+    }
+    tracing::info!(visit_id = %visit.id, from = visit.state.as_str(), to = to.as_str(), "visit changed by visitor");
+    view(state, current).await
+}
+
+async fn view(state: &AppState, visit: VisitRow) -> Result<VisitStatus, ApiError> {
+    let prison = crate::prisons::store::find(&state.db, visit.prison_id).await?.ok_or(ApiError::NotFound)?;
+    let visitors = super::store::visitors(&state.db, visit.id).await?;
+    let slot_choices = super::store::slot_choices(&state.db, visit.id).await?;
+    let timeline = super::store::timeline(&state.db, visit.id).await?;
+    let rejection_reasons = crate::staff_visits::store::rejection_reasons(&state.db, visit.id).await?;
+    let messages = crate::staff_visits::store::messages(&state.db, visit.id).await?;
+    let now = state.clock.now();
+    let excluded_visitors = visitors
+        .iter()
+        .filter_map(|v| {
+            let outcome = v.outcome.as_ref()?;
+            Some(ExcludedVisitor {
+                first_name: v.first_name.clone(),
+                last_name: v.last_name.clone(),
+                message: outcome.visitor_wording().to_owned(),
+                outcome: Some(*outcome),
+            })
+        })
+        .collect();
+    Ok(VisitStatus {
+        rejection_reasons: rejection_reasons
+            .into_iter()
+            .map(|r| VisitorReason {
+                code: r.reason.as_str().to_owned(),
+                message: r.reason.visitor_wording().to_owned(),
+                renews_on: r.allowance_renews_on,
+            })
+            .collect(),
+        cancellation_reason: visit.cancellation_reason.as_deref().and_then(CancellationReason::parse).map(|r| {
+            VisitorReason { code: r.as_str().to_owned(), message: r.visitor_wording().to_owned(), renews_on: None }
+        }),
+        excluded_visitors,
+        messages: messages.into_iter().map(|m| MessageView { at: m.at, text: m.body }).collect(),
+        id: visit.id,
+        can_withdraw: visitor_can_withdraw(visit.state, &slot_choices, now),
+        can_cancel: visit.booked_slot.is_some_and(|slot| visitor_can_cancel(visit.state, &slot, now)),
+        reference: visit.reference,
+        state: visit.state,
+        prison: domain::api::PrisonSummary { id: prison.id, name: prison.name, code: prison.code, demo: prison.demo },
+        prisoner_first_name: visit.prisoner_first_name,
+        prisoner_last_name: visit.prisoner_last_name,
+        visitors: visitors
+            .into_iter()
+            .map(|v| VisitorView {
+                lead: v.position == 0,
+                first_name: v.first_name,
+                last_name: v.last_name,
+                date_of_birth: v.dob,
+            })
+            .collect(),
+        slot_choices,
+        booked_slot: visit.booked_slot,
+        confirm_by: visit.confirm_by,
+        locale: visit.locale,
+        created_at: visit.created_at,
+        timeline: timeline
+            .into_iter()
+            .map(|c| StateChangeView { from: c.from, to: c.to, actor: c.actor, at: c.at })
+            .collect(),
+    })
+}

@@ -1,0 +1,596 @@
+//! Visits: the request with its visitors and chosen slots, its state history, and idempotency keys.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::api::Locale;
+use domain::request::ValidVisitRequest;
+use domain::slot::Slot;
+use domain::visit::{Actor, VisitState, VisitorOutcome};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+use uuid::Uuid;
+
+use crate::db::entities::{idempotency_key, visit, visit_slot_choice, visit_state_change, visitor};
+
+/// Everything written when a visitor submits a request.
+pub struct NewVisit<'a> {
+    pub id: Uuid,
+    pub reference: &'a str,
+    pub request: &'a ValidVisitRequest,
+    pub token_hash: &'a str,
+    pub confirm_by: NaiveDate,
+    pub actor: Actor,
+    pub now: DateTime<Utc>,
+    /// The prisoner checks' results as JSON, when records were consulted.
+    pub records_checks: Option<&'a str>,
+}
+
+/// A visit's own row, in domain terms.
+#[derive(Debug, Clone)]
+pub struct VisitRow {
+    pub id: Uuid,
+    pub reference: String,
+    pub prison_id: Uuid,
+    pub state: VisitState,
+    pub prisoner_first_name: String,
+    pub prisoner_last_name: String,
+    pub prisoner_dob: NaiveDate,
+    pub prisoner_number: String,
+    pub email: String,
+    pub phone: String,
+    pub locale: Locale,
+    pub confirm_by: NaiveDate,
+    pub booked_slot: Option<Slot>,
+    pub closed_visit: bool,
+    pub booking_reference: Option<String>,
+    pub cancellation_reason: Option<String>,
+    pub version: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// True once the retention job removed the personal data.
+    pub anonymised: bool,
+    /// The prisoner checks made when the request arrived.
+    pub records_checks: Vec<domain::records::CheckResult>,
+}
+
+#[derive(Debug, Clone)]
+pub struct VisitorRow {
+    pub position: i16,
+    pub first_name: String,
+    pub last_name: String,
+    pub dob: NaiveDate,
+    pub outcome: Option<VisitorOutcome>,
+}
+
+#[derive(Debug, Clone)]
+pub struct StateChangeRow {
+    pub version: i32,
+    pub from: Option<VisitState>,
+    pub to: VisitState,
+    pub actor: Actor,
+    pub actor_name: Option<String>,
+    pub at: DateTime<Utc>,
+}
+
+pub(super) fn row(m: visit::Model) -> Result<VisitRow, DbErr> {
+    let state = VisitState::parse(&m.state).ok_or_else(|| corrupt("visit.state", &m.state))?;
+    let booked_slot = match (m.booked_date, m.booked_start, m.booked_end) {
+        (Some(date), Some(start), Some(end)) => Some(Slot::new(date, start, end)),
+        _ => None,
+    };
+    Ok(VisitRow {
+        id: m.id,
+        reference: m.reference,
+        prison_id: m.prison_id,
+        state,
+        prisoner_first_name: m.prisoner_first_name,
+        prisoner_last_name: m.prisoner_last_name,
+        prisoner_dob: m.prisoner_dob,
+        prisoner_number: m.prisoner_number,
+        email: m.email,
+        phone: m.phone,
+        locale: Locale::parse(&m.locale).unwrap_or_default(),
+        confirm_by: m.confirm_by,
+        booked_slot,
+        closed_visit: m.closed_visit,
+        booking_reference: m.booking_reference,
+        cancellation_reason: m.cancellation_reason,
+        version: m.version,
+        created_at: m.created_at,
+        updated_at: m.updated_at,
+        anonymised: m.anonymised_at.is_some(),
+        records_checks: m.records_checks.as_deref().and_then(|j| serde_json::from_str(j).ok()).unwrap_or_default(),
+    })
+}
+
+fn corrupt(what: &str, value: &str) -> DbErr {
+    DbErr::Custom(format!("unexpected value in {what}: {value:?}"))
+}
+
+pub async fn insert(db: &impl ConnectionTrait, v: &NewVisit<'_>) -> Result<(), DbErr> {
+    let r = v.request;
+    visit::Entity::insert(visit::ActiveModel {
+        id: Set(v.id),
+        reference: Set(v.reference.to_owned()),
+        prison_id: Set(r.prison_id),
+        state: Set(VisitState::Requested.as_str().to_owned()),
+        prisoner_first_name: Set(r.prisoner.first_name.as_str().to_owned()),
+        prisoner_last_name: Set(r.prisoner.last_name.as_str().to_owned()),
+        prisoner_dob: Set(r.prisoner.date_of_birth),
+        prisoner_number: Set(r.prisoner.number.as_str().to_owned()),
+        email: Set(r.lead_visitor.email.as_str().to_owned()),
+        phone: Set(r.lead_visitor.phone.as_str().to_owned()),
+        locale: Set(r.locale.as_str().to_owned()),
+        token_hash: Set(v.token_hash.to_owned()),
+        confirm_by: Set(v.confirm_by),
+        booked_date: Set(None),
+        booked_start: Set(None),
+        booked_end: Set(None),
+        closed_visit: Set(false),
+        booking_reference: Set(None),
+        cancellation_reason: Set(None),
+        cancellation_acknowledged_at: Set(None),
+        version: Set(0),
+        created_at: Set(v.now),
+        updated_at: Set(v.now),
+        anonymised_at: Set(None),
+        records_checks: Set(v.records_checks.map(str::to_owned)),
+    })
+    .exec_without_returning(db)
+    .await?;
+
+    let lead = &r.lead_visitor;
+    let visitors = std::iter::once((&lead.first_name, &lead.last_name, lead.date_of_birth))
+        .chain(r.other_visitors.iter().map(|o| (&o.first_name, &o.last_name, o.date_of_birth)))
+        .enumerate()
+        .map(|(position, (first, last, dob))| visitor::ActiveModel {
+            visit_id: Set(v.id),
+            position: Set(i16::try_from(position).unwrap_or(i16::MAX)),
+            first_name: Set(first.as_str().to_owned()),
+            last_name: Set(last.as_str().to_owned()),
+            dob: Set(dob),
+            outcome: Set(None),
+            banned_until: Set(None),
+        });
+    visitor::Entity::insert_many(visitors).exec_without_returning(db).await?;
+
+    let choices = r.slots.iter().enumerate().map(|(rank, slot)| visit_slot_choice::ActiveModel {
+        visit_id: Set(v.id),
+        rank: Set(i16::try_from(rank).unwrap_or(i16::MAX)),
+        slot_date: Set(slot.date),
+        start_time: Set(slot.start),
+        end_time: Set(slot.end),
+    });
+    visit_slot_choice::Entity::insert_many(choices).exec_without_returning(db).await?;
+
+    record_change(db, v.id, 0, None, VisitState::Requested, v.actor, None, v.now).await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn record_change(
+    db: &impl ConnectionTrait,
+    visit_id: Uuid,
+    version: i32,
+    from: Option<VisitState>,
+    to: VisitState,
+    actor: Actor,
+    actor_name: Option<&str>,
+    at: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    visit_state_change::Entity::insert(visit_state_change::ActiveModel {
+        visit_id: Set(visit_id),
+        version: Set(version),
+        from_state: Set(from.map(|s| s.as_str().to_owned())),
+        to_state: Set(to.as_str().to_owned()),
+        actor: Set(actor.as_str().to_owned()),
+        actor_name: Set(actor_name.map(str::to_owned)),
+        at: Set(at),
+    })
+    .exec_without_returning(db)
+    .await
+    .map(|_| ())
+}
+
+pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<VisitRow>, DbErr> {
+    visit::Entity::find_by_id(id).one(db).await?.map(row).transpose()
+}
+
+pub async fn find_by_token_hash(db: &impl ConnectionTrait, token_hash: &str) -> Result<Option<VisitRow>, DbErr> {
+    visit::Entity::find().filter(visit::Column::TokenHash.eq(token_hash)).one(db).await?.map(row).transpose()
+}
+
+pub async fn visitors(db: &impl ConnectionTrait, visit_id: Uuid) -> Result<Vec<VisitorRow>, DbErr> {
+    Ok(visitor::Entity::find()
+        .filter(visitor::Column::VisitId.eq(visit_id))
+        .order_by_asc(visitor::Column::Position)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(visitor_row)
+        .collect())
+}
+
+pub(super) fn visitor_row(v: visitor::Model) -> VisitorRow {
+    VisitorRow {
+        outcome: v.outcome.as_deref().and_then(|o| VisitorOutcome::from_parts(o, v.banned_until)),
+        position: v.position,
+        first_name: v.first_name,
+        last_name: v.last_name,
+        dob: v.dob,
+    }
+}
+
+pub async fn slot_choices(db: &impl ConnectionTrait, visit_id: Uuid) -> Result<Vec<Slot>, DbErr> {
+    Ok(visit_slot_choice::Entity::find()
+        .filter(visit_slot_choice::Column::VisitId.eq(visit_id))
+        .order_by_asc(visit_slot_choice::Column::Rank)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(choice_slot)
+        .collect())
+}
+
+pub(super) fn choice_slot(c: visit_slot_choice::Model) -> Slot {
+    Slot::new(c.slot_date, c.start_time, c.end_time)
+}
+
+pub async fn timeline(db: &impl ConnectionTrait, visit_id: Uuid) -> Result<Vec<StateChangeRow>, DbErr> {
+    visit_state_change::Entity::find()
+        .filter(visit_state_change::Column::VisitId.eq(visit_id))
+        .order_by_asc(visit_state_change::Column::Version)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(state_change_row)
+        .collect()
+}
+
+pub(super) fn state_change_row(c: visit_state_change::Model) -> Result<StateChangeRow, DbErr> {
+    Ok(StateChangeRow {
+        version: c.version,
+        from: c
+            .from_state
+            .as_deref()
+            .map(|s| VisitState::parse(s).ok_or_else(|| corrupt("from_state", s)))
+            .transpose()?,
+        to: VisitState::parse(&c.to_state).ok_or_else(|| corrupt("to_state", &c.to_state))?,
+        actor: Actor::parse(&c.actor).ok_or_else(|| corrupt("actor", &c.actor))?,
+        actor_name: c.actor_name,
+        at: c.at,
+    })
+}
+
+/// Moves a visit from `from` to `to` if nobody changed it since `version` was read, and records the change.
+/// Returns false (and writes nothing) when the visit had moved on: the caller re-reads and reports the conflict.
+#[allow(clippy::too_many_arguments)]
+pub async fn transition(
+    db: &impl ConnectionTrait,
+    visit_id: Uuid,
+    version: i32,
+    from: VisitState,
+    to: VisitState,
+    actor: Actor,
+    actor_name: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let result = visit::Entity::update_many()
+        .col_expr(visit::Column::State, Expr::value(to.as_str()))
+        .col_expr(visit::Column::Version, Expr::value(version + 1))
+        .col_expr(visit::Column::UpdatedAt, Expr::value(now))
+        .filter(visit::Column::Id.eq(visit_id))
+        .filter(visit::Column::State.eq(from.as_str()))
+        .filter(visit::Column::Version.eq(version))
+        .exec(db)
+        .await?;
+    if result.rows_affected != 1 {
+        return Ok(false);
+    }
+    record_change(db, visit_id, version + 1, Some(from), to, actor, actor_name, now).await?;
+    if from == VisitState::Booked {
+        // The place comes back to the slot.
+        let visit = visit::Entity::find_by_id(visit_id)
+            .one(db)
+            .await?
+            .ok_or_else(|| DbErr::RecordNotFound(format!("visit {visit_id}")))?;
+        if let (Some(date), Some(start), Some(end)) = (visit.booked_date, visit.booked_start, visit.booked_end) {
+            crate::prisons::places::release_place(db, visit.prison_id, Slot::new(date, start, end), visit.closed_visit)
+                .await?;
+        }
+    }
+    Ok(true)
+}
+
+/// Books a requested visit into `slot` if nobody changed it since `version` was read (capacity is the caller's
+/// concern: see `decisions::grant`). False, and nothing written, when the visit had moved on.
+#[allow(clippy::too_many_arguments)]
+pub async fn book(
+    db: &impl ConnectionTrait,
+    visit_id: Uuid,
+    version: i32,
+    slot: Slot,
+    closed_visit: bool,
+    booking_reference: Option<&str>,
+    actor: Actor,
+    actor_name: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let result = visit::Entity::update_many()
+        .col_expr(visit::Column::State, Expr::value(VisitState::Booked.as_str()))
+        .col_expr(visit::Column::BookedDate, Expr::value(slot.date))
+        .col_expr(visit::Column::BookedStart, Expr::value(slot.start))
+        .col_expr(visit::Column::BookedEnd, Expr::value(slot.end))
+        .col_expr(visit::Column::ClosedVisit, Expr::value(closed_visit))
+        .col_expr(visit::Column::BookingReference, Expr::value(booking_reference))
+        .col_expr(visit::Column::Version, Expr::value(version + 1))
+        .col_expr(visit::Column::UpdatedAt, Expr::value(now))
+        .filter(visit::Column::Id.eq(visit_id))
+        .filter(visit::Column::State.eq(VisitState::Requested.as_str()))
+        .filter(visit::Column::Version.eq(version))
+        .exec(db)
+        .await?;
+    if result.rows_affected != 1 {
+        return Ok(false);
+    }
+    // The place is taken with `places::take_place`, which also marks the slot's availability as changed.
+    record_change(db, visit_id, version + 1, Some(VisitState::Requested), VisitState::Booked, actor, actor_name, now)
+        .await?;
+    Ok(true)
+}
+
+pub struct IdempotencyRecord {
+    pub request_hash: String,
+    pub visit_id: Uuid,
+}
+
+pub async fn find_idempotency_key(db: &impl ConnectionTrait, key: &str) -> Result<Option<IdempotencyRecord>, DbErr> {
+    Ok(idempotency_key::Entity::find_by_id(key.to_owned())
+        .one(db)
+        .await?
+        .map(|r| IdempotencyRecord { request_hash: r.request_hash, visit_id: r.visit_id }))
+}
+
+pub async fn insert_idempotency_key(
+    db: &impl ConnectionTrait,
+    key: &str,
+    request_hash: &str,
+    visit_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    idempotency_key::Entity::insert(idempotency_key::ActiveModel {
+        key: Set(key.to_owned()),
+        request_hash: Set(request_hash.to_owned()),
+        visit_id: Set(visit_id),
+        created_at: Set(now),
+    })
+    .exec_without_returning(db)
+    .await
+    .map(|_| ())
+}
+
+/// Visits waiting for a decision, oldest first, in the given prisons (`None`: every prison).
+pub async fn requested(db: &impl ConnectionTrait, prisons: Option<&[Uuid]>) -> Result<Vec<VisitRow>, DbErr> {
+    let mut query = visit::Entity::find()
+        .filter(visit::Column::State.eq(VisitState::Requested.as_str()))
+        .filter(visit::Column::AnonymisedAt.is_null());
+    if let Some(prisons) = prisons {
+        query = query.filter(visit::Column::PrisonId.is_in(prisons.iter().copied()));
+    }
+    query.order_by_asc(visit::Column::CreatedAt).all(db).await?.into_iter().map(row).collect()
+}
+
+/// Booked visits that their visitors cancelled and staff have not acknowledged yet, for visits from `from_date` on.
+pub async fn cancelled_by_visitors(
+    db: &impl ConnectionTrait,
+    prisons: Option<&[Uuid]>,
+    from_date: NaiveDate,
+) -> Result<Vec<VisitRow>, DbErr> {
+    let mut query = visit::Entity::find()
+        .filter(visit::Column::State.eq(VisitState::Cancelled.as_str()))
+        .filter(visit::Column::CancellationReason.eq(domain::visit::CancellationReason::VisitorCancelled.as_str()))
+        .filter(visit::Column::CancellationAcknowledgedAt.is_null())
+        .filter(visit::Column::AnonymisedAt.is_null())
+        .filter(visit::Column::BookedDate.gte(from_date));
+    if let Some(prisons) = prisons {
+        query = query.filter(visit::Column::PrisonId.is_in(prisons.iter().copied()));
+    }
+    query.order_by_asc(visit::Column::BookedDate).all(db).await?.into_iter().map(row).collect()
+}
+
+/// Visits by reference or prison number, newest first, in the given prisons.
+pub async fn search(
+    db: &impl ConnectionTrait,
+    prisons: Option<&[Uuid]>,
+    reference: Option<&str>,
+    prisoner_number: Option<&str>,
+) -> Result<Vec<VisitRow>, DbErr> {
+    // Staff reach back as far as personal data is kept.
+    let mut query = visit::Entity::find().filter(visit::Column::AnonymisedAt.is_null());
+    if let Some(reference) = reference {
+        query = query.filter(visit::Column::Reference.eq(reference));
+    }
+    if let Some(number) = prisoner_number {
+        query = query.filter(visit::Column::PrisonerNumber.eq(number));
+    }
+    if let Some(prisons) = prisons {
+        query = query.filter(visit::Column::PrisonId.is_in(prisons.iter().copied()));
+    }
+    query.order_by_desc(visit::Column::CreatedAt).limit(200).all(db).await?.into_iter().map(row).collect()
+}
+
+/// Visitors and slot choices of many visits in two queries.
+pub async fn visitors_and_choices(
+    db: &impl ConnectionTrait,
+    visit_ids: &[Uuid],
+) -> Result<(std::collections::HashMap<Uuid, Vec<VisitorRow>>, std::collections::HashMap<Uuid, Vec<Slot>>), DbErr> {
+    let mut visitors: std::collections::HashMap<Uuid, Vec<VisitorRow>> = Default::default();
+    let mut choices: std::collections::HashMap<Uuid, Vec<Slot>> = Default::default();
+    if visit_ids.is_empty() {
+        return Ok((visitors, choices));
+    }
+    for v in visitor::Entity::find()
+        .filter(visitor::Column::VisitId.is_in(visit_ids.iter().copied()))
+        .order_by_asc(visitor::Column::Position)
+        .all(db)
+        .await?
+    {
+        visitors.entry(v.visit_id).or_default().push(VisitorRow {
+            outcome: v.outcome.as_deref().and_then(|o| VisitorOutcome::from_parts(o, v.banned_until)),
+            position: v.position,
+            first_name: v.first_name,
+            last_name: v.last_name,
+            dob: v.dob,
+        });
+    }
+    for c in visit_slot_choice::Entity::find()
+        .filter(visit_slot_choice::Column::VisitId.is_in(visit_ids.iter().copied()))
+        .order_by_asc(visit_slot_choice::Column::Rank)
+        .all(db)
+        .await?
+    {
+        choices.entry(c.visit_id).or_default().push(Slot::new(c.slot_date, c.start_time, c.end_time));
+    }
+    Ok((visitors, choices))
+}
+
+/// Booked and cancelled visits of a prison on one date (the day list), by start time.
+pub async fn on_date(db: &impl ConnectionTrait, prison_id: Uuid, date: NaiveDate) -> Result<Vec<VisitRow>, DbErr> {
+    visit::Entity::find()
+        .filter(visit::Column::PrisonId.eq(prison_id))
+        .filter(visit::Column::BookedDate.eq(date))
+        .filter(visit::Column::AnonymisedAt.is_null())
+        .filter(visit::Column::State.is_in([VisitState::Booked.as_str(), VisitState::Cancelled.as_str()]))
+        .order_by_asc(visit::Column::BookedStart)
+        .order_by_asc(visit::Column::CreatedAt)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(row)
+        .collect()
+}
+
+/// Visits of a prison created in `[from, to)`, and every visit still waiting whatever its age (for metrics).
+pub async fn for_metrics(
+    db: &impl ConnectionTrait,
+    prison_id: Uuid,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<Vec<VisitRow>, DbErr> {
+    use sea_orm::Condition;
+    visit::Entity::find()
+        .filter(visit::Column::PrisonId.eq(prison_id))
+        .filter(
+            Condition::any()
+                .add(Condition::all().add(visit::Column::CreatedAt.gte(from)).add(visit::Column::CreatedAt.lt(to)))
+                .add(visit::Column::State.eq(VisitState::Requested.as_str())),
+        )
+        .all(db)
+        .await?
+        .into_iter()
+        .map(row)
+        .collect()
+}
+
+/// When each of these visits was decided (booked or rejected): the first change away from `requested`.
+pub async fn decision_times(
+    db: &impl ConnectionTrait,
+    visit_ids: &[Uuid],
+) -> Result<std::collections::HashMap<Uuid, DateTime<Utc>>, DbErr> {
+    if visit_ids.is_empty() {
+        return Ok(Default::default());
+    }
+    Ok(visit_state_change::Entity::find()
+        .filter(visit_state_change::Column::VisitId.is_in(visit_ids.iter().copied()))
+        .filter(visit_state_change::Column::Version.eq(1))
+        .filter(visit_state_change::Column::ToState.is_in([VisitState::Booked.as_str(), VisitState::Rejected.as_str()]))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.visit_id, c.at))
+        .collect())
+}
+
+/// The latest date among the chosen times of a prison's requests still waiting for a decision: a grant can book
+/// any of them, however far ahead the booking window reached when they were made.
+pub async fn latest_requested_choice(db: &impl ConnectionTrait, prison_id: Uuid) -> Result<Option<NaiveDate>, DbErr> {
+    visit_slot_choice::Entity::find()
+        .select_only()
+        .column(visit_slot_choice::Column::SlotDate)
+        .join(
+            sea_orm::JoinType::InnerJoin,
+            visit_slot_choice::Entity::belongs_to(visit::Entity)
+                .from(visit_slot_choice::Column::VisitId)
+                .to(visit::Column::Id)
+                .into(),
+        )
+        .filter(visit::Column::PrisonId.eq(prison_id))
+        .filter(visit::Column::State.eq(VisitState::Requested.as_str()))
+        .order_by_desc(visit_slot_choice::Column::SlotDate)
+        .limit(1)
+        .into_tuple::<NaiveDate>()
+        .one(db)
+        .await
+}
+
+/// Booked visits of a prison from `from` on (what a timetable change could touch).
+pub async fn booked_from(
+    db: &impl ConnectionTrait,
+    prison_id: Uuid,
+    from: NaiveDate,
+) -> Result<Vec<domain::timetable_change::BookedVisit>, DbErr> {
+    Ok(visit::Entity::find()
+        .filter(visit::Column::PrisonId.eq(prison_id))
+        .filter(visit::Column::State.eq(VisitState::Booked.as_str()))
+        .filter(visit::Column::BookedDate.gte(from))
+        .order_by_asc(visit::Column::BookedDate)
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|v| {
+            Some(domain::timetable_change::BookedVisit {
+                slot: Slot::new(v.booked_date?, v.booked_start?, v.booked_end?),
+                visit_id: v.id,
+                reference: v.reference,
+                closed_visit: v.closed_visit,
+            })
+        })
+        .collect())
+}
+
+/// Records that staff have seen a visitor's cancellation. False when it is not one, or was already acknowledged.
+pub async fn acknowledge_cancellation(
+    db: &impl ConnectionTrait,
+    visit_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let result = visit::Entity::update_many()
+        .col_expr(visit::Column::CancellationAcknowledgedAt, Expr::value(now))
+        .filter(visit::Column::Id.eq(visit_id))
+        .filter(visit::Column::State.eq(VisitState::Cancelled.as_str()))
+        .filter(visit::Column::CancellationReason.eq(domain::visit::CancellationReason::VisitorCancelled.as_str()))
+        .filter(visit::Column::CancellationAcknowledgedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+/// Visits of a prison created in `[from, to)`, oldest first (a prison's daily digest).
+pub async fn created_between(
+    db: &impl ConnectionTrait,
+    prison_id: Uuid,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<Vec<VisitRow>, DbErr> {
+    visit::Entity::find()
+        .filter(visit::Column::PrisonId.eq(prison_id))
+        .filter(visit::Column::CreatedAt.gte(from))
+        .filter(visit::Column::CreatedAt.lt(to))
+        .filter(visit::Column::AnonymisedAt.is_null())
+        .order_by_asc(visit::Column::CreatedAt)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(row)
+        .collect()
+}
