@@ -9,11 +9,11 @@ use actix_web::dev::{Server, Service, ServiceRequest, ServiceResponse, fn_servic
 use actix_web::error::{InternalError, JsonPayloadError};
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::middleware::{Compress, DefaultHeaders};
-use actix_web::{App, HttpMessage, HttpResponse, HttpServer, ResponseError, web};
+use actix_web::{App, HttpResponse, HttpServer, ResponseError, web};
 use anyhow::Context;
 use domain::calendar::BankHolidays;
 use sea_orm::DatabaseConnection;
-use tracing_actix_web::{RequestId, TracingLogger};
+use tracing_actix_web::TracingLogger;
 use utoipa::OpenApi;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
@@ -216,17 +216,7 @@ fn run(listener: TcpListener, state: AppState, static_dir: PathBuf, workers: Opt
                         Ok(response)
                     }
                 })
-                .wrap_fn(|req, srv| {
-                    let request_id = req.extensions().get::<RequestId>().map(|id| id.to_string());
-                    let response = srv.call(req);
-                    async move {
-                        let mut response = response.await?;
-                        if let Some(id) = request_id.and_then(|id| HeaderValue::from_str(&id).ok()) {
-                            response.headers_mut().insert(header::HeaderName::from_static("x-request-id"), id);
-                        }
-                        Ok(response)
-                    }
-                })
+                .wrap(actix_web::middleware::from_fn(crate::edge::request_id))
                 .wrap(TracingLogger::default())
                 .wrap(actix_web::middleware::from_fn(crate::edge::believed_client_address))
                 .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", spec.clone()))
