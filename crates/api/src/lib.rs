@@ -3,6 +3,7 @@
 //! `storage` holds the SQL.
 
 pub mod auth;
+pub mod cache;
 pub mod client_address;
 pub mod config;
 pub mod edge;
