@@ -18,7 +18,7 @@ use utoipa::OpenApi;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::config::{RecordsSettings, Settings};
+use crate::config::{ExposeSecret, RecordsSettings, Settings};
 use crate::email::Transport;
 use crate::error::ApiError;
 use crate::jobs::outbox::Worker;
@@ -99,7 +99,7 @@ MIGRATE_ON_START=true)",
     }
     let db_file = storage::DatabaseFile::of(&settings.database_url);
     let secret = match &settings.secret_key {
-        Some(secret) => secret.clone(),
+        Some(secret) => secret.expose_secret().to_owned(),
         None => storage::secrets::get_or_create(&db, &tokens::random_secret(), clock.now())
             .await
             .context("cannot read or create the service secret")?,
