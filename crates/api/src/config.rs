@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 use domain::email::EmailKind;
+pub use secrecy::{ExposeSecret, SecretString};
 
 /// How long a request may take before it is answered 503, unless `REQUEST_TIMEOUT_MS` says otherwise.
 pub const DEFAULT_REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
@@ -40,7 +41,7 @@ pub struct Settings {
     pub log_format: LogFormat,
     /// Secret for signing visitors' status tokens (at least 32 bytes). When unset, one is generated and kept in
     /// the database, shared by every instance.
-    pub secret_key: Option<String>,
+    pub secret_key: Option<SecretString>,
     /// actix worker threads (default: one per core).
     pub workers: Option<usize>,
     pub email: EmailSettings,
@@ -112,29 +113,19 @@ pub enum RecordsSettings {
     Http(crate::records::http::HttpRecordsSettings),
 }
 
-/// A value that must never reach a log line.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(pub String);
-
-impl std::fmt::Debug for Secret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Secret(***)")
-    }
-}
-
 /// How emails leave the service (`EMAIL_TRANSPORT`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub enum EmailTransportSettings {
     /// Write a line to the log instead of sending (development; the default).
     Log,
     /// SMTP: `smtp://host:25` (no TLS, for a local relay or mail catcher), `smtp://user:pass@host:587?tls=required`
     /// (STARTTLS) or `smtps://user:pass@host:465` (TLS from the start).
-    Smtp { url: Secret },
+    Smtp { url: SecretString },
     /// GOV.UK Notify's HTTP API.
-    Notify { api_key: Secret, base_url: String, templates: HashMap<EmailKind, String> },
+    Notify { api_key: SecretString, base_url: String, templates: HashMap<EmailKind, String> },
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct EmailSettings {
     pub transport: EmailTransportSettings,
     /// The sender, e.g. `Prison Visit Booking <no-reply@visits.example>` (`EMAIL_FROM`).
@@ -209,7 +200,7 @@ smtp://user:password@smtp.example:587?tls=required",
             if !(url.starts_with("smtp://") || url.starts_with("smtps://")) {
                 bail!("SMTP_URL must start with smtp:// or smtps://");
             }
-            EmailTransportSettings::Smtp { url: Secret(url) }
+            EmailTransportSettings::Smtp { url: url.into() }
         }
         Some("notify") => {
             let api_key = get("NOTIFY_API_KEY").filter(|s| !s.is_empty()).context(
@@ -233,7 +224,7 @@ smtp://user:password@smtp.example:587?tls=required",
                 .filter(|s| !s.is_empty())
                 .unwrap_or_else(|| "https://api.notifications.service.gov.uk".into());
             EmailTransportSettings::Notify {
-                api_key: Secret(api_key),
+                api_key: api_key.into(),
                 base_url: base_url.trim_end_matches('/').to_owned(),
                 templates,
             }
@@ -256,7 +247,7 @@ fn records_settings(get: &impl Fn(&str) -> Option<String>) -> anyhow::Result<Rec
         bail!("RECORDS_URL must be the prison records service's address, such as https://records.example/api");
     }
     let mut settings = crate::records::http::HttpRecordsSettings::new(&url);
-    settings.token = get("RECORDS_TOKEN").filter(|s| !s.is_empty()).map(Secret);
+    settings.token = get("RECORDS_TOKEN").filter(|s| !s.is_empty()).map(SecretString::from);
     // A visitor waits for the checks: one short try and one retry, then "unknown".
     settings.timeout = Duration::from_millis(number("RECORDS_TIMEOUT_MS", get("RECORDS_TIMEOUT_MS"), 1000)?);
     settings.retries = number("RECORDS_RETRIES", get("RECORDS_RETRIES"), 1)?;
@@ -346,6 +337,7 @@ impl Settings {
         {
             bail!("SECRET_KEY must be at least 32 characters; generate one with `openssl rand -hex 32`");
         }
+        let secret_key = secret_key.map(SecretString::from);
         let database_max_connections = get("DATABASE_MAX_CONNECTIONS")
             .map(|n| n.parse().with_context(|| format!("DATABASE_MAX_CONNECTIONS must be a number, got {n:?}")))
             .transpose()?
@@ -435,7 +427,7 @@ mod tests {
 
     #[test]
     fn email_settings_fail_fast_and_never_show_secrets() {
-        assert_eq!(settings(&[]).unwrap().email.transport, EmailTransportSettings::Log);
+        assert!(matches!(settings(&[]).unwrap().email.transport, EmailTransportSettings::Log));
         let err = settings(&[("EMAIL_TRANSPORT", "smtp")]).unwrap_err().to_string();
         assert!(err.contains("SMTP_URL"), "{err}");
         let err = settings(&[("EMAIL_TRANSPORT", "notify"), ("NOTIFY_API_KEY", &format!("key-{}", "a".repeat(80)))])
@@ -444,6 +436,8 @@ mod tests {
         assert!(err.contains("NOTIFY_TEMPLATE_ID"), "{err}");
         let s = settings(&[("EMAIL_TRANSPORT", "smtp"), ("SMTP_URL", "smtps://u:hunter2@mail.example:465")]).unwrap();
         assert!(!format!("{s:?}").contains("hunter2"));
+        let EmailTransportSettings::Smtp { url } = &s.email.transport else { panic!("smtp") };
+        assert_eq!(url.expose_secret(), "smtps://u:hunter2@mail.example:465");
         assert!(settings(&[("RETENTION_MONTHS", "0")]).is_err());
         assert_eq!(settings(&[("RETENTION_MONTHS", "12")]).unwrap().jobs.retention_months, 12);
         assert_eq!(settings(&[("PUBLIC_URL", "https://v.example/")]).unwrap().email.public_url, "https://v.example");

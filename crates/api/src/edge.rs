@@ -1,11 +1,14 @@
-//! Middleware at the edge of every request: the client address as this service believes it, and a deadline.
+//! Middleware at the edge of every request: the client address as this service believes it, the request's id, and
+//! a deadline.
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::error::InternalError;
 use actix_web::http::Method;
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::middleware::Next;
 use actix_web::{HttpMessage, web};
+use tracing_actix_web::RequestId;
 
 use crate::client_address::ClientAddress;
 use crate::config::DEFAULT_REQUEST_TIMEOUT;
@@ -38,6 +41,54 @@ pub async fn believed_client_address(
         headers.insert(HeaderName::from_static("x-forwarded-for"), value);
     }
     next.call(req).await
+}
+
+tokio::task_local! {
+    /// The id of the request whose handlers and middleware are running (see [`request_id`]).
+    static REQUEST_ID: Option<String>;
+}
+
+/// The header that carries the request's id in every answer.
+pub const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// The id of the request being answered (a UUID, as text), or `None` outside a request (a command-line task, a
+/// background job, a unit test).
+pub fn current_request_id() -> Option<String> {
+    REQUEST_ID.try_with(Clone::clone).ok().flatten()
+}
+
+/// Gives every answer the request's id: the one [`tracing_actix_web::TracingLogger`] (which must wrap this) made
+/// and put on the request's log span, so the id a user reports from an error leads to that request's log lines. It
+/// is sent as `X-Request-Id` and, through [`current_request_id`], as `request_id` in every problem+json body.
+///
+/// An error a middleware inside this one returns (the deadline's 503, the lost database's 503, a failed sign-in
+/// check) would otherwise become its answer only in the server, where the id is no longer known: it is answered
+/// here instead, and handed on as an error already holding that answer, so the request log still sees it failed.
+pub async fn request_id(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let id = req.extensions().get::<RequestId>().map(ToString::to_string);
+    let header = id.as_deref().and_then(|id| HeaderValue::from_str(id).ok());
+    REQUEST_ID
+        .scope(id, async move {
+            match next.call(req).await {
+                Ok(mut response) => {
+                    if let Some(header) = header {
+                        response.headers_mut().insert(X_REQUEST_ID, header);
+                    }
+                    Ok(response)
+                }
+                Err(err) => {
+                    let mut answer = err.error_response();
+                    if let Some(header) = header {
+                        answer.headers_mut().insert(X_REQUEST_ID, header);
+                    }
+                    Err(InternalError::from_response(err, answer).into())
+                }
+            }
+        })
+        .await
 }
 
 /// Answers 503 `service_unavailable` with `Retry-After` when a request has no answer after `request_timeout`

@@ -210,7 +210,7 @@ impl ApiError {
             status: self.status_code().as_u16(),
             detail: self.detail(),
             code,
-            request_id: None,
+            request_id: crate::edge::current_request_id(),
             errors: match self {
                 ApiError::Validation(errors) => errors.clone(),
                 _ => Vec::new(),

@@ -14,6 +14,7 @@ pub mod visits;
 
 // The shared core.
 pub mod auth;
+pub mod cache;
 pub mod client_address;
 pub mod clock;
 pub mod config;

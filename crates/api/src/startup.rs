@@ -9,17 +9,17 @@ use actix_web::dev::{Server, Service, ServiceRequest, ServiceResponse, fn_servic
 use actix_web::error::{InternalError, JsonPayloadError};
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::middleware::{Compress, DefaultHeaders};
-use actix_web::{App, HttpMessage, HttpResponse, HttpServer, ResponseError, web};
+use actix_web::{App, HttpResponse, HttpServer, ResponseError, web};
 use anyhow::Context;
 use domain::calendar::BankHolidays;
 use sea_orm::DatabaseConnection;
-use tracing_actix_web::{RequestId, TracingLogger};
+use tracing_actix_web::TracingLogger;
 use utoipa::OpenApi;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::clock::Clock;
-use crate::config::{RecordsSettings, Settings};
+use crate::config::{ExposeSecret, RecordsSettings, Settings};
 use crate::error::ApiError;
 use crate::outbox::email::Transport;
 use crate::outbox::worker::Worker;
@@ -101,7 +101,7 @@ MIGRATE_ON_START=true)",
     }
     let db_file = db::DatabaseFile::of(&settings.database_url);
     let secret = match &settings.secret_key {
-        Some(secret) => secret.clone(),
+        Some(secret) => secret.expose_secret().to_owned(),
         None => crate::db::secrets::get_or_create(&db, &tokens::random_secret(), clock.now())
             .await
             .context("cannot read or create the service secret")?,
@@ -218,17 +218,7 @@ fn run(listener: TcpListener, state: AppState, static_dir: PathBuf, workers: Opt
                         Ok(response)
                     }
                 })
-                .wrap_fn(|req, srv| {
-                    let request_id = req.extensions().get::<RequestId>().map(|id| id.to_string());
-                    let response = srv.call(req);
-                    async move {
-                        let mut response = response.await?;
-                        if let Some(id) = request_id.and_then(|id| HeaderValue::from_str(&id).ok()) {
-                            response.headers_mut().insert(header::HeaderName::from_static("x-request-id"), id);
-                        }
-                        Ok(response)
-                    }
-                })
+                .wrap(actix_web::middleware::from_fn(crate::edge::request_id))
                 .wrap(TracingLogger::default())
                 .wrap(actix_web::middleware::from_fn(crate::edge::believed_client_address))
                 .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", spec.clone()))

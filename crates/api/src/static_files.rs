@@ -7,8 +7,8 @@
 use std::path::{Path, PathBuf};
 
 use actix_files::NamedFile;
-use actix_web::http::header::{self, HeaderValue};
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::http::header::{self, AcceptEncoding, Encoding, HeaderValue};
+use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
 
 /// Where the assets are: the static directory, whose `pkg` and `staff-pkg` folders hold them.
 #[derive(Clone)]
@@ -64,17 +64,15 @@ fn extension(path: &Path) -> &str {
     path.extension().and_then(|e| e.to_str()).unwrap_or("")
 }
 
-/// Whether `Accept-Encoding` lists `br` without `q=0`.
+/// Whether the browser takes Brotli, as actix reads `Accept-Encoding` (RFC 9110 section 12.5.3) when it chooses
+/// between the Brotli copy and the plain file: `br` with a q-value above 0, ahead of the plain file when that is
+/// refused or weighed lower. A lone `*` or no header at all is read as no preference, which gets the plain file, as
+/// the `Compress` middleware answers the same request; a header that cannot be read gets the plain file too.
 fn accepts_brotli(req: &HttpRequest) -> bool {
-    req.headers().get_all(header::ACCEPT_ENCODING).filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(',')).any(
-        |coding| {
-            let mut parts = coding.split(';').map(str::trim);
-            let name = parts.next().unwrap_or("");
-            let refused = parts
-                .any(|p| p.strip_prefix("q=").and_then(|q| q.trim().parse::<f32>().ok()).is_some_and(|q| q <= 0.0));
-            name.eq_ignore_ascii_case("br") && !refused
-        },
-    )
+    const CHOICES: [Encoding; 2] = [Encoding::brotli(), Encoding::identity()];
+    req.get_header::<AcceptEncoding>()
+        .and_then(|accepted| accepted.negotiate(CHOICES.iter()))
+        .is_some_and(|chosen| chosen == Encoding::brotli())
 }
 
 #[cfg(test)]
@@ -83,17 +81,46 @@ mod tests {
 
     use super::*;
 
+    fn accepts_brotli_with(values: &[&str]) -> bool {
+        let mut req = TestRequest::default();
+        for value in values {
+            req = req.append_header(("accept-encoding", *value));
+        }
+        accepts_brotli(&req.to_http_request())
+    }
+
     #[test]
     fn brotli_is_used_only_when_the_browser_accepts_it() {
-        let with = |value: &str| {
-            accepts_brotli(&TestRequest::default().insert_header(("accept-encoding", value)).to_http_request())
-        };
+        let with = |value: &str| accepts_brotli_with(&[value]);
         assert!(with("gzip, deflate, br, zstd"));
         assert!(with("BR;q=0.5"));
         assert!(!with("gzip, deflate"));
         assert!(!with("br;q=0, gzip"));
         assert!(!with("brotli"));
-        assert!(!accepts_brotli(&TestRequest::default().to_http_request()));
+        assert!(!accepts_brotli_with(&[]));
+    }
+
+    #[test]
+    fn q_values_wildcards_and_refusals_are_read_as_actix_reads_them() {
+        let with = |value: &str| accepts_brotli_with(&[value]);
+        // Refused outright, however it is written.
+        assert!(!with("br;q=0"));
+        assert!(!with("br; q=0.000"));
+        assert!(!with("gzip;q=1, br;q=0"));
+        // Weighed lower than another coding the plain file can still be compressed to: the Brotli copy is the only
+        // compressed one we have, and any acceptable coding beats none.
+        assert!(with("gzip, br;q=0.5"));
+        assert!(with("br;q=0.001"));
+        // A lone `*` states no preference (the plain file, as Compress answers it); `*` refusing everything but br,
+        // or the plain file refused, leaves br.
+        assert!(!with("*"));
+        assert!(with("br, *;q=0"));
+        assert!(with("identity;q=0, br"));
+        assert!(!with("identity;q=0"));
+        // Several header lines are one list.
+        assert!(accepts_brotli_with(&["gzip", "br"]));
+        // Unreadable: the plain file.
+        assert!(!with("br;q=2"));
     }
 
     #[test]

@@ -1,18 +1,15 @@
 //! Prisons and live availability.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, PoisonError};
-
 use actix_web::web::Bytes;
 use chrono::{Duration, NaiveDate};
 use domain::api::{Availability, PrisonDetails, PrisonSummary};
-use domain::calendar::{BookingWindow, Timetable, availability_for, london_today};
+use domain::calendar::{BookingWindow, availability_for, london_today};
 use domain::error::{FieldError, FieldErrorCode};
 use domain::types::parse_iso_date;
-use sea_orm::{DatabaseConnection, DbErr};
-use tokio::sync::{Mutex as AsyncMutex, OnceCell};
 use uuid::Uuid;
 
+use crate::cache::CacheKey;
+pub use crate::cache::{AvailabilityCache, TimetableCache};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -22,118 +19,6 @@ pub async fn list(state: &AppState) -> Result<Vec<PrisonSummary>, ApiError> {
 
 pub async fn details(state: &AppState, id: Uuid) -> Result<PrisonDetails, ApiError> {
     super::store::find(&state.db, id).await?.ok_or(ApiError::NotFound)
-}
-
-/// What an availability answer was computed from (see `super::store::availability_stamp`).
-type Stamp = (i64, i64);
-
-/// Computed availability answers, as JSON, each tagged with the stamp it was computed at. Not shared state:
-/// every request first reads the stamp from the database, and an entry is used only while it matches, so an
-/// answer is never older than the database, whichever instance changed it.
-#[derive(Default)]
-pub struct AvailabilityCache {
-    entries: Mutex<HashMap<CacheKey, (Stamp, Bytes)>>,
-    version_reads: Mutex<HashMap<(Uuid, NaiveDate), Arc<VersionReads>>>,
-}
-
-/// The version reads of one prison. Requests that arrive while a read is running share the next one, which starts
-/// after they arrived, so each gets a version at least as new as the database when it asked, as if it had run its
-/// own query; under load one query answers many requests instead of each queueing for a connection (SQLite has
-/// one) and paying two thread hand-offs for it.
-#[derive(Default)]
-struct VersionReads {
-    /// Held while a read runs: at most one per prison at a time.
-    running: AsyncMutex<()>,
-    /// The read not started yet, joined by every request that arrives before it starts.
-    next: Mutex<Option<Arc<OnceCell<Option<Stamp>>>>>,
-}
-
-#[derive(Clone, PartialEq, Eq, Hash)]
-struct CacheKey {
-    prison_id: Uuid,
-    today: NaiveDate,
-    from: Option<String>,
-    to: Option<String>,
-}
-
-/// Entries kept before the cache starts again (each is a few KB).
-const CACHE_ENTRIES: usize = 2_048;
-
-impl AvailabilityCache {
-    fn get(&self, key: &CacheKey, version: Stamp) -> Option<Bytes> {
-        let entries = self.entries.lock().ok()?;
-        entries.get(key).filter(|(v, _)| *v == version).map(|(_, body)| body.clone())
-    }
-
-    /// The prison's availability stamp from `from` onwards, read from the database after this call began (see
-    /// [`VersionReads`]).
-    async fn version(&self, db: &DatabaseConnection, prison_id: Uuid, from: NaiveDate) -> Result<Option<Stamp>, DbErr> {
-        let reads = {
-            let mut prisons = self.version_reads.lock().unwrap_or_else(PoisonError::into_inner);
-            if prisons.len() >= CACHE_ENTRIES && !prisons.contains_key(&(prison_id, from)) {
-                prisons.clear();
-            }
-            prisons.entry((prison_id, from)).or_default().clone()
-        };
-        let read =
-            reads.next.lock().unwrap_or_else(PoisonError::into_inner).get_or_insert_with(Default::default).clone();
-        // One caller runs the read; the others wait for its result (or take over if it fails or is cancelled).
-        let version = read
-            .get_or_try_init(|| async {
-                let _running = reads.running.lock().await;
-                // From now on this read is closed: later requests join the next one.
-                {
-                    let mut next = reads.next.lock().unwrap_or_else(PoisonError::into_inner);
-                    if next.as_ref().is_some_and(|n| Arc::ptr_eq(n, &read)) {
-                        *next = None;
-                    }
-                }
-                super::store::availability_stamp(db, prison_id, from).await
-            })
-            .await?;
-        Ok(*version)
-    }
-
-    fn put(&self, key: CacheKey, version: Stamp, body: Bytes) {
-        if let Ok(mut entries) = self.entries.lock() {
-            if entries.len() >= CACHE_ENTRIES {
-                entries.clear();
-            }
-            entries.insert(key, (version, body));
-        }
-    }
-}
-
-/// Prisons' whole timetables, each tagged with the availability version it was read at. Not shared state either:
-/// the caller passes the version it has just read from the database (with the visit it is deciding), and an entry
-/// is used only while it matches, so a timetable change on any instance is seen by the next decision everywhere.
-#[derive(Default)]
-pub struct TimetableCache {
-    entries: Mutex<HashMap<Uuid, (i64, Arc<Timetable>)>>,
-}
-
-impl TimetableCache {
-    /// The prison's timetable as of availability version `version`.
-    pub async fn get(&self, db: &DatabaseConnection, prison_id: Uuid, version: i64) -> Result<Arc<Timetable>, DbErr> {
-        let cached = {
-            let entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
-            entries.get(&prison_id).filter(|(v, _)| *v == version).map(|(_, t)| t.clone())
-        };
-        if let Some(timetable) = cached {
-            return Ok(timetable);
-        }
-        let timetable = Arc::new(super::store::full_timetable(db, prison_id).await?);
-        let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
-        if entries.len() >= CACHE_ENTRIES {
-            entries.clear();
-        }
-        // A newer version read by a concurrent request wins: versions only grow.
-        let keep = entries.get(&prison_id).is_some_and(|(v, _)| *v > version);
-        if !keep {
-            entries.insert(prison_id, (version, timetable.clone()));
-        }
-        Ok(timetable)
-    }
 }
 
 /// The availability answer as JSON: from the cache when the prison has not changed since it was computed.

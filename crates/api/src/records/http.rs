@@ -20,7 +20,7 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 #[derive(Debug, Clone)]
 pub struct HttpRecordsSettings {
     pub base_url: String,
-    pub token: Option<crate::config::Secret>,
+    pub token: Option<crate::config::SecretString>,
     /// Per try.
     pub timeout: Duration,
     /// Tries after the first.
@@ -148,7 +148,7 @@ impl HttpRecords {
         let url = format!("{}/prisoners/{}", self.settings.base_url, number);
         let mut request = self.client.get(url).header("accept", "application/json");
         if let Some(token) = &self.settings.token {
-            request = request.bearer_auth(&token.0);
+            request = request.bearer_auth(secrecy::ExposeSecret::expose_secret(token));
         }
         let response = match request.send().await {
             Ok(response) => response,

@@ -51,6 +51,35 @@ async fn every_response_carries_a_request_id_and_safe_headers(db: Db) {
     assert_ne!(ok.headers()["x-request-id"], missing.headers()["x-request-id"]);
 }
 
+/// The id in a problem is the one in `X-Request-Id` (and in the request's log lines), whichever part of the service
+/// refused the request: routing (404), the JSON reader (400, 422), the sign-in check (401) or a rate limit (429).
+async fn every_problem_names_its_request_as_its_header_does(db: Db) {
+    let app = spawn_app_at(db, monday_morning()).await;
+    let prison = add_test_prison(&app, domain::api::VisitingRules::default()).await;
+    app.add_staff("officer@prison.example", "staff", &[prison]).await;
+    let post_visit = |body: String| {
+        app.client.post(app.url("/api/v1/visits")).header("content-type", "application/json").body(body).send()
+    };
+    let impossible_date = visit_request(prison, &[("2026-02-30", "14:00", "16:00")]).to_string();
+    let mut answers = vec![
+        (app.get("/api/v1/nothing-here").await, 404),
+        (post_visit("{\"prison_id\": ".into()).await.unwrap(), 400),
+        (post_visit(impossible_date).await.unwrap(), 422),
+        (app.client.get(app.url("/api/v1/staff/visits")).bearer_auth("not-a-token").send().await.unwrap(), 401),
+    ];
+    for _ in 0..6 {
+        answers.push((app.sign_in("officer@prison.example", "guessing the password").await, 401));
+    }
+    answers.last_mut().unwrap().1 = 429;
+    let mut ids = std::collections::HashSet::new();
+    for (response, status) in answers {
+        let header = response.headers()["x-request-id"].to_str().unwrap().to_owned();
+        let body = problem(response, status).await;
+        assert_eq!(body["request_id"], header.as_str(), "{status}: {body}");
+        assert!(ids.insert(header), "each request has its own id");
+    }
+}
+
 async fn health_and_readiness_answer(db: Db) {
     let app = spawn_app_at(db, monday_morning()).await;
     let health: Value = app.get("/api/v1/health").await.json().await.unwrap();
@@ -108,6 +137,7 @@ on_both_databases!(
     unknown_api_paths_get_a_json_404_never_the_web_page,
     broken_json_gets_a_clear_400_and_writes_nothing,
     every_response_carries_a_request_id_and_safe_headers,
+    every_problem_names_its_request_as_its_header_does,
     health_and_readiness_answer,
     without_a_built_client_the_home_page_says_how_to_build_it,
 );

@@ -373,9 +373,21 @@ pub async fn problem(response: reqwest::Response, status: u16) -> Value {
     assert_eq!(response.status(), status);
     let content_type = response.headers().get("content-type").unwrap().to_str().unwrap().to_owned();
     assert_eq!(content_type, "application/problem+json");
+    let request_id = response.headers().get("x-request-id").map(|id| id.to_str().unwrap().to_owned());
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["status"], status);
+    // Every problem names its request, as its X-Request-Id header does, so a reported error leads to its log lines.
+    let named = body["request_id"].as_str().filter(|id| !id.is_empty());
+    assert!(named.is_some() && named == request_id.as_deref(), "request_id {request_id:?}: {body}");
     body
+}
+
+/// A problem without its `request_id`, which is each request's own: for showing two answers say the same thing.
+pub fn but_request_id(mut problem: Value) -> Value {
+    if let Some(fields) = problem.as_object_mut() {
+        fields.remove("request_id");
+    }
+    problem
 }
 
 /// The `code`s of a 422's field errors, as (field, code) pairs.

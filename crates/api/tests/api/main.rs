@@ -5,6 +5,7 @@ mod helpers;
 mod mail;
 
 mod capacity;
+mod cli;
 mod decisions;
 mod errors;
 mod input;

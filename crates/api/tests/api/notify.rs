@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicU16, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
-use api::config::{EmailSettings, EmailTransportSettings, Secret};
+use api::config::{EmailSettings, EmailTransportSettings};
 use api::outbox::worker::Pass;
 use chrono::Duration;
 use domain::api::VisitingRules;
@@ -106,7 +106,7 @@ fn templates() -> HashMap<EmailKind, String> {
 fn notify_settings(url: &str, secret: &str, templates: &HashMap<EmailKind, String>) -> EmailSettings {
     EmailSettings {
         transport: EmailTransportSettings::Notify {
-            api_key: Secret(format!("prison_visits_test-{SERVICE_ID}-{secret}")),
+            api_key: format!("prison_visits_test-{SERVICE_ID}-{secret}").into(),
             base_url: url.to_owned(),
             templates: templates.clone(),
         },

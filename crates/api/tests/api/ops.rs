@@ -265,7 +265,11 @@ async fn readiness_fails_when_the_sqlite_file_is_deleted() {
     // Nor is a visitor told "received" for a request written to a file that is gone.
     let refused = app.create_visit(&booking, None).await;
     assert!(refused.headers().contains_key("retry-after"));
-    assert_eq!(problem(refused, 503).await["code"], "service_unavailable");
+    // Refused by a middleware, not a handler: the answer still names its request.
+    let id = refused.headers()["x-request-id"].to_str().unwrap().to_owned();
+    let refused = problem(refused, 503).await;
+    assert_eq!(refused["code"], "service_unavailable");
+    assert_eq!(refused["request_id"], id.as_str());
 }
 
 // ---- PostgreSQL outage ----

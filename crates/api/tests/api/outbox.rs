@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 
-use api::config::{EmailSettings, EmailTransportSettings, JobSettings, Secret};
+use api::config::{EmailSettings, EmailTransportSettings, JobSettings};
 use api::outbox::email::Transport;
 use api::outbox::worker::{Pass, Worker};
 use chrono::Duration;
@@ -18,7 +18,7 @@ use crate::on_both_databases;
 
 pub fn smtp_settings(url: &str) -> EmailSettings {
     EmailSettings {
-        transport: EmailTransportSettings::Smtp { url: Secret(url.to_owned()) },
+        transport: EmailTransportSettings::Smtp { url: url.into() },
         from: "Prison Visit Booking <no-reply@visits.example>".into(),
         public_url: "https://visits.example".into(),
     }

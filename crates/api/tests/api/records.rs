@@ -70,7 +70,7 @@ async fn start() -> (String, Service) {
 
 fn adapter(url: &str) -> HttpRecords {
     HttpRecords::new(HttpRecordsSettings {
-        token: Some(api::config::Secret("records-token".into())),
+        token: Some("records-token".into()),
         timeout: Duration::from_millis(300),
         retries: 2,
         threshold: 2,
@@ -187,7 +187,7 @@ async fn the_circuit_opens_after_repeated_failures_and_closes_when_the_service_i
 async fn app_reading_records_at(db: Db, url: &str) -> TestApp {
     let mut settings = settings("unused", false);
     settings.records = api::config::RecordsSettings::Http(HttpRecordsSettings {
-        token: Some(api::config::Secret("records-token".into())),
+        token: Some("records-token".into()),
         timeout: Duration::from_millis(300),
         retries: 1,
         ..HttpRecordsSettings::new(url)
@@ -481,7 +481,7 @@ async fn a_20_mb_answer_is_not_read_whole_and_the_checks_are_unknown() {
     let served = Arc::new(AtomicUsize::new(0));
     let url = start_big(served.clone()).await;
     let adapter = HttpRecords::new(HttpRecordsSettings {
-        token: Some(api::config::Secret("records-token".into())),
+        token: Some("records-token".into()),
         timeout: Duration::from_secs(20),
         retries: 0,
         ..HttpRecordsSettings::new(&url)

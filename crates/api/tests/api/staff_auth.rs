@@ -30,8 +30,8 @@ async fn a_wrong_password_and_an_unknown_email_get_the_same_answer(db: Db) {
     app.add_staff("officer@prison.example", "staff", &[]).await;
     let wrong = problem(app.sign_in("officer@prison.example", "not the password at all").await, 401).await;
     let unknown = problem(app.sign_in("nobody@prison.example", "not the password at all").await, 401).await;
-    assert_eq!(wrong, unknown);
     assert_eq!(wrong["code"], "unauthorized");
+    assert_eq!(but_request_id(wrong), but_request_id(unknown));
 }
 
 async fn repeated_failures_are_refused_for_a_while_even_with_the_right_password(db: Db) {

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use domain::email::{EmailKind, Rendered};
 use uuid::Uuid;
 
-use crate::config::{EmailSettings, EmailTransportSettings};
+use crate::config::{EmailSettings, EmailTransportSettings, ExposeSecret};
 
 /// One email ready to go.
 #[derive(Debug, Clone)]
@@ -70,11 +70,11 @@ impl Transport {
         Ok(match &settings.transport {
             EmailTransportSettings::Log => Transport::Log,
             EmailTransportSettings::Smtp { url } => {
-                Transport::Smtp(Arc::new(smtp::SmtpTransport::new(&url.0, &settings.from)?))
+                Transport::Smtp(Arc::new(smtp::SmtpTransport::new(url.expose_secret(), &settings.from)?))
             }
-            EmailTransportSettings::Notify { api_key, base_url, templates } => {
-                Transport::Notify(Arc::new(notify::NotifyTransport::new(&api_key.0, base_url, templates.clone())?))
-            }
+            EmailTransportSettings::Notify { api_key, base_url, templates } => Transport::Notify(Arc::new(
+                notify::NotifyTransport::new(api_key.expose_secret(), base_url, templates.clone())?,
+            )),
         })
     }
 
