@@ -56,9 +56,15 @@ pub enum ApiError {
     Internal(#[from] anyhow::Error),
 }
 
+/// A database error becomes an opaque 500 (or 503 for an outage) whose logged cause says where the step was: the
+/// `?` that converted it (`#[track_caller]` makes `Location::caller()` the `?`'s own file and line), so a failure in
+/// the log points at the use case's step, not at this function. A step that needs words as well as a place adds
+/// them with `anyhow::Context::context` before its `?`.
 impl From<DbErr> for ApiError {
+    #[track_caller]
     fn from(err: DbErr) -> Self {
-        ApiError::Internal(anyhow::Error::new(err))
+        let at = std::panic::Location::caller();
+        ApiError::Internal(anyhow::Error::new(err).context(format!("database step at {}:{}", at.file(), at.line())))
     }
 }
 
@@ -292,4 +298,31 @@ pub fn problem_response(problem: &Problem) -> HttpResponse {
         .insert_header((header::CONTENT_TYPE, PROBLEM_JSON))
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .json(problem)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn failing_step() -> Result<(), ApiError> {
+        // The cause names its own line, which the context must name too.
+        Err(DbErr::Custom(format!("disk I/O error on line {}", line!())))?;
+        Ok(())
+    }
+
+    #[test]
+    fn a_database_error_is_logged_with_the_step_that_failed_and_answered_without_its_text() {
+        let err = failing_step().err().map(|e| format!("{e:?}")).unwrap_or_default();
+        let line = err
+            .split("disk I/O error on line ")
+            .nth(1)
+            .map(|rest| rest.chars().take_while(char::is_ascii_digit).collect::<String>())
+            .unwrap_or_default();
+        assert!(!line.is_empty(), "{err}");
+        assert!(err.contains(&format!("database step at {}:{line}", file!())), "{err}");
+        assert!(err.contains("disk I/O error"), "the cause stays in the log: {err}");
+        let answered = failing_step().err().map(|e| e.problem());
+        let body = serde_json::to_string(&answered).unwrap_or_default();
+        assert!(!body.contains("disk I/O") && !body.contains("error.rs"), "{body}");
+    }
 }

@@ -186,9 +186,55 @@ pub fn backend_name(backend: DbBackend) -> &'static str {
     }
 }
 
-/// True when `err` is a unique-constraint violation (two writers raced for the same key).
-pub fn is_unique_violation(err: &DbErr) -> bool {
-    matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_)))
+/// The unique keys two writers can race for and that a use case answers in its own way (a reference drawn again,
+/// an idempotent replay, "already taken"). Any other unique violation is a fault, answered 500 and logged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UniqueKey {
+    /// `visit.reference`: a newly drawn booking reference was taken meanwhile.
+    VisitReference,
+    /// `idempotency_key.key`: a concurrent retry with the same `Idempotency-Key` won.
+    IdempotencyKey,
+    /// `prison.code`.
+    PrisonCode,
+    /// `staff_account.email`.
+    StaffEmail,
+    /// `service_secret.id`: another instance stored the service secret first.
+    ServiceSecret,
+}
+
+impl UniqueKey {
+    /// Each key with its constraint as PostgreSQL names it (`CREATE TABLE` names a UNIQUE column's constraint
+    /// `{table}_{column}_key` and a primary key `{table}_pkey`) and as SQLite reports it (`table.column`).
+    const CONSTRAINTS: [(UniqueKey, &'static str, &'static str); 5] = [
+        (UniqueKey::VisitReference, "visit_reference_key", "visit.reference"),
+        (UniqueKey::IdempotencyKey, "idempotency_key_pkey", "idempotency_key.key"),
+        (UniqueKey::PrisonCode, "prison_code_key", "prison.code"),
+        (UniqueKey::StaffEmail, "staff_account_email_key", "staff_account.email"),
+        (UniqueKey::ServiceSecret, "service_secret_pkey", "service_secret.id"),
+    ];
+}
+
+/// What a unique-constraint violation was of: `None` when `err` is not one, `Some(None)` for a constraint no use
+/// case expects (a fault), `Some(Some(key))` for one of [`UniqueKey`].
+pub fn unique_violation(err: &DbErr) -> Option<Option<UniqueKey>> {
+    // PostgreSQL: `duplicate key value violates unique constraint "visit_reference_key"`;
+    // SQLite: `UNIQUE constraint failed: visit.reference` (several columns are listed comma-separated).
+    let Some(SqlErr::UniqueConstraintViolation(message)) = err.sql_err() else {
+        return None;
+    };
+    let postgres = message.split('"').nth(1);
+    let sqlite = message.split_once("constraint failed: ").map(|(_, columns)| columns.trim());
+    Some(
+        UniqueKey::CONSTRAINTS
+            .iter()
+            .find(|(_, pg, lite)| postgres == Some(*pg) || sqlite == Some(*lite))
+            .map(|(key, _, _)| *key),
+    )
+}
+
+/// True when `err` violates the unique constraint `key` (and not some other one).
+pub fn violates(err: &DbErr, key: UniqueKey) -> bool {
+    unique_violation(err) == Some(Some(key))
 }
 
 /// The URL without its password, for messages.

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ActiveValue::Set, ConnectionTrait, DbErr, EntityTrait};
 
 use super::entities::service_secret;
-use super::is_unique_violation;
+use super::{UniqueKey, violates};
 
 /// Returns the stored secret, storing `candidate` first if there is none (the first instance to start wins).
 pub async fn get_or_create(db: &impl ConnectionTrait, candidate: &str, now: DateTime<Utc>) -> Result<String, DbErr> {
@@ -21,7 +21,7 @@ pub async fn get_or_create(db: &impl ConnectionTrait, candidate: &str, now: Date
     .await;
     match insert {
         Ok(_) => Ok(candidate.to_owned()),
-        Err(e) if is_unique_violation(&e) => service_secret::Entity::find_by_id(1)
+        Err(e) if violates(&e, UniqueKey::ServiceSecret) => service_secret::Entity::find_by_id(1)
             .one(db)
             .await?
             .map(|row| row.secret)

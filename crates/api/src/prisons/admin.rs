@@ -35,7 +35,7 @@ pub async fn create(state: &AppState, input: PrisonInput) -> Result<PrisonDetail
     )
     .await;
     match inserted {
-        Err(e) if db::is_unique_violation(&e) => return Err(duplicate_code()),
+        Err(e) if db::violates(&e, db::UniqueKey::PrisonCode) => return Err(duplicate_code()),
         other => other?,
     }
     super::store::find(&state.db, id).await?.ok_or(ApiError::NotFound)
@@ -46,7 +46,7 @@ pub async fn update(state: &AppState, id: Uuid, input: PrisonInput) -> Result<Pr
     let tx = state.db.begin().await?;
     let updated = super::store::update_details(&tx, id, &input, state.clock.now()).await;
     let found = match updated {
-        Err(e) if db::is_unique_violation(&e) => return Err(duplicate_code()),
+        Err(e) if db::violates(&e, db::UniqueKey::PrisonCode) => return Err(duplicate_code()),
         other => other?,
     };
     if !found {

@@ -208,7 +208,7 @@ pub async fn create_account(state: &AppState, new: NewStaffAccount) -> Result<St
     )
     .await;
     match inserted {
-        Err(e) if db::is_unique_violation(&e) => {
+        Err(e) if db::violates(&e, db::UniqueKey::StaffEmail) => {
             return Err(ApiError::validation(FieldError::new(
                 "email",
                 FieldErrorCode::AlreadyTaken,

@@ -155,13 +155,16 @@ pub async fn create(
                 visit.prisoner_details_match = details_match;
                 return Ok(Created { visit, replayed: false });
             }
-            Err(e) if db::is_unique_violation(&e) => {
-                // Either a concurrent retry with the same Idempotency-Key won, or the reference was taken.
+            // A concurrent retry with the same Idempotency-Key won: answer as it was answered.
+            Err(e) if db::violates(&e, db::UniqueKey::IdempotencyKey) => {
                 if let Some(key) = &idempotency_key
                     && let Some(replay) = replay(state, key, &request_hash).await?
                 {
                     return Ok(replay);
                 }
+                return Err(anyhow::Error::new(e).context("the Idempotency-Key was taken but holds no answer").into());
+            }
+            Err(e) if db::violates(&e, db::UniqueKey::VisitReference) => {
                 tracing::warn!(reference = %reference, "reference collision; drawing another");
             }
             Err(e) => return Err(e.into()),

@@ -132,7 +132,52 @@ async fn who_may_call_is_answered_before_what_was_sent(db: Db) {
     }
 }
 
+/// Unique violations are told apart by constraint, on both engines: a use case answers only the key it expects
+/// (a duplicate prison code is "already taken"), and any other collision is a fault, not mistaken for it.
+async fn unique_violations_are_known_by_their_constraint(db: Db) {
+    use api::db::{UniqueKey, unique_violation};
+    use sea_orm::{ConnectionTrait, Statement};
+    let app = spawn_app_at(db, monday_morning()).await;
+    let prison_id = add_test_prison(&app, Default::default()).await;
+    let other_prison = add_test_prison(&app, Default::default()).await;
+    let first = app.created_visit(&visit_request(prison_id, &[("2026-12-07", "14:00", "16:00")])).await;
+    let second = app.created_visit(&visit_request(prison_id, &[("2026-12-08", "14:00", "16:00")])).await;
+    app.add_staff("one@prison.example", "staff", &[prison_id]).await;
+    app.add_staff("two@prison.example", "staff", &[prison_id]).await;
+    let db = &app.state.db;
+    let violation = |sql: String| async move {
+        let err = db.execute_raw(Statement::from_string(db.get_database_backend(), sql)).await.unwrap_err();
+        unique_violation(&err)
+    };
+    let copy = |table: &str, column: &str, key: &str, from: &str, to: &str| {
+        format!(
+            "UPDATE {table} SET {column} = (SELECT {column} FROM {table} WHERE {key} = '{from}') WHERE {key} = '{to}'"
+        )
+    };
+    // Rows are picked by their text keys: ids are stored as bytes on SQLite.
+    let (a, b) = (first["reference"].as_str().unwrap(), second["reference"].as_str().unwrap());
+    // The status-link hash is unique, but no use case expects it to collide: a fault, not a reference to redraw.
+    assert_eq!(violation(copy("visit", "token_hash", "reference", a, b)).await, Some(None));
+    assert_eq!(violation(copy("visit", "reference", "reference", a, b)).await, Some(Some(UniqueKey::VisitReference)));
+    let code = |id: uuid::Uuid| format!("T{}", &id.simple().to_string()[..6]);
+    let (p, q) = (code(prison_id), code(other_prison));
+    assert_eq!(violation(copy("prison", "code", "code", &p, &q)).await, Some(Some(UniqueKey::PrisonCode)));
+    assert_eq!(
+        violation(copy("staff_account", "email", "email", "one@prison.example", "two@prison.example")).await,
+        Some(Some(UniqueKey::StaffEmail))
+    );
+    let now = if db.get_database_backend() == sea_orm::DbBackend::Postgres { "now()" } else { "CURRENT_TIMESTAMP" };
+    assert_eq!(
+        violation(format!("INSERT INTO service_secret (id, secret, created_at) VALUES (1, 'x', {now})")).await,
+        Some(Some(UniqueKey::ServiceSecret))
+    );
+    // Not a unique violation at all: none.
+    let err = db.execute_raw(Statement::from_string(db.get_database_backend(), "SELECT * FROM no_such_table")).await;
+    assert_eq!(unique_violation(&err.unwrap_err()), None);
+}
+
 on_both_databases!(
+    unique_violations_are_known_by_their_constraint,
     who_may_call_is_answered_before_what_was_sent,
     unknown_api_paths_get_a_json_404_never_the_web_page,
     broken_json_gets_a_clear_400_and_writes_nothing,
