@@ -6,11 +6,12 @@ use std::time::Duration as StdDuration;
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Timelike, Utc};
 use domain::calendar::{london_to_utc, london_today};
-use domain::email::{self, DeliveryState, EmailKind, PersonFacts, PrisonFacts, PrisonRequestLine, VisitFacts};
+use domain::email::{DeliveryState, EmailKind};
 use domain::visit::CancellationReason;
 use sea_orm::{DatabaseConnection, DbErr};
 use uuid::Uuid;
 
+use super::email::render::{self, PersonFacts, PrisonFacts, PrisonRequestLine, VisitFacts};
 use super::email::{OutgoingEmail, SendError, Transport};
 use super::store::Claimed;
 use crate::clock::Clock;
@@ -127,12 +128,12 @@ impl Worker {
             EmailKind::PrisonDigest => self.digest(message).await?,
             EmailKind::PrisonNewRequest => {
                 let (facts, line, mailbox) = self.new_request(message).await?;
-                let rendered = email::prison_new_request(&facts.prison.name, &line);
+                let rendered = render::prison_new_request(&facts.prison.name, &line);
                 (mailbox, rendered, vec![("reference", facts.reference.clone())])
             }
             visitor_kind => {
                 let facts = self.visit_facts(message).await?;
-                let rendered = email::visitor_email(visitor_kind, &facts)
+                let rendered = render::visitor_email(visitor_kind, &facts)
                     .ok_or_else(|| SendError::Permanent("the visit has nothing to say for this email".into()))?;
                 let mut fields = vec![
                     ("reference", facts.reference.clone()),
@@ -234,7 +235,7 @@ impl Worker {
     async fn digest(
         &self,
         message: &Claimed,
-    ) -> Result<(String, email::Rendered, Vec<(&'static str, String)>), SendError> {
+    ) -> Result<(String, render::Rendered, Vec<(&'static str, String)>), SendError> {
         let prison_id = message.prison_id.ok_or_else(|| SendError::Permanent("message without a prison".into()))?;
         let day = message.payload["day"]
             .as_str()
@@ -262,7 +263,7 @@ impl Worker {
                 confirm_by: v.confirm_by,
             })
             .collect();
-        let rendered = email::prison_digest(&prison.name, day, &lines, &format!("{}/staff", self.public_url));
+        let rendered = render::prison_digest(&prison.name, day, &lines, &format!("{}/staff", self.public_url));
         let mailbox = self.mailbox(prison_id, &prison.email).await?;
         Ok((mailbox, rendered, vec![("prison", prison.name)]))
     }

@@ -1,5 +1,6 @@
-//! What staff print and count: a prison's day list (JSON and CSV) and its metrics over a period.
+//! What staff print and count: a prison's day list (JSON, and CSV in `day_list_csv`) and its metrics over a period.
 
+pub mod day_list_csv;
 pub mod routes;
 pub mod service;
 

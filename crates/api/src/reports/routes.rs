@@ -2,13 +2,14 @@
 
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, web};
-use domain::daylist::{DayList, to_csv};
+use domain::daylist::DayList;
 use domain::error::Problem;
 use domain::metrics::PrisonMetrics;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
 
+use super::day_list_csv::to_csv;
 use super::service;
 use crate::auth::StaffUser;
 use crate::error::ApiError;
@@ -71,7 +72,7 @@ pub async fn day_list_csv(
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
         .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"visits-{}.csv\"", list.date)))
-        .body(with_byte_order_mark(to_csv(&list))))
+        .body(with_byte_order_mark(to_csv(&list)?)))
 }
 
 /// The CSV behind a UTF-8 byte order mark: without it Excel reads the file as Windows-1252 and shows "SiÃ¢n" for

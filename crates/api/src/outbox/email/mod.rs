@@ -1,15 +1,17 @@
 //! Sending one rendered email: by SMTP, through GOV.UK Notify, or to the log. Chosen by `EMAIL_TRANSPORT`; the
-//! outbox worker decides what to send and when, this module only how.
+//! outbox worker decides what to send and when, this module only how (and `render` what each email says).
 
 pub mod notify;
+pub mod render;
 pub mod smtp;
 
 use std::sync::Arc;
 
-use domain::email::{EmailKind, Rendered};
+use domain::email::EmailKind;
 use uuid::Uuid;
 
 use crate::config::{EmailSettings, EmailTransportSettings, ExposeSecret};
+use render::Rendered;
 
 /// One email ready to go.
 #[derive(Debug, Clone)]
