@@ -5,7 +5,7 @@ use domain::daylist::DayList;
 use domain::decision::{DecisionRequest, StaffCancelRequest};
 use domain::metrics::PrisonMetrics;
 use domain::staff::{Inbox, InboxItem, SignInRequest, StaffVisitView, TokenPair};
-use frontend::api::{self as shared, ApiError};
+use frontend_shared::api::{self as shared, ApiError};
 use serde::Serialize;
 use uuid::Uuid;
 

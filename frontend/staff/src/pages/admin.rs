@@ -4,9 +4,9 @@
 use domain::api::{Address, PrisonDetails, PrisonInput};
 use domain::error::FieldError;
 use domain::staff::{NewStaffAccount, Role, StaffAccountView, UpdateStaffAccount};
-use frontend::api::ApiError;
-use frontend::components::focus_id;
-use frontend::i18n::{tx, use_lang};
+use frontend_shared::api::ApiError;
+use frontend_shared::focus::focus_id;
+use frontend_shared::i18n::{tx, use_lang};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use uuid::Uuid;
@@ -324,7 +324,7 @@ fn Prisons(notice: RwSignal<Option<String>>) -> impl IntoView {
 /// Loads a prison's details (from the public API) into the form.
 #[component]
 fn EditPrison(id: Uuid, notice: RwSignal<Option<String>>, editing: RwSignal<Option<Uuid>>) -> impl IntoView {
-    let details = LocalResource::new(move || frontend::api::prison(id));
+    let details = LocalResource::new(move || frontend_shared::api::prison(id));
     view! {
         <Transition fallback=Loading>
             {move || details.get().map(|result| match result {

@@ -9,9 +9,9 @@ use domain::i18n::{describe_date, describe_slot, describe_times};
 use domain::slot::{Slot, parse_hhmm};
 use domain::timetable::{DateSlot, Timetable, WeeklySlot};
 use domain::timetable_change::{AffectedVisit, TimetableChange, TimetableChanged, TimetableView};
-use frontend::api::ApiError;
-use frontend::components::focus_id;
-use frontend::i18n::{Lang, tx, use_lang};
+use frontend_shared::api::ApiError;
+use frontend_shared::focus::focus_id;
+use frontend_shared::i18n::{Lang, tx, use_lang};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 

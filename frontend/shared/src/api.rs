@@ -1,5 +1,6 @@
-//! The one place the client talks HTTP to the API (same origin, `/api/v1`), over the `domain` wire types. Calls go
-//! through the browser's `fetch` via web-sys rather than an HTTP client crate, to keep the download small.
+//! The one place the clients talk HTTP to the API (same origin, `/api/v1`), over the `domain` wire types. Calls go
+//! through the browser's `fetch` via web-sys rather than an HTTP client crate, to keep the download small. The staff
+//! app adds its signed-in calls on top of `send` (frontend/staff/src/api.rs).
 
 use domain::api::{Availability, CreateVisitRequest, PrisonDetails, PrisonSummary, VisitCreated, VisitStatus};
 use domain::error::Problem;
