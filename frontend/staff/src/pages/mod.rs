@@ -8,7 +8,6 @@ pub mod search;
 pub mod sign_in;
 pub mod timetable;
 pub mod visit;
-pub mod visit_extras;
 
 use frontend_shared::i18n::tx;
 use leptos::prelude::*;
