@@ -32,6 +32,9 @@ cargo clippy --workspace --exclude frontend --exclude frontend-staff --exclude f
 step "Clippy (web client, wasm32)"
 cargo clippy -p frontend -p frontend-staff -p frontend-shared --target wasm32-unknown-unknown --locked -- -D warnings
 
+step "Every text of the web clients in English and Welsh (frontend-shared's native tests)"
+cargo test -p frontend-shared --locked
+
 step "The domain crate builds for wasm32 without server dependencies"
 scripts/check-domain-wasm.sh
 

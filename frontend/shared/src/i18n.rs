@@ -1,5 +1,7 @@
-//! English and Welsh. Every piece of text sits beside its translation (`lang.t("English", "Cymraeg")`), and the
-//! reader's choice is kept in localStorage (and the visitor's sent to the API as `locale`).
+//! English and Welsh, the one way both apps word things: every piece of text sits beside its translation, as
+//! `tx("English", "Cymraeg")` in a view, `lang.t(..)` in code, or a `("English", "Cymraeg")` constant handed to them
+//! (tests/wording.rs checks every pair has both). Dates, times, limits and reasons are worded by `domain::i18n`,
+//! which the server's emails share. The reader's choice is kept in localStorage (the visitor's is sent to the API).
 
 use domain::api::Locale;
 use leptos::prelude::*;
