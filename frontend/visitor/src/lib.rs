@@ -2,11 +2,9 @@
 //! WebAssembly. `scripts/build-frontend.sh` builds it into `frontend/dist/`, which the API server serves at `/`.
 //! Each step of the visitor's journey has its own URL, so Back, Forward and reload work.
 
+pub mod api;
 pub mod app;
 pub mod components;
 pub mod i18n;
 pub mod pages;
 pub mod store;
-
-/// The API client both apps share.
-pub use frontend_shared::api;

@@ -48,7 +48,7 @@ pub(super) fn Prisons(notice: RwSignal<Option<String>>) -> impl IntoView {
 /// Loads a prison's details (from the public API) into the form.
 #[component]
 pub(super) fn EditPrison(id: Uuid, notice: RwSignal<Option<String>>, editing: RwSignal<Option<Uuid>>) -> impl IntoView {
-    let details = LocalResource::new(move || frontend_shared::api::prison(id));
+    let details = LocalResource::new(move || crate::api::prison(id));
     view! {
         <Transition fallback=Loading>
             {move || details.get().map(|result| match result {
