@@ -40,10 +40,10 @@ split_version="$setup_wasm_split_version"
 wasm_split="$setup_wasm_split_bin"
 binaryen_version="$setup_binaryen_version" # for WASM_OPT=1 (step 5)
 
-# 3. Compile the clients, one at a time: built together, cargo would unify the features of the shared `frontend`
-# crate and give the staff bundle the visitor app's entry point too. The visitor module is linked with its
-# relocations and symbols kept (--emit-relocs, no strip), which wasm-split-cli needs to cut it apart; `cargo rustc`
-# gives those flags to the final link alone, so the dependencies are not rebuilt for them.
+# 3. Compile the clients (frontend/visitor, package `frontend`; frontend/staff, package `frontend-staff`; both link
+# frontend/shared). The visitor module is linked with its relocations and symbols kept (--emit-relocs, no strip),
+# which wasm-split-cli needs to cut it apart; `cargo rustc` gives those flags to the final link alone, so the
+# dependencies are not rebuilt for them, and it takes one package at a time.
 target_dir="${CARGO_TARGET_DIR:-$root/target}"
 [[ "$target_dir" == /* ]] || target_dir="$root/$target_dir"
 step "cargo rustc -p frontend --lib --crate-type cdylib --target $target --profile $profile (linked for wasm-split)"
@@ -158,7 +158,8 @@ echo "copied govuk-frontend.min.css without the GOV.UK font and crown"
 # 7. The static files.
 step "static files"
 # The pages start their client from boot.js and staff-boot.js: the Content-Security-Policy allows no inline script.
-cp frontend/index.html frontend/style.css frontend/staff.html frontend/staff.css frontend/boot.js frontend/staff-boot.js "$dist/"
+cp frontend/visitor/index.html frontend/visitor/style.css frontend/visitor/boot.js "$dist/"
+cp frontend/staff/staff.html frontend/staff/staff.css frontend/staff/staff-boot.js "$dist/"
 echo "copied index.html, style.css, staff.html, staff.css, boot.js and staff-boot.js"
 
 # 8. Brotli copies at the highest quality, which the server sends to browsers that accept Brotli (most): about a

@@ -25,16 +25,19 @@ step "Formatting"
 cargo fmt --all --check
 
 step "Clippy (server crates, all targets)"
-cargo clippy --workspace --exclude frontend --exclude frontend-staff --all-targets --locked -- -D warnings
+cargo clippy --workspace --exclude frontend --exclude frontend-staff --exclude frontend-shared --all-targets --locked -- -D warnings
 
 step "Clippy (web client, wasm32)"
-cargo clippy -p frontend -p frontend-staff --target wasm32-unknown-unknown --locked -- -D warnings
+cargo clippy -p frontend -p frontend-staff -p frontend-shared --target wasm32-unknown-unknown --locked -- -D warnings
+
+step "Every text of the web clients in English and Welsh (frontend-shared's native tests)"
+cargo test -p frontend-shared --locked
 
 step "The domain crate builds for wasm32 without server dependencies"
 scripts/check-domain-wasm.sh
 
 step "Unit, property and integration tests (SQLite and PostgreSQL)"
-cargo test --workspace --exclude frontend --exclude frontend-staff --locked
+cargo test --workspace --exclude frontend --exclude frontend-staff --exclude frontend-shared --locked
 
 step "The API against its OpenAPI document: schemathesis on SQLite and PostgreSQL (about 5 minutes)"
 scripts/test-api-fuzz.sh

@@ -1,11 +1,12 @@
 //! The staff API as the back office calls it: one function per endpoint, over the `domain` wire types, through
 //! the session (which adds the access token and renews it).
 
+use domain::api::PrisonDetails;
 use domain::daylist::DayList;
 use domain::decision::{DecisionRequest, StaffCancelRequest};
 use domain::metrics::PrisonMetrics;
 use domain::staff::{Inbox, InboxItem, SignInRequest, StaffVisitView, TokenPair};
-use frontend::api::{self as shared, ApiError};
+use frontend_shared::api::{self as shared, ApiError};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -17,6 +18,11 @@ fn json(value: &impl Serialize) -> Result<Option<String>, ApiError> {
 
 pub fn encode(value: &str) -> String {
     String::from(js_sys::encode_uri_component(value))
+}
+
+/// `GET /api/v1/prisons/{id}` (public): a prison's address and rules, for the admin's prison form.
+pub async fn prison(id: Uuid) -> Result<PrisonDetails, ApiError> {
+    shared::call("GET", format!("/api/v1/prisons/{id}"), None, &[], true).await
 }
 
 pub async fn sign_in(request: &SignInRequest) -> Result<TokenPair, ApiError> {

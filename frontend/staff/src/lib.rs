@@ -1,15 +1,14 @@
 //! The staff back office: a second Leptos single-page app, built into its own WebAssembly bundle and loaded only
-//! under `/staff` (from `staff.html`), so visitors never download it. It shares the visitor client's API helpers,
-//! focus handling and English/Welsh wording.
+//! under `/staff` (from `staff.html`), so visitors never download it. It shares the API client, shell pieces, focus
+//! handling and English/Welsh wording with the visitor app through `frontend-shared`.
 
 pub mod api;
 pub mod pages;
 pub mod session;
 pub mod ui;
 
-use domain::api::Locale;
-use frontend::components::focus_id;
-use frontend::i18n::{Lang, tx, use_lang};
+use frontend_shared::i18n::{Lang, tx, use_lang};
+use frontend_shared::shell::{LanguageSwitch, SkipLink};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
@@ -28,12 +27,7 @@ pub fn App() -> impl IntoView {
     let session = Session::provide();
     view! {
         <Router>
-            <a href="#main-content" class="govuk-skip-link" on:click=|ev| {
-                ev.prevent_default();
-                focus_id("main-content".into());
-            }>
-                {tx("Skip to main content", "Neidio i’r prif gynnwys")}
-            </a>
+            <SkipLink />
             <Header session />
             <div class="govuk-width-container">
                 <PrisonBar session />
@@ -213,27 +207,6 @@ fn PrisonBar(session: Session) -> impl IntoView {
                 }}
             </div>
         </Show>
-    }
-}
-
-#[component]
-fn LanguageSwitch() -> impl IntoView {
-    let lang = use_lang();
-    view! {
-        <nav class="app-language" aria-label=move || lang.t("Language", "Iaith")>
-            {move || {
-                let (label, other, code) = if lang.is_cy() {
-                    ("English", Locale::En, "en")
-                } else {
-                    ("Cymraeg", Locale::Cy, "cy")
-                };
-                view! {
-                    <button type="button" class="app-language__switch" id="language-switch" lang=code on:click=move |_| lang.0.set(other)>
-                        {label}
-                    </button>
-                }
-            }}
-        </nav>
     }
 }
 

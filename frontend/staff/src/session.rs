@@ -7,7 +7,7 @@ use std::cell::RefCell;
 use std::time::Duration;
 
 use domain::staff::{RefreshRequest, StaffProfile, TokenPair};
-use frontend::api::{self as shared, ApiError};
+use frontend_shared::api::{self as shared, ApiError};
 use futures::FutureExt;
 use futures::future::{LocalBoxFuture, Shared};
 use leptos::prelude::*;

@@ -5,9 +5,9 @@ use chrono::{DateTime, Utc};
 use domain::api::Locale;
 use domain::error::{ErrorCode, FieldError};
 use domain::visit::VisitState;
-use frontend::api::ApiError;
-use frontend::components::focus_id;
-use frontend::i18n::{Lang, tx, use_lang};
+use frontend_shared::api::ApiError;
+use frontend_shared::focus::focus_id;
+use frontend_shared::i18n::{Lang, tx, use_lang};
 use leptos::prelude::*;
 
 use crate::STAFF_SERVICE;
@@ -224,5 +224,5 @@ pub fn StateTag(state: VisitState) -> impl IntoView {
 
 /// The current date in the UK.
 pub fn today() -> chrono::NaiveDate {
-    frontend::store::today()
+    frontend_shared::browser::today()
 }

@@ -5,7 +5,7 @@
 use chrono::{Duration, NaiveDate};
 use domain::i18n::describe_plain_date;
 use domain::metrics::PrisonMetrics;
-use frontend::i18n::{Lang, tx, use_lang};
+use frontend_shared::i18n::{Lang, tx, use_lang};
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_navigate, use_query_map};

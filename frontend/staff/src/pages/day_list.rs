@@ -4,7 +4,7 @@
 use domain::daylist::{DayList, DayListVisit};
 use domain::i18n::{describe_date, describe_plain_date, describe_times};
 use domain::visit::VisitState;
-use frontend::i18n::{tx, use_lang};
+use frontend_shared::i18n::{tx, use_lang};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::NavigateOptions;

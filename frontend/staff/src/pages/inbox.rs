@@ -3,7 +3,7 @@
 
 use domain::i18n::{describe_plain_date, describe_slot};
 use domain::staff::{CancellationNotice, Inbox, InboxItem};
-use frontend::i18n::{tx, use_lang};
+use frontend_shared::i18n::{tx, use_lang};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -140,7 +140,7 @@ fn Request(item: InboxItem) -> impl IntoView {
     }
 }
 
-fn visitors_text(lang: frontend::i18n::Lang, count: usize) -> String {
+fn visitors_text(lang: frontend_shared::i18n::Lang, count: usize) -> String {
     match count {
         1 => lang.t("1 visitor", "1 ymwelydd").to_string(),
         n => format!("{n} {}", lang.t("visitors", "ymwelydd")),

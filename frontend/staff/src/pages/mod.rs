@@ -8,9 +8,8 @@ pub mod search;
 pub mod sign_in;
 pub mod timetable;
 pub mod visit;
-pub mod visit_extras;
 
-use frontend::i18n::tx;
+use frontend_shared::i18n::tx;
 use leptos::prelude::*;
 
 use crate::ui::use_title;

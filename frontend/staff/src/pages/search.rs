@@ -3,7 +3,7 @@
 
 use domain::i18n::{describe_plain_date, describe_slot};
 use domain::staff::InboxItem;
-use frontend::i18n::{tx, use_lang};
+use frontend_shared::i18n::{tx, use_lang};
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -28,8 +28,8 @@ pub fn SearchPage() -> impl IntoView {
     });
     Effect::new(move |_| {
         if let Some(Some(Err(error))) = results.get() {
-            let en = problem_text(frontend::i18n::Lang(RwSignal::new(domain::api::Locale::En)), &error);
-            let cy = problem_text(frontend::i18n::Lang(RwSignal::new(domain::api::Locale::Cy)), &error);
+            let en = problem_text(frontend_shared::i18n::Lang(RwSignal::new(domain::api::Locale::En)), &error);
+            let cy = problem_text(frontend_shared::i18n::Lang(RwSignal::new(domain::api::Locale::Cy)), &error);
             show_issues(issues, vec![Issue::new("q", en, cy)]);
         } else {
             issues.set(Vec::new());

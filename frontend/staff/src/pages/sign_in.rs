@@ -2,7 +2,7 @@
 //! member of staff was (`?next=`) afterwards.
 
 use domain::staff::SignInRequest;
-use frontend::i18n::{tx, use_lang};
+use frontend_shared::i18n::{tx, use_lang};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::NavigateOptions;
@@ -75,8 +75,8 @@ pub fn SignInPage() -> impl IntoView {
                     )],
                 ),
                 Err(error) => {
-                    let en = problem_text(frontend::i18n::Lang(RwSignal::new(domain::api::Locale::En)), &error);
-                    let cy = problem_text(frontend::i18n::Lang(RwSignal::new(domain::api::Locale::Cy)), &error);
+                    let en = problem_text(frontend_shared::i18n::Lang(RwSignal::new(domain::api::Locale::En)), &error);
+                    let cy = problem_text(frontend_shared::i18n::Lang(RwSignal::new(domain::api::Locale::Cy)), &error);
                     show_issues(issues, vec![Issue::new("email", en, cy)]);
                 }
             }

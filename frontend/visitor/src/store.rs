@@ -1,20 +1,20 @@
 //! What the visitor has typed, kept while they move between steps (sessionStorage, so Back, Forward and reload
 //! lose nothing) and wiped after they submit or after 20 minutes idle, so a shared phone does not give it away.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use domain::api::{
     CreateVisitRequest, LeadVisitorInput, Locale, PrisonDetails, PrisonerInput, SlotChoiceInput, VisitCreated,
     VisitorInput,
 };
 use domain::error::FieldError;
 use domain::slot::Slot;
+use frontend_shared::browser::session_storage;
+pub use frontend_shared::browser::{load_locale, now_ms, today};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
-use web_sys::Storage;
 
 const DRAFT_KEY: &str = "pvb.draft";
-const LOCALE_KEY: &str = "pvb.locale";
 /// A draft untouched this long is wiped.
 pub const IDLE_LIMIT_MS: f64 = 20.0 * 60.0 * 1000.0;
 
@@ -165,16 +165,6 @@ pub fn use_form() -> Form {
         .unwrap_or_else(|| Form { draft: RwSignal::new(Draft::default()), last_active: RwSignal::new(0.0) })
 }
 
-pub fn now_ms() -> f64 {
-    js_sys::Date::now()
-}
-
-/// Today's date in the UK, from the device's clock.
-pub fn today() -> NaiveDate {
-    let now = DateTime::<Utc>::from_timestamp_millis(now_ms() as i64).unwrap_or_default();
-    domain::calendar::london_today(now)
-}
-
 /// A random version 4 UUID from the browser's cryptographic random numbers.
 pub fn new_uuid() -> String {
     let mut bytes = [0u8; 16];
@@ -189,16 +179,8 @@ pub fn new_uuid() -> String {
     uuid::Builder::from_random_bytes(bytes).into_uuid().to_string()
 }
 
-fn session() -> Option<Storage> {
-    web_sys::window()?.session_storage().ok()?
-}
-
-fn local() -> Option<Storage> {
-    web_sys::window()?.local_storage().ok()?
-}
-
 fn load_draft() -> Option<Draft> {
-    let storage = session()?;
+    let storage = session_storage()?;
     let text = storage.get_item(DRAFT_KEY).ok()??;
     match serde_json::from_str::<Saved>(&text) {
         Ok(saved) if now_ms() - saved.saved_at <= IDLE_LIMIT_MS => Some(saved.draft),
@@ -210,22 +192,12 @@ fn load_draft() -> Option<Draft> {
 }
 
 fn save_draft(draft: &Draft) {
-    let Some(storage) = session() else { return };
+    let Some(storage) = session_storage() else { return };
     if *draft == Draft::default() {
         let _ = storage.remove_item(DRAFT_KEY);
         return;
     }
     if let Ok(text) = serde_json::to_string(&Saved { saved_at: now_ms(), draft: draft.clone() }) {
         let _ = storage.set_item(DRAFT_KEY, &text);
-    }
-}
-
-pub fn load_locale() -> Option<Locale> {
-    Locale::parse(&local()?.get_item(LOCALE_KEY).ok()??)
-}
-
-pub fn save_locale(locale: Locale) {
-    if let Some(storage) = local() {
-        let _ = storage.set_item(LOCALE_KEY, locale.as_str());
     }
 }

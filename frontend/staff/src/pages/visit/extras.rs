@@ -4,7 +4,7 @@
 use domain::email::{DeliveryState, EmailKind};
 use domain::records::{CheckKind, CheckOutcome, CheckResult};
 use domain::staff::{EmailDelivery, StaffVisitorView};
-use frontend::i18n::{Lang, tx, use_lang};
+use frontend_shared::i18n::{Lang, tx, use_lang};
 use leptos::prelude::*;
 
 use crate::ui::when;

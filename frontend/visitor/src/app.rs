@@ -5,7 +5,6 @@
 
 use std::cell::Cell;
 
-use domain::api::Locale;
 use leptos::prelude::*;
 use leptos::wasm_split::{SplitLoaderError, wasm_split};
 use leptos_router::components::{Route, Router, Routes};
@@ -15,7 +14,9 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::wasm_bindgen;
 
 use crate::api::ApiError;
-use crate::i18n::{self, Lang, SERVICE_NAME, tx, use_title};
+use frontend_shared::shell::{LanguageSwitch, SkipLink};
+
+use crate::i18n::{Lang, SERVICE_NAME, tx, use_title};
 use crate::pages::{self, LoadError};
 use crate::store::Form;
 
@@ -26,12 +27,7 @@ pub fn App() -> impl IntoView {
     let form = Form::provide();
     view! {
         <Router>
-            <a href="#main-content" class="govuk-skip-link" on:click=|ev| {
-                ev.prevent_default();
-                crate::components::focus_id("main-content".into());
-            }>
-                {tx("Skip to main content", "Neidio i’r prif gynnwys")}
-            </a>
+            <SkipLink />
             <header class="govuk-service-navigation app-header" role="banner">
                 <div class="govuk-width-container">
                     <div class="govuk-service-navigation__container app-header__container">
@@ -210,34 +206,6 @@ fn focus_heading(page: u32, hash: String, frames: u32) {
             None => {}
         }
     });
-}
-
-/// English | Cymraeg. The choice is kept for next time and every page's text follows it at once.
-#[component]
-fn LanguageSwitch() -> impl IntoView {
-    let lang = i18n::use_lang();
-    view! {
-        <nav class="app-language" aria-label=move || lang.t("Language", "Iaith")>
-            {move || {
-                let (label, other, code) = if lang.is_cy() {
-                    ("English", Locale::En, "en")
-                } else {
-                    ("Cymraeg", Locale::Cy, "cy")
-                };
-                view! {
-                    <button
-                        type="button"
-                        class="app-language__switch"
-                        id="language-switch"
-                        lang=code
-                        on:click=move |_| lang.0.set(other)
-                    >
-                        {label}
-                    </button>
-                }
-            }}
-        </nav>
-    }
 }
 
 /// A move to another page counts as activity for the 20-minute idle limit.

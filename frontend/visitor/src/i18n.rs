@@ -1,5 +1,5 @@
-//! English and Welsh. Every piece of text sits beside its translation (`lang.t("English", "Cymraeg")`), and the
-//! visitor's choice is kept in localStorage and sent to the API as `locale`.
+//! The visitor app's wording beyond single pieces of text: the page title, what to say when a call fails, a visit's
+//! state. The mechanism (`Lang`, `tx`) is frontend_shared::i18n's.
 
 use domain::api::{Locale, VisitingRules};
 use domain::error::FieldError;
@@ -7,55 +7,7 @@ use domain::visit::VisitState;
 use leptos::prelude::*;
 
 use crate::api::ApiError;
-use crate::store;
-
-/// The visitor's language, shared by every page through the context.
-#[derive(Debug, Clone, Copy)]
-pub struct Lang(pub RwSignal<Locale>);
-
-impl Lang {
-    /// Reads the stored choice (English when there is none) and provides it to the app.
-    pub fn provide() -> Lang {
-        let locale = store::load_locale().unwrap_or_default();
-        let lang = Lang(RwSignal::new(locale));
-        provide_context(lang);
-        Effect::new(move |first: Option<()>| {
-            let locale = lang.get();
-            // Kept only once chosen (or taken from a visit), so a page can tell "never chosen" apart.
-            if first.is_some() {
-                store::save_locale(locale);
-            }
-            if let Some(html) = document().document_element() {
-                let _ = html.set_attribute("lang", locale.as_str());
-            }
-        });
-        lang
-    }
-
-    pub fn get(self) -> Locale {
-        self.0.get()
-    }
-
-    pub fn is_cy(self) -> bool {
-        self.get() == Locale::Cy
-    }
-
-    /// The text in the visitor's language (reactive: re-read when they switch).
-    pub fn t(self, en: &'static str, cy: &'static str) -> &'static str {
-        if self.is_cy() { cy } else { en }
-    }
-}
-
-/// Text that follows the visitor's language. One function for every piece of text in the views, rather than a
-/// closure at each place, keeps the WebAssembly small (each closure type is compiled separately).
-pub fn tx(en: &'static str, cy: &'static str) -> impl IntoView + use<> {
-    let lang = use_lang();
-    move || lang.t(en, cy)
-}
-
-pub fn use_lang() -> Lang {
-    use_context::<Lang>().unwrap_or_else(|| Lang(RwSignal::new(Locale::En)))
-}
+pub use frontend_shared::i18n::{Lang, tx, use_lang};
 
 pub const SERVICE_NAME: (&str, &str) = ("Visit someone in prison", "Ymweld â rhywun yn y carchar");
 

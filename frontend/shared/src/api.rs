@@ -1,19 +1,17 @@
-//! The one place the client talks HTTP to the API (same origin, `/api/v1`), over the `domain` wire types. Calls go
-//! through the browser's `fetch` via web-sys rather than an HTTP client crate, to keep the download small.
+//! How the clients talk HTTP to the API (same origin, `/api/v1`), over the `domain` wire types: through the browser's
+//! `fetch` via web-sys rather than an HTTP client crate, to keep the download small. Each app lists its own calls on
+//! top of `call` and `send` (frontend/visitor/src/api.rs, frontend/staff/src/api.rs): compiled in the app's crate,
+//! the JSON decoders of what they return are shared with the app's own decoding of the same types (the visitor's
+//! saved draft holds a PrisonDetails), where in this crate they would be a second copy.
 
-use domain::api::{Availability, CreateVisitRequest, PrisonDetails, PrisonSummary, VisitCreated, VisitStatus};
 use domain::error::Problem;
 use leptos::logging;
 use leptos::prelude::on_cleanup;
 use send_wrapper::SendWrapper;
 use serde::de::DeserializeOwned;
-use uuid::Uuid;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, Request, RequestInit, Response};
-
-/// The header that carries a visit's secret token.
-const VISIT_TOKEN: &str = "X-Visit-Token";
 
 /// Why a call failed, as much as the page needs to choose what to tell the visitor.
 #[derive(Debug, Clone, PartialEq)]
@@ -38,50 +36,6 @@ impl ApiError {
     }
 }
 
-/// `GET /api/v1/prisons`: the prisons a visitor can choose from.
-pub async fn list_prisons() -> Result<Vec<PrisonSummary>, ApiError> {
-    call("GET", "/api/v1/prisons".into(), None, &[], true).await
-}
-
-/// `GET /api/v1/prisons/{id}`: a prison's address and visiting rules.
-pub async fn prison(id: Uuid) -> Result<PrisonDetails, ApiError> {
-    call("GET", format!("/api/v1/prisons/{id}"), None, &[], true).await
-}
-
-/// `GET /api/v1/prisons/{id}/availability`: every slot from today to the end of the booking window, with its state.
-pub async fn availability(id: Uuid) -> Result<Availability, ApiError> {
-    call("GET", format!("/api/v1/prisons/{id}/availability"), None, &[], true).await
-}
-
-/// `POST /api/v1/visits`. `idempotency_key` is made once per attempt and sent again on a retry, so a double tap or
-/// a retry after a lost answer never makes two requests.
-pub async fn create_visit(request: &CreateVisitRequest, idempotency_key: &str) -> Result<VisitCreated, ApiError> {
-    let body = serde_json::to_string(request).map_err(|_| ApiError::Decode)?;
-    // Not aborted when the page goes away: the visitor pressed "Send", so the request must go.
-    call("POST", "/api/v1/visits".into(), Some(body), &[("Idempotency-Key", idempotency_key)], false).await
-}
-
-/// `GET /api/v1/visits/{reference}` with the visit's secret token.
-pub async fn visit_status(reference: String, token: String) -> Result<VisitStatus, ApiError> {
-    call("GET", format!("/api/v1/visits/{}", encode(&reference)), None, &[(VISIT_TOKEN, &token)], true).await
-}
-
-/// `POST /api/v1/visits/{reference}/withdraw`: the visitor no longer wants the visit they asked for.
-pub async fn withdraw(reference: String, token: String) -> Result<VisitStatus, ApiError> {
-    let path = format!("/api/v1/visits/{}/withdraw", encode(&reference));
-    call("POST", path, None, &[(VISIT_TOKEN, &token)], false).await
-}
-
-/// `POST /api/v1/visits/{reference}/cancel`: the visitor cancels a booked visit.
-pub async fn cancel(reference: String, token: String) -> Result<VisitStatus, ApiError> {
-    let path = format!("/api/v1/visits/{}/cancel", encode(&reference));
-    call("POST", path, None, &[(VISIT_TOKEN, &token)], false).await
-}
-
-fn encode(segment: &str) -> String {
-    String::from(js_sys::encode_uri_component(segment))
-}
-
 /// A JSON call: `send`, then the body read as `T`.
 pub async fn call<T: DeserializeOwned>(
     method: &str,
@@ -98,7 +52,7 @@ pub async fn call<T: DeserializeOwned>(
 }
 
 /// Sends a request (a JSON body if any) and returns the body of a 2xx answer as text; any other status becomes
-/// an `ApiError`, with the problem+json body when there is one. Shared with the staff client.
+/// an `ApiError`, with the problem+json body when there is one.
 pub async fn send(
     method: &str,
     path: &str,

@@ -5,7 +5,8 @@ use domain::error::FieldError;
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
+
+pub use frontend_shared::focus::focus_id;
 
 use crate::i18n::{Lang, field_message, tx, use_lang};
 use crate::store::{DateParts, Draft, use_form};
@@ -33,22 +34,6 @@ pub fn step_of(field: &str) -> &'static str {
     } else {
         "/"
     }
-}
-
-/// Moves focus to an element (after the next paint, so it exists), scrolling it into view.
-pub fn focus_id(id: String) {
-    request_animation_frame(move || {
-        let element = document().get_element_by_id(&id).and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
-        if let Some(element) = element {
-            if element.tab_index() < 0
-                && !matches!(element.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA" | "BUTTON" | "A")
-            {
-                let _ = element.set_attribute("tabindex", "-1");
-            }
-            let _ = element.focus();
-            element.scroll_into_view();
-        }
-    });
 }
 
 /// The first error for a field, in the visitor's language.

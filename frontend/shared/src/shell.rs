@@ -1,0 +1,49 @@
+//! Pieces of the page shell both apps show the same way: the skip link and the language switch.
+
+use domain::api::Locale;
+use leptos::prelude::*;
+
+use crate::focus::focus_id;
+use crate::i18n::{tx, use_lang};
+
+/// The GOV.UK skip link to the page's `<main id="main-content">`. Focus is moved by hand: following the fragment
+/// alone would leave it where it was in some browsers.
+#[component]
+pub fn SkipLink() -> impl IntoView {
+    view! {
+        <a href="#main-content" class="govuk-skip-link" on:click=|ev| {
+            ev.prevent_default();
+            focus_id("main-content".into());
+        }>
+            {tx("Skip to main content", "Neidio i’r prif gynnwys")}
+        </a>
+    }
+}
+
+/// English | Cymraeg. The choice is kept for next time and every page's text follows it at once.
+#[component]
+pub fn LanguageSwitch() -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <nav class="app-language" aria-label=move || lang.t("Language", "Iaith")>
+            {move || {
+                let (label, other, code) = if lang.is_cy() {
+                    ("English", Locale::En, "en")
+                } else {
+                    ("Cymraeg", Locale::Cy, "cy")
+                };
+                view! {
+                    <button
+                        type="button"
+                        class="app-language__switch"
+                        id="language-switch"
+                        lang=code
+                        on:click=move |_| lang.0.set(other)
+                    >
+                        {label}
+                    </button>
+                }
+            }}
+        </nav>
+    }
+}
