@@ -104,8 +104,8 @@ async fn pages_and_api_docs_carry_a_strict_content_security_policy(db: Db) {
     let dir = std::env::temp_dir().join(format!("pvb-csp-{}", uuid::Uuid::new_v4()));
     std::fs::create_dir_all(&dir).unwrap();
     let frontend = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../frontend");
-    for page in ["index.html", "staff.html"] {
-        std::fs::copy(frontend.join(page), dir.join(page)).unwrap();
+    for (app, page) in [("visitor", "index.html"), ("staff", "staff.html")] {
+        std::fs::copy(frontend.join(app).join(page), dir.join(page)).unwrap();
     }
     let (address, _db) = spawn_with_client(db, &dir).await;
     for path in ["/", "/staff", "/staff/inbox", "/visit/7KQ2M9XD"] {
