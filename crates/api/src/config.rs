@@ -1,14 +1,19 @@
 //! Settings, read from the environment once at start. Anything missing that production needs fails fast
 //! with a message saying how to fix it.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::str::FromStr;
 use std::time::Duration;
 
-use anyhow::{Context, bail};
+use anyhow::{Context, anyhow, bail};
 use domain::email::EmailKind;
+use figment::Figment;
+use figment::providers::Serialized;
 pub use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+use serde::de::{Deserializer, Error as _};
 
 /// How long a request may take before it is answered 503, unless `REQUEST_TIMEOUT_MS` says otherwise.
 pub const DEFAULT_REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
@@ -163,113 +168,116 @@ impl Default for JobSettings {
     }
 }
 
-fn flag(name: &str, value: Option<String>, default: bool) -> anyhow::Result<bool> {
-    match value.as_deref() {
-        None | Some("") => Ok(default),
-        Some("true") | Some("1") | Some("yes") => Ok(true),
-        Some("false") | Some("0") | Some("no") => Ok(false),
-        Some(other) => bail!("{name} must be true or false, got {other:?}"),
-    }
+/// The variables as read, one field per variable and named as it (`DATABASE_URL`); unset or empty is `None`.
+/// Each typed field is parsed from its text by a function whose error says what is expected; [`read`] puts the
+/// variable's name in front. The rules between variables, and the defaults, are in [`Settings::from_vars`].
+#[derive(Default, Deserialize)]
+#[serde(default, rename_all = "SCREAMING_SNAKE_CASE")]
+struct Vars {
+    database_url: Option<String>,
+    #[serde(deserialize_with = "whole_number")]
+    database_max_connections: Option<u32>,
+    #[serde(deserialize_with = "millis")]
+    database_acquire_timeout_ms: Option<Duration>,
+    #[serde(deserialize_with = "millis")]
+    request_timeout_ms: Option<Duration>,
+    host: Option<String>,
+    #[serde(deserialize_with = "port")]
+    port: Option<u16>,
+    #[serde(deserialize_with = "flag")]
+    demo_data: Option<bool>,
+    #[serde(deserialize_with = "flag")]
+    migrate_on_start: Option<bool>,
+    sqlite_synchronous: Option<String>,
+    static_dir: Option<PathBuf>,
+    log_format: Option<String>,
+    secret_key: Option<SecretString>,
+    #[serde(deserialize_with = "whole_number")]
+    workers: Option<usize>,
+    email_transport: Option<String>,
+    email_from: Option<String>,
+    public_url: Option<String>,
+    smtp_url: Option<SecretString>,
+    notify_api_key: Option<SecretString>,
+    notify_template_id: Option<String>,
+    notify_base_url: Option<String>,
+    #[serde(deserialize_with = "flag")]
+    outbox_worker: Option<bool>,
+    #[serde(deserialize_with = "whole_number")]
+    outbox_poll_seconds: Option<u64>,
+    #[serde(deserialize_with = "whole_number")]
+    outbox_max_attempts: Option<u32>,
+    #[serde(deserialize_with = "whole_number")]
+    retention_months: Option<u32>,
+    records: Option<String>,
+    records_url: Option<String>,
+    records_token: Option<SecretString>,
+    #[serde(deserialize_with = "millis")]
+    records_timeout_ms: Option<Duration>,
+    #[serde(deserialize_with = "whole_number")]
+    records_retries: Option<u32>,
+    #[serde(deserialize_with = "whole_number")]
+    sign_in_limit_per_account: Option<u32>,
+    #[serde(deserialize_with = "whole_number")]
+    sign_in_limit_per_address: Option<u32>,
+    #[serde(deserialize_with = "whole_number")]
+    visit_request_limit_per_address: Option<u32>,
+    #[serde(deserialize_with = "whole_number")]
+    visit_request_limit_per_prisoner: Option<u32>,
+    #[serde(deserialize_with = "whole_number")]
+    visit_request_limit_per_email: Option<u32>,
+    #[serde(deserialize_with = "ip_networks")]
+    trusted_proxies: Vec<ipnet::IpNet>,
 }
 
-fn number<T: std::str::FromStr>(name: &str, value: Option<String>, default: T) -> anyhow::Result<T> {
-    match value.filter(|v| !v.is_empty()) {
-        None => Ok(default),
-        Some(v) => v.parse().map_err(|_| anyhow::anyhow!("{name} must be a whole number, got {v:?}")),
-    }
-}
-
-fn email_settings(get: &impl Fn(&str) -> Option<String>) -> anyhow::Result<EmailSettings> {
-    let defaults = EmailSettings::default();
-    let from = get("EMAIL_FROM").filter(|s| !s.is_empty()).unwrap_or(defaults.from);
-    if !from.contains('@') {
-        bail!("EMAIL_FROM must be an address such as \"Prison Visit Booking <no-reply@visits.example>\", got {from:?}");
-    }
-    let public_url = get("PUBLIC_URL").filter(|s| !s.is_empty()).unwrap_or(defaults.public_url);
-    if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
-        bail!("PUBLIC_URL must be the address visitors use, such as https://visits.example, got {public_url:?}");
-    }
-    let public_url = public_url.trim_end_matches('/').to_owned();
-    let transport = match get("EMAIL_TRANSPORT").as_deref() {
-        None | Some("") | Some("log") => EmailTransportSettings::Log,
-        Some("smtp") => {
-            let url = get("SMTP_URL").filter(|s| !s.is_empty()).context(
-                "EMAIL_TRANSPORT=smtp needs SMTP_URL, e.g. smtps://user:password@smtp.example:465 or \
-smtp://user:password@smtp.example:587?tls=required",
-            )?;
-            if !(url.starts_with("smtp://") || url.starts_with("smtps://")) {
-                bail!("SMTP_URL must start with smtp:// or smtps://");
-            }
-            EmailTransportSettings::Smtp { url: url.into() }
-        }
-        Some("notify") => {
-            let api_key = get("NOTIFY_API_KEY").filter(|s| !s.is_empty()).context(
-                "EMAIL_TRANSPORT=notify needs NOTIFY_API_KEY (from GOV.UK Notify, API integration, API keys)",
-            )?;
-            if api_key.len() < 74 {
-                bail!("NOTIFY_API_KEY looks cut short: it is the whole key, ending in the service id and the secret");
-            }
-            let default_template = get("NOTIFY_TEMPLATE_ID").filter(|s| !s.is_empty());
-            let mut templates = HashMap::new();
-            for kind in EmailKind::ALL {
-                let name = format!("NOTIFY_TEMPLATE_{}", kind.as_str().to_ascii_uppercase());
-                let Some(id) = get(&name).filter(|s| !s.is_empty()).or_else(|| default_template.clone()) else {
-                    bail!(
-                        "EMAIL_TRANSPORT=notify needs {name} or NOTIFY_TEMPLATE_ID (a template with ((subject)) and ((body)))"
-                    );
-                };
-                templates.insert(kind, id);
-            }
-            let base_url = get("NOTIFY_BASE_URL")
-                .filter(|s| !s.is_empty())
-                .unwrap_or_else(|| "https://api.notifications.service.gov.uk".into());
-            EmailTransportSettings::Notify {
-                api_key: api_key.into(),
-                base_url: base_url.trim_end_matches('/').to_owned(),
-                templates,
-            }
-        }
-        Some(other) => bail!("EMAIL_TRANSPORT must be log, smtp or notify, got {other:?}"),
-    };
-    Ok(EmailSettings { transport, from, public_url })
-}
-
-fn records_settings(get: &impl Fn(&str) -> Option<String>) -> anyhow::Result<RecordsSettings> {
-    let url = get("RECORDS_URL").filter(|s| !s.is_empty());
-    let url = match (get("RECORDS").as_deref(), url) {
-        (None | Some(""), None) | (Some("none"), _) => return Ok(RecordsSettings::None),
-        (Some("builtin"), _) => return Ok(RecordsSettings::BuiltIn),
-        (None | Some("") | Some("http"), Some(url)) => url,
-        (Some("http"), None) => bail!("RECORDS=http needs RECORDS_URL, the prison records service's address"),
-        (Some(other), _) => bail!("RECORDS must be none, builtin or http, got {other:?}"),
-    };
-    if !(url.starts_with("http://") || url.starts_with("https://")) {
-        bail!("RECORDS_URL must be the prison records service's address, such as https://records.example/api");
-    }
-    let mut settings = crate::records::http::HttpRecordsSettings::new(&url);
-    settings.token = get("RECORDS_TOKEN").filter(|s| !s.is_empty()).map(SecretString::from);
-    // A visitor waits for the checks: one short try and one retry, then "unknown".
-    settings.timeout = Duration::from_millis(number("RECORDS_TIMEOUT_MS", get("RECORDS_TIMEOUT_MS"), 1000)?);
-    settings.retries = number("RECORDS_RETRIES", get("RECORDS_RETRIES"), 1)?;
-    Ok(RecordsSettings::Http(settings))
-}
-
-fn limit_settings(get: &impl Fn(&str) -> Option<String>) -> anyhow::Result<LimitSettings> {
-    let d = LimitSettings::default();
-    let limit = |name: &str, default: u32| number(name, get(name), default);
-    Ok(LimitSettings {
-        sign_in_per_account: limit("SIGN_IN_LIMIT_PER_ACCOUNT", d.sign_in_per_account)?,
-        sign_in_per_address: limit("SIGN_IN_LIMIT_PER_ADDRESS", d.sign_in_per_address)?,
-        visit_requests_per_address: limit("VISIT_REQUEST_LIMIT_PER_ADDRESS", d.visit_requests_per_address)?,
-        visit_requests_per_prisoner: limit("VISIT_REQUEST_LIMIT_PER_PRISONER", d.visit_requests_per_prisoner)?,
-        visit_requests_per_email: limit("VISIT_REQUEST_LIMIT_PER_EMAIL", d.visit_requests_per_email)?,
+/// Reads `vars` (empty values left out, as if unset) into [`Vars`]. A value that does not parse fails with its
+/// variable's name and what is expected, e.g. `PORT must be a port number, got "eighty"`.
+fn read(vars: &BTreeMap<String, String>) -> anyhow::Result<Vars> {
+    let vars: BTreeMap<&str, &str> = vars
+        .iter()
+        .filter(|(_, value)| !value.is_empty())
+        .map(|(name, value)| (name.as_str(), value.as_str()))
+        .collect();
+    Figment::from(Serialized::defaults(vars)).extract().map_err(|error| match &error.kind {
+        figment::error::Kind::Message(expected) => anyhow!("{} {expected}", error.path.join(".")),
+        _ => anyhow!(error),
     })
 }
 
+fn parse_text<'de, D: Deserializer<'de>, T>(
+    deserializer: D,
+    parse: impl FnOnce(&str) -> Option<T>,
+    expected: &str,
+) -> Result<Option<T>, D::Error> {
+    let text = String::deserialize(deserializer)?;
+    parse(&text).map(Some).ok_or_else(|| D::Error::custom(format!("must be {expected}, got {text:?}")))
+}
+
+fn whole_number<'de, D: Deserializer<'de>, T: FromStr>(deserializer: D) -> Result<Option<T>, D::Error> {
+    parse_text(deserializer, |text| text.parse().ok(), "a whole number")
+}
+
+fn port<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<u16>, D::Error> {
+    parse_text(deserializer, |text| text.parse().ok(), "a port number")
+}
+
+/// A number of milliseconds.
+fn millis<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Duration>, D::Error> {
+    parse_text(deserializer, |text| text.parse().ok().map(Duration::from_millis), "a whole number of milliseconds")
+}
+
+fn flag<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<bool>, D::Error> {
+    let parse = |text: &str| match text {
+        "true" | "1" | "yes" => Some(true),
+        "false" | "0" | "no" => Some(false),
+        _ => None,
+    };
+    parse_text(deserializer, parse, "true or false")
+}
+
 /// `TRUSTED_PROXIES`: addresses or CIDR blocks separated by commas or spaces, e.g. `10.0.0.0/8, ::1`.
-fn trusted_proxies(value: Option<String>) -> anyhow::Result<Vec<ipnet::IpNet>> {
-    value
-        .unwrap_or_default()
+fn ip_networks<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<ipnet::IpNet>, D::Error> {
+    String::deserialize(deserializer)?
         .split(|c: char| c == ',' || c.is_whitespace())
         .filter(|s| !s.is_empty())
         .map(|entry| {
@@ -277,22 +285,102 @@ fn trusted_proxies(value: Option<String>) -> anyhow::Result<Vec<ipnet::IpNet>> {
                 .parse::<ipnet::IpNet>()
                 .or_else(|_| entry.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
                 .map_err(|_| {
-                    anyhow::anyhow!(
-                        "TRUSTED_PROXIES must list IP addresses or CIDR blocks such as 10.0.0.0/8 or ::1, got {entry:?}"
-                    )
+                    D::Error::custom(format!(
+                        "must list IP addresses or CIDR blocks such as 10.0.0.0/8 or ::1, got {entry:?}"
+                    ))
                 })
         })
         .collect()
 }
 
-fn job_settings(get: &impl Fn(&str) -> Option<String>) -> anyhow::Result<JobSettings> {
+fn email_settings(vars: &mut Vars, all: &BTreeMap<String, String>) -> anyhow::Result<EmailSettings> {
+    let defaults = EmailSettings::default();
+    let from = vars.email_from.take().unwrap_or(defaults.from);
+    if !from.contains('@') {
+        bail!("EMAIL_FROM must be an address such as \"Prison Visit Booking <no-reply@visits.example>\", got {from:?}");
+    }
+    let public_url = vars.public_url.take().unwrap_or(defaults.public_url);
+    if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
+        bail!("PUBLIC_URL must be the address visitors use, such as https://visits.example, got {public_url:?}");
+    }
+    let public_url = public_url.trim_end_matches('/').to_owned();
+    let transport = match vars.email_transport.as_deref() {
+        None | Some("log") => EmailTransportSettings::Log,
+        Some("smtp") => {
+            let url = vars.smtp_url.take().context(
+                "EMAIL_TRANSPORT=smtp needs SMTP_URL, e.g. smtps://user:password@smtp.example:465 or \
+smtp://user:password@smtp.example:587?tls=required",
+            )?;
+            if !(url.expose_secret().starts_with("smtp://") || url.expose_secret().starts_with("smtps://")) {
+                bail!("SMTP_URL must start with smtp:// or smtps://");
+            }
+            EmailTransportSettings::Smtp { url }
+        }
+        Some("notify") => {
+            let api_key = vars.notify_api_key.take().context(
+                "EMAIL_TRANSPORT=notify needs NOTIFY_API_KEY (from GOV.UK Notify, API integration, API keys)",
+            )?;
+            if api_key.expose_secret().len() < 74 {
+                bail!("NOTIFY_API_KEY looks cut short: it is the whole key, ending in the service id and the secret");
+            }
+            let mut templates = HashMap::new();
+            for kind in EmailKind::ALL {
+                // One variable per kind of email, so these are looked up by name rather than declared in `Vars`.
+                let name = format!("NOTIFY_TEMPLATE_{}", kind.as_str().to_ascii_uppercase());
+                let id = all.get(&name).filter(|id| !id.is_empty()).or(vars.notify_template_id.as_ref());
+                let Some(id) = id else {
+                    bail!(
+                        "EMAIL_TRANSPORT=notify needs {name} or NOTIFY_TEMPLATE_ID (a template with ((subject)) and ((body)))"
+                    );
+                };
+                templates.insert(kind, id.clone());
+            }
+            let base_url =
+                vars.notify_base_url.take().unwrap_or_else(|| "https://api.notifications.service.gov.uk".into());
+            EmailTransportSettings::Notify { api_key, base_url: base_url.trim_end_matches('/').to_owned(), templates }
+        }
+        Some(other) => bail!("EMAIL_TRANSPORT must be log, smtp or notify, got {other:?}"),
+    };
+    Ok(EmailSettings { transport, from, public_url })
+}
+
+fn records_settings(vars: &mut Vars) -> anyhow::Result<RecordsSettings> {
+    let url = match (vars.records.as_deref(), vars.records_url.take()) {
+        (None, None) | (Some("none"), _) => return Ok(RecordsSettings::None),
+        (Some("builtin"), _) => return Ok(RecordsSettings::BuiltIn),
+        (None | Some("http"), Some(url)) => url,
+        (Some("http"), None) => bail!("RECORDS=http needs RECORDS_URL, the prison records service's address"),
+        (Some(other), _) => bail!("RECORDS must be none, builtin or http, got {other:?}"),
+    };
+    if !(url.starts_with("http://") || url.starts_with("https://")) {
+        bail!("RECORDS_URL must be the prison records service's address, such as https://records.example/api");
+    }
+    let mut settings = crate::records::http::HttpRecordsSettings::new(&url);
+    settings.token = vars.records_token.take();
+    // A visitor waits for the checks: one short try and one retry, then "unknown".
+    settings.timeout = vars.records_timeout_ms.unwrap_or(Duration::from_millis(1000));
+    settings.retries = vars.records_retries.unwrap_or(1);
+    Ok(RecordsSettings::Http(settings))
+}
+
+fn limit_settings(vars: &Vars) -> LimitSettings {
+    let d = LimitSettings::default();
+    LimitSettings {
+        sign_in_per_account: vars.sign_in_limit_per_account.unwrap_or(d.sign_in_per_account),
+        sign_in_per_address: vars.sign_in_limit_per_address.unwrap_or(d.sign_in_per_address),
+        visit_requests_per_address: vars.visit_request_limit_per_address.unwrap_or(d.visit_requests_per_address),
+        visit_requests_per_prisoner: vars.visit_request_limit_per_prisoner.unwrap_or(d.visit_requests_per_prisoner),
+        visit_requests_per_email: vars.visit_request_limit_per_email.unwrap_or(d.visit_requests_per_email),
+    }
+}
+
+fn job_settings(vars: &Vars) -> anyhow::Result<JobSettings> {
     let defaults = JobSettings::default();
-    let poll = number("OUTBOX_POLL_SECONDS", get("OUTBOX_POLL_SECONDS"), defaults.poll_interval.as_secs())?;
     let settings = JobSettings {
-        worker: flag("OUTBOX_WORKER", get("OUTBOX_WORKER"), defaults.worker)?,
-        poll_interval: Duration::from_secs(poll.max(1)),
-        max_attempts: number("OUTBOX_MAX_ATTEMPTS", get("OUTBOX_MAX_ATTEMPTS"), defaults.max_attempts)?.max(1),
-        retention_months: number("RETENTION_MONTHS", get("RETENTION_MONTHS"), defaults.retention_months)?,
+        worker: vars.outbox_worker.unwrap_or(defaults.worker),
+        poll_interval: vars.outbox_poll_seconds.map_or(defaults.poll_interval, |s| Duration::from_secs(s.max(1))),
+        max_attempts: vars.outbox_max_attempts.unwrap_or(defaults.max_attempts).max(1),
+        retention_months: vars.retention_months.unwrap_or(defaults.retention_months),
     };
     if settings.retention_months == 0 {
         bail!("RETENTION_MONTHS must be at least 1");
@@ -302,87 +390,66 @@ fn job_settings(get: &impl Fn(&str) -> Option<String>) -> anyhow::Result<JobSett
 
 impl Settings {
     /// Defaults for a fresh clone: SQLite file in the working directory, demo data on, port 8080 on localhost.
+    /// A variable whose value is not UTF-8 counts as unset.
     pub fn from_env() -> anyhow::Result<Settings> {
-        Settings::from_lookup(|name| std::env::var(name).ok())
+        Settings::from_vars(
+            std::env::vars_os().filter_map(|(name, value)| Some((name.into_string().ok()?, value.into_string().ok()?))),
+        )
     }
 
-    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> anyhow::Result<Settings> {
-        let database_url = get("DATABASE_URL")
-            .filter(|s| !s.is_empty())
-            .unwrap_or_else(|| "sqlite://prison-visits.db?mode=rwc".into());
+    /// Settings from these variables (the environment's, or a test's). Variables the service does not read are
+    /// ignored; an empty value is as if unset.
+    pub fn from_vars<N: Into<String>, V: Into<String>>(
+        vars: impl IntoIterator<Item = (N, V)>,
+    ) -> anyhow::Result<Settings> {
+        let all: BTreeMap<String, String> = vars.into_iter().map(|(name, value)| (name.into(), value.into())).collect();
+        let mut vars = read(&all)?;
+        let database_url = vars.database_url.take().unwrap_or_else(|| "sqlite://prison-visits.db?mode=rwc".into());
         if !(database_url.starts_with("sqlite:") || database_url.starts_with("postgres")) {
             bail!("DATABASE_URL must start with sqlite: or postgres:// (got {database_url:?})");
         }
-        let host = get("HOST").unwrap_or_else(|| "127.0.0.1".into());
-        let port: u16 = get("PORT")
-            .map(|p| p.parse().with_context(|| format!("PORT must be a port number, got {p:?}")))
-            .transpose()?
-            .unwrap_or(8080);
-        let bind = format!("{host}:{port}")
+        let host = vars.host.take().unwrap_or_else(|| "127.0.0.1".into());
+        let bind = format!("{host}:{}", vars.port.unwrap_or(8080))
             .parse()
             .with_context(|| format!("HOST must be an IP address such as 127.0.0.1 or 0.0.0.0, got {host:?}"))?;
-        let demo_data = match get("DEMO_DATA").as_deref() {
-            None | Some("") | Some("true") | Some("1") | Some("yes") => true,
-            Some("false") | Some("0") | Some("no") => false,
-            Some(other) => bail!("DEMO_DATA must be true or false, got {other:?}"),
-        };
-        let log_format = match get("LOG_FORMAT").as_deref() {
-            None | Some("") | Some("json") => LogFormat::Json,
+        let demo_data = vars.demo_data.unwrap_or(true);
+        let log_format = match vars.log_format.as_deref() {
+            None | Some("json") => LogFormat::Json,
             Some("pretty") => LogFormat::Pretty,
             Some(other) => bail!("LOG_FORMAT must be json or pretty, got {other:?}"),
         };
-        let secret_key = get("SECRET_KEY").filter(|s| !s.is_empty());
-        if let Some(secret) = &secret_key
-            && secret.len() < 32
+        if let Some(secret) = &vars.secret_key
+            && secret.expose_secret().len() < 32
         {
             bail!("SECRET_KEY must be at least 32 characters; generate one with `openssl rand -hex 32`");
         }
-        let secret_key = secret_key.map(SecretString::from);
-        let database_max_connections = get("DATABASE_MAX_CONNECTIONS")
-            .map(|n| n.parse().with_context(|| format!("DATABASE_MAX_CONNECTIONS must be a number, got {n:?}")))
-            .transpose()?
-            .unwrap_or(20);
-        let database_acquire_timeout = get("DATABASE_ACQUIRE_TIMEOUT_MS")
-            .map(|n| {
-                n.parse::<u64>().with_context(|| format!("DATABASE_ACQUIRE_TIMEOUT_MS must be a number, got {n:?}"))
-            })
-            .transpose()?
-            .map_or(crate::db::POSTGRES_ACQUIRE_TIMEOUT, std::time::Duration::from_millis);
-        let request_timeout = get("REQUEST_TIMEOUT_MS")
-            .map(|n| n.parse::<u64>().with_context(|| format!("REQUEST_TIMEOUT_MS must be a number, got {n:?}")))
-            .transpose()?
-            .map_or(DEFAULT_REQUEST_TIMEOUT, std::time::Duration::from_millis);
-        let workers = get("WORKERS")
-            .map(|n| n.parse().with_context(|| format!("WORKERS must be a number, got {n:?}")))
-            .transpose()?;
-        let sqlite_synchronous = match get("SQLITE_SYNCHRONOUS").as_deref() {
-            None | Some("") | Some("full") => crate::db::SqliteSync::Full,
+        let sqlite_synchronous = match vars.sqlite_synchronous.as_deref() {
+            None | Some("full") => crate::db::SqliteSync::Full,
             Some("normal") => crate::db::SqliteSync::Normal,
             Some(other) => bail!(
                 "SQLITE_SYNCHRONOUS must be full (every commit on disk before it is answered) or normal (faster; a \
 power cut can lose the last commits), got {other:?}"
             ),
         };
-        // A fresh clone (demo data) creates and migrates its database; production runs `prison-visits migrate`.
-        let migrate_on_start = flag("MIGRATE_ON_START", get("MIGRATE_ON_START"), demo_data)?;
         Ok(Settings {
             database_url,
-            database_max_connections,
-            database_acquire_timeout,
-            request_timeout,
+            database_max_connections: vars.database_max_connections.unwrap_or(20),
+            database_acquire_timeout: vars.database_acquire_timeout_ms.unwrap_or(crate::db::POSTGRES_ACQUIRE_TIMEOUT),
+            request_timeout: vars.request_timeout_ms.unwrap_or(DEFAULT_REQUEST_TIMEOUT),
             bind,
             demo_data,
-            static_dir: get("STATIC_DIR").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("frontend/dist")),
+            static_dir: vars.static_dir.take().unwrap_or_else(|| PathBuf::from("frontend/dist")),
             log_format,
-            secret_key,
-            workers,
-            email: email_settings(&get)?,
-            jobs: job_settings(&get)?,
-            records: records_settings(&get)?,
-            limits: limit_settings(&get)?,
-            trusted_proxies: trusted_proxies(get("TRUSTED_PROXIES"))?,
+            secret_key: vars.secret_key.take(),
+            workers: vars.workers,
+            email: email_settings(&mut vars, &all)?,
+            jobs: job_settings(&vars)?,
+            records: records_settings(&mut vars)?,
+            limits: limit_settings(&vars),
+            trusted_proxies: std::mem::take(&mut vars.trusted_proxies),
             sqlite_synchronous,
-            migrate_on_start,
+            // A fresh clone (demo data) creates and migrates its database; production runs `prison-visits migrate`.
+            migrate_on_start: vars.migrate_on_start.unwrap_or(demo_data),
         })
     }
 }
@@ -392,7 +459,7 @@ mod tests {
     use super::*;
 
     fn settings(vars: &[(&str, &str)]) -> anyhow::Result<Settings> {
-        Settings::from_lookup(|name| vars.iter().find(|(k, _)| *k == name).map(|(_, v)| (*v).to_owned()))
+        Settings::from_vars(vars.iter().copied())
     }
 
     #[test]
@@ -456,5 +523,114 @@ mod tests {
         let err = settings(&[("TRUSTED_PROXIES", "10.0.0.0/33")]).unwrap_err().to_string();
         assert!(err.contains("CIDR"), "{err}");
         assert!(settings(&[("SIGN_IN_LIMIT_PER_ADDRESS", "many")]).is_err());
+    }
+
+    fn error(vars: &[(&str, &str)]) -> String {
+        settings(vars).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn a_value_that_does_not_parse_is_named_with_what_is_expected() {
+        assert_eq!(
+            error(&[("DATABASE_MAX_CONNECTIONS", "lots")]),
+            r#"DATABASE_MAX_CONNECTIONS must be a whole number, got "lots""#
+        );
+        assert_eq!(
+            error(&[("VISIT_REQUEST_LIMIT_PER_EMAIL", "-1")]),
+            r#"VISIT_REQUEST_LIMIT_PER_EMAIL must be a whole number, got "-1""#
+        );
+        assert_eq!(error(&[("PORT", "eighty")]), r#"PORT must be a port number, got "eighty""#);
+        assert_eq!(error(&[("PORT", "70000")]), r#"PORT must be a port number, got "70000""#);
+        assert_eq!(
+            error(&[("REQUEST_TIMEOUT_MS", "5s")]),
+            r#"REQUEST_TIMEOUT_MS must be a whole number of milliseconds, got "5s""#
+        );
+        assert_eq!(error(&[("OUTBOX_WORKER", "maybe")]), r#"OUTBOX_WORKER must be true or false, got "maybe""#);
+        assert_eq!(error(&[("DEMO_DATA", "TRUE")]), r#"DEMO_DATA must be true or false, got "TRUE""#);
+        assert_eq!(error(&[("LOG_FORMAT", "xml")]), r#"LOG_FORMAT must be json or pretty, got "xml""#);
+        assert_eq!(
+            error(&[("EMAIL_TRANSPORT", "pigeon")]),
+            r#"EMAIL_TRANSPORT must be log, smtp or notify, got "pigeon""#
+        );
+        assert_eq!(error(&[("RECORDS", "paper")]), r#"RECORDS must be none, builtin or http, got "paper""#);
+        assert!(error(&[("SQLITE_SYNCHRONOUS", "off")]).starts_with("SQLITE_SYNCHRONOUS must be full (every commit"));
+        assert!(
+            error(&[("DATABASE_URL", "mysql://x")]).starts_with("DATABASE_URL must start with sqlite: or postgres://")
+        );
+        assert!(error(&[("PUBLIC_URL", "visits.example")]).starts_with("PUBLIC_URL must be the address visitors use"));
+        assert!(error(&[("RECORDS_URL", "records.example")]).starts_with("RECORDS_URL must be the prison records"));
+        assert_eq!(
+            error(&[("TRUSTED_PROXIES", "10.0.0.1, proxy.internal")]),
+            r#"TRUSTED_PROXIES must list IP addresses or CIDR blocks such as 10.0.0.0/8 or ::1, got "proxy.internal""#
+        );
+        assert_eq!(
+            error(&[("HOST", "localhost")]),
+            r#"HOST must be an IP address such as 127.0.0.1 or 0.0.0.0, got "localhost""#
+        );
+    }
+
+    #[test]
+    fn values_are_read_with_their_defaults_and_an_empty_value_is_unset() {
+        let s = settings(&[
+            ("DATABASE_MAX_CONNECTIONS", "7"),
+            ("DATABASE_ACQUIRE_TIMEOUT_MS", "250"),
+            ("REQUEST_TIMEOUT_MS", "1500"),
+            ("HOST", "0.0.0.0"),
+            ("PORT", "9000"),
+            ("WORKERS", "3"),
+            ("OUTBOX_WORKER", "no"),
+            ("OUTBOX_POLL_SECONDS", "0"),
+            ("RECORDS_URL", "https://records.example/api"),
+            ("RECORDS_TIMEOUT_MS", "300"),
+            ("LOG_FORMAT", "pretty"),
+            ("PATH", "/usr/bin"),
+        ])
+        .unwrap();
+        assert_eq!(s.database_max_connections, 7);
+        assert_eq!(s.database_acquire_timeout, Duration::from_millis(250));
+        assert_eq!(s.request_timeout, Duration::from_millis(1500));
+        assert_eq!(s.bind, "0.0.0.0:9000".parse().unwrap());
+        assert_eq!(s.workers, Some(3));
+        assert!(!s.jobs.worker);
+        assert_eq!(s.jobs.poll_interval, Duration::from_secs(1), "polling at least every second");
+        assert_eq!(s.log_format, LogFormat::Pretty);
+        let RecordsSettings::Http(records) = &s.records else { panic!("RECORDS_URL alone means http") };
+        assert_eq!((records.timeout, records.retries), (Duration::from_millis(300), 1));
+
+        let empty =
+            ["DATABASE_MAX_CONNECTIONS", "REQUEST_TIMEOUT_MS", "HOST", "PORT", "DEMO_DATA", "WORKERS", "SECRET_KEY"];
+        let s = settings(&empty.map(|name| (name, ""))).unwrap();
+        assert_eq!(s.database_max_connections, 20);
+        assert_eq!(s.request_timeout, DEFAULT_REQUEST_TIMEOUT);
+        assert_eq!(s.bind, "127.0.0.1:8080".parse().unwrap());
+        assert!(s.demo_data);
+        assert_eq!((s.workers, s.secret_key.is_none()), (None, true));
+    }
+
+    #[test]
+    fn debug_never_shows_a_secret() {
+        let secrets = ["secret-key-0123456789abcdef0123456789", "smtp-pass-hunter2", "notify-key", "records-token-xyz"];
+        let notify_key = format!("{}-{}", secrets[2], "a".repeat(80));
+        let smtp_url = format!("smtps://u:{}@mail.example:465", secrets[1]);
+        let with = |transport: &str| {
+            settings(&[
+                ("SECRET_KEY", secrets[0]),
+                ("EMAIL_TRANSPORT", transport),
+                ("SMTP_URL", &smtp_url),
+                ("NOTIFY_API_KEY", &notify_key),
+                ("NOTIFY_TEMPLATE_ID", "template"),
+                ("RECORDS_URL", "https://records.example"),
+                ("RECORDS_TOKEN", secrets[3]),
+            ])
+            .unwrap()
+        };
+        for transport in ["smtp", "notify"] {
+            let s = with(transport);
+            let shown = format!("{s:?} {s:#?}");
+            for secret in secrets {
+                assert!(!shown.contains(secret), "{transport}: {secret} shown in {shown}");
+            }
+            assert_eq!(s.secret_key.as_ref().map(|k| k.expose_secret()), Some(secrets[0]));
+        }
     }
 }
