@@ -121,6 +121,8 @@ bindgen() {
         step "strip custom sections (names, producers) from the split modules"
         strip_custom_sections "$out"/split_*.wasm "$out"/chunk_*.wasm
     fi
+    # What wasm-bindgen leaves of them in the main module (the target_features section, about 100 bytes brotli).
+    strip_custom_sections "$out/${name}_bg.wasm"
     if [[ -n "$wasm_opt" ]]; then
         local module
         for module in "$out"/*.wasm; do

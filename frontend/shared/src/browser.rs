@@ -16,10 +16,12 @@ pub fn today() -> NaiveDate {
     domain::calendar::london_today(now)
 }
 
+#[inline]
 pub fn local_storage() -> Option<Storage> {
     web_sys::window()?.local_storage().ok()?
 }
 
+#[inline]
 pub fn session_storage() -> Option<Storage> {
     web_sys::window()?.session_storage().ok()?
 }

@@ -31,15 +31,20 @@ impl Lang {
         lang
     }
 
+    // The small helpers are `#[inline]` so that each app compiles them into its own code, as when they lived in
+    // the visitor crate: out of line in this crate they cost the visitor's first page a few hundred bytes.
+    #[inline]
     pub fn get(self) -> Locale {
         self.0.get()
     }
 
+    #[inline]
     pub fn is_cy(self) -> bool {
         self.get() == Locale::Cy
     }
 
     /// The text in the reader's language (reactive: re-read when they switch).
+    #[inline]
     pub fn t(self, en: &'static str, cy: &'static str) -> &'static str {
         if self.is_cy() { cy } else { en }
     }
@@ -47,11 +52,13 @@ impl Lang {
 
 /// Text that follows the reader's language. One function for every piece of text in the views, rather than a
 /// closure at each place, keeps the WebAssembly small (each closure type is compiled separately).
+#[inline]
 pub fn tx(en: &'static str, cy: &'static str) -> impl IntoView + use<> {
     let lang = use_lang();
     move || lang.t(en, cy)
 }
 
+#[inline]
 pub fn use_lang() -> Lang {
     use_context::<Lang>().unwrap_or_else(|| Lang(RwSignal::new(Locale::En)))
 }

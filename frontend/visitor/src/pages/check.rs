@@ -86,7 +86,7 @@ fn Check() -> impl IntoView {
                         d.idempotency_key = None;
                         d.server_errors = problem.errors.clone();
                     });
-                    show_errors(errors, problem.errors);
+                    show_errors(errors, problem.errors.clone());
                 }
                 Err(ApiError::Problem(problem)) if problem.code == ErrorCode::IdempotencyKeyReused => {
                     form.draft.update(|d| d.idempotency_key = None);
