@@ -4,7 +4,7 @@
 # slowed 4x. Targets: <= 250 KB compressed, usable within 2 s. See tests/e2e/bench-frontend.mjs.
 #
 # Same environment as scripts/test-e2e.sh: SKIP_FRONTEND_BUILD=1 to use frontend/dist as it is, PVB_BIN for a server
-# binary already built, CARGO_TARGET_DIR, WASM_OPT=1. BENCH_RUNS (default 5), BENCH_STRICT=1 to fail on a missed target.
+# binary already built, CARGO_TARGET_DIR, WASM_OPT=0. BENCH_RUNS (default 5), BENCH_STRICT=1 to fail on a missed target.
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"

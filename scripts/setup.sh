@@ -3,12 +3,13 @@
 # scripts they run, for their own part), and it can be run alone:
 #
 #   scripts/setup.sh run      what scripts/run.sh needs: the wasm32 target, a wasm-bindgen CLI of exactly the version in
-#                             Cargo.lock, wasm-split-cli 0.2.4, govuk-frontend (npm ci in frontend/)
+#                             Cargo.lock, wasm-split-cli 0.2.4, govuk-frontend (npm ci in frontend/), binaryen 132
+#                             (wasm-opt, from npm into frontend/node_modules)
 #   scripts/setup.sh test     what scripts/test.sh needs: rustfmt and clippy, everything in `run`, `e2e` and `fuzz`
 #   scripts/setup.sh e2e      the browser tests: Node.js 20 or newer (checked), Debian's chromium, npm ci in tests/e2e
 #   scripts/setup.sh fuzz     schemathesis (pinned) from PyPI into .tools/schemathesis
 #   scripts/setup.sh bench    the benchmarks: wrk and postgresql-client (psql, pgbench)
-#   scripts/setup.sh all      all of the above, and binaryen (wasm-opt, for WASM_OPT=1)
+#   scripts/setup.sh all      all of the above
 #   scripts/setup.sh TOOL...  single tools; `scripts/setup.sh --list` names them
 #
 # Idempotent and quick when everything is present (one "already installed" line per tool). Each install runs under
@@ -52,12 +53,12 @@ setup_expand() {
     local name tool wanted=" " ordered=()
     for name in "$@"; do
         case "$name" in
-            run) wanted+="node wasm-target wasm-bindgen wasm-split govuk-frontend " ;;
+            run) wanted+="node wasm-target wasm-bindgen wasm-split govuk-frontend binaryen " ;;
             e2e) wanted+="node chromium e2e-modules " ;;
             fuzz) wanted+="schemathesis " ;;
             bench) wanted+="wrk postgresql-client " ;;
             test) wanted+="rust-components $(setup_expand run e2e fuzz) " ;;
-            all) wanted+="$(setup_expand test bench) binaryen " ;;
+            all) wanted+="$(setup_expand test bench) " ;;
             *)
                 [[ " ${setup_all_tools[*]} " == *" $name "* ]] ||
                     { setup_error "unknown group or tool '$name' (scripts/setup.sh --list)"; return 1; }
@@ -235,7 +236,7 @@ setup_check_govuk_frontend() {
 }
 setup_install_govuk_frontend() {
     command -v npm >/dev/null || { setup_error "npm is needed to install govuk-frontend (Node.js 20 or newer)"; return 1; }
-    # npm ci starts node_modules afresh: a binaryen added for WASM_OPT=1 is installed again next time it is asked for.
+    # npm ci starts node_modules afresh: binaryen (added with --no-save) is installed again next time it is asked for.
     (cd "$setup_root/frontend" && npm ci --no-audit --no-fund) || return 1
     setup_npm_hash "$setup_root/frontend" >"$setup_govuk_stamp"
 }
@@ -244,7 +245,7 @@ setup_govuk_frontend() {
         setup_check_govuk_frontend setup_install_govuk_frontend
 }
 
-# binaryen (wasm-opt), for scripts/build-frontend.sh with WASM_OPT=1 only.
+# binaryen (wasm-opt), for scripts/build-frontend.sh's size pass (on unless WASM_OPT=0).
 setup_check_binaryen() {
     local version
     version="$("$setup_wasm_opt_bin" --version 2>/dev/null)" &&
