@@ -221,7 +221,7 @@ fn save_draft(draft: &Draft) {
 }
 
 pub fn load_locale() -> Option<Locale> {
-    Locale::parse(&local()?.get_item(LOCALE_KEY).ok()??)
+    local()?.get_item(LOCALE_KEY).ok()??.parse().ok()
 }
 
 pub fn save_locale(locale: Locale) {

@@ -57,6 +57,9 @@ pub struct Settings {
     /// Create or migrate the database at start (`MIGRATE_ON_START`; default: on with the demo data, off without).
     /// Off, the service refuses to start on a missing or unmigrated database: run `prison-visits migrate` first.
     pub migrate_on_start: bool,
+    /// On PostgreSQL, the grant and the staff's visit record each in one statement (`POSTGRES_FAST_PATHS`, default
+    /// on; see `crate::db::postgres_fast_paths`). Off, PostgreSQL takes the portable paths SQLite takes.
+    pub postgres_fast_paths: bool,
 }
 
 /// Rate limits, counted in the database so that every instance shares them. 0 turns a limit off.
@@ -365,6 +368,7 @@ power cut can lose the last commits), got {other:?}"
         };
         // A fresh clone (demo data) creates and migrates its database; production runs `prison-visits migrate`.
         let migrate_on_start = flag("MIGRATE_ON_START", get("MIGRATE_ON_START"), demo_data)?;
+        let postgres_fast_paths = flag("POSTGRES_FAST_PATHS", get("POSTGRES_FAST_PATHS"), true)?;
         Ok(Settings {
             database_url,
             database_max_connections,
@@ -383,6 +387,7 @@ power cut can lose the last commits), got {other:?}"
             trusted_proxies: trusted_proxies(get("TRUSTED_PROXIES"))?,
             sqlite_synchronous,
             migrate_on_start,
+            postgres_fast_paths,
         })
     }
 }

@@ -934,9 +934,9 @@ fn outcome_label(lang: Lang, outcome: &VisitorOutcome) -> String {
 }
 
 fn reason_label(lang: Lang, wire: &str) -> String {
-    if let Some(reason) = RejectionReason::parse(wire) {
+    if let Ok(reason) = wire.parse::<RejectionReason>() {
         rejection_label(lang, reason).into()
-    } else if let Some(reason) = CancellationReason::parse(wire) {
+    } else if let Ok(reason) = wire.parse::<CancellationReason>() {
         cancellation_label(lang, reason).into()
     } else {
         wire.to_string()
