@@ -168,8 +168,7 @@ async fn authenticate(req: HttpRequest) -> Result<StaffUser, ApiError> {
     if account.disabled {
         return Err(ApiError::Unauthorized);
     }
-    let role = Role::parse(&account.role).ok_or(ApiError::Unauthorized)?;
-    Ok(StaffUser { id: account.id, email: account.email, name: account.name, role, prison_ids })
+    Ok(StaffUser { id: account.id, email: account.email, name: account.name, role: account.role, prison_ids })
 }
 
 /// The caller as [`authenticate_first`] found them: `None` when the bearer token was missing or not accepted.

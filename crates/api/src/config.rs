@@ -62,6 +62,9 @@ pub struct Settings {
     /// Create or migrate the database at start (`MIGRATE_ON_START`; default: on with the demo data, off without).
     /// Off, the service refuses to start on a missing or unmigrated database: run `prison-visits migrate` first.
     pub migrate_on_start: bool,
+    /// On PostgreSQL, the grant and the staff's visit record each in one statement (`POSTGRES_FAST_PATHS`, default
+    /// on; see `crate::db::postgres_fast_paths`). Off, PostgreSQL takes the portable paths SQLite takes.
+    pub postgres_fast_paths: bool,
 }
 
 /// Rate limits, counted in the database so that every instance shares them. 0 turns a limit off.
@@ -188,6 +191,8 @@ struct Vars {
     demo_data: Option<bool>,
     #[serde(deserialize_with = "flag")]
     migrate_on_start: Option<bool>,
+    #[serde(deserialize_with = "flag")]
+    postgres_fast_paths: Option<bool>,
     sqlite_synchronous: Option<String>,
     static_dir: Option<PathBuf>,
     log_format: Option<String>,
@@ -450,6 +455,7 @@ power cut can lose the last commits), got {other:?}"
             sqlite_synchronous,
             // A fresh clone (demo data) creates and migrates its database; production runs `prison-visits migrate`.
             migrate_on_start: vars.migrate_on_start.unwrap_or(demo_data),
+            postgres_fast_paths: vars.postgres_fast_paths.unwrap_or(true),
         })
     }
 }

@@ -130,7 +130,7 @@ pub async fn seed_demo_data(db: &DatabaseConnection, now: DateTime<Utc>) -> anyh
         let id = Uuid::new_v4();
         crate::staff::store::insert(
             &tx,
-            crate::staff::store::NewStaff { id, email, name, password_hash: &hash, role: role.as_str() },
+            crate::staff::store::NewStaff { id, email, name, password_hash: &hash, role },
             now,
         )
         .await?;

@@ -116,6 +116,7 @@ MIGRATE_ON_START=true)",
         RecordsSettings::BuiltIn => crate::records::Records::BuiltIn(db.clone()),
         RecordsSettings::None => crate::records::Records::None,
     };
+    let postgres_fast_paths = settings.postgres_fast_paths && db.get_database_backend() == sea_orm::DbBackend::Postgres;
     Ok(AppState {
         db,
         tokens: tokens::TokenKey::new(&secret),
@@ -128,6 +129,7 @@ MIGRATE_ON_START=true)",
         limits: settings.limits,
         trusted_proxies: settings.trusted_proxies.clone().into(),
         request_timeout: settings.request_timeout,
+        postgres_fast_paths,
         db_file,
     })
 }

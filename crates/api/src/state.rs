@@ -28,4 +28,6 @@ pub struct AppState {
     pub request_timeout: std::time::Duration,
     /// The SQLite file as it was opened (none on PostgreSQL), for readiness to notice it deleted or replaced.
     pub db_file: Option<crate::db::DatabaseFile>,
+    /// Take the PostgreSQL-only twins of `crate::db::postgres_fast_paths` (PostgreSQL and `POSTGRES_FAST_PATHS` on).
+    pub postgres_fast_paths: bool,
 }

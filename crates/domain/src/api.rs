@@ -326,9 +326,28 @@ pub struct CreateVisitRequest {
 }
 
 /// The languages the service speaks.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::EnumIter,
+)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(
+    feature = "sea-orm",
+    derive(sea_orm::DeriveActiveEnum),
+    sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")
+)]
+#[strum(serialize_all = "snake_case")]
 pub enum Locale {
     #[default]
     En,
@@ -336,19 +355,9 @@ pub enum Locale {
 }
 
 impl Locale {
+    /// The stable wire and database name: strum's, from `serialize_all = "snake_case"`, the same as serde's.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Locale::En => "en",
-            Locale::Cy => "cy",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Locale> {
-        match s {
-            "en" => Some(Locale::En),
-            "cy" => Some(Locale::Cy),
-            _ => None,
-        }
+        self.into()
     }
 }
 

@@ -4,9 +4,27 @@
 use serde::{Deserialize, Serialize};
 
 /// What a message is about; the stable name is stored in the outbox and chooses a Notify template.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::EnumIter,
+)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(
+    feature = "sea-orm",
+    derive(sea_orm::DeriveActiveEnum),
+    sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")
+)]
+#[strum(serialize_all = "snake_case")]
 pub enum EmailKind {
     /// To the visitor: we have the request, with the confirm-by date and the private link.
     RequestReceived,
@@ -38,21 +56,9 @@ impl EmailKind {
         EmailKind::PrisonDigest,
     ];
 
+    /// The stable wire and database name: strum's, from `serialize_all = "snake_case"`, the same as serde's.
     pub fn as_str(self) -> &'static str {
-        match self {
-            EmailKind::RequestReceived => "request_received",
-            EmailKind::Booked => "booked",
-            EmailKind::Rejected => "rejected",
-            EmailKind::Withdrawn => "withdrawn",
-            EmailKind::Cancelled => "cancelled",
-            EmailKind::StaffMessage => "staff_message",
-            EmailKind::PrisonNewRequest => "prison_new_request",
-            EmailKind::PrisonDigest => "prison_digest",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<EmailKind> {
-        EmailKind::ALL.into_iter().find(|k| k.as_str() == s)
+        self.into()
     }
 
     /// True for the emails that go to the prison rather than the visitor.
@@ -62,9 +68,27 @@ impl EmailKind {
 }
 
 /// Where a message is on its way out.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::EnumIter,
+)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(
+    feature = "sea-orm",
+    derive(sea_orm::DeriveActiveEnum),
+    sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")
+)]
+#[strum(serialize_all = "snake_case")]
 pub enum DeliveryState {
     /// Written, not tried yet.
     Pending,
@@ -77,26 +101,35 @@ pub enum DeliveryState {
 }
 
 impl DeliveryState {
+    /// The stable wire and database name: strum's, from `serialize_all = "snake_case"`, the same as serde's.
     pub fn as_str(self) -> &'static str {
-        match self {
-            DeliveryState::Pending => "pending",
-            DeliveryState::Sent => "sent",
-            DeliveryState::Retrying => "retrying",
-            DeliveryState::Failed => "failed",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<DeliveryState> {
-        [DeliveryState::Pending, DeliveryState::Sent, DeliveryState::Retrying, DeliveryState::Failed]
-            .into_iter()
-            .find(|d| d.as_str() == s)
+        self.into()
     }
 }
 
 /// How a prison's visits mailbox hears about new requests.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::EnumIter,
+)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(
+    feature = "sea-orm",
+    derive(sea_orm::DeriveActiveEnum),
+    sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")
+)]
+#[strum(serialize_all = "snake_case")]
 pub enum PrisonNotifyMode {
     /// One email per new request.
     #[default]
@@ -108,18 +141,9 @@ pub enum PrisonNotifyMode {
 }
 
 impl PrisonNotifyMode {
+    /// The stable wire and database name: strum's, from `serialize_all = "snake_case"`, the same as serde's.
     pub fn as_str(self) -> &'static str {
-        match self {
-            PrisonNotifyMode::EachRequest => "each_request",
-            PrisonNotifyMode::DailyDigest => "daily_digest",
-            PrisonNotifyMode::None => "none",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<PrisonNotifyMode> {
-        [PrisonNotifyMode::EachRequest, PrisonNotifyMode::DailyDigest, PrisonNotifyMode::None]
-            .into_iter()
-            .find(|m| m.as_str() == s)
+        self.into()
     }
 }
 
@@ -141,9 +165,9 @@ mod tests {
     #[test]
     fn kinds_and_states_keep_their_wire_names() {
         for kind in EmailKind::ALL {
-            assert_eq!(EmailKind::parse(kind.as_str()), Some(kind));
+            assert_eq!(kind.as_str().parse::<EmailKind>().ok(), Some(kind));
         }
-        assert_eq!(DeliveryState::parse("retrying"), Some(DeliveryState::Retrying));
-        assert_eq!(PrisonNotifyMode::parse("daily_digest"), Some(PrisonNotifyMode::DailyDigest));
+        assert_eq!("retrying".parse::<DeliveryState>().ok(), Some(DeliveryState::Retrying));
+        assert_eq!("daily_digest".parse::<PrisonNotifyMode>().ok(), Some(PrisonNotifyMode::DailyDigest));
     }
 }

@@ -4,9 +4,22 @@
 use serde::{Deserialize, Serialize};
 
 /// The stable code of an API problem (`code` in an `application/problem+json` body).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::EnumIter,
+)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum ErrorCode {
     /// The request body is not valid JSON or does not have the expected shape.
     MalformedRequest,
@@ -50,28 +63,9 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
+    /// The stable wire and database name: strum's, from `serialize_all = "snake_case"`, the same as serde's.
     pub fn as_str(self) -> &'static str {
-        match self {
-            ErrorCode::MalformedRequest => "malformed_request",
-            ErrorCode::ValidationFailed => "validation_failed",
-            ErrorCode::NotFound => "not_found",
-            ErrorCode::InvalidStateTransition => "invalid_state_transition",
-            ErrorCode::VisitAlreadyStarted => "visit_already_started",
-            ErrorCode::IdempotencyKeyReused => "idempotency_key_reused",
-            ErrorCode::InvalidIdempotencyKey => "invalid_idempotency_key",
-            ErrorCode::SlotFull => "slot_full",
-            ErrorCode::SlotClosed => "slot_closed",
-            ErrorCode::SlotNotOffered => "slot_not_offered",
-            ErrorCode::AffectsBookedVisits => "affects_booked_visits",
-            ErrorCode::Conflict => "conflict",
-            ErrorCode::Unauthorized => "unauthorized",
-            ErrorCode::Forbidden => "forbidden",
-            ErrorCode::RateLimited => "rate_limited",
-            ErrorCode::PayloadTooLarge => "payload_too_large",
-            ErrorCode::MethodNotAllowed => "method_not_allowed",
-            ErrorCode::ServiceUnavailable => "service_unavailable",
-            ErrorCode::InternalError => "internal_error",
-        }
+        self.into()
     }
 }
 

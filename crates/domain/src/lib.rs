@@ -22,3 +22,5 @@ pub mod timetable;
 pub mod timetable_change;
 pub mod types;
 pub mod visit;
+#[cfg(test)]
+mod wire_names;

@@ -28,9 +28,29 @@ pub const MIN_LOCAL_PART_CHARS_CHECKED: usize = 3;
 pub const WEAK_PASSWORD_CODE: FieldErrorCode = FieldErrorCode::InvalidCharacters;
 
 /// What a member of staff may do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::EnumIter,
+)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(
+    feature = "sea-orm",
+    derive(sea_orm::DeriveActiveEnum),
+    sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")
+)]
+#[strum(serialize_all = "snake_case")]
 pub enum Role {
     /// Decides requests, cancels visits and prints day lists at their own prisons.
     Staff,
@@ -41,16 +61,9 @@ pub enum Role {
 impl Role {
     pub const ALL: [Role; 2] = [Role::Staff, Role::Admin];
 
-    /// The stable wire and database name.
+    /// The stable wire and database name: strum's, from `serialize_all = "snake_case"`, the same as serde's.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Staff => "staff",
-            Role::Admin => "admin",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|role| role.as_str() == s)
+        self.into()
     }
 
     /// Whether this role may manage timetables and staff accounts.
@@ -591,10 +604,10 @@ mod tests {
     #[test]
     fn roles_round_trip_through_their_wire_names() {
         for role in Role::ALL {
-            assert_eq!(Role::parse(role.as_str()), Some(role));
+            assert_eq!(role.as_str().parse::<Role>().ok(), Some(role));
             assert_eq!(serde_json::to_string(&role).unwrap(), format!("\"{}\"", role.as_str()));
         }
-        assert_eq!(Role::parse("Admin"), None);
+        assert_eq!("Admin".parse::<Role>().ok(), None);
         assert!(Role::Admin.is_admin() && !Role::Staff.is_admin());
     }
 

@@ -6,9 +6,27 @@ use serde::{Deserialize, Serialize};
 use crate::slot::Slot;
 
 /// Where a visit is in its life. `requested` -> `booked` | `rejected` | `withdrawn`; `booked` -> `cancelled`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::EnumIter,
+)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(
+    feature = "sea-orm",
+    derive(sea_orm::DeriveActiveEnum),
+    sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")
+)]
+#[strum(serialize_all = "snake_case")]
 pub enum VisitState {
     Requested,
     Booked,
@@ -21,19 +39,9 @@ impl VisitState {
     pub const ALL: [VisitState; 5] =
         [VisitState::Requested, VisitState::Booked, VisitState::Rejected, VisitState::Withdrawn, VisitState::Cancelled];
 
-    /// The stable wire and database name.
+    /// The stable wire and database name: strum's, from `serialize_all = "snake_case"`, the same as serde's.
     pub fn as_str(self) -> &'static str {
-        match self {
-            VisitState::Requested => "requested",
-            VisitState::Booked => "booked",
-            VisitState::Rejected => "rejected",
-            VisitState::Withdrawn => "withdrawn",
-            VisitState::Cancelled => "cancelled",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<VisitState> {
-        VisitState::ALL.into_iter().find(|state| state.as_str() == s)
+        self.into()
     }
 
     /// Whether a visit may move from this state to `to`.
@@ -49,9 +57,27 @@ impl VisitState {
 }
 
 /// Who made a change.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::EnumIter,
+)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(
+    feature = "sea-orm",
+    derive(sea_orm::DeriveActiveEnum),
+    sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")
+)]
+#[strum(serialize_all = "snake_case")]
 pub enum Actor {
     /// The visitor, through the private link.
     Visitor,
@@ -66,24 +92,36 @@ pub enum Actor {
 impl Actor {
     pub const ALL: [Actor; 4] = [Actor::Visitor, Actor::Staff, Actor::Integrator, Actor::System];
 
+    /// The stable wire and database name: strum's, from `serialize_all = "snake_case"`, the same as serde's.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Actor::Visitor => "visitor",
-            Actor::Staff => "staff",
-            Actor::Integrator => "integrator",
-            Actor::System => "system",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Actor> {
-        Actor::ALL.into_iter().find(|a| a.as_str() == s)
+        self.into()
     }
 }
 
 /// Why staff (or the service) turned a request down.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::EnumIter,
+)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(
+    feature = "sea-orm",
+    derive(sea_orm::DeriveActiveEnum),
+    sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")
+)]
+#[strum(serialize_all = "snake_case")]
 pub enum RejectionReason {
     /// None of the chosen times is possible.
     SlotUnavailable,
@@ -119,26 +157,9 @@ impl RejectionReason {
         RejectionReason::Other,
     ];
 
-    /// The stable wire and database name.
+    /// The stable wire and database name: strum's, from `serialize_all = "snake_case"`, the same as serde's.
     pub fn as_str(self) -> &'static str {
-        match self {
-            RejectionReason::SlotUnavailable => "slot_unavailable",
-            RejectionReason::NoAllowance => "no_allowance",
-            RejectionReason::PrisonerDetailsIncorrect => "prisoner_details_incorrect",
-            RejectionReason::PrisonerMoved => "prisoner_moved",
-            RejectionReason::PrisonerReleased => "prisoner_released",
-            RejectionReason::PrisonerOutOfPrison => "prisoner_out_of_prison",
-            RejectionReason::PrisonerNonAssociation => "prisoner_non_association",
-            RejectionReason::ChildProtectionIssues => "child_protection_issues",
-            RejectionReason::VisitorBanned => "visitor_banned",
-            RejectionReason::VisitorNotOnContactList => "visitor_not_on_contact_list",
-            RejectionReason::DuplicateRequest => "duplicate_request",
-            RejectionReason::Other => "other",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<RejectionReason> {
-        RejectionReason::ALL.into_iter().find(|r| r.as_str() == s)
+        self.into()
     }
 
     /// What the visitor is told, as one item of a list under "We could not book your visit". Reasons that touch on
@@ -163,9 +184,29 @@ impl RejectionReason {
 }
 
 /// Why a booked visit was cancelled: by staff, with one of the staff reasons, or by the visitor.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::EnumIter,
+)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(
+    feature = "sea-orm",
+    derive(sea_orm::DeriveActiveEnum),
+    sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")
+)]
+#[strum(serialize_all = "snake_case")]
 pub enum CancellationReason {
     PrisonerHasNoVisitingOrders,
     PrisonerReleased,
@@ -210,24 +251,9 @@ impl CancellationReason {
         CancellationReason::CapacityIssues,
     ];
 
+    /// The stable wire and database name: strum's, from `serialize_all = "snake_case"`, the same as serde's.
     pub fn as_str(self) -> &'static str {
-        match self {
-            CancellationReason::PrisonerHasNoVisitingOrders => "prisoner_has_no_visiting_orders",
-            CancellationReason::PrisonerReleased => "prisoner_released",
-            CancellationReason::PrisonerMoved => "prisoner_moved",
-            CancellationReason::NonAssociation => "non_association",
-            CancellationReason::ChildProtectionIssues => "child_protection_issues",
-            CancellationReason::SlotUnavailable => "slot_unavailable",
-            CancellationReason::VisitorBanned => "visitor_banned",
-            CancellationReason::PrisonerCancelled => "prisoner_cancelled",
-            CancellationReason::BookedInError => "booked_in_error",
-            CancellationReason::CapacityIssues => "capacity_issues",
-            CancellationReason::VisitorCancelled => "visitor_cancelled",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<CancellationReason> {
-        CancellationReason::ALL.into_iter().find(|r| r.as_str() == s)
+        self.into()
     }
 
     /// True for the reasons staff may give (everything except the visitor's own cancellation).
@@ -255,9 +281,24 @@ impl CancellationReason {
 }
 
 /// Why staff excluded one visitor from a visit that may still go ahead for the others.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, strum::IntoStaticStr, strum::EnumDiscriminants,
+)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "outcome", rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+// The kind of outcome without a ban's date: what the `visitor.outcome` column holds (the date is stored beside it).
+#[strum_discriminants(
+    name(VisitorOutcomeKind),
+    derive(Hash, Serialize, Deserialize, strum::IntoStaticStr, strum::EnumString, strum::EnumIter),
+    serde(rename_all = "snake_case"),
+    strum(serialize_all = "snake_case"),
+    cfg_attr(
+        feature = "sea-orm",
+        derive(sea_orm::DeriveActiveEnum),
+        sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")
+    )
+)]
 pub enum VisitorOutcome {
     /// Banned from visiting; `until` is the last day of the ban when staff know it.
     Banned {
@@ -273,25 +314,22 @@ impl VisitorOutcome {
     pub const ALL: [VisitorOutcome; 3] =
         [VisitorOutcome::Banned { until: None }, VisitorOutcome::NotOnContactList, VisitorOutcome::Other];
 
-    /// The stable wire and database name of the kind of outcome (a ban's date is stored beside it).
+    /// The stable wire and database name of the kind of outcome: strum's, the same as serde's `outcome` tag.
     pub fn as_str(&self) -> &'static str {
-        match self {
-            VisitorOutcome::Banned { .. } => "banned",
-            VisitorOutcome::NotOnContactList => "not_on_contact_list",
-            VisitorOutcome::Other => "other",
-        }
+        self.into()
     }
 
-    /// Reads the kind of outcome; a ban comes back without a date (see `from_parts`).
-    pub fn parse(s: &str) -> Option<VisitorOutcome> {
-        VisitorOutcome::ALL.into_iter().find(|o| o.as_str() == s)
+    /// The kind of outcome, as stored.
+    pub fn kind(&self) -> VisitorOutcomeKind {
+        self.into()
     }
 
-    /// Rebuilds an outcome stored as its name and a ban's end date; the date is ignored for other outcomes.
-    pub fn from_parts(s: &str, until: Option<NaiveDate>) -> Option<VisitorOutcome> {
-        match VisitorOutcome::parse(s)? {
-            VisitorOutcome::Banned { .. } => Some(VisitorOutcome::Banned { until }),
-            other => Some(other),
+    /// Rebuilds an outcome stored as its kind and a ban's end date; the date is ignored for other outcomes.
+    pub fn from_parts(kind: VisitorOutcomeKind, until: Option<NaiveDate>) -> VisitorOutcome {
+        match kind {
+            VisitorOutcomeKind::Banned => VisitorOutcome::Banned { until },
+            VisitorOutcomeKind::NotOnContactList => VisitorOutcome::NotOnContactList,
+            VisitorOutcomeKind::Other => VisitorOutcome::Other,
         }
     }
 
@@ -375,30 +413,12 @@ mod tests {
     }
 
     #[test]
-    fn states_round_trip_through_their_wire_names() {
-        for state in VisitState::ALL {
-            assert_eq!(VisitState::parse(state.as_str()), Some(state));
-            assert_eq!(serde_json::to_string(&state).unwrap(), format!("\"{}\"", state.as_str()));
-        }
-        assert_eq!(VisitState::parse("REQUESTED"), None);
-    }
-
-    #[test]
-    fn every_reason_round_trips_through_its_wire_name() {
+    fn every_reason_has_visitor_wording() {
         for reason in RejectionReason::ALL {
-            assert_eq!(RejectionReason::parse(reason.as_str()), Some(reason));
-            assert_eq!(serde_json::to_string(&reason).unwrap(), format!("\"{}\"", reason.as_str()));
             assert!(!reason.visitor_wording().is_empty());
         }
-        for reason in CancellationReason::ALL {
-            assert_eq!(CancellationReason::parse(reason.as_str()), Some(reason));
-            assert_eq!(serde_json::to_string(&reason).unwrap(), format!("\"{}\"", reason.as_str()));
-        }
-        for outcome in VisitorOutcome::ALL {
-            assert_eq!(VisitorOutcome::parse(outcome.as_str()), Some(outcome));
-        }
-        assert_eq!(RejectionReason::parse("Other"), None);
-        assert_eq!(CancellationReason::PrisonerHasNoVisitingOrders.as_str(), "prisoner_has_no_visiting_orders");
+        assert_eq!("REQUESTED".parse::<VisitState>().ok(), None);
+        assert_eq!("Other".parse::<RejectionReason>().ok(), None);
     }
 
     #[test]
@@ -424,8 +444,8 @@ mod tests {
         assert_eq!(serde_json::to_string(&VisitorOutcome::Other).unwrap(), r#"{"outcome":"other"}"#);
         let read: VisitorOutcome = serde_json::from_str(r#"{"outcome":"banned"}"#).unwrap();
         assert_eq!(read, VisitorOutcome::Banned { until: None });
-        assert_eq!(VisitorOutcome::from_parts("banned", Some(until)), Some(banned));
-        assert_eq!(VisitorOutcome::from_parts("other", Some(until)), Some(VisitorOutcome::Other));
+        assert_eq!(VisitorOutcome::from_parts(VisitorOutcomeKind::Banned, Some(until)), banned);
+        assert_eq!(VisitorOutcome::from_parts(VisitorOutcomeKind::Other, Some(until)), VisitorOutcome::Other);
         assert_eq!(banned.visitor_sentence("Amy Smith"), "Amy Smith is not allowed to visit until 1 January 2027");
         assert_eq!(
             VisitorOutcome::NotOnContactList.visitor_sentence("Amy Smith"),

@@ -28,7 +28,7 @@ pub fn session_storage() -> Option<Storage> {
 
 /// The language chosen on this device, if one ever was.
 pub fn load_locale() -> Option<Locale> {
-    Locale::parse(&local_storage()?.get_item(LOCALE_KEY).ok()??)
+    local_storage()?.get_item(LOCALE_KEY).ok()??.parse().ok()
 }
 
 pub fn save_locale(locale: Locale) {

@@ -3,6 +3,7 @@
 //! return domain-shaped rows, never sea-orm models.
 
 pub mod entities;
+pub mod postgres_fast_paths;
 pub mod secrets;
 
 use std::path::{Path, PathBuf};

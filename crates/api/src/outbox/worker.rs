@@ -7,7 +7,6 @@ use std::time::Duration as StdDuration;
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Timelike, Utc};
 use domain::calendar::{london_to_utc, london_today};
 use domain::email::{DeliveryState, EmailKind};
-use domain::visit::CancellationReason;
 use sea_orm::{DatabaseConnection, DbErr};
 use uuid::Uuid;
 
@@ -201,7 +200,7 @@ impl Worker {
             booked_slot: visit.booked_slot,
             confirm_by: visit.confirm_by,
             rejection_reasons: reasons.into_iter().map(|r| (r.reason, r.allowance_renews_on)).collect(),
-            cancellation_reason: visit.cancellation_reason.as_deref().and_then(CancellationReason::parse),
+            cancellation_reason: visit.cancellation_reason,
             message: text,
             changed_at,
             prisoner_details_mismatch: visit.records_checks.iter().any(|r| {

@@ -244,9 +244,13 @@ pub async fn timetable(
         .all(db)
         .await?
         .into_iter()
-        .filter_map(|row| {
-            Some(WeeklySlot {
-                weekday: weekday_from_db(row.weekday)?,
+        .map(|row| {
+            // A weekday outside 1..=7 is an unreadable row: an error, never a slot silently left out of the timetable.
+            let weekday = weekday_from_db(row.weekday).ok_or_else(|| {
+                DbErr::Type(format!("timetable_slot {}: weekday {} is not 1 to 7", row.id, row.weekday))
+            })?;
+            Ok(WeeklySlot {
+                weekday,
                 start: row.start_time,
                 end: row.end_time,
                 capacity: count_from_db(row.capacity),
@@ -255,7 +259,7 @@ pub async fn timetable(
                 valid_to: row.valid_to,
             })
         })
-        .collect();
+        .collect::<Result<_, DbErr>>()?;
     let closed_dates: BTreeSet<NaiveDate> = closed_date::Entity::find()
         .select_only()
         .column(closed_date::Column::Date)

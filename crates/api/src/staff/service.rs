@@ -165,7 +165,7 @@ async fn view(state: &AppState, account: super::store::StaffRow) -> Result<Staff
         id: account.id,
         email: account.email,
         name: account.name,
-        role: Role::parse(&account.role).unwrap_or(Role::Staff),
+        role: account.role,
         disabled: account.disabled,
         created_at: account.created_at,
     })
@@ -203,7 +203,7 @@ pub async fn create_account(state: &AppState, new: NewStaffAccount) -> Result<St
     let tx = state.db.begin().await?;
     let inserted = super::store::insert(
         &tx,
-        super::store::NewStaff { id, email: &email, name: &name, password_hash: &hash, role: new.role.as_str() },
+        super::store::NewStaff { id, email: &email, name: &name, password_hash: &hash, role: new.role },
         state.clock.now(),
     )
     .await;
@@ -237,7 +237,7 @@ pub async fn update_account(
         check_password(password, &current.email).map_err(|e| ApiError::validation(e.under("password")))?;
     }
     if let Some(prison_ids) = &update.prison_ids {
-        let role = update.role.or_else(|| Role::parse(&current.role)).unwrap_or(Role::Staff);
+        let role = update.role.unwrap_or(current.role);
         let errors = check_staff_prisons(role, prison_ids);
         if !errors.is_empty() {
             return Err(ApiError::Validation(errors));
@@ -255,7 +255,7 @@ pub async fn update_account(
         id,
         super::store::StaffUpdate {
             name: name.as_deref(),
-            role: update.role.map(Role::as_str),
+            role: update.role,
             disabled: update.disabled,
             password_hash: password_hash.as_deref(),
         },

@@ -2,6 +2,7 @@
 //! `family_id`, the session id that access tokens carry).
 
 use chrono::{DateTime, Utc};
+use domain::staff::Role;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
@@ -14,7 +15,7 @@ pub struct StaffRow {
     pub email: String,
     pub name: String,
     pub password_hash: String,
-    pub role: String,
+    pub role: Role,
     pub disabled: bool,
     pub created_at: DateTime<Utc>,
 }
@@ -71,7 +72,7 @@ pub struct NewStaff<'a> {
     pub email: &'a str,
     pub name: &'a str,
     pub password_hash: &'a str,
-    pub role: &'a str,
+    pub role: Role,
 }
 
 pub async fn insert(db: &impl ConnectionTrait, s: NewStaff<'_>, now: DateTime<Utc>) -> Result<(), DbErr> {
@@ -80,7 +81,7 @@ pub async fn insert(db: &impl ConnectionTrait, s: NewStaff<'_>, now: DateTime<Ut
         email: Set(s.email.to_owned()),
         name: Set(s.name.to_owned()),
         password_hash: Set(s.password_hash.to_owned()),
-        role: Set(s.role.to_owned()),
+        role: Set(s.role),
         disabled: Set(false),
         created_at: Set(now),
         updated_at: Set(now),
@@ -104,7 +105,7 @@ pub async fn set_prisons(db: &impl ConnectionTrait, staff_id: Uuid, prison_ids: 
 
 pub struct StaffUpdate<'a> {
     pub name: Option<&'a str>,
-    pub role: Option<&'a str>,
+    pub role: Option<Role>,
     pub disabled: Option<bool>,
     pub password_hash: Option<&'a str>,
 }

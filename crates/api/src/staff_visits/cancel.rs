@@ -57,7 +57,7 @@ pub async fn cancel(
         tx.rollback().await?;
         return Err(conflict(state, visit.id, "Someone else changed this visit first.").await);
     }
-    super::store::set_cancellation_reason(&tx, visit.id, cancellation.reason.as_str()).await?;
+    super::store::set_cancellation_reason(&tx, visit.id, cancellation.reason).await?;
     let mut message_id = None;
     if let Some(message) = cancellation.message.as_deref() {
         message_id =

@@ -83,7 +83,8 @@ fn slot_full(slot: Slot, capacity: u32, closed_visit: bool) -> ApiError {
 
 /// Books a requested visit without a member of staff (instant booking, and tests): same atomic rules.
 pub async fn book_now(state: &AppState, visit_id: Uuid, slot: Slot, actor: Actor) -> Result<(), ApiError> {
-    let record = crate::visits::record::find(&state.db, visit_id).await?.ok_or(ApiError::NotFound)?;
+    let record =
+        crate::visits::record::find(&state.db, visit_id, state.postgres_fast_paths).await?.ok_or(ApiError::NotFound)?;
     let visit = &record.visit;
     let now = state.clock.now();
     refuse_if_started(slot, now)?;
@@ -248,11 +249,12 @@ fn record_decided(
     });
 }
 
-/// Makes a grant (see `super::store::Grant`): in one statement where the database can, else in a transaction
-/// of its steps, the visit's row locked before the slot's counter on both paths.
+/// Makes a grant (see `super::store::Grant`) in a transaction of its steps, or with the PostgreSQL fast paths on,
+/// in one statement (`crate::db::postgres_fast_paths`); the visit's row locked before the slot's counter on both.
 async fn grant_place(state: &AppState, g: Grant<'_>) -> Result<Granted, ApiError> {
-    if super::store::can_grant_in_one_statement(state.db.get_database_backend(), &g) {
-        return Ok(super::store::grant_in_one_statement(&state.db, g).await?);
+    use crate::db::postgres_fast_paths::{can_grant_in_one_statement, grant_in_one_statement};
+    if state.postgres_fast_paths && can_grant_in_one_statement(state.db.get_database_backend(), &g) {
+        return Ok(grant_in_one_statement(&state.db, g).await?);
     }
     let tx = state.db.begin().await?;
     let (slot, closed) = (g.slot, g.closed_visit);

@@ -5,7 +5,7 @@ use domain::calendar::{is_overdue, london_today};
 use domain::staff::{
     LeadVisitorContact, StaffPrisonerView, StaffTimelineEntry, StaffVisitView, StaffVisitorView, VisitMessage,
 };
-use domain::visit::{CancellationReason, VisitState};
+use domain::visit::VisitState;
 use uuid::Uuid;
 
 use crate::auth::StaffUser;
@@ -20,7 +20,7 @@ pub(super) async fn visible_record(
     user: &StaffUser,
     visit_id: Uuid,
 ) -> Result<VisitRecord, ApiError> {
-    crate::visits::record::find(&state.db, visit_id)
+    crate::visits::record::find(&state.db, visit_id, state.postgres_fast_paths)
         .await?
         .filter(|r| user.can_access(r.visit.prison_id))
         .ok_or(ApiError::NotFound)
@@ -37,7 +37,7 @@ pub(super) fn assemble(state: &AppState, record: VisitRecord) -> StaffVisitView 
     let today = london_today(state.clock.now());
     let overdue = visit.state == VisitState::Requested
         && is_overdue(london_today(visit.created_at), today, &prison.rules, state.holidays);
-    let cancellation_reason = visit.cancellation_reason.as_deref().and_then(CancellationReason::parse);
+    let cancellation_reason = visit.cancellation_reason;
     StaffVisitView {
         id: visit.id,
         reference: visit.reference,

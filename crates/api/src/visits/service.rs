@@ -12,7 +12,7 @@ use domain::records::{CheckKind, CheckOutcome, CheckRequest, CheckResult, Person
 use domain::request::{ValidVisitRequest, parse_visit_request};
 use domain::slot::Slot;
 use domain::types::Reference;
-use domain::visit::{Actor, CancellationReason, VisitState, visitor_can_cancel, visitor_can_withdraw};
+use domain::visit::{Actor, VisitState, visitor_can_cancel, visitor_can_withdraw};
 use sea_orm::{DatabaseConnection, TransactionTrait};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -390,7 +390,7 @@ async fn change(state: &AppState, visit: VisitRow, to: VisitState) -> Result<Vis
         super::store::transition(&tx, visit.id, visit.version, visit.state, to, Actor::Visitor, None, now).await?;
     if moved && to == VisitState::Cancelled {
         let reason = domain::visit::CancellationReason::VisitorCancelled;
-        crate::staff_visits::store::set_cancellation_reason(&tx, visit.id, reason.as_str()).await?;
+        crate::staff_visits::store::set_cancellation_reason(&tx, visit.id, reason).await?;
     }
     if moved {
         let kind = if to == VisitState::Cancelled { EmailKind::Cancelled } else { EmailKind::Withdrawn };
@@ -435,8 +435,10 @@ async fn view(state: &AppState, visit: VisitRow) -> Result<VisitStatus, ApiError
                 renews_on: r.allowance_renews_on,
             })
             .collect(),
-        cancellation_reason: visit.cancellation_reason.as_deref().and_then(CancellationReason::parse).map(|r| {
-            VisitorReason { code: r.as_str().to_owned(), message: r.visitor_wording().to_owned(), renews_on: None }
+        cancellation_reason: visit.cancellation_reason.map(|r| VisitorReason {
+            code: r.as_str().to_owned(),
+            message: r.visitor_wording().to_owned(),
+            renews_on: None,
         }),
         excluded_visitors,
         messages: messages.into_iter().map(|m| MessageView { at: m.at, text: m.body }).collect(),

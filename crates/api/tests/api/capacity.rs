@@ -18,6 +18,7 @@ use uuid::Uuid;
 
 use crate::helpers::*;
 use crate::on_both_databases;
+use crate::on_portable_postgres;
 
 /// Rounds per race and requests per round: enough to interleave every writer with every other, bounded for CI.
 const ROUNDS: usize = 20;
@@ -112,8 +113,10 @@ impl Race {
         first.add_staff("officer@testbridge.example", "staff", &[prison]).await;
         let mut apps = vec![first];
         for _ in 1..instances {
-            let url = apps[0].db_url.clone();
-            apps.push(spawn_instance(&url, api::clock::Clock::fixed(monday_morning()), false).await);
+            // Every instance takes the same paths as the first (fast or portable on PostgreSQL).
+            let mut settings = settings(&apps[0].db_url, false);
+            settings.postgres_fast_paths = apps[0].state.postgres_fast_paths;
+            apps.push(spawn_instance_with(settings, api::clock::Clock::fixed(monday_morning())).await);
         }
         let mut officers = Vec::new();
         for app in &apps {
@@ -387,7 +390,7 @@ async fn race(db: Db, instances: usize, a: Writer, b: Writer) {
 /// may drop below what is booked) and visitors cancel: nobody is ever answered with an error, and every slot's
 /// counter stays equal to its booked visits.
 async fn visitors_with_several_choices_racing_many_timetable_changes_never_deadlock(db: Db) {
-    let race = &Race::new(db, if matches!(db, Db::Postgres) { 3 } else { 1 }).await;
+    let race = &Race::new(db, if matches!(db, Db::Postgres | Db::PostgresPortable) { 3 } else { 1 }).await;
     race.set_instant_booking(true).await;
     let dates: Vec<NaiveDate> = date("2026-12-04")
         .iter_days()
@@ -512,6 +515,13 @@ on_both_databases!(
     visitor_and_staff_cancellations_of_the_same_visits_give_each_place_back_once,
     cancellations_racing_a_timetable_change_leave_it_consistent,
     two_timetable_changes_at_once_with_bookings_never_overbook,
+);
+
+// The races that grant, once more on PostgreSQL through the portable grant (the fast one is the default above).
+on_portable_postgres!(
+    staff_grants_racing_a_timetable_change_never_overbook,
+    instant_bookings_racing_staff_grants_never_overbook,
+    staff_cancellations_racing_staff_grants_never_overbook,
 );
 
 /// Three service instances on one PostgreSQL database, each with its own connections and timetable cache, booking,

@@ -4,7 +4,7 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::helpers::*;
-use crate::on_both_databases;
+use crate::on_every_path;
 
 struct Desk {
     app: TestApp,
@@ -460,7 +460,7 @@ async fn deciding_a_withdrawn_request_or_cancelling_a_cancelled_visit_says_why(d
     assert_eq!(d.app.count("outbox_message WHERE kind = 'cancelled'").await, 1, "one cancellation email");
 }
 
-on_both_databases!(
+on_every_path!(
     deciding_a_withdrawn_request_or_cancelling_a_cancelled_visit_says_why,
     a_decisions_answer_is_what_staff_see_when_they_open_the_visit_again,
     staff_acknowledge_visitor_cancellations_once,

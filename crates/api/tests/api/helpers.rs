@@ -20,6 +20,8 @@ use uuid::Uuid;
 pub enum Db {
     Sqlite,
     Postgres,
+    /// PostgreSQL with `POSTGRES_FAST_PATHS` off: the portable paths SQLite takes (see `on_every_path!`).
+    PostgresPortable,
 }
 
 /// Runs each named `async fn name(db: Db)` of the calling module once on SQLite and once on PostgreSQL.
@@ -33,6 +35,29 @@ macro_rules! on_both_databases {
         mod postgres {
             $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                async fn $name() { super::$name($crate::helpers::Db::Postgres).await } )*
+        }
+    };
+}
+
+/// Like `on_both_databases!`, and once more on PostgreSQL with its fast paths off, for the tests of the use cases
+/// that have a PostgreSQL-only twin (`api::db::postgres_fast_paths`: the grant, the staff's visit record), so both
+/// twins pass the same tests.
+#[macro_export]
+macro_rules! on_every_path {
+    ($($name:ident),* $(,)?) => {
+        $crate::on_both_databases!($($name),*);
+        $crate::on_portable_postgres!($($name),*);
+    };
+}
+
+/// The PostgreSQL run of `on_every_path!` with the fast paths off, alone: for a module that runs only some of its
+/// `on_both_databases!` tests this way (the slow races that grant).
+#[macro_export]
+macro_rules! on_portable_postgres {
+    ($($name:ident),* $(,)?) => {
+        mod postgres_portable {
+            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+               async fn $name() { super::$name($crate::helpers::Db::PostgresPortable).await } )*
         }
     };
 }
@@ -74,7 +99,7 @@ impl TestDb {
                 let file = std::env::temp_dir().join(format!("pvb-test-{id}.db"));
                 TestDb { url: format!("sqlite://{}?mode=rwc", file.display()), pg_name: None, sqlite_file: Some(file) }
             }
-            Db::Postgres => {
+            Db::Postgres | Db::PostgresPortable => {
                 let name = format!("pvb_test_{id}");
                 let admin = Database::connect(format!("{}/postgres", postgres_admin_url()))
                     .await
@@ -138,6 +163,7 @@ pub fn settings(url: &str, demo_data: bool) -> Settings {
         // Many tests make many visit requests from 127.0.0.1; the tests of the limits turn them back on.
         limits: api::config::LimitSettings::default().without_visit_request_limits(),
         trusted_proxies: Vec::new(),
+        postgres_fast_paths: true,
         sqlite_synchronous: Default::default(),
         // Each test starts on a fresh database, as the demo does.
         migrate_on_start: true,
@@ -146,18 +172,12 @@ pub fn settings(url: &str, demo_data: bool) -> Settings {
 
 /// A server with no prisons, its clock stopped at `now`.
 pub async fn spawn_app_at(db: Db, now: DateTime<Utc>) -> TestApp {
-    let test_db = TestDb::new(db).await;
-    let mut app = spawn_instance(&test_db.url, Clock::fixed(now), false).await;
-    app._db = Some(test_db);
-    app
+    spawn_app_with_settings(db, Clock::fixed(now), settings("", false)).await
 }
 
 /// A server with no prisons whose clock the test moves.
 pub async fn spawn_app_with_clock(db: Db, clock: Clock) -> TestApp {
-    let test_db = TestDb::new(db).await;
-    let mut app = spawn_instance(&test_db.url, clock, false).await;
-    app._db = Some(test_db);
-    app
+    spawn_app_with_settings(db, clock, settings("", false)).await
 }
 
 /// A clock the test moves forward.
@@ -192,6 +212,7 @@ pub async fn spawn_instance(url: &str, clock: Clock, demo_data: bool) -> TestApp
 pub async fn spawn_app_with_settings(db: Db, clock: Clock, mut settings: Settings) -> TestApp {
     let test_db = TestDb::new(db).await;
     settings.database_url = test_db.url.clone();
+    settings.postgres_fast_paths = !matches!(db, Db::PostgresPortable);
     let mut app = spawn_instance_with(settings, clock).await;
     app._db = Some(test_db);
     app
@@ -354,6 +375,16 @@ impl TestApp {
         row.try_get::<i64>("", "n").unwrap()
     }
 
+    /// Runs `sql` straight on the database, behind the service's back, for the row of `visit_id` (written `{id}` in
+    /// `sql`, bound as each engine stores ids).
+    pub async fn execute_for_visit(&self, sql: &str, visit_id: Uuid) {
+        let db = &self.state.db;
+        let backend = db.get_database_backend();
+        let placeholder = if backend == sea_orm::DbBackend::Postgres { "$1" } else { "?" };
+        let statement = Statement::from_sql_and_values(backend, sql.replace("{id}", placeholder), [visit_id.into()]);
+        assert_eq!(db.execute_raw(statement).await.unwrap().rows_affected(), 1);
+    }
+
     pub async fn count(&self, table: &str) -> i64 {
         let db = &self.state.db;
         let row = db
@@ -407,6 +438,7 @@ impl TestApp {
     pub async fn add_staff(&self, email: &str, role: &str, prisons: &[Uuid]) -> Uuid {
         let id = Uuid::new_v4();
         let hash = api::auth::hash_password(STAFF_PASSWORD).unwrap();
+        let role = role.parse().unwrap();
         let staff = api::staff::store::NewStaff { id, email, name: "Test Officer", password_hash: &hash, role };
         api::staff::store::insert(&self.state.db, staff, Utc::now()).await.unwrap();
         api::staff::store::set_prisons(&self.state.db, id, prisons).await.unwrap();

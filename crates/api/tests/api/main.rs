@@ -23,5 +23,6 @@ mod spa;
 mod staff_auth;
 mod time_rules;
 mod timetables;
+mod unreadable_rows;
 mod visit_limits;
 mod visits;

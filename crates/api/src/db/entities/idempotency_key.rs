@@ -10,7 +10,22 @@ pub struct Model {
     pub created_at: DateTimeUtc,
 }
 
+/// The foreign keys of `migrations/` (every one `ON DELETE CASCADE`), so joins name a relation, not columns.
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::visit::Entity",
+        from = "Column::VisitId",
+        to = "super::visit::Column::Id",
+        on_delete = "Cascade"
+    )]
+    Visit,
+}
+
+impl Related<super::visit::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Visit.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

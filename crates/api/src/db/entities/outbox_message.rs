@@ -1,3 +1,4 @@
+use domain::email::{DeliveryState, EmailKind};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Deserialize)]
@@ -7,11 +8,11 @@ pub struct Model {
     pub id: Uuid,
     pub visit_id: Option<Uuid>,
     pub prison_id: Option<Uuid>,
-    pub kind: String,
+    pub kind: EmailKind,
     pub payload: String,
     #[sea_orm(unique)]
     pub dedupe_key: Option<String>,
-    pub state: String,
+    pub state: DeliveryState,
     pub attempts: i32,
     pub next_attempt_at: DateTimeUtc,
     pub locked_until: Option<DateTimeUtc>,

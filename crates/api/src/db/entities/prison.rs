@@ -27,7 +27,65 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
 }
 
+/// The tables whose foreign keys point here (see `migrations/`).
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(has_many = "super::closed_date::Entity")]
+    ClosedDate,
+    #[sea_orm(has_one = "super::prison_notification::Entity")]
+    PrisonNotification,
+    #[sea_orm(has_many = "super::replacement_slot::Entity")]
+    ReplacementSlot,
+    #[sea_orm(has_many = "super::slot_usage::Entity")]
+    SlotUsage,
+    #[sea_orm(has_many = "super::staff_prison::Entity")]
+    StaffPrison,
+    #[sea_orm(has_many = "super::timetable_slot::Entity")]
+    TimetableSlot,
+    #[sea_orm(has_many = "super::visit::Entity")]
+    Visit,
+}
+
+impl Related<super::closed_date::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::ClosedDate.def()
+    }
+}
+
+impl Related<super::prison_notification::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::PrisonNotification.def()
+    }
+}
+
+impl Related<super::replacement_slot::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::ReplacementSlot.def()
+    }
+}
+
+impl Related<super::slot_usage::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::SlotUsage.def()
+    }
+}
+
+impl Related<super::staff_prison::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::StaffPrison.def()
+    }
+}
+
+impl Related<super::timetable_slot::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::TimetableSlot.def()
+    }
+}
+
+impl Related<super::visit::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Visit.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -15,7 +15,22 @@ pub struct Model {
     pub revoked_at: Option<DateTimeUtc>,
 }
 
+/// The foreign keys of `migrations/` (every one `ON DELETE CASCADE`), so joins name a relation, not columns.
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::staff_account::Entity",
+        from = "Column::StaffId",
+        to = "super::staff_account::Column::Id",
+        on_delete = "Cascade"
+    )]
+    StaffAccount,
+}
+
+impl Related<super::staff_account::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::StaffAccount.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

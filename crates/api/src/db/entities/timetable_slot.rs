@@ -16,7 +16,22 @@ pub struct Model {
     pub valid_to: Option<Date>,
 }
 
+/// The foreign keys of `migrations/` (every one `ON DELETE CASCADE`), so joins name a relation, not columns.
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::prison::Entity",
+        from = "Column::PrisonId",
+        to = "super::prison::Column::Id",
+        on_delete = "Cascade"
+    )]
+    Prison,
+}
+
+impl Related<super::prison::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Prison.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

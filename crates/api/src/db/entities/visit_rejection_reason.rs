@@ -1,3 +1,4 @@
+use domain::visit::RejectionReason;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Deserialize)]
@@ -6,12 +7,27 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub visit_id: Uuid,
     #[sea_orm(primary_key, auto_increment = false)]
-    pub reason: String,
+    pub reason: RejectionReason,
     pub allowance_renews_on: Option<Date>,
     pub detail: Option<String>,
 }
 
+/// The foreign keys of `migrations/` (every one `ON DELETE CASCADE`), so joins name a relation, not columns.
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::visit::Entity",
+        from = "Column::VisitId",
+        to = "super::visit::Column::Id",
+        on_delete = "Cascade"
+    )]
+    Visit,
+}
+
+impl Related<super::visit::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Visit.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -34,9 +34,9 @@ pub(super) fn outcome_label(lang: Lang, outcome: &VisitorOutcome) -> String {
 }
 
 pub(super) fn reason_label(lang: Lang, wire: &str) -> String {
-    if let Some(reason) = RejectionReason::parse(wire) {
+    if let Ok(reason) = wire.parse::<RejectionReason>() {
         rejection_label(lang, reason).into()
-    } else if let Some(reason) = CancellationReason::parse(wire) {
+    } else if let Ok(reason) = wire.parse::<CancellationReason>() {
         cancellation_label(lang, reason).into()
     } else {
         wire.to_string()

@@ -27,7 +27,7 @@ pub(super) fn Explanations(visit: VisitStatus) -> impl IntoView {
                             view! {
                                 <li data-code=code>
                                     {move || {
-                                        let words = RejectionReason::parse(&reason.code)
+                                        let words = reason.code.parse::<RejectionReason>().ok()
                                             .map(|r| domain::i18n::rejection_reason(r, lang.get()).to_owned())
                                             .unwrap_or_else(|| reason.message.clone());
                                         match reason.renews_on {
@@ -54,7 +54,7 @@ pub(super) fn Explanations(visit: VisitStatus) -> impl IntoView {
                 <h2 class="govuk-heading-m">{tx("Your visit has been cancelled", "Mae eich ymweliad wedi cael ei ganslo")}</h2>
                 <p class="govuk-body">
                     {move || {
-                        CancellationReason::parse(&reason.code)
+                        reason.code.parse::<CancellationReason>().ok()
                             .map(|r| domain::i18n::cancellation_reason(r, lang.get()).to_owned())
                             .unwrap_or_else(|| reason.message.clone())
                     }}
