@@ -178,11 +178,11 @@ impl Default for JobSettings {
 #[serde(default, rename_all = "SCREAMING_SNAKE_CASE")]
 struct Vars {
     database_url: Option<String>,
-    #[serde(deserialize_with = "whole_number")]
+    #[serde(deserialize_with = "positive_number")]
     database_max_connections: Option<u32>,
-    #[serde(deserialize_with = "millis")]
+    #[serde(deserialize_with = "positive_millis")]
     database_acquire_timeout_ms: Option<Duration>,
-    #[serde(deserialize_with = "millis")]
+    #[serde(deserialize_with = "positive_millis")]
     request_timeout_ms: Option<Duration>,
     host: Option<String>,
     #[serde(deserialize_with = "port")]
@@ -197,7 +197,7 @@ struct Vars {
     static_dir: Option<PathBuf>,
     log_format: Option<String>,
     secret_key: Option<SecretString>,
-    #[serde(deserialize_with = "whole_number")]
+    #[serde(deserialize_with = "positive_number")]
     workers: Option<usize>,
     email_transport: Option<String>,
     email_from: Option<String>,
@@ -260,6 +260,22 @@ fn parse_text<'de, D: Deserializer<'de>, T>(
 
 fn whole_number<'de, D: Deserializer<'de>, T: FromStr>(deserializer: D) -> Result<Option<T>, D::Error> {
     parse_text(deserializer, |text| text.parse().ok(), "a whole number")
+}
+
+/// A whole number of at least 1: a pool of no connections or a server of no workers cannot serve anyone.
+fn positive_number<'de, D: Deserializer<'de>, T: FromStr + PartialOrd + From<u8>>(
+    deserializer: D,
+) -> Result<Option<T>, D::Error> {
+    parse_text(deserializer, |text| text.parse().ok().filter(|n: &T| *n >= T::from(1)), "a whole number of at least 1")
+}
+
+/// A number of milliseconds of at least 1: a deadline of 0 would refuse every request.
+fn positive_millis<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Duration>, D::Error> {
+    parse_text(
+        deserializer,
+        |text| text.parse().ok().filter(|ms| *ms >= 1).map(Duration::from_millis),
+        "a whole number of milliseconds, at least 1",
+    )
 }
 
 fn port<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<u16>, D::Error> {
@@ -539,7 +555,7 @@ mod tests {
     fn a_value_that_does_not_parse_is_named_with_what_is_expected() {
         assert_eq!(
             error(&[("DATABASE_MAX_CONNECTIONS", "lots")]),
-            r#"DATABASE_MAX_CONNECTIONS must be a whole number, got "lots""#
+            r#"DATABASE_MAX_CONNECTIONS must be a whole number of at least 1, got "lots""#
         );
         assert_eq!(
             error(&[("VISIT_REQUEST_LIMIT_PER_EMAIL", "-1")]),
@@ -549,7 +565,17 @@ mod tests {
         assert_eq!(error(&[("PORT", "70000")]), r#"PORT must be a port number, got "70000""#);
         assert_eq!(
             error(&[("REQUEST_TIMEOUT_MS", "5s")]),
-            r#"REQUEST_TIMEOUT_MS must be a whole number of milliseconds, got "5s""#
+            r#"REQUEST_TIMEOUT_MS must be a whole number of milliseconds, at least 1, got "5s""#
+        );
+        // Zero would start a service that refuses everyone (a deadline of 0 ms) or cannot start its server.
+        assert_eq!(error(&[("WORKERS", "0")]), r#"WORKERS must be a whole number of at least 1, got "0""#);
+        assert_eq!(
+            error(&[("DATABASE_MAX_CONNECTIONS", "0")]),
+            r#"DATABASE_MAX_CONNECTIONS must be a whole number of at least 1, got "0""#
+        );
+        assert_eq!(
+            error(&[("REQUEST_TIMEOUT_MS", "0")]),
+            r#"REQUEST_TIMEOUT_MS must be a whole number of milliseconds, at least 1, got "0""#
         );
         assert_eq!(error(&[("OUTBOX_WORKER", "maybe")]), r#"OUTBOX_WORKER must be true or false, got "maybe""#);
         assert_eq!(error(&[("DEMO_DATA", "TRUE")]), r#"DEMO_DATA must be true or false, got "TRUE""#);

@@ -92,7 +92,12 @@ MIGRATE_ON_START=true) rather than start on an empty database",
             .max_connections(settings.max_connections.max(2))
             .min_connections(1);
     }
-    Database::connect(options).await.with_context(|| format!("cannot connect to the database at {}", redact_url(url)))
+    // The driver's own message can quote the whole URL, password and all (an unparsable URL does): it is reported
+    // with every occurrence of the URL redacted, and never as the raw error.
+    Database::connect(options).await.map_err(|err| {
+        anyhow::anyhow!("{}", err.to_string().replace(url, &redact_url(url)))
+            .context(format!("cannot connect to the database at {}", redact_url(url)))
+    })
 }
 
 /// The file of a `sqlite://FILE?...` or `sqlite:FILE` URL; none for an in-memory database.
@@ -258,5 +263,20 @@ mod tests {
     fn passwords_never_appear_in_database_messages() {
         assert_eq!(redact_url("postgres://app:s3cret@db:5432/visits"), "postgres://app:***@db:5432/visits");
         assert_eq!(redact_url("sqlite://visits.db?mode=rwc"), "sqlite://visits.db?mode=rwc");
+    }
+
+    /// The driver quotes an unparsable URL whole in its error: what start-up prints must still hide the password.
+    #[tokio::test]
+    async fn a_database_url_that_cannot_be_parsed_is_reported_without_its_password() {
+        let settings = ConnectSettings {
+            max_connections: 2,
+            postgres_acquire_timeout: POSTGRES_ACQUIRE_TIMEOUT,
+            sqlite_synchronous: SqliteSync::Full,
+            create_sqlite_file: false,
+        };
+        let err = connect("postgres://app:SeCrEt1@127.0.0.1:notaport/visits", settings).await.err();
+        let message = err.map(|e| format!("{e:#} {e:?}")).unwrap_or_default();
+        assert!(message.contains("app:***@127.0.0.1"), "{message}");
+        assert!(!message.contains("SeCrEt1"), "{message}");
     }
 }
