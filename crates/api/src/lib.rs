@@ -4,6 +4,7 @@
 //! their transactions, and its `store` (SQL) side by side; the rest is the shared core.
 
 // The resources.
+pub mod api_keys;
 pub mod notifications;
 pub mod prisons;
 pub mod records;
