@@ -58,9 +58,7 @@ fn table(scoped: bool) -> TableCreateStatement {
 }
 
 async fn copy_aside(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
-    manager
-        .rename_table(Table::rename().table(IdempotencyKey::Table, IdempotencyKeyCopy::Table).to_owned())
-        .await
+    manager.rename_table(Table::rename().table(IdempotencyKey::Table, IdempotencyKeyCopy::Table).to_owned()).await
 }
 
 #[async_trait::async_trait]

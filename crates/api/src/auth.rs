@@ -271,7 +271,11 @@ impl std::fmt::Display for Principal {
 /// The bearer token of the request, if it has one.
 fn bearer(req: &HttpRequest) -> Result<&str, ApiError> {
     let header = req.headers().get("authorization").and_then(|v| v.to_str().ok()).ok_or(ApiError::Unauthorized)?;
-    header.strip_prefix("Bearer ").or_else(|| header.strip_prefix("bearer ")).map(str::trim).ok_or(ApiError::Unauthorized)
+    header
+        .strip_prefix("Bearer ")
+        .or_else(|| header.strip_prefix("bearer "))
+        .map(str::trim)
+        .ok_or(ApiError::Unauthorized)
 }
 
 async fn authenticate(req: HttpRequest) -> Result<Principal, ApiError> {
@@ -395,7 +399,10 @@ impl FromRequest for AdminUser {
     type Future = Ready<Result<AdminUser, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(staff_caller(req).and_then(|user| if user.is_admin() { Ok(AdminUser(user)) } else { Err(ApiError::Forbidden) }))
+        ready(
+            staff_caller(req)
+                .and_then(|user| if user.is_admin() { Ok(AdminUser(user)) } else { Err(ApiError::Forbidden) }),
+        )
     }
 }
 

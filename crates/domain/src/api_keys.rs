@@ -79,7 +79,10 @@ pub const MAX_NAME_CHARS: usize = 100;
 pub struct NewApiKey {
     /// Shown in lists and as the actor of every change made with the key: 1 to 100 characters, no control
     /// characters.
-    #[cfg_attr(feature = "openapi", schema(example = "HMP Testbridge records system", min_length = 1, max_length = 100))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "HMP Testbridge records system", min_length = 1, max_length = 100)
+    )]
     pub name: String,
     /// The prisons the key reaches (at least one, each an existing prison). Another prison's visit answers the
     /// key 404, exactly like one that does not exist.
@@ -102,7 +105,10 @@ pub struct NewApiKey {
 #[serde(deny_unknown_fields)]
 pub struct UpdateApiKey {
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(example = "HMP Testbridge records system", min_length = 1, max_length = 100))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "HMP Testbridge records system", min_length = 1, max_length = 100)
+    )]
     pub name: Option<String>,
     #[serde(default)]
     pub prison_ids: Option<Vec<Uuid>>,
@@ -177,7 +183,11 @@ pub fn check_name(raw: &str) -> Result<String, FieldError> {
         ));
     }
     if name.chars().any(char::is_control) {
-        return Err(FieldError::new("name", FieldErrorCode::InvalidCharacters, "Name must not contain control characters"));
+        return Err(FieldError::new(
+            "name",
+            FieldErrorCode::InvalidCharacters,
+            "Name must not contain control characters",
+        ));
     }
     Ok(name.to_owned())
 }
@@ -215,7 +225,10 @@ pub fn check_rate_limit(limit: Option<u32>) -> Result<u32, FieldError> {
 }
 
 /// An expiry must be in the future.
-pub fn check_expiry(expires_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>, FieldError> {
+pub fn check_expiry(
+    expires_at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Result<Option<DateTime<Utc>>, FieldError> {
     match expires_at {
         Some(at) if at <= now => {
             Err(FieldError::new("expires_at", FieldErrorCode::OutOfRange, "Expiry must be in the future"))

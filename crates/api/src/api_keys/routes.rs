@@ -71,7 +71,11 @@ pub async fn list(state: web::Data<AppState>, _admin: AdminUser) -> Result<HttpR
 )]
 #[get("/api-keys/{key_id}")]
 #[tracing::instrument(skip(state, _admin))]
-pub async fn get(state: web::Data<AppState>, _admin: AdminUser, key_id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+pub async fn get(
+    state: web::Data<AppState>,
+    _admin: AdminUser,
+    key_id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
     Ok(HttpResponse::Ok().json(service::get(&state, key_id.into_inner()).await?))
 }
 
@@ -117,7 +121,11 @@ pub async fn update(
 )]
 #[post("/api-keys/{key_id}/revoke")]
 #[tracing::instrument(skip(state, admin))]
-pub async fn revoke(state: web::Data<AppState>, admin: AdminUser, key_id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+pub async fn revoke(
+    state: web::Data<AppState>,
+    admin: AdminUser,
+    key_id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
     Ok(HttpResponse::Ok().json(service::revoke(&state, &admin.0, key_id.into_inner()).await?))
 }
 

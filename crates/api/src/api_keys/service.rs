@@ -194,9 +194,15 @@ pub async fn create(state: &AppState, admin: &StaffUser, new: NewApiKey) -> Resu
     Ok(ApiKeyCreated { key: get(state, id).await?, secret })
 }
 
-fn view(key: KeyRecord, prisons: Vec<Uuid>, secrets: &[(Uuid, String, Option<DateTime<Utc>>)], now: DateTime<Utc>) -> ApiKeyView {
+fn view(
+    key: KeyRecord,
+    prisons: Vec<Uuid>,
+    secrets: &[(Uuid, String, Option<DateTime<Utc>>)],
+    now: DateTime<Utc>,
+) -> ApiKeyView {
     let mine = secrets.iter().filter(|(k, _, _)| *k == key.id);
-    let prefix = mine.clone().filter(|(_, _, until)| until.is_none()).map(|(_, p, _)| p.clone()).last().unwrap_or_default();
+    let prefix =
+        mine.clone().filter(|(_, _, until)| until.is_none()).map(|(_, p, _)| p.clone()).next_back().unwrap_or_default();
     let previous = mine.filter_map(|(_, _, until)| *until).filter(|until| *until > now).max();
     ApiKeyView {
         id: key.id,
@@ -251,10 +257,20 @@ pub async fn update(state: &AppState, id: Uuid, change: UpdateApiKey) -> Result<
     let mut errors = Vec::new();
     let name = change.name.as_deref().map(check_name).transpose().map_err(|e| errors.push(e)).ok().flatten();
     let scopes = change.scopes.as_deref().map(check_scopes).transpose().map_err(|e| errors.push(e)).ok().flatten();
-    let rate = change.rate_limit_per_minute.map(|r| check_rate_limit(Some(r))).transpose().map_err(|e| errors.push(e)).ok().flatten();
+    let rate = change
+        .rate_limit_per_minute
+        .map(|r| check_rate_limit(Some(r)))
+        .transpose()
+        .map_err(|e| errors.push(e))
+        .ok()
+        .flatten();
     let expires_at = if change.clear_expiry {
         if change.expires_at.is_some() {
-            errors.push(FieldError::new("clear_expiry", FieldErrorCode::InvalidValue, "Send either an expiry or clear_expiry, not both"));
+            errors.push(FieldError::new(
+                "clear_expiry",
+                FieldErrorCode::InvalidValue,
+                "Send either an expiry or clear_expiry, not both",
+            ));
         }
         Some(None)
     } else {
@@ -277,7 +293,8 @@ pub async fn update(state: &AppState, id: Uuid, change: UpdateApiKey) -> Result<
         return Err(ApiError::Validation(errors));
     }
     let tx = state.db.begin().await?;
-    let changes = store::Changes { name: name.as_deref(), scopes: scopes.as_deref(), expires_at, rate_limit_per_minute: rate };
+    let changes =
+        store::Changes { name: name.as_deref(), scopes: scopes.as_deref(), expires_at, rate_limit_per_minute: rate };
     if !store::update(&tx, id, &changes).await? {
         tx.rollback().await?;
         return Err(revoked());

@@ -4,8 +4,7 @@ use chrono::{DateTime, Utc};
 use domain::api_keys::Scope;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use uuid::Uuid;
 
@@ -211,9 +210,11 @@ pub async fn secrets(
     db: &impl ConnectionTrait,
     key: Option<Uuid>,
 ) -> Result<Vec<(Uuid, String, Option<DateTime<Utc>>)>, DbErr> {
-    let mut query = api_key_secret::Entity::find()
-        .select_only()
-        .columns([api_key_secret::Column::KeyId, api_key_secret::Column::Prefix, api_key_secret::Column::ValidUntil]);
+    let mut query = api_key_secret::Entity::find().select_only().columns([
+        api_key_secret::Column::KeyId,
+        api_key_secret::Column::Prefix,
+        api_key_secret::Column::ValidUntil,
+    ]);
     if let Some(key) = key {
         query = query.filter(api_key_secret::Column::KeyId.eq(key));
     }
@@ -240,9 +241,8 @@ pub struct Changes<'a> {
 
 /// Changes a key that is not revoked; returns false when it is (or does not exist).
 pub async fn update(db: &impl ConnectionTrait, id: Uuid, c: &Changes<'_>) -> Result<bool, DbErr> {
-    let mut update = api_key::Entity::update_many()
-        .filter(api_key::Column::Id.eq(id))
-        .filter(api_key::Column::RevokedAt.is_null());
+    let mut update =
+        api_key::Entity::update_many().filter(api_key::Column::Id.eq(id)).filter(api_key::Column::RevokedAt.is_null());
     if let Some(name) = c.name {
         update = update.col_expr(api_key::Column::Name, Expr::value(name));
     }
@@ -253,7 +253,8 @@ pub async fn update(db: &impl ConnectionTrait, id: Uuid, c: &Changes<'_>) -> Res
         update = update.col_expr(api_key::Column::ExpiresAt, Expr::value(expires_at));
     }
     if let Some(limit) = c.rate_limit_per_minute {
-        update = update.col_expr(api_key::Column::RateLimitPerMinute, Expr::value(i32::try_from(limit).unwrap_or(i32::MAX)));
+        update =
+            update.col_expr(api_key::Column::RateLimitPerMinute, Expr::value(i32::try_from(limit).unwrap_or(i32::MAX)));
     }
     // Always one column, so the statement is valid whatever was sent: the key's id, unchanged.
     update = update.col_expr(api_key::Column::Id, Expr::value(id));

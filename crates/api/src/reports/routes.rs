@@ -12,9 +12,9 @@ use uuid::Uuid;
 use super::day_list_csv::to_csv;
 use super::service;
 use crate::auth::Principal;
-use domain::api_keys::Scope;
 use crate::error::ApiError;
 use crate::state::AppState;
+use domain::api_keys::Scope;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]

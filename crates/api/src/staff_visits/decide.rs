@@ -195,7 +195,15 @@ pub async fn decide(
             tell_visitor(&tx, visit.id, EmailKind::Rejected, now, message.map(|(id, _)| id)).await?;
             tx.commit().await?;
             record.rejection_reasons.clone_from(reasons);
-            record_decided(&mut record, VisitState::Rejected, (actor, name), excluded, message, EmailKind::Rejected, now);
+            record_decided(
+                &mut record,
+                VisitState::Rejected,
+                (actor, name),
+                excluded,
+                message,
+                EmailKind::Rejected,
+                now,
+            );
         }
     }
     tracing::info!(visit_id = %visit_id, caller = %user, state = ?resolved, "request decided");

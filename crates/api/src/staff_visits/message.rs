@@ -29,7 +29,8 @@ pub async fn send_message(
     }
     let now = state.clock.now();
     let tx = state.db.begin().await?;
-    let message_id = super::store::add_message(&tx, visit.id, user.actor(), Some(user.actor_name()), &text, now).await?;
+    let message_id =
+        super::store::add_message(&tx, visit.id, user.actor(), Some(user.actor_name()), &text, now).await?;
     tell_visitor(&tx, visit.id, EmailKind::StaffMessage, now, Some(message_id)).await?;
     tx.commit().await?;
     tracing::info!(visit_id = %visit.id, caller = %user, "message sent to visitor");

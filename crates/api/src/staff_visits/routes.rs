@@ -10,10 +10,10 @@ use utoipa::IntoParams;
 use uuid::Uuid;
 
 use crate::auth::Principal;
-use domain::api_keys::Scope;
 use crate::error::ApiError;
 use crate::json::Json;
 use crate::state::AppState;
+use domain::api_keys::Scope;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]

@@ -3,8 +3,8 @@
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use domain::api::{CreateVisitRequest, VisitCreated, VisitStatus};
-use domain::error::Problem;
 use domain::api_keys::Scope;
+use domain::error::Problem;
 use domain::error::{FieldError, FieldErrorCode};
 
 use super::service::Requester;

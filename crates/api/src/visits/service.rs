@@ -326,7 +326,12 @@ async fn insert(
 }
 
 /// The answer to a retried request, if this credential used this key before.
-async fn replay(state: &AppState, credential: &str, key: &str, request_hash: &str) -> Result<Option<Created>, ApiError> {
+async fn replay(
+    state: &AppState,
+    credential: &str,
+    key: &str,
+    request_hash: &str,
+) -> Result<Option<Created>, ApiError> {
     let Some(record) = super::store::find_idempotency_key(&state.db, credential, key).await? else {
         return Ok(None);
     };

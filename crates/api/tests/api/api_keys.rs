@@ -65,7 +65,10 @@ async fn a_new_key_shows_its_secret_once_and_stores_only_its_hash(db: Db) {
     use sha2::Digest;
     let hash: String = sha2::Sha256::digest(secret.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
     assert_eq!(d.app.scalar(&format!("SELECT COUNT(*) AS n FROM api_key_secret WHERE hash = '{hash}'")).await, 1);
-    let stored = d.app.scalar(&format!("SELECT COUNT(*) AS n FROM api_key_secret WHERE hash = '{secret}' OR prefix = '{secret}'")).await;
+    let stored = d
+        .app
+        .scalar(&format!("SELECT COUNT(*) AS n FROM api_key_secret WHERE hash = '{secret}' OR prefix = '{secret}'"))
+        .await;
     assert_eq!(stored, 0);
 
     // Listing and reading never show it again.
@@ -109,7 +112,13 @@ async fn only_admins_make_or_see_keys_and_a_key_cannot_reach_staff_only_endpoint
     problem_is(d.app.post_as(&officer, "/api/v1/api-keys", &body).await, 403).await;
     problem_is(d.app.get_as(&officer, "/api/v1/api-keys").await, 403).await;
 
-    let secret = d.secret("Everything", &[d.prison], &["visits:read", "visits:decide", "records:write", "reports:read", "visits:write", "webhooks:manage"]).await;
+    let secret = d
+        .secret(
+            "Everything",
+            &[d.prison],
+            &["visits:read", "visits:decide", "records:write", "reports:read", "visits:write", "webhooks:manage"],
+        )
+        .await;
     for path in ["/api/v1/api-keys", "/api/v1/admin/staff", "/api/v1/staff/me"] {
         let p = problem_is(d.app.get_as(&secret, path).await, 403).await;
         assert_eq!(p["code"], "forbidden", "{path}");
@@ -129,8 +138,13 @@ async fn a_key_reaches_only_its_prisons_and_scopes(db: Db) {
     assert!(response.headers().contains_key("ratelimit"));
 
     // Another prison's visit is answered exactly as one that does not exist.
-    let other = problem_is(d.app.get_as(&reader, &format!("/api/v1/staff/visits/{}", theirs["id"].as_str().unwrap())).await, 404).await;
-    let missing = problem_is(d.app.get_as(&reader, &format!("/api/v1/staff/visits/{}", Uuid::new_v4())).await, 404).await;
+    let other = problem_is(
+        d.app.get_as(&reader, &format!("/api/v1/staff/visits/{}", theirs["id"].as_str().unwrap())).await,
+        404,
+    )
+    .await;
+    let missing =
+        problem_is(d.app.get_as(&reader, &format!("/api/v1/staff/visits/{}", Uuid::new_v4())).await, 404).await;
     assert_eq!(but_request_id(other), but_request_id(missing));
     problem_is(d.app.get_as(&reader, &format!("/api/v1/staff/inbox?prison_id={}", d.other_prison)).await, 404).await;
     let inbox: Value = d.app.get_as(&reader, "/api/v1/staff/inbox").await.json().await.unwrap();
@@ -140,7 +154,8 @@ async fn a_key_reaches_only_its_prisons_and_scopes(db: Db) {
     // Deciding needs visits:decide: 403 naming the scope, and nothing changes.
     let id = mine["id"].as_str().unwrap();
     let reject = json!({"outcome": "reject", "reasons": [{"reason": "duplicate_request"}], "expected_version": 0});
-    let p = problem_is(d.app.post_as(&reader, &format!("/api/v1/staff/visits/{id}/decision"), &reject).await, 403).await;
+    let p =
+        problem_is(d.app.post_as(&reader, &format!("/api/v1/staff/visits/{id}/decision"), &reject).await, 403).await;
     assert_eq!(p["code"], "missing_scope");
     assert!(p["detail"].as_str().unwrap().contains("visits:decide"), "{p}");
     let p = problem_is(d.app.get_as(&reader, &format!("/api/v1/staff/prisons/{}/metrics", d.prison)).await, 403).await;
@@ -207,7 +222,8 @@ async fn a_rotated_secret_works_until_the_overlap_ends(db: Db) {
     let created = d.key("Rotating", &[d.prison], &["visits:read"], json!({})).await;
     let old = created["secret"].as_str().unwrap().to_owned();
     let id = created["key"]["id"].as_str().unwrap();
-    let rotated = d.app.post_as(&d.admin, &format!("/api/v1/api-keys/{id}/rotate"), &json!({"overlap_minutes": 60})).await;
+    let rotated =
+        d.app.post_as(&d.admin, &format!("/api/v1/api-keys/{id}/rotate"), &json!({"overlap_minutes": 60})).await;
     assert_eq!(rotated.status(), 200);
     let rotated: Value = rotated.json().await.unwrap();
     let new = rotated["secret"].as_str().unwrap().to_owned();
@@ -260,8 +276,15 @@ async fn a_key_over_its_rate_limit_gets_429_with_the_ratelimit_headers(db: Db) {
     assert_eq!(d.app.get_as(&fast, "/api/v1/staff/inbox").await.status(), 200);
     // The limit is the key's: raising it lets the key in again at once.
     let id = slow["key"]["id"].as_str().unwrap();
-    let raised = d.app.client.patch(d.app.url(&format!("/api/v1/api-keys/{id}"))).bearer_auth(&d.admin)
-        .json(&json!({"rate_limit_per_minute": 10})).send().await.unwrap();
+    let raised = d
+        .app
+        .client
+        .patch(d.app.url(&format!("/api/v1/api-keys/{id}")))
+        .bearer_auth(&d.admin)
+        .json(&json!({"rate_limit_per_minute": 10}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(raised.status(), 200);
     assert_eq!(d.app.get_as(slow_secret, "/api/v1/staff/inbox").await.status(), 200);
     // A new window starts after a minute.
@@ -328,15 +351,33 @@ async fn an_idempotency_key_replays_only_for_the_credential_that_sent_it(db: Db)
     assert_eq!(d.app.count("visit").await, 4);
 
     // A key's request names it in the timeline; one without visits:write, or for another prison, is refused.
-    let view: Value = d.app.get_as(&d.admin, &format!("/api/v1/staff/visits/{}", ids.iter().find(|_| true).unwrap())).await.json().await.unwrap();
+    let view: Value = d
+        .app
+        .get_as(&d.admin, &format!("/api/v1/staff/visits/{}", ids.iter().find(|_| true).unwrap()))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert!(view["timeline"][0]["actor"].is_string());
     let reader = d.secret("Reader", &[d.prison], &["visits:read"]).await;
-    let p = problem_is(d.app.client.post(d.app.url("/api/v1/visits")).bearer_auth(&reader).json(&body).send().await.unwrap(), 403).await;
+    let p = problem_is(
+        d.app.client.post(d.app.url("/api/v1/visits")).bearer_auth(&reader).json(&body).send().await.unwrap(),
+        403,
+    )
+    .await;
     assert_eq!(p["code"], "missing_scope");
     let elsewhere = visit_request(d.other_prison, &[("2026-12-04", "14:00", "16:00")]);
-    let p = problem_is(d.app.client.post(d.app.url("/api/v1/visits")).bearer_auth(&first).json(&elsewhere).send().await.unwrap(), 422).await;
+    let p = problem_is(
+        d.app.client.post(d.app.url("/api/v1/visits")).bearer_auth(&first).json(&elsewhere).send().await.unwrap(),
+        422,
+    )
+    .await;
     assert_eq!(field_errors(&p)[0].0, "prison_id");
-    problem_is(d.app.client.post(d.app.url("/api/v1/visits")).bearer_auth("pvb_nonsense").json(&body).send().await.unwrap(), 401).await;
+    problem_is(
+        d.app.client.post(d.app.url("/api/v1/visits")).bearer_auth("pvb_nonsense").json(&body).send().await.unwrap(),
+        401,
+    )
+    .await;
 }
 
 on_both_databases!(
