@@ -194,7 +194,8 @@ pub struct ApiKeyCaller {
 /// and admin-only endpoints keep [`AdminUser`]), and limits itself to [`Principal::can_access`] /
 /// [`Principal::prison_scope`]; changes record [`Principal::actor`] and [`Principal::actor_name`].
 ///
-/// Endpoints that take [`StaffUser`] or [`AdminUser`] stay staff-only: an API key gets 403 there.
+/// Endpoints that take [`StaffUser`] or [`AdminUser`] stay staff-only: an API key gets 403 there. An endpoint that
+/// reads a body takes [`Scoped`] instead, so that the scope is checked before the body is.
 #[derive(Debug, Clone)]
 pub enum Principal {
     Staff(StaffUser),
@@ -370,6 +371,56 @@ impl FromRequest for Principal {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         ready(caller(req))
+    }
+}
+
+/// A scope as a type, for [`Scoped`]: `Scoped<scope::VisitsDecide>`.
+pub trait ScopeMarker {
+    const SCOPE: Scope;
+}
+
+/// One marker type per [`Scope`], for [`Scoped`].
+pub mod scope {
+    use super::{Scope, ScopeMarker};
+
+    macro_rules! markers {
+        ($($name:ident),*) => {$(
+            #[derive(Debug, Clone, Copy)]
+            pub struct $name;
+            impl ScopeMarker for $name {
+                const SCOPE: Scope = Scope::$name;
+            }
+        )*};
+    }
+    markers!(VisitsRead, VisitsWrite, VisitsDecide, RecordsWrite, ReportsRead, WebhooksManage);
+}
+
+/// A [`Principal`] that holds scope `S` (see [`Principal::require`]), checked as the request is extracted, before
+/// its body is read: a key without the scope gets 403 whatever it sent, as a member of staff without the right
+/// does on staff-only endpoints. Derefs to the [`Principal`].
+#[derive(Debug, Clone)]
+pub struct Scoped<S>(pub Principal, std::marker::PhantomData<S>);
+
+impl<S> std::ops::Deref for Scoped<S> {
+    type Target = Principal;
+
+    fn deref(&self) -> &Principal {
+        &self.0
+    }
+}
+
+impl<S> std::fmt::Display for Scoped<S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl<S: ScopeMarker> FromRequest for Scoped<S> {
+    type Error = ApiError;
+    type Future = Ready<Result<Scoped<S>, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(caller(req).and_then(|p| p.require(S::SCOPE).map(|()| Scoped(p, std::marker::PhantomData))))
     }
 }
 

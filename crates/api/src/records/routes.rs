@@ -26,13 +26,12 @@ use crate::state::AppState;
     )
 )]
 #[get("/records/prisoners/{number}")]
-#[tracing::instrument(skip(state, caller), fields(caller = %caller))]
+#[tracing::instrument(skip_all)]
 pub async fn get_prisoner(
     state: web::Data<AppState>,
-    caller: Principal,
+    RecordsCaller(caller): RecordsCaller,
     number: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    records_caller(&caller)?;
     let record = roll::get(&state, &number).await?;
     if !reaches(&state, &caller, record.prison_code.as_deref()).await? {
         return Err(ApiError::NotFound);
@@ -56,14 +55,13 @@ pub async fn get_prisoner(
     )
 )]
 #[put("/records/prisoners/{number}")]
-#[tracing::instrument(skip(state, caller, body), fields(caller = %caller))]
+#[tracing::instrument(skip_all)]
 pub async fn put_prisoner(
     state: web::Data<AppState>,
-    caller: Principal,
+    RecordsCaller(caller): RecordsCaller,
     number: web::Path<String>,
     body: Json<PrisonerRecord>,
 ) -> Result<HttpResponse, ApiError> {
-    records_caller(&caller)?;
     if matches!(caller, Principal::ApiKey(_)) {
         // A key writes only its prisons' prisoners, and never takes over another prison's.
         match roll::get(&state, &number).await {
@@ -84,11 +82,19 @@ pub async fn put_prisoner(
     Ok(HttpResponse::Ok().json(roll::put(&state, &number, body.into_inner()).await?))
 }
 
-/// Admins, and API keys with `records:write`; other staff get 403.
-fn records_caller(caller: &Principal) -> Result<(), ApiError> {
-    match caller {
-        Principal::Staff(user) if !user.is_admin() => Err(ApiError::Forbidden),
-        _ => caller.require(Scope::RecordsWrite),
+/// Admins, and API keys with `records:write`; other staff get 403, before the body is read.
+pub struct RecordsCaller(Principal);
+
+impl actix_web::FromRequest for RecordsCaller {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<RecordsCaller, ApiError>>;
+
+    fn from_request(req: &actix_web::HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
+        let checked = Principal::from_request(req, payload).into_inner().and_then(|caller| match &caller {
+            Principal::Staff(user) if !user.is_admin() => Err(ApiError::Forbidden),
+            _ => caller.require(Scope::RecordsWrite).map(|()| RecordsCaller(caller)),
+        });
+        std::future::ready(checked)
     }
 }
 

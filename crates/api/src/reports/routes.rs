@@ -11,10 +11,9 @@ use uuid::Uuid;
 
 use super::day_list_csv::to_csv;
 use super::service;
-use crate::auth::Principal;
+use crate::auth::{Scoped, scope};
 use crate::error::ApiError;
 use crate::state::AppState;
-use domain::api_keys::Scope;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -41,11 +40,10 @@ pub struct DayQuery {
 #[tracing::instrument(skip(state, user), fields(caller = %user))]
 pub async fn day_list(
     state: web::Data<AppState>,
-    user: Principal,
+    user: Scoped<scope::VisitsRead>,
     prison_id: web::Path<Uuid>,
     query: web::Query<DayQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    user.require(Scope::VisitsRead)?;
     let list = service::day_list(&state, &user, prison_id.into_inner(), query.date.as_deref()).await?;
     Ok(HttpResponse::Ok().json(list))
 }
@@ -68,11 +66,10 @@ pub async fn day_list(
 #[tracing::instrument(skip(state, user), fields(caller = %user))]
 pub async fn day_list_csv(
     state: web::Data<AppState>,
-    user: Principal,
+    user: Scoped<scope::ReportsRead>,
     prison_id: web::Path<Uuid>,
     query: web::Query<DayQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    user.require(Scope::ReportsRead)?;
     let list = service::day_list(&state, &user, prison_id.into_inner(), query.date.as_deref()).await?;
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
@@ -115,11 +112,10 @@ pub struct PeriodQuery {
 #[tracing::instrument(skip(state, user), fields(caller = %user))]
 pub async fn metrics(
     state: web::Data<AppState>,
-    user: Principal,
+    user: Scoped<scope::ReportsRead>,
     prison_id: web::Path<Uuid>,
     query: web::Query<PeriodQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    user.require(Scope::ReportsRead)?;
     let metrics =
         service::metrics(&state, &user, prison_id.into_inner(), query.from.as_deref(), query.to.as_deref()).await?;
     Ok(HttpResponse::Ok().json(metrics))

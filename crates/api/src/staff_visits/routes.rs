@@ -9,11 +9,10 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
 
-use crate::auth::Principal;
+use crate::auth::{Scoped, scope};
 use crate::error::ApiError;
 use crate::json::Json;
 use crate::state::AppState;
-use domain::api_keys::Scope;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -39,10 +38,9 @@ pub struct InboxQuery {
 #[tracing::instrument(skip_all, fields(caller = %user))]
 pub async fn inbox(
     state: web::Data<AppState>,
-    user: Principal,
+    user: Scoped<scope::VisitsRead>,
     query: web::Query<InboxQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    user.require(Scope::VisitsRead)?;
     Ok(HttpResponse::Ok().json(super::inbox::inbox(&state, &user, query.prison_id).await?))
 }
 
@@ -73,10 +71,9 @@ pub struct SearchQuery {
 #[tracing::instrument(skip_all, fields(caller = %user))]
 pub async fn search(
     state: web::Data<AppState>,
-    user: Principal,
+    user: Scoped<scope::VisitsRead>,
     query: web::Query<SearchQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    user.require(Scope::VisitsRead)?;
     if query.q.chars().count() > MAX_SEARCH_CHARS {
         return Err(ApiError::validation(FieldError::new(
             "q",
@@ -104,10 +101,9 @@ pub async fn search(
 #[tracing::instrument(skip(state, user), fields(caller = %user))]
 pub async fn get_visit(
     state: web::Data<AppState>,
-    user: Principal,
+    user: Scoped<scope::VisitsRead>,
     visit_id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    user.require(Scope::VisitsRead)?;
     Ok(HttpResponse::Ok().json(super::view::view(&state, &user, visit_id.into_inner()).await?))
 }
 
@@ -132,11 +128,10 @@ pub async fn get_visit(
 #[tracing::instrument(skip(state, user, body), fields(caller = %user))]
 pub async fn decide(
     state: web::Data<AppState>,
-    user: Principal,
+    user: Scoped<scope::VisitsDecide>,
     visit_id: web::Path<Uuid>,
     body: Json<DecisionRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    user.require(Scope::VisitsDecide)?;
     let errors = check_decision_dates(&body, london_today(state.clock.now()));
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
@@ -163,11 +158,10 @@ pub async fn decide(
 #[tracing::instrument(skip(state, user, body), fields(caller = %user))]
 pub async fn cancel(
     state: web::Data<AppState>,
-    user: Principal,
+    user: Scoped<scope::VisitsDecide>,
     visit_id: web::Path<Uuid>,
     body: Json<StaffCancelRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    user.require(Scope::VisitsDecide)?;
     Ok(HttpResponse::Ok().json(super::cancel::cancel(&state, &user, visit_id.into_inner(), body.into_inner()).await?))
 }
 
@@ -188,10 +182,9 @@ pub async fn cancel(
 #[tracing::instrument(skip(state, user), fields(caller = %user))]
 pub async fn acknowledge_cancellation(
     state: web::Data<AppState>,
-    user: Principal,
+    user: Scoped<scope::VisitsDecide>,
     visit_id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    user.require(Scope::VisitsDecide)?;
     Ok(HttpResponse::Ok()
         .json(super::acknowledge::acknowledge_cancellation(&state, &user, visit_id.into_inner()).await?))
 }
@@ -216,11 +209,10 @@ pub async fn acknowledge_cancellation(
 #[tracing::instrument(skip(state, user, body), fields(caller = %user))]
 pub async fn send_message(
     state: web::Data<AppState>,
-    user: Principal,
+    user: Scoped<scope::VisitsDecide>,
     visit_id: web::Path<Uuid>,
     body: Json<StaffMessageRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    user.require(Scope::VisitsDecide)?;
     Ok(HttpResponse::Ok()
         .json(super::message::send_message(&state, &user, visit_id.into_inner(), body.into_inner()).await?))
 }
