@@ -128,6 +128,8 @@ fn KeyCard(
         .map(|id| prisons.iter().find(|p| p.id == *id).map(|p| p.name.clone()).unwrap_or_else(|| id.to_string()))
         .collect();
     let slug = id.simple().to_string();
+    let card_id = format!("api-key-{slug}");
+    let revoke_id = format!("revoke-{slug}");
     let do_rotate = {
         let name = name.clone();
         move |_| {
@@ -161,7 +163,7 @@ fn KeyCard(
     };
     let dash = || "–".to_string();
     view! {
-        <li class="app-card app-api-key" id=format!("api-key-{slug}")>
+        <li class="app-card app-api-key" id=card_id>
             <h3 class="govuk-heading-s app-card__title">
                 {key.name.clone()}
                 {revoked.then(|| view! { " " <strong class="govuk-tag govuk-tag--grey">{tx("Revoked", "Wedi’i dirymu")}</strong> })}
@@ -198,7 +200,7 @@ fn KeyCard(
                     <div class="govuk-inset-text" role="alert">
                         <p class="govuk-body">{tx("Revoke this key? Every system using it stops working at once. This cannot be undone.", "Dirymu’r allwedd hon? Bydd pob system sy’n ei defnyddio’n stopio gweithio ar unwaith. Ni ellir dadwneud hyn.")}</p>
                         <div class="govuk-button-group">
-                            <button type="button" class="govuk-button govuk-button--warning app-small-button" id=format!("revoke-{slug}") on:click=do_revoke>{tx("Yes, revoke it", "Ydw, ei dirymu")}</button>
+                            <button type="button" class="govuk-button govuk-button--warning app-small-button" id=revoke_id.clone() on:click=do_revoke>{tx("Yes, revoke it", "Ydw, ei dirymu")}</button>
                             <button type="button" class="govuk-button govuk-button--secondary app-small-button" on:click=move |_| confirming.set(false)>{tx("Cancel", "Canslo")}</button>
                         </div>
                     </div>
