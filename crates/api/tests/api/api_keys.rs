@@ -380,7 +380,29 @@ async fn an_idempotency_key_replays_only_for_the_credential_that_sent_it(db: Db)
     .await;
 }
 
+/// The two migrations of this change go down and up again: anonymous visitors' idempotency keys survive both ways.
+async fn the_migrations_go_down_and_up_keeping_the_visitors_idempotency_keys(db: Db) {
+    use migration::MigratorTrait;
+    let d = desk(db).await;
+    let body = visit_request(d.prison, &[("2026-12-04", "14:00", "16:00")]);
+    let first: Value = d.app.create_visit(&body, Some("k-visitor")).await.json().await.unwrap();
+    let secret = d.secret("Centre", &[d.prison], &["visits:write"]).await;
+    let by_key = d.app.client.post(d.app.url("/api/v1/visits")).bearer_auth(&secret).header("Idempotency-Key", "k-key");
+    assert_eq!(by_key.json(&body).send().await.unwrap().status(), 201);
+    assert_eq!(d.app.count("idempotency_key").await, 2);
+
+    migration::Migrator::down(&d.app.state.db, Some(2)).await.unwrap();
+    assert_eq!(d.app.count("idempotency_key").await, 1);
+    migration::Migrator::up(&d.app.state.db, None).await.unwrap();
+    assert_eq!(d.app.count("idempotency_key").await, 1);
+    let again = d.app.create_visit(&body, Some("k-visitor")).await;
+    assert_eq!(again.headers()["idempotent-replayed"], "true");
+    let again: Value = again.json().await.unwrap();
+    assert_eq!(again["id"], first["id"]);
+}
+
 on_both_databases!(
+    the_migrations_go_down_and_up_keeping_the_visitors_idempotency_keys,
     a_new_key_shows_its_secret_once_and_stores_only_its_hash,
     a_key_is_refused_fields_it_cannot_have,
     only_admins_make_or_see_keys_and_a_key_cannot_reach_staff_only_endpoints,
