@@ -293,6 +293,24 @@ async fn a_key_over_its_rate_limit_gets_429_with_the_ratelimit_headers(db: Db) {
     assert!(response.headers()["ratelimit"].to_str().unwrap().starts_with("\"default\";r=9;"));
 }
 
+/// Requests racing on two instances: exactly the limit get through, whatever the interleaving.
+async fn racing_requests_never_pass_a_keys_limit(db: Db) {
+    let d = desk(db).await;
+    let other = spawn_instance_like(&d.app, settings("", false), d.clock.clock()).await;
+    let created = d.key("Busy", &[d.prison], &["visits:read"], json!({"rate_limit_per_minute": 5})).await;
+    let secret = created["secret"].as_str().unwrap();
+    let requests = (0..12).map(|i| {
+        let app = if i % 2 == 0 { &d.app } else { &other };
+        app.get_as(secret, "/api/v1/staff/inbox")
+    });
+    let answers = tokio::time::timeout(std::time::Duration::from_secs(60), futures_util::future::join_all(requests))
+        .await
+        .expect("the racing requests are answered within a minute");
+    let ok = answers.iter().filter(|r| r.status() == 200).count();
+    let limited = answers.iter().filter(|r| r.status() == 429).count();
+    assert_eq!((ok, limited), (5, 7));
+}
+
 async fn malformed_and_unknown_keys_are_all_the_same_401(db: Db) {
     let d = desk(db).await;
     let secret = d.secret("Real", &[d.prison], &["visits:read"]).await;
@@ -412,6 +430,7 @@ on_both_databases!(
     a_key_stops_working_when_it_expires,
     a_rotated_secret_works_until_the_overlap_ends,
     a_key_over_its_rate_limit_gets_429_with_the_ratelimit_headers,
+    racing_requests_never_pass_a_keys_limit,
     malformed_and_unknown_keys_are_all_the_same_401,
     an_idempotency_key_replays_only_for_the_credential_that_sent_it,
 );
