@@ -1,6 +1,6 @@
 //! The Prison Visit Booking service: the REST API for visitors, staff and integrators, and the host of the web
-//! client. `startup` wires it together and `v1` lists the resources. Each resource module (`visits`, `staff_visits`, `api_keys`,
-//! `prisons`, `staff`, `records`, `reports`, `notifications`) holds its `routes` (thin HTTP), its use cases and
+//! client. `startup` wires it together and `v1` lists the resources. Each resource module (`visits`,
+//! `staff_visits`, `api_keys`, `prisons`, `staff`, `records`, `reports`, `notifications`) holds its `routes` (thin HTTP), its use cases and
 //! their transactions, and its `store` (SQL) side by side; the rest is the shared core.
 
 // The resources.
