@@ -17,6 +17,8 @@ mod m20261126_000014_add_outbox_waiting_index;
 mod m20261130_000001_add_slot_usage_capacity;
 mod m20261130_000010_add_staff_session_family;
 mod m20261130_000011_create_rate_limit;
+mod m20261201_000001_create_api_keys;
+mod m20261201_000002_scope_idempotency_keys;
 
 pub struct Migrator;
 
@@ -38,6 +40,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000001_add_slot_usage_capacity::Migration),
             Box::new(m20261130_000010_add_staff_session_family::Migration),
             Box::new(m20261130_000011_create_rate_limit::Migration),
+            Box::new(m20261201_000001_create_api_keys::Migration),
+            Box::new(m20261201_000002_scope_idempotency_keys::Migration),
         ]
     }
 }

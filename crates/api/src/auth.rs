@@ -3,18 +3,24 @@
 //! extractors that turn a bearer token into the signed-in staff member. Every request checks, in the database, that
 //! the token's session is live and loads the account fresh, so that signing out, disabling an account or resetting
 //! its password ends its access tokens at once, on every instance.
+//!
+//! A bearer token that starts with `pvb_` is an integrator's API key instead (`crate::api_keys`), looked up by its
+//! hash on every request, so a revoke or an expiry takes effect at once on every instance. Handlers that both may
+//! call take a [`Principal`].
 
 use std::future::{Ready, ready};
 
-use actix_web::body::MessageBody;
+use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::http::header;
 use actix_web::middleware::Next;
-use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, ResponseError, web};
 use argon2::password_hash::{PasswordHasher, SaltString, rand_core::OsRng};
 use argon2::{Argon2, PasswordHash, PasswordVerifier};
 use chrono::{DateTime, Duration, Utc};
+use domain::api_keys::Scope;
 use domain::staff::Role;
+use domain::visit::Actor;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, encode};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -150,14 +156,135 @@ impl StaffUser {
     }
 }
 
-async fn authenticate(req: HttpRequest) -> Result<StaffUser, ApiError> {
-    let state = req.app_data::<web::Data<AppState>>().ok_or(ApiError::Unauthorized)?;
+/// Who sent a request, as far as an `Idempotency-Key` is concerned: a replay matches only its own credential.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Credential {
+    /// Anyone without a credential (the visitor's web app).
+    Visitor,
+    Staff(Uuid),
+    ApiKey(Uuid),
+}
+
+impl Credential {
+    /// As stored beside an idempotency key: `visitor`, `staff:<id>`, `api_key:<id>` (at most 44 characters).
+    pub fn stored(&self) -> String {
+        match self {
+            Credential::Visitor => "visitor".to_owned(),
+            Credential::Staff(id) => format!("staff:{id}"),
+            Credential::ApiKey(id) => format!("api_key:{id}"),
+        }
+    }
+}
+
+/// A request made with an integrator's API key (see `crate::api_keys`), as the database knows the key now.
+#[derive(Debug, Clone)]
+pub struct ApiKeyCaller {
+    pub id: Uuid,
+    /// The key's name: the actor name of every change made with it.
+    pub name: String,
+    /// The prisons the key reaches.
+    pub prison_ids: Vec<Uuid>,
+    pub scopes: Vec<Scope>,
+    /// Requests a minute, and this request's place in the current window (see `crate::api_keys::service`).
+    pub rate: crate::api_keys::service::RateState,
+}
+
+/// Whoever called: a member of staff (JWT) or an integrator (API key). The one extractor for endpoints that both
+/// may use. A handler says what it needs with [`Principal::require`] (staff always pass: their rights are by role,
+/// and admin-only endpoints keep [`AdminUser`]), and limits itself to [`Principal::can_access`] /
+/// [`Principal::prison_scope`]; changes record [`Principal::actor`] and [`Principal::actor_name`].
+///
+/// Endpoints that take [`StaffUser`] or [`AdminUser`] stay staff-only: an API key gets 403 there. An endpoint that
+/// reads a body takes [`Scoped`] instead, so that the scope is checked before the body is.
+#[derive(Debug, Clone)]
+pub enum Principal {
+    Staff(StaffUser),
+    ApiKey(ApiKeyCaller),
+}
+
+impl Principal {
+    /// Whether the caller may see and act on the prison's things (staff: their prisons, or all for an admin; a
+    /// key: its prisons).
+    pub fn can_access(&self, prison_id: Uuid) -> bool {
+        match self {
+            Principal::Staff(user) => user.can_access(prison_id),
+            Principal::ApiKey(key) => key.prison_ids.contains(&prison_id),
+        }
+    }
+
+    /// The prisons whose work the caller sees; `None` means all (an admin).
+    pub fn prison_scope(&self) -> Option<&[Uuid]> {
+        match self {
+            Principal::Staff(user) => user.prison_scope(),
+            Principal::ApiKey(key) => Some(&key.prison_ids),
+        }
+    }
+
+    /// `Ok` when the caller may do what needs `scope`: a member of staff always, a key when it holds the scope;
+    /// otherwise 403 `missing_scope`, naming it.
+    pub fn require(&self, scope: Scope) -> Result<(), ApiError> {
+        match self {
+            Principal::Staff(_) => Ok(()),
+            Principal::ApiKey(key) if key.scopes.contains(&scope) => Ok(()),
+            Principal::ApiKey(_) => Err(ApiError::MissingScope(scope)),
+        }
+    }
+
+    /// Who a visit's timeline says made a change.
+    pub fn actor(&self) -> Actor {
+        match self {
+            Principal::Staff(_) => Actor::Staff,
+            Principal::ApiKey(_) => Actor::Integrator,
+        }
+    }
+
+    /// The timeline's actor name: the staff member's name or the key's.
+    pub fn actor_name(&self) -> &str {
+        match self {
+            Principal::Staff(user) => &user.name,
+            Principal::ApiKey(key) => &key.name,
+        }
+    }
+
+    pub fn credential(&self) -> Credential {
+        match self {
+            Principal::Staff(user) => Credential::Staff(user.id),
+            Principal::ApiKey(key) => Credential::ApiKey(key.id),
+        }
+    }
+
+    /// The member of staff, if it is one.
+    pub fn staff(&self) -> Option<&StaffUser> {
+        match self {
+            Principal::Staff(user) => Some(user),
+            Principal::ApiKey(_) => None,
+        }
+    }
+}
+
+/// For logs: `staff:<id>` or `api_key:<id>`.
+impl std::fmt::Display for Principal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.credential().stored())
+    }
+}
+
+/// The bearer token of the request, if it has one.
+fn bearer(req: &HttpRequest) -> Result<&str, ApiError> {
     let header = req.headers().get("authorization").and_then(|v| v.to_str().ok()).ok_or(ApiError::Unauthorized)?;
-    let token = header
+    header
         .strip_prefix("Bearer ")
         .or_else(|| header.strip_prefix("bearer "))
         .map(str::trim)
-        .ok_or(ApiError::Unauthorized)?;
+        .ok_or(ApiError::Unauthorized)
+}
+
+async fn authenticate(req: HttpRequest) -> Result<Principal, ApiError> {
+    let state = req.app_data::<web::Data<AppState>>().ok_or(ApiError::Unauthorized)?;
+    let token = bearer(&req)?;
+    if token.starts_with(crate::api_keys::service::SECRET_PREFIX) {
+        return Ok(Principal::ApiKey(crate::api_keys::service::authenticate(state, token).await?));
+    }
     let now = state.clock.now();
     let AccessClaims { staff_id, session_id } = state.jwt.verify(token, now)?;
     if !crate::staff::store::session_is_live(&state.db, session_id, staff_id, now).await? {
@@ -168,34 +295,65 @@ async fn authenticate(req: HttpRequest) -> Result<StaffUser, ApiError> {
     if account.disabled {
         return Err(ApiError::Unauthorized);
     }
-    Ok(StaffUser { id: account.id, email: account.email, name: account.name, role: account.role, prison_ids })
+    Ok(Principal::Staff(StaffUser {
+        id: account.id,
+        email: account.email,
+        name: account.name,
+        role: account.role,
+        prison_ids,
+    }))
 }
 
 /// The caller as [`authenticate_first`] found them: `None` when the bearer token was missing or not accepted.
 #[derive(Clone)]
-struct Caller(Option<StaffUser>);
+struct Caller(Option<Principal>);
 
 /// Middleware that settles who is calling before a handler's extractors run. Actix polls a handler's extractors
 /// together, so with the database lookup inside the extractor a request both unauthorised and malformed got a 400
 /// or a 401/403 depending on which finished first; here the answer to "who" always comes first. A database failure
 /// during the lookup is answered at once (503 or 500).
+///
+/// A request made with an API key is counted against the key's rate limit here, in the database (so across every
+/// instance), whatever it asks for: over the limit it is answered 429 at once, and every answer to a key carries
+/// the `RateLimit-Policy` and `RateLimit` headers (draft-ietf-httpapi-ratelimit-headers).
 pub async fn authenticate_first(
     req: ServiceRequest,
-    next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let mut rate = None;
     if req.headers().contains_key(header::AUTHORIZATION) {
         let caller = match authenticate(req.request().clone()).await {
-            Ok(user) => Caller(Some(user)),
+            Ok(principal) => Caller(Some(principal)),
             Err(ApiError::Unauthorized) => Caller(None),
             Err(other) => return Err(other.into()),
         };
+        if let Some(Principal::ApiKey(key)) = &caller.0 {
+            rate = Some(key.rate);
+            if key.rate.over() {
+                let mut response = ApiError::RateLimited { retry_after_secs: key.rate.resets_in_secs }.error_response();
+                key.rate.add_headers(response.headers_mut());
+                return Ok(req.into_response(response));
+            }
+        }
         req.extensions_mut().insert(caller);
     }
-    next.call(req).await
+    let mut response = next.call(req).await?.map_into_boxed_body();
+    if let Some(rate) = rate {
+        rate.add_headers(response.headers_mut());
+    }
+    Ok(response)
 }
 
-fn caller(req: &HttpRequest) -> Result<StaffUser, ApiError> {
+fn caller(req: &HttpRequest) -> Result<Principal, ApiError> {
     req.extensions().get::<Caller>().and_then(|caller| caller.0.clone()).ok_or(ApiError::Unauthorized)
+}
+
+/// A member of staff; an API key gets 403 (staff-only endpoint), no or a bad credential 401.
+fn staff_caller(req: &HttpRequest) -> Result<StaffUser, ApiError> {
+    match caller(req)? {
+        Principal::Staff(user) => Ok(user),
+        Principal::ApiKey(_) => Err(ApiError::Forbidden),
+    }
 }
 
 impl FromRequest for StaffUser {
@@ -203,11 +361,87 @@ impl FromRequest for StaffUser {
     type Future = Ready<Result<StaffUser, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(staff_caller(req))
+    }
+}
+
+impl FromRequest for Principal {
+    type Error = ApiError;
+    type Future = Ready<Result<Principal, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         ready(caller(req))
     }
 }
 
-/// A signed-in admin; anyone else gets 403 (or 401 when not signed in).
+/// A scope as a type, for [`Scoped`]: `Scoped<scope::VisitsDecide>`.
+pub trait ScopeMarker {
+    const SCOPE: Scope;
+}
+
+/// One marker type per [`Scope`], for [`Scoped`].
+pub mod scope {
+    use super::{Scope, ScopeMarker};
+
+    macro_rules! markers {
+        ($($name:ident),*) => {$(
+            #[derive(Debug, Clone, Copy)]
+            pub struct $name;
+            impl ScopeMarker for $name {
+                const SCOPE: Scope = Scope::$name;
+            }
+        )*};
+    }
+    markers!(VisitsRead, VisitsWrite, VisitsDecide, RecordsWrite, ReportsRead, WebhooksManage);
+}
+
+/// A [`Principal`] that holds scope `S` (see [`Principal::require`]), checked as the request is extracted, before
+/// its body is read: a key without the scope gets 403 whatever it sent, as a member of staff without the right
+/// does on staff-only endpoints. Derefs to the [`Principal`].
+#[derive(Debug, Clone)]
+pub struct Scoped<S>(pub Principal, std::marker::PhantomData<S>);
+
+impl<S> std::ops::Deref for Scoped<S> {
+    type Target = Principal;
+
+    fn deref(&self) -> &Principal {
+        &self.0
+    }
+}
+
+impl<S> std::fmt::Display for Scoped<S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl<S: ScopeMarker> FromRequest for Scoped<S> {
+    type Error = ApiError;
+    type Future = Ready<Result<Scoped<S>, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(caller(req).and_then(|p| p.require(S::SCOPE).map(|()| Scoped(p, std::marker::PhantomData))))
+    }
+}
+
+/// The caller on an endpoint open to everyone: `None` without an `Authorization` header, the principal with a
+/// valid one, and 401 with one that is not accepted (a bad credential never silently becomes anonymous).
+#[derive(Debug, Clone)]
+pub struct MaybePrincipal(pub Option<Principal>);
+
+impl FromRequest for MaybePrincipal {
+    type Error = ApiError;
+    type Future = Ready<Result<MaybePrincipal, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        if !req.headers().contains_key(header::AUTHORIZATION) {
+            return ready(Ok(MaybePrincipal(None)));
+        }
+        ready(caller(req).map(|p| MaybePrincipal(Some(p))))
+    }
+}
+
+/// A signed-in admin; anyone else gets 403 (or 401 when not signed in). An API key is never an admin.
 #[derive(Debug, Clone)]
 pub struct AdminUser(pub StaffUser);
 
@@ -216,7 +450,10 @@ impl FromRequest for AdminUser {
     type Future = Ready<Result<AdminUser, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(caller(req).and_then(|user| if user.is_admin() { Ok(AdminUser(user)) } else { Err(ApiError::Forbidden) }))
+        ready(
+            staff_caller(req)
+                .and_then(|user| if user.is_admin() { Ok(AdminUser(user)) } else { Err(ApiError::Forbidden) }),
+        )
     }
 }
 

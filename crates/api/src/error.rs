@@ -36,6 +36,11 @@ pub enum ApiError {
     BadCredentials,
     #[error("forbidden")]
     Forbidden,
+    /// An API key without the scope an endpoint needs.
+    #[error("the API key lacks the scope {}", .0.as_str())]
+    MissingScope(domain::api_keys::Scope),
+    #[error("the API key is revoked")]
+    KeyRevoked,
     #[error("too many attempts")]
     RateLimited { retry_after_secs: i64 },
     #[error("the visit was changed by someone else")]
@@ -132,8 +137,9 @@ impl ApiError {
             ApiError::PayloadTooLarge => ErrorCode::PayloadTooLarge,
             ApiError::Unauthorized | ApiError::BadCredentials => ErrorCode::Unauthorized,
             ApiError::Forbidden => ErrorCode::Forbidden,
+            ApiError::MissingScope(_) => ErrorCode::MissingScope,
             ApiError::RateLimited { .. } => ErrorCode::RateLimited,
-            ApiError::Conflict { .. } | ApiError::StaleTimetable { .. } => ErrorCode::Conflict,
+            ApiError::Conflict { .. } | ApiError::StaleTimetable { .. } | ApiError::KeyRevoked => ErrorCode::Conflict,
             ApiError::SlotFull { .. } => ErrorCode::SlotFull,
             ApiError::SlotClosed { .. } => ErrorCode::SlotClosed,
             ApiError::SlotNotOffered { .. } => ErrorCode::SlotNotOffered,
@@ -157,9 +163,11 @@ impl ApiError {
             ApiError::Unauthorized => "Sign in to continue",
             ApiError::BadCredentials => "Email address or password is incorrect",
             ApiError::Forbidden => "You do not have permission to do this",
+            ApiError::MissingScope(_) => "This API key may not do this",
             ApiError::RateLimited { .. } => "Too many attempts",
             ApiError::Conflict { .. } => "Someone else changed this visit first",
             ApiError::StaleTimetable { .. } => "Someone else changed this timetable first",
+            ApiError::KeyRevoked => "This API key has been revoked",
             ApiError::SlotFull { .. } => "That visit time is full",
             ApiError::SlotClosed { .. } => "The prison is closed for visits that day",
             ApiError::SlotNotOffered { .. } => "That visit time is no longer offered",
@@ -186,6 +194,10 @@ impl ApiError {
             ApiError::Unauthorized => Some("Your session is missing, has expired or has ended. Sign in again.".into()),
             ApiError::BadCredentials => Some("Check your email address and password and try again.".into()),
             ApiError::Forbidden => Some("Ask an administrator if you need access.".into()),
+            ApiError::MissingScope(scope) => Some(format!(
+                "This needs the scope `{}`, which the key does not hold. Ask an administrator for a key with it.",
+                scope.as_str()
+            )),
             ApiError::RateLimited { retry_after_secs } => Some(match (retry_after_secs + 59) / 60 {
                 minutes @ ..=90 => format!("Wait {minutes} minutes before trying again."),
                 minutes => format!("Wait {} hours before trying again.", (minutes + 59) / 60),
@@ -203,6 +215,9 @@ impl ApiError {
                 "{} booked visit(s) would lose their time or go over its places. They stay booked either way: send the change again with `confirm_affected: true` to apply it, then contact those visitors.",
                 visits.len()
             )),
+            ApiError::KeyRevoked => {
+                Some("A revoked key cannot be changed or rotated. Create a new key instead.".into())
+            }
             ApiError::Unavailable => Some("The service cannot answer right now. Try again in a moment.".into()),
             ApiError::Internal(_) => Some("Try again later. The problem has been logged.".into()),
         }
@@ -249,12 +264,13 @@ impl ResponseError for ApiError {
             | ApiError::VisitAlreadyStarted { .. }
             | ApiError::Conflict { .. }
             | ApiError::StaleTimetable { .. }
+            | ApiError::KeyRevoked
             | ApiError::SlotFull { .. }
             | ApiError::SlotClosed { .. }
             | ApiError::SlotNotOffered { .. }
             | ApiError::AffectsBookedVisits(_) => StatusCode::CONFLICT,
             ApiError::Unauthorized | ApiError::BadCredentials => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden => StatusCode::FORBIDDEN,
+            ApiError::Forbidden | ApiError::MissingScope(_) => StatusCode::FORBIDDEN,
             ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,

@@ -1,9 +1,10 @@
 //! The Prison Visit Booking service: the REST API for visitors, staff and integrators, and the host of the web
-//! client. `startup` wires it together and `v1` lists the resources. Each resource module (`visits`, `staff_visits`,
-//! `prisons`, `staff`, `records`, `reports`, `notifications`) holds its `routes` (thin HTTP), its use cases and
+//! client. `startup` wires it together and `v1` lists the resources. Each resource module (`visits`,
+//! `staff_visits`, `api_keys`, `prisons`, `staff`, `records`, `reports`, `notifications`) holds its `routes` (thin HTTP), its use cases and
 //! their transactions, and its `store` (SQL) side by side; the rest is the shared core.
 
 // The resources.
+pub mod api_keys;
 pub mod notifications;
 pub mod prisons;
 pub mod records;

@@ -34,7 +34,8 @@ are RFC 3339 in UTC.",
 )]
 pub struct ApiDoc;
 
-/// Staff endpoints take a JWT access token from `POST /api/v1/staff/sign-in` as `Authorization: Bearer ...`.
+/// Staff endpoints take a JWT access token from `POST /api/v1/staff/sign-in` as `Authorization: Bearer ...`;
+/// those integrators may use also take an API key (`api_key`, with the scope they need).
 struct BearerAuth;
 
 impl Modify for BearerAuth {
@@ -43,6 +44,22 @@ impl Modify for BearerAuth {
         components.add_security_scheme(
             "bearer_auth",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
+        );
+        components.add_security_scheme(
+            "api_key",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("pvb_<8 hex digits>_<43 base64url characters>")
+                    .description(Some(
+                        "An integrator's API key, made by an admin (`POST /api/v1/api-keys`), sent as `Authorization: \
+Bearer pvb_...`. A key reaches only its prisons (another prison's things answer 404, as if they did not exist) and \
+does only what its scopes allow (else 403 `missing_scope`); the scopes an operation needs are listed with this \
+scheme. Each key has a rate limit per minute across every instance: every answer carries `RateLimit-Policy` and \
+`RateLimit` headers, and past the limit the answer is 429 with `Retry-After`.",
+                    ))
+                    .build(),
+            ),
         );
     }
 }

@@ -3,7 +3,7 @@
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::{health, notifications, prisons, records, reports, staff, staff_visits, visits};
+use crate::{api_keys, health, notifications, prisons, records, reports, staff, staff_visits, visits};
 
 /// Everything under `/api/v1`.
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -16,5 +16,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .configure(notifications::configure)
         .configure(records::configure)
         .configure(reports::configure)
-        .configure(prisons::configure_timetable);
+        .configure(prisons::configure_timetable)
+        .configure(api_keys::configure);
 }

@@ -50,6 +50,8 @@ pub enum ErrorCode {
     Unauthorized,
     /// The caller is authenticated but not allowed to do this.
     Forbidden,
+    /// The API key used does not hold the scope this needs; `detail` names it.
+    MissingScope,
     /// Too many requests; try again later.
     RateLimited,
     /// The request body is larger than the service accepts.

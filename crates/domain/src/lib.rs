@@ -3,6 +3,7 @@
 //! No I/O and no clock here: callers pass "now" and "today" in.
 
 pub mod api;
+pub mod api_keys;
 pub mod bank_holidays;
 pub mod calendar;
 pub mod daylist;

@@ -198,7 +198,8 @@ pub fn backend_name(backend: DbBackend) -> &'static str {
 pub enum UniqueKey {
     /// `visit.reference`: a newly drawn booking reference was taken meanwhile.
     VisitReference,
-    /// `idempotency_key.key`: a concurrent retry with the same `Idempotency-Key` won.
+    /// `idempotency_key (credential, key)`: a concurrent retry with the same `Idempotency-Key` from the same
+    /// credential won.
     IdempotencyKey,
     /// `prison.code`.
     PrisonCode,
@@ -213,7 +214,7 @@ impl UniqueKey {
     /// `{table}_{column}_key` and a primary key `{table}_pkey`) and as SQLite reports it (`table.column`).
     const CONSTRAINTS: [(UniqueKey, &'static str, &'static str); 5] = [
         (UniqueKey::VisitReference, "visit_reference_key", "visit.reference"),
-        (UniqueKey::IdempotencyKey, "idempotency_key_pkey", "idempotency_key.key"),
+        (UniqueKey::IdempotencyKey, "idempotency_key_pkey", "idempotency_key.credential, idempotency_key.key"),
         (UniqueKey::PrisonCode, "prison_code_key", "prison.code"),
         (UniqueKey::StaffEmail, "staff_account_email_key", "staff_account.email"),
         (UniqueKey::ServiceSecret, "service_secret_pkey", "service_secret.id"),

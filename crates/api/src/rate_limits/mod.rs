@@ -78,6 +78,14 @@ pub async fn reserve(state: &AppState, limits: &[Limit]) -> Result<Vec<i32>, Api
     }
 }
 
+/// Reserves one attempt under `limit` (which must be on) and returns its number in the window and the seconds
+/// until the window ends, for answers that show the client where it stands (API keys' `RateLimit` header). The
+/// caller compares the number with its limit; an attempt over the limit stays counted (the window ends anyway).
+pub async fn reserve_one(db: &impl ConnectionTrait, now: DateTime<Utc>, limit: &Limit) -> Result<(i32, i64), DbErr> {
+    let reserved = crate::rate_limits::store::reserve(db, &limit.key, now, limit.window).await?;
+    Ok((reserved.count, retry_after(reserved.window_started_at, limit, now)))
+}
+
 fn retry_after(window_started_at: DateTime<Utc>, limit: &Limit, now: DateTime<Utc>) -> i64 {
     (window_started_at + limit.window - now).num_seconds().max(1)
 }

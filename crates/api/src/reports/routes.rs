@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use super::day_list_csv::to_csv;
 use super::service;
-use crate::auth::StaffUser;
+use crate::auth::{Scoped, scope};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -26,20 +26,21 @@ pub struct DayQuery {
 /// A prison's booked and cancelled visits on a date, grouped by slot, with prisoners, visitors and dates of birth.
 #[utoipa::path(
     tag = "staff",
-    security(("bearer_auth" = [])),
+    security(("bearer_auth" = []), ("api_key" = ["visits:read"])),
     params(("prison_id" = Uuid, Path, description = "One of the caller's prisons"), DayQuery),
     responses(
         (status = 200, description = "The day list", body = DayList),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`missing_scope`: an API key without `visits:read`", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Not one of the caller's prisons", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A date that is not a real `YYYY-MM-DD` day from 2000 to 10 years ahead", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/staff/prisons/{prison_id}/day-list")]
-#[tracing::instrument(skip(state, user), fields(staff_id = %user.id))]
+#[tracing::instrument(skip(state, user), fields(caller = %user))]
 pub async fn day_list(
     state: web::Data<AppState>,
-    user: StaffUser,
+    user: Scoped<scope::VisitsRead>,
     prison_id: web::Path<Uuid>,
     query: web::Query<DayQuery>,
 ) -> Result<HttpResponse, ApiError> {
@@ -51,20 +52,21 @@ pub async fn day_list(
 /// row per visitor, a header row, RFC 4180 quoting, and no value that a spreadsheet would run as a formula.
 #[utoipa::path(
     tag = "staff",
-    security(("bearer_auth" = [])),
+    security(("bearer_auth" = []), ("api_key" = ["reports:read"])),
     params(("prison_id" = Uuid, Path, description = "One of the caller's prisons"), DayQuery),
     responses(
         (status = 200, description = "The day list", content_type = "text/csv", body = String),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`missing_scope`: an API key without `reports:read`", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Not one of the caller's prisons", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A date that is not a real `YYYY-MM-DD` day from 2000 to 10 years ahead", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/staff/prisons/{prison_id}/day-list.csv")]
-#[tracing::instrument(skip(state, user), fields(staff_id = %user.id))]
+#[tracing::instrument(skip(state, user), fields(caller = %user))]
 pub async fn day_list_csv(
     state: web::Data<AppState>,
-    user: StaffUser,
+    user: Scoped<scope::ReportsRead>,
     prison_id: web::Path<Uuid>,
     query: web::Query<DayQuery>,
 ) -> Result<HttpResponse, ApiError> {
@@ -96,20 +98,21 @@ pub struct PeriodQuery {
 /// median and 95th percentile time to a decision.
 #[utoipa::path(
     tag = "staff",
-    security(("bearer_auth" = [])),
+    security(("bearer_auth" = []), ("api_key" = ["reports:read"])),
     params(("prison_id" = Uuid, Path, description = "One of the caller's prisons"), PeriodQuery),
     responses(
         (status = 200, description = "The metrics", body = PrisonMetrics),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`missing_scope`: an API key without `reports:read`", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Not one of the caller's prisons", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A bad period", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/staff/prisons/{prison_id}/metrics")]
-#[tracing::instrument(skip(state, user), fields(staff_id = %user.id))]
+#[tracing::instrument(skip(state, user), fields(caller = %user))]
 pub async fn metrics(
     state: web::Data<AppState>,
-    user: StaffUser,
+    user: Scoped<scope::ReportsRead>,
     prison_id: web::Path<Uuid>,
     query: web::Query<PeriodQuery>,
 ) -> Result<HttpResponse, ApiError> {

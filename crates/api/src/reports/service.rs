@@ -11,7 +11,7 @@ use domain::slot::Slot;
 use domain::types::{DateWindow, parse_iso_date};
 use uuid::Uuid;
 
-use crate::auth::StaffUser;
+use crate::auth::Principal;
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -36,7 +36,7 @@ fn date_param(value: Option<&str>, field: &str, today: NaiveDate) -> Result<Opti
 /// The prison's visits on a date (default today), grouped by slot: booked and cancelled, with every visitor.
 pub async fn day_list(
     state: &AppState,
-    user: &StaffUser,
+    user: &Principal,
     prison_id: Uuid,
     date: Option<&str>,
 ) -> Result<DayList, ApiError> {
@@ -105,7 +105,7 @@ pub async fn day_list(
 /// requests made between `from` and `to` (UK dates, inclusive; default the last 28 days).
 pub async fn metrics(
     state: &AppState,
-    user: &StaffUser,
+    user: &Principal,
     prison_id: Uuid,
     from: Option<&str>,
     to: Option<&str>,

@@ -5,14 +5,14 @@ use uuid::Uuid;
 
 use super::view::view;
 use super::visible;
-use crate::auth::StaffUser;
+use crate::auth::Principal;
 use crate::error::ApiError;
 use crate::state::AppState;
 
 /// Marks a visitor's cancellation as seen, so it leaves the inbox.
 pub async fn acknowledge_cancellation(
     state: &AppState,
-    user: &StaffUser,
+    user: &Principal,
     visit_id: Uuid,
 ) -> Result<StaffVisitView, ApiError> {
     let visit = visible(state, user, visit_id).await?;

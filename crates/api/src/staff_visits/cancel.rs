@@ -3,20 +3,20 @@
 use domain::decision::{StaffCancelRequest, check_staff_cancel};
 use domain::email::EmailKind;
 use domain::staff::StaffVisitView;
-use domain::visit::{Actor, VisitState};
+use domain::visit::VisitState;
 use sea_orm::TransactionTrait;
 use uuid::Uuid;
 
 use super::view::view;
 use super::{conflict, tell_visitor, visible};
-use crate::auth::StaffUser;
+use crate::auth::Principal;
 use crate::error::ApiError;
 use crate::state::AppState;
 
 /// Cancels a booked visit for a staff reason; its place returns to the slot.
 pub async fn cancel(
     state: &AppState,
-    user: &StaffUser,
+    user: &Principal,
     visit_id: Uuid,
     request: StaffCancelRequest,
 ) -> Result<StaffVisitView, ApiError> {
@@ -48,8 +48,8 @@ pub async fn cancel(
         visit.version,
         VisitState::Booked,
         VisitState::Cancelled,
-        Actor::Staff,
-        Some(&user.name),
+        user.actor(),
+        Some(user.actor_name()),
         now,
     )
     .await?;
@@ -61,7 +61,7 @@ pub async fn cancel(
     let mut message_id = None;
     if let Some(message) = cancellation.message.as_deref() {
         message_id =
-            Some(super::store::add_message(&tx, visit.id, Actor::Staff, Some(&user.name), message, now).await?);
+            Some(super::store::add_message(&tx, visit.id, user.actor(), Some(user.actor_name()), message, now).await?);
     }
     tell_visitor(&tx, visit.id, EmailKind::Cancelled, now, message_id).await?;
     tx.commit().await?;

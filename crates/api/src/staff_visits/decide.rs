@@ -15,7 +15,7 @@ use uuid::Uuid;
 use super::store::{Grant, Granted, MessageRow};
 use super::view::{assemble, visible_record};
 use super::{conflict, tell_visitor, visitor_email};
-use crate::auth::StaffUser;
+use crate::auth::Principal;
 use crate::error::ApiError;
 use crate::prisons::places::Places;
 use crate::state::AppState;
@@ -116,7 +116,7 @@ pub async fn book_now(state: &AppState, visit_id: Uuid, slot: Slot, actor: Actor
 /// transaction; when the slot is full the decision is refused with 409 slot_full and nothing changes.
 pub async fn decide(
     state: &AppState,
-    user: &StaffUser,
+    user: &Principal,
     visit_id: Uuid,
     decision: DecisionRequest,
 ) -> Result<StaffVisitView, ApiError> {
@@ -137,7 +137,8 @@ pub async fn decide(
     }
     let resolved = check_decision(&decision, &record.choices, record.visitors.len()).map_err(ApiError::Validation)?;
     let now = state.clock.now();
-    let name = user.name.as_str();
+    let name = user.actor_name();
+    let actor = user.actor();
     match &resolved {
         ResolvedDecision::Book { slot, closed_visit, booking_reference, excluded, message } => {
             refuse_if_started(*slot, now)?;
@@ -151,7 +152,7 @@ pub async fn decide(
                 closed_visit: *closed_visit,
                 places,
                 booking_reference: booking_reference.as_deref(),
-                actor: Actor::Staff,
+                actor,
                 actor_name: Some(name),
                 excluded,
                 message,
@@ -169,7 +170,7 @@ pub async fn decide(
             visit.booked_slot = Some(*slot);
             visit.closed_visit = *closed_visit;
             visit.booking_reference.clone_from(booking_reference);
-            record_decided(&mut record, VisitState::Booked, name, excluded, message, EmailKind::Booked, now);
+            record_decided(&mut record, VisitState::Booked, (actor, name), excluded, message, EmailKind::Booked, now);
         }
         ResolvedDecision::Reject { reasons, excluded, message } => {
             let tx = state.db.begin().await?;
@@ -179,7 +180,7 @@ pub async fn decide(
                 visit.version,
                 VisitState::Requested,
                 VisitState::Rejected,
-                Actor::Staff,
+                actor,
                 Some(name),
                 now,
             )
@@ -190,14 +191,22 @@ pub async fn decide(
             }
             super::store::save_rejection_reasons(&tx, visit.id, reasons).await?;
             let message = message.as_deref().map(|m| (Uuid::new_v4(), m));
-            record_extras(&tx, visit.id, Actor::Staff, Some(name), excluded, message, now).await?;
+            record_extras(&tx, visit.id, actor, Some(name), excluded, message, now).await?;
             tell_visitor(&tx, visit.id, EmailKind::Rejected, now, message.map(|(id, _)| id)).await?;
             tx.commit().await?;
             record.rejection_reasons.clone_from(reasons);
-            record_decided(&mut record, VisitState::Rejected, name, excluded, message, EmailKind::Rejected, now);
+            record_decided(
+                &mut record,
+                VisitState::Rejected,
+                (actor, name),
+                excluded,
+                message,
+                EmailKind::Rejected,
+                now,
+            );
         }
     }
-    tracing::info!(visit_id = %visit_id, staff_id = %user.id, state = ?resolved, "request decided");
+    tracing::info!(visit_id = %visit_id, caller = %user, state = ?resolved, "request decided");
     Ok(assemble(state, record))
 }
 
@@ -206,7 +215,7 @@ pub async fn decide(
 fn record_decided(
     record: &mut VisitRecord,
     to: VisitState,
-    name: &str,
+    (actor, name): (Actor, &str),
     excluded: &[(usize, domain::visit::VisitorOutcome)],
     message: Option<(Uuid, &str)>,
     email: EmailKind,
@@ -217,7 +226,7 @@ fn record_decided(
         version: visit.version + 1,
         from: Some(visit.state),
         to,
-        actor: Actor::Staff,
+        actor,
         actor_name: Some(name.to_owned()),
         at: now,
     });
@@ -233,7 +242,7 @@ fn record_decided(
         record.messages.push(MessageRow {
             id,
             at: now,
-            author: Actor::Staff,
+            author: actor,
             author_name: Some(name.to_owned()),
             body: body.to_owned(),
         });

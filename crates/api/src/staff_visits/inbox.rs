@@ -6,7 +6,7 @@ use domain::types::{PrisonNumber, Reference};
 use domain::visit::VisitState;
 use uuid::Uuid;
 
-use crate::auth::StaffUser;
+use crate::auth::Principal;
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::visits::store::VisitRow;
@@ -44,7 +44,7 @@ async fn summaries(state: &AppState, visits: Vec<VisitRow>) -> Result<Vec<InboxI
 
 /// Requests waiting for a decision in the caller's prisons (optionally one of them), oldest first, with counts per
 /// prison and the visitor cancellations of visits still to come.
-pub async fn inbox(state: &AppState, user: &StaffUser, prison: Option<Uuid>) -> Result<Inbox, ApiError> {
+pub async fn inbox(state: &AppState, user: &Principal, prison: Option<Uuid>) -> Result<Inbox, ApiError> {
     let scope: Option<Vec<Uuid>> = match prison {
         Some(id) if !user.can_access(id) => return Err(ApiError::NotFound),
         Some(id) => Some(vec![id]),
@@ -88,7 +88,7 @@ pub async fn inbox(state: &AppState, user: &StaffUser, prison: Option<Uuid>) -> 
 }
 
 /// Visits by reference or prison number (whichever the query looks like), in the caller's prisons.
-pub async fn search(state: &AppState, user: &StaffUser, query: &str) -> Result<Vec<InboxItem>, ApiError> {
+pub async fn search(state: &AppState, user: &Principal, query: &str) -> Result<Vec<InboxItem>, ApiError> {
     let number = PrisonNumber::parse(query).ok();
     let reference = if number.is_none() { Reference::parse(query).ok() } else { None };
     if number.is_none() && reference.is_none() {

@@ -3,20 +3,19 @@
 use domain::decision::{StaffMessageRequest, check_staff_message};
 use domain::email::EmailKind;
 use domain::staff::StaffVisitView;
-use domain::visit::Actor;
 use sea_orm::TransactionTrait;
 use uuid::Uuid;
 
 use super::view::view;
 use super::{tell_visitor, visible};
-use crate::auth::StaffUser;
+use crate::auth::Principal;
 use crate::error::ApiError;
 use crate::state::AppState;
 
 /// Sends the visitor a one-off message: kept on the visit and emailed, in one transaction.
 pub async fn send_message(
     state: &AppState,
-    user: &StaffUser,
+    user: &Principal,
     visit_id: Uuid,
     request: StaffMessageRequest,
 ) -> Result<StaffVisitView, ApiError> {
@@ -30,9 +29,10 @@ pub async fn send_message(
     }
     let now = state.clock.now();
     let tx = state.db.begin().await?;
-    let message_id = super::store::add_message(&tx, visit.id, Actor::Staff, Some(&user.name), &text, now).await?;
+    let message_id =
+        super::store::add_message(&tx, visit.id, user.actor(), Some(user.actor_name()), &text, now).await?;
     tell_visitor(&tx, visit.id, EmailKind::StaffMessage, now, Some(message_id)).await?;
     tx.commit().await?;
-    tracing::info!(visit_id = %visit.id, staff_id = %user.id, "message sent to visitor");
+    tracing::info!(visit_id = %visit.id, caller = %user, "message sent to visitor");
     view(state, user, visit.id).await
 }

@@ -18,7 +18,7 @@ use sea_orm::DatabaseTransaction;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use crate::auth::StaffUser;
+use crate::auth::Principal;
 use crate::error::ApiError;
 use crate::outbox::store::NewMessage;
 use crate::state::AppState;
@@ -36,7 +36,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 }
 
 /// The visit, if the caller may see it; otherwise the same 404 as for a visit that does not exist.
-pub(super) async fn visible(state: &AppState, user: &StaffUser, visit_id: Uuid) -> Result<VisitRow, ApiError> {
+pub(super) async fn visible(state: &AppState, user: &Principal, visit_id: Uuid) -> Result<VisitRow, ApiError> {
     crate::visits::store::find(&state.db, visit_id)
         .await?
         .filter(|v| user.can_access(v.prison_id))

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
 
-use crate::auth::StaffUser;
+use crate::auth::{Scoped, scope};
 use crate::error::ApiError;
 use crate::json::Json;
 use crate::state::AppState;
@@ -25,19 +25,20 @@ pub struct InboxQuery {
 /// `overdue` flag; counts per prison; visitor cancellations of visits still to come.
 #[utoipa::path(
     tag = "staff",
-    security(("bearer_auth" = [])),
+    security(("bearer_auth" = []), ("api_key" = ["visits:read"])),
     params(InboxQuery),
     responses(
         (status = 200, description = "The inbox", body = Inbox),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`missing_scope`: an API key without `visits:read`", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Not one of the caller's prisons", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/staff/inbox")]
-#[tracing::instrument(skip_all, fields(staff_id = %user.id))]
+#[tracing::instrument(skip_all, fields(caller = %user))]
 pub async fn inbox(
     state: web::Data<AppState>,
-    user: StaffUser,
+    user: Scoped<scope::VisitsRead>,
     query: web::Query<InboxQuery>,
 ) -> Result<HttpResponse, ApiError> {
     Ok(HttpResponse::Ok().json(super::inbox::inbox(&state, &user, query.prison_id).await?))
@@ -57,19 +58,20 @@ pub struct SearchQuery {
 /// Find visits by reference or prison number in the caller's prisons, newest first.
 #[utoipa::path(
     tag = "staff",
-    security(("bearer_auth" = [])),
+    security(("bearer_auth" = []), ("api_key" = ["visits:read"])),
     params(SearchQuery),
     responses(
         (status = 200, description = "Matching visits", body = Vec<InboxItem>),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`missing_scope`: an API key without `visits:read`", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Neither a reference nor a prison number", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/staff/visits")]
-#[tracing::instrument(skip_all, fields(staff_id = %user.id))]
+#[tracing::instrument(skip_all, fields(caller = %user))]
 pub async fn search(
     state: web::Data<AppState>,
-    user: StaffUser,
+    user: Scoped<scope::VisitsRead>,
     query: web::Query<SearchQuery>,
 ) -> Result<HttpResponse, ApiError> {
     if query.q.chars().count() > MAX_SEARCH_CHARS {
@@ -86,19 +88,20 @@ pub async fn search(
 #[utoipa::path(
     tag = "staff",
     operation_id = "get_staff_visit",
-    security(("bearer_auth" = [])),
+    security(("bearer_auth" = []), ("api_key" = ["visits:read"])),
     params(("visit_id" = Uuid, Path, description = "The visit's id")),
     responses(
         (status = 200, description = "The visit", body = StaffVisitView),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`missing_scope`: an API key without `visits:read`", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such visit in the caller's prisons", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/staff/visits/{visit_id}")]
-#[tracing::instrument(skip(state, user), fields(staff_id = %user.id))]
+#[tracing::instrument(skip(state, user), fields(caller = %user))]
 pub async fn get_visit(
     state: web::Data<AppState>,
-    user: StaffUser,
+    user: Scoped<scope::VisitsRead>,
     visit_id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     Ok(HttpResponse::Ok().json(super::view::view(&state, &user, visit_id.into_inner()).await?))
@@ -109,22 +112,23 @@ pub async fn get_visit(
 /// time filled up meanwhile, the answer is 409 with the visit's current state and nothing changes.
 #[utoipa::path(
     tag = "staff",
-    security(("bearer_auth" = [])),
+    security(("bearer_auth" = []), ("api_key" = ["visits:decide"])),
     params(("visit_id" = Uuid, Path, description = "The visit's id")),
     request_body = DecisionRequest,
     responses(
         (status = 200, description = "Decided", body = StaffVisitView),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`missing_scope`: an API key without `visits:decide`", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such visit in the caller's prisons", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`conflict`: the visit changed since `expected_version` (see `current_version`); `invalid_state_transition`: not a request waiting for a decision; `slot_full`: no place left; `slot_closed`: the date is closed now; `slot_not_offered`: the timetable no longer has that time; `visit_already_started`: the time has come", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The decision is not valid; see `errors`", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/staff/visits/{visit_id}/decision")]
-#[tracing::instrument(skip(state, user, body), fields(staff_id = %user.id))]
+#[tracing::instrument(skip(state, user, body), fields(caller = %user))]
 pub async fn decide(
     state: web::Data<AppState>,
-    user: StaffUser,
+    user: Scoped<scope::VisitsDecide>,
     visit_id: web::Path<Uuid>,
     body: Json<DecisionRequest>,
 ) -> Result<HttpResponse, ApiError> {
@@ -138,22 +142,23 @@ pub async fn decide(
 /// Cancel a booked visit with a staff reason and an optional message to the visitor; its place returns to the slot.
 #[utoipa::path(
     tag = "staff",
-    security(("bearer_auth" = [])),
+    security(("bearer_auth" = []), ("api_key" = ["visits:decide"])),
     params(("visit_id" = Uuid, Path, description = "The visit's id")),
     request_body = StaffCancelRequest,
     responses(
         (status = 200, description = "Cancelled", body = StaffVisitView),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`missing_scope`: an API key without `visits:decide`", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such visit in the caller's prisons", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`conflict`: the visit changed since `expected_version`; `invalid_state_transition`: not booked; `visit_already_started`: the visit has started or taken place", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Not a staff cancellation reason", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/staff/visits/{visit_id}/cancel")]
-#[tracing::instrument(skip(state, user, body), fields(staff_id = %user.id))]
+#[tracing::instrument(skip(state, user, body), fields(caller = %user))]
 pub async fn cancel(
     state: web::Data<AppState>,
-    user: StaffUser,
+    user: Scoped<scope::VisitsDecide>,
     visit_id: web::Path<Uuid>,
     body: Json<StaffCancelRequest>,
 ) -> Result<HttpResponse, ApiError> {
@@ -163,20 +168,21 @@ pub async fn cancel(
 /// Acknowledge a visitor's cancellation: it leaves the inbox's list of cancellations to see.
 #[utoipa::path(
     tag = "staff",
-    security(("bearer_auth" = [])),
+    security(("bearer_auth" = []), ("api_key" = ["visits:decide"])),
     params(("visit_id" = Uuid, Path, description = "The visit's id")),
     responses(
         (status = 200, description = "Acknowledged", body = StaffVisitView),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`missing_scope`: an API key without `visits:decide`", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such visit in the caller's prisons", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not a visitor's cancellation, or already acknowledged", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/staff/visits/{visit_id}/acknowledge-cancellation")]
-#[tracing::instrument(skip(state, user), fields(staff_id = %user.id))]
+#[tracing::instrument(skip(state, user), fields(caller = %user))]
 pub async fn acknowledge_cancellation(
     state: web::Data<AppState>,
-    user: StaffUser,
+    user: Scoped<scope::VisitsDecide>,
     visit_id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     Ok(HttpResponse::Ok()
@@ -187,22 +193,23 @@ pub async fn acknowledge_cancellation(
 /// the visit's page; the visit's `emails` show when it has gone.
 #[utoipa::path(
     tag = "staff",
-    security(("bearer_auth" = [])),
+    security(("bearer_auth" = []), ("api_key" = ["visits:decide"])),
     params(("visit_id" = Uuid, Path, description = "The visit's id")),
     request_body = StaffMessageRequest,
     responses(
         (status = 200, description = "Queued for sending", body = StaffVisitView),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`missing_scope`: an API key without `visits:decide`", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such visit in the caller's prisons", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The visit's personal data has been removed", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Empty or too long", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/staff/visits/{visit_id}/messages")]
-#[tracing::instrument(skip(state, user, body), fields(staff_id = %user.id))]
+#[tracing::instrument(skip(state, user, body), fields(caller = %user))]
 pub async fn send_message(
     state: web::Data<AppState>,
-    user: StaffUser,
+    user: Scoped<scope::VisitsDecide>,
     visit_id: web::Path<Uuid>,
     body: Json<StaffMessageRequest>,
 ) -> Result<HttpResponse, ApiError> {

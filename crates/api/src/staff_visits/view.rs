@@ -8,7 +8,7 @@ use domain::staff::{
 use domain::visit::VisitState;
 use uuid::Uuid;
 
-use crate::auth::StaffUser;
+use crate::auth::Principal;
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::visits::record::VisitRecord;
@@ -17,7 +17,7 @@ use crate::visits::record::VisitRecord;
 /// not exist.
 pub(super) async fn visible_record(
     state: &AppState,
-    user: &StaffUser,
+    user: &Principal,
     visit_id: Uuid,
 ) -> Result<VisitRecord, ApiError> {
     crate::visits::record::find(&state.db, visit_id, state.postgres_fast_paths)
@@ -27,7 +27,7 @@ pub(super) async fn visible_record(
 }
 
 /// Everything staff see about one visit.
-pub async fn view(state: &AppState, user: &StaffUser, visit_id: Uuid) -> Result<StaffVisitView, ApiError> {
+pub async fn view(state: &AppState, user: &Principal, visit_id: Uuid) -> Result<StaffVisitView, ApiError> {
     Ok(assemble(state, visible_record(state, user, visit_id).await?))
 }
 

@@ -3,9 +3,12 @@
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use domain::api::{CreateVisitRequest, VisitCreated, VisitStatus};
+use domain::api_keys::Scope;
 use domain::error::Problem;
-use domain::visit::Actor;
+use domain::error::{FieldError, FieldErrorCode};
 
+use super::service::Requester;
+use crate::auth::MaybePrincipal;
 use crate::client_address::ClientAddress;
 use crate::error::ApiError;
 use crate::json::Json;
@@ -22,13 +25,18 @@ fn header_value<'a>(req: &'a HttpRequest, name: &str) -> Option<&'a str> {
 /// preference. Every rule is checked; a bad request is answered with every problem at once, field by field.
 ///
 /// Send an `Idempotency-Key` header (a random UUID) so that a retry after a lost answer returns the same visit
-/// instead of making a second one.
+/// instead of making a second one. A key is replayed only for the credential that sent it: anonymous visitors
+/// share one, each member of staff and each API key has its own.
+///
+/// No credential is needed. A member of staff or an integrator's key (scope `visits:write`) may send one: the
+/// visit's timeline then names them, and only their prisons can be chosen (another answers as an unknown prison).
 ///
 /// Requests are limited (OWASP API6, sensitive business flows) per client address (default 100 an hour), per
 /// prisoner and per lead visitor's email (default 6 a day each); past a limit the answer is 429 with `Retry-After`
 /// (seconds). A retry with the same `Idempotency-Key` is not counted again.
 #[utoipa::path(
     tag = "visits",
+    security((), ("bearer_auth" = []), ("api_key" = ["visits:write"])),
     request_body = CreateVisitRequest,
     params(
         ("Idempotency-Key" = Option<String>, Header, description = "A unique key per request (1-255 visible ASCII characters); a retry with the same key and body returns the first answer", example = "5f0c7f4e-8d7e-4f5e-9a43-2b1a6c1d9e21", pattern = "^[!-~]{1,255}$", min_length = 1, max_length = 255),
@@ -37,6 +45,8 @@ fn header_value<'a>(req: &'a HttpRequest, name: &str) -> Option<&'a str> {
         (status = 201, description = "Requested. Keep `status_token` secret: it is the visitor's key to the request.", body = VisitCreated,
             headers(("Location" = String, description = "The visit's status resource"), ("Idempotent-Replayed" = String, description = "`true` when this answers a retry"))),
         (status = 400, description = "Malformed JSON or Idempotency-Key", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "An `Authorization` header whose credential is not accepted", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`missing_scope`: an API key without `visits:write`", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A rule is broken; see `errors`", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many requests from this address, for this prisoner or from this email; see Retry-After", body = Problem, content_type = "application/problem+json",
             headers(("Retry-After" = u32, description = "Seconds until a request may be made again"))),
@@ -48,13 +58,29 @@ pub async fn create_visit(
     state: web::Data<AppState>,
     req: HttpRequest,
     address: ClientAddress,
+    caller: MaybePrincipal,
     body: Json<CreateVisitRequest>,
 ) -> Result<HttpResponse, ApiError> {
+    let requester = match &caller.0 {
+        None => Requester::visitor(),
+        Some(principal) => {
+            principal.require(Scope::VisitsWrite)?;
+            // Another prison is answered exactly as a prison that does not exist.
+            if !principal.can_access(body.prison_id) {
+                return Err(ApiError::validation(FieldError::new(
+                    "prison_id",
+                    FieldErrorCode::UnknownPrison,
+                    "Choose a prison from the list",
+                )));
+            }
+            Requester::principal(principal)
+        }
+    };
     let key = header_value(&req, "idempotency-key").map(super::service::parse_idempotency_key).transpose()?;
     if key.is_none() && req.headers().contains_key("idempotency-key") {
         return Err(ApiError::InvalidIdempotencyKey);
     }
-    let created = super::service::create(&state, body.into_inner(), key, Actor::Visitor, address.key()).await?;
+    let created = super::service::create(&state, body.into_inner(), key, &requester, address.key()).await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/visits/{}", created.visit.reference)))
         .insert_header(("idempotent-replayed", if created.replayed { "true" } else { "false" }))

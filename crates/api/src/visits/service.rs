@@ -19,6 +19,7 @@ use uuid::Uuid;
 
 use super::store::VisitRow;
 use super::tokens;
+use crate::auth::{Credential, Principal};
 use crate::db;
 use crate::error::ApiError;
 use crate::outbox::store::NewMessage;
@@ -33,6 +34,31 @@ pub fn parse_idempotency_key(raw: &str) -> Result<String, ApiError> {
         return Err(ApiError::InvalidIdempotencyKey);
     }
     Ok(key.to_owned())
+}
+
+/// Who is asking for a visit: the timeline's first actor (and its name, for staff and keys), and the credential an
+/// `Idempotency-Key` is scoped to, so that the same key string from two credentials makes two visits.
+#[derive(Debug, Clone)]
+pub struct Requester {
+    pub actor: Actor,
+    pub actor_name: Option<String>,
+    pub credential: Credential,
+}
+
+impl Requester {
+    /// An anonymous visitor (the web app).
+    pub fn visitor() -> Requester {
+        Requester { actor: Actor::Visitor, actor_name: None, credential: Credential::Visitor }
+    }
+
+    /// A member of staff or an integrator's key.
+    pub fn principal(principal: &Principal) -> Requester {
+        Requester {
+            actor: principal.actor(),
+            actor_name: Some(principal.actor_name().to_owned()),
+            credential: principal.credential(),
+        }
+    }
 }
 
 pub struct Created {
@@ -68,12 +94,13 @@ pub async fn create(
     state: &AppState,
     request: CreateVisitRequest,
     idempotency_key: Option<String>,
-    actor: Actor,
+    requester: &Requester,
     address: Option<String>,
 ) -> Result<Created, ApiError> {
     let request_hash = fingerprint(&request)?;
+    let credential = requester.credential.stored();
     if let Some(key) = &idempotency_key
-        && let Some(replay) = replay(state, key, &request_hash).await?
+        && let Some(replay) = replay(state, &credential, key, &request_hash).await?
     {
         return Ok(replay);
     }
@@ -137,11 +164,13 @@ pub async fn create(
             request: &valid,
             token_hash: &token_hash,
             confirm_by: window.confirm_by,
-            actor,
+            actor: requester.actor,
+            actor_name: requester.actor_name.as_deref(),
             now,
             records_checks: checks.as_ref().map(|(_, json)| json.as_str()),
         };
-        match insert(&state.db, &new_visit, idempotency_key.as_deref(), &request_hash, &instant, &limits).await {
+        let idempotency = idempotency_key.as_deref().map(|key| (credential.as_str(), key));
+        match insert(&state.db, &new_visit, idempotency, &request_hash, &instant, &limits).await {
             Ok(Written::OverLimit(refused)) => {
                 tracing::warn!(prison_id = %prison.id, "visit request refused: over a request limit");
                 return Err(ApiError::RateLimited { retry_after_secs: refused.retry_after_secs });
@@ -158,7 +187,7 @@ pub async fn create(
             // A concurrent retry with the same Idempotency-Key won: answer as it was answered.
             Err(e) if db::violates(&e, db::UniqueKey::IdempotencyKey) => {
                 if let Some(key) = &idempotency_key
-                    && let Some(replay) = replay(state, key, &request_hash).await?
+                    && let Some(replay) = replay(state, &credential, key, &request_hash).await?
                 {
                     return Ok(replay);
                 }
@@ -234,15 +263,15 @@ enum Written {
 async fn insert(
     db: &DatabaseConnection,
     visit: &super::store::NewVisit<'_>,
-    idempotency_key: Option<&str>,
+    idempotency: Option<(&str, &str)>,
     request_hash: &str,
     instant: &[(Slot, Places)],
     limits: &[Limit],
 ) -> Result<Written, sea_orm::DbErr> {
     let tx = db.begin().await?;
     super::store::insert(&tx, visit).await?;
-    if let Some(key) = idempotency_key {
-        super::store::insert_idempotency_key(&tx, key, request_hash, visit.id, visit.now).await?;
+    if let Some((credential, key)) = idempotency {
+        super::store::insert_idempotency_key(&tx, credential, key, request_hash, visit.id, visit.now).await?;
     }
     if let Err(refused) = rate_limits::reserve_on(&tx, visit.now, limits).await? {
         tx.rollback().await?;
@@ -296,9 +325,14 @@ async fn insert(
     Ok(Written::Visit(state))
 }
 
-/// The answer to a retried request, if this key was used before.
-async fn replay(state: &AppState, key: &str, request_hash: &str) -> Result<Option<Created>, ApiError> {
-    let Some(record) = super::store::find_idempotency_key(&state.db, key).await? else {
+/// The answer to a retried request, if this credential used this key before.
+async fn replay(
+    state: &AppState,
+    credential: &str,
+    key: &str,
+    request_hash: &str,
+) -> Result<Option<Created>, ApiError> {
+    let Some(record) = super::store::find_idempotency_key(&state.db, credential, key).await? else {
         return Ok(None);
     };
     if record.request_hash != request_hash {

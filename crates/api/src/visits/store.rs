@@ -21,6 +21,8 @@ pub struct NewVisit<'a> {
     pub token_hash: &'a str,
     pub confirm_by: NaiveDate,
     pub actor: Actor,
+    /// The staff member's or key's name when one made the request.
+    pub actor_name: Option<&'a str>,
     pub now: DateTime<Utc>,
     /// The prisoner checks' results as JSON, when records were consulted.
     pub records_checks: Option<&'a str>,
@@ -159,7 +161,7 @@ pub async fn insert(db: &impl ConnectionTrait, v: &NewVisit<'_>) -> Result<(), D
     });
     visit_slot_choice::Entity::insert_many(choices).exec_without_returning(db).await?;
 
-    record_change(db, v.id, 0, None, VisitState::Requested, v.actor, None, v.now).await
+    record_change(db, v.id, 0, None, VisitState::Requested, v.actor, v.actor_name, v.now).await
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -335,8 +337,13 @@ pub struct IdempotencyRecord {
     pub visit_id: Uuid,
 }
 
-pub async fn find_idempotency_key(db: &impl ConnectionTrait, key: &str) -> Result<Option<IdempotencyRecord>, DbErr> {
-    Ok(idempotency_key::Entity::find_by_id(key.to_owned())
+/// The visit an `Idempotency-Key` made, when this credential (`auth::Credential::stored`) sent it before.
+pub async fn find_idempotency_key(
+    db: &impl ConnectionTrait,
+    credential: &str,
+    key: &str,
+) -> Result<Option<IdempotencyRecord>, DbErr> {
+    Ok(idempotency_key::Entity::find_by_id((credential.to_owned(), key.to_owned()))
         .one(db)
         .await?
         .map(|r| IdempotencyRecord { request_hash: r.request_hash, visit_id: r.visit_id }))
@@ -344,12 +351,14 @@ pub async fn find_idempotency_key(db: &impl ConnectionTrait, key: &str) -> Resul
 
 pub async fn insert_idempotency_key(
     db: &impl ConnectionTrait,
+    credential: &str,
     key: &str,
     request_hash: &str,
     visit_id: Uuid,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
     idempotency_key::Entity::insert(idempotency_key::ActiveModel {
+        credential: Set(credential.to_owned()),
         key: Set(key.to_owned()),
         request_hash: Set(request_hash.to_owned()),
         visit_id: Set(visit_id),

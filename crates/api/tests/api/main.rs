@@ -4,6 +4,7 @@
 mod helpers;
 mod mail;
 
+mod api_keys;
 mod capacity;
 mod cli;
 mod decisions;

@@ -3,6 +3,9 @@ use sea_orm::entity::prelude::*;
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "idempotency_key")]
 pub struct Model {
+    /// Who sent the key: `visitor` (anonymous), `staff:<id>` or `api_key:<id>`; a replay matches only its own.
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub credential: String,
     #[sea_orm(primary_key, auto_increment = false)]
     pub key: String,
     pub request_hash: String,

@@ -1,6 +1,9 @@
 //! sea-orm entities: one per table, mirroring `migrations/`, with the states and reasons typed as the `domain` enums
 //! (their wire names are the stored strings) and the foreign keys as relations. Only the resources' `store` modules use them.
 
+pub mod api_key;
+pub mod api_key_prison;
+pub mod api_key_secret;
 pub mod closed_date;
 pub mod idempotency_key;
 pub mod outbox_message;

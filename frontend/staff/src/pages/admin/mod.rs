@@ -1,7 +1,8 @@
 //! For admins: staff accounts (create one with a first password, assign prisons, disable or enable) and prisons
-//! (add one; its timetable and rules are then set on the timetable page).
+//! (add one; its timetable and rules are then set on the timetable page); integrators' API keys.
 
 mod accounts;
+mod api_keys;
 mod prisons;
 
 use domain::api::{PrisonDetails, PrisonInput};
@@ -15,6 +16,7 @@ use uuid::Uuid;
 use crate::session::{Session, call, get, use_session};
 use crate::ui::{Failure, Issue, Loading, use_title};
 use accounts::{Accounts, NewAccount};
+use api_keys::ApiKeys;
 use prisons::Prisons;
 
 async fn accounts(session: Session) -> Result<Vec<StaffAccountView>, ApiError> {
@@ -78,6 +80,7 @@ pub fn AdminPage() -> impl IntoView {
             </Transition>
             <NewAccount on_change=retry notice />
             <Prisons notice />
+            <ApiKeys notice />
         </Show>
     }
 }
