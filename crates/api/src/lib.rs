@@ -4,6 +4,7 @@
 //! their transactions, and its `store` (SQL) side by side; the rest is the shared core.
 
 // The resources.
+pub mod events;
 pub mod notifications;
 pub mod prisons;
 pub mod records;
@@ -11,6 +12,7 @@ pub mod reports;
 pub mod staff;
 pub mod staff_visits;
 pub mod visits;
+pub mod webhooks;
 
 // The shared core.
 pub mod auth;

@@ -3,7 +3,7 @@
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::{health, notifications, prisons, records, reports, staff, staff_visits, visits};
+use crate::{events, health, notifications, prisons, records, reports, staff, staff_visits, visits, webhooks};
 
 /// Everything under `/api/v1`.
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -16,5 +16,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .configure(notifications::configure)
         .configure(records::configure)
         .configure(reports::configure)
-        .configure(prisons::configure_timetable);
+        .configure(prisons::configure_timetable)
+        .configure(events::configure)
+        .configure(webhooks::configure);
 }

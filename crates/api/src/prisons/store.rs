@@ -388,3 +388,22 @@ pub async fn update_details(
         .await?;
     Ok(result.rows_affected == 1)
 }
+
+/// The ids of the prisons with these codes (codes no prison has are left out).
+pub async fn ids_by_code(
+    db: &impl ConnectionTrait,
+    codes: &[&str],
+) -> Result<std::collections::HashMap<String, Uuid>, DbErr> {
+    if codes.is_empty() {
+        return Ok(Default::default());
+    }
+    let rows: Vec<(Uuid, String)> = prison::Entity::find()
+        .select_only()
+        .column(prison::Column::Id)
+        .column(prison::Column::Code)
+        .filter(prison::Column::Code.is_in(codes.iter().map(|c| (*c).to_owned())))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|(id, code)| (code, id)).collect())
+}

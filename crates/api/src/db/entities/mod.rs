@@ -3,6 +3,7 @@
 
 pub mod closed_date;
 pub mod idempotency_key;
+pub mod integration_event;
 pub mod outbox_message;
 pub mod prison;
 pub mod prison_notification;
@@ -21,6 +22,9 @@ pub mod visit_rejection_reason;
 pub mod visit_slot_choice;
 pub mod visit_state_change;
 pub mod visitor;
+pub mod webhook_delivery;
+pub mod webhook_subscription;
+pub mod webhook_subscription_prison;
 
 #[cfg(test)]
 mod tests {
@@ -57,5 +61,6 @@ mod tests {
         stored_as_wire_name::<EmailKind>();
         stored_as_wire_name::<DeliveryState>();
         stored_as_wire_name::<PrisonNotifyMode>();
+        stored_as_wire_name::<domain::events::WebhookDeliveryState>();
     }
 }
