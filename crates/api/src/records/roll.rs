@@ -70,15 +70,15 @@ async fn roll_updated(
     records: &[PrisonerRecord],
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<(), sea_orm::DbErr> {
-    let mut counts: std::collections::BTreeMap<&str, u32> = Default::default();
+    let mut counts: std::collections::BTreeMap<String, u32> = Default::default();
     for code in records.iter().filter_map(|r| r.prison_code.as_deref()) {
-        *counts.entry(code).or_default() += 1;
+        *counts.entry(code.to_ascii_uppercase()).or_default() += 1;
     }
-    let codes: Vec<&str> = counts.keys().copied().collect();
+    let codes: Vec<&str> = counts.keys().map(String::as_str).collect();
     let ids = crate::prisons::store::ids_by_code(tx, &codes).await?;
     // In prison id order, the order every writer takes the counters in.
     let mut events: Vec<(uuid::Uuid, u32)> =
-        counts.into_iter().filter_map(|(code, n)| Some((*ids.get(code)?, n))).collect();
+        counts.iter().filter_map(|(code, n)| Some((*ids.get(code)?, *n))).collect();
     events.sort_unstable();
     for (prison_id, prisoners) in events {
         crate::events::record(tx, crate::events::NewEvent::roll_updated(prison_id, prisoners), now).await?;

@@ -160,7 +160,7 @@ impl DeliveryWorker {
         // Checked again now: the rule may have changed since the subscription was written.
         let url = match super::address::check_form(&subscription.url, self.allow_loopback) {
             Ok(url) if super::address::literal_allowed(&url, self.allow_loopback) => url,
-            Ok(_) => return Ok(Attempt::Failed("refused: the address is not a public internet address".into())),
+            Ok(_) => return Ok(Attempt::Failed("refused: the address is a non-public address".into())),
             Err(refused) => return Ok(Attempt::Failed(format!("refused: {}", refused.0))),
         };
         let now = self.clock.now();
