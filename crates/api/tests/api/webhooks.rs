@@ -557,3 +557,24 @@ on_both_databases!(
     a_subscription_failing_for_three_days_is_turned_off_and_the_admins_told,
     subscriptions_are_for_admins_and_every_field_is_checked
 );
+
+#[test]
+fn the_openapi_document_describes_every_event_type_in_its_webhooks_section() {
+    let spec: Value = serde_json::from_str(&api::openapi::spec_json().unwrap()).unwrap();
+    assert_eq!(spec["openapi"], "3.1.0");
+    let webhooks = spec["webhooks"].as_object().unwrap();
+    let names: BTreeSet<&str> = webhooks.keys().map(String::as_str).collect();
+    let expected: BTreeSet<&str> = domain::events::EventType::ALL.iter().map(|t| t.as_str()).collect();
+    assert_eq!(names, expected);
+    for (name, item) in webhooks {
+        let post = &item["post"];
+        let headers: Vec<&str> =
+            post["parameters"].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap()).collect();
+        assert_eq!(headers, ["webhook-id", "webhook-timestamp", "webhook-signature"]);
+        let content = &post["requestBody"]["content"]["application/json"];
+        assert_eq!(content["example"]["type"], name.as_str());
+        let data = content["schema"]["properties"]["data"]["$ref"].as_str().unwrap();
+        let schema = data.trim_start_matches("#/components/schemas/");
+        assert!(spec["components"]["schemas"][schema].is_object(), "{schema} is described");
+    }
+}
