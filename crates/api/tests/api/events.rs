@@ -304,5 +304,6 @@ on_both_databases!(
 // The grant's PostgreSQL twin records its event in its one statement; the portable path in its transaction.
 on_portable_postgres!(
     every_change_an_integrator_cares_about_is_one_event_in_order,
-    a_change_that_fails_after_its_event_leaves_no_event
+    a_change_that_fails_after_its_event_leaves_no_event,
+    the_feed_paged_during_concurrent_writes_gives_every_event_once_in_order
 );
