@@ -37,7 +37,11 @@ fn view(row: SubscriptionRow, prison_ids: Vec<Uuid>, now: DateTime<Utc>) -> Subs
 
 /// Every field checked: the URL's form and where it resolves now, the description's length, at least one prison and
 /// each one existing. Returns the URL as parsed, the event types (sorted, no repeats; empty for all) and the prisons.
-async fn check(state: &AppState, input: &SubscriptionInput) -> Result<(String, Vec<EventType>, Vec<Uuid>), ApiError> {
+async fn check(
+    state: &AppState,
+    user: &StaffUser,
+    input: &SubscriptionInput,
+) -> Result<(String, Vec<EventType>, Vec<Uuid>), ApiError> {
     let mut errors = Vec::new();
     let url = match super::address::check_url(&input.url, state.webhooks_allow_loopback).await {
         Ok(url) => Some(url.to_string()),
@@ -69,7 +73,8 @@ async fn check(state: &AppState, input: &SubscriptionInput) -> Result<(String, V
         ));
     } else {
         for (i, prison) in input.prison_ids.iter().enumerate() {
-            if crate::prisons::store::find(&state.db, *prison).await?.is_none() {
+            // Another's prison is refused as one that does not exist.
+            if !user.can_access(*prison) || crate::prisons::store::find(&state.db, *prison).await?.is_none() {
                 errors.push(FieldError::new(
                     format!("prison_ids[{i}]"),
                     FieldErrorCode::UnknownPrison,
@@ -87,10 +92,14 @@ async fn check(state: &AppState, input: &SubscriptionInput) -> Result<(String, V
     }
 }
 
-/// The caller's view of a subscription: 404 when there is none (or, for a key later, not one of its prisons').
-async fn visible(state: &AppState, _user: &StaffUser, id: Uuid) -> Result<(SubscriptionRow, Vec<Uuid>), ApiError> {
+/// The caller's view of a subscription: 404 when there is none, or when any of its prisons is not the caller's
+/// (an admin has every prison; a key will have its own), exactly as if there were none.
+async fn visible(state: &AppState, user: &StaffUser, id: Uuid) -> Result<(SubscriptionRow, Vec<Uuid>), ApiError> {
     let row = store::find_subscription(&state.db, id).await?.ok_or(ApiError::NotFound)?;
     let prisons = store::prisons_of(&state.db, id).await?;
+    if !prisons.iter().all(|p| user.can_access(*p)) {
+        return Err(ApiError::NotFound);
+    }
     Ok((row, prisons))
 }
 
@@ -99,7 +108,7 @@ pub async fn create(
     user: &StaffUser,
     input: SubscriptionInput,
 ) -> Result<SubscriptionCreated, ApiError> {
-    let (url, types, prisons) = check(state, &input).await?;
+    let (url, types, prisons) = check(state, user, &input).await?;
     let now = state.clock.now();
     let secret = super::secrets::generate();
     let row = SubscriptionRow {
@@ -124,11 +133,14 @@ pub async fn create(
     Ok(SubscriptionCreated { subscription: view(row, prisons, state.clock.now()), secret })
 }
 
-pub async fn list(state: &AppState, _user: &StaffUser) -> Result<Vec<Subscription>, ApiError> {
+/// The subscriptions whose every prison is the caller's.
+pub async fn list(state: &AppState, user: &StaffUser) -> Result<Vec<Subscription>, ApiError> {
     let mut all = Vec::new();
     for row in store::list_subscriptions(&state.db).await? {
         let prisons = store::prisons_of(&state.db, row.id).await?;
-        all.push(view(row, prisons, state.clock.now()));
+        if prisons.iter().all(|p| user.can_access(*p)) {
+            all.push(view(row, prisons, state.clock.now()));
+        }
     }
     Ok(all)
 }
@@ -147,7 +159,7 @@ pub async fn update(
     input: SubscriptionInput,
 ) -> Result<Subscription, ApiError> {
     visible(state, user, id).await?;
-    let (url, types, prisons) = check(state, &input).await?;
+    let (url, types, prisons) = check(state, user, &input).await?;
     let now = state.clock.now();
     let tx = state.db.begin().await?;
     let mut row = store::find_subscription(&tx, id).await?.ok_or(ApiError::NotFound)?;

@@ -543,9 +543,46 @@ async fn subscriptions_are_for_admins_and_every_field_is_checked(db: Db) {
     assert_eq!(one["prison_ids"], json!([d.prison]));
     let listed: Value = d.app.get_as(&d.admin, path).await.json().await.unwrap();
     assert!(!listed.to_string().contains("whsec_"));
+
+    // Someone limited to another prison (as an API key will be) sees none of it: 404 as for a missing one, left
+    // out of the list, and the prison refused as unknown.
+    let other = add_test_prison(&d.app, domain::api::VisitingRules::default()).await;
+    let limited = api::auth::StaffUser {
+        id: Uuid::new_v4(),
+        email: "integrator@elsewhere.example".into(),
+        name: "Integrator".into(),
+        role: domain::staff::Role::Staff,
+        prison_ids: vec![other],
+    };
+    let state = &d.app.state;
+    let sub_id: Uuid = id.parse().unwrap();
+    use api::webhooks::service;
+    assert!(matches!(service::get(state, &limited, sub_id).await, Err(api::error::ApiError::NotFound)));
+    assert!(matches!(service::rotate(state, &limited, sub_id).await, Err(api::error::ApiError::NotFound)));
+    assert!(matches!(
+        service::deliveries(state, &limited, sub_id, None, None).await,
+        Err(api::error::ApiError::NotFound)
+    ));
+    assert!(service::list(state, &limited).await.unwrap().is_empty());
+    let input: domain::events::SubscriptionInput =
+        serde_json::from_value(json!({"url": "http://127.0.0.1:9/hook", "prison_ids": [d.prison]})).unwrap();
+    let Err(api::error::ApiError::Validation(errors)) = service::create(state, &limited, input).await else {
+        panic!("another prison's subscription is refused")
+    };
+    assert_eq!(
+        (errors[0].field.as_str(), errors[0].code),
+        ("prison_ids[0]", domain::error::FieldErrorCode::UnknownPrison)
+    );
+    let input: domain::events::SubscriptionInput =
+        serde_json::from_value(json!({"url": "http://127.0.0.1:9/hook", "prison_ids": [other]})).unwrap();
+    let own = service::create(state, &limited, input).await.unwrap();
+    assert_eq!(service::list(state, &limited).await.unwrap().len(), 1, "only its own");
+
     let response = d.app.client.delete(d.app.url(&format!("{path}/{id}"))).bearer_auth(&d.admin).send().await.unwrap();
     assert_eq!(response.status(), 204);
     problem(d.app.get_as(&d.admin, &format!("{path}/{id}")).await, 404).await;
+    let listed: Value = d.app.get_as(&d.admin, path).await.json().await.unwrap();
+    assert_eq!(listed[0]["id"], own.subscription.id.to_string(), "an admin sees every prison's");
 }
 
 on_both_databases!(
