@@ -175,6 +175,26 @@ async fn instant_booking_is_one_booked_event(db: Db) {
     assert_eq!(events[0]["data"]["actor"], "system");
 }
 
+async fn new_visiting_rules_are_a_timetable_change_and_other_details_are_not(db: Db) {
+    let d = desk(spawn_app_at(db, monday_morning()).await).await;
+    let prison = api::prisons::store::find(&d.app.state.db, d.prison).await.unwrap().unwrap();
+    let mut body = json!({"name": "HMP Testbridge Renamed", "code": prison.code,
+        "address": {"lines": ["1 Gate Street"], "town": "Testbridge", "postcode": "TB1 1AA"},
+        "email": "visits@testbridge.example", "phone": "01632 960000"});
+    let path = format!("/api/v1/admin/prisons/{}", d.prison);
+    let response = d.app.client.put(d.app.url(&path)).bearer_auth(&d.admin).json(&body).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert!(d.all_events().await.is_empty(), "a new name is not an event");
+    body["rules"] = json!({"adult_age": 18, "max_visitors": 3, "max_adults": 3, "booking_window_days": 28,
+                           "processing_days": 3, "weekend_processing": false, "instant_booking": false});
+    let response = d.app.client.put(d.app.url(&path)).bearer_auth(&d.admin).json(&body).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    let events = d.all_events().await;
+    assert_eq!(types(&events), [("timetable.changed", None)]);
+    let version = api::prisons::store::availability_version(&d.app.state.db, d.prison).await.unwrap().unwrap();
+    assert_eq!(events[0]["data"], json!({"prison_id": d.prison, "version": version}));
+}
+
 /// A failing trigger on the deliveries, which `record` writes after the event: the change fails after its event
 /// would have been written.
 async fn fail_after_the_event(app: &TestApp, on: bool) {
@@ -298,6 +318,7 @@ on_both_databases!(
     every_change_an_integrator_cares_about_is_one_event_in_order,
     a_change_that_fails_after_its_event_leaves_no_event,
     instant_booking_is_one_booked_event,
+    new_visiting_rules_are_a_timetable_change_and_other_details_are_not,
     the_feed_refuses_bad_cursors_and_other_prisons_staff,
     the_feed_paged_during_concurrent_writes_gives_every_event_once_in_order
 );

@@ -556,6 +556,14 @@ mod tests {
     }
 
     #[test]
+    fn the_admins_webhook_notice_is_in_english_and_welsh() {
+        let email = webhook_disabled("https://hooks.example/<x>", "sub-1", "https://visits.example/staff");
+        assert!(email.subject.contains("Webhook turned off") && email.subject.contains("Bachyn gwe"));
+        assert!(email.text.contains("https://hooks.example/<x>") && email.text.contains("wedi'i ddiffodd"));
+        assert!(email.html.contains("https://hooks.example/&lt;x&gt;"), "escaped in HTML");
+    }
+
+    #[test]
     fn every_visitor_email_renders_in_both_languages() {
         for locale in [Locale::En, Locale::Cy] {
             for kind in EmailKind::ALL.into_iter().filter(|k| k.is_for_visitor()) {
