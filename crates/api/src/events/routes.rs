@@ -17,11 +17,13 @@ pub struct ChangesQuery {
     /// The `next_cursor` of the page before; absent to start from the first event.
     pub after: Option<String>,
     /// Events per page, 1 to 500 (default 100).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<u32>,
 }
 
-/// The prison's integration events after a cursor, in the order they were committed: the source of truth for an
-/// integrator (webhooks are the nudge). Paging with `next_cursor` until `has_more` is false, then again later from
+/// A prison's integration events after a cursor, in the order they were committed.
+///
+/// The source of truth for an integrator (webhooks are the nudge). Paging with `next_cursor` until `has_more` is false, then again later from
 /// the last `next_cursor`, sees every event exactly once, even while writes go on. For the prison's staff or an
 /// admin (an API key will need the `visits:read` scope).
 #[utoipa::path(

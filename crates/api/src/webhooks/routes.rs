@@ -126,8 +126,10 @@ pub async fn delete_subscription(
     Ok(HttpResponse::NoContent().finish())
 }
 
-/// Rotate the signing secret: the new one is in the answer; the old one keeps signing too for 24 hours (both
-/// signatures are sent in `webhook-signature`, separated by a space).
+/// Rotate the signing secret.
+///
+/// The new secret is in the answer; the old one keeps signing too for 24 hours (both signatures are sent in
+/// `webhook-signature`, separated by a space), so the receiver can switch over without losing a delivery.
 #[utoipa::path(
     tag = "webhooks",
     security(("bearer_auth" = [])),
@@ -155,6 +157,7 @@ pub struct LogQuery {
     /// The `next_cursor` of the page before; absent for the newest.
     pub after: Option<String>,
     /// Lines per page, 1 to 200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
 }
 
