@@ -19,6 +19,7 @@ mod m20261130_000010_add_staff_session_family;
 mod m20261130_000011_create_rate_limit;
 mod m20261201_000001_create_api_keys;
 mod m20261201_000002_scope_idempotency_keys;
+mod m20261201_000010_create_integration_events;
 
 pub struct Migrator;
 
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000011_create_rate_limit::Migration),
             Box::new(m20261201_000001_create_api_keys::Migration),
             Box::new(m20261201_000002_scope_idempotency_keys::Migration),
+            Box::new(m20261201_000010_create_integration_events::Migration),
         ]
     }
 }

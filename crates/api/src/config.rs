@@ -51,6 +51,8 @@ pub struct Settings {
     pub workers: Option<usize>,
     pub email: EmailSettings,
     pub jobs: JobSettings,
+    /// The webhook delivery worker and the webhooks' safety rules (`WEBHOOKS_*`).
+    pub webhooks: WebhookSettings,
     /// Where prisoner checks read the prison's records (`RECORDS`, `RECORDS_URL`).
     pub records: RecordsSettings,
     /// How many sign-ins and visit requests one account, address, prisoner or email may make.
@@ -171,6 +173,50 @@ impl Default for JobSettings {
     }
 }
 
+/// The webhook delivery worker: separate from the email outbox's (its own loop and connections), so a slow
+/// receiver never holds up visitors' emails.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebhookSettings {
+    /// Run the delivery worker inside the server (`WEBHOOKS_WORKER`, default true).
+    pub worker: bool,
+    /// How often it looks for due deliveries (`WEBHOOKS_POLL_SECONDS`, default 2, at least 1).
+    pub poll_interval: Duration,
+    /// Deliveries sent at once (`WEBHOOKS_CONCURRENCY`, default 8, at least 1).
+    pub concurrency: usize,
+    /// How long to wait for a receiver's connection (`WEBHOOKS_CONNECT_TIMEOUT_MS`, default 2000).
+    pub connect_timeout: Duration,
+    /// How long a whole delivery may take (`WEBHOOKS_TIMEOUT_MS`, default 5000).
+    pub timeout: Duration,
+    /// Allow `http://` and loopback receivers (`WEBHOOKS_ALLOW_LOOPBACK`, default false): for tests and local
+    /// development only. Private, link-local and other non-public addresses stay refused either way.
+    pub allow_loopback: bool,
+}
+
+impl Default for WebhookSettings {
+    fn default() -> Self {
+        WebhookSettings {
+            worker: true,
+            poll_interval: Duration::from_secs(2),
+            concurrency: 8,
+            connect_timeout: Duration::from_secs(2),
+            timeout: Duration::from_secs(5),
+            allow_loopback: false,
+        }
+    }
+}
+
+fn webhook_settings(vars: &Vars) -> WebhookSettings {
+    let d = WebhookSettings::default();
+    WebhookSettings {
+        worker: vars.webhooks_worker.unwrap_or(d.worker),
+        poll_interval: vars.webhooks_poll_seconds.map_or(d.poll_interval, |s| Duration::from_secs(s.max(1))),
+        concurrency: vars.webhooks_concurrency.unwrap_or(d.concurrency),
+        connect_timeout: vars.webhooks_connect_timeout_ms.unwrap_or(d.connect_timeout),
+        timeout: vars.webhooks_timeout_ms.unwrap_or(d.timeout),
+        allow_loopback: vars.webhooks_allow_loopback.unwrap_or(d.allow_loopback),
+    }
+}
+
 /// The variables as read, one field per variable and named as it (`DATABASE_URL`); unset or empty is `None`.
 /// Each typed field is parsed from its text by a function whose error says what is expected; [`read`] puts the
 /// variable's name in front. The rules between variables, and the defaults, are in [`Settings::from_vars`].
@@ -214,6 +260,18 @@ struct Vars {
     outbox_max_attempts: Option<u32>,
     #[serde(deserialize_with = "whole_number")]
     retention_months: Option<u32>,
+    #[serde(deserialize_with = "flag")]
+    webhooks_worker: Option<bool>,
+    #[serde(deserialize_with = "whole_number")]
+    webhooks_poll_seconds: Option<u64>,
+    #[serde(deserialize_with = "positive_number")]
+    webhooks_concurrency: Option<usize>,
+    #[serde(deserialize_with = "positive_millis")]
+    webhooks_connect_timeout_ms: Option<Duration>,
+    #[serde(deserialize_with = "positive_millis")]
+    webhooks_timeout_ms: Option<Duration>,
+    #[serde(deserialize_with = "flag")]
+    webhooks_allow_loopback: Option<bool>,
     records: Option<String>,
     records_url: Option<String>,
     records_token: Option<SecretString>,
@@ -465,6 +523,7 @@ power cut can lose the last commits), got {other:?}"
             workers: vars.workers,
             email: email_settings(&mut vars, &all)?,
             jobs: job_settings(&vars)?,
+            webhooks: webhook_settings(&vars),
             records: records_settings(&mut vars)?,
             limits: limit_settings(&vars),
             trusted_proxies: std::mem::take(&mut vars.trusted_proxies),
@@ -626,6 +685,11 @@ mod tests {
         assert!(!s.jobs.worker);
         assert_eq!(s.jobs.poll_interval, Duration::from_secs(1), "polling at least every second");
         assert_eq!(s.log_format, LogFormat::Pretty);
+        assert_eq!(s.webhooks, WebhookSettings::default(), "loopback refused unless allowed");
+        let hooks = settings(&[("WEBHOOKS_ALLOW_LOOPBACK", "true"), ("WEBHOOKS_TIMEOUT_MS", "800")]).unwrap().webhooks;
+        assert!(hooks.allow_loopback);
+        assert_eq!(hooks.timeout, Duration::from_millis(800));
+        assert!(settings(&[("WEBHOOKS_CONCURRENCY", "0")]).is_err());
         let RecordsSettings::Http(records) = &s.records else { panic!("RECORDS_URL alone means http") };
         assert_eq!((records.timeout, records.retries), (Duration::from_millis(300), 1));
 

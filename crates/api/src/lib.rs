@@ -5,6 +5,7 @@
 
 // The resources.
 pub mod api_keys;
+pub mod events;
 pub mod notifications;
 pub mod prisons;
 pub mod records;
@@ -12,6 +13,7 @@ pub mod reports;
 pub mod staff;
 pub mod staff_visits;
 pub mod visits;
+pub mod webhooks;
 
 // The shared core.
 pub mod auth;

@@ -44,7 +44,8 @@ enum Command {
         #[arg(value_name = "CONTACTS.csv")]
         contacts: String,
     },
-    /// Run the background jobs once: the daily digests and retention, then deliver every due email.
+    /// Run the background jobs once: the daily digests and retention, then deliver every due email, then every due
+    /// webhook.
     Jobs,
     /// Run only the retention job: anonymise visits past RETENTION_MONTHS.
     Retention,
@@ -129,6 +130,9 @@ async fn jobs() -> anyhow::Result<()> {
     worker.daily(domain::calendar::london_today(state.clock.now())).await?;
     let pass = worker.run_once().await?;
     println!("sent {}, retrying {}, failed {}", pass.sent, pass.retrying, pass.failed);
+    let webhooks = api::webhooks::worker::DeliveryWorker::new(&state, &settings.webhooks)?;
+    let pass = webhooks.run_once().await?;
+    println!("webhooks: delivered {}, retrying {}, failed {}", pass.delivered, pass.retrying, pass.failed);
     Ok(())
 }
 

@@ -29,7 +29,15 @@ are RFC 3339 in UTC.",
         (name = "admin", description = "Staff accounts, for admins"),
         (name = "operations", description = "Health and readiness probes"),
         (name = "records", description = "The built-in prison roll that prisoner checks read, for integrators"),
+        (name = "integrations", description = "The change feed: every integration event of a prison, in order"),
+        (name = "webhooks", description = "Webhook subscriptions (Standard Webhooks), their delivery log, and the \
+events they deliver (the document's `webhooks` section)"),
     ),
+    components(schemas(
+        domain::events::VisitEventData,
+        domain::events::TimetableEventData,
+        domain::events::RollEventData
+    )),
     modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;
@@ -72,6 +80,7 @@ pub fn spec() -> Spec {
         .service(utoipa_actix_web::scope("/api/v1").configure(crate::v1::configure))
         .split_for_parts();
     declare_edge_responses(&mut spec);
+    crate::webhooks::openapi::add(&mut spec);
     spec
 }
 

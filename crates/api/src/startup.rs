@@ -34,6 +34,7 @@ pub struct Application {
     server: Server,
     state: AppState,
     worker: Option<tokio::task::JoinHandle<()>>,
+    webhook_worker: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl Application {
@@ -63,7 +64,11 @@ impl Application {
         let worker = settings.jobs.worker.then(|| {
             Worker::new(&state, transport, &settings.email, &settings.jobs).spawn(settings.jobs.poll_interval)
         });
-        Ok(Application { port, server, state, worker })
+        let webhook_worker = match settings.webhooks.worker {
+            true => Some(crate::webhooks::worker::DeliveryWorker::new(&state, &settings.webhooks)?.spawn()),
+            false => None,
+        };
+        Ok(Application { port, server, state, worker, webhook_worker })
     }
 
     pub fn port(&self) -> u16 {
@@ -78,6 +83,10 @@ impl Application {
         let result = self.server.await;
         if let Some(worker) = self.worker {
             // A message being sent is safe to drop: its claim runs out and another pass sends it.
+            worker.abort();
+        }
+        if let Some(worker) = self.webhook_worker {
+            // The same for a webhook: its claim runs out and it is sent again (receivers dedupe on `webhook-id`).
             worker.abort();
         }
         result
@@ -131,6 +140,7 @@ MIGRATE_ON_START=true)",
         request_timeout: settings.request_timeout,
         postgres_fast_paths,
         db_file,
+        webhooks_allow_loopback: settings.webhooks.allow_loopback,
     })
 }
 

@@ -30,4 +30,6 @@ pub struct AppState {
     pub db_file: Option<crate::db::DatabaseFile>,
     /// Take the PostgreSQL-only twins of `crate::db::postgres_fast_paths` (PostgreSQL and `POSTGRES_FAST_PATHS` on).
     pub postgres_fast_paths: bool,
+    /// Webhook receivers may be `http://` and loopback (`WEBHOOKS_ALLOW_LOOPBACK`; tests and development only).
+    pub webhooks_allow_loopback: bool,
 }

@@ -3,7 +3,9 @@
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::{api_keys, health, notifications, prisons, records, reports, staff, staff_visits, visits};
+use crate::{
+    api_keys, events, health, notifications, prisons, records, reports, staff, staff_visits, visits, webhooks,
+};
 
 /// Everything under `/api/v1`.
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -17,5 +19,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .configure(records::configure)
         .configure(reports::configure)
         .configure(prisons::configure_timetable)
-        .configure(api_keys::configure);
+        .configure(api_keys::configure)
+        .configure(events::configure)
+        .configure(webhooks::configure);
 }

@@ -42,10 +42,12 @@ pub enum EmailKind {
     PrisonNewRequest,
     /// To the prison's visits mailbox: yesterday's new requests in one email.
     PrisonDigest,
+    /// To each admin: a webhook subscription was turned off because its deliveries kept failing.
+    WebhookDisabled,
 }
 
 impl EmailKind {
-    pub const ALL: [EmailKind; 8] = [
+    pub const ALL: [EmailKind; 9] = [
         EmailKind::RequestReceived,
         EmailKind::Booked,
         EmailKind::Rejected,
@@ -54,6 +56,7 @@ impl EmailKind {
         EmailKind::StaffMessage,
         EmailKind::PrisonNewRequest,
         EmailKind::PrisonDigest,
+        EmailKind::WebhookDisabled,
     ];
 
     /// The stable wire and database name: strum's, from `serialize_all = "snake_case"`, the same as serde's.
@@ -64,6 +67,11 @@ impl EmailKind {
     /// True for the emails that go to the prison rather than the visitor.
     pub fn is_for_prison(self) -> bool {
         matches!(self, EmailKind::PrisonNewRequest | EmailKind::PrisonDigest)
+    }
+
+    /// True for the emails about a visit that go to its lead visitor.
+    pub fn is_for_visitor(self) -> bool {
+        !self.is_for_prison() && self != EmailKind::WebhookDisabled
     }
 }
 

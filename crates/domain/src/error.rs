@@ -107,6 +107,8 @@ pub enum FieldErrorCode {
     InvalidValue,
     /// A value that must be unique (a prison's code, a staff email address) and is already used by another.
     AlreadyTaken,
+    /// A webhook address that is not `https://` or does not resolve only to public internet addresses.
+    UrlNotAllowed,
 }
 
 /// One refused field: `field` is a JSON path into the request (`lead_visitor.email`, `other_visitors[1].date_of_birth`,

@@ -294,6 +294,9 @@ pub fn field_message(lang: Locale, error: &FieldError, rules: Option<&VisitingRu
         FieldErrorCode::SlotFullyBooked => format!("Mae amser ymweld {n} yn llawn erbyn hyn. Dewiswch amser arall"),
         FieldErrorCode::UnknownPrison => "Dewiswch garchar o’r rhestr".into(),
         FieldErrorCode::AlreadyTaken => format!("Mae {} eisoes yn cael ei ddefnyddio", soft(&field)),
+        FieldErrorCode::UrlNotAllowed => {
+            "Rhaid i’r cyfeiriad ddechrau gyda https:// a phwyntio at gyfeiriad rhyngrwyd cyhoeddus".into()
+        }
         FieldErrorCode::InvalidReference
         | FieldErrorCode::InvalidLocale
         | FieldErrorCode::OutOfRange

@@ -10,6 +10,7 @@ pub mod daylist;
 pub mod decision;
 pub mod email;
 pub mod error;
+pub mod events;
 pub mod i18n;
 pub mod ics;
 pub mod metrics;

@@ -125,6 +125,16 @@ impl Worker {
         let kind = message.kind.ok_or_else(|| SendError::Permanent("unknown kind of message".into()))?;
         let (to, rendered, fields) = match kind {
             EmailKind::PrisonDigest => self.digest(message).await?,
+            EmailKind::WebhookDisabled => {
+                let field = |name: &str| message.payload[name].as_str().unwrap_or_default().to_owned();
+                let to = field("to");
+                if to.is_empty() {
+                    return Err(SendError::Permanent("webhook notice without an address".into()));
+                }
+                let staff_url = format!("{}/staff", self.public_url);
+                let rendered = render::webhook_disabled(&field("url"), &field("subscription_id"), &staff_url);
+                (to, rendered, vec![("subscription", field("subscription_id"))])
+            }
             EmailKind::PrisonNewRequest => {
                 let (facts, line, mailbox) = self.new_request(message).await?;
                 let rendered = render::prison_new_request(&facts.prison.name, &line);

@@ -55,6 +55,9 @@ pub async fn update(state: &AppState, id: Uuid, input: PrisonInput) -> Result<Pr
     // The rules shape what visitors may book: the change reaches them at once. Absent, they stay as they are.
     if let Some(rules) = &input.rules {
         super::store::update_rules(&tx, id, rules, state.clock.now()).await?;
+        // Integrators hear of new rules as of a timetable change (last before commit: see `crate::events`).
+        let version = super::store::availability_version(&tx, id).await?.ok_or(ApiError::NotFound)?;
+        crate::events::record(&tx, crate::events::NewEvent::timetable_changed(id, version), state.clock.now()).await?;
     }
     tx.commit().await?;
     super::store::find(&state.db, id).await?.ok_or(ApiError::NotFound)

@@ -388,3 +388,21 @@ pub async fn update_details(
         .await?;
     Ok(result.rows_affected == 1)
 }
+
+/// The ids of the prisons with these codes, compared without case as prison records compare them (the map's keys
+/// are the codes in capitals; codes no prison has are left out).
+pub async fn ids_by_code(db: &impl ConnectionTrait, codes: &[&str]) -> Result<HashMap<String, Uuid>, DbErr> {
+    if codes.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let upper: Vec<String> = codes.iter().map(|c| c.to_ascii_uppercase()).collect();
+    let rows: Vec<(Uuid, String)> = prison::Entity::find()
+        .select_only()
+        .column(prison::Column::Id)
+        .column(prison::Column::Code)
+        .filter(Expr::expr(sea_orm::sea_query::Func::upper(Expr::col(prison::Column::Code))).is_in(upper))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|(id, code)| (code.to_ascii_uppercase(), id)).collect())
+}

@@ -90,6 +90,8 @@ pub async fn change(
     // Read back in the transaction, which still holds the prison's lock: exactly what this change saved, with its
     // version, whatever other changes come after it.
     let saved = consistent_view(&tx, prison_id).await?;
+    let event = crate::events::NewEvent::timetable_changed(prison_id, saved.version);
+    crate::events::record(&tx, event, now).await?;
     tx.commit().await?;
     tracing::info!(prison_id = %prison_id, staff_id = %user.id, affected = affected.len(), "timetable changed");
     Ok(TimetableChanged { timetable: saved, affected })

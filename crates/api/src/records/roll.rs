@@ -23,7 +23,11 @@ pub async fn put(state: &AppState, number: &str, mut record: PrisonerRecord) -> 
     }
     record.number = number.as_str().to_owned();
     let record = check_record_on(&record, london_today(state.clock.now())).map_err(ApiError::Validation)?;
-    super::roll_store::upsert(&state.db, &record, state.clock.now()).await?;
+    let now = state.clock.now();
+    let tx = state.db.begin().await?;
+    super::roll_store::upsert(&tx, &record, now).await?;
+    roll_updated(&tx, std::slice::from_ref(&record), now).await?;
+    tx.commit().await?;
     Ok(record)
 }
 
@@ -54,6 +58,30 @@ pub async fn import_csv(
     };
     let tx = state.db.begin().await?;
     super::roll_store::upsert_many(&tx, &roll.prisoners, now).await?;
+    roll_updated(&tx, &roll.prisoners, now).await?;
     tx.commit().await?;
     Ok(Ok(Imported { prisoners: roll.prisoners.len(), contacts: roll.contacts }))
+}
+
+/// One `roll.updated` event for each prison (of ours) whose prisoners are among `records`, last before commit. A
+/// record with no prison, or a prison code we do not have, concerns no integrator of ours.
+async fn roll_updated(
+    tx: &sea_orm::DatabaseTransaction,
+    records: &[PrisonerRecord],
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), sea_orm::DbErr> {
+    let mut counts: std::collections::BTreeMap<String, u32> = Default::default();
+    for code in records.iter().filter_map(|r| r.prison_code.as_deref()) {
+        *counts.entry(code.to_ascii_uppercase()).or_default() += 1;
+    }
+    let codes: Vec<&str> = counts.keys().map(String::as_str).collect();
+    let ids = crate::prisons::store::ids_by_code(tx, &codes).await?;
+    // In prison id order, the order every writer takes the counters in.
+    let mut events: Vec<(uuid::Uuid, u32)> =
+        counts.iter().filter_map(|(code, n)| Some((*ids.get(code)?, *n))).collect();
+    events.sort_unstable();
+    for (prison_id, prisoners) in events {
+        crate::events::record(tx, crate::events::NewEvent::roll_updated(prison_id, prisoners), now).await?;
+    }
+    Ok(())
 }

@@ -2,6 +2,7 @@
 
 use domain::decision::{StaffCancelRequest, check_staff_cancel};
 use domain::email::EmailKind;
+use domain::events::{EventType, VisitEventData};
 use domain::staff::StaffVisitView;
 use domain::visit::VisitState;
 use sea_orm::TransactionTrait;
@@ -11,6 +12,7 @@ use super::view::view;
 use super::{conflict, tell_visitor, visible};
 use crate::auth::Principal;
 use crate::error::ApiError;
+use crate::events::NewEvent;
 use crate::state::AppState;
 
 /// Cancels a booked visit for a staff reason; its place returns to the slot.
@@ -64,6 +66,17 @@ pub async fn cancel(
             Some(super::store::add_message(&tx, visit.id, user.actor(), Some(user.actor_name()), message, now).await?);
     }
     tell_visitor(&tx, visit.id, EmailKind::Cancelled, now, message_id).await?;
+    let data = VisitEventData {
+        visit_id: visit.id,
+        reference: visit.reference.clone(),
+        prison_id: visit.prison_id,
+        state: VisitState::Cancelled,
+        version: visit.version + 1,
+        booked_slot: visit.booked_slot,
+        actor: Actor::Staff,
+        message_id,
+    };
+    crate::events::record(&tx, NewEvent::about_visit(EventType::VisitCancelled, &data), now).await?;
     tx.commit().await?;
     view(state, user, visit.id).await
 }

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use domain::calendar::Timetable;
 use domain::decision::{DecisionRequest, ResolvedDecision, check_decision};
 use domain::email::{DeliveryState, EmailKind};
+use domain::events::{EventType, VisitEventData};
 use domain::slot::Slot;
 use domain::staff::{EmailDelivery, StaffVisitView};
 use domain::visit::{Actor, VisitState};
@@ -17,10 +18,11 @@ use super::view::{assemble, visible_record};
 use super::{conflict, tell_visitor, visitor_email};
 use crate::auth::Principal;
 use crate::error::ApiError;
+use crate::events::NewEvent;
 use crate::prisons::places::Places;
 use crate::state::AppState;
 use crate::visits::record::VisitRecord;
-use crate::visits::store::StateChangeRow;
+use crate::visits::store::{StateChangeRow, VisitRow};
 
 /// The places a slot has in a timetable, or why it takes no visits: its date is closed, or the timetable no longer
 /// has visiting at that time. Each reason has its own problem code.
@@ -81,6 +83,21 @@ fn slot_full(slot: Slot, capacity: u32, closed_visit: bool) -> ApiError {
     }
 }
 
+/// The `visit.booked` event of a grant of `visit` (as read, before the grant) into `slot`.
+fn booked_event(visit: &VisitRow, slot: Slot, actor: Actor, message_id: Option<Uuid>) -> NewEvent {
+    let data = VisitEventData {
+        visit_id: visit.id,
+        reference: visit.reference.clone(),
+        prison_id: visit.prison_id,
+        state: VisitState::Booked,
+        version: visit.version + 1,
+        booked_slot: Some(slot),
+        actor,
+        message_id,
+    };
+    NewEvent::about_visit(EventType::VisitBooked, &data)
+}
+
 /// Books a requested visit without a member of staff (instant booking, and tests): same atomic rules.
 pub async fn book_now(state: &AppState, visit_id: Uuid, slot: Slot, actor: Actor) -> Result<(), ApiError> {
     let record =
@@ -102,6 +119,7 @@ pub async fn book_now(state: &AppState, visit_id: Uuid, slot: Slot, actor: Actor
         excluded: &[],
         message: None,
         email: visitor_email(visit_id, EmailKind::Booked, now, None),
+        event: booked_event(visit, slot, actor, None),
         now,
     };
     match grant_place(state, grant).await? {
@@ -157,6 +175,7 @@ pub async fn decide(
                 excluded,
                 message,
                 email: visitor_email(visit_id, EmailKind::Booked, now, message.map(|(id, _)| id)),
+                event: booked_event(visit, *slot, Actor::Staff, message.map(|(id, _)| id)),
                 now,
             };
             match grant_place(state, grant).await? {
@@ -193,6 +212,17 @@ pub async fn decide(
             let message = message.as_deref().map(|m| (Uuid::new_v4(), m));
             record_extras(&tx, visit.id, actor, Some(name), excluded, message, now).await?;
             tell_visitor(&tx, visit.id, EmailKind::Rejected, now, message.map(|(id, _)| id)).await?;
+            let data = VisitEventData {
+                visit_id: visit.id,
+                reference: visit.reference.clone(),
+                prison_id: visit.prison_id,
+                state: VisitState::Rejected,
+                version: visit.version + 1,
+                booked_slot: None,
+                actor: Actor::Staff,
+                message_id: message.map(|(id, _)| id),
+            };
+            crate::events::record(&tx, NewEvent::about_visit(EventType::VisitRejected, &data), now).await?;
             tx.commit().await?;
             record.rejection_reasons.clone_from(reasons);
             record_decided(
@@ -278,6 +308,7 @@ async fn grant_place(state: &AppState, g: Grant<'_>) -> Result<Granted, ApiError
     }
     record_extras(&tx, g.visit_id, g.actor, name, g.excluded, g.message, g.now).await?;
     crate::outbox::store::enqueue(&tx, g.email, g.now).await?;
+    crate::events::record(&tx, g.event, g.now).await?;
     tx.commit().await?;
     Ok(Granted::Booked)
 }

@@ -33,6 +33,8 @@ pub struct Grant<'a> {
     pub message: Option<(Uuid, &'a str)>,
     /// The visitor's email about the booking, written with it.
     pub email: NewMessage,
+    /// The integrators' `visit.booked` event, written with it.
+    pub event: crate::events::NewEvent,
     pub now: DateTime<Utc>,
 }
 

@@ -8,6 +8,7 @@ use domain::api::{
 use domain::calendar::{BookingWindow, all_fully_booked, availability, check_slot_choices, first_available_choice};
 use domain::email::EmailKind;
 use domain::error::{FieldError, FieldErrorCode};
+use domain::events::{EventType, VisitEventData};
 use domain::records::{CheckKind, CheckOutcome, CheckRequest, CheckResult, Person};
 use domain::request::{ValidVisitRequest, parse_visit_request};
 use domain::slot::Slot;
@@ -278,6 +279,7 @@ async fn insert(
         return Ok(Written::OverLimit(refused));
     }
     let mut state = VisitState::Requested;
+    let mut booked_slot = None;
     for (i, (slot, places)) in instant.iter().enumerate() {
         // The same conditional counter as a staff grant: never past capacity, whoever else is booking, and the
         // slot's own capacity (stamped by any timetable change since the timetable was read) decides.
@@ -302,6 +304,7 @@ async fn insert(
         if taken {
             super::store::book(&tx, visit.id, 0, *slot, false, None, Actor::System, None, visit.now).await?;
             state = VisitState::Booked;
+            booked_slot = Some(*slot);
             break;
         }
     }
@@ -321,6 +324,19 @@ async fn insert(
         };
         crate::outbox::store::enqueue(&tx, message, visit.now).await?;
     }
+    // The integrators' event, last before commit (see `crate::events`): an instant booking is `visit.booked` alone.
+    let data = VisitEventData {
+        visit_id: visit.id,
+        reference: visit.reference.to_owned(),
+        prison_id,
+        state,
+        version: i32::from(booked_slot.is_some()),
+        booked_slot,
+        actor: if booked_slot.is_some() { Actor::System } else { visit.actor },
+        message_id: None,
+    };
+    let event_type = if booked_slot.is_some() { EventType::VisitBooked } else { EventType::VisitRequested };
+    crate::events::record(&tx, crate::events::NewEvent::about_visit(event_type, &data), visit.now).await?;
     tx.commit().await?;
     Ok(Written::Visit(state))
 }
@@ -430,6 +446,19 @@ async fn change(state: &AppState, visit: VisitRow, to: VisitState) -> Result<Vis
         let kind = if to == VisitState::Cancelled { EmailKind::Cancelled } else { EmailKind::Withdrawn };
         let payload = crate::outbox::store::visit_payload(now, None);
         crate::outbox::store::enqueue(&tx, NewMessage::about_visit(visit.id, kind, payload), now).await?;
+        let event_type =
+            if to == VisitState::Cancelled { EventType::VisitCancelled } else { EventType::VisitWithdrawn };
+        let data = VisitEventData {
+            visit_id: visit.id,
+            reference: visit.reference.clone(),
+            prison_id: visit.prison_id,
+            state: to,
+            version: visit.version + 1,
+            booked_slot: visit.booked_slot,
+            actor: Actor::Visitor,
+            message_id: None,
+        };
+        crate::events::record(&tx, crate::events::NewEvent::about_visit(event_type, &data), now).await?;
     }
     tx.commit().await?;
     let current = super::store::find(&state.db, visit.id).await?.ok_or(ApiError::NotFound)?;

@@ -159,6 +159,8 @@ pub fn settings(url: &str, demo_data: bool) -> Settings {
         email: Default::default(),
         // Tests run the outbox worker themselves, pass by pass, against their own mail server.
         jobs: api::config::JobSettings { worker: false, ..Default::default() },
+        // The same for webhooks, to receivers on loopback.
+        webhooks: api::config::WebhookSettings { worker: false, allow_loopback: true, ..Default::default() },
         records: Default::default(),
         // Many tests make many visit requests from 127.0.0.1; the tests of the limits turn them back on.
         limits: api::config::LimitSettings::default().without_visit_request_limits(),

@@ -6,6 +6,7 @@ pub mod api_key_prison;
 pub mod api_key_secret;
 pub mod closed_date;
 pub mod idempotency_key;
+pub mod integration_event;
 pub mod outbox_message;
 pub mod prison;
 pub mod prison_notification;
@@ -24,6 +25,9 @@ pub mod visit_rejection_reason;
 pub mod visit_slot_choice;
 pub mod visit_state_change;
 pub mod visitor;
+pub mod webhook_delivery;
+pub mod webhook_subscription;
+pub mod webhook_subscription_prison;
 
 #[cfg(test)]
 mod tests {
@@ -60,5 +64,6 @@ mod tests {
         stored_as_wire_name::<EmailKind>();
         stored_as_wire_name::<DeliveryState>();
         stored_as_wire_name::<PrisonNotifyMode>();
+        stored_as_wire_name::<domain::events::WebhookDeliveryState>();
     }
 }

@@ -434,7 +434,7 @@ pub fn visitor_email(kind: EmailKind, facts: &VisitFacts) -> Option<Rendered> {
                 Locale::Cy => format!("Neges am eich ymweliad: {}", facts.reference),
             }
         }
-        EmailKind::PrisonNewRequest | EmailKind::PrisonDigest => return None,
+        EmailKind::PrisonNewRequest | EmailKind::PrisonDigest | EmailKind::WebhookDisabled => return None,
     };
     Some(render(subject, lang, &blocks, attachment))
 }
@@ -491,6 +491,30 @@ pub fn prison_digest(prison_name: &str, day: NaiveDate, lines: &[PrisonRequestLi
     render(subject, Locale::En, &blocks, None)
 }
 
+/// To an admin: a webhook subscription was turned off. In English then Welsh (staff have no language of their own).
+pub fn webhook_disabled(url: &str, subscription_id: &str, admin_url: &str) -> Rendered {
+    let blocks = vec![
+        Block::Para(format!(
+            "The webhook subscription to {url} has been turned off: its deliveries failed every try for about three days."
+        )),
+        Block::Para(format!(
+            "Check the receiver, then turn the subscription back on (subscription {subscription_id}). Events since it \
+was turned off are in its delivery log and in the change feed."
+        )),
+        Block::Link { label: "Open the back office".into(), url: admin_url.to_owned() },
+        Block::Heading("Cymraeg".into()),
+        Block::Para(format!(
+            "Mae'r tanysgrifiad bachyn gwe i {url} wedi'i ddiffodd: methodd pob ymgais i'w anfon am tua thri diwrnod."
+        )),
+        Block::Para(format!(
+            "Gwiriwch y derbynnydd, yna trowch y tanysgrifiad ymlaen eto (tanysgrifiad {subscription_id}). Mae'r \
+digwyddiadau ers iddo gael ei ddiffodd yn ei log anfon ac yn y ffrwd newidiadau."
+        )),
+        Block::Link { label: "Agor y swyddfa gefn".into(), url: admin_url.to_owned() },
+    ];
+    render("Webhook turned off / Bachyn gwe wedi'i ddiffodd".to_owned(), Locale::En, &blocks, None)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -532,9 +556,17 @@ mod tests {
     }
 
     #[test]
+    fn the_admins_webhook_notice_is_in_english_and_welsh() {
+        let email = webhook_disabled("https://hooks.example/<x>", "sub-1", "https://visits.example/staff");
+        assert!(email.subject.contains("Webhook turned off") && email.subject.contains("Bachyn gwe"));
+        assert!(email.text.contains("https://hooks.example/<x>") && email.text.contains("wedi'i ddiffodd"));
+        assert!(email.html.contains("https://hooks.example/&lt;x&gt;"), "escaped in HTML");
+    }
+
+    #[test]
     fn every_visitor_email_renders_in_both_languages() {
         for locale in [Locale::En, Locale::Cy] {
-            for kind in EmailKind::ALL.into_iter().filter(|k| !k.is_for_prison()) {
+            for kind in EmailKind::ALL.into_iter().filter(|k| k.is_for_visitor()) {
                 let email = visitor_email(kind, &facts(locale)).unwrap();
                 assert!(!email.subject.is_empty() && email.text.contains("7KQ2M9XD"), "{kind:?} {locale:?}");
                 assert!(email.html.contains(&format!("lang=\"{}\"", locale.as_str())));

@@ -161,5 +161,8 @@ fn kind_label(lang: Lang, kind: EmailKind) -> &'static str {
         EmailKind::StaffMessage => lang.t("Message from the prison", "Neges gan y carchar"),
         EmailKind::PrisonNewRequest => lang.t("New request, to the prison", "Cais newydd, i’r carchar"),
         EmailKind::PrisonDigest => lang.t("Daily summary, to the prison", "Crynodeb dyddiol, i’r carchar"),
+        EmailKind::WebhookDisabled => {
+            lang.t("Webhook turned off, to the admins", "Bachyn gwe wedi’i ddiffodd, i’r gweinyddwyr")
+        }
     }
 }

@@ -1,0 +1,57 @@
+//! `GET /prisons/{prison_id}/changes`: the change feed.
+
+use actix_web::{HttpResponse, get, web};
+use domain::error::Problem;
+use domain::events::ChangePage;
+use serde::Deserialize;
+use utoipa::IntoParams;
+use uuid::Uuid;
+
+use crate::auth::StaffUser;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ChangesQuery {
+    /// The `next_cursor` of the page before; absent to start from the first event.
+    pub after: Option<String>,
+    /// Events per page, 1 to 500 (default 100).
+    #[param(minimum = 1, maximum = 500)]
+    pub limit: Option<u32>,
+}
+
+/// A prison's integration events after a cursor, in the order they were committed.
+///
+/// The source of truth for an integrator (webhooks are the nudge). Paging with `next_cursor` until `has_more` is false, then again later from
+/// the last `next_cursor`, sees every event exactly once, even while writes go on. For the prison's staff or an
+/// admin (an API key will need the `visits:read` scope).
+#[utoipa::path(
+    tag = "integrations",
+    security(("bearer_auth" = [])),
+    params(("prison_id" = Uuid, Path, description = "The prison's id"), ChangesQuery),
+    responses(
+        (status = 200, description = "A page of events", body = ChangePage, example = json!({
+            "events": [{"id": "01938f6e-8c2a-7b3e-9f10-2a4b6c8d0e1f", "position": 41, "type": "visit.booked",
+                "visit_id": "6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b", "occurred_at": "2026-12-01T10:15:00Z",
+                "data": {"visit_id": "6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b", "reference": "ABCD2345",
+                    "prison_id": "0b8e2f4c-1a3d-4e5f-8a6b-7c9d0e1f2a3b", "state": "booked", "version": 1,
+                    "booked_slot": {"date": "2026-12-04", "start": "14:00", "end": "16:00"}, "actor": "staff"}}],
+            "next_cursor": "41", "has_more": false})),
+        (status = 400, description = "`after` is not a cursor of this feed, or `limit` is out of range", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such prison, or not one of the caller's", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/prisons/{prison_id}/changes")]
+#[tracing::instrument(skip(state, user))]
+pub async fn changes(
+    state: web::Data<AppState>,
+    user: StaffUser,
+    prison_id: web::Path<Uuid>,
+    query: web::Query<ChangesQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let page =
+        super::service::changes(&state, &user, prison_id.into_inner(), query.after.as_deref(), query.limit).await?;
+    Ok(HttpResponse::Ok().json(page))
+}

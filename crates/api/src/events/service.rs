@@ -1,0 +1,81 @@
+//! The change feed: a prison's events after a cursor, in position order.
+
+use domain::events::{ChangeEvent, ChangePage, EventType};
+use uuid::Uuid;
+
+use crate::auth::StaffUser;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// Events per page unless `limit` says otherwise, and the most a page holds.
+pub const DEFAULT_LIMIT: u32 = 100;
+pub const MAX_LIMIT: u32 = 500;
+
+/// A cursor is the position of the last event seen, as decimal digits (`0` or absent: from the start). Opaque to
+/// clients; anything else is refused with 400 `malformed_request`.
+pub fn parse_cursor(cursor: Option<&str>) -> Result<i64, ApiError> {
+    let Some(cursor) = cursor else { return Ok(0) };
+    if cursor.is_empty() || cursor.len() > 18 || !cursor.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(ApiError::Malformed(
+            "`after` must be a cursor this feed gave (`next_cursor`), or absent to start from the beginning.".into(),
+        ));
+    }
+    cursor.parse().map_err(|_| ApiError::Malformed("`after` is not a cursor this feed gave.".into()))
+}
+
+/// The page after `after`: at most `limit` (1 to 500) events. Another prison's feed answers 404 like a missing one.
+pub async fn changes(
+    state: &AppState,
+    user: &StaffUser,
+    prison_id: Uuid,
+    after: Option<&str>,
+    limit: Option<u32>,
+) -> Result<ChangePage, ApiError> {
+    if !user.can_access(prison_id) {
+        return Err(ApiError::NotFound);
+    }
+    let after = parse_cursor(after)?;
+    let limit = limit.unwrap_or(DEFAULT_LIMIT);
+    if !(1..=MAX_LIMIT).contains(&limit) {
+        return Err(ApiError::Malformed(format!("`limit` must be between 1 and {MAX_LIMIT}.")));
+    }
+    crate::prisons::store::find(&state.db, prison_id).await?.ok_or(ApiError::NotFound)?;
+    // One more than asked, to tell whether more follow.
+    let mut rows = super::store::after(&state.db, prison_id, after, u64::from(limit) + 1).await?;
+    let has_more = rows.len() > limit as usize;
+    rows.truncate(limit as usize);
+    let events = rows
+        .into_iter()
+        .map(|row| {
+            let event_type: EventType = row.event_type.parse().map_err(|_| {
+                ApiError::Internal(anyhow::anyhow!("event {}: unknown type {:?}", row.id, row.event_type))
+            })?;
+            let payload: serde_json::Value = serde_json::from_str(&row.payload)
+                .map_err(|e| ApiError::Internal(anyhow::anyhow!("event {}: unreadable payload: {e}", row.id)))?;
+            Ok(ChangeEvent {
+                id: row.id,
+                position: row.position,
+                event_type,
+                visit_id: row.visit_id,
+                occurred_at: row.occurred_at,
+                data: payload["data"].clone(),
+            })
+        })
+        .collect::<Result<Vec<_>, ApiError>>()?;
+    let next_cursor = events.last().map_or(after, |e| e.position).to_string();
+    Ok(ChangePage { events, next_cursor, has_more })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_are_positions_and_nothing_else() {
+        assert_eq!(parse_cursor(None).unwrap(), 0);
+        assert_eq!(parse_cursor(Some("42")).unwrap(), 42);
+        for bad in ["", "-1", "+1", "1.5", "abc", " 1", "9999999999999999999", "0x10"] {
+            assert!(parse_cursor(Some(bad)).is_err(), "{bad}");
+        }
+    }
+}
