@@ -17,6 +17,7 @@ mod m20261126_000014_add_outbox_waiting_index;
 mod m20261130_000001_add_slot_usage_capacity;
 mod m20261130_000010_add_staff_session_family;
 mod m20261130_000011_create_rate_limit;
+mod m20261201_000020_add_visit_channel;
 
 pub struct Migrator;
 
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000001_add_slot_usage_capacity::Migration),
             Box::new(m20261130_000010_add_staff_session_family::Migration),
             Box::new(m20261130_000011_create_rate_limit::Migration),
+            Box::new(m20261201_000020_add_visit_channel::Migration),
         ]
     }
 }

@@ -4,7 +4,6 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use domain::api::{CreateVisitRequest, VisitCreated, VisitStatus};
 use domain::error::Problem;
-use domain::visit::Actor;
 
 use crate::client_address::ClientAddress;
 use crate::error::ApiError;
@@ -54,7 +53,7 @@ pub async fn create_visit(
     if key.is_none() && req.headers().contains_key("idempotency-key") {
         return Err(ApiError::InvalidIdempotencyKey);
     }
-    let created = super::service::create(&state, body.into_inner(), key, Actor::Visitor, address.key()).await?;
+    let created = super::service::create(&state, body.into_inner(), key, super::service::Origin::visitor(), address.key()).await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/visits/{}", created.visit.reference)))
         .insert_header(("idempotent-replayed", if created.replayed { "true" } else { "false" }))

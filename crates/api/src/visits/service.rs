@@ -12,7 +12,7 @@ use domain::records::{CheckKind, CheckOutcome, CheckRequest, CheckResult, Person
 use domain::request::{ValidVisitRequest, parse_visit_request};
 use domain::slot::Slot;
 use domain::types::Reference;
-use domain::visit::{Actor, VisitState, visitor_can_cancel, visitor_can_withdraw};
+use domain::visit::{Actor, Channel, VisitState, visitor_can_cancel, visitor_can_withdraw};
 use sea_orm::{DatabaseConnection, TransactionTrait};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -33,6 +33,23 @@ pub fn parse_idempotency_key(raw: &str) -> Result<String, ApiError> {
         return Err(ApiError::InvalidIdempotencyKey);
     }
     Ok(key.to_owned())
+}
+
+/// Who makes a request and how it came in: the visitor on the website, a member of staff taking it by phone or in
+/// person, or an integrator's key. The actor and name go in the visit's timeline, the channel on the visit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    pub actor: Actor,
+    /// The staff member's or key's name; `None` for the visitor.
+    pub actor_name: Option<String>,
+    pub channel: Channel,
+}
+
+impl Origin {
+    /// The visitor, through the website.
+    pub fn visitor() -> Origin {
+        Origin { actor: Actor::Visitor, actor_name: None, channel: Channel::Website }
+    }
 }
 
 pub struct Created {
@@ -68,7 +85,7 @@ pub async fn create(
     state: &AppState,
     request: CreateVisitRequest,
     idempotency_key: Option<String>,
-    actor: Actor,
+    origin: Origin,
     address: Option<String>,
 ) -> Result<Created, ApiError> {
     let request_hash = fingerprint(&request)?;
@@ -137,7 +154,9 @@ pub async fn create(
             request: &valid,
             token_hash: &token_hash,
             confirm_by: window.confirm_by,
-            actor,
+            actor: origin.actor,
+            actor_name: origin.actor_name.as_deref(),
+            channel: origin.channel,
             now,
             records_checks: checks.as_ref().map(|(_, json)| json.as_str()),
         };
