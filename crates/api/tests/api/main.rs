@@ -20,6 +20,7 @@ mod retention;
 mod roll_import;
 mod sessions;
 mod spa;
+mod staff_booking;
 mod staff_auth;
 mod time_rules;
 mod timetables;
