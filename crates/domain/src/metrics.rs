@@ -238,11 +238,25 @@ mod tests {
             created_on,
             decided_after_secs: Some(3600),
             rejection_reasons: reasons,
+            channel: Channel::Website,
         }
     }
 
     fn no_holidays() -> BankHolidays {
         BankHolidays::default()
+    }
+
+    #[test]
+    fn requests_of_the_period_are_counted_by_channel_in_a_fixed_order() {
+        let day = date(2026, 11, 10);
+        let mut rows = vec![row(VisitState::Booked, day, Some(60)), row(VisitState::Requested, date(2026, 10, 1), None)];
+        for channel in [Channel::Integrator, Channel::Phone, Channel::Phone] {
+            rows.push(MetricsRow { channel, ..row(VisitState::Requested, day, None) });
+        }
+        let rules = VisitingRules::default();
+        let m = summarise(Uuid::nil(), date(2026, 11, 1), date(2026, 11, 30), &rows, day, &rules, &no_holidays());
+        let counts: Vec<(Channel, u32)> = m.by_channel.iter().map(|c| (c.channel, c.count)).collect();
+        assert_eq!(counts, [(Channel::Website, 1), (Channel::Phone, 2), (Channel::Integrator, 1)]);
     }
 
     #[test]

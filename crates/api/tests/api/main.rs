@@ -18,6 +18,7 @@ mod records;
 mod reports;
 mod retention;
 mod roll_import;
+mod roll_sync;
 mod sessions;
 mod spa;
 mod staff_booking;
