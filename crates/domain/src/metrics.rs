@@ -249,7 +249,8 @@ mod tests {
     #[test]
     fn requests_of_the_period_are_counted_by_channel_in_a_fixed_order() {
         let day = date(2026, 11, 10);
-        let mut rows = vec![row(VisitState::Booked, day, Some(60)), row(VisitState::Requested, date(2026, 10, 1), None)];
+        let mut rows =
+            vec![row(VisitState::Booked, day, Some(60)), row(VisitState::Requested, date(2026, 10, 1), None)];
         for channel in [Channel::Integrator, Channel::Phone, Channel::Phone] {
             rows.push(MetricsRow { channel, ..row(VisitState::Requested, day, None) });
         }

@@ -599,7 +599,10 @@ mod tests {
         let roll = [(0, own), (1, moved), (2, bad_contact), (3, record())];
         let errors = check_roll(&roll, "tbr", today).unwrap_err();
         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
-        assert_eq!(fields, ["prisoners[1].prison_code", "prisoners[2].contacts[0].date_of_birth", "prisoners[3].number"]);
+        assert_eq!(
+            fields,
+            ["prisoners[1].prison_code", "prisoners[2].contacts[0].date_of_birth", "prisoners[3].number"]
+        );
         let good = check_roll(&roll[..1], "tbr", today).unwrap();
         assert_eq!(good[0].prison_code.as_deref(), Some("TBR"));
     }

@@ -111,10 +111,7 @@ fn parse(body: &[u8], prison_code: &str, today: chrono::NaiveDate) -> Result<Vec
         return Err(ApiError::validation(FieldError::new(
             "prisoners",
             FieldErrorCode::OutOfRange,
-            format!(
-                "A roll holds at most {MAX_ROLL_PRISONERS} prisoners; this one has {}",
-                outline.prisoners.len()
-            ),
+            format!("A roll holds at most {MAX_ROLL_PRISONERS} prisoners; this one has {}", outline.prisoners.len()),
         )));
     }
     let mut errors: Vec<(usize, FieldError)> = Vec::new();
@@ -151,7 +148,11 @@ fn unreadable(i: usize, e: &json::Error) -> FieldError {
     if let Some(name) = e.message().strip_prefix("missing field `").and_then(|rest| rest.strip_suffix('`')) {
         return FieldError::new(format!("{field}.{name}"), FieldErrorCode::Required, format!("Enter {name}"));
     }
-    FieldError::new(field, FieldErrorCode::InvalidValue, format!("This value is not one the field takes: {}", e.message()))
+    FieldError::new(
+        field,
+        FieldErrorCode::InvalidValue,
+        format!("This value is not one the field takes: {}", e.message()),
+    )
 }
 
 /// The prisoner's index in a path `prisoners[12]...`.

@@ -184,10 +184,11 @@ mod tests {
                 "Mary Smith",
                 "1980-07-01",
                 "yes",
-                "no"
+                "no",
+                "website"
             ]
         );
-        assert_eq!(rows[2][10..], ["Amy Smith", "1980-07-01", "no", "yes"]);
+        assert_eq!(rows[2][10..], ["Amy Smith", "1980-07-01", "no", "yes", "website"]);
         assert_eq!(rows[3][3..7], ["4TR8HN2W", "", "cancelled", "no"]);
     }
 
@@ -197,7 +198,8 @@ mod tests {
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[1].len(), CSV_HEADER.len());
         assert_eq!(rows[1][3], "7KQ2M9XD");
-        assert!(rows[1][10..].iter().all(String::is_empty));
+        assert!(rows[1][10..14].iter().all(String::is_empty));
+        assert_eq!(rows[1][14], "website");
     }
 
     #[test]

@@ -2,10 +2,10 @@
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use domain::api::BehalfVisitRequest;
 use domain::calendar::london_today;
 use domain::decision::{DecisionRequest, StaffCancelRequest, StaffMessageRequest, check_decision_dates};
 use domain::error::{FieldError, FieldErrorCode, Problem};
-use domain::api::BehalfVisitRequest;
 use domain::staff::{Inbox, InboxItem, StaffVisitView};
 use domain::visit::{Actor, Channel};
 use serde::Deserialize;
@@ -98,8 +98,11 @@ pub async fn create_visit(
         .transpose()?
         .map(crate::visits::service::parse_idempotency_key)
         .transpose()?;
-    let origin =
-        crate::visits::service::Origin { actor: Actor::Staff, actor_name: Some(user.name.clone()), channel: Channel::Phone };
+    let origin = crate::visits::service::Origin {
+        actor: Actor::Staff,
+        actor_name: Some(user.name.clone()),
+        channel: Channel::Phone,
+    };
     let created =
         super::behalf::create(&state, user.prison_scope(), &Channel::STAFF, origin, body.into_inner(), key).await?;
     let view = super::view::view(&state, &user, created.visit.id).await?;

@@ -53,7 +53,9 @@ pub async fn create_visit(
     if key.is_none() && req.headers().contains_key("idempotency-key") {
         return Err(ApiError::InvalidIdempotencyKey);
     }
-    let created = super::service::create(&state, body.into_inner(), key, super::service::Origin::visitor(), address.key()).await?;
+    let created =
+        super::service::create(&state, body.into_inner(), key, super::service::Origin::visitor(), address.key())
+            .await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/visits/{}", created.visit.reference)))
         .insert_header(("idempotent-replayed", if created.replayed { "true" } else { "false" }))

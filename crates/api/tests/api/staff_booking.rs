@@ -156,7 +156,8 @@ async fn staff_of_another_prison_are_answered_as_for_a_prison_that_does_not_exis
     let missing = problem(app.book_on_behalf(&outsider, &behalf(Uuid::new_v4(), "phone"), None).await, 422).await;
     assert_eq!(field_errors(&theirs), [("prison_id".to_owned(), "unknown_prison".to_owned())]);
     assert_eq!(theirs["errors"], missing["errors"]);
-    let anonymous = app.client.post(app.url("/api/v1/staff/visits")).json(&behalf(prison, "phone")).send().await.unwrap();
+    let anonymous =
+        app.client.post(app.url("/api/v1/staff/visits")).json(&behalf(prison, "phone")).send().await.unwrap();
     problem(anonymous, 401).await;
     assert_eq!(app.count("visit").await, 0);
 
