@@ -36,6 +36,9 @@ enum Step {
 /// Most times a request may ask for.
 const MAX_CHOICES: usize = 3;
 
+/// Most visitors besides the lead visitor any prison allows (the API's limit); each prison's own is lower or equal.
+const MAX_OTHERS: usize = 8;
+
 /// A date typed as day, month and year (the GOV.UK date input).
 #[derive(Debug, Clone, Copy)]
 struct DateParts {
@@ -80,6 +83,27 @@ impl Person {
     fn name(self) -> String {
         format!("{} {}", self.first.get_untracked().trim(), self.last.get_untracked().trim())
     }
+
+    fn clear(self) {
+        self.copy_from(Person::empty_values());
+    }
+
+    /// `(first, last, day, month, year)`.
+    fn values(self) -> [String; 5] {
+        [self.first, self.last, self.dob.day, self.dob.month, self.dob.year].map(|s| s.get_untracked())
+    }
+
+    fn empty_values() -> [String; 5] {
+        Default::default()
+    }
+
+    fn copy_from(self, values: [String; 5]) {
+        for (signal, value) in
+            [self.first, self.last, self.dob.day, self.dob.month, self.dob.year].into_iter().zip(values)
+        {
+            signal.set(value);
+        }
+    }
 }
 
 /// Everything typed, kept across the steps.
@@ -91,7 +115,10 @@ struct Answers {
     lead: Person,
     email: RwSignal<String>,
     phone: RwSignal<String>,
-    others: RwSignal<Vec<Person>>,
+    /// Made with the page (signals made in a click handler would go with the step that made them); the first
+    /// `extra` are in use.
+    others: [Person; MAX_OTHERS],
+    extra: RwSignal<usize>,
     channel: RwSignal<Option<Channel>>,
     /// One per request: a retry after a lost answer finds the visit already made.
     key: RwSignal<String>,
@@ -106,7 +133,8 @@ impl Answers {
             lead: Person::new(),
             email: RwSignal::new(String::new()),
             phone: RwSignal::new(String::new()),
-            others: RwSignal::new(Vec::new()),
+            others: std::array::from_fn(|_| Person::new()),
+            extra: RwSignal::new(0),
             channel: RwSignal::new(None),
             key: RwSignal::new(new_key()),
         }
@@ -130,10 +158,9 @@ impl Answers {
                 email: text(self.email),
                 phone: text(self.phone),
             },
-            other_visitors: self
-                .others
-                .get_untracked()
-                .into_iter()
+            other_visitors: self.others[..self.extra.get_untracked().min(MAX_OTHERS)]
+                .iter()
+                .copied()
                 .map(|p| VisitorInput {
                     first_name: text(p.first),
                     last_name: text(p.last),
@@ -277,23 +304,16 @@ pub fn BookPage() -> impl IntoView {
         });
     };
     let again = move |_| {
-        let fresh = Answers::new();
-        answers.prisoner.first.set(String::new());
-        answers.prisoner.last.set(String::new());
-        for d in [answers.prisoner.dob, answers.lead.dob] {
-            d.day.set(String::new());
-            d.month.set(String::new());
-            d.year.set(String::new());
+        for person in answers.others.into_iter().chain([answers.prisoner, answers.lead]) {
+            person.clear();
         }
-        answers.number.set(String::new());
+        answers.extra.set(0);
+        for text in [answers.number, answers.email, answers.phone] {
+            text.set(String::new());
+        }
         answers.slots.set(Vec::new());
-        answers.lead.first.set(String::new());
-        answers.lead.last.set(String::new());
-        answers.email.set(String::new());
-        answers.phone.set(String::new());
-        answers.others.set(Vec::new());
         answers.channel.set(None);
-        answers.key.set(fresh.key.get_untracked());
+        answers.key.set(new_key());
         done.set(None);
         go(Step::Prisoner);
     };
@@ -301,7 +321,8 @@ pub fn BookPage() -> impl IntoView {
     view! {
         <span class="govuk-caption-l">{move || session.prison_name()}</span>
         <Show when=move || !matches!(step.get(), Step::Prisoner | Step::Done)>
-            <button type="button" class="app-link-button govuk-back-link" id="book-back" on:click=move |_| {
+            <a href="#" class="govuk-back-link" id="book-back" on:click=move |ev| {
+                ev.prevent_default();
                 let back = match step.get_untracked() {
                     Step::Times => Step::Prisoner,
                     Step::Visitors => Step::Times,
@@ -309,7 +330,7 @@ pub fn BookPage() -> impl IntoView {
                     _ => Step::Channel,
                 };
                 go(back);
-            }>{tx("Back", "Yn ôl")}</button>
+            }>{tx("Back", "Yn ôl")}</a>
         </Show>
         <ErrorSummary issues />
         {move || failure.get().map(|text| view! {
@@ -623,7 +644,7 @@ fn VisitorsStep(
             "Enter the lead visitor’s phone number",
             "Rhowch rif ffôn y prif ymwelydd",
         );
-        for (i, other) in answers.others.get_untracked().into_iter().enumerate() {
+        for (i, other) in answers.others[..answers.extra.get_untracked()].iter().copied().enumerate() {
             required(
                 &mut found,
                 blank(other.first),
@@ -648,10 +669,25 @@ fn VisitorsStep(
         }
         if found.is_empty() { go(Step::Channel) } else { crate::ui::show_issues(issues, found) }
     };
+    let max_others = max_others.min(MAX_OTHERS);
     let add = move |_| {
-        answers.others.update(|o| o.push(Person::new()));
-        let i = answers.others.with_untracked(Vec::len).saturating_sub(1);
-        focus_id(format!("visitor-{i}-first-name"));
+        let i = answers.extra.get_untracked();
+        if i < max_others {
+            answers.others[i].clear();
+            answers.extra.set(i + 1);
+            focus_id(format!("visitor-{i}-first-name"));
+        }
+    };
+    let remove = move |i: usize| {
+        let n = answers.extra.get_untracked();
+        for j in i..n.saturating_sub(1) {
+            answers.others[j].copy_from(answers.others[j + 1].values());
+        }
+        if n > 0 {
+            answers.others[n - 1].clear();
+            answers.extra.set(n - 1);
+        }
+        focus_id("add-visitor".into());
     };
     view! {
         <h1 class="govuk-heading-l" id="book-heading" tabindex="-1">{tx("Who is visiting?", "Pwy sy’n ymweld?")}</h1>
@@ -663,7 +699,7 @@ fn VisitorsStep(
             <DateField id="lead-dob".into() legend=("Date of birth", "Dyddiad geni") value=lead.dob issues />
             <TextField id="lead-email" label=("Email address", "Cyfeiriad e-bost") value=answers.email issues input_type="email" />
             <TextField id="lead-phone" label=("Phone number", "Rhif ffôn") value=answers.phone issues input_type="tel" class="govuk-input--width-20" />
-            {move || answers.others.get().into_iter().enumerate().map(|(i, other)| {
+            {move || answers.others[..answers.extra.get()].iter().copied().enumerate().map(|(i, other)| {
                 let (first_id, last_id, dob) = (format!("visitor-{i}-first-name"), format!("visitor-{i}-last-name"), format!("visitor-{i}-dob"));
                 view! {
                     <fieldset class="govuk-fieldset app-visitor">
@@ -671,14 +707,11 @@ fn VisitorsStep(
                         <TextField id=first_id label=("First name", "Enw cyntaf") value=other.first issues class="govuk-!-width-two-thirds" />
                         <TextField id=last_id label=("Last name", "Cyfenw") value=other.last issues class="govuk-!-width-two-thirds" />
                         <DateField id=dob legend=("Date of birth", "Dyddiad geni") value=other.dob issues />
-                        <button type="button" class="govuk-button govuk-button--secondary" id=format!("visitor-{i}-remove") on:click=move |_| {
-                            answers.others.update(|o| { if i < o.len() { o.remove(i); } });
-                            focus_id("add-visitor".into());
-                        }>{tx("Remove this visitor", "Dileu’r ymwelydd hwn")}</button>
+                        <button type="button" class="govuk-button govuk-button--secondary" id=format!("visitor-{i}-remove") on:click=move |_| remove(i)>{tx("Remove this visitor", "Dileu’r ymwelydd hwn")}</button>
                     </fieldset>
                 }
             }).collect_view()}
-            <Show when=move || answers.others.with(Vec::len) < max_others>
+            <Show when=move || answers.extra.get() < max_others>
                 <button type="button" class="govuk-button govuk-button--secondary" id="add-visitor" on:click=add>{tx("Add another visitor", "Ychwanegu ymwelydd arall")}</button>
             </Show>
             <div>
@@ -770,7 +803,7 @@ fn CheckStep(
             {row(("Visitors", "Ymwelwyr"), view! {
                 <ul class="govuk-list">
                     <li>{answers.lead.name()} " (" {tx("lead visitor", "prif ymwelydd")} "), " {move || dob(answers.lead.dob)}</li>
-                    {answers.others.get_untracked().into_iter().map(|o| view! { <li>{o.name()} ", " {move || dob(o.dob)}</li> }).collect_view()}
+                    {answers.others[..answers.extra.get_untracked()].iter().copied().map(|o| view! { <li>{o.name()} ", " {move || dob(o.dob)}</li> }).collect_view()}
                 </ul>
             }.into_any(), Step::Visitors, "change-visitors")}
             {row(("Contact", "Cyswllt"), view! {
