@@ -20,6 +20,7 @@ mod m20261130_000011_create_rate_limit;
 mod m20261201_000001_create_api_keys;
 mod m20261201_000002_scope_idempotency_keys;
 mod m20261201_000010_create_integration_events;
+mod m20261201_000020_add_visit_channel;
 
 pub struct Migrator;
 
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000001_create_api_keys::Migration),
             Box::new(m20261201_000002_scope_idempotency_keys::Migration),
             Box::new(m20261201_000010_create_integration_events::Migration),
+            Box::new(m20261201_000020_add_visit_channel::Migration),
         ]
     }
 }

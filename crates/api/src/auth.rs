@@ -424,6 +424,37 @@ impl<S: ScopeMarker> FromRequest for Scoped<S> {
     }
 }
 
+/// An admin, or an API key holding scope `S` (for its own prisons): for what only admins manage among staff but an
+/// integrator may manage for itself (webhook subscriptions). Other staff get 403, before the body is read.
+#[derive(Debug, Clone)]
+pub struct AdminOrKey<S>(pub Principal, std::marker::PhantomData<S>);
+
+impl<S> std::ops::Deref for AdminOrKey<S> {
+    type Target = Principal;
+
+    fn deref(&self) -> &Principal {
+        &self.0
+    }
+}
+
+impl<S> std::fmt::Display for AdminOrKey<S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl<S: ScopeMarker> FromRequest for AdminOrKey<S> {
+    type Error = ApiError;
+    type Future = Ready<Result<AdminOrKey<S>, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(caller(req).and_then(|p| match &p {
+            Principal::Staff(user) if !user.is_admin() => Err(ApiError::Forbidden),
+            _ => p.require(S::SCOPE).map(|()| AdminOrKey(p, std::marker::PhantomData)),
+        }))
+    }
+}
+
 /// The caller on an endpoint open to everyone: `None` without an `Authorization` header, the principal with a
 /// valid one, and 401 with one that is not accepted (a bad credential never silently becomes anonymous).
 #[derive(Debug, Clone)]

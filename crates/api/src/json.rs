@@ -48,35 +48,44 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
     type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let json_content = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| {
-            let essence = v.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
-            essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
-        });
-        let declared_len = req
-            .headers()
-            .get(header::CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<usize>().ok());
-        let mut payload = payload.take();
-        Box::pin(async move {
-            if !json_content {
-                return Err(ApiError::Malformed(
-                    "Send the body as JSON with the header Content-Type: application/json.".into(),
-                ));
-            }
-            if declared_len.is_some_and(|n| n > JSON_LIMIT) {
+        let body = read_body(req, payload, JSON_LIMIT);
+        Box::pin(async move { from_slice(&body.await?).map(Json) })
+    }
+}
+
+/// The body of a JSON request, up to `limit` bytes: 400 (`malformed_request`) when the Content-Type is not JSON or
+/// the body cannot be read, 413 past `limit` (declared or streamed). For the few endpoints that take more than
+/// [`JSON_LIMIT`] (a prison's whole roll) or read the JSON their own way.
+pub fn read_body(
+    req: &HttpRequest,
+    payload: &mut Payload,
+    limit: usize,
+) -> impl Future<Output = Result<web::BytesMut, ApiError>> + 'static {
+    let json_content = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| {
+        let essence = v.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+        essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
+    });
+    let declared_len =
+        req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
+    let mut payload = payload.take();
+    async move {
+        if !json_content {
+            return Err(ApiError::Malformed(
+                "Send the body as JSON with the header Content-Type: application/json.".into(),
+            ));
+        }
+        if declared_len.is_some_and(|n| n > limit) {
+            return Err(ApiError::PayloadTooLarge);
+        }
+        let mut body = web::BytesMut::new();
+        while let Some(chunk) = payload.next().await {
+            let chunk = chunk.map_err(|_| ApiError::Malformed("The request body could not be read.".into()))?;
+            if body.len() + chunk.len() > limit {
                 return Err(ApiError::PayloadTooLarge);
             }
-            let mut body = web::BytesMut::new();
-            while let Some(chunk) = payload.next().await {
-                let chunk = chunk.map_err(|_| ApiError::Malformed("The request body could not be read.".into()))?;
-                if body.len() + chunk.len() > JSON_LIMIT {
-                    return Err(ApiError::PayloadTooLarge);
-                }
-                body.extend_from_slice(&chunk);
-            }
-            from_slice(&body).map(Json)
-        })
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body)
     }
 }
 
@@ -122,6 +131,11 @@ impl Error {
 
     pub fn kind(&self) -> Kind {
         self.kind
+    }
+
+    /// What is wrong with the value, without its path.
+    pub fn message(&self) -> &str {
+        &self.message
     }
 
     /// The JSON path of the value (`slots[1].date`), empty for the whole body.

@@ -325,6 +325,43 @@ pub struct CreateVisitRequest {
     pub locale: Locale,
 }
 
+/// A visit request taken on a visitor's behalf (`POST /api/v1/staff/visits`): the same fields as
+/// [`CreateVisitRequest`], judged by the same rules, plus how the request came in. The lead visitor's email gets the
+/// same emails, with the private link to the request, as if they had made it themselves.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BehalfVisitRequest {
+    /// How the request came in. Staff: `phone` or `in_person` (required); an API key with the `visits:write`
+    /// scope: `integrator` (the default for a key).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(example = "phone"))]
+    pub channel: Option<crate::visit::Channel>,
+    pub prison_id: Uuid,
+    #[serde(default)]
+    pub prisoner: PrisonerInput,
+    #[serde(default)]
+    pub lead_visitor: LeadVisitorInput,
+    /// Up to five more visitors (the prison's limits apply: never more than 9).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 9))]
+    pub other_visitors: Vec<VisitorInput>,
+    /// One to three slots, most wanted first.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 3))]
+    pub slots: Vec<SlotChoiceInput>,
+    /// The language for messages to the visitor.
+    #[serde(default)]
+    pub locale: Locale,
+}
+
+impl BehalfVisitRequest {
+    /// The request as a visitor would have made it, and the channel given.
+    pub fn into_parts(self) -> (CreateVisitRequest, Option<crate::visit::Channel>) {
+        let BehalfVisitRequest { channel, prison_id, prisoner, lead_visitor, other_visitors, slots, locale } = self;
+        (CreateVisitRequest { prison_id, prisoner, lead_visitor, other_visitors, slots, locale }, channel)
+    }
+}
+
 /// The languages the service speaks.
 #[derive(
     Debug,

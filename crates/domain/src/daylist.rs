@@ -46,6 +46,9 @@ pub struct DayListVisit {
     pub prisoner_dob: NaiveDate,
     /// Lead visitor first.
     pub visitors: Vec<DayListVisitor>,
+    /// How the request came in: `website`, `phone`, `in_person` or `integrator`.
+    #[serde(default)]
+    pub channel: crate::visit::Channel,
 }
 
 /// One slot of the day, with its capacity and the visits in it.

@@ -9,7 +9,7 @@ use uuid::Uuid;
 use crate::api::VisitingRules;
 use crate::bank_holidays::BankHolidays;
 use crate::calendar::is_overdue;
-use crate::visit::{RejectionReason, VisitState};
+use crate::visit::{Channel, RejectionReason, VisitState};
 
 const SECONDS_PER_HOUR: f64 = 3600.0;
 
@@ -19,6 +19,15 @@ const SECONDS_PER_HOUR: f64 = 3600.0;
 pub struct ReasonCount {
     pub reason: RejectionReason,
     #[cfg_attr(feature = "openapi", schema(example = 4))]
+    pub count: u32,
+}
+
+/// How many requests of the period came in one way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ChannelCount {
+    pub channel: Channel,
+    #[cfg_attr(feature = "openapi", schema(example = 17))]
     pub count: u32,
 }
 
@@ -69,6 +78,10 @@ pub struct PrisonMetrics {
     pub cancelled: u32,
     /// Over the requests of the period that staff (or instant booking) decided.
     pub processing_time: ProcessingTime,
+    /// Requests of the period (in every state) by how they came in, in the order of `Channel::ALL`; channels with
+    /// none are left out.
+    #[serde(default)]
+    pub by_channel: Vec<ChannelCount>,
 }
 
 /// One visit, as much of it as the figures need.
@@ -82,6 +95,8 @@ pub struct MetricsRow {
     pub decided_after_secs: Option<i64>,
     /// Empty unless `state` is `rejected`.
     pub rejection_reasons: Vec<RejectionReason>,
+    /// How the request came in.
+    pub channel: Channel,
 }
 
 /// The `p`-th percentile of `sorted_durations_secs` (which must be sorted in ascending order) by the nearest-rank
@@ -125,6 +140,7 @@ pub fn summarise(
     let mut withdrawn = 0u32;
     let mut cancelled = 0u32;
     let mut by_reason = [0u32; RejectionReason::ALL.len()];
+    let mut by_channel = [0u32; Channel::ALL.len()];
     let mut durations = Vec::new();
 
     for row in rows {
@@ -136,6 +152,11 @@ pub fn summarise(
         }
         if row.created_on < from || row.created_on > to {
             continue;
+        }
+        if let Some(i) = Channel::ALL.iter().position(|c| *c == row.channel)
+            && let Some(count) = by_channel.get_mut(i)
+        {
+            *count = count.saturating_add(1);
         }
         match row.state {
             VisitState::Requested => {}
@@ -176,7 +197,15 @@ pub fn summarise(
         decided: u32::try_from(durations.len()).unwrap_or(u32::MAX),
     };
 
+    let by_channel = Channel::ALL
+        .into_iter()
+        .zip(by_channel)
+        .filter(|(_, count)| *count > 0)
+        .map(|(channel, count)| ChannelCount { channel, count })
+        .collect();
+
     PrisonMetrics {
+        by_channel,
         prison_id,
         from,
         to,
@@ -200,7 +229,7 @@ mod tests {
     }
 
     fn row(state: VisitState, created_on: NaiveDate, decided_after_secs: Option<i64>) -> MetricsRow {
-        MetricsRow { state, created_on, decided_after_secs, rejection_reasons: vec![] }
+        MetricsRow { state, created_on, decided_after_secs, rejection_reasons: vec![], channel: Channel::Website }
     }
 
     fn rejected(created_on: NaiveDate, reasons: Vec<RejectionReason>) -> MetricsRow {
@@ -209,11 +238,26 @@ mod tests {
             created_on,
             decided_after_secs: Some(3600),
             rejection_reasons: reasons,
+            channel: Channel::Website,
         }
     }
 
     fn no_holidays() -> BankHolidays {
         BankHolidays::default()
+    }
+
+    #[test]
+    fn requests_of_the_period_are_counted_by_channel_in_a_fixed_order() {
+        let day = date(2026, 11, 10);
+        let mut rows =
+            vec![row(VisitState::Booked, day, Some(60)), row(VisitState::Requested, date(2026, 10, 1), None)];
+        for channel in [Channel::Integrator, Channel::Phone, Channel::Phone] {
+            rows.push(MetricsRow { channel, ..row(VisitState::Requested, day, None) });
+        }
+        let rules = VisitingRules::default();
+        let m = summarise(Uuid::nil(), date(2026, 11, 1), date(2026, 11, 30), &rows, day, &rules, &no_holidays());
+        let counts: Vec<(Channel, u32)> = m.by_channel.iter().map(|c| (c.channel, c.count)).collect();
+        assert_eq!(counts, [(Channel::Website, 1), (Channel::Phone, 2), (Channel::Integrator, 1)]);
     }
 
     #[test]

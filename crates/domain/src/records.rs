@@ -489,6 +489,93 @@ pub fn check_record_on(
     if errors.is_empty() { check_record(record) } else { Err(errors) }
 }
 
+/// Most prisoners one roll may hold: above the largest prison in England and Wales (about 3,000) with room to spare,
+/// and small enough that a sync is one bounded transaction of seconds.
+pub const MAX_ROLL_PRISONERS: usize = 10_000;
+
+/// A prison's whole roll, as an integrator sends it (`PUT /api/v1/records/prisons/{prison}/roll`): every prisoner
+/// held there now, each with their approved contacts, allowance and days away.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PrisonRoll {
+    /// At most 10,000 (`MAX_ROLL_PRISONERS`); each prison number once. A prisoner's `prison_code` may be left out
+    /// (it is the prison's); given, it must be the prison's.
+    #[cfg_attr(feature = "openapi", schema(max_items = 10000))]
+    pub prisoners: Vec<PrisonerRecord>,
+}
+
+/// What a roll sync changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RollSyncOutcome {
+    #[cfg_attr(feature = "openapi", schema(example = "RCI"))]
+    pub prison_code: String,
+    /// Prisoners on the roll now.
+    #[cfg_attr(feature = "openapi", schema(example = 712))]
+    pub prisoners: u32,
+    /// Not on any roll before (or only at another prison's: `updated`).
+    #[cfg_attr(feature = "openapi", schema(example = 4))]
+    pub added: u32,
+    /// On a roll before with a different record (moved here from another prison counts here).
+    #[cfg_attr(feature = "openapi", schema(example = 15))]
+    pub updated: u32,
+    /// On this prison's roll before and not in this one: their records are removed.
+    #[cfg_attr(feature = "openapi", schema(example = 3))]
+    pub removed: u32,
+    /// Exactly as before (not written).
+    #[cfg_attr(feature = "openapi", schema(example = 693))]
+    pub unchanged: u32,
+    /// False when nothing changed (the same roll sent again).
+    pub changed: bool,
+}
+
+/// Judges a prison's whole roll on `today`: each record as `check_record_on` judges a pushed record, its
+/// `prison_code` the prison's (`prison_code`, filled in when absent), each number once. `records` pairs each record
+/// with its index in the body; errors are paths from the body's root (`prisoners[3].contacts[0].date_of_birth`).
+/// All or nothing: the normalised records, or every error.
+pub fn check_roll(
+    records: &[(usize, PrisonerRecord)],
+    prison_code: &str,
+    today: NaiveDate,
+) -> Result<Vec<PrisonerRecord>, Vec<crate::error::FieldError>> {
+    use crate::error::{FieldError, FieldErrorCode};
+    let mut errors = Vec::new();
+    let mut checked = Vec::with_capacity(records.len());
+    let mut first_index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for (i, record) in records {
+        let at = format!("prisoners[{i}]");
+        let mut record = record.clone();
+        match record.prison_code.as_deref().map(str::trim) {
+            None | Some("") => record.prison_code = Some(prison_code.to_owned()),
+            Some(code) if code.eq_ignore_ascii_case(prison_code) => {}
+            Some(code) => {
+                errors.push(FieldError::new(
+                    format!("{at}.prison_code"),
+                    FieldErrorCode::InvalidValue,
+                    format!("{code} is not this prison: this roll is {prison_code}'s (leave prison_code out)"),
+                ));
+                continue;
+            }
+        }
+        match check_record_on(&record, today) {
+            Ok(record) => {
+                if let Some(first) = first_index.get(&record.number) {
+                    errors.push(FieldError::new(
+                        format!("{at}.number"),
+                        FieldErrorCode::InvalidValue,
+                        format!("{} is already prisoners[{first}]: give each prisoner once", record.number),
+                    ));
+                    continue;
+                }
+                first_index.insert(record.number.clone(), *i);
+                checked.push(record);
+            }
+            Err(found) => errors.extend(found.into_iter().map(|e| e.under(&at))),
+        }
+    }
+    if errors.is_empty() { Ok(checked) } else { Err(errors) }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -496,6 +583,28 @@ mod tests {
 
     fn date(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn a_roll_reports_every_bad_prisoner_at_its_place_and_fills_in_the_prison() {
+        let today = date("2026-11-30");
+        let mut moved = record();
+        moved.number = "B2345CD".into();
+        moved.prison_code = Some("LDS".into());
+        let mut bad_contact = record();
+        bad_contact.number = "C3456DE".into();
+        bad_contact.contacts[0].date_of_birth = date("2030-01-01");
+        let mut own = record();
+        own.prison_code = None;
+        let roll = [(0, own), (1, moved), (2, bad_contact), (3, record())];
+        let errors = check_roll(&roll, "tbr", today).unwrap_err();
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            ["prisoners[1].prison_code", "prisoners[2].contacts[0].date_of_birth", "prisoners[3].number"]
+        );
+        let good = check_roll(&roll[..1], "tbr", today).unwrap();
+        assert_eq!(good[0].prison_code.as_deref(), Some("TBR"));
     }
 
     fn record() -> PrisonerRecord {

@@ -405,6 +405,9 @@ pub struct InboxItem {
     /// Send it back as `expected_version` with the decision.
     #[cfg_attr(feature = "openapi", schema(example = 1))]
     pub version: i32,
+    /// How the request came in: `website`, `phone`, `in_person` or `integrator`.
+    #[serde(default)]
+    pub channel: crate::visit::Channel,
 }
 
 /// How much work is waiting at one prison.
@@ -563,6 +566,9 @@ pub struct StaffVisitView {
     /// The visitor's language, for anything staff write to them.
     pub locale: Locale,
     pub created_at: DateTime<Utc>,
+    /// How the request came in: `website`, `phone`, `in_person` or `integrator`.
+    #[serde(default)]
+    pub channel: crate::visit::Channel,
     /// Oldest first.
     pub messages: Vec<VisitMessage>,
     /// Oldest first.
@@ -784,6 +790,7 @@ mod tests {
             confirm_by: NaiveDate::from_ymd_opt(2026, 11, 30).unwrap(),
             overdue: false,
             version: 1,
+            channel: crate::visit::Channel::Phone,
         };
         let json = serde_json::to_value(&item).unwrap();
         assert_eq!(json["confirm_by"], "2026-11-30");

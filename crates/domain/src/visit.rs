@@ -98,6 +98,67 @@ impl Actor {
     }
 }
 
+/// How a request came in: the visitor's own website journey, staff taking it on the phone or in person at the
+/// prison, or another system (a contact centre) through the API. Stored on the visit, shown to staff and counted in
+/// the metrics. Requests made before channels were recorded are `website`.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::EnumIter,
+)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(
+    feature = "sea-orm",
+    derive(sea_orm::DeriveActiveEnum),
+    sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")
+)]
+#[strum(serialize_all = "snake_case")]
+pub enum Channel {
+    /// The visitor, through the website.
+    #[default]
+    Website,
+    /// Staff, for a visitor who telephoned.
+    Phone,
+    /// Staff, for a visitor at the prison.
+    InPerson,
+    /// Another system calling the API with a key (a contact centre).
+    Integrator,
+}
+
+impl Channel {
+    pub const ALL: [Channel; 4] = [Channel::Website, Channel::Phone, Channel::InPerson, Channel::Integrator];
+
+    /// The channels a member of staff may record for a request they take.
+    pub const STAFF: [Channel; 2] = [Channel::Phone, Channel::InPerson];
+
+    /// The stable wire and database name: strum's, from `serialize_all = "snake_case"`, the same as serde's.
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+
+    /// The English label staff see ("Phone"); the staff app words it in Welsh too.
+    pub fn label(self) -> &'static str {
+        match self {
+            Channel::Website => "Website",
+            Channel::Phone => "Phone",
+            Channel::InPerson => "In person",
+            Channel::Integrator => "Integrator",
+        }
+    }
+}
+
 /// Why staff (or the service) turned a request down.
 #[derive(
     Debug,
@@ -410,6 +471,15 @@ mod tests {
         );
         assert!(Rejected.is_final() && Withdrawn.is_final() && Cancelled.is_final());
         assert!(!Requested.is_final() && !Booked.is_final());
+    }
+
+    #[test]
+    fn channels_have_stable_wire_names() {
+        let names: Vec<&str> = Channel::ALL.iter().map(|c| c.as_str()).collect();
+        assert_eq!(names, ["website", "phone", "in_person", "integrator"]);
+        assert_eq!(serde_json::to_string(&Channel::InPerson).unwrap(), r#""in_person""#);
+        assert_eq!("in_person".parse::<Channel>().ok(), Some(Channel::InPerson));
+        assert_eq!(Channel::default(), Channel::Website);
     }
 
     #[test]

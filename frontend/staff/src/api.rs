@@ -1,7 +1,7 @@
 //! The staff API as the back office calls it: one function per endpoint, over the `domain` wire types, through
 //! the session (which adds the access token and renews it).
 
-use domain::api::PrisonDetails;
+use domain::api::{Availability, BehalfVisitRequest, PrisonDetails};
 use domain::daylist::DayList;
 use domain::decision::{DecisionRequest, StaffCancelRequest};
 use domain::metrics::PrisonMetrics;
@@ -10,7 +10,7 @@ use frontend_shared::api::{self as shared, ApiError};
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::session::{Session, call, get, send};
+use crate::session::{Session, call, get, send, send_with};
 
 fn json(value: &impl Serialize) -> Result<Option<String>, ApiError> {
     serde_json::to_string(value).map(Some).map_err(|_| ApiError::Decode)
@@ -23,6 +23,22 @@ pub fn encode(value: &str) -> String {
 /// `GET /api/v1/prisons/{id}` (public): a prison's address and rules, for the admin's prison form.
 pub async fn prison(id: Uuid) -> Result<PrisonDetails, ApiError> {
     shared::call("GET", format!("/api/v1/prisons/{id}"), None, &[], true).await
+}
+
+/// `GET /api/v1/prisons/{id}/availability` (public): every time in the booking window with its places left.
+pub async fn availability(id: Uuid) -> Result<Availability, ApiError> {
+    shared::call("GET", format!("/api/v1/prisons/{id}/availability"), None, &[], true).await
+}
+
+/// `POST /api/v1/staff/visits`: a visit requested on a visitor's behalf; `key` makes a retry safe.
+pub async fn book_on_behalf(
+    session: Session,
+    request: &BehalfVisitRequest,
+    key: &str,
+) -> Result<StaffVisitView, ApiError> {
+    let path = "/api/v1/staff/visits";
+    let text = send_with(session, "POST", path, json(request)?, &[("Idempotency-Key", key)]).await?;
+    serde_json::from_str(&text).map_err(|_| ApiError::Decode)
 }
 
 pub async fn sign_in(request: &SignInRequest) -> Result<TokenPair, ApiError> {

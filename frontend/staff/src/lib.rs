@@ -40,6 +40,7 @@ pub fn App() -> impl IntoView {
                             <Route path=path!("inbox") view=pages::inbox::InboxPage />
                             <Route path=path!("visits/:id") view=pages::visit::VisitPage />
                             <Route path=path!("search") view=pages::search::SearchPage />
+                            <Route path=path!("book") view=pages::book::BookPage />
                             <Route path=path!("day-list") view=pages::day_list::DayListPage />
                             <Route path=path!("timetable") view=pages::timetable::TimetablePage />
                             <Route path=path!("dashboard") view=pages::dashboard::DashboardPage />
@@ -136,6 +137,7 @@ fn Header(session: Session) -> impl IntoView {
                         <ul class="govuk-service-navigation__list app-staff-nav" id="staff-nav">
                             {link("/staff/inbox", ("Inbox", "Mewnflwch"))}
                             {link("/staff/search", ("Search", "Chwilio"))}
+                            {link("/staff/book", ("Book a visit", "Trefnu ymweliad"))}
                             {link("/staff/day-list", ("Day list", "Rhestr y dydd"))}
                             {link("/staff/timetable", ("Timetable", "Amserlen"))}
                             {link("/staff/dashboard", ("Dashboard", "Dangosfwrdd"))}

@@ -228,13 +228,26 @@ impl Session {
 /// An authenticated call returning the body as text. A refused access token is renewed once and the call
 /// retried; if renewal fails too, the session ends.
 pub async fn send(session: Session, method: &str, path: &str, body: Option<String>) -> Result<String, ApiError> {
+    send_with(session, method, path, body, &[]).await
+}
+
+/// As `send`, with more request headers (an `Idempotency-Key`).
+pub async fn send_with(
+    session: Session,
+    method: &str,
+    path: &str,
+    body: Option<String>,
+    headers: &[(&str, &str)],
+) -> Result<String, ApiError> {
     let mut renewed = false;
     loop {
         let token = ACCESS.with(|a| a.borrow().clone());
         let result = match token {
             Some(token) => {
                 let auth = format!("Bearer {token}");
-                shared::send(method, path, body.clone(), &[("Authorization", &auth)], false).await
+                let mut all = vec![("Authorization", auth.as_str())];
+                all.extend_from_slice(headers);
+                shared::send(method, path, body.clone(), &all, false).await
             }
             None => Err(ApiError::Status(401)),
         };

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use domain::api::Locale;
 use domain::error::{ErrorCode, FieldError};
-use domain::visit::VisitState;
+use domain::visit::{Channel, VisitState};
 use frontend_shared::api::ApiError;
 use frontend_shared::focus::focus_id;
 use frontend_shared::i18n::{Lang, tx, use_lang};
@@ -206,6 +206,16 @@ pub fn state_label(lang: Lang, state: VisitState) -> &'static str {
         VisitState::Rejected => lang.t("Rejected", "Wedi’i wrthod"),
         VisitState::Withdrawn => lang.t("Withdrawn", "Wedi’i dynnu’n ôl"),
         VisitState::Cancelled => lang.t("Cancelled", "Wedi’i ganslo"),
+    }
+}
+
+/// How a request came in, as staff read it.
+pub fn channel_label(lang: Lang, channel: Channel) -> &'static str {
+    match channel {
+        Channel::Website => lang.t("Website", "Gwefan"),
+        Channel::Phone => lang.t("Phone", "Ffôn"),
+        Channel::InPerson => lang.t("In person", "Wyneb yn wyneb"),
+        Channel::Integrator => lang.t("Another system", "System arall"),
     }
 }
 

@@ -7,7 +7,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
 
-use crate::auth::StaffUser;
+use crate::auth::{Scoped, scope};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -28,7 +28,7 @@ pub struct ChangesQuery {
 /// admin (an API key will need the `visits:read` scope).
 #[utoipa::path(
     tag = "integrations",
-    security(("bearer_auth" = [])),
+    security(("bearer_auth" = []), ("api_key" = ["visits:read"])),
     params(("prison_id" = Uuid, Path, description = "The prison's id"), ChangesQuery),
     responses(
         (status = 200, description = "A page of events", body = ChangePage, example = json!({
@@ -40,6 +40,7 @@ pub struct ChangesQuery {
             "next_cursor": "41", "has_more": false})),
         (status = 400, description = "`after` is not a cursor of this feed, or `limit` is out of range", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`missing_scope`: an API key without `visits:read`", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such prison, or not one of the caller's", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -47,7 +48,7 @@ pub struct ChangesQuery {
 #[tracing::instrument(skip(state, user))]
 pub async fn changes(
     state: web::Data<AppState>,
-    user: StaffUser,
+    user: Scoped<scope::VisitsRead>,
     prison_id: web::Path<Uuid>,
     query: web::Query<ChangesQuery>,
 ) -> Result<HttpResponse, ApiError> {

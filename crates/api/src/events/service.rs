@@ -3,7 +3,7 @@
 use domain::events::{ChangeEvent, ChangePage, EventType};
 use uuid::Uuid;
 
-use crate::auth::StaffUser;
+use crate::auth::Principal;
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -26,7 +26,7 @@ pub fn parse_cursor(cursor: Option<&str>) -> Result<i64, ApiError> {
 /// The page after `after`: at most `limit` (1 to 500) events. Another prison's feed answers 404 like a missing one.
 pub async fn changes(
     state: &AppState,
-    user: &StaffUser,
+    user: &Principal,
     prison_id: Uuid,
     after: Option<&str>,
     limit: Option<u32>,

@@ -8,6 +8,7 @@ pub mod http;
 pub mod roll;
 pub mod roll_csv;
 pub mod roll_store;
+pub mod roll_sync;
 pub mod routes;
 
 use std::sync::Arc;
@@ -17,7 +18,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 /// Registers the prison roll endpoints (under `/api/v1`).
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(routes::get_prisoner).service(routes::put_prisoner);
+    cfg.service(routes::get_prisoner).service(routes::put_prisoner).service(routes::put_roll);
 }
 
 /// What a lookup found.

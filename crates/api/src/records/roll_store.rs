@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use domain::records::PrisonerRecord;
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ActiveValue::Set, ConnectionTrait, DbErr, EntityTrait};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 
 use crate::db::entities::prisoner_roll;
 
@@ -64,11 +64,12 @@ pub async fn upsert_many(
 }
 
 pub async fn find(db: &impl ConnectionTrait, number: &str) -> Result<Option<PrisonerRecord>, DbErr> {
-    let Some(row) = prisoner_roll::Entity::find_by_id(number.to_owned()).one(db).await? else {
-        return Ok(None);
-    };
+    prisoner_roll::Entity::find_by_id(number.to_owned()).one(db).await?.map(record).transpose()
+}
+
+fn record(row: prisoner_roll::Model) -> Result<PrisonerRecord, DbErr> {
     let corrupt = |e: serde_json::Error| DbErr::Custom(format!("prisoner_roll {}: {e}", row.number));
-    Ok(Some(PrisonerRecord {
+    Ok(PrisonerRecord {
         unavailable: serde_json::from_str(&row.unavailable).map_err(corrupt)?,
         contacts: serde_json::from_str(&row.contacts).map_err(corrupt)?,
         number: row.number,
@@ -78,5 +79,42 @@ pub async fn find(db: &impl ConnectionTrait, number: &str) -> Result<Option<Pris
         prison_code: row.prison_code,
         visiting_allowance: u32::try_from(row.visiting_allowance).unwrap_or(0),
         allowance_renews_on: row.allowance_renews_on,
-    }))
+    })
+}
+
+/// Every prisoner on a prison's roll (`prison_code` as stored: upper case).
+pub async fn at_prison(db: &impl ConnectionTrait, prison_code: &str) -> Result<Vec<PrisonerRecord>, DbErr> {
+    prisoner_roll::Entity::find()
+        .filter(prisoner_roll::Column::PrisonCode.eq(prison_code))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(record)
+        .collect()
+}
+
+/// The records of these prison numbers, wherever they are held, `ROWS_PER_INSERT` numbers to a query.
+pub async fn find_many(db: &impl ConnectionTrait, numbers: &[&str]) -> Result<Vec<PrisonerRecord>, DbErr> {
+    let mut found = Vec::new();
+    for chunk in numbers.chunks(ROWS_PER_INSERT) {
+        let rows = prisoner_roll::Entity::find()
+            .filter(prisoner_roll::Column::Number.is_in(chunk.iter().copied()))
+            .all(db)
+            .await?;
+        for row in rows {
+            found.push(record(row)?);
+        }
+    }
+    Ok(found)
+}
+
+/// Removes these prisoners' records, `ROWS_PER_INSERT` to a statement.
+pub async fn remove_many(db: &impl ConnectionTrait, numbers: &[&str]) -> Result<(), DbErr> {
+    for chunk in numbers.chunks(ROWS_PER_INSERT) {
+        prisoner_roll::Entity::delete_many()
+            .filter(prisoner_roll::Column::Number.is_in(chunk.iter().copied()))
+            .exec(db)
+            .await?;
+    }
+    Ok(())
 }

@@ -4,9 +4,10 @@
 use anyhow::Context;
 use domain::daylist::DayList;
 
-/// The CSV columns, in order. The last one goes beyond the printed list: whoever is at the gate must know which
-/// visitor not to let in.
-pub const CSV_HEADER: [&str; 14] = [
+/// The CSV columns, in order. `visitor excluded` goes beyond the printed list: whoever is at the gate must know which
+/// visitor not to let in. `channel` (last, so the columns before it keep their places) is how the request came in:
+/// `website`, `phone`, `in_person` or `integrator`.
+pub const CSV_HEADER: [&str; 15] = [
     "slot date",
     "start",
     "end",
@@ -21,6 +22,7 @@ pub const CSV_HEADER: [&str; 14] = [
     "visitor date of birth",
     "lead visitor",
     "visitor excluded",
+    "channel",
 ];
 
 /// The day list as a CSV file, one row per visitor under a header row. A visit without visitors (anonymised, say)
@@ -50,7 +52,11 @@ pub fn to_csv(list: &DayList) -> anyhow::Result<String> {
                 visit.prisoner_dob.to_string(),
             ];
             if visit.visitors.is_empty() {
-                let row = visit_fields.iter().cloned().chain(std::iter::repeat_n(String::new(), 4));
+                let row = visit_fields
+                    .iter()
+                    .cloned()
+                    .chain(std::iter::repeat_n(String::new(), 4))
+                    .chain([visit.channel.as_str().to_owned()]);
                 out.write_record(row.map(|f| neutralised(&f))).context("writing a day list CSV row")?;
             }
             for visitor in &visit.visitors {
@@ -60,7 +66,7 @@ pub fn to_csv(list: &DayList) -> anyhow::Result<String> {
                     yes_no(visitor.lead),
                     yes_no(visitor.excluded),
                 ];
-                let row = visit_fields.iter().cloned().chain(visitor_fields);
+                let row = visit_fields.iter().cloned().chain(visitor_fields).chain([visit.channel.as_str().to_owned()]);
                 out.write_record(row.map(|f| neutralised(&f))).context("writing a day list CSV row")?;
             }
         }
@@ -129,6 +135,7 @@ mod tests {
             prisoner_number: "A1234BC".to_string(),
             prisoner_dob: date(1985, 4, 12),
             visitors,
+            channel: domain::visit::Channel::Website,
         }
     }
 
@@ -177,10 +184,11 @@ mod tests {
                 "Mary Smith",
                 "1980-07-01",
                 "yes",
-                "no"
+                "no",
+                "website"
             ]
         );
-        assert_eq!(rows[2][10..], ["Amy Smith", "1980-07-01", "no", "yes"]);
+        assert_eq!(rows[2][10..], ["Amy Smith", "1980-07-01", "no", "yes", "website"]);
         assert_eq!(rows[3][3..7], ["4TR8HN2W", "", "cancelled", "no"]);
     }
 
@@ -190,7 +198,8 @@ mod tests {
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[1].len(), CSV_HEADER.len());
         assert_eq!(rows[1][3], "7KQ2M9XD");
-        assert!(rows[1][10..].iter().all(String::is_empty));
+        assert!(rows[1][10..14].iter().all(String::is_empty));
+        assert_eq!(rows[1][14], "website");
     }
 
     #[test]

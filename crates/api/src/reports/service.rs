@@ -96,6 +96,7 @@ pub async fn day_list(
             prisoner_name: format!("{} {}", v.prisoner_first_name, v.prisoner_last_name),
             prisoner_number: v.prisoner_number,
             prisoner_dob: v.prisoner_dob,
+            channel: v.channel,
         });
     }
     Ok(DayList { prison_id, date, slots: slots.into_values().collect() })
@@ -137,6 +138,7 @@ pub async fn metrics(
             created_on: london_today(v.created_at),
             decided_after_secs: decided.get(&v.id).map(|at| (*at - v.created_at).num_seconds()),
             rejection_reasons: reasons.remove(&v.id).unwrap_or_default(),
+            channel: v.channel,
         })
         .collect();
     Ok(summarise(prison_id, from, to, &rows, today, &prison.rules, state.holidays))

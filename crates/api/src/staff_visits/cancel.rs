@@ -73,7 +73,7 @@ pub async fn cancel(
         state: VisitState::Cancelled,
         version: visit.version + 1,
         booked_slot: visit.booked_slot,
-        actor: Actor::Staff,
+        actor: user.actor(),
         message_id,
     };
     crate::events::record(&tx, NewEvent::about_visit(EventType::VisitCancelled, &data), now).await?;

@@ -175,7 +175,7 @@ pub async fn decide(
                 excluded,
                 message,
                 email: visitor_email(visit_id, EmailKind::Booked, now, message.map(|(id, _)| id)),
-                event: booked_event(visit, *slot, Actor::Staff, message.map(|(id, _)| id)),
+                event: booked_event(visit, *slot, actor, message.map(|(id, _)| id)),
                 now,
             };
             match grant_place(state, grant).await? {
@@ -219,7 +219,7 @@ pub async fn decide(
                 state: VisitState::Rejected,
                 version: visit.version + 1,
                 booked_slot: None,
-                actor: Actor::Staff,
+                actor,
                 message_id: message.map(|(id, _)| id),
             };
             crate::events::record(&tx, NewEvent::about_visit(EventType::VisitRejected, &data), now).await?;

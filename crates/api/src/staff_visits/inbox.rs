@@ -37,6 +37,7 @@ async fn summaries(state: &AppState, visits: Vec<VisitRow>) -> Result<Vec<InboxI
                 created_at: v.created_at,
                 confirm_by: v.confirm_by,
                 version: v.version,
+                channel: v.channel,
             })
         })
         .collect())

@@ -41,7 +41,7 @@ pub async fn send_message(
         state: visit.state,
         version: visit.version,
         booked_slot: visit.booked_slot,
-        actor: Actor::Staff,
+        actor: user.actor(),
         message_id: Some(message_id),
     };
     crate::events::record(&tx, NewEvent::about_visit(EventType::VisitMessaged, &data), now).await?;

@@ -1,9 +1,10 @@
 //! Staff work on visits, one use case per file: the inbox and search, one visit, deciding a request (granting takes a
 //! place atomically, so a slot is never booked past its capacity), cancelling a booked visit, acknowledging a
-//! visitor's cancellation and messaging the visitor. Every call is limited to the caller's prisons: another prison's
+//! visitor's cancellation and messaging the visitor, and requesting a visit on a visitor's behalf. Every call is limited to the caller's prisons: another prison's
 //! visit is answered exactly as a visit that does not exist. The helpers below are what those use cases share.
 
 pub mod acknowledge;
+pub mod behalf;
 pub mod cancel;
 pub mod decide;
 pub mod inbox;
@@ -27,6 +28,7 @@ use crate::visits::store::VisitRow;
 /// Registers the staff visit endpoints (under `/api/v1`).
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(routes::inbox)
+        .service(routes::create_visit)
         .service(routes::search)
         .service(routes::get_visit)
         .service(routes::decide)

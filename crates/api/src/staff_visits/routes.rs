@@ -1,10 +1,13 @@
 //! Staff work on visits: inbox, search, one visit, decide, cancel, acknowledge, message. Limited to the caller's prisons.
 
-use actix_web::{HttpResponse, get, post, web};
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use domain::api::BehalfVisitRequest;
 use domain::calendar::london_today;
 use domain::decision::{DecisionRequest, StaffCancelRequest, StaffMessageRequest, check_decision_dates};
 use domain::error::{FieldError, FieldErrorCode, Problem};
 use domain::staff::{Inbox, InboxItem, StaffVisitView};
+use domain::visit::{Actor, Channel};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
@@ -42,6 +45,70 @@ pub async fn inbox(
     query: web::Query<InboxQuery>,
 ) -> Result<HttpResponse, ApiError> {
     Ok(HttpResponse::Ok().json(super::inbox::inbox(&state, &user, query.prison_id).await?))
+}
+
+/// Request a visit on a visitor's behalf, for a family who telephoned or came to the prison: the visitor's own
+/// request (`POST /api/v1/visits`: the same fields, rules, visiting allowance, capacity guard and instant booking at
+/// prisons that have it) plus `channel`, `phone` or `in_person`. The lead visitor gets the same emails, with the
+/// private link to the request; the timeline names the member of staff. Only for one of the caller's prisons: any
+/// other answers as a prison that does not exist (422, `unknown_prison` on `prison_id`).
+///
+/// Send an `Idempotency-Key` header (a random UUID) so that a retry after a lost answer returns the same visit.
+/// Requests count against the per-prisoner and per-email limits (default 6 a day each) as a visitor's do.
+///
+/// An API key will need the `visits:write` scope (its channel is then `integrator`).
+#[utoipa::path(
+    tag = "staff",
+    operation_id = "create_visit_on_behalf",
+    security(("bearer_auth" = []), ("api_key" = ["visits:write"])),
+    request_body(content = BehalfVisitRequest, example = json!({
+        "channel": "phone",
+        "prison_id": "6f1c2b0e-4a57-4c1e-9a43-2b1a6c1d9e21",
+        "prisoner": {"first_name": "John", "last_name": "Smith", "date_of_birth": "1985-04-12", "number": "A1234BC"},
+        "lead_visitor": {"first_name": "Mary", "last_name": "Smith", "date_of_birth": "1980-07-01",
+            "email": "mary.smith@example.com", "phone": "07700 900123"},
+        "other_visitors": [{"first_name": "Amy", "last_name": "Smith", "date_of_birth": "2015-03-09"}],
+        "slots": [{"date": "2026-12-04", "start": "14:00", "end": "16:00"}],
+        "locale": "en"
+    })),
+    params(
+        ("Idempotency-Key" = Option<String>, Header, description = "A unique key per request (1-255 visible ASCII characters); a retry with the same key and body returns the first answer", example = "5f0c7f4e-8d7e-4f5e-9a43-2b1a6c1d9e21", pattern = "^[!-~]{1,255}$", min_length = 1, max_length = 255),
+    ),
+    responses(
+        (status = 201, description = "Requested (`state: requested`), or booked at once at a prison with instant booking (`state: booked`)", body = StaffVisitView,
+            headers(("Location" = String, description = "The visit's staff resource"), ("Idempotent-Replayed" = String, description = "`true` when this answers a retry"))),
+        (status = 400, description = "Malformed JSON or Idempotency-Key", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`missing_scope`: an API key without `visits:write`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A rule is broken, the prison is not one of the caller's, or `channel` is missing or not `phone`/`in_person` (staff) or `integrator` (a key); see `errors`. `idempotency_key_reused`: the key was used for another request", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests for this prisoner or this email; see Retry-After", body = Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = u32, description = "Seconds until a request may be made again"))),
+    )
+)]
+#[post("/staff/visits")]
+#[tracing::instrument(skip_all, fields(caller = %user))]
+pub async fn create_visit(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: Scoped<scope::VisitsWrite>,
+    body: Json<BehalfVisitRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let key = req
+        .headers()
+        .get("idempotency-key")
+        .map(|v| v.to_str().map_err(|_| ApiError::InvalidIdempotencyKey))
+        .transpose()?
+        .map(crate::visits::service::parse_idempotency_key)
+        .transpose()?;
+    let requester = crate::visits::service::Requester::principal(&user);
+    let channels: &[Channel] = if user.actor() == Actor::Integrator { &[Channel::Integrator] } else { &Channel::STAFF };
+    let created =
+        super::behalf::create(&state, user.prison_scope(), channels, requester, body.into_inner(), key).await?;
+    let view = super::view::view(&state, &user, created.visit.id).await?;
+    Ok(HttpResponse::Created()
+        .insert_header((header::LOCATION, format!("/api/v1/staff/visits/{}", view.id)))
+        .insert_header(("idempotent-replayed", if created.replayed { "true" } else { "false" }))
+        .json(view))
 }
 
 /// Longest search accepted: a reference or prison number with room for spaces and hyphens.

@@ -73,6 +73,7 @@ pub(super) fn assemble(state: &AppState, record: VisitRecord) -> StaffVisitView 
         overdue,
         locale: visit.locale,
         created_at: visit.created_at,
+        channel: visit.channel,
         messages: messages.into_iter().map(|m| VisitMessage { at: m.at, author: m.author, text: m.body }).collect(),
         timeline: timeline
             .into_iter()

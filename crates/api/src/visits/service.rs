@@ -13,7 +13,7 @@ use domain::records::{CheckKind, CheckOutcome, CheckRequest, CheckResult, Person
 use domain::request::{ValidVisitRequest, parse_visit_request};
 use domain::slot::Slot;
 use domain::types::Reference;
-use domain::visit::{Actor, VisitState, visitor_can_cancel, visitor_can_withdraw};
+use domain::visit::{Actor, Channel, VisitState, visitor_can_cancel, visitor_can_withdraw};
 use sea_orm::{DatabaseConnection, TransactionTrait};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -44,12 +44,19 @@ pub struct Requester {
     pub actor: Actor,
     pub actor_name: Option<String>,
     pub credential: Credential,
+    /// How the request came in (stored on the visit).
+    pub channel: Channel,
 }
 
 impl Requester {
     /// An anonymous visitor (the web app).
     pub fn visitor() -> Requester {
-        Requester { actor: Actor::Visitor, actor_name: None, credential: Credential::Visitor }
+        Requester {
+            actor: Actor::Visitor,
+            actor_name: None,
+            credential: Credential::Visitor,
+            channel: Channel::Website,
+        }
     }
 
     /// A member of staff or an integrator's key.
@@ -58,6 +65,9 @@ impl Requester {
             actor: principal.actor(),
             actor_name: Some(principal.actor_name().to_owned()),
             credential: principal.credential(),
+            // A key is an integrator; staff through the visitor's endpoint are the website (booking on a
+            // visitor's behalf sets the channel they chose).
+            channel: if principal.actor() == Actor::Integrator { Channel::Integrator } else { Channel::Website },
         }
     }
 }
@@ -167,6 +177,7 @@ pub async fn create(
             confirm_by: window.confirm_by,
             actor: requester.actor,
             actor_name: requester.actor_name.as_deref(),
+            channel: requester.channel,
             now,
             records_checks: checks.as_ref().map(|(_, json)| json.as_str()),
         };

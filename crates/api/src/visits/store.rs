@@ -4,7 +4,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use domain::api::Locale;
 use domain::request::ValidVisitRequest;
 use domain::slot::Slot;
-use domain::visit::{Actor, CancellationReason, VisitState, VisitorOutcome};
+use domain::visit::{Actor, CancellationReason, Channel, VisitState, VisitorOutcome};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -21,8 +21,10 @@ pub struct NewVisit<'a> {
     pub token_hash: &'a str,
     pub confirm_by: NaiveDate,
     pub actor: Actor,
-    /// The staff member's or key's name when one made the request.
+    /// Who made the request, for the timeline: a staff member's or a key's name (`None` for the visitor).
     pub actor_name: Option<&'a str>,
+    /// How the request came in.
+    pub channel: Channel,
     pub now: DateTime<Utc>,
     /// The prisoner checks' results as JSON, when records were consulted.
     pub records_checks: Option<&'a str>,
@@ -54,6 +56,8 @@ pub struct VisitRow {
     pub anonymised: bool,
     /// The prisoner checks made when the request arrived.
     pub records_checks: Vec<domain::records::CheckResult>,
+    /// How the request came in.
+    pub channel: Channel,
 }
 
 #[derive(Debug, Clone)]
@@ -102,6 +106,7 @@ pub(crate) fn row(m: visit::Model) -> Result<VisitRow, DbErr> {
         updated_at: m.updated_at,
         anonymised: m.anonymised_at.is_some(),
         records_checks: m.records_checks.as_deref().and_then(|j| serde_json::from_str(j).ok()).unwrap_or_default(),
+        channel: m.channel,
     })
 }
 
@@ -133,6 +138,7 @@ pub async fn insert(db: &impl ConnectionTrait, v: &NewVisit<'_>) -> Result<(), D
         updated_at: Set(v.now),
         anonymised_at: Set(None),
         records_checks: Set(v.records_checks.map(str::to_owned)),
+        channel: Set(v.channel),
     })
     .exec_without_returning(db)
     .await?;

@@ -9,7 +9,7 @@ use utoipa::IntoParams;
 use uuid::Uuid;
 
 use super::service;
-use crate::auth::AdminUser;
+use crate::auth::{AdminOrKey, scope};
 use crate::error::ApiError;
 use crate::json::Json;
 use crate::state::AppState;
@@ -17,7 +17,7 @@ use crate::state::AppState;
 /// Create a subscription. Its signing secret is in the answer, and only there (and on rotation).
 #[utoipa::path(
     tag = "webhooks",
-    security(("bearer_auth" = [])),
+    security(("bearer_auth" = []), ("api_key" = ["webhooks:manage"])),
     request_body(content = SubscriptionInput, example = json!({"url": "https://integrator.example/hooks/visits",
         "event_types": ["visit.booked", "visit.cancelled"], "prison_ids": ["0b8e2f4c-1a3d-4e5f-8a6b-7c9d0e1f2a3b"],
         "description": "Visits system"})),
@@ -25,7 +25,7 @@ use crate::state::AppState;
         (status = 201, description = "Created, with its secret", body = SubscriptionCreated),
         (status = 400, description = "The body is not valid JSON of this shape", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin, or `missing_scope`: an API key without `webhooks:manage`", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A field is refused: the URL (`url_not_allowed`: not https, or not resolving only to public addresses), no prison or an unknown one, a description too long", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -33,37 +33,40 @@ use crate::state::AppState;
 #[tracing::instrument(skip(state, admin, body))]
 pub async fn create_subscription(
     state: web::Data<AppState>,
-    admin: AdminUser,
+    admin: AdminOrKey<scope::WebhooksManage>,
     body: Json<SubscriptionInput>,
 ) -> Result<HttpResponse, ApiError> {
-    Ok(HttpResponse::Created().json(service::create(&state, &admin.0, body.into_inner()).await?))
+    Ok(HttpResponse::Created().json(service::create(&state, &admin, body.into_inner()).await?))
 }
 
 /// Every subscription, oldest first (secrets are never shown here).
 #[utoipa::path(
     tag = "webhooks",
-    security(("bearer_auth" = [])),
+    security(("bearer_auth" = []), ("api_key" = ["webhooks:manage"])),
     responses(
         (status = 200, description = "The subscriptions", body = Vec<Subscription>),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin, or `missing_scope`: an API key without `webhooks:manage`", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/webhooks/subscriptions")]
 #[tracing::instrument(skip(state, admin))]
-pub async fn list_subscriptions(state: web::Data<AppState>, admin: AdminUser) -> Result<HttpResponse, ApiError> {
-    Ok(HttpResponse::Ok().json(service::list(&state, &admin.0).await?))
+pub async fn list_subscriptions(
+    state: web::Data<AppState>,
+    admin: AdminOrKey<scope::WebhooksManage>,
+) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(service::list(&state, &admin).await?))
 }
 
 /// One subscription.
 #[utoipa::path(
     tag = "webhooks",
-    security(("bearer_auth" = [])),
+    security(("bearer_auth" = []), ("api_key" = ["webhooks:manage"])),
     params(("id" = Uuid, Path, description = "The subscription's id")),
     responses(
         (status = 200, description = "The subscription", body = Subscription),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin, or `missing_scope`: an API key without `webhooks:manage`", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such subscription", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -71,23 +74,23 @@ pub async fn list_subscriptions(state: web::Data<AppState>, admin: AdminUser) ->
 #[tracing::instrument(skip(state, admin))]
 pub async fn get_subscription(
     state: web::Data<AppState>,
-    admin: AdminUser,
+    admin: AdminOrKey<scope::WebhooksManage>,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    Ok(HttpResponse::Ok().json(service::get(&state, &admin.0, id.into_inner()).await?))
+    Ok(HttpResponse::Ok().json(service::get(&state, &admin, id.into_inner()).await?))
 }
 
 /// Replace a subscription's settings (its secret stays). Turning it on again clears why it was turned off.
 #[utoipa::path(
     tag = "webhooks",
-    security(("bearer_auth" = [])),
+    security(("bearer_auth" = []), ("api_key" = ["webhooks:manage"])),
     params(("id" = Uuid, Path, description = "The subscription's id")),
     request_body = SubscriptionInput,
     responses(
         (status = 200, description = "Changed", body = Subscription),
         (status = 400, description = "The body is not valid JSON of this shape", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin, or `missing_scope`: an API key without `webhooks:manage`", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such subscription", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A field is refused (as on create)", body = Problem, content_type = "application/problem+json"),
     )
@@ -96,22 +99,22 @@ pub async fn get_subscription(
 #[tracing::instrument(skip(state, admin, body))]
 pub async fn update_subscription(
     state: web::Data<AppState>,
-    admin: AdminUser,
+    admin: AdminOrKey<scope::WebhooksManage>,
     id: web::Path<Uuid>,
     body: Json<SubscriptionInput>,
 ) -> Result<HttpResponse, ApiError> {
-    Ok(HttpResponse::Ok().json(service::update(&state, &admin.0, id.into_inner(), body.into_inner()).await?))
+    Ok(HttpResponse::Ok().json(service::update(&state, &admin, id.into_inner(), body.into_inner()).await?))
 }
 
 /// Delete a subscription and its delivery log; nothing more is sent to it.
 #[utoipa::path(
     tag = "webhooks",
-    security(("bearer_auth" = [])),
+    security(("bearer_auth" = []), ("api_key" = ["webhooks:manage"])),
     params(("id" = Uuid, Path, description = "The subscription's id")),
     responses(
         (status = 204, description = "Deleted"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin, or `missing_scope`: an API key without `webhooks:manage`", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such subscription", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -119,10 +122,10 @@ pub async fn update_subscription(
 #[tracing::instrument(skip(state, admin))]
 pub async fn delete_subscription(
     state: web::Data<AppState>,
-    admin: AdminUser,
+    admin: AdminOrKey<scope::WebhooksManage>,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    service::delete(&state, &admin.0, id.into_inner()).await?;
+    service::delete(&state, &admin, id.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -132,12 +135,12 @@ pub async fn delete_subscription(
 /// `webhook-signature`, separated by a space), so the receiver can switch over without losing a delivery.
 #[utoipa::path(
     tag = "webhooks",
-    security(("bearer_auth" = [])),
+    security(("bearer_auth" = []), ("api_key" = ["webhooks:manage"])),
     params(("id" = Uuid, Path, description = "The subscription's id")),
     responses(
         (status = 200, description = "Rotated, with the new secret", body = SubscriptionCreated),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin, or `missing_scope`: an API key without `webhooks:manage`", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such subscription", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -145,10 +148,10 @@ pub async fn delete_subscription(
 #[tracing::instrument(skip(state, admin))]
 pub async fn rotate_secret(
     state: web::Data<AppState>,
-    admin: AdminUser,
+    admin: AdminOrKey<scope::WebhooksManage>,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    Ok(HttpResponse::Ok().json(service::rotate(&state, &admin.0, id.into_inner()).await?))
+    Ok(HttpResponse::Ok().json(service::rotate(&state, &admin, id.into_inner()).await?))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -164,13 +167,13 @@ pub struct LogQuery {
 /// The subscription's delivery log, newest first: per event its tries, state, last status, latency and error.
 #[utoipa::path(
     tag = "webhooks",
-    security(("bearer_auth" = [])),
+    security(("bearer_auth" = []), ("api_key" = ["webhooks:manage"])),
     params(("id" = Uuid, Path, description = "The subscription's id"), LogQuery),
     responses(
         (status = 200, description = "A page of the log", body = DeliveryPage),
         (status = 400, description = "`after` or `limit` is not valid", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin, or `missing_scope`: an API key without `webhooks:manage`", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such subscription", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -178,18 +181,18 @@ pub struct LogQuery {
 #[tracing::instrument(skip(state, admin))]
 pub async fn list_deliveries(
     state: web::Data<AppState>,
-    admin: AdminUser,
+    admin: AdminOrKey<scope::WebhooksManage>,
     id: web::Path<Uuid>,
     query: web::Query<LogQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let page = service::deliveries(&state, &admin.0, id.into_inner(), query.after.as_deref(), query.limit).await?;
+    let page = service::deliveries(&state, &admin, id.into_inner(), query.after.as_deref(), query.limit).await?;
     Ok(HttpResponse::Ok().json(page))
 }
 
 /// Queue a delivery again now, its tries starting over (same `webhook-id`: receivers that saw it drop it).
 #[utoipa::path(
     tag = "webhooks",
-    security(("bearer_auth" = [])),
+    security(("bearer_auth" = []), ("api_key" = ["webhooks:manage"])),
     params(
         ("id" = Uuid, Path, description = "The subscription's id"),
         ("delivery_id" = Uuid, Path, description = "The delivery's event id"),
@@ -197,7 +200,7 @@ pub async fn list_deliveries(
     responses(
         (status = 202, description = "Queued", body = DeliveryView),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin, or `missing_scope`: an API key without `webhooks:manage`", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such subscription or delivery", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -205,9 +208,9 @@ pub async fn list_deliveries(
 #[tracing::instrument(skip(state, admin))]
 pub async fn redeliver(
     state: web::Data<AppState>,
-    admin: AdminUser,
+    admin: AdminOrKey<scope::WebhooksManage>,
     path: web::Path<(Uuid, Uuid)>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, delivery_id) = path.into_inner();
-    Ok(HttpResponse::Accepted().json(service::redeliver(&state, &admin.0, id, delivery_id).await?))
+    Ok(HttpResponse::Accepted().json(service::redeliver(&state, &admin, id, delivery_id).await?))
 }

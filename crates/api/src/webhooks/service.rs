@@ -10,7 +10,7 @@ use sea_orm::TransactionTrait;
 use uuid::Uuid;
 
 use super::store::{self, DeliveryRow, SubscriptionRow};
-use crate::auth::StaffUser;
+use crate::auth::Principal;
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -39,7 +39,7 @@ fn view(row: SubscriptionRow, prison_ids: Vec<Uuid>, now: DateTime<Utc>) -> Subs
 /// each one existing. Returns the URL as parsed, the event types (sorted, no repeats; empty for all) and the prisons.
 async fn check(
     state: &AppState,
-    user: &StaffUser,
+    user: &Principal,
     input: &SubscriptionInput,
 ) -> Result<(String, Vec<EventType>, Vec<Uuid>), ApiError> {
     let mut errors = Vec::new();
@@ -94,7 +94,7 @@ async fn check(
 
 /// The caller's view of a subscription: 404 when there is none, or when any of its prisons is not the caller's
 /// (an admin has every prison; a key will have its own), exactly as if there were none.
-async fn visible(state: &AppState, user: &StaffUser, id: Uuid) -> Result<(SubscriptionRow, Vec<Uuid>), ApiError> {
+async fn visible(state: &AppState, user: &Principal, id: Uuid) -> Result<(SubscriptionRow, Vec<Uuid>), ApiError> {
     let row = store::find_subscription(&state.db, id).await?.ok_or(ApiError::NotFound)?;
     let prisons = store::prisons_of(&state.db, id).await?;
     if !prisons.iter().all(|p| user.can_access(*p)) {
@@ -105,7 +105,7 @@ async fn visible(state: &AppState, user: &StaffUser, id: Uuid) -> Result<(Subscr
 
 pub async fn create(
     state: &AppState,
-    user: &StaffUser,
+    user: &Principal,
     input: SubscriptionInput,
 ) -> Result<SubscriptionCreated, ApiError> {
     let (url, types, prisons) = check(state, user, &input).await?;
@@ -129,12 +129,12 @@ pub async fn create(
     let tx = state.db.begin().await?;
     store::insert_subscription(&tx, row.clone(), &prisons).await?;
     tx.commit().await?;
-    tracing::info!(subscription_id = %row.id, staff_id = %user.id, "webhook subscription created");
+    tracing::info!(subscription_id = %row.id, caller = %user, "webhook subscription created");
     Ok(SubscriptionCreated { subscription: view(row, prisons, state.clock.now()), secret })
 }
 
 /// The subscriptions whose every prison is the caller's.
-pub async fn list(state: &AppState, user: &StaffUser) -> Result<Vec<Subscription>, ApiError> {
+pub async fn list(state: &AppState, user: &Principal) -> Result<Vec<Subscription>, ApiError> {
     let mut all = Vec::new();
     for row in store::list_subscriptions(&state.db).await? {
         let prisons = store::prisons_of(&state.db, row.id).await?;
@@ -145,7 +145,7 @@ pub async fn list(state: &AppState, user: &StaffUser) -> Result<Vec<Subscription
     Ok(all)
 }
 
-pub async fn get(state: &AppState, user: &StaffUser, id: Uuid) -> Result<Subscription, ApiError> {
+pub async fn get(state: &AppState, user: &Principal, id: Uuid) -> Result<Subscription, ApiError> {
     let (row, prisons) = visible(state, user, id).await?;
     Ok(view(row, prisons, state.clock.now()))
 }
@@ -154,7 +154,7 @@ pub async fn get(state: &AppState, user: &StaffUser, id: Uuid) -> Result<Subscri
 /// recorded while it was off were not queued for it (the change feed has them).
 pub async fn update(
     state: &AppState,
-    user: &StaffUser,
+    user: &Principal,
     id: Uuid,
     input: SubscriptionInput,
 ) -> Result<Subscription, ApiError> {
@@ -177,11 +177,11 @@ pub async fn update(
     store::update_subscription(&tx, row.clone()).await?;
     store::set_prisons(&tx, id, &prisons).await?;
     tx.commit().await?;
-    tracing::info!(subscription_id = %id, staff_id = %user.id, "webhook subscription changed");
+    tracing::info!(subscription_id = %id, caller = %user, "webhook subscription changed");
     Ok(view(row, prisons, state.clock.now()))
 }
 
-pub async fn delete(state: &AppState, user: &StaffUser, id: Uuid) -> Result<(), ApiError> {
+pub async fn delete(state: &AppState, user: &Principal, id: Uuid) -> Result<(), ApiError> {
     visible(state, user, id).await?;
     let tx = state.db.begin().await?;
     let deleted = store::delete_subscription(&tx, id).await?;
@@ -189,13 +189,13 @@ pub async fn delete(state: &AppState, user: &StaffUser, id: Uuid) -> Result<(), 
     if !deleted {
         return Err(ApiError::NotFound);
     }
-    tracing::info!(subscription_id = %id, staff_id = %user.id, "webhook subscription deleted");
+    tracing::info!(subscription_id = %id, caller = %user, "webhook subscription deleted");
     Ok(())
 }
 
 /// A new secret; the old one keeps signing beside it for `ROTATION_OVERLAP_HOURS` (both signatures are sent), so
 /// the receiver can switch over without losing a delivery.
-pub async fn rotate(state: &AppState, user: &StaffUser, id: Uuid) -> Result<SubscriptionCreated, ApiError> {
+pub async fn rotate(state: &AppState, user: &Principal, id: Uuid) -> Result<SubscriptionCreated, ApiError> {
     visible(state, user, id).await?;
     let now = state.clock.now();
     let secret = super::secrets::generate();
@@ -207,7 +207,7 @@ pub async fn rotate(state: &AppState, user: &StaffUser, id: Uuid) -> Result<Subs
     store::update_subscription(&tx, row.clone()).await?;
     tx.commit().await?;
     let prisons = store::prisons_of(&state.db, id).await?;
-    tracing::info!(subscription_id = %id, staff_id = %user.id, "webhook secret rotated");
+    tracing::info!(subscription_id = %id, caller = %user, "webhook secret rotated");
     Ok(SubscriptionCreated { subscription: view(row, prisons, state.clock.now()), secret })
 }
 
@@ -236,7 +236,7 @@ fn delivery_view(row: DeliveryRow) -> Result<DeliveryView, ApiError> {
 /// A page of the delivery log, newest first; `after` is the `next_cursor` of the page before.
 pub async fn deliveries(
     state: &AppState,
-    user: &StaffUser,
+    user: &Principal,
     id: Uuid,
     after: Option<&str>,
     limit: Option<u32>,
@@ -261,13 +261,13 @@ pub async fn deliveries(
 }
 
 /// Queues a delivery again now (its tries start over).
-pub async fn redeliver(state: &AppState, user: &StaffUser, id: Uuid, event_id: Uuid) -> Result<DeliveryView, ApiError> {
+pub async fn redeliver(state: &AppState, user: &Principal, id: Uuid, event_id: Uuid) -> Result<DeliveryView, ApiError> {
     visible(state, user, id).await?;
     let now = state.clock.now();
     if !store::redeliver(&state.db, id, event_id, now).await? {
         return Err(ApiError::NotFound);
     }
-    tracing::info!(subscription_id = %id, event_id = %event_id, staff_id = %user.id, "webhook redelivery queued");
+    tracing::info!(subscription_id = %id, event_id = %event_id, caller = %user, "webhook redelivery queued");
     let row = store::find_delivery(&state.db, id, event_id).await?.ok_or(ApiError::NotFound)?;
     delivery_view(row)
 }

@@ -547,13 +547,13 @@ async fn subscriptions_are_for_admins_and_every_field_is_checked(db: Db) {
     // Someone limited to another prison (as an API key will be) sees none of it: 404 as for a missing one, left
     // out of the list, and the prison refused as unknown.
     let other = add_test_prison(&d.app, domain::api::VisitingRules::default()).await;
-    let limited = api::auth::StaffUser {
+    let limited = api::auth::Principal::Staff(api::auth::StaffUser {
         id: Uuid::new_v4(),
         email: "integrator@elsewhere.example".into(),
         name: "Integrator".into(),
         role: domain::staff::Role::Staff,
         prison_ids: vec![other],
-    };
+    });
     let state = &d.app.state;
     let sub_id: Uuid = id.parse().unwrap();
     use api::webhooks::service;

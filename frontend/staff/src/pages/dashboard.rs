@@ -128,6 +128,7 @@ fn Figures(metrics: PrisonMetrics) -> impl IntoView {
     let most = outcomes.iter().map(|(_, n, _)| *n).max().unwrap_or(0).max(1);
     let processing = metrics.processing_time;
     let reasons = metrics.rejected_by_reason.clone();
+    let channels = metrics.by_channel.clone();
     let bar_height = 28;
     let gap = 12;
     let label_width = 130.0;
@@ -201,6 +202,24 @@ fn Figures(metrics: PrisonMetrics) -> impl IntoView {
                 </table>
             }.into_any()
         }}
+        <h2 class="govuk-heading-m">{tx("Requests by how they came in", "Ceisiadau yn ôl sut y daethant i mewn")}</h2>
+        <table class="govuk-table" id="channels-table">
+            <caption class="govuk-visually-hidden">{tx("Requests by how they came in", "Ceisiadau yn ôl sut y daethant i mewn")}</caption>
+            <thead class="govuk-table__head">
+                <tr class="govuk-table__row">
+                    <th scope="col" class="govuk-table__header">{tx("Came in by", "Daeth i mewn drwy")}</th>
+                    <th scope="col" class="govuk-table__header govuk-table__header--numeric">{tx("Requests", "Ceisiadau")}</th>
+                </tr>
+            </thead>
+            <tbody class="govuk-table__body">
+                {channels.into_iter().map(|c| view! {
+                    <tr class="govuk-table__row">
+                        <th scope="row" class="govuk-table__header">{move || crate::ui::channel_label(lang, c.channel)}</th>
+                        <td class="govuk-table__cell govuk-table__cell--numeric">{c.count}</td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table>
         <p class="govuk-body-s">{tx("Processing time is counted for the requests decided in this period. Decisions counted:", "Cyfrifir yr amser prosesu ar gyfer y ceisiadau a benderfynwyd yn y cyfnod hwn. Penderfyniadau a gyfrifwyd:")} " " {metrics.processing_time.decided}</p>
     }
 }

@@ -33,6 +33,7 @@ pub fn InboxPage() -> impl IntoView {
     view! {
         <span class="govuk-caption-l">{move || session.prison_name()}</span>
         <h1 class="govuk-heading-l">{tx("Inbox", "Mewnflwch")}</h1>
+        <a href="/staff/book" class="govuk-button govuk-button--secondary" id="book-visit-link">{tx("Book a visit for a family", "Trefnu ymweliad ar gyfer teulu")}</a>
         <Transition fallback=Loading>
             {move || {
                 inbox
@@ -113,6 +114,7 @@ fn InboxView(inbox: Inbox, on_change: Callback<()>) -> impl IntoView {
 
 #[component]
 fn Request(item: InboxItem) -> impl IntoView {
+    let channel = item.channel;
     let lang = use_lang();
     let href = format!("/staff/visits/{}", item.visit_id);
     let overdue = item.overdue;
@@ -133,6 +135,7 @@ fn Request(item: InboxItem) -> impl IntoView {
                 <div><dt>{tx("Prison number", "Rhif carchar")}</dt><dd>{item.prisoner_number.clone()}</dd></div>
                 <div><dt>{tx("Lead visitor", "Prif ymwelydd")}</dt><dd>{item.lead_visitor_name.clone()} " (" {move || visitors_text(lang, item.visitor_count as usize)} ")"</dd></div>
                 <div><dt>{tx("Requested", "Gofynnwyd")}</dt><dd>{move || when(lang, created)}</dd></div>
+                <div><dt>{tx("Came in by", "Daeth i mewn drwy")}</dt><dd class="app-channel">{move || crate::ui::channel_label(lang, channel)}</dd></div>
                 <div><dt>{tx("Confirm by", "Cadarnhau erbyn")}</dt><dd class="app-confirm-by">{move || describe_plain_date(confirm_by, lang.get())}</dd></div>
                 <div><dt>{tx("First choice", "Dewis cyntaf")}</dt><dd>{move || first.map(|s| describe_slot(&s, lang.get())).unwrap_or_default()} {move || (choices > 1).then(|| format!(" (+{})", choices - 1))}</dd></div>
             </dl>

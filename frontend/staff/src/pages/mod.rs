@@ -1,6 +1,7 @@
 //! One module per staff screen.
 
 pub mod admin;
+pub mod book;
 pub mod dashboard;
 pub mod day_list;
 pub mod inbox;

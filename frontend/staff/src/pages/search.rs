@@ -86,6 +86,7 @@ pub fn SearchPage() -> impl IntoView {
 
 #[component]
 fn Found(item: InboxItem) -> impl IntoView {
+    let channel = item.channel;
     let lang = use_lang();
     let first = item.slot_choices.first().copied();
     let created = item.created_at.date_naive();
@@ -101,6 +102,7 @@ fn Found(item: InboxItem) -> impl IntoView {
                 <div><dt>{tx("Prison number", "Rhif carchar")}</dt><dd>{item.prisoner_number.clone()}</dd></div>
                 <div><dt>{tx("Lead visitor", "Prif ymwelydd")}</dt><dd>{item.lead_visitor_name.clone()}</dd></div>
                 <div><dt>{tx("Requested", "Gofynnwyd")}</dt><dd>{move || describe_plain_date(created, lang.get())}</dd></div>
+                <div><dt>{tx("Came in by", "Daeth i mewn drwy")}</dt><dd class="app-channel">{move || crate::ui::channel_label(lang, channel)}</dd></div>
                 <div><dt>{tx("First choice", "Dewis cyntaf")}</dt><dd>{move || first.map(|s| describe_slot(&s, lang.get())).unwrap_or_default()}</dd></div>
             </dl>
         </li>

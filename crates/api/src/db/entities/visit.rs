@@ -1,5 +1,5 @@
 use domain::api::Locale;
-use domain::visit::{CancellationReason, VisitState};
+use domain::visit::{CancellationReason, Channel, VisitState};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Deserialize)]
@@ -33,6 +33,7 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
     pub anonymised_at: Option<DateTimeUtc>,
     pub records_checks: Option<String>,
+    pub channel: Channel,
 }
 
 /// The foreign keys of `migrations/` (every one `ON DELETE CASCADE`), so joins name a relation, not columns.

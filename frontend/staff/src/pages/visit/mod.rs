@@ -183,6 +183,7 @@ fn VisitView(
     let prisoner_dob = v.prisoner.date_of_birth;
     let confirm_by = v.confirm_by;
     let created = v.created_at;
+    let channel = v.channel;
     let booked_slot = v.booked_slot;
     let overdue = v.overdue;
     // The reasons the records checks point to start ticked; what staff chose themselves (kept across a reload after
@@ -256,6 +257,10 @@ fn VisitView(
             <div class="govuk-summary-list__row">
                 <dt class="govuk-summary-list__key">{tx("Requested", "Gofynnwyd")}</dt>
                 <dd class="govuk-summary-list__value">{move || when(lang, created)}</dd>
+            </div>
+            <div class="govuk-summary-list__row">
+                <dt class="govuk-summary-list__key">{tx("Came in by", "Daeth i mewn drwy")}</dt>
+                <dd class="govuk-summary-list__value" id="visit-channel">{move || crate::ui::channel_label(lang, channel)}</dd>
             </div>
             <div class="govuk-summary-list__row">
                 <dt class="govuk-summary-list__key">{tx("Confirm by", "Cadarnhau erbyn")}</dt>

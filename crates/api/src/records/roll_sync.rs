@@ -1,0 +1,176 @@
+//! A prison's whole roll in one call (`PUT /api/v1/records/prisons/{prison}/roll`): every prisoner held there now,
+//! judged all or nothing with every bad prisoner reported at its place in the body, then written in one
+//! transaction that adds, replaces and removes only what differs, so the same roll sent twice changes nothing.
+
+use std::collections::{HashMap, HashSet};
+
+use domain::api::PrisonDetails;
+use domain::calendar::london_today;
+use domain::error::{FieldError, FieldErrorCode};
+use domain::records::{MAX_ROLL_PRISONERS, PrisonerRecord, RollSyncOutcome, check_roll};
+use sea_orm::TransactionTrait;
+use serde::Deserialize;
+use serde_json::Value;
+use uuid::Uuid;
+
+use crate::error::ApiError;
+use crate::json;
+use crate::state::AppState;
+
+/// Largest roll body accepted: 10,000 prisoners with a dozen contacts each fit in about 16 MB of JSON.
+pub const ROLL_BODY_LIMIT: usize = 16 * 1024 * 1024;
+
+/// The body's outline: each prisoner is read on its own, so one bad prisoner does not hide the others.
+#[derive(Deserialize)]
+struct RollOutline {
+    prisoners: Vec<Value>,
+}
+
+/// The prison by its id or its code (any case); 404 for neither.
+async fn prison(state: &AppState, prison: &str) -> Result<PrisonDetails, ApiError> {
+    let id = Uuid::parse_str(prison).ok();
+    crate::prisons::store::list_details(&state.db)
+        .await?
+        .into_iter()
+        .find(|p| Some(p.id) == id || p.code.eq_ignore_ascii_case(prison))
+        .ok_or(ApiError::NotFound)
+}
+
+/// Replaces the roll of `prison` (its id or code) with the JSON `body` (`domain::records::PrisonRoll`).
+///
+/// Refusals, nothing written: 404 no such prison, or not one of `caller_prisons` (`None`: every prison); 400 not JSON or not an object with a `prisoners` array; 422 with
+/// every problem of every prisoner in `errors`, each a path from the body's root
+/// (`prisoners[3].contacts[0].date_of_birth`), or over `MAX_ROLL_PRISONERS` (`prisoners`, `out_of_range`).
+///
+/// Prisoners in the roll are added, or replace their record wherever it was (a prisoner moved here); prisoners on
+/// this prison's roll before and missing from this one are removed (their records deleted: a check then finds no
+/// such prisoner, rather than guessing where they went). Rows whose record is unchanged are not written.
+pub async fn sync(
+    state: &AppState,
+    caller_prisons: Option<&[Uuid]>,
+    prison_key: &str,
+    body: &[u8],
+) -> Result<RollSyncOutcome, ApiError> {
+    let prison = prison(state, prison_key).await?;
+    if caller_prisons.is_some_and(|ids| !ids.contains(&prison.id)) {
+        return Err(ApiError::NotFound);
+    }
+    let now = state.clock.now();
+    let records = parse(body, &prison.code, london_today(now))?;
+
+    let code = records.first().and_then(|r| r.prison_code.clone()).unwrap_or_else(|| prison.code.to_ascii_uppercase());
+    let tx = state.db.begin().await?;
+    // Syncs of one prison take turns (on PostgreSQL; SQLite has one writer), so each compares against the roll the
+    // previous one left.
+    crate::prisons::store::lock_availability_version(&tx, prison.id).await?;
+    let before = super::roll_store::at_prison(&tx, &code).await?;
+    let on_roll: HashSet<&str> = records.iter().map(|r| r.number.as_str()).collect();
+    let elsewhere: Vec<&str> = {
+        let here: HashSet<&str> = before.iter().map(|r| r.number.as_str()).collect();
+        on_roll.iter().copied().filter(|n| !here.contains(n)).collect()
+    };
+    let moved = super::roll_store::find_many(&tx, &elsewhere).await?;
+    let known: HashMap<&str, &PrisonerRecord> =
+        before.iter().chain(moved.iter()).map(|r| (r.number.as_str(), r)).collect();
+
+    let (mut added, mut updated, mut unchanged) = (0u32, 0u32, 0u32);
+    let mut writes = Vec::new();
+    for record in &records {
+        match known.get(record.number.as_str()) {
+            Some(old) if *old == record => unchanged += 1,
+            Some(_) => {
+                updated += 1;
+                writes.push(record.clone());
+            }
+            None => {
+                added += 1;
+                writes.push(record.clone());
+            }
+        }
+    }
+    let gone: Vec<&str> = before.iter().map(|r| r.number.as_str()).filter(|n| !on_roll.contains(n)).collect();
+    super::roll_store::upsert_many(&tx, &writes, now).await?;
+    super::roll_store::remove_many(&tx, &gone).await?;
+    let removed = u32::try_from(gone.len()).unwrap_or(u32::MAX);
+    let changed = added + updated + removed > 0;
+    if changed {
+        let count = u32::try_from(records.len()).unwrap_or(u32::MAX);
+        crate::events::record(&tx, crate::events::NewEvent::roll_updated(prison.id, count), now).await?;
+    }
+    tx.commit().await?;
+    tracing::info!(prison_id = %prison.id, added, updated, removed, unchanged, "prison roll synced");
+    Ok(RollSyncOutcome {
+        prison_code: code,
+        prisoners: u32::try_from(records.len()).unwrap_or(u32::MAX),
+        added,
+        updated,
+        removed,
+        unchanged,
+        changed,
+    })
+}
+
+/// The roll's records, checked and normalised, or every problem in the order of the body.
+fn parse(body: &[u8], prison_code: &str, today: chrono::NaiveDate) -> Result<Vec<PrisonerRecord>, ApiError> {
+    let value: Value =
+        serde_json::from_slice(body).map_err(|e| ApiError::Malformed(format!("The JSON body is not valid: {e}")))?;
+    let outline: RollOutline = json::from_value(value).map_err(|e| match e.kind() {
+        json::Kind::Shape => ApiError::Malformed(format!("The JSON body is not valid: {e}")),
+        json::Kind::Value => ApiError::validation(FieldError::new(e.path(), FieldErrorCode::InvalidValue, e.message())),
+    })?;
+    if outline.prisoners.len() > MAX_ROLL_PRISONERS {
+        return Err(ApiError::validation(FieldError::new(
+            "prisoners",
+            FieldErrorCode::OutOfRange,
+            format!("A roll holds at most {MAX_ROLL_PRISONERS} prisoners; this one has {}", outline.prisoners.len()),
+        )));
+    }
+    let mut errors: Vec<(usize, FieldError)> = Vec::new();
+    let mut records = Vec::with_capacity(outline.prisoners.len());
+    for (i, value) in outline.prisoners.into_iter().enumerate() {
+        match json::from_value::<PrisonerRecord>(value) {
+            Ok(record) => records.push((i, record)),
+            Err(e) => errors.push((i, unreadable(i, &e))),
+        }
+    }
+    match check_roll(&records, prison_code, today) {
+        Ok(checked) if errors.is_empty() => return Ok(checked),
+        Ok(_) => {}
+        Err(found) => errors.extend(found.into_iter().map(|e| (index_of(&e.field), e))),
+    }
+    // Stable: each prisoner's problems keep their order.
+    errors.sort_by_key(|(i, _)| *i);
+    Err(ApiError::Validation(errors.into_iter().map(|(_, e)| e).collect()))
+}
+
+/// A prisoner that is not a record at all (a missing field, a string where a number belongs, a date that does not
+/// exist), at its path in the body.
+fn unreadable(i: usize, e: &json::Error) -> FieldError {
+    let at = format!("prisoners[{i}]");
+    let inner = e.path();
+    let field = if inner.is_empty() {
+        at
+    } else if inner.starts_with('[') {
+        format!("{at}{inner}")
+    } else {
+        format!("{at}.{inner}")
+    };
+    // "missing field `number`": the field is required.
+    if let Some(name) = e.message().strip_prefix("missing field `").and_then(|rest| rest.strip_suffix('`')) {
+        return FieldError::new(format!("{field}.{name}"), FieldErrorCode::Required, format!("Enter {name}"));
+    }
+    FieldError::new(
+        field,
+        FieldErrorCode::InvalidValue,
+        format!("This value is not one the field takes: {}", e.message()),
+    )
+}
+
+/// The prisoner's index in a path `prisoners[12]...`.
+fn index_of(field: &str) -> usize {
+    field
+        .strip_prefix("prisoners[")
+        .and_then(|rest| rest.split(']').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(usize::MAX)
+}
