@@ -42,6 +42,10 @@ cargo test --workspace --exclude frontend --exclude frontend-staff --exclude fro
 step "The API against its OpenAPI document: schemathesis on SQLite and PostgreSQL (about 5 minutes)"
 scripts/test-api-fuzz.sh
 
+step "The example integrator (examples/integrator) against the service: a signed webhook verified, the feed read"
+cargo build -p api --bin prison-visits --locked
+PVB_BIN="${CARGO_TARGET_DIR:-$root/target}/debug/prison-visits" examples/integrator/check.sh
+
 step "Web client build and browser tests"
 scripts/test-e2e.sh
 

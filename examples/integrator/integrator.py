@@ -153,8 +153,7 @@ def visit_of(change: dict) -> dict | None:
     if not visit_id:
         return None
     data = change.get("data") or {}
-    visit = data.get("visit") if isinstance(data.get("visit"), dict) else data
-    return {"id": visit_id, "reference": visit.get("reference"), "state": visit.get("state")}
+    return {"id": visit_id, "reference": data.get("reference"), "state": data.get("state")}
 
 
 class Syncer(threading.Thread):
@@ -174,7 +173,7 @@ class Syncer(threading.Thread):
         total = 0
         while True:
             page = self.api.changes(self.prison_id, self.store.setting("cursor"))
-            changes = page.get("changes") or page.get("items") or []
+            changes = page.get("events") or []
             total += self.store.apply_page(changes, page.get("next_cursor"))
             for change in changes:
                 log.info("change %s: %s %s", change["position"], change["type"], change.get("visit_id") or "")

@@ -400,7 +400,7 @@ async fn an_idempotency_key_replays_only_for_the_credential_that_sent_it(db: Db)
 
 /// The two migrations of this change go down and up again: anonymous visitors' idempotency keys survive both ways.
 async fn the_migrations_go_down_and_up_keeping_the_visitors_idempotency_keys(db: Db) {
-    use migration::MigratorTrait;
+    use migration::{MigrationName, MigratorTrait};
     let d = desk(db).await;
     let body = visit_request(d.prison, &[("2026-12-04", "14:00", "16:00")]);
     let first: Value = d.app.create_visit(&body, Some("k-visitor")).await.json().await.unwrap();
@@ -409,7 +409,11 @@ async fn the_migrations_go_down_and_up_keeping_the_visitors_idempotency_keys(db:
     assert_eq!(by_key.json(&body).send().await.unwrap().status(), 201);
     assert_eq!(d.app.count("idempotency_key").await, 2);
 
-    migration::Migrator::down(&d.app.state.db, Some(2)).await.unwrap();
+    // Down to before the keys' migrations (and every later one, whose downs are run too), then up again.
+    let names: Vec<String> = migration::Migrator::migrations().iter().map(|m| m.name().to_owned()).collect();
+    let keys_at = names.iter().position(|n| n == "m20261201_000001_create_api_keys").unwrap();
+    let steps = u32::try_from(names.len() - keys_at).unwrap();
+    migration::Migrator::down(&d.app.state.db, Some(steps)).await.unwrap();
     assert_eq!(d.app.count("idempotency_key").await, 1);
     migration::Migrator::up(&d.app.state.db, None).await.unwrap();
     assert_eq!(d.app.count("idempotency_key").await, 1);
@@ -419,7 +423,54 @@ async fn the_migrations_go_down_and_up_keeping_the_visitors_idempotency_keys(db:
     assert_eq!(again["id"], first["id"]);
 }
 
+/// The integrators' own endpoints (booking on a visitor's behalf, the change feed, webhook subscriptions, the whole
+/// roll) take a key with their scope, for the key's prisons only: another prison is answered as one that does not
+/// exist, a missing scope is 403 whatever was sent.
+async fn the_integrators_endpoints_take_a_key_for_its_own_prisons_only(db: Db) {
+    let d = desk(db).await;
+    let all = ["visits:read", "visits:write", "records:write", "webhooks:manage"];
+    let key = d.secret("Contact centre", &[d.prison], &all).await;
+    let bare = d.secret("Reports only", &[d.prison], &["reports:read"]).await;
+
+    // Booking on a visitor's behalf: recorded as the integrator channel, with the key named in the timeline.
+    let body = visit_request(d.prison, &[("2026-12-04", "14:00", "16:00")]);
+    let response = d.app.post_as(&key, "/api/v1/staff/visits", &body).await;
+    assert_eq!(response.status(), 201);
+    let visit: Value = response.json().await.unwrap();
+    assert_eq!(visit["channel"], "integrator");
+    assert_eq!(visit["timeline"][0]["actor"], "integrator");
+    assert_eq!(visit["timeline"][0]["actor_name"], "Contact centre");
+    let elsewhere = visit_request(d.other_prison, &[("2026-12-04", "14:00", "16:00")]);
+    let refused = problem_is(d.app.post_as(&key, "/api/v1/staff/visits", &elsewhere).await, 422).await;
+    assert_eq!(refused["errors"][0]["code"], "unknown_prison");
+    let refused = problem_is(d.app.post_as(&bare, "/api/v1/staff/visits", &body).await, 403).await;
+    assert_eq!(refused["code"], "missing_scope");
+
+    // The change feed: the booking above is in it; another prison's feed is 404.
+    let feed: Value = d.app.get_as(&key, &format!("/api/v1/prisons/{}/changes", d.prison)).await.json().await.unwrap();
+    assert!(feed.to_string().contains(visit["id"].as_str().unwrap()), "{feed}");
+    problem_is(d.app.get_as(&key, &format!("/api/v1/prisons/{}/changes", d.other_prison)).await, 404).await;
+    problem_is(d.app.get_as(&bare, &format!("/api/v1/prisons/{}/changes", d.prison)).await, 403).await;
+
+    // Webhook subscriptions for its own prisons only.
+    let subscription = |prison: Uuid| json!({"url": "http://127.0.0.1:9/hooks", "prison_ids": [prison]});
+    let path = "/api/v1/webhooks/subscriptions";
+    assert_eq!(d.app.post_as(&key, path, &subscription(d.prison)).await.status(), 201);
+    problem_is(d.app.post_as(&key, path, &subscription(d.other_prison)).await, 422).await;
+    problem_is(d.app.post_as(&bare, path, &subscription(d.prison)).await, 403).await;
+    let admins: Value = d.app.get_as(&d.admin, path).await.json().await.unwrap();
+    assert_eq!(admins.as_array().map(Vec::len), Some(1), "the admin sees the key's subscription");
+
+    // The whole roll: its own prison, not another.
+    let roll = |prison: Uuid| format!("{}/api/v1/records/prisons/{prison}/roll", d.app.address);
+    let put = |url: String, token: String| d.app.client.put(url).bearer_auth(token).json(&json!({"prisoners": []})).send();
+    assert_eq!(put(roll(d.prison), key.clone()).await.unwrap().status(), 200);
+    problem_is(put(roll(d.other_prison), key.clone()).await.unwrap(), 404).await;
+    problem_is(put(roll(d.prison), bare.clone()).await.unwrap(), 403).await;
+}
+
 on_both_databases!(
+    the_integrators_endpoints_take_a_key_for_its_own_prisons_only,
     the_migrations_go_down_and_up_keeping_the_visitors_idempotency_keys,
     a_new_key_shows_its_secret_once_and_stores_only_its_hash,
     a_key_is_refused_fields_it_cannot_have,
