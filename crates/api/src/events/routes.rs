@@ -14,7 +14,9 @@ use crate::state::AppState;
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ChangesQuery {
-    /// The `next_cursor` of the page before; absent to start from the first event.
+    /// The `next_cursor` of the page before; absent to start from the first event. Anything else (empty, not a
+    /// cursor) is 400.
+    #[param(pattern = "^[0-9]{1,18}$", min_length = 1, max_length = 18, example = "41")]
     pub after: Option<String>,
     /// Events per page, 1 to 500 (default 100).
     #[param(minimum = 1, maximum = 500)]
