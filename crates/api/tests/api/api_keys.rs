@@ -463,7 +463,8 @@ async fn the_integrators_endpoints_take_a_key_for_its_own_prisons_only(db: Db) {
 
     // The whole roll: its own prison, not another.
     let roll = |prison: Uuid| format!("{}/api/v1/records/prisons/{prison}/roll", d.app.address);
-    let put = |url: String, token: String| d.app.client.put(url).bearer_auth(token).json(&json!({"prisoners": []})).send();
+    let put =
+        |url: String, token: String| d.app.client.put(url).bearer_auth(token).json(&json!({"prisoners": []})).send();
     assert_eq!(put(roll(d.prison), key.clone()).await.unwrap().status(), 200);
     problem_is(put(roll(d.other_prison), key.clone()).await.unwrap(), 404).await;
     problem_is(put(roll(d.prison), bare.clone()).await.unwrap(), 403).await;
