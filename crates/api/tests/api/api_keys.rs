@@ -400,7 +400,7 @@ async fn an_idempotency_key_replays_only_for_the_credential_that_sent_it(db: Db)
 
 /// The two migrations of this change go down and up again: anonymous visitors' idempotency keys survive both ways.
 async fn the_migrations_go_down_and_up_keeping_the_visitors_idempotency_keys(db: Db) {
-    use migration::{MigrationName, MigratorTrait};
+    use migration::MigratorTrait;
     let d = desk(db).await;
     let body = visit_request(d.prison, &[("2026-12-04", "14:00", "16:00")]);
     let first: Value = d.app.create_visit(&body, Some("k-visitor")).await.json().await.unwrap();
