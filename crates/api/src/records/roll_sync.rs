@@ -36,9 +36,44 @@ async fn prison(state: &AppState, prison: &str) -> Result<PrisonDetails, ApiErro
         .ok_or(ApiError::NotFound)
 }
 
+/// A key reaches only its own prisons' rolls: a prisoner on another prison's roll cannot be moved onto this one by
+/// it (an admin can). Every such prisoner is reported at its place (`prisoners[i].number`); nothing is written.
+async fn refuse_unreachable_moves(
+    tx: &sea_orm::DatabaseTransaction,
+    reachable: &[Uuid],
+    records: &[PrisonerRecord],
+    moved: &[PrisonerRecord],
+) -> Result<(), ApiError> {
+    let codes: Vec<&str> = moved.iter().filter_map(|r| r.prison_code.as_deref()).collect();
+    let ids = crate::prisons::store::ids_by_code(tx, &codes).await?;
+    let held_elsewhere: HashSet<&str> = moved
+        .iter()
+        .filter(|r| {
+            r.prison_code
+                .as_deref()
+                .is_some_and(|code| ids.get(&code.to_ascii_uppercase()).is_none_or(|id| !reachable.contains(id)))
+        })
+        .map(|r| r.number.as_str())
+        .collect();
+    let errors: Vec<FieldError> = records
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| held_elsewhere.contains(r.number.as_str()))
+        .map(|(i, r)| {
+            FieldError::new(
+                format!("prisoners[{i}].number"),
+                FieldErrorCode::InvalidValue,
+                format!("{} is on the roll of a prison this key does not reach", r.number),
+            )
+        })
+        .collect();
+    if errors.is_empty() { Ok(()) } else { Err(ApiError::Validation(errors)) }
+}
+
 /// Replaces the roll of `prison` (its id or code) with the JSON `body` (`domain::records::PrisonRoll`).
 ///
-/// Refusals, nothing written: 404 no such prison, or not one of `caller_prisons` (`None`: every prison); 400 not JSON or not an object with a `prisoners` array; 422 with
+/// Refusals, nothing written: 404 no such prison, or not one of `caller_prisons` (`None`: every prison); 422 on
+/// `prisoners[i].number` for a prisoner on another prison's roll that `caller_prisons` does not hold; 400 not JSON or not an object with a `prisoners` array; 422 with
 /// every problem of every prisoner in `errors`, each a path from the body's root
 /// (`prisoners[3].contacts[0].date_of_birth`), or over `MAX_ROLL_PRISONERS` (`prisoners`, `out_of_range`).
 ///
@@ -70,6 +105,9 @@ pub async fn sync(
         on_roll.iter().copied().filter(|n| !here.contains(n)).collect()
     };
     let moved = super::roll_store::find_many(&tx, &elsewhere).await?;
+    if let Some(reachable) = caller_prisons {
+        refuse_unreachable_moves(&tx, reachable, &records, &moved).await?;
+    }
     let known: HashMap<&str, &PrisonerRecord> =
         before.iter().chain(moved.iter()).map(|r| (r.number.as_str(), r)).collect();
 

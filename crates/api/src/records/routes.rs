@@ -5,10 +5,8 @@ use actix_web::{HttpRequest, HttpResponse, get, put, web};
 use domain::error::Problem;
 use domain::records::{PrisonRoll, PrisonerRecord, RollSyncOutcome};
 
-use domain::api_keys::Scope;
-
 use super::roll;
-use crate::auth::Principal;
+use crate::auth::{AdminOrKey, Principal, scope};
 use crate::error::ApiError;
 use crate::json::Json;
 use crate::state::AppState;
@@ -29,7 +27,7 @@ use crate::state::AppState;
 #[tracing::instrument(skip_all)]
 pub async fn get_prisoner(
     state: web::Data<AppState>,
-    RecordsCaller(caller): RecordsCaller,
+    caller: RecordsCaller,
     number: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let record = roll::get(&state, &number).await?;
@@ -58,11 +56,11 @@ pub async fn get_prisoner(
 #[tracing::instrument(skip_all)]
 pub async fn put_prisoner(
     state: web::Data<AppState>,
-    RecordsCaller(caller): RecordsCaller,
+    caller: RecordsCaller,
     number: web::Path<String>,
     body: Json<PrisonerRecord>,
 ) -> Result<HttpResponse, ApiError> {
-    if matches!(caller, Principal::ApiKey(_)) {
+    if matches!(*caller, Principal::ApiKey(_)) {
         // A key writes only its prisons' prisoners, and never takes over another prison's.
         match roll::get(&state, &number).await {
             Ok(existing) if !reaches(&state, &caller, existing.prison_code.as_deref()).await? => {
@@ -83,20 +81,7 @@ pub async fn put_prisoner(
 }
 
 /// Admins, and API keys with `records:write`; other staff get 403, before the body is read.
-pub struct RecordsCaller(Principal);
-
-impl actix_web::FromRequest for RecordsCaller {
-    type Error = ApiError;
-    type Future = std::future::Ready<Result<RecordsCaller, ApiError>>;
-
-    fn from_request(req: &actix_web::HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
-        let checked = Principal::from_request(req, payload).into_inner().and_then(|caller| match &caller {
-            Principal::Staff(user) if !user.is_admin() => Err(ApiError::Forbidden),
-            _ => caller.require(Scope::RecordsWrite).map(|()| RecordsCaller(caller)),
-        });
-        std::future::ready(checked)
-    }
-}
+type RecordsCaller = AdminOrKey<scope::RecordsWrite>;
 
 /// Whether the caller reaches the prison with this code (an admin reaches every prisoner, even one at no prison;
 /// a key only those at its prisons).
@@ -161,5 +146,5 @@ pub async fn put_roll(
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     let body = crate::json::read_body(&req, &mut payload.into_inner(), super::roll_sync::ROLL_BODY_LIMIT).await?;
-    Ok(HttpResponse::Ok().json(super::roll_sync::sync(&state, caller.0.prison_scope(), &prison, &body).await?))
+    Ok(HttpResponse::Ok().json(super::roll_sync::sync(&state, caller.prison_scope(), &prison, &body).await?))
 }

@@ -191,7 +191,41 @@ async fn only_admins_sync_a_roll_of_a_prison_that_exists_within_the_bounds(db: D
     assert_eq!(app.count("prisoner_roll").await, 0);
 }
 
+/// A key syncs only its own prison's roll, and cannot take a prisoner off another prison's roll by naming them: the
+/// whole sync is refused at that prisoner's place and the other prison keeps them. An admin can move them.
+async fn a_key_cannot_move_a_prisoner_from_another_prisons_roll(db: Db) {
+    let r = Records::new(db).await;
+    let other = add_test_prison(&r.app, VisitingRules::default()).await;
+    let other_code = api::prisons::store::find(&r.app.state.db, other).await.unwrap().unwrap().code;
+    let response = r.put_roll(&other.to_string(), &roll(0..2)).await;
+    assert_eq!(response.status(), 200);
+    let created = r
+        .app
+        .post_as(
+            &r.admin,
+            "/api/v1/api-keys",
+            &json!({"name": "Records", "prison_ids": [r.prison], "scopes": ["records:write"]}),
+        )
+        .await;
+    assert_eq!(created.status(), 201);
+    let key = created.json::<Value>().await.unwrap()["secret"].as_str().unwrap().to_owned();
+
+    let refused = problem(r.put_roll_as(&key, &r.prison.to_string(), &roll(1..4)).await, 422).await;
+    assert_eq!(refused["errors"].as_array().map(Vec::len), Some(1), "{refused}");
+    assert_eq!(refused["errors"][0]["field"], "prisoners[0].number");
+    let kept: Value = r.record("A0001BC").await.json().await.unwrap();
+    assert_eq!(kept["prison_code"], other_code.to_ascii_uppercase());
+    assert_eq!(r.record("A0002BC").await.status(), 404, "nothing of the refused sync was written");
+
+    // Its own prisoners it syncs; an admin may move one across.
+    assert_eq!(r.put_roll_as(&key, &r.prison.to_string(), &roll(2..4)).await.status(), 200);
+    assert_eq!(r.put_roll(&r.prison.to_string(), &roll(1..4)).await.status(), 200);
+    let moved: Value = r.record("A0001BC").await.json().await.unwrap();
+    assert_eq!(moved["prison_code"], r.code.to_ascii_uppercase());
+}
+
 on_both_databases!(
+    a_key_cannot_move_a_prisoner_from_another_prisons_roll,
     a_roll_adds_updates_and_removes_prisoners_and_the_same_roll_again_changes_nothing,
     every_bad_prisoner_is_reported_at_its_place_and_nothing_is_written,
     a_roll_of_five_thousand_prisoners_syncs_in_seconds_and_again_without_writing,
