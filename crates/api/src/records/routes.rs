@@ -111,7 +111,8 @@ async fn reaches(state: &AppState, caller: &Principal, prison_code: Option<&str>
 /// - **Bounded**: at most 10,000 prisoners (more: 422 on `prisoners`, `out_of_range`) and 16 MB of JSON (more:
 ///   413). One transaction; syncs of one prison take turns.
 ///
-/// Admins, and API keys with the `records:write` scope for their own prisons.
+/// Admins, and API keys with the `records:write` scope for their own prisons (a key cannot move a prisoner off a
+/// roll it does not reach).
 #[utoipa::path(
     tag = "records",
     security(("bearer_auth" = []), ("api_key" = ["records:write"])),
@@ -130,7 +131,7 @@ async fn reaches(state: &AppState, caller: &Principal, prison_code: Option<&str>
         (status = 403, description = "Not an admin, or `missing_scope`: an API key without `records:write`", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No prison with this id or code (or not one of the key's prisons)", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "The body is over 16 MB", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Some prisoners are not valid (every problem in `errors`), or more than 10,000 prisoners; nothing was written", body = Problem, content_type = "application/problem+json",
+        (status = 422, description = "Some prisoners are not valid (every problem in `errors`), a key named prisoners on a roll it does not reach (`prisoners[i].number`), or more than 10,000 prisoners; nothing was written", body = Problem, content_type = "application/problem+json",
             example = json!({"type": "/problems/validation_failed", "title": "Some answers need correcting", "status": 422, "code": "validation_failed",
                 "detail": "Check the answers listed in `errors` and try again.", "request_id": "7e87773f-a9c5-426e-b661-09817224847b",
                 "errors": [{"field": "prisoners[3].contacts[0].date_of_birth", "code": "date_in_future", "message": "The date of birth must be in the past"}]})),
