@@ -165,11 +165,21 @@ pub struct JobSettings {
     pub max_attempts: u32,
     /// Personal data of visits more than this many months past is anonymised (`RETENTION_MONTHS`, default 6).
     pub retention_months: u32,
+    /// Integration events and finished webhook deliveries are deleted this many days after they were recorded
+    /// (`EVENTS_RETENTION_DAYS`, default 30, at least 1): the change feed reaches back this far. An event a
+    /// delivery still waits to send is kept until that delivery ends.
+    pub events_retention_days: u32,
 }
 
 impl Default for JobSettings {
     fn default() -> Self {
-        JobSettings { worker: true, poll_interval: Duration::from_secs(5), max_attempts: 10, retention_months: 6 }
+        JobSettings {
+            worker: true,
+            poll_interval: Duration::from_secs(5),
+            max_attempts: 10,
+            retention_months: 6,
+            events_retention_days: 30,
+        }
     }
 }
 
@@ -260,6 +270,8 @@ struct Vars {
     outbox_max_attempts: Option<u32>,
     #[serde(deserialize_with = "whole_number")]
     retention_months: Option<u32>,
+    #[serde(deserialize_with = "whole_number")]
+    events_retention_days: Option<u32>,
     #[serde(deserialize_with = "flag")]
     webhooks_worker: Option<bool>,
     #[serde(deserialize_with = "whole_number")]
@@ -460,9 +472,13 @@ fn job_settings(vars: &Vars) -> anyhow::Result<JobSettings> {
         poll_interval: vars.outbox_poll_seconds.map_or(defaults.poll_interval, |s| Duration::from_secs(s.max(1))),
         max_attempts: vars.outbox_max_attempts.unwrap_or(defaults.max_attempts).max(1),
         retention_months: vars.retention_months.unwrap_or(defaults.retention_months),
+        events_retention_days: vars.events_retention_days.unwrap_or(defaults.events_retention_days),
     };
     if settings.retention_months == 0 {
         bail!("RETENTION_MONTHS must be at least 1");
+    }
+    if settings.events_retention_days == 0 {
+        bail!("EVENTS_RETENTION_DAYS must be at least 1 (the change feed must reach back at least a day)");
     }
     Ok(settings)
 }
@@ -588,6 +604,9 @@ mod tests {
         assert_eq!(url.expose_secret(), "smtps://u:hunter2@mail.example:465");
         assert!(settings(&[("RETENTION_MONTHS", "0")]).is_err());
         assert_eq!(settings(&[("RETENTION_MONTHS", "12")]).unwrap().jobs.retention_months, 12);
+        assert_eq!(settings(&[]).unwrap().jobs.events_retention_days, 30);
+        assert_eq!(settings(&[("EVENTS_RETENTION_DAYS", "7")]).unwrap().jobs.events_retention_days, 7);
+        assert!(settings(&[("EVENTS_RETENTION_DAYS", "0")]).is_err());
         assert_eq!(settings(&[("PUBLIC_URL", "https://v.example/")]).unwrap().email.public_url, "https://v.example");
     }
 

@@ -55,6 +55,10 @@ pub enum ApiError {
     StaleTimetable { version: i64 },
     #[error("the change affects {} booked visit(s)", .0.len())]
     AffectsBookedVisits(Vec<domain::timetable_change::AffectedVisit>),
+    /// The change feed's events after a cursor were removed by retention; `oldest` is the position of the oldest
+    /// event still kept (none when no event of the prison is kept).
+    #[error("the feed no longer holds the events after this cursor")]
+    CursorExpired { retention_days: u32, oldest: Option<i64> },
     #[error("service unavailable")]
     Unavailable,
     #[error(transparent)]
@@ -144,6 +148,7 @@ impl ApiError {
             ApiError::SlotClosed { .. } => ErrorCode::SlotClosed,
             ApiError::SlotNotOffered { .. } => ErrorCode::SlotNotOffered,
             ApiError::AffectsBookedVisits(_) => ErrorCode::AffectsBookedVisits,
+            ApiError::CursorExpired { .. } => ErrorCode::CursorExpired,
             ApiError::Unavailable => ErrorCode::ServiceUnavailable,
             ApiError::Internal(_) => ErrorCode::InternalError,
         }
@@ -172,6 +177,7 @@ impl ApiError {
             ApiError::SlotClosed { .. } => "The prison is closed for visits that day",
             ApiError::SlotNotOffered { .. } => "That visit time is no longer offered",
             ApiError::AffectsBookedVisits(_) => "This change affects visits that are already booked",
+            ApiError::CursorExpired { .. } => "The feed no longer reaches back to this cursor",
             ApiError::Unavailable => "The service is unavailable",
             ApiError::Internal(_) => "Sorry, there is a problem with the service",
         }
@@ -218,6 +224,12 @@ impl ApiError {
             ApiError::KeyRevoked => {
                 Some("A revoked key cannot be changed or rotated. Create a new key instead.".into())
             }
+            ApiError::CursorExpired { retention_days, oldest } => Some(format!(
+                "Events are kept {retention_days} days and some after this cursor have been removed, so paging on \
+                 from it would skip them. Read the current state again (for example the visits), then follow the \
+                 feed from its oldest event by leaving out `after`{}.",
+                oldest.map_or_else(String::new, |p| format!(" (the oldest kept is at position {p})"))
+            )),
             ApiError::Unavailable => Some("The service cannot answer right now. Try again in a moment.".into()),
             ApiError::Internal(_) => Some("Try again later. The problem has been logged.".into()),
         }
@@ -273,6 +285,7 @@ impl ResponseError for ApiError {
             ApiError::Forbidden | ApiError::MissingScope(_) => StatusCode::FORBIDDEN,
             ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::CursorExpired { .. } => StatusCode::GONE,
             ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }

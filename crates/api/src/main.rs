@@ -47,7 +47,8 @@ enum Command {
     /// Run the background jobs once: the daily digests and retention, then deliver every due email, then every due
     /// webhook.
     Jobs,
-    /// Run only the retention job: anonymise visits past RETENTION_MONTHS.
+    /// Run only the retention job: anonymise visits past RETENTION_MONTHS, delete integration events and webhook
+    /// deliveries past EVENTS_RETENTION_DAYS.
     Retention,
 }
 
@@ -165,6 +166,12 @@ async fn retention() -> anyhow::Result<()> {
     let state = api::startup::state_for_commands(&settings).await?;
     let n = api::retention::run(&state.db, state.clock.now(), settings.jobs.retention_months).await?;
     println!("anonymised {n} visits");
+    let pruned =
+        api::retention::prune_integration(&state.db, state.clock.now(), settings.jobs.events_retention_days).await?;
+    println!(
+        "deleted {} integration events and {} webhook deliveries older than {} days",
+        pruned.events, pruned.deliveries, settings.jobs.events_retention_days
+    );
     Ok(())
 }
 

@@ -141,6 +141,7 @@ MIGRATE_ON_START=true)",
         postgres_fast_paths,
         db_file,
         webhooks_allow_loopback: settings.webhooks.allow_loopback,
+        events_retention_days: settings.jobs.events_retention_days,
     })
 }
 

@@ -32,4 +32,6 @@ pub struct AppState {
     pub postgres_fast_paths: bool,
     /// Webhook receivers may be `http://` and loopback (`WEBHOOKS_ALLOW_LOOPBACK`; tests and development only).
     pub webhooks_allow_loopback: bool,
+    /// How many days the change feed reaches back (`EVENTS_RETENTION_DAYS`), for its `cursor_expired` answer.
+    pub events_retention_days: u32,
 }

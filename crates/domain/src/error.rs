@@ -58,6 +58,9 @@ pub enum ErrorCode {
     PayloadTooLarge,
     /// The HTTP method is not supported on this resource.
     MethodNotAllowed,
+    /// The change feed no longer holds the events after this cursor: events are kept `EVENTS_RETENTION_DAYS`
+    /// days. Read the current state again, then follow the feed from its oldest event (no `after`).
+    CursorExpired,
     /// The service cannot serve requests right now (for example the database is unreachable).
     ServiceUnavailable,
     /// An unexpected error; it has been logged with the request id.

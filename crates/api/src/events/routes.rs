@@ -14,8 +14,8 @@ use crate::state::AppState;
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ChangesQuery {
-    /// The `next_cursor` of the page before; absent to start from the first event. Anything else (empty, not a
-    /// cursor) is 400.
+    /// The `next_cursor` of the page before; absent to start from the oldest event kept. Anything else (empty, not
+    /// a cursor) is 400; a cursor whose next events were removed (older than `EVENTS_RETENTION_DAYS`) is 410.
     #[param(pattern = "^[0-9]{1,18}$", min_length = 1, max_length = 18, example = "41")]
     pub after: Option<String>,
     /// Events per page, 1 to 500 (default 100).
@@ -28,6 +28,10 @@ pub struct ChangesQuery {
 /// The source of truth for an integrator (webhooks are the nudge). Paging with `next_cursor` until `has_more` is false, then again later from
 /// the last `next_cursor`, sees every event exactly once, even while writes go on. For the prison's staff or an
 /// admin (an API key will need the `visits:read` scope).
+///
+/// The feed reaches back `EVENTS_RETENTION_DAYS` days (30 by default): older events are deleted daily, except one
+/// a webhook delivery still waits to send. A cursor whose next event was deleted answers 410 `cursor_expired`
+/// instead of a page that would skip events: read the current state again, then follow the feed without `after`.
 #[utoipa::path(
     tag = "integrations",
     security(("bearer_auth" = []), ("api_key" = ["visits:read"])),
@@ -44,6 +48,9 @@ pub struct ChangesQuery {
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "`missing_scope`: an API key without `visits:read`", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such prison, or not one of the caller's", body = Problem, content_type = "application/problem+json"),
+        (status = 410, description = "`cursor_expired`: events after this cursor were deleted (kept `EVENTS_RETENTION_DAYS` days); read the current state again and start again without `after`", body = Problem, content_type = "application/problem+json", example = json!({
+            "type": "/problems/cursor_expired", "title": "The feed no longer reaches back to this cursor", "status": 410,
+            "code": "cursor_expired", "detail": "Events are kept 30 days and some after this cursor have been removed, so paging on from it would skip them. Read the current state again (for example the visits), then follow the feed from its oldest event by leaving out `after` (the oldest kept is at position 1042)."})),
     )
 )]
 #[get("/prisons/{prison_id}/changes")]

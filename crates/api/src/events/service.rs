@@ -11,8 +11,8 @@ use crate::state::AppState;
 pub const DEFAULT_LIMIT: u32 = 100;
 pub const MAX_LIMIT: u32 = 500;
 
-/// A cursor is the position of the last event seen, as decimal digits (`0` or absent: from the start). Opaque to
-/// clients; anything else is refused with 400 `malformed_request`.
+/// A cursor is the position of the last event seen, as decimal digits (absent: from the oldest event kept). Opaque
+/// to clients; anything else is refused with 400 `malformed_request`.
 pub fn parse_cursor(cursor: Option<&str>) -> Result<i64, ApiError> {
     let Some(cursor) = cursor else { return Ok(0) };
     if cursor.is_empty() || cursor.len() > 18 || !cursor.bytes().all(|b| b.is_ascii_digit()) {
@@ -24,6 +24,11 @@ pub fn parse_cursor(cursor: Option<&str>) -> Result<i64, ApiError> {
 }
 
 /// The page after `after`: at most `limit` (1 to 500) events. Another prison's feed answers 404 like a missing one.
+///
+/// Events are kept `EVENTS_RETENTION_DAYS` days (`crate::retention::prune_integration`). Without `after` the feed
+/// starts at the oldest event kept. A cursor whose next event was deleted answers 410 `cursor_expired` rather than
+/// a page that silently skips events: positions are dense (see `store::last_position`), so the next event of a
+/// cursor `n` is at `n + 1` unless it was removed.
 pub async fn changes(
     state: &AppState,
     user: &Principal,
@@ -34,6 +39,7 @@ pub async fn changes(
     if !user.can_access(prison_id) {
         return Err(ApiError::NotFound);
     }
+    let from_oldest = after.is_none();
     let after = parse_cursor(after)?;
     let limit = limit.unwrap_or(DEFAULT_LIMIT);
     if !(1..=MAX_LIMIT).contains(&limit) {
@@ -42,6 +48,19 @@ pub async fn changes(
     crate::prisons::store::find(&state.db, prison_id).await?.ok_or(ApiError::NotFound)?;
     // One more than asked, to tell whether more follow.
     let mut rows = super::store::after(&state.db, prison_id, after, u64::from(limit) + 1).await?;
+    if !from_oldest {
+        if rows.is_empty() && super::store::last_position(&state.db, prison_id).await? > after {
+            // The counter went past the cursor. Read again, after the counter: an event committed since the first
+            // read shows now, so an empty answer means the events were removed.
+            rows = super::store::after(&state.db, prison_id, after, u64::from(limit) + 1).await?;
+            if rows.is_empty() {
+                return Err(expired(state, prison_id).await?);
+            }
+        }
+        if rows.first().is_some_and(|row| row.position > after + 1) {
+            return Err(expired(state, prison_id).await?);
+        }
+    }
     let has_more = rows.len() > limit as usize;
     rows.truncate(limit as usize);
     let events = rows
@@ -64,6 +83,12 @@ pub async fn changes(
         .collect::<Result<Vec<_>, ApiError>>()?;
     let next_cursor = events.last().map_or(after, |e| e.position).to_string();
     Ok(ChangePage { events, next_cursor, has_more })
+}
+
+/// The answer for a cursor whose next events were removed by retention.
+async fn expired(state: &AppState, prison_id: Uuid) -> Result<ApiError, ApiError> {
+    let oldest = super::store::oldest_position(&state.db, prison_id).await?;
+    Ok(ApiError::CursorExpired { retention_days: state.events_retention_days, oldest })
 }
 
 #[cfg(test)]

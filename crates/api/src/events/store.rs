@@ -155,3 +155,63 @@ pub async fn after(
 pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<integration_event::Model>, DbErr> {
     integration_event::Entity::find_by_id(id).one(db).await
 }
+
+/// The last position the prison's counter gave (0 when it has no event yet). Positions are dense: the counter and
+/// the event are written in one transaction, so a number is used only if its event committed.
+pub async fn last_position(db: &impl ConnectionTrait, prison_id: Uuid) -> Result<i64, DbErr> {
+    let backend = db.get_database_backend();
+    let sql = "SELECT last_position FROM integration_event_counter WHERE prison_id = $1";
+    match db.query_one_raw(statement(backend, sql, vec![prison_id.into()])).await? {
+        Some(row) => row.try_get_by_index(0),
+        None => Ok(0),
+    }
+}
+
+/// The position of the prison's oldest event still kept, if any.
+pub async fn oldest_position(db: &impl ConnectionTrait, prison_id: Uuid) -> Result<Option<i64>, DbErr> {
+    integration_event::Entity::find()
+        .select_only()
+        .column(integration_event::Column::Position)
+        .filter(integration_event::Column::PrisonId.eq(prison_id))
+        .order_by_asc(integration_event::Column::Position)
+        .limit(1)
+        .into_tuple()
+        .one(db)
+        .await
+}
+
+/// Deletes up to `limit` events recorded before `before`, except those a waiting (pending or retrying) webhook
+/// delivery still needs and every later event of the same prison: a delivery sends its event's stored payload, and
+/// each prison's feed stays an unbroken run of positions (it starts at the oldest event kept). Returns how many
+/// went.
+pub async fn delete_old(db: &impl ConnectionTrait, before: DateTime<Utc>, limit: u64) -> Result<u64, DbErr> {
+    use crate::db::entities::webhook_delivery;
+    use sea_orm::sea_query::{Expr, ExprTrait, Query};
+    let held = Query::select()
+        .expr(Expr::val(1))
+        .from(webhook_delivery::Entity)
+        .and_where(
+            Expr::col((webhook_delivery::Entity, webhook_delivery::Column::PrisonId))
+                .equals((integration_event::Entity, integration_event::Column::PrisonId)),
+        )
+        .and_where(
+            Expr::col((webhook_delivery::Entity, webhook_delivery::Column::Position))
+                .lte(Expr::col((integration_event::Entity, integration_event::Column::Position))),
+        )
+        .and_where(
+            webhook_delivery::Column::State.is_in([WebhookDeliveryState::Pending, WebhookDeliveryState::Retrying]),
+        )
+        .to_owned();
+    let old = Query::select()
+        .column(integration_event::Column::Id)
+        .from(integration_event::Entity)
+        .and_where(integration_event::Column::OccurredAt.lt(before))
+        .and_where(Expr::exists(held).not())
+        .limit(limit)
+        .to_owned();
+    let result = integration_event::Entity::delete_many()
+        .filter(integration_event::Column::Id.in_subquery(old))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected)
+}

@@ -45,6 +45,7 @@ pub struct Worker {
     public_url: String,
     max_attempts: u32,
     retention_months: u32,
+    events_retention_days: u32,
 }
 
 /// The wait before try number `attempt + 1`: 30 s, 1 min, 2 min... at most 6 h, each within ±20 % so that many
@@ -69,6 +70,7 @@ impl Worker {
             public_url: email.public_url.clone(),
             max_attempts: jobs.max_attempts,
             retention_months: jobs.retention_months,
+            events_retention_days: jobs.events_retention_days,
         }
     }
 
@@ -294,6 +296,7 @@ impl Worker {
             }
         }
         crate::retention::run(&self.db, now, self.retention_months).await?;
+        crate::retention::prune_integration(&self.db, now, self.events_retention_days).await?;
         Ok(())
     }
 

@@ -1,5 +1,6 @@
 //! The daily retention job: personal data of visits more than `months` past is removed (see
-//! `store`), and their queued emails with it; so are stale rate-limit counters and expired sessions.
+//! `store`), and their queued emails with it; so are stale rate-limit counters and expired sessions. Integration
+//! events and finished webhook deliveries go after `EVENTS_RETENTION_DAYS` ([`prune_integration`]).
 
 pub mod store;
 
@@ -36,4 +37,42 @@ pub async fn run(db: &DatabaseConnection, now: DateTime<Utc>, months: u32) -> Re
         tracing::info!(counters, tokens, "old rate-limit counters and expired refresh tokens removed");
     }
     Ok(total)
+}
+
+/// Rows deleted per statement, so that no one statement holds the write lock long (SQLite has one writer).
+const PRUNE_BATCH: u64 = 1000;
+
+/// What [`prune_integration`] deleted.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Pruned {
+    pub deliveries: u64,
+    pub events: u64,
+}
+
+/// Deletes webhook deliveries that are over (delivered or failed) and integration events recorded more than `days`
+/// days before `now`, so neither table grows forever. An event a waiting (pending or retrying) delivery still
+/// needs is kept, whatever its age, until that delivery ends: the delivery sends the event's stored payload. The
+/// change feed then starts at the oldest event kept and answers a cursor from before the gap with 410
+/// `cursor_expired` (`crate::events::service::changes`). Safe to run on several instances at once.
+pub async fn prune_integration(db: &DatabaseConnection, now: DateTime<Utc>, days: u32) -> Result<Pruned, DbErr> {
+    let before = now - Duration::days(i64::from(days));
+    let mut pruned = Pruned::default();
+    loop {
+        let n = crate::webhooks::store::delete_finished_before(db, before, PRUNE_BATCH).await?;
+        pruned.deliveries += n;
+        if n == 0 {
+            break;
+        }
+    }
+    loop {
+        let n = crate::events::store::delete_old(db, before, PRUNE_BATCH).await?;
+        pruned.events += n;
+        if n < PRUNE_BATCH {
+            break;
+        }
+    }
+    if pruned != Pruned::default() {
+        tracing::info!(events = pruned.events, deliveries = pruned.deliveries, days, "old integration events removed");
+    }
+    Ok(pruned)
 }

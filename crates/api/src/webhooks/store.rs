@@ -329,3 +329,29 @@ pub async fn admin_emails(db: &impl ConnectionTrait) -> Result<Vec<String>, DbEr
         .all(db)
         .await
 }
+
+/// Deletes up to `limit` events' worth of finished (delivered or failed) deliveries created before `before`: the
+/// delivery log reaches back as far as the change feed. Waiting deliveries stay, whatever their age. Returns how
+/// many rows went.
+pub async fn delete_finished_before(
+    db: &impl ConnectionTrait,
+    before: DateTime<Utc>,
+    limit: u64,
+) -> Result<u64, DbErr> {
+    use sea_orm::sea_query::Query;
+    let finished = [WebhookDeliveryState::Delivered, WebhookDeliveryState::Failed];
+    let events = Query::select()
+        .column(webhook_delivery::Column::EventId)
+        .from(webhook_delivery::Entity)
+        .and_where(webhook_delivery::Column::State.is_in(finished))
+        .and_where(webhook_delivery::Column::CreatedAt.lt(before))
+        .limit(limit)
+        .to_owned();
+    let result = webhook_delivery::Entity::delete_many()
+        .filter(webhook_delivery::Column::State.is_in(finished))
+        .filter(webhook_delivery::Column::CreatedAt.lt(before))
+        .filter(webhook_delivery::Column::EventId.in_subquery(events))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected)
+}

@@ -95,7 +95,10 @@ fn migrate_then_retention_work_on_a_fresh_sqlite_file() {
     assert!(db.file.exists());
     let out = prison_visits(&["retention"], &db.url);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    assert_eq!(text(&out.stdout).trim(), "anonymised 0 visits");
+    assert_eq!(
+        text(&out.stdout).trim(),
+        "anonymised 0 visits\ndeleted 0 integration events and 0 webhook deliveries older than 30 days"
+    );
 }
 
 #[test]
