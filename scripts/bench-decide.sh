@@ -30,6 +30,11 @@
 #   WORKERS        actix worker threads for the service (default: one per core)
 #   BENCH_STRICT=1 also exit 3 when a target is missed (by default only errors fail the run)
 #   BENCH_KEEP=1   keep the work directory (wrk outputs, service log, visit lists) and print its path
+#   BENCH_DECIDE_KINDS  "spread hot" (default), or one of them
+#   BENCH_PGBENCH=0  skip the pgbench baselines (figures printed without a ratio)
+#   BENCH_WEBHOOK_SUBSCRIPTIONS  webhook subscriptions (every event, every prison) to create before measuring
+#                  (default 0); their deliveries are written with each decision but not sent (WEBHOOKS_WORKER=false
+#                  unless BENCH_WEBHOOKS_WORKER=true)
 #
 # Exit status: 0 when every run was clean; 1 when more than 1% of the responses in any run were errors (anything
 # other than 200, or socket errors/timeouts), when a run ran out of visits, or when a step failed; 3 with
@@ -61,6 +66,10 @@ bench_name=bench-decide.sh
 
 case "$seconds" in '' | *[!0-9]* | 0) die "BENCH_SECONDS must be a positive whole number of seconds, got '$seconds'" ;; esac
 case "$rate" in '' | *[!0-9]* | 0) die "BENCH_DECIDE_RATE must be a positive whole number, got '$rate'" ;; esac
+kinds=" ${BENCH_DECIDE_KINDS:-spread hot} "
+case "$kinds" in *" spread "* | *" hot "*) ;; *) die "BENCH_DECIDE_KINDS must name spread and/or hot, got '$kinds'" ;; esac
+subscriptions=${BENCH_WEBHOOK_SUBSCRIPTIONS:-0}
+case "$subscriptions" in '' | *[!0-9]*) die "BENCH_WEBHOOK_SUBSCRIPTIONS must be a whole number, got '$subscriptions'" ;; esac
 run_visits=$((warmup_visits + rate * seconds))
 
 # ---- tools --------------------------------------------------------------------------------------------------------
@@ -112,6 +121,7 @@ log="$work/service.log"
 secret=$(python3 -c 'import secrets; print(secrets.token_hex(32))')
 say "starting the service on port $port (database $pg_db)"
 DATABASE_URL=$db_url PORT=$port DEMO_DATA=true OUTBOX_WORKER=${BENCH_OUTBOX_WORKER:-false} RUST_LOG=warn \
+    WEBHOOKS_WORKER=${BENCH_WEBHOOKS_WORKER:-false} WEBHOOKS_ALLOW_LOOPBACK=true \
     VISIT_REQUEST_LIMIT_PER_ADDRESS=0 VISIT_REQUEST_LIMIT_PER_PRISONER=0 VISIT_REQUEST_LIMIT_PER_EMAIL=0 LOG_FORMAT=json STATIC_DIR=/nonexistent \
     SECRET_KEY=$secret "$service_bin" serve >"$log" 2>&1 &
 service_pid=$!
@@ -121,6 +131,8 @@ base="http://127.0.0.1:$port/api/v1"
 token=
 
 api GET /prisons 200 "$work/prisons.json"
+# Port 9 (discard): nothing is sent unless BENCH_WEBHOOKS_WORKER=true, and then every try fails fast.
+bench_subscribe "$base" "$subscriptions" "http://127.0.0.1:9/hook"
 prison_id=$(json_get "$work/prisons.json" "([p['id'] for p in d if p['name'] == '$prison_name'] + [''])[0]")
 [ -n "$prison_id" ] || die "no prison named '$prison_name' (is DEMO_DATA seeding working?)"
 
@@ -242,19 +254,23 @@ baseline() {
     PG_TPS[$mode]=$(printf '%.1f' "${PG_TPS[$mode]}")
 }
 
-say "spread: $run_visits requested visits, each on a random one of the $nslots slots"
-make_visits spread 0 0
-say "decide spread: $conns connections, ${seconds}s (after ${warmup}s warm-up)"
-run_decide "decide.spread" "$work/visits-spread.csv"
-baseline decide-spread
+if [[ "$kinds" == *" spread "* ]]; then
+    say "spread: $run_visits requested visits, each on a random one of the $nslots slots"
+    make_visits spread 0 0
+    say "decide spread: $conns connections, ${seconds}s (after ${warmup}s warm-up)"
+    run_decide "decide.spread" "$work/visits-spread.csv"
+    [ "${BENCH_PGBENCH:-1}" = 0 ] || baseline decide-spread
+fi
 
 # The hot slot: the middle one of the list (any would do; every slot has the same capacity).
 hot_k=$(((nslots + 1) / 2))
-say "hot: $run_visits requested visits, all on slot $(sed -n "${hot_k}p" "$work/slots.csv" | cut -d, -f2-)"
-make_visits hot "$hot_k" $((run_visits + 1))
-say "decide hot: $conns connections, ${seconds}s (after ${warmup}s warm-up)"
-run_decide "decide.hot" "$work/visits-hot.csv"
-baseline decide-hot
+if [[ "$kinds" == *" hot "* ]]; then
+    say "hot: $run_visits requested visits, all on slot $(sed -n "${hot_k}p" "$work/slots.csv" | cut -d, -f2-)"
+    make_visits hot "$hot_k" $((run_visits + 1))
+    say "decide hot: $conns connections, ${seconds}s (after ${warmup}s warm-up)"
+    run_decide "decide.hot" "$work/visits-hot.csv"
+    [ "${BENCH_PGBENCH:-1}" = 0 ] || baseline decide-hot
+fi
 
 if grep -q '"level":"ERROR"' "$log"; then
     echo "    the service logged errors; the first ones:" >&2
@@ -267,7 +283,7 @@ granted=$(psql "$db_url" -qAtX -c "SELECT count(*) FROM visit v JOIN bench_slot 
     = (s.slot_date, s.start_time, s.end_time) WHERE s.k = $hot_k AND v.prison_id = '$prison_id' AND v.state = 'booked'" || true)
 echo "    hot slot: $granted visits booked into it, its counter booked_open=${booked:-?}" >&2
 counter_ok=1
-[ "${booked:-x}" = "$granted" ] || counter_ok=
+[ "${booked:-0}" = "$granted" ] || counter_ok=
 stop "$service_pid"
 
 # ---- summary ------------------------------------------------------------------------------------------------------
@@ -276,7 +292,13 @@ missed=0
 lines=()
 for spec in "spread decide-spread 50" "hot decide-hot 70"; do
     read -r kind mode target <<<"$spec"
+    [[ "$kinds" == *" $kind "* ]] || continue
     k=decide.$kind
+    if [ -z "${PG_TPS[$mode]:-}" ]; then
+        lines+=("$(printf 'decide %-6s postgres rps=%-8s p50=%sms p99=%sms errors=%s | pgbench baseline skipped (BENCH_PGBENCH=0)' \
+            "$kind" "${RPS[$k]}" "${P50[$k]}" "${P99[$k]}" "${ERRS[$k]}")")
+        continue
+    fi
     p=$(pct "${RPS[$k]}" "${PG_TPS[$mode]}")
     verdict=ok
     if [ "$p" -lt "$target" ]; then verdict=MISSED; missed=1; fi

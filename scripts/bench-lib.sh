@@ -74,3 +74,26 @@ wait_ready() {
 
 # pct PART WHOLE: PART as a whole percentage of WHOLE.
 pct() { python3 -c 'import sys; print(round(100 * float(sys.argv[1]) / float(sys.argv[2])) if float(sys.argv[2]) > 0 else 0)' "$1" "$2"; }
+
+# bench_subscribe BASE N URL: signs in as the demo admin and creates N webhook subscriptions to URL (each gets
+# `?k=<n>` added) for every event type and every prison, as an integrator listening to everything would. BASE is the
+# service's /api/v1 URL; the service must run with WEBHOOKS_ALLOW_LOOPBACK=true for a loopback URL. Fails the run
+# on any answer other than 201.
+bench_subscribe() {
+    local base=$1 n=$2 url=$3 token ids k status
+    [ "$n" -gt 0 ] || return 0
+    token=$(curl -sf --max-time 30 -H 'Content-Type: application/json' \
+        -d '{"email":"admin@demo.example","password":"demo-visits-password"}' "$base/staff/sign-in" |
+        python3 -c 'import json, sys; print(json.load(sys.stdin)["access_token"])') ||
+        die "could not sign in as admin@demo.example to create webhook subscriptions"
+    ids=$(curl -sf --max-time 30 "$base/prisons" | python3 -c 'import json, sys; print(json.dumps([p["id"] for p in json.load(sys.stdin)]))') ||
+        die "could not list the prisons"
+    for k in $(seq 1 "$n"); do
+        status=$(curl -s -o "$work/subscription-$k.json" -w '%{http_code}' --max-time 30 -H 'Content-Type: application/json' \
+            -H "Authorization: Bearer $token" \
+            -d "{\"url\":\"$url?k=$k\",\"event_types\":[],\"prison_ids\":$ids,\"description\":\"bench $k\"}" \
+            "$base/webhooks/subscriptions" || true)
+        [ "$status" = 201 ] || { head -c 500 "$work/subscription-$k.json" >&2; die "creating webhook subscription $k answered ${status:-nothing}"; }
+    done
+    echo "    $n webhook subscription(s) to $url for every event of $(python3 -c 'import json, sys; print(len(json.loads(sys.argv[1])))' "$ids") prisons" >&2
+}

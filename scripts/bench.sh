@@ -24,6 +24,12 @@
 #   WORKERS        actix worker threads, passed to both the service and the static baseline (default: one per core)
 #   BENCH_STRICT=1 also exit non-zero when a target is missed (by default only errors fail the run)
 #   BENCH_KEEP=1   keep the work directory (wrk outputs, service logs, the availability JSON) and print its path
+#   BENCH_KINDS    what to measure: "availability create" (default), or one of them (scripts/bench-webhooks.sh
+#                  measures create alone); the static baseline runs with availability
+#   BENCH_PGBENCH=0  skip the pgbench create baseline (create on PostgreSQL is then printed without a ratio)
+#   BENCH_WEBHOOK_SUBSCRIPTIONS  webhook subscriptions (every event, every prison) to create before measuring
+#                  (default 0); their deliveries are written with each change but not sent (WEBHOOKS_WORKER=false,
+#                  like OUTBOX_WORKER=false, unless BENCH_WEBHOOKS_WORKER=true)
 #
 # Exit status: 0 when every run was clean; 1 when more than 1% of the responses in any run were errors (anything
 # other than the expected 200/201, or socket errors/timeouts), or when a step failed; 3 with BENCH_STRICT=1 and a
@@ -49,6 +55,10 @@ bench_name=bench.sh
 . "$root/scripts/bench-lib.sh"
 
 case "$seconds" in '' | *[!0-9]* | 0) die "BENCH_SECONDS must be a positive whole number of seconds, got '$seconds'" ;; esac
+kinds=" ${BENCH_KINDS:-availability create} "
+case "$kinds" in *" availability "* | *" create "*) ;; *) die "BENCH_KINDS must name availability and/or create, got '$kinds'" ;; esac
+subscriptions=${BENCH_WEBHOOK_SUBSCRIPTIONS:-0}
+case "$subscriptions" in '' | *[!0-9]*) die "BENCH_WEBHOOK_SUBSCRIPTIONS must be a whole number, got '$subscriptions'" ;; esac
 case "$which_db" in
 both) dbs=(sqlite postgres) ;;
 sqlite) dbs=(sqlite) ;;
@@ -142,6 +152,7 @@ bench_service() {
     log="$work/service-$db.log"
     say "$db: starting the service on port $port"
     DATABASE_URL=$url PORT=$port DEMO_DATA=true OUTBOX_WORKER=${BENCH_OUTBOX_WORKER:-false} RUST_LOG=warn \
+        WEBHOOKS_WORKER=${BENCH_WEBHOOKS_WORKER:-false} WEBHOOKS_ALLOW_LOOPBACK=true \
         VISIT_REQUEST_LIMIT_PER_ADDRESS=0 VISIT_REQUEST_LIMIT_PER_PRISONER=0 VISIT_REQUEST_LIMIT_PER_EMAIL=0 LOG_FORMAT=json STATIC_DIR=/nonexistent \
         "$service_bin" serve >"$log" 2>&1 &
     pid=$!
@@ -149,6 +160,8 @@ bench_service() {
     wait_ready "$pid" "http://127.0.0.1:$port/api/v1/ready" "$log"
 
     local base="http://127.0.0.1:$port/api/v1"
+    # Port 9 (discard): nothing is sent unless BENCH_WEBHOOKS_WORKER=true, and then every try fails fast.
+    bench_subscribe "$base" "$subscriptions" "http://127.0.0.1:9/hook"
     curl -sf "$base/prisons" >"$work/prisons-$db.json" || die "GET /api/v1/prisons failed on $db"
     prison_id=$(python3 -c 'import json, sys
 name = sys.argv[2]
@@ -162,13 +175,17 @@ print(ids[0] if ids else "")' "$work/prisons-$db.json" "$prison_name")
         die "could not read the available slots from $work/availability-$db.json"
     echo "    prison $prison_id, availability $(wc -c <"$work/availability-$db.json") bytes, $nslots available slots" >&2
 
-    say "$db: availability, $avail_conns connections, ${seconds}s (after ${warmup}s warm-up)"
-    wrk -t"$wrk_threads" -c"$avail_conns" -d"${warmup}s" "$avail_url" >/dev/null 2>&1 || true
-    run_wrk "availability.$db" "$avail_conns" "$seconds" -s "$helpers/availability.lua" "$avail_url"
+    if [[ "$kinds" == *" availability "* ]]; then
+        say "$db: availability, $avail_conns connections, ${seconds}s (after ${warmup}s warm-up)"
+        wrk -t"$wrk_threads" -c"$avail_conns" -d"${warmup}s" "$avail_url" >/dev/null 2>&1 || true
+        run_wrk "availability.$db" "$avail_conns" "$seconds" -s "$helpers/availability.lua" "$avail_url"
+    fi
 
-    say "$db: creating visit requests, $create_clients clients, ${seconds}s"
-    run_wrk "create.$db" "$create_clients" "$seconds" -s "$helpers/create.lua" "http://127.0.0.1:$port" \
-        -- "$work/slots-$db.lua" "$prison_id" "$db$$"
+    if [[ "$kinds" == *" create "* ]]; then
+        say "$db: creating visit requests, $create_clients clients, ${seconds}s"
+        run_wrk "create.$db" "$create_clients" "$seconds" -s "$helpers/create.lua" "http://127.0.0.1:$port" \
+            -- "$work/slots-$db.lua" "$prison_id" "$db$$"
+    fi
     if grep -q '"level":"ERROR"' "$log"; then
         echo "    the service logged errors on $db; the first ones:" >&2
         grep '"level":"ERROR"' "$log" | head -n 3 >&2
@@ -176,7 +193,7 @@ print(ids[0] if ids else "")' "$work/prisons-$db.json" "$prison_name")
     stop "$pid"
 
     # The static baseline serves the availability bytes measured first, once per run, with the service stopped.
-    if [ -z "$static_done" ]; then
+    if [ -z "$static_done" ] && [[ "$kinds" == *" availability "* ]]; then
         static_baseline "$work/availability-$db.json"
         static_done=1
     fi
@@ -202,7 +219,7 @@ for db in "${dbs[@]}"; do
 done
 
 pg_tps=
-if [[ " ${dbs[*]} " == *" postgres "* ]]; then
+if [[ " ${dbs[*]} " == *" postgres "* ]] && [[ "$kinds" == *" create "* ]] && [ "${BENCH_PGBENCH:-1}" != 0 ]; then
     say "pgbench baseline: $pg_baseline create $create_clients $seconds"
     baseline_out=$(bash "$pg_baseline" create "$create_clients" "$seconds") || die "the pgbench baseline failed"
     echo "    $baseline_out" >&2
@@ -217,6 +234,7 @@ lt() { python3 -c 'import sys; sys.exit(0 if float(sys.argv[1]) < float(sys.argv
 missed=0
 lines=()
 for db in "${dbs[@]}"; do
+    [[ "$kinds" == *" availability "* ]] || continue
     k=availability.$db
     p=$(pct "${RPS[$k]}" "${RPS[availability.static]}")
     verdict=ok
@@ -225,13 +243,17 @@ for db in "${dbs[@]}"; do
         "$db" "${RPS[$k]}" "${P50[$k]}" "${P99[$k]}" "${RPS[availability.static]}" "$p" "$verdict")")
 done
 for db in "${dbs[@]}"; do
+    [[ "$kinds" == *" create "* ]] || continue
     k=create.$db
-    if [ "$db" = postgres ]; then
+    if [ "$db" = postgres ] && [ -n "$pg_tps" ]; then
         p=$(pct "${RPS[$k]}" "$pg_tps")
         verdict=ok
         if [ "$p" -lt 50 ]; then verdict=MISSED; missed=1; fi
         lines+=("$(printf 'create       %-8s rps=%-8s p50=%sms p99=%sms | pgbench create tps=%s -> %s%% of baseline (target >=50%%) [%s]' \
             "$db" "${RPS[$k]}" "${P50[$k]}" "${P99[$k]}" "$pg_tps" "$p" "$verdict")")
+    elif [ "$db" = postgres ]; then
+        lines+=("$(printf 'create       %-8s rps=%-8s p50=%sms p99=%sms | pgbench baseline skipped (BENCH_PGBENCH=0)' \
+            "$db" "${RPS[$k]}" "${P50[$k]}" "${P99[$k]}")")
     else
         lines+=("$(printf 'create       %-8s rps=%-8s p50=%sms p99=%sms | no SQLite baseline (pgbench is PostgreSQL only)' \
             "$db" "${RPS[$k]}" "${P50[$k]}" "${P99[$k]}")")
