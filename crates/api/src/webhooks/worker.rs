@@ -31,6 +31,8 @@ pub const MAX_ATTEMPTS: u32 = RETRY_SCHEDULE.len() as u32 + 1;
 /// How long a claim holds: far longer than a try may take (timeouts are seconds).
 const LEASE_SECONDS: i64 = 60;
 const BATCH: u64 = 32;
+/// Batches in one pass: a pass ends, so `prison-visits jobs` and tests can run one.
+const PASS_BATCHES: usize = 50;
 /// The longest excerpt of a receiver's answer kept in the log.
 const EXCERPT: usize = 300;
 
@@ -87,11 +89,16 @@ impl DeliveryWorker {
 
     /// Sends every delivery due now, batch by batch (a bounded number, so a pass ends).
     pub async fn run_once(&self) -> Result<Pass, DbErr> {
+        Ok(self.pass().await?.0)
+    }
+
+    /// A pass, and whether it stopped at its bound of batches (so more may be due at once).
+    async fn pass(&self) -> Result<(Pass, bool), DbErr> {
         let mut pass = Pass::default();
-        for _ in 0..50 {
+        for _ in 0..PASS_BATCHES {
             let batch = store::claim(&self.db, self.clock.now(), Duration::seconds(LEASE_SECONDS), BATCH).await?;
             if batch.is_empty() {
-                break;
+                return Ok((pass, false));
             }
             let outcomes: Vec<Result<WebhookDeliveryState, DbErr>> = futures_util::stream::iter(batch)
                 .map(|claimed| {
@@ -109,7 +116,7 @@ impl DeliveryWorker {
                 }
             }
         }
-        Ok(pass)
+        Ok((pass, true))
     }
 
     async fn deliver(&self, claimed: &Claimed) -> Result<WebhookDeliveryState, DbErr> {
@@ -243,8 +250,12 @@ impl DeliveryWorker {
     pub fn spawn(self) -> tokio::task::JoinHandle<()> {
         tokio::spawn(async move {
             loop {
-                if let Err(e) = self.run_once().await {
-                    tracing::warn!(error = %e, "webhook pass failed; will try again");
+                match self.pass().await {
+                    // A backlog (a pass that stopped at its bound): go on at once rather than idle for the poll
+                    // interval with deliveries due.
+                    Ok((_, true)) => continue,
+                    Ok((_, false)) => {}
+                    Err(e) => tracing::warn!(error = %e, "webhook pass failed; will try again"),
                 }
                 tokio::time::sleep(self.poll_interval).await;
             }
