@@ -199,6 +199,11 @@ pub struct Subscription {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disabled_reason: Option<String>,
     pub description: String,
+    /// The API key that made it, and alone manages it besides admins; absent when an admin made it. Its deliveries go
+    /// out only while that key is valid (not revoked or expired), holds `webhooks:manage` and reaches the event's
+    /// prison.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_key_id: Option<Uuid>,
     /// While a rotated secret still signs too, until when.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous_secret_until: Option<DateTime<Utc>>,

@@ -97,6 +97,12 @@ async fn a_key_is_refused_fields_it_cannot_have(db: Db) {
     problem_is(d.app.post_as(&d.admin, "/api/v1/api-keys", &no_prison).await, 422).await;
     let unknown_scope = json!({"name": "x", "prison_ids": [d.prison], "scopes": ["visits:everything"]});
     assert!(d.app.post_as(&d.admin, "/api/v1/api-keys", &unknown_scope).await.status().is_client_error());
+    // The name is the actor staff read in a visit's timeline: nothing in it may reorder or hide what it shows.
+    for name in ["Contact centre \u{202e}nimdA omeD", "Contact\u{200b}centre", "\u{feff}Contact centre", "A\u{200e}B"] {
+        let disguised = json!({"name": name, "prison_ids": [d.prison], "scopes": ["visits:read"]});
+        let refused = problem_is(d.app.post_as(&d.admin, "/api/v1/api-keys", &disguised).await, 422).await;
+        assert_eq!(field_errors(&refused), [("name".to_owned(), "invalid_characters".to_owned())], "{name:?}");
+    }
     assert_eq!(d.app.count("api_key").await, 0);
 }
 
