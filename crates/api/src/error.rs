@@ -199,6 +199,7 @@ impl ApiError {
                 scope.as_str()
             )),
             ApiError::RateLimited { retry_after_secs } => Some(match (retry_after_secs + 59) / 60 {
+                ..=1 => "Wait a minute before trying again.".to_owned(),
                 minutes @ ..=90 => format!("Wait {minutes} minutes before trying again."),
                 minutes => format!("Wait {} hours before trying again.", (minutes + 59) / 60),
             }),

@@ -125,7 +125,9 @@ pub struct TimetableEventData {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RollEventData {
     pub prison_id: Uuid,
-    /// How many of the prison's prisoner records were added or replaced.
+    /// How many of the prison's prisoners changed: records added or replaced, and prisoners gone from its roll (left
+    /// out of a whole roll, or moved to another prison's). The prison that a prisoner moved away from gets its own
+    /// event.
     pub prisoners: u32,
 }
 

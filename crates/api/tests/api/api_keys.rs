@@ -278,6 +278,7 @@ async fn a_key_over_its_rate_limit_gets_429_with_the_ratelimit_headers(db: Db) {
     assert!(response.headers()["ratelimit"].to_str().unwrap().starts_with("\"default\";r=0;t="));
     let p = problem_is(response, 429).await;
     assert_eq!(p["code"], "rate_limited");
+    assert_eq!(p["detail"], "Wait a minute before trying again.");
     // Another key has its own limit.
     assert_eq!(d.app.get_as(&fast, "/api/v1/staff/inbox").await.status(), 200);
     // The limit is the key's: raising it lets the key in again at once.
@@ -469,8 +470,9 @@ async fn the_integrators_endpoints_take_a_key_for_its_own_prisons_only(db: Db) {
 
     // The whole roll: its own prison, not another.
     let roll = |prison: Uuid| format!("{}/api/v1/records/prisons/{prison}/roll", d.app.address);
-    let put =
-        |url: String, token: String| d.app.client.put(url).bearer_auth(token).json(&json!({"prisoners": []})).send();
+    let put = |url: String, token: String| {
+        d.app.client.put(url).bearer_auth(token).json(&json!({"prisoners": [], "allow_empty": true})).send()
+    };
     assert_eq!(put(roll(d.prison), key.clone()).await.unwrap().status(), 200);
     problem_is(put(roll(d.other_prison), key.clone()).await.unwrap(), 404).await;
     problem_is(put(roll(d.prison), bare.clone()).await.unwrap(), 403).await;
