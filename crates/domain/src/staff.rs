@@ -504,6 +504,9 @@ pub struct StaffVisitorView {
 pub struct VisitMessage {
     pub at: DateTime<Utc>,
     pub author: Actor,
+    /// Who wrote it, for staff: the member of staff's name, or the API key's name. Never shown to the visitor.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author_name: Option<String>,
     #[cfg_attr(feature = "openapi", schema(example = "Please bring photo ID for every adult visitor."))]
     pub text: String,
 }

@@ -81,6 +81,10 @@ async fn a_new_key_shows_its_secret_once_and_stores_only_its_hash(db: Db) {
 
     // It works, and its use shows.
     assert_eq!(d.app.get_as(secret, "/api/v1/staff/inbox").await.status(), 200);
+    // Sent beside another credential it is refused, rather than one of the two chosen.
+    let twice = d.app.client.get(d.app.url("/api/v1/staff/inbox")).header("authorization", format!("Bearer {secret}"));
+    let twice = twice.header("authorization", format!("Bearer {}", d.admin)).send().await.unwrap();
+    problem_is(twice, 401).await;
     let one: Value = d.app.get_as(&d.admin, &format!("/api/v1/api-keys/{id}")).await.json().await.unwrap();
     assert!(one["last_used_at"].is_string(), "{one}");
 }
@@ -195,7 +199,10 @@ async fn a_change_made_with_a_key_names_the_key_in_the_timeline(db: Db) {
         .map(|c| (c["actor"].as_str().unwrap(), c["actor_name"].as_str().unwrap()))
         .collect();
     assert_eq!(names, [("integrator", "Contact centre"), ("integrator", "Contact centre")]);
-    assert!(view["messages"].as_array().unwrap().iter().all(|m| m["author"] == "integrator"), "{view}");
+    // Staff see which key wrote each message.
+    let messages = view["messages"].as_array().unwrap();
+    assert_eq!(messages.len(), 2);
+    assert!(messages.iter().all(|m| m["author"] == "integrator" && m["author_name"] == "Contact centre"), "{view}");
 }
 
 async fn a_revoke_on_one_instance_is_refused_on_another_at_once(db: Db) {
