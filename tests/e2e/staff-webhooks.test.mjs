@@ -189,7 +189,7 @@ describe('webhooks', () => {
     // The receiver fails; a redelivery says what happened, and the log shows the failure and the next try.
     receiver.status = 500;
     await line.locator('.app-redeliver').click();
-    await waitForNotice(page, 'queued to be sent again');
+    await waitForNotice(page, 'Delivery queued again');
     const failed = await receiver.waitFor(2);
     assert.equal(failed.headers['webhook-id'], first.headers['webhook-id'], 'a redelivery keeps its webhook-id');
     line = await newestLineShows(page, 'Failed, trying again');
@@ -206,7 +206,7 @@ describe('webhooks', () => {
     // Fixed, and redelivered at once.
     receiver.status = 200;
     await line.locator('.app-redeliver').click();
-    await waitForNotice(page, 'queued to be sent again');
+    await waitForNotice(page, 'Delivery queued again');
     await newestLineShows(page, 'Delivered');
 
     // A rotation: a new secret shown once; the old one keeps signing during the overlap (two signatures).

@@ -89,6 +89,12 @@ fn event_words(event: EventType) -> (&'static str, &'static str) {
     }
 }
 
+/// An attribute's text in the reader's language: one closure type for all of them (smaller WebAssembly).
+fn said(text: (&'static str, &'static str)) -> impl Fn() -> &'static str + Copy + 'static {
+    let lang = use_lang();
+    move || lang.t(text.0, text.1)
+}
+
 /// A delivery's state in words, and the colour of its tag.
 fn state_words(state: WebhookDeliveryState) -> ((&'static str, &'static str), &'static str) {
     match state {
@@ -348,72 +354,69 @@ fn SubscriptionCard(sub: Subscription, ctx: Ctx) -> impl IntoView {
     }
 }
 
-/// The delivery log of the chosen subscription, a page at a time, with redelivery.
+/// The delivery log of the chosen subscription (built afresh for each, so paging starts at its newest line).
 #[component]
 fn DeliveryLog(ctx: Ctx) -> impl IntoView {
+    let shown = Memo::new(move |_| ctx.log_of.with(|s| s.as_ref().map(|s| (s.id, s.url.clone()))));
+    move || shown.get().map(|(id, url)| view! { <Log id url ctx /> })
+}
+
+/// One subscription's delivery log, a page at a time, with redelivery.
+#[component]
+fn Log(id: Uuid, url: String, ctx: Ctx) -> impl IntoView {
     let session = use_session();
     let lang = use_lang();
     // The cursors of the pages before this one (to go back), and this page's.
     let earlier = RwSignal::new(Vec::<Option<String>>::new());
     let after = RwSignal::new(None::<String>);
-    let shown = Memo::new(move |_| ctx.log_of.with(|s| s.as_ref().map(|s| (s.id, s.url.clone()))));
-    Effect::new(move |_| {
-        shown.track();
-        earlier.set(Vec::new());
-        after.set(None);
-    });
     let page = LocalResource::new(move || {
-        let target = shown.get().map(|(id, _)| id);
         let after = after.get();
-        async move {
-            match target {
-                Some(id) => deliveries(session, id, after).await.map(Some),
-                None => Ok(None),
-            }
-        }
+        async move { deliveries(session, id, after).await }
     });
     let retry = Callback::new(move |_| page.refetch());
+    let failure = RwSignal::new(None::<String>);
     let redo = move |event_id: Uuid, event: EventType| {
-        let Some((id, _)) = shown.get_untracked() else { return };
+        failure.set(None);
         spawn_local(async move {
             match redeliver(session, id, event_id).await {
                 Ok(_) => {
                     ctx.tell(format!(
                         "{} {} {}",
-                        lang.t("The", "Mae’r"),
+                        lang.t("Delivery queued again: the", "Anfon wedi’i roi yn y ciw eto: anfonir y digwyddiad"),
                         event.as_str(),
                         lang.t(
-                            "event is queued to be sent again, within a few seconds. Refresh the log to see how it went.",
-                            "digwyddiad yn y ciw i’w anfon eto, o fewn ychydig eiliadau. Adnewyddwch y log i weld sut aeth hi.",
+                            "event is sent within a few seconds. Refresh the log to see how it went.",
+                            "o fewn ychydig eiliadau. Adnewyddwch y log i weld sut aeth hi.",
                         )
                     ));
                     page.refetch();
                 }
-                Err(error) => ctx.tell(problem_text(lang, &error)),
+                Err(error) => {
+                    failure.set(Some(problem_text(lang, &error)));
+                    focus_id("redeliver-error".into());
+                }
             }
         });
     };
     view! {
-        {move || shown.get().map(|(_, url)| view! {
-            <section class="app-delivery-log" aria-labelledby="delivery-log-title">
-                <h2 class="govuk-heading-m app-break" id="delivery-log-title" tabindex="-1">{tx("Delivery log:", "Log anfon:")} " " {url}</h2>
-                <p class="govuk-body">{tx("Newest first. A delivery is tried again until the system answers with a 2xx status, for about three days.", "Y diweddaraf yn gyntaf. Rhoddir cynnig arall ar anfon nes bod y system yn ateb gyda statws 2xx, am tua thri diwrnod.")}</p>
-                <div class="govuk-button-group">
-                    <button type="button" class="govuk-button govuk-button--secondary app-small-button" id="refresh-log" on:click=move |_| page.refetch()>{tx("Refresh the log", "Adnewyddu’r log")}</button>
-                    <button type="button" class="govuk-button govuk-button--secondary app-small-button" on:click=move |_| {
-                        ctx.log_of.set(None);
-                        focus_id("subscriptions".into());
-                    }>{tx("Close the log", "Cau’r log")}</button>
-                </div>
-                <Transition fallback=Loading>
-                    {move || page.get().map(|result| match result {
-                        Ok(Some(page)) => log_table(page, earlier, after, redo).into_any(),
-                        Ok(None) => ().into_any(),
-                        Err(error) => view! { <Failure error retry /> }.into_any(),
-                    })}
-                </Transition>
-            </section>
-        })}
+        <section class="app-delivery-log" aria-labelledby="delivery-log-title">
+            <h2 class="govuk-heading-m app-break" id="delivery-log-title" tabindex="-1">{tx("Delivery log:", "Log anfon:")} " " {url}</h2>
+            <p class="govuk-body">{tx("Newest first. A delivery is tried again until the system answers with a 2xx status, for about three days.", "Y diweddaraf yn gyntaf. Rhoddir cynnig arall ar anfon nes bod y system yn ateb gyda statws 2xx, am tua thri diwrnod.")}</p>
+            <div class="govuk-button-group">
+                <button type="button" class="govuk-button govuk-button--secondary app-small-button" id="refresh-log" on:click=move |_| page.refetch()>{tx("Refresh the log", "Adnewyddu’r log")}</button>
+                <button type="button" class="govuk-button govuk-button--secondary app-small-button" on:click=move |_| {
+                    ctx.log_of.set(None);
+                    focus_id("subscriptions".into());
+                }>{tx("Close the log", "Cau’r log")}</button>
+            </div>
+            {move || failure.get().map(|text| view! { <p class="govuk-error-message" id="redeliver-error" role="alert">{text}</p> })}
+            <Transition fallback=Loading>
+                {move || page.get().map(|result| match result {
+                    Ok(page) => log_table(page, earlier, after, redo).into_any(),
+                    Err(error) => view! { <Failure error retry /> }.into_any(),
+                })}
+            </Transition>
+        </section>
     }
 }
 
@@ -434,20 +437,19 @@ fn log_table(
         .map(|d| {
             let ((state, colour), event) = (state_words(d.state), d.event_type);
             let event_id = d.event_id;
-            let label = move |en: &'static str, cy: &'static str| lang.t(en, cy);
             view! {
                 <tr class="govuk-table__row app-delivery" data-event-id=event_id.to_string()>
-                    <td class="govuk-table__cell" data-label=move || label("Event", "Digwyddiad")>
+                    <td class="govuk-table__cell" data-label=said(("Event", "Digwyddiad"))>
                         <code>{event.as_str()}</code> <span class="app-block govuk-body-s">{when(lang, d.created_at)}</span>
                     </td>
-                    <td class="govuk-table__cell" data-label=move || label("Status", "Statws")>
+                    <td class="govuk-table__cell" data-label=said(("Status", "Statws"))>
                         <strong class=format!("govuk-tag {colour} app-delivery-state")>{tx(state.0, state.1)}</strong>
                     </td>
-                    <td class="govuk-table__cell" data-label=move || label("Tries", "Cynigion")>{d.attempts}</td>
-                    <td class="govuk-table__cell" data-label=move || label("Last HTTP status", "Statws HTTP olaf")>{d.last_status.map(|s| s.to_string()).unwrap_or_else(dash)}</td>
-                    <td class="govuk-table__cell" data-label=move || label("Time taken", "Amser a gymerwyd")>{d.last_latency_ms.map(|ms| format!("{ms} ms")).unwrap_or_else(dash)}</td>
-                    <td class="govuk-table__cell app-break" data-label=move || label("Last error", "Gwall olaf")>{d.last_error.clone().unwrap_or_else(dash)}</td>
-                    <td class="govuk-table__cell" data-label=move || label("Next try", "Cynnig nesaf")>{d.next_attempt_at.map(|at| when(lang, at)).unwrap_or_else(dash)}</td>
+                    <td class="govuk-table__cell" data-label=said(("Tries", "Cynigion"))>{d.attempts}</td>
+                    <td class="govuk-table__cell" data-label=said(("Last HTTP status", "Statws HTTP olaf"))>{d.last_status.map(|s| s.to_string()).unwrap_or_else(dash)}</td>
+                    <td class="govuk-table__cell" data-label=said(("Time taken", "Amser a gymerwyd"))>{d.last_latency_ms.map(|ms| format!("{ms} ms")).unwrap_or_else(dash)}</td>
+                    <td class="govuk-table__cell app-break" data-label=said(("Last error", "Gwall olaf"))>{d.last_error.clone().unwrap_or_else(dash)}</td>
+                    <td class="govuk-table__cell" data-label=said(("Next try", "Cynnig nesaf"))>{d.next_attempt_at.map(|at| when(lang, at)).unwrap_or_else(dash)}</td>
                     <td class="govuk-table__cell">
                         <button type="button" class="govuk-button govuk-button--secondary app-small-button govuk-!-margin-bottom-0 app-redeliver" on:click=move |_| redo(event_id, event)>
                             {tx("Redeliver", "Anfon eto")} <span class="govuk-visually-hidden">" " {event.as_str()} " " {when(lang, d.created_at)}</span>
