@@ -242,6 +242,7 @@ describe('webhooks', () => {
     await page.click('#language-switch');
     await page.locator('h1', { hasText: 'Bachau gwe' }).waitFor();
     assert.equal(await page.evaluate(() => document.documentElement.lang), 'cy');
+    await page.locator('#webhooks-notice', { hasText: 'Tanysgrifiad wedi’i gadw.' }).waitFor();
     await checkPage(page, 'cy');
     await page.click('#language-switch');
     await page.locator('h1', { hasText: 'Webhooks' }).waitFor();

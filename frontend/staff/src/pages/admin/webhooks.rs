@@ -120,18 +120,19 @@ pub fn WebhooksPage() -> impl IntoView {
     use_title(("Webhooks", "Bachau gwe"), move || issues.with(|i| !i.is_empty()));
     let subscriptions = LocalResource::new(move || async move { list(session).await });
     let refresh = Callback::new(move |_| subscriptions.refetch());
-    let notice = RwSignal::new(None::<String>);
+    let notice = RwSignal::new(None::<(String, String)>);
+    let lang = use_lang();
     let secret = RwSignal::new(None::<Secret>);
     let editing = RwSignal::new(None::<Subscription>);
     let log_of = RwSignal::new(None::<Subscription>);
     let ctx = Ctx { notice, secret, editing, log_of, on_change: refresh };
     view! {
-        {move || notice.get().map(|text| view! {
+        {move || notice.get().map(|(en, cy)| view! {
             <div class="govuk-notification-banner govuk-notification-banner--success" role="alert" aria-labelledby="webhooks-notice-title" id="webhooks-notice" tabindex="-1">
                 <div class="govuk-notification-banner__header">
                     <h2 class="govuk-notification-banner__title" id="webhooks-notice-title">{tx("Success", "Llwyddiant")}</h2>
                 </div>
-                <div class="govuk-notification-banner__content"><p class="govuk-notification-banner__heading">{text}</p></div>
+                <div class="govuk-notification-banner__content"><p class="govuk-notification-banner__heading">{move || if lang.is_cy() { cy.clone() } else { en.clone() }}</p></div>
             </div>
         })}
         <AdminNav />
@@ -165,7 +166,8 @@ pub fn WebhooksPage() -> impl IntoView {
 /// What the parts of the page share.
 #[derive(Clone, Copy)]
 struct Ctx {
-    notice: RwSignal<Option<String>>,
+    /// What the last action did, in English and Welsh (it follows a switch of language).
+    notice: RwSignal<Option<(String, String)>>,
     secret: RwSignal<Option<Secret>>,
     /// The subscription the form changes (none: the form adds one).
     editing: RwSignal<Option<Subscription>>,
@@ -175,8 +177,12 @@ struct Ctx {
 }
 
 impl Ctx {
-    fn tell(self, text: String) {
-        self.notice.set(Some(text));
+    fn tell(self, text: (&'static str, &'static str)) {
+        self.tell_both(text.0.to_string(), text.1.to_string());
+    }
+
+    fn tell_both(self, en: String, cy: String) {
+        self.notice.set(Some((en, cy)));
         focus_id("webhooks-notice".into());
     }
 }
@@ -254,13 +260,10 @@ fn SubscriptionCard(sub: Subscription, ctx: Ctx) -> impl IntoView {
                     if ctx.editing.with_untracked(|s| s.as_ref().is_some_and(|s| s.id == id)) {
                         ctx.editing.set(None);
                     }
-                    ctx.tell(
-                        lang.t(
-                            "Subscription deleted: nothing more is sent to it.",
-                            "Tanysgrifiad wedi’i ddileu: nid anfonir dim mwy ato.",
-                        )
-                        .to_string(),
-                    );
+                    ctx.tell((
+                        "Subscription deleted: nothing more is sent to it.",
+                        "Tanysgrifiad wedi’i ddileu: nid anfonir dim mwy ato.",
+                    ));
                     ctx.on_change.run(());
                 }
                 Err(error) => failure.set(Some(problem_text(lang, &error))),
@@ -380,15 +383,17 @@ fn Log(id: Uuid, url: String, ctx: Ctx) -> impl IntoView {
         spawn_local(async move {
             match redeliver(session, id, event_id).await {
                 Ok(_) => {
-                    ctx.tell(format!(
-                        "{} {} {}",
-                        lang.t("Delivery queued again: the", "Anfon wedi’i roi yn y ciw eto: anfonir y digwyddiad"),
-                        event.as_str(),
-                        lang.t(
-                            "event is sent within a few seconds. Refresh the log to see how it went.",
-                            "o fewn ychydig eiliadau. Adnewyddwch y log i weld sut aeth hi.",
-                        )
-                    ));
+                    const BEFORE: (&str, &str) =
+                        ("Delivery queued again: the", "Anfon wedi’i roi yn y ciw eto: anfonir y digwyddiad");
+                    const AFTER: (&str, &str) = (
+                        "event is sent within a few seconds. Refresh the log to see how it went.",
+                        "o fewn ychydig eiliadau. Adnewyddwch y log i weld sut aeth hi.",
+                    );
+                    let event = event.as_str();
+                    ctx.tell_both(
+                        format!("{} {event} {}", BEFORE.0, AFTER.0),
+                        format!("{} {event} {}", BEFORE.1, AFTER.1),
+                    );
                     page.refetch();
                 }
                 Err(error) => {
@@ -577,17 +582,14 @@ fn SubscriptionForm(ctx: Ctx, issues: RwSignal<Vec<Issue>>) -> impl IntoView {
                 Ok(None) => {
                     let turned_on = editing.is_some_and(|s| !s.enabled) && input.enabled;
                     ctx.editing.set(None);
-                    ctx.tell(
-                        if turned_on {
-                            lang.t(
-                                "Subscription saved and turned on again: the deliveries waiting for it resume.",
-                                "Tanysgrifiad wedi’i gadw a’i droi ymlaen eto: bydd yr anfoniadau sy’n aros yn ailddechrau.",
-                            )
-                        } else {
-                            lang.t("Subscription saved.", "Tanysgrifiad wedi’i gadw.")
-                        }
-                        .to_string(),
-                    );
+                    ctx.tell(if turned_on {
+                        (
+                            "Subscription saved and turned on again: the deliveries waiting for it resume.",
+                            "Tanysgrifiad wedi’i gadw a’i droi ymlaen eto: bydd yr anfoniadau sy’n aros yn ailddechrau.",
+                        )
+                    } else {
+                        ("Subscription saved.", "Tanysgrifiad wedi’i gadw.")
+                    });
                     ctx.on_change.run(());
                 }
                 Err(ApiError::Problem(problem)) if !problem.errors.is_empty() => {
