@@ -10,7 +10,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 
-import { checkPage as checkPageAs, launchBrowser, openPage, startServer } from './harness.mjs';
+import { checkPage as checkPageAs, launchBrowser, openPage, phone, startServer } from './harness.mjs';
 
 const PASSWORD = 'demo-visits-password';
 const LEEDS = 'HMP Leeds (demo)';
@@ -267,5 +267,36 @@ describe('webhooks', () => {
     await page.locator('#delivery-log-title').waitFor({ state: 'detached' });
     await checkPage(page, 'deleted');
     assert.deepEqual(problems.pageErrors, [], 'no uncaught errors in the page');
+  });
+
+  test('the webhooks screen works with a keyboard on a 320 px phone', async (t) => {
+    const { page, problems } = await openPage(t, await phone(browser));
+    await page.goto(`${server.baseUrl}/staff/admin/webhooks`);
+    await page.locator('#email').waitFor();
+    await page.fill('#email', 'admin@demo.example');
+    await page.fill('#password', PASSWORD);
+    await page.click('#sign-in');
+    await page.locator('#webhook-form').waitFor();
+    await page.focus('#webhook-url');
+    await page.keyboard.type(receiver.url.replace('/hooks/visits', '/hooks/phone'));
+    await page.focus('#webhook-event_types');
+    await page.keyboard.press('Space');
+    await page.focus('#webhook-prison_ids');
+    await page.keyboard.press('Space');
+    await page.focus('#save-webhook');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.activeElement?.id === 'webhook-secret');
+    assert.match(await page.inputValue('#webhook-secret'), /^whsec_/);
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter'); // "I have copied it"
+    await page.waitForFunction(() => document.activeElement?.id === 'subscriptions');
+    const card = page.locator('.app-subscription', { hasText: '/hooks/phone' });
+    assert.match(await card.innerText(), /visit\.requested/);
+    await card.locator('button', { hasText: 'Delivery log' }).focus();
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.activeElement?.id === 'delivery-log-title');
+    await page.locator('#no-deliveries, #delivery-log').first().waitFor();
+    await checkPage(page, 'phone-keyboard');
+    assert.deepEqual(problems.pageErrors, []);
   });
 });
