@@ -1,9 +1,10 @@
 // Webhook subscriptions on the staff admin screens, in real headless Chromium against the real server, delivering to a
-// real HTTP receiver on loopback that this test runs: an admin is refused a cloud metadata address (error summary),
-// adds a subscription, sees its secret once, a visit request is delivered (the receiver checks the Standard Webhooks
-// signature with that secret) and shows as delivered in the log; the receiver then fails, the admin redelivers and
-// sees the failure, fixes the receiver and redelivers again; rotates the secret (both signatures arrive), turns the
-// subscription off and on again, and deletes it. axe-core checks each state, at 320 px and in Welsh.
+// real HTTP receiver on loopback that this test runs: an admin is refused a cloud metadata address and an ftp:// one
+// (error summary), adds a subscription, sees its secret once, a visit request is delivered (the receiver checks the
+// Standard Webhooks signature with that secret) and shows as delivered in the log; the receiver then fails, the admin
+// redelivers and sees the failure, fixes the receiver and redelivers again; pages through the log; rotates the secret
+// (both signatures arrive), turns the subscription off and on again, and deletes it. axe-core checks each state, at
+// 320 px and in Welsh; a second test does it by keyboard on a phone.
 
 import assert from 'node:assert/strict';
 import { createHmac, randomUUID } from 'node:crypto';
@@ -208,6 +209,24 @@ describe('webhooks', () => {
     await line.locator('.app-redeliver').click();
     await waitForNotice(page, 'Delivery queued again');
     await newestLineShows(page, 'Delivered');
+
+    // Paging: 20 lines a page, newest first. Twenty more visit requests make 21 deliveries.
+    for (let i = 0; i < 20; i += 1) await requestVisit();
+    const deadline = Date.now() + 15_000;
+    while (!(await page.locator('#log-older').count())) {
+      assert.ok(Date.now() < deadline, 'the log offers older deliveries');
+      await page.click('#refresh-log');
+      await page.waitForTimeout(300);
+    }
+    assert.equal(await page.locator('#delivery-log tbody tr').count(), 20);
+    await page.click('#log-older');
+    await page.waitForFunction(() => document.activeElement?.id === 'delivery-log-title');
+    await page.locator('#log-newer').waitFor();
+    assert.equal(await page.locator('#delivery-log tbody tr').count(), 1, 'the oldest delivery is alone on page 2');
+    assert.equal(await page.locator('#delivery-log tbody tr').getAttribute('data-event-id'), first.headers['webhook-id']);
+    await page.click('#log-newer');
+    await page.locator('#log-newer').waitFor({ state: 'detached' });
+    assert.equal(await page.locator('#delivery-log tbody tr').count(), 20);
 
     // A rotation: a new secret shown once; the old one keeps signing during the overlap (two signatures).
     await card.locator('button', { hasText: 'Rotate secret' }).click();
