@@ -278,14 +278,16 @@ fn VisitView(
             {v.timeline.iter().map(|entry| {
                 let entry = entry.clone();
                 let at = entry.at;
-                let by = match (entry.actor, entry.actor_name.clone()) {
-                    (Actor::Staff, Some(name)) => name,
+                // A closure, so a switch of language rewords "the visitor" or "the service" at once.
+                let (actor, name) = (entry.actor, entry.actor_name.clone());
+                let by = move || match (actor, &name) {
+                    (Actor::Staff, Some(name)) => name.clone(),
                     (actor, _) => actor_label(lang, actor).to_string(),
                 };
                 let reason = entry.reason.clone();
                 view! {
                     <li>
-                        <strong>{move || timeline_label(lang, entry.to)}</strong> " " {tx("by", "gan")} " " {by.clone()}
+                        <strong>{move || timeline_label(lang, entry.to)}</strong> " " {tx("by", "gan")} " " {by}
                         <br /><span class="govuk-body-s">{move || when(lang, at)}</span>
                         {reason.map(|r| view! { <br /><span class="govuk-body-s">{move || reason_label(lang, &r)}</span> })}
                     </li>
