@@ -47,7 +47,7 @@ pub enum ApiError {
     Conflict { current: VisitState, version: i32, detail: String },
     #[error("the slot is full")]
     SlotFull { detail: String },
-    #[error("the prison is closed on the slot's date")]
+    #[error("the prison is closed on the slot’s date")]
     SlotClosed { detail: String },
     #[error("the timetable no longer has the slot")]
     SlotNotOffered { detail: String },
@@ -209,7 +209,7 @@ impl ApiError {
             | ApiError::SlotNotOffered { detail }
             | ApiError::VisitAlreadyStarted { detail } => Some(detail.clone()),
             ApiError::StaleTimetable { .. } => Some(
-                "The prison's timetable or rules changed since you opened them. Reload to see the changes, then make yours again."
+                "The prison’s timetable or rules changed since you opened them. Reload to see the changes, then make yours again."
                     .into(),
             ),
             ApiError::AffectsBookedVisits(visits) => Some(format!(

@@ -361,7 +361,7 @@ fn record_dates(record: &PrisonerRecord) -> Vec<(String, NaiveDate, &'static str
         dates.push((format!("unavailable[{i}].to"), away.to, "the last day away"));
     }
     for (i, contact) in record.contacts.iter().enumerate() {
-        dates.push((format!("contacts[{i}].date_of_birth"), contact.date_of_birth, "the contact's date of birth"));
+        dates.push((format!("contacts[{i}].date_of_birth"), contact.date_of_birth, "the contact’s date of birth"));
         if let Some(d) = contact.banned_until {
             dates.push((format!("contacts[{i}].banned_until"), d, "the last day of the ban"));
         }

@@ -291,7 +291,7 @@ pub const MAX_STAFF_NAME_CHARS: usize = 120;
 /// A member of staff's name as it appears on timelines: trimmed, inner runs of spaces collapsed, NFC, 1 to 120
 /// characters, no control, bidi or invisible characters (`types::parse_text`). The error's `field` is empty.
 pub fn check_staff_name(name: &str) -> Result<String, FieldError> {
-    parse_text(name, "the person's name", MAX_STAFF_NAME_CHARS, TextKind::SingleLine)
+    parse_text(name, "the person’s name", MAX_STAFF_NAME_CHARS, TextKind::SingleLine)
 }
 
 /// Checks a sign-in before anything is looked up: the email must be an email address (so a 300-character or

@@ -279,6 +279,7 @@ fn VisitView(
             {v.timeline.iter().map(|entry| {
                 let entry = entry.clone();
                 let at = entry.at;
+                // A closure, so a switch of language rewords "the visitor" or "the service" at once.
                 let (actor, name) = (entry.actor, entry.actor_name.clone());
                 let by = move || by_name(lang, actor, name.clone());
                 let reason = entry.reason.clone();
