@@ -163,8 +163,10 @@ echo "copied govuk-frontend.min.css without the GOV.UK font and crown"
 step "static files"
 # The pages start their client from boot.js and staff-boot.js: the Content-Security-Policy allows no inline script.
 cp frontend/visitor/index.html frontend/visitor/style.css frontend/visitor/boot.js "$dist/"
+# The service's own icon (a calendar), not govuk-frontend's favicon: that is the crown, which only GOV.UK may use.
+cp frontend/visitor/favicon.ico "$dist/"
 cp frontend/staff/staff.html frontend/staff/staff.css frontend/staff/staff-boot.js "$dist/"
-echo "copied index.html, style.css, staff.html, staff.css, boot.js and staff-boot.js"
+echo "copied index.html, style.css, favicon.ico, staff.html, staff.css, boot.js and staff-boot.js"
 
 # 8. Brotli copies at the highest quality, which the server sends to browsers that accept Brotli (most): about a
 # fifth smaller than the on-the-fly compression a server can afford per request. Node's zlib does it (no extra tool).

@@ -21,6 +21,7 @@ mod m20261201_000001_create_api_keys;
 mod m20261201_000002_scope_idempotency_keys;
 mod m20261201_000010_create_integration_events;
 mod m20261201_000020_add_visit_channel;
+mod m20261201_000030_add_webhook_subscription_owner;
 
 pub struct Migrator;
 
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000002_scope_idempotency_keys::Migration),
             Box::new(m20261201_000010_create_integration_events::Migration),
             Box::new(m20261201_000020_add_visit_channel::Migration),
+            Box::new(m20261201_000030_add_webhook_subscription_owner::Migration),
         ]
     }
 }

@@ -39,6 +39,24 @@ function checkPage(page, name) {
   return checkPageAs(page, `journey-${name}`, /\S/);
 }
 
+/** Words of English that no Welsh page has (names and places aside). */
+const ENGLISH_WORDS =
+  /\b(the|you|your|and|for|by|with|Times asked for|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|June|July|August|September|October|November|December)\b/;
+
+/**
+ * Switches an English page to Welsh and checks that every text of the main content followed at once (no reload),
+ * then switches back.
+ */
+async function assertSwitchesToWelsh(page) {
+  await page.click('#language-switch');
+  await page.waitForFunction(() => document.documentElement.lang === 'cy');
+  const text = await page.locator('main').innerText();
+  const left = text.split('\n').filter((line) => ENGLISH_WORDS.test(line));
+  assert.deepEqual(left, [], 'no English left on the page in Welsh');
+  await page.click('#language-switch');
+  await page.waitForFunction(() => document.documentElement.lang === 'en');
+}
+
 async function waitForPath(page, path) {
   await page.waitForFunction((p) => location.pathname === p, path);
 }
@@ -78,6 +96,7 @@ async function bookWithPointer(page, { tag, welsh = false }) {
   await page.waitForFunction(() => document.querySelectorAll('.prison-list__item').length === 1);
   await page.click(`text=${LEEDS}`);
   await page.locator('#start').waitFor();
+  assert.equal(await page.locator('#start svg.govuk-button__start-icon').count(), 1, 'a start button, with its arrow');
   assert.equal(await page.locator('main h1').innerText(), LEEDS);
   assert.match(await page.locator('main').innerText(), welsh ? /Gall hyd at 6 o bobl/ : /Up to 6 people/);
   await checkPage(page, `${tag}-2-prison`);
@@ -87,10 +106,10 @@ async function bookWithPointer(page, { tag, welsh = false }) {
   await waitForPath(page, '/book/prisoner');
   await page.click('#continue');
   const summary = await assertErrorSummaryFocused(page);
-  assert.match(await summary.innerText(), welsh ? /Rhowch enw cyntaf y carcharor/ : /Enter the prisoner's first name/);
+  assert.match(await summary.innerText(), welsh ? /Rhowch enw cyntaf y carcharor/ : /Enter the prisoner’s first name/);
   assert.match(
     await page.locator('#prisoner-first_name-error').innerText(),
-    welsh ? /Rhowch enw cyntaf/ : /Enter the prisoner's first name/,
+    welsh ? /Rhowch enw cyntaf/ : /Enter the prisoner’s first name/,
     'the message is also on the field',
   );
   await checkPage(page, `${tag}-3-prisoner-errors`);
@@ -121,6 +140,21 @@ async function bookWithPointer(page, { tag, welsh = false }) {
   assert.equal(await page.locator('input[name=slots]:checked').count(), 3, 'no more than 3 times can be chosen');
   assert.equal(await page.locator('.app-chosen__item').count(), 3);
   assert.match(await page.locator('.app-chosen__item').first().innerText(), welsh ? /Dewis cyntaf/ : /1st choice/);
+  // The refusal of the 4th is said on the page, by the time refused (GOV.UK error message), not only read out.
+  const refusal = page.locator('.app-day.govuk-form-group--error .govuk-error-message');
+  assert.equal(await refusal.count(), 1, 'one error message, on the day of the time refused');
+  assert.ok(await refusal.isVisible(), 'the error message is visible');
+  assert.match(await refusal.innerText(), welsh ? /eisoes wedi dewis 3 amser/ : /already chosen 3 times/);
+  const describedBy = await boxes.nth(3).getAttribute('aria-describedby');
+  assert.ok(describedBy.split(' ').includes(await refusal.getAttribute('id')), 'the refused checkbox names its error');
+  await checkPage(page, `${tag}-4-times-refused`);
+  // Removing a choice leaves focus on the choice that took its place, and the refusal goes.
+  await page.click('#remove-0');
+  await page.waitForFunction(() => document.activeElement?.id === 'remove-0');
+  assert.equal(await refusal.count(), 0, 'the refusal goes once there is room');
+  await boxes.nth(3).click();
+  assert.equal(await page.locator('.app-chosen__item').count(), 3);
+  if (!welsh) await assertSwitchesToWelsh(page);
   await checkPage(page, `${tag}-4-times`);
   await page.click('#continue');
 
@@ -199,12 +233,26 @@ async function withdrawWithPointer(page, { tag, href, welsh = false }) {
   await page.goto(`${server.baseUrl}${href}`);
   await page.locator('#visit-state[data-state=requested]').waitFor();
   assert.match(await page.locator('main').innerText(), /John Smith/);
+  // "30 November 2026, 3:40pm, by you" (GOV.UK style), not "3:40pm by, you".
+  assert.match(await page.locator('.app-timeline').innerText(), welsh ? /\d(yb|yp), gennych chi/ : /\d(am|pm), by you/);
+  assert.equal(await page.locator('#booked-slot').count(), 0, 'nothing is said to be booked yet');
+  if (!welsh) await assertSwitchesToWelsh(page);
   await checkPage(page, `${tag}-8-status`);
+  // "No, go back" returns focus to the button that asked.
+  await page.click('#withdraw');
+  await page.click('#confirm-no');
+  await page.waitForFunction(() => document.activeElement?.id === 'withdraw');
   await page.click('#withdraw');
   await page.locator('#confirm-yes').waitFor();
   await checkPage(page, `${tag}-8-status-confirm`);
   await page.click('#confirm-yes');
   await page.locator('#visit-state[data-state=withdrawn]').waitFor();
+  // A success banner says what happened, and has the focus.
+  await page.waitForFunction(() => document.activeElement?.id === 'change-done');
+  assert.match(
+    await page.locator('#change-done').innerText(),
+    welsh ? /Rydych chi wedi tynnu eich cais yn ôl/ : /You have withdrawn your request/,
+  );
   assert.match(await page.locator('#visit-state').innerText(), welsh ? /Wedi’i dynnu’n ôl/ : /Withdrawn/);
   assert.equal(await page.locator('#withdraw').count(), 0, 'nothing more to withdraw');
   await checkPage(page, `${tag}-9-withdrawn`);
@@ -375,19 +423,39 @@ describe('a booked visit on the status page', () => {
     const start = `${slot.date.replaceAll('-', '')}T${slot.start.replace(':', '')}00`;
     assert.ok(ics.includes(`\r\nDTSTART;TZID=Europe/London:${start}\r\n`), `DTSTART ${start}`);
     assert.equal(await page.locator('#ics').getAttribute('download'), `visit-${created.reference}.ics`);
+    assert.match(await page.locator('#booked-slot').innerText(), /Visit booked for/);
+    await assertSwitchesToWelsh(page);
     await checkPage(page, 'booked-1-status');
     await page.click('#cancel');
     await page.locator('#confirm-no').click();
     assert.equal(await page.locator('#confirm-yes').count(), 0, '"No" goes back without cancelling');
+    await page.waitForFunction(() => document.activeElement?.id === 'cancel');
     await page.click('#cancel');
     await checkPage(page, 'booked-2-confirm');
     await page.click('#confirm-yes');
     await page.locator('#visit-state[data-state=cancelled]').waitFor();
+    await page.waitForFunction(() => document.activeElement?.id === 'change-done');
+    assert.match(await page.locator('#change-done').innerText(), /You have cancelled your visit/);
+    // A cancelled visit is not "booked", and is not offered for a calendar.
+    assert.doesNotMatch(await page.locator('main').innerText(), /Visit booked for/);
+    assert.match(await page.locator('#booked-slot').innerText(), /Cancelled visit/);
+    assert.equal(await page.locator('#ics').count(), 0, 'no calendar file for a cancelled visit');
     await checkPage(page, 'booked-3-cancelled');
+    // Opened again later, the page says the same without the banner.
+    await page.reload();
+    await page.locator('#visit-state[data-state=cancelled]').waitFor();
+    assert.equal(await page.locator('#ics').count(), 0, 'no calendar file after a reload either');
     const after = await fetch(`${server.baseUrl}/api/v1/visits/${created.reference}`, {
       headers: { 'x-visit-token': created.status_token },
     });
     assert.equal((await after.json()).state, 'cancelled', 'the server has the visit cancelled');
+
+    // A link that is not valid says so and what to do instead; trying it again cannot help.
+    await page.goto(`${server.baseUrl}/visit/${created.reference}#not-the-token`);
+    await page.locator('#link-not-valid').waitFor();
+    assert.match(await page.locator('#link-not-valid').innerText(), /This link is not valid[\s\S]*email[\s\S]*contact the prison/);
+    assert.equal(await page.locator('main button', { hasText: 'Try again' }).count(), 0, 'no pointless "Try again"');
+    await checkPage(page, 'status-link-not-valid');
     assert.deepEqual(problems.pageErrors, []);
   });
 

@@ -38,3 +38,14 @@ test('an unknown page path answers the web client\'s HTML shell', async () => {
   assert.match(body, /<title>[^<]+<\/title>/i, 'the shell, with its title');
   assert.match(body, /\/pkg\/frontend\.js/, 'the shell loads the web client');
 });
+
+test('the built client has a real icon at /favicon.ico, and another missing file is a 404, not the HTML shell', async () => {
+  const icon = await fetch(`${server.baseUrl}/favicon.ico`);
+  assert.equal(icon.status, 200);
+  assert.match(icon.headers.get('content-type') ?? '', /icon/, 'served as an icon');
+  const bytes = new Uint8Array(await icon.arrayBuffer());
+  assert.deepEqual([...bytes.slice(0, 4)], [0, 0, 1, 0], 'an ICO file, not a page');
+  const missing = await fetch(`${server.baseUrl}/foo.png`, { headers: { accept: 'text/html,*/*' } });
+  assert.equal(missing.status, 404);
+  assert.doesNotMatch(await missing.text(), /<html/i);
+});

@@ -1,6 +1,7 @@
 // Integrators' API keys on the staff admin screen, in real headless Chromium against the real server: an admin
 // creates a key (the form's errors first), sees its secret once, uses it (fetch with the secret gets 200), rotates
-// it, revokes it after confirming (then 401). axe-core checks each state, in English and Welsh, and at 320 px.
+// it, revokes it after confirming (then 401), and changes a key's name, scopes, expiry and rate limit. axe-core checks
+// each state, in English and Welsh, and at 320 px.
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -136,5 +137,44 @@ describe('API keys', () => {
     const secret = await page.inputValue('#api-key-secret');
     assert.equal((await inbox(secret)).status, 200);
     await checkPage(page, 'phone');
+  });
+
+  test('an admin changes a key: its name, scopes, expiry and rate limit', async (t) => {
+    const { page } = await newPage(t);
+    await signInToAdmin(page);
+    const secret = await createKey(page, 'Reporting tool');
+    await page.click('#api-key-secret-done');
+    const card = page.locator('.app-api-key', { hasText: 'Reporting tool' });
+    await card.locator('button', { hasText: 'Change' }).click();
+    await page.waitForFunction(() => document.activeElement?.id === 'api-key-form-title');
+    assert.match(await page.locator('#api-key-form-title').innerText(), /Change the API key Reporting tool/);
+    assert.equal(await page.inputValue('#key-name'), 'Reporting tool');
+    assert.equal(await page.inputValue('#key-rate_limit_per_minute'), '100');
+    assert.ok(await page.isChecked('#key-scopes'), 'the form starts from the key as it is');
+
+    // A refused change shows the error summary and changes nothing.
+    await page.fill('#key-name', '');
+    await page.click('#create-api-key');
+    await page.waitForFunction(() => document.activeElement?.id === 'error-summary');
+    await checkPage(page, 'edit-errors');
+
+    await page.fill('#key-name', 'Reporting tool v2');
+    await page.check('#key-scopes-4');
+    await page.fill('#key-expires_at', '2099-12-01');
+    await page.fill('#key-rate_limit_per_minute', '1200');
+    await checkPage(page, 'editing');
+    await page.click('#create-api-key');
+    await page.locator('#admin-notice', { hasText: 'Key saved' }).waitFor();
+    await page.waitForFunction(() => document.activeElement?.id === 'admin-notice');
+    const changed = page.locator('.app-api-key', { hasText: 'Reporting tool v2' });
+    await changed.waitFor();
+    const text = await changed.innerText();
+    assert.match(text, /Requests a minute\s+1200/);
+    assert.match(text, /1 December 2099/);
+    assert.match(text, /Read reports/);
+    assert.equal(await page.inputValue('#key-name'), '', 'the form is back to creating a key');
+    // The same secret still works, now under its new name.
+    assert.equal((await inbox(secret)).status, 200);
+    await checkPage(page, 'edited');
   });
 });

@@ -34,10 +34,10 @@ after(async () => {
   await server?.stop();
 });
 
-async function newPage(t, { mobile = false } = {}) {
+async function newPage(t, { mobile = false, locale = 'en-GB' } = {}) {
   const context = mobile
     ? await phone(browser)
-    : await browser.newContext({ viewport: { width: 1024, height: 800 }, locale: 'en-GB', acceptDownloads: true });
+    : await browser.newContext({ viewport: { width: 1024, height: 800 }, locale, acceptDownloads: true });
   return openPage(t, context);
 }
 
@@ -411,6 +411,10 @@ describe('visits after booking', () => {
       before,
     );
     assert.equal(await page.locator('#cancellations .app-card', { hasText: theirs.reference }).count(), 0);
+    // The card is gone, so a banner says what happened and has the focus (not <body>).
+    await page.waitForFunction(() => document.activeElement?.id === 'acknowledged');
+    assert.match(await page.locator('#acknowledged').innerText(), new RegExp(`acknowledged the cancelled visit ${theirs.reference}`));
+    await checkPage(page, 'inbox-acknowledged');
   });
 });
 
@@ -538,16 +542,35 @@ describe('the timetable', () => {
     assert.equal(visitStillBooked.state, 'booked', 'the booked visit is kept');
   });
 
-  test('mistakes in the timetable are listed in an error summary', async (t) => {
-    const { page } = await newPage(t);
+  test('mistakes in the timetable are listed in an error summary; times fit in 12-hour browsers', async (t) => {
+    // A browser that shows 12-hour time ("02:00 PM"), as many in the US do.
+    const { page } = await newPage(t, { locale: 'en-US' });
     await signIn(page, 'rochester@demo.example', '/staff/timetable');
     await page.locator('#weekly-0-start').waitFor();
+    // The time field has room for "12:00 PM" and the picker's icon, so "PM" is not cut off.
+    const { text, icon, room } = await page.evaluate(() => {
+      const input = document.getElementById('weekly-0-start');
+      const style = getComputedStyle(input);
+      const context = document.createElement('canvas').getContext('2d');
+      context.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+      return {
+        text: context.measureText('12:00 PM').width,
+        icon: parseFloat(style.fontSize) * 1.2,
+        room: input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight),
+      };
+    });
+    assert.ok(room >= text + icon, `the time field has ${room} px for ${text} px of text and a ${icon} px icon`);
     await page.fill('#weekly-0-capacity', 'lots');
     await page.locator('#weekly-0-capacity').dispatchEvent('change');
     await page.click('#preview-changes');
     await page.waitForFunction(() => document.activeElement?.id === 'error-summary');
     assert.match(await page.locator('#error-summary').innerText(), /Enter a whole number of places/);
     await checkPage(page, 'timetable-errors');
+    // Removing a time leaves focus on the time that took its place (or the list's heading), not on <body>.
+    const rows = await page.locator('#weekly > li').count();
+    await page.click('#weekly-0-remove');
+    const expected = rows > 1 ? 'weekly-0-remove' : 'weekly-title';
+    await page.waitForFunction((id) => document.activeElement?.id === id, expected);
   });
 });
 

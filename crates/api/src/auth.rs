@@ -271,6 +271,10 @@ impl std::fmt::Display for Principal {
 
 /// The bearer token of the request, if it has one.
 fn bearer(req: &HttpRequest) -> Result<&str, ApiError> {
+    // Two credentials in one request are refused, not one of them chosen: a proxy in front may choose the other.
+    if req.headers().get_all("authorization").nth(1).is_some() {
+        return Err(ApiError::Unauthorized);
+    }
     let header = req.headers().get("authorization").and_then(|v| v.to_str().ok()).ok_or(ApiError::Unauthorized)?;
     header
         .strip_prefix("Bearer ")

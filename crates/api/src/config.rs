@@ -440,11 +440,11 @@ fn records_settings(vars: &mut Vars) -> anyhow::Result<RecordsSettings> {
         (None, None) | (Some("none"), _) => return Ok(RecordsSettings::None),
         (Some("builtin"), _) => return Ok(RecordsSettings::BuiltIn),
         (None | Some("http"), Some(url)) => url,
-        (Some("http"), None) => bail!("RECORDS=http needs RECORDS_URL, the prison records service's address"),
+        (Some("http"), None) => bail!("RECORDS=http needs RECORDS_URL, the prison records service’s address"),
         (Some(other), _) => bail!("RECORDS must be none, builtin or http, got {other:?}"),
     };
     if !(url.starts_with("http://") || url.starts_with("https://")) {
-        bail!("RECORDS_URL must be the prison records service's address, such as https://records.example/api");
+        bail!("RECORDS_URL must be the prison records service’s address, such as https://records.example/api");
     }
     let mut settings = crate::records::http::HttpRecordsSettings::new(&url);
     settings.token = vars.records_token.take();

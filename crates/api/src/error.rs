@@ -47,7 +47,7 @@ pub enum ApiError {
     Conflict { current: VisitState, version: i32, detail: String },
     #[error("the slot is full")]
     SlotFull { detail: String },
-    #[error("the prison is closed on the slot's date")]
+    #[error("the prison is closed on the slot’s date")]
     SlotClosed { detail: String },
     #[error("the timetable no longer has the slot")]
     SlotNotOffered { detail: String },
@@ -205,6 +205,7 @@ impl ApiError {
                 scope.as_str()
             )),
             ApiError::RateLimited { retry_after_secs } => Some(match (retry_after_secs + 59) / 60 {
+                ..=1 => "Wait a minute before trying again.".to_owned(),
                 minutes @ ..=90 => format!("Wait {minutes} minutes before trying again."),
                 minutes => format!("Wait {} hours before trying again.", (minutes + 59) / 60),
             }),
@@ -214,7 +215,7 @@ impl ApiError {
             | ApiError::SlotNotOffered { detail }
             | ApiError::VisitAlreadyStarted { detail } => Some(detail.clone()),
             ApiError::StaleTimetable { .. } => Some(
-                "The prison's timetable or rules changed since you opened them. Reload to see the changes, then make yours again."
+                "The prison’s timetable or rules changed since you opened them. Reload to see the changes, then make yours again."
                     .into(),
             ),
             ApiError::AffectsBookedVisits(visits) => Some(format!(

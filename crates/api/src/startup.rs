@@ -339,14 +339,30 @@ async fn api_not_found(req: actix_web::HttpRequest, methods: web::Data<openapi::
 /// Any other path is a page of the single-page app: serve its shell and let the client route.
 /// The page of the single-page app a client-side route belongs to: the staff back office (its own bundle, so
 /// visitors never download it) for `/staff` and everything under it, the visitor app for every other path.
+///
+/// A path that names a file (`/foo.png`, `/pkg/gone.js`) and is not one is a 404, not the app's page: a browser or
+/// a crawler asking for an icon or a script must not be handed HTML.
 async fn spa_page(req: ServiceRequest, index: PathBuf) -> Result<ServiceResponse, actix_web::Error> {
     let (req, _) = req.into_parts();
     let path = req.path();
+    if names_a_file(path) {
+        let response = HttpResponse::NotFound().content_type("text/plain; charset=utf-8").body("Not found");
+        return Ok(ServiceResponse::new(req, response));
+    }
     let staff = index.with_file_name("staff.html");
     let page = if (path == "/staff" || path.starts_with("/staff/")) && staff.is_file() { staff } else { index };
     let file = NamedFile::open_async(&page).await?;
     let response = file.into_response(&req);
     Ok(ServiceResponse::new(req, response))
+}
+
+/// Whether the last segment of a path ends in a file extension (`favicon.ico`, `robots.txt`): no page of either
+/// app has one.
+fn names_a_file(path: &str) -> bool {
+    let last = path.rsplit('/').next().unwrap_or_default();
+    last.rsplit_once('.').is_some_and(|(name, extension)| {
+        !name.is_empty() && (1..=5).contains(&extension.len()) && extension.chars().all(|c| c.is_ascii_alphanumeric())
+    })
 }
 
 async fn client_not_built() -> HttpResponse {

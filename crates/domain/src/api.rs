@@ -137,7 +137,7 @@ pub fn parse_prison_input(input: &PrisonInput) -> Result<PrisonInput, Vec<crate:
     use crate::types::{Email, PrisonCode, TextKind, parse_text};
     let mut errors = Vec::new();
     let mut text = |field: &str, value: &str, max: usize, what: &str| {
-        parse_text(value, &format!("the prison's {what}"), max, TextKind::SingleLine)
+        parse_text(value, &format!("the prison’s {what}"), max, TextKind::SingleLine)
             .map_err(|e| errors.push(e.under(field)))
             .unwrap_or_default()
     };
@@ -153,9 +153,9 @@ pub fn parse_prison_input(input: &PrisonInput) -> Result<PrisonInput, Vec<crate:
             lines.push(text(&format!("address.lines[{i}]"), line, MAX_ADDRESS_LINE_CHARS, "address"));
         }
     }
-    let code = PrisonCode::parse_as(&input.code, "the prison's code").map_err(|e| errors.push(e.under("code"))).ok();
+    let code = PrisonCode::parse_as(&input.code, "the prison’s code").map_err(|e| errors.push(e.under("code"))).ok();
     let email =
-        Email::parse_as(&input.email, "the prison's email address").map_err(|e| errors.push(e.under("email"))).ok();
+        Email::parse_as(&input.email, "the prison’s email address").map_err(|e| errors.push(e.under("email"))).ok();
     if let Some(rules) = &input.rules {
         errors.extend(crate::rules::check_visiting_rules(rules).into_iter().map(|e| e.under("rules")));
     }

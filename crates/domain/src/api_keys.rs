@@ -169,27 +169,16 @@ pub struct ApiKeyCreated {
     pub secret: String,
 }
 
-/// A valid key name: trimmed, 1 to [`MAX_NAME_CHARS`] characters, no control characters.
+/// A valid key name: the one rule for free text (`crate::types::parse_text`: trimmed, inner whitespace collapsed,
+/// NFC, no control, bidi or invisible character), 1 to [`MAX_NAME_CHARS`] characters. The name is the actor shown in
+/// visits' timelines, so nothing in it may disguise what it reads as.
 pub fn check_name(raw: &str) -> Result<String, FieldError> {
-    let name = raw.trim();
-    if name.is_empty() {
-        return Err(FieldError::new("name", FieldErrorCode::Required, "Enter a name for the key"));
-    }
-    if name.chars().count() > MAX_NAME_CHARS {
-        return Err(FieldError::new(
-            "name",
-            FieldErrorCode::TooLong,
-            format!("Name must be {MAX_NAME_CHARS} characters or fewer"),
-        ));
-    }
-    if name.chars().any(char::is_control) {
-        return Err(FieldError::new(
-            "name",
-            FieldErrorCode::InvalidCharacters,
-            "Name must not contain control characters",
-        ));
-    }
-    Ok(name.to_owned())
+    crate::types::parse_text(raw, "a name for the key", MAX_NAME_CHARS, crate::types::TextKind::SingleLine).map_err(
+        |mut e| {
+            e.field = "name".into();
+            e
+        },
+    )
 }
 
 /// At least one scope; duplicates collapse.

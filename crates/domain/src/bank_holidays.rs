@@ -30,7 +30,7 @@ struct Division {
 
 #[derive(Debug, thiserror::Error)]
 pub enum BankHolidaysError {
-    #[error("the bank holidays file is not in GOV.UK's format: {0}")]
+    #[error("the bank holidays file is not in GOV.UK’s format: {0}")]
     Format(#[from] serde_json::Error),
     #[error("the bank holidays file is for `{0}`, not `england-and-wales`")]
     WrongDivision(String),

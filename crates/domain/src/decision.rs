@@ -230,7 +230,7 @@ fn check_reasons(reasons: &[RejectionReasonInput], errors: &mut Vec<FieldError>)
                 errors.push(FieldError::new(
                     format!("{path}.allowance_renews_on"),
                     FieldErrorCode::Required,
-                    "Enter the date the prisoner's visiting allowance renews",
+                    "Enter the date the prisoner’s visiting allowance renews",
                 ));
             }
             input.allowance_renews_on

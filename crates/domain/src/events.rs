@@ -125,7 +125,9 @@ pub struct TimetableEventData {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RollEventData {
     pub prison_id: Uuid,
-    /// How many of the prison's prisoner records were added or replaced.
+    /// How many of the prison's prisoners changed: records added or replaced, and prisoners gone from its roll (left
+    /// out of a whole roll, or moved to another prison's). The prison that a prisoner moved away from gets its own
+    /// event.
     pub prisoners: u32,
 }
 
@@ -199,6 +201,11 @@ pub struct Subscription {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disabled_reason: Option<String>,
     pub description: String,
+    /// The API key that made it, and alone manages it besides admins; absent when an admin made it. Its deliveries go
+    /// out only while that key is valid (not revoked or expired), holds `webhooks:manage` and reaches the event's
+    /// prison.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_key_id: Option<Uuid>,
     /// While a rotated secret still signs too, until when.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous_secret_until: Option<DateTime<Utc>>,

@@ -361,7 +361,7 @@ fn record_dates(record: &PrisonerRecord) -> Vec<(String, NaiveDate, &'static str
         dates.push((format!("unavailable[{i}].to"), away.to, "the last day away"));
     }
     for (i, contact) in record.contacts.iter().enumerate() {
-        dates.push((format!("contacts[{i}].date_of_birth"), contact.date_of_birth, "the contact's date of birth"));
+        dates.push((format!("contacts[{i}].date_of_birth"), contact.date_of_birth, "the contact’s date of birth"));
         if let Some(d) = contact.banned_until {
             dates.push((format!("contacts[{i}].banned_until"), d, "the last day of the ban"));
         }
@@ -486,7 +486,28 @@ pub fn check_record_on(
             errors.push(e.under(&field));
         }
     }
-    if errors.is_empty() { check_record(record) } else { Err(errors) }
+    if errors.is_empty() { check_record(record).map(PrisonerRecord::canonical) } else { Err(errors) }
+}
+
+impl PrisonerRecord {
+    /// The record with its lists in one order (days away by date, contacts by name, date of birth, then the rest), so
+    /// that the same record sent with its lists in another order is the same record: a records system that sends
+    /// contacts in no fixed order does not rewrite every prisoner on each sync.
+    #[must_use]
+    pub fn canonical(mut self) -> PrisonerRecord {
+        self.unavailable.sort_by_key(|u| (u.from, u.to));
+        self.contacts.sort_by(|a, b| {
+            (&a.last_name, &a.first_name, a.date_of_birth, a.approved, a.banned, a.banned_until).cmp(&(
+                &b.last_name,
+                &b.first_name,
+                b.date_of_birth,
+                b.approved,
+                b.banned,
+                b.banned_until,
+            ))
+        });
+        self
+    }
 }
 
 /// Most prisoners one roll may hold: above the largest prison in England and Wales (about 3,000) with room to spare,
@@ -495,13 +516,20 @@ pub const MAX_ROLL_PRISONERS: usize = 10_000;
 
 /// A prison's whole roll, as an integrator sends it (`PUT /api/v1/records/prisons/{prison}/roll`): every prisoner
 /// held there now, each with their approved contacts, allowance and days away.
+/// A field the service does not know is refused (400), rather than ignored: a misspelt or paged export must not be
+/// read as a roll missing those prisoners.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct PrisonRoll {
     /// At most 10,000 (`MAX_ROLL_PRISONERS`); each prison number once. A prisoner's `prison_code` may be left out
-    /// (it is the prison's); given, it must be the prison's.
+    /// (it is the prison's); given, it must be the prison's. Empty only with `allow_empty`.
     #[cfg_attr(feature = "openapi", schema(max_items = 10000))]
     pub prisoners: Vec<PrisonerRecord>,
+    /// `true` to send an empty roll (the prison holds nobody now). Without it an empty `prisoners` is refused (422,
+    /// `required`), so that a failed export cannot take every prisoner off the roll.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub allow_empty: bool,
 }
 
 /// What a roll sync changed.

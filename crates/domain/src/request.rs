@@ -124,11 +124,11 @@ pub fn parse_visit_request(
 
 fn parse_prisoner(input: &PrisonerInput, today: NaiveDate, errors: &mut Errors) -> Option<Prisoner> {
     let first_name =
-        errors.take(PersonName::parse_as(&input.first_name, "the prisoner's first name"), "prisoner.first_name");
+        errors.take(PersonName::parse_as(&input.first_name, "the prisoner’s first name"), "prisoner.first_name");
     let last_name =
-        errors.take(PersonName::parse_as(&input.last_name, "the prisoner's last name"), "prisoner.last_name");
+        errors.take(PersonName::parse_as(&input.last_name, "the prisoner’s last name"), "prisoner.last_name");
     let date_of_birth = errors.take(
-        parse_date_of_birth_as(&input.date_of_birth, today, "the prisoner's date of birth"),
+        parse_date_of_birth_as(&input.date_of_birth, today, "the prisoner’s date of birth"),
         "prisoner.date_of_birth",
     );
     let number = errors.take(PrisonNumber::parse_as(&input.number, "the prison number"), "prisoner.number");
@@ -142,15 +142,15 @@ fn parse_lead_visitor(
     errors: &mut Errors,
 ) -> (Option<LeadVisitor>, Option<NaiveDate>) {
     let first_name = errors
-        .take(PersonName::parse_as(&input.first_name, "the lead visitor's first name"), "lead_visitor.first_name");
+        .take(PersonName::parse_as(&input.first_name, "the lead visitor’s first name"), "lead_visitor.first_name");
     let last_name =
-        errors.take(PersonName::parse_as(&input.last_name, "the lead visitor's last name"), "lead_visitor.last_name");
+        errors.take(PersonName::parse_as(&input.last_name, "the lead visitor’s last name"), "lead_visitor.last_name");
     let dob = errors.take(
-        parse_date_of_birth_as(&input.date_of_birth, today, "the lead visitor's date of birth"),
+        parse_date_of_birth_as(&input.date_of_birth, today, "the lead visitor’s date of birth"),
         "lead_visitor.date_of_birth",
     );
-    let email = errors.take(Email::parse_as(&input.email, "the lead visitor's email address"), "lead_visitor.email");
-    let phone = errors.take(UkPhone::parse_as(&input.phone, "the lead visitor's phone number"), "lead_visitor.phone");
+    let email = errors.take(Email::parse_as(&input.email, "the lead visitor’s email address"), "lead_visitor.email");
+    let phone = errors.take(UkPhone::parse_as(&input.phone, "the lead visitor’s phone number"), "lead_visitor.phone");
     let lead = match (first_name, last_name, dob, email, phone) {
         (Some(first_name), Some(last_name), Some(date_of_birth), Some(email), Some(phone)) => {
             Some(LeadVisitor { first_name, last_name, date_of_birth, email, phone })
@@ -288,8 +288,8 @@ mod tests {
                 ("slots", FieldErrorCode::NoSlotsChosen),
             ]
         );
-        assert_eq!(errors[0].message, "Enter the prisoner's first name");
-        assert_eq!(errors[7].message, "Enter the lead visitor's email address");
+        assert_eq!(errors[0].message, "Enter the prisoner’s first name");
+        assert_eq!(errors[7].message, "Enter the lead visitor’s email address");
     }
 
     #[test]

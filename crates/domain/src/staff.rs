@@ -291,7 +291,7 @@ pub const MAX_STAFF_NAME_CHARS: usize = 120;
 /// A member of staff's name as it appears on timelines: trimmed, inner runs of spaces collapsed, NFC, 1 to 120
 /// characters, no control, bidi or invisible characters (`types::parse_text`). The error's `field` is empty.
 pub fn check_staff_name(name: &str) -> Result<String, FieldError> {
-    parse_text(name, "the person's name", MAX_STAFF_NAME_CHARS, TextKind::SingleLine)
+    parse_text(name, "the person’s name", MAX_STAFF_NAME_CHARS, TextKind::SingleLine)
 }
 
 /// Checks a sign-in before anything is looked up: the email must be an email address (so a 300-character or
@@ -504,6 +504,9 @@ pub struct StaffVisitorView {
 pub struct VisitMessage {
     pub at: DateTime<Utc>,
     pub author: Actor,
+    /// Who wrote it, for staff: the member of staff's name, or the API key's name. Never shown to the visitor.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author_name: Option<String>,
     #[cfg_attr(feature = "openapi", schema(example = "Please bring photo ID for every adult visitor."))]
     pub text: String,
 }

@@ -651,13 +651,13 @@ mod tests {
 
     #[test]
     fn empty_digit_only_and_markup_names_are_refused_with_the_field_named() {
-        let err = PersonName::parse_as("   ", "the prisoner's first name").unwrap_err();
+        let err = PersonName::parse_as("   ", "the prisoner’s first name").unwrap_err();
         assert_eq!(err.code, FieldErrorCode::Required);
-        assert_eq!(err.message, "Enter the prisoner's first name");
+        assert_eq!(err.message, "Enter the prisoner’s first name");
         assert_eq!(err.field, "");
-        let err = PersonName::parse_as("12345", "the prisoner's first name").unwrap_err();
+        let err = PersonName::parse_as("12345", "the prisoner’s first name").unwrap_err();
         assert_eq!(err.code, FieldErrorCode::InvalidCharacters);
-        assert!(err.message.starts_with("The prisoner's first name"));
+        assert!(err.message.starts_with("The prisoner’s first name"));
         assert_eq!(code(PersonName::parse("<script>")), FieldErrorCode::InvalidCharacters);
         assert_eq!(code(PersonName::parse("Ann\u{0}e")), FieldErrorCode::InvalidCharacters);
         assert_eq!(code(PersonName::parse("Ann\u{202E}e")), FieldErrorCode::InvalidCharacters);
@@ -692,9 +692,9 @@ mod tests {
         assert_eq!(code(parse_date_of_birth("1985-4-12", today)), FieldErrorCode::InvalidDate);
         assert_eq!(code(parse_date_of_birth("2026-11-27", today)), FieldErrorCode::DateInFuture);
         assert_eq!(parse_date_of_birth("1906-11-26", today).unwrap(), date(1906, 11, 26));
-        let err = parse_date_of_birth_as("1906-11-25", today, "the prisoner's date of birth").unwrap_err();
+        let err = parse_date_of_birth_as("1906-11-25", today, "the prisoner’s date of birth").unwrap_err();
         assert_eq!(err.code, FieldErrorCode::DateTooFarInPast);
-        assert_eq!(err.message, "The prisoner's date of birth must be the same as or after 26 November 1906");
+        assert_eq!(err.message, "The prisoner’s date of birth must be the same as or after 26 November 1906");
     }
 
     #[test]
@@ -730,8 +730,8 @@ mod tests {
         assert_eq!(code(Email::parse("m\r\n@x.com")), FieldErrorCode::InvalidCharacters);
         let long = format!("{}@{}.com", "a".repeat(60), "b".repeat(200));
         assert_eq!(code(Email::parse(&long)), FieldErrorCode::InvalidEmail);
-        let err = Email::parse_as("nope", "the lead visitor's email address").unwrap_err();
-        assert_eq!(err.message, "Enter the lead visitor's email address in the correct format, like name@example.com");
+        let err = Email::parse_as("nope", "the lead visitor’s email address").unwrap_err();
+        assert_eq!(err.message, "Enter the lead visitor’s email address in the correct format, like name@example.com");
     }
 
     #[test]
@@ -789,11 +789,11 @@ mod tests {
             ('\u{1D173}', "an invisible character"),
             ('\u{2028}', "a line break"),
         ] {
-            let err = parse_text(&format!("HMP{c}Leeds"), "the prison's name", 120, TextKind::SingleLine).unwrap_err();
+            let err = parse_text(&format!("HMP{c}Leeds"), "the prison’s name", 120, TextKind::SingleLine).unwrap_err();
             assert_eq!(err.code, FieldErrorCode::InvalidCharacters, "{c:?}");
             assert_eq!(
                 err.message,
-                format!("The prison's name must not include hidden characters: it has {kind} (U+{:04X})", u32::from(c))
+                format!("The prison’s name must not include hidden characters: it has {kind} (U+{:04X})", u32::from(c))
             );
             assert!(parse_text(&format!("a{c}b"), "a message", 1000, TextKind::MultiLine).is_err(), "{c:?}");
             assert_eq!(code(Email::parse(&format!("mary{c}@example.com"))), FieldErrorCode::InvalidCharacters);
@@ -807,10 +807,10 @@ mod tests {
     fn messages_keep_their_paragraphs_and_single_lines_collapse_their_spaces() {
         let message = parse_text(" Dear Mary,\r\n\r\n\tSee you then. ", "the message", 1000, TextKind::MultiLine);
         assert_eq!(message.unwrap(), "Dear Mary,\n\n\tSee you then.");
-        let name = parse_text(" HMP \t\n Leeds ", "the prison's name", 120, TextKind::SingleLine);
+        let name = parse_text(" HMP \t\n Leeds ", "the prison’s name", 120, TextKind::SingleLine);
         assert_eq!(name.unwrap(), "HMP Leeds");
         assert_eq!(
-            parse_text("   ", "the prison's name", 120, TextKind::SingleLine).unwrap_err().code,
+            parse_text("   ", "the prison’s name", 120, TextKind::SingleLine).unwrap_err().code,
             FieldErrorCode::Required
         );
     }
@@ -834,7 +834,7 @@ mod tests {
 
     #[test]
     fn an_email_address_must_be_deliverable_without_smtputf8() {
-        let err = Email::parse_as("marý@example.com", "the lead visitor's email address").unwrap_err();
+        let err = Email::parse_as("marý@example.com", "the lead visitor’s email address").unwrap_err();
         assert_eq!(err.code, FieldErrorCode::InvalidEmail);
         assert!(err.message.contains("before the @"), "{}", err.message);
         assert_eq!(code(Email::parse(&format!("{}@example.com", "a".repeat(65)))), FieldErrorCode::InvalidEmail);

@@ -237,7 +237,7 @@ impl RejectionReason {
                 "The prisoner has a restriction"
             }
             RejectionReason::VisitorBanned => "A visitor is not allowed to visit at the moment",
-            RejectionReason::VisitorNotOnContactList => "A visitor is not on the prisoner's approved contact list",
+            RejectionReason::VisitorNotOnContactList => "A visitor is not on the prisoner’s approved contact list",
             RejectionReason::DuplicateRequest => "You have already asked for this visit",
             RejectionReason::Other => "Contact the prison to find out why",
         }
@@ -405,7 +405,7 @@ impl VisitorOutcome {
     pub fn visitor_wording(&self) -> &'static str {
         match self {
             VisitorOutcome::Banned { .. } => "is not allowed to visit at the moment",
-            VisitorOutcome::NotOnContactList => "is not on the prisoner's approved contact list",
+            VisitorOutcome::NotOnContactList => "is not on the prisoner’s approved contact list",
             VisitorOutcome::Other => "cannot come on this visit",
         }
     }
@@ -519,7 +519,7 @@ mod tests {
         assert_eq!(banned.visitor_sentence("Amy Smith"), "Amy Smith is not allowed to visit until 1 January 2027");
         assert_eq!(
             VisitorOutcome::NotOnContactList.visitor_sentence("Amy Smith"),
-            "Amy Smith is not on the prisoner's approved contact list"
+            "Amy Smith is not on the prisoner’s approved contact list"
         );
     }
 

@@ -47,3 +47,28 @@ pub fn LanguageSwitch() -> impl IntoView {
         </nav>
     }
 }
+
+/// The GOV.UK success notification banner, saying what the reader's last action did. The caller moves focus to it
+/// (`focus_id(id)`) when it appears, so a keyboard or screen-reader user is told, and sits where the page changed.
+#[component]
+pub fn SuccessBanner(id: &'static str, children: Children) -> impl IntoView {
+    let (title, labelled_by) = (format!("{id}-title"), format!("{id}-title"));
+    view! {
+        <div
+            class="govuk-notification-banner govuk-notification-banner--success"
+            role="alert"
+            id=id
+            tabindex="-1"
+            aria-labelledby=labelled_by
+        >
+            <div class="govuk-notification-banner__header">
+                <h2 class="govuk-notification-banner__title" id=title>
+                    {tx("Success", "Llwyddiant")}
+                </h2>
+            </div>
+            <div class="govuk-notification-banner__content">
+                <p class="govuk-notification-banner__heading">{children()}</p>
+            </div>
+        </div>
+    }
+}

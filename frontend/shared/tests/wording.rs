@@ -1,6 +1,7 @@
 //! Every piece of text in both apps has its English and its Welsh. The wording's one mechanism is the pair
 //! (`tx("English", "Cymraeg")`, `lang.t(..)`, or a `("English", "Cymraeg")` constant handed to them), so this test
-//! reads the apps' sources and checks each pair: both texts present, and the Welsh not the English left in place.
+//! reads the apps' sources and checks each pair: both texts present, the Welsh not the English left in place, and
+//! the curly apostrophe (’) the pages use rather than a straight one.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -26,6 +27,9 @@ fn every_text_in_both_apps_has_english_and_welsh() {
                 problems.push(format!("{}: an empty text in ({en:?}, {cy:?})", file.display()));
             } else if en == cy && !SAME_IN_WELSH.contains(&en.as_str()) {
                 problems.push(format!("{}: {en:?} is not in Welsh", file.display()));
+            } else if en.contains('\'') || cy.contains('\'') {
+                // The pages use the curly apostrophe (’) throughout: a straight one stands out beside it.
+                problems.push(format!("{}: a straight apostrophe in ({en:?}, {cy:?}): use ’", file.display()));
             }
         }
     }

@@ -45,6 +45,7 @@ pub fn App() -> impl IntoView {
                             <Route path=path!("timetable") view=pages::timetable::TimetablePage />
                             <Route path=path!("dashboard") view=pages::dashboard::DashboardPage />
                             <Route path=path!("admin") view=pages::admin::AdminPage />
+                            <Route path=path!("admin/webhooks") view=pages::admin::WebhooksPage />
                         </ParentRoute>
                     </Routes>
                 </main>

@@ -91,7 +91,8 @@ const NEXT_POSITION: &str = "INSERT INTO integration_event_counter (prison_id, l
 ON CONFLICT (prison_id) DO UPDATE SET last_position = integration_event_counter.last_position + 1 \
 RETURNING last_position";
 
-/// A delivery for each enabled subscription of the event's prison that wants its type.
+/// A delivery for each enabled subscription of the event's prison that wants its type (and, for one an API key made,
+/// whose key may receive it: `crate::webhooks::store::owner_may_receive`, appended with `$2` and `$7`).
 const FAN_OUT: &str = "INSERT INTO webhook_delivery (subscription_id, event_id, prison_id, order_key, position, \
 event_type, state, attempts, next_attempt_at, locked_until, claim_token, last_status, last_latency_ms, last_error, \
 last_response, created_at, updated_at, delivered_at) \
@@ -131,7 +132,8 @@ pub async fn record(db: &impl ConnectionTrait, event: NewEvent, now: DateTime<Ut
         true.into(),
         event.type_pattern().into(),
     ];
-    db.execute_raw(statement(backend, FAN_OUT, values)).await?;
+    let fan_out = format!("{FAN_OUT} AND {}", crate::webhooks::store::owner_may_receive("$2", "$7"));
+    db.execute_raw(statement(backend, &fan_out, values)).await?;
     Ok(Recorded { id, position })
 }
 

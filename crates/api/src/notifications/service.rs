@@ -22,7 +22,7 @@ pub async fn set(
     // Blank is "the prison's own address"; anything else (an invisible character is not blank) must be an address.
     let mailbox = match settings.mailbox.as_deref().filter(|m| !m.trim().is_empty()) {
         Some(m) => Some(
-            Email::parse_as(m, "the visits mailbox's email address")
+            Email::parse_as(m, "the visits mailbox’s email address")
                 .map_err(|e| ApiError::validation(e.under("mailbox")))?
                 .as_str()
                 .to_owned(),

@@ -168,7 +168,7 @@ impl Worker {
             .map_err(transient)?
             .ok_or_else(|| SendError::Permanent("the visit no longer exists".into()))?;
         if visit.anonymised || visit.email.is_empty() {
-            return Err(SendError::Permanent("the visit's personal data has been removed".into()));
+            return Err(SendError::Permanent("the visit’s personal data has been removed".into()));
         }
         let prison = crate::prisons::store::find(db, visit.prison_id)
             .await

@@ -25,8 +25,11 @@ pub async fn put(state: &AppState, number: &str, mut record: PrisonerRecord) -> 
     let record = check_record_on(&record, london_today(state.clock.now())).map_err(ApiError::Validation)?;
     let now = state.clock.now();
     let tx = state.db.begin().await?;
+    let before = super::roll_store::find(&tx, &record.number).await?;
     super::roll_store::upsert(&tx, &record, now).await?;
-    roll_updated(&tx, std::slice::from_ref(&record), now).await?;
+    let change =
+        RollChange { from: before.as_ref().and_then(|r| r.prison_code.as_deref()), to: record.prison_code.as_deref() };
+    roll_updated(&tx, &[change], now).await?;
     tx.commit().await?;
     Ok(record)
 }
@@ -57,22 +60,44 @@ pub async fn import_csv(
         Err(problems) => return Ok(Err(problems)),
     };
     let tx = state.db.begin().await?;
+    let numbers: Vec<&str> = roll.prisoners.iter().map(|r| r.number.as_str()).collect();
+    let before: std::collections::HashMap<String, Option<String>> =
+        super::roll_store::find_many(&tx, &numbers).await?.into_iter().map(|r| (r.number, r.prison_code)).collect();
     super::roll_store::upsert_many(&tx, &roll.prisoners, now).await?;
-    roll_updated(&tx, &roll.prisoners, now).await?;
+    let changes: Vec<RollChange> = roll
+        .prisoners
+        .iter()
+        .map(|r| RollChange { from: before.get(&r.number).and_then(Option::as_deref), to: r.prison_code.as_deref() })
+        .collect();
+    roll_updated(&tx, &changes, now).await?;
     tx.commit().await?;
     Ok(Ok(Imported { prisoners: roll.prisoners.len(), contacts: roll.contacts }))
 }
 
-/// One `roll.updated` event for each prison (of ours) whose prisoners are among `records`, last before commit. A
-/// record with no prison, or a prison code we do not have, concerns no integrator of ours.
-async fn roll_updated(
+/// A prisoner's record written or removed: the prison whose roll held them before (`from`) and the one that holds
+/// them now (`to`); `None` for none.
+#[derive(Debug, Clone, Copy)]
+pub struct RollChange<'a> {
+    pub from: Option<&'a str>,
+    pub to: Option<&'a str>,
+}
+
+/// One `roll.updated` event for each prison (of ours) whose roll `changes` touch, last before commit: the prison a
+/// prisoner is now at, and the one they moved away from. A prison code we do not have concerns no integrator of ours.
+pub async fn roll_updated(
     tx: &sea_orm::DatabaseTransaction,
-    records: &[PrisonerRecord],
+    changes: &[RollChange<'_>],
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<(), sea_orm::DbErr> {
     let mut counts: std::collections::BTreeMap<String, u32> = Default::default();
-    for code in records.iter().filter_map(|r| r.prison_code.as_deref()) {
-        *counts.entry(code.to_ascii_uppercase()).or_default() += 1;
+    for change in changes {
+        let to = change.to.map(str::to_ascii_uppercase);
+        if let Some(to) = &to {
+            *counts.entry(to.clone()).or_default() += 1;
+        }
+        if let Some(from) = change.from.map(str::to_ascii_uppercase).filter(|from| Some(from) != to.as_ref()) {
+            *counts.entry(from).or_default() += 1;
+        }
     }
     let codes: Vec<&str> = counts.keys().map(String::as_str).collect();
     let ids = crate::prisons::store::ids_by_code(tx, &codes).await?;

@@ -20,10 +20,14 @@ use crate::state::AppState;
 /// Largest roll body accepted: 10,000 prisoners with a dozen contacts each fit in about 16 MB of JSON.
 pub const ROLL_BODY_LIMIT: usize = 16 * 1024 * 1024;
 
-/// The body's outline: each prisoner is read on its own, so one bad prisoner does not hide the others.
+/// The body's outline (`domain::records::PrisonRoll`): each prisoner is read on its own, so one bad prisoner does
+/// not hide the others.
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct RollOutline {
     prisoners: Vec<Value>,
+    #[serde(default)]
+    allow_empty: bool,
 }
 
 /// The prison by its id or its code (any case); 404 for neither.
@@ -73,7 +77,8 @@ async fn refuse_unreachable_moves(
 /// Replaces the roll of `prison` (its id or code) with the JSON `body` (`domain::records::PrisonRoll`).
 ///
 /// Refusals, nothing written: 404 no such prison, or not one of `caller_prisons` (`None`: every prison); 422 on
-/// `prisoners[i].number` for a prisoner on another prison's roll that `caller_prisons` does not hold; 400 not JSON or not an object with a `prisoners` array; 422 with
+/// `prisoners[i].number` for a prisoner on another prison's roll that `caller_prisons` does not hold; 400 not JSON or
+/// not an object with a `prisoners` array; 422 for a field it does not know, or no prisoners without `allow_empty`; 422 with
 /// every problem of every prisoner in `errors`, each a path from the body's root
 /// (`prisoners[3].contacts[0].date_of_birth`), or over `MAX_ROLL_PRISONERS` (`prisoners`, `out_of_range`).
 ///
@@ -115,7 +120,8 @@ pub async fn sync(
     let mut writes = Vec::new();
     for record in &records {
         match known.get(record.number.as_str()) {
-            Some(old) if *old == record => unchanged += 1,
+            // Stored before lists were put in one order, a record may differ from its canonical self only in order.
+            Some(old) if (*old).clone().canonical() == *record => unchanged += 1,
             Some(_) => {
                 updated += 1;
                 writes.push(record.clone());
@@ -131,10 +137,17 @@ pub async fn sync(
     super::roll_store::remove_many(&tx, &gone).await?;
     let removed = u32::try_from(gone.len()).unwrap_or(u32::MAX);
     let changed = added + updated + removed > 0;
-    if changed {
-        let count = u32::try_from(records.len()).unwrap_or(u32::MAX);
-        crate::events::record(&tx, crate::events::NewEvent::roll_updated(prison.id, count), now).await?;
-    }
+    // This prison's event counts every prisoner written here and every one gone; a prison a prisoner was moved
+    // from gets its own.
+    let changes: Vec<super::roll::RollChange> = writes
+        .iter()
+        .map(|r| super::roll::RollChange {
+            from: known.get(r.number.as_str()).and_then(|old| old.prison_code.as_deref()),
+            to: Some(code.as_str()),
+        })
+        .chain(gone.iter().map(|_| super::roll::RollChange { from: Some(code.as_str()), to: None }))
+        .collect();
+    super::roll::roll_updated(&tx, &changes, now).await?;
     tx.commit().await?;
     tracing::info!(prison_id = %prison.id, added, updated, removed, unchanged, "prison roll synced");
     Ok(RollSyncOutcome {
@@ -156,6 +169,14 @@ fn parse(body: &[u8], prison_code: &str, today: chrono::NaiveDate) -> Result<Vec
         json::Kind::Shape => ApiError::Malformed(format!("The JSON body is not valid: {e}")),
         json::Kind::Value => ApiError::validation(FieldError::new(e.path(), FieldErrorCode::InvalidValue, e.message())),
     })?;
+    if outline.prisoners.is_empty() && !outline.allow_empty {
+        return Err(ApiError::validation(FieldError::new(
+            "prisoners",
+            FieldErrorCode::Required,
+            "A roll with no prisoners would take every prisoner off this prison’s roll: send \"allow_empty\": true \
+             if the prison really holds nobody now",
+        )));
+    }
     if outline.prisoners.len() > MAX_ROLL_PRISONERS {
         return Err(ApiError::validation(FieldError::new(
             "prisoners",

@@ -35,7 +35,7 @@ pub fn to_csv(list: &DayList) -> anyhow::Result<String> {
         .terminator(csv::Terminator::CRLF)
         .quote_style(csv::QuoteStyle::Necessary)
         .from_writer(Vec::new());
-    out.write_record(CSV_HEADER).context("writing the day list's CSV header")?;
+    out.write_record(CSV_HEADER).context("writing the day list’s CSV header")?;
     for day_slot in &list.slots {
         let slot = &day_slot.slot;
         for visit in &day_slot.visits {

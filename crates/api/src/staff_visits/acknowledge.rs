@@ -19,7 +19,7 @@ pub async fn acknowledge_cancellation(
     if !crate::visits::store::acknowledge_cancellation(&state.db, visit.id, state.clock.now()).await? {
         return Err(ApiError::InvalidTransition {
             current: visit.state,
-            detail: "Only a visitor's cancellation that has not been acknowledged can be acknowledged.".into(),
+            detail: "Only a visitor’s cancellation that has not been acknowledged can be acknowledged.".into(),
         });
     }
     view(state, user, visit.id).await

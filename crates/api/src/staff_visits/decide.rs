@@ -30,12 +30,12 @@ fn places_in(timetable: &Timetable, slot: Slot) -> Result<Places, ApiError> {
     match timetable.slots_on(slot.date).into_iter().find(|s| s.slot == slot) {
         None => Err(ApiError::SlotNotOffered {
             detail: format!(
-                "The timetable has no visiting at {slot} any more. Choose another of the visitor's times or reject the request."
+                "The timetable has no visiting at {slot} any more. Choose another of the visitor’s times or reject the request."
             ),
         }),
         Some(s) if s.closed => Err(ApiError::SlotClosed {
             detail: format!(
-                "The prison is now closed for visits on {}. Choose another of the visitor's times or reject the request.",
+                "The prison is now closed for visits on {}. Choose another of the visitor’s times or reject the request.",
                 slot.date
             ),
         }),
@@ -78,7 +78,7 @@ fn slot_full(slot: Slot, capacity: u32, closed_visit: bool) -> ApiError {
     let kind = if closed_visit { "closed-visit " } else { "" };
     ApiError::SlotFull {
         detail: format!(
-            "All {capacity} {kind}places at {slot} are taken. Choose another of the visitor's times or reject the request."
+            "All {capacity} {kind}places at {slot} are taken. Choose another of the visitor’s times or reject the request."
         ),
     }
 }

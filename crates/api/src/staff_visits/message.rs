@@ -26,7 +26,7 @@ pub async fn send_message(
     if visit.anonymised {
         return Err(ApiError::InvalidTransition {
             current: visit.state,
-            detail: "This visit's personal data has been removed; there is no one to write to.".into(),
+            detail: "This visit’s personal data has been removed; there is no one to write to.".into(),
         });
     }
     let now = state.clock.now();

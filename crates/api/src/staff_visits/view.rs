@@ -74,7 +74,10 @@ pub(super) fn assemble(state: &AppState, record: VisitRecord) -> StaffVisitView 
         locale: visit.locale,
         created_at: visit.created_at,
         channel: visit.channel,
-        messages: messages.into_iter().map(|m| VisitMessage { at: m.at, author: m.author, text: m.body }).collect(),
+        messages: messages
+            .into_iter()
+            .map(|m| VisitMessage { at: m.at, author: m.author, author_name: m.author_name, text: m.body })
+            .collect(),
         timeline: timeline
             .into_iter()
             .map(|c| StaffTimelineEntry {

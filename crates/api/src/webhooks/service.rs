@@ -1,11 +1,13 @@
-//! Webhook subscriptions (admins now; an API key will need the `webhooks:manage` scope), their delivery log and
-//! manual redelivery.
+//! Webhook subscriptions (admins, and API keys with the `webhooks:manage` scope), their delivery log and manual
+//! redelivery. A key manages only the subscriptions it made; they deliver only while the key could read what they
+//! carry (see `store::OWNER_MAY_RECEIVE`).
 
 use chrono::{DateTime, Utc};
 use domain::error::{FieldError, FieldErrorCode};
 use domain::events::{
     DeliveryPage, DeliveryView, EventType, Subscription, SubscriptionCreated, SubscriptionInput, WebhookDeliveryState,
 };
+use domain::types::{TextKind::SingleLine, parse_optional_text};
 use sea_orm::TransactionTrait;
 use uuid::Uuid;
 
@@ -29,19 +31,28 @@ fn view(row: SubscriptionRow, prison_ids: Vec<Uuid>, now: DateTime<Utc>) -> Subs
         enabled: row.enabled,
         disabled_reason: row.disabled_reason.filter(|_| !row.enabled),
         description: row.description,
+        api_key_id: row.owner_api_key_id,
         previous_secret_until: row.previous_secret_until.filter(|until| *until > now),
         created_at: row.created_at,
         updated_at: row.updated_at,
     }
 }
 
-/// Every field checked: the URL's form and where it resolves now, the description's length, at least one prison and
-/// each one existing. Returns the URL as parsed, the event types (sorted, no repeats; empty for all) and the prisons.
-async fn check(
-    state: &AppState,
-    user: &Principal,
-    input: &SubscriptionInput,
-) -> Result<(String, Vec<EventType>, Vec<Uuid>), ApiError> {
+/// A subscription's settings as checked by [`check`].
+struct Checked {
+    /// As parsed.
+    url: String,
+    /// Trimmed, NFC; empty when none was given.
+    description: String,
+    /// Sorted, no repeats; empty for every type.
+    types: Vec<EventType>,
+    /// Sorted, no repeats.
+    prisons: Vec<Uuid>,
+}
+
+/// Every field checked: the URL's form and where it resolves now, the description (the one rule for free text), at
+/// least one prison and each one existing and the caller's.
+async fn check(state: &AppState, user: &Principal, input: &SubscriptionInput) -> Result<Checked, ApiError> {
     let mut errors = Vec::new();
     let url = match super::address::check_url(&input.url, state.webhooks_allow_loopback).await {
         Ok(url) => Some(url.to_string()),
@@ -50,16 +61,16 @@ async fn check(
             None
         }
     };
-    if input.description.chars().count() > MAX_DESCRIPTION {
-        errors.push(FieldError::new(
-            "description",
-            FieldErrorCode::TooLong,
-            format!("The description must be at most {MAX_DESCRIPTION} characters"),
-        ));
-    }
-    if input.description.chars().any(char::is_control) {
-        errors.push(FieldError::new("description", FieldErrorCode::InvalidCharacters, "Use one line of text"));
-    }
+    // The one rule for free text (no control, bidi or invisible character): admins read it in the list.
+    let description =
+        match parse_optional_text(Some(&input.description), "the description", MAX_DESCRIPTION, SingleLine) {
+            Ok(description) => description.unwrap_or_default(),
+            Err(mut e) => {
+                e.field = "description".into();
+                errors.push(e);
+                String::new()
+            }
+        };
     let mut prisons = input.prison_ids.clone();
     prisons.sort_unstable();
     prisons.dedup();
@@ -87,17 +98,27 @@ async fn check(
     types.sort_unstable();
     types.dedup();
     match url {
-        Some(url) if errors.is_empty() => Ok((url, types, prisons)),
+        Some(url) if errors.is_empty() => Ok(Checked { url, description, types, prisons }),
         _ => Err(ApiError::Validation(errors)),
     }
 }
 
-/// The caller's view of a subscription: 404 when there is none, or when any of its prisons is not the caller's
-/// (an admin has every prison; a key will have its own), exactly as if there were none.
+/// Whether the caller may see and manage the subscription. A key: only the subscriptions it made (whatever its
+/// prisons are now, so that it can still remove one after losing a prison). Staff (admins): one whose every prison
+/// is theirs, whoever made it.
+fn may_manage(user: &Principal, row: &SubscriptionRow, prisons: &[Uuid]) -> bool {
+    match user {
+        Principal::ApiKey(key) => row.owner_api_key_id == Some(key.id),
+        Principal::Staff(_) => prisons.iter().all(|p| user.can_access(*p)),
+    }
+}
+
+/// The caller's view of a subscription: 404 when there is none, or when the caller may not manage it
+/// ([`may_manage`]), exactly as if there were none.
 async fn visible(state: &AppState, user: &Principal, id: Uuid) -> Result<(SubscriptionRow, Vec<Uuid>), ApiError> {
     let row = store::find_subscription(&state.db, id).await?.ok_or(ApiError::NotFound)?;
     let prisons = store::prisons_of(&state.db, id).await?;
-    if !prisons.iter().all(|p| user.can_access(*p)) {
+    if !may_manage(user, &row, &prisons) {
         return Err(ApiError::NotFound);
     }
     Ok((row, prisons))
@@ -108,13 +129,18 @@ pub async fn create(
     user: &Principal,
     input: SubscriptionInput,
 ) -> Result<SubscriptionCreated, ApiError> {
-    let (url, types, prisons) = check(state, user, &input).await?;
+    let Checked { url, description, types, prisons } = check(state, user, &input).await?;
     let now = state.clock.now();
     let secret = super::secrets::generate();
+    let owner_api_key_id = match user {
+        Principal::ApiKey(key) => Some(key.id),
+        Principal::Staff(_) => None,
+    };
     let row = SubscriptionRow {
         id: Uuid::now_v7(),
         url,
-        description: input.description.trim().to_owned(),
+        description,
+        owner_api_key_id,
         all_events: types.is_empty(),
         event_types: store::stored_types(&types),
         secret: secret.clone(),
@@ -133,12 +159,12 @@ pub async fn create(
     Ok(SubscriptionCreated { subscription: view(row, prisons, state.clock.now()), secret })
 }
 
-/// The subscriptions whose every prison is the caller's.
+/// The subscriptions the caller may manage ([`may_manage`]).
 pub async fn list(state: &AppState, user: &Principal) -> Result<Vec<Subscription>, ApiError> {
     let mut all = Vec::new();
     for row in store::list_subscriptions(&state.db).await? {
         let prisons = store::prisons_of(&state.db, row.id).await?;
-        if prisons.iter().all(|p| user.can_access(*p)) {
+        if may_manage(user, &row, &prisons) {
             all.push(view(row, prisons, state.clock.now()));
         }
     }
@@ -159,12 +185,12 @@ pub async fn update(
     input: SubscriptionInput,
 ) -> Result<Subscription, ApiError> {
     visible(state, user, id).await?;
-    let (url, types, prisons) = check(state, user, &input).await?;
+    let Checked { url, description, types, prisons } = check(state, user, &input).await?;
     let now = state.clock.now();
     let tx = state.db.begin().await?;
     let mut row = store::find_subscription(&tx, id).await?.ok_or(ApiError::NotFound)?;
     row.url = url;
-    row.description = input.description.trim().to_owned();
+    row.description = description;
     row.all_events = types.is_empty();
     row.event_types = store::stored_types(&types);
     if input.enabled && !row.enabled {

@@ -1,8 +1,11 @@
 //! The webhooks' SQL: subscriptions with their prisons, and deliveries (claimed with a lease and a token, as the
 //! email outbox's messages are: see `crate::outbox::store`).
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Duration, Utc};
 use domain::events::{EventType, WebhookDeliveryState};
+use rand::seq::SliceRandom;
 use sea_orm::sea_query::{Expr, ExprTrait, LockBehavior, LockType};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend, DbErr,
@@ -120,9 +123,27 @@ pub async fn disable_if_failing(
     Ok(result.rows_affected == 1)
 }
 
+/// SQL: the subscription `s` may receive an event of prison `{prison}` at time `{now}` as far as its owner goes.
+/// One an admin made always may; one an API key made may only while that key could read what it carries: not
+/// revoked, not expired, still holding `webhooks:manage`, still reaching the prison. Checked when an event is
+/// recorded (no delivery is queued otherwise) and again when a delivery falls due (a key revoked, narrowed or
+/// expired since stops its waiting deliveries at once; they wait, and go out if the key is set right again).
+pub fn owner_may_receive(prison: &str, now: &str) -> String {
+    format!(
+        "(s.owner_api_key_id IS NULL OR EXISTS (SELECT 1 FROM api_key k \
+         JOIN api_key_prison kp ON kp.key_id = k.id AND kp.prison_id = {prison} \
+         WHERE k.id = s.owner_api_key_id AND k.revoked_at IS NULL \
+         AND (k.expires_at IS NULL OR k.expires_at > {now}) \
+         AND (' ' || k.scopes || ' ') LIKE '% {scope} %'))",
+        scope = domain::api_keys::Scope::WebhooksManage.as_str()
+    )
+}
+
 const WAITING: [WebhookDeliveryState; 2] = [WebhookDeliveryState::Pending, WebhookDeliveryState::Retrying];
 
-fn due(now: DateTime<Utc>) -> Condition {
+fn due(now: DateTime<Utc>, backend: DbBackend) -> Condition {
+    // sea-query's placeholder for a custom expression's value: `$1` on PostgreSQL, `?` on SQLite.
+    let placeholder = if backend == DbBackend::Postgres { "$1" } else { "?" };
     // States as literals so that the planner can use the partial index `idx_webhook_delivery_waiting`.
     let waiting = format!("webhook_delivery.state IN ('{}', '{}')", WAITING[0].as_str(), WAITING[1].as_str());
     Condition::all()
@@ -134,6 +155,13 @@ fn due(now: DateTime<Utc>) -> Condition {
                 .add(webhook_delivery::Column::LockedUntil.lt(now)),
         )
         .add(Expr::cust(in_order_and_enabled()))
+        .add(Expr::cust_with_values(
+            format!(
+                "EXISTS (SELECT 1 FROM webhook_subscription AS s WHERE s.id = webhook_delivery.subscription_id AND {})",
+                owner_may_receive("webhook_delivery.prison_id", placeholder)
+            ),
+            [now],
+        ))
 }
 
 /// Per subscription and per visit (or per prison, for events without a visit), deliveries go out in position order:
@@ -160,29 +188,82 @@ pub struct Claimed {
     pub claim_token: Uuid,
 }
 
-/// Claims up to `limit` due deliveries for `lease`, oldest due first (as `crate::outbox::store::claim`: on
-/// PostgreSQL `FOR UPDATE SKIP LOCKED`, on SQLite the one writer; the conditional update claims a row once).
+/// Claims up to `limit` due deliveries for `lease`, shared fairly between subscriptions (as
+/// `crate::outbox::store::claim`: on PostgreSQL `FOR UPDATE SKIP LOCKED`, on SQLite the one writer; the
+/// conditional update claims a row once).
+///
+/// Each subscription's due deliveries are read apart, oldest due first, and taken in turn, one from each, so that a
+/// receiver with a backlog (a slow one, or one that was down) cannot fill the batch. While more than one subscription
+/// has deliveries due, none may hold more than `share` slots, counting the `busy` ones it already has in flight in
+/// this worker; a subscription alone may take every slot.
 pub async fn claim(
     db: &DatabaseConnection,
     now: DateTime<Utc>,
     lease: Duration,
     limit: u64,
+    share: u64,
+    busy: &HashMap<Uuid, u64>,
 ) -> Result<Vec<Claimed>, DbErr> {
+    if limit == 0 {
+        return Ok(Vec::new());
+    }
     let token = Uuid::new_v4();
     let tx = db.begin().await?;
     let backend = db.get_database_backend();
-    let mut query = webhook_delivery::Entity::find()
+    // The subscriptions with anything waiting and due (a cheap read of the partial index), in random order: no
+    // subscription is always served first.
+    let waiting = format!("webhook_delivery.state IN ('{}', '{}')", WAITING[0].as_str(), WAITING[1].as_str());
+    let mut subscriptions: Vec<Uuid> = webhook_delivery::Entity::find()
         .select_only()
         .column(webhook_delivery::Column::SubscriptionId)
-        .column(webhook_delivery::Column::EventId)
-        .filter(due(now))
-        .order_by_asc(webhook_delivery::Column::NextAttemptAt)
-        .order_by_asc(webhook_delivery::Column::EventId)
-        .limit(limit);
-    if backend == DbBackend::Postgres {
-        query = query.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
+        .distinct()
+        .filter(Expr::cust(waiting))
+        .filter(webhook_delivery::Column::NextAttemptAt.lte(now))
+        .into_tuple()
+        .all(&tx)
+        .await?;
+    subscriptions.shuffle(&mut rand::rng());
+    let mut queues: Vec<(Uuid, std::vec::IntoIter<(Uuid, Uuid)>)> = Vec::new();
+    for subscription in subscriptions {
+        let mut query = webhook_delivery::Entity::find()
+            .select_only()
+            .column(webhook_delivery::Column::SubscriptionId)
+            .column(webhook_delivery::Column::EventId)
+            .filter(webhook_delivery::Column::SubscriptionId.eq(subscription))
+            .filter(due(now, backend))
+            .order_by_asc(webhook_delivery::Column::NextAttemptAt)
+            .order_by_asc(webhook_delivery::Column::EventId)
+            .limit(limit);
+        if backend == DbBackend::Postgres {
+            query = query.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
+        }
+        let keys: Vec<(Uuid, Uuid)> = query.into_tuple().all(&tx).await?;
+        if !keys.is_empty() {
+            queues.push((subscription, keys.into_iter()));
+        }
     }
-    let keys: Vec<(Uuid, Uuid)> = query.into_tuple().all(&tx).await?;
+    let cap = if queues.len() > 1 { Ord::max(share, 1) } else { u64::MAX };
+    let mut keys = Vec::new();
+    let mut taken: HashMap<Uuid, u64> = HashMap::new();
+    'turns: loop {
+        let before = keys.len();
+        for (subscription, queue) in &mut queues {
+            let holds = busy.get(subscription).copied().unwrap_or(0) + taken.get(subscription).copied().unwrap_or(0);
+            if holds >= cap {
+                continue;
+            }
+            if let Some(key) = queue.next() {
+                keys.push(key);
+                *taken.entry(*subscription).or_default() += 1;
+                if keys.len() as u64 >= limit {
+                    break 'turns;
+                }
+            }
+        }
+        if keys.len() == before {
+            break;
+        }
+    }
     if keys.is_empty() {
         tx.commit().await?;
         return Ok(Vec::new());
@@ -200,7 +281,7 @@ pub async fn claim(
         .col_expr(webhook_delivery::Column::ClaimToken, Expr::value(token))
         .col_expr(webhook_delivery::Column::Attempts, Expr::col(webhook_delivery::Column::Attempts).add(1))
         .filter(any)
-        .filter(due(now))
+        .filter(due(now, backend))
         .exec(&tx)
         .await?;
     let rows = webhook_delivery::Entity::find()

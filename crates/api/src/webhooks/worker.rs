@@ -8,13 +8,15 @@
 //! It runs apart from the email outbox (its own loop, its own HTTP client and concurrency limit), so a slow receiver
 //! never holds up visitors' emails.
 
+use std::collections::HashMap;
 use std::time::{Duration as StdDuration, Instant};
 
 use chrono::{DateTime, Duration, Utc};
 use domain::email::EmailKind;
 use domain::events::WebhookDeliveryState;
-use futures_util::StreamExt;
 use sea_orm::{DatabaseConnection, DbErr, TransactionTrait};
+use tokio::task::JoinSet;
+use uuid::Uuid;
 
 use super::store::{self, Claimed, Outcome};
 use crate::clock::Clock;
@@ -30,9 +32,8 @@ pub const RETRY_SCHEDULE: [i64; 10] =
 pub const MAX_ATTEMPTS: u32 = RETRY_SCHEDULE.len() as u32 + 1;
 /// How long a claim holds: far longer than a try may take (timeouts are seconds).
 const LEASE_SECONDS: i64 = 60;
-const BATCH: u64 = 32;
-/// Batches in one pass: a pass ends, so `prison-visits jobs` and tests can run one.
-const PASS_BATCHES: usize = 50;
+/// Claims in one pass at most (each claims up to `concurrency` deliveries), so that a pass ends.
+const MAX_CLAIMS: usize = 400;
 /// The longest excerpt of a receiver's answer kept in the log.
 const EXCERPT: usize = 300;
 
@@ -87,36 +88,75 @@ impl DeliveryWorker {
         })
     }
 
-    /// Sends every delivery due now, batch by batch (a bounded number, so a pass ends).
+    /// Sends every delivery due now, with at most `concurrency` requests in flight, claiming more as slots free up
+    /// (a bounded number of claims, so a pass ends). A slow receiver holds only its own slots: while others have
+    /// deliveries due it may hold at most half of them (`store::claim`'s share), and the rest keep moving.
     pub async fn run_once(&self) -> Result<Pass, DbErr> {
         Ok(self.pass().await?.0)
     }
 
-    /// A pass, and whether it stopped at its bound of batches (so more may be due at once).
+    /// A pass, and whether it stopped at its bound of claims with more possibly due (a backlog).
     async fn pass(&self) -> Result<(Pass, bool), DbErr> {
         let mut pass = Pass::default();
-        for _ in 0..PASS_BATCHES {
-            let batch = store::claim(&self.db, self.clock.now(), Duration::seconds(LEASE_SECONDS), BATCH).await?;
-            if batch.is_empty() {
-                return Ok((pass, false));
+        let mut running: JoinSet<(Uuid, Result<WebhookDeliveryState, DbErr>)> = JoinSet::new();
+        let mut busy: HashMap<Uuid, u64> = HashMap::new();
+        let share = (self.concurrency as u64).div_ceil(2);
+        let mut claims = 0;
+        // Whether a claim now might find something: after a full claim, or after a delivery ended (the next one of
+        // the same visit may now be due).
+        let mut more = true;
+        let mut failure = None;
+        loop {
+            let free = self.concurrency - running.len();
+            // Claim once at least half the slots are free, or when nothing runs: one claim per few deliveries.
+            if more && claims < MAX_CLAIMS && failure.is_none() && (running.is_empty() || free * 2 >= self.concurrency)
+            {
+                claims += 1;
+                let lease = Duration::seconds(LEASE_SECONDS);
+                match store::claim(&self.db, self.clock.now(), lease, free as u64, share, &busy).await {
+                    Ok(batch) => {
+                        more = batch.len() == free;
+                        for claimed in batch {
+                            let subscription = claimed.delivery.subscription_id;
+                            *busy.entry(subscription).or_default() += 1;
+                            let worker = self.clone();
+                            running.spawn(async move { (subscription, worker.deliver(&claimed).await) });
+                        }
+                    }
+                    Err(e) => failure = Some(e),
+                }
             }
-            let outcomes: Vec<Result<WebhookDeliveryState, DbErr>> = futures_util::stream::iter(batch)
-                .map(|claimed| {
-                    let worker = self.clone();
-                    async move { worker.deliver(&claimed).await }
-                })
-                .buffer_unordered(self.concurrency)
-                .collect()
-                .await;
-            for outcome in outcomes {
-                match outcome? {
-                    WebhookDeliveryState::Delivered => pass.delivered += 1,
-                    WebhookDeliveryState::Failed => pass.failed += 1,
-                    WebhookDeliveryState::Retrying | WebhookDeliveryState::Pending => pass.retrying += 1,
+            let Some(joined) = running.join_next().await else {
+                if more && claims < MAX_CLAIMS && failure.is_none() {
+                    continue;
+                }
+                break;
+            };
+            more = true;
+            let (subscription, outcome) = match joined {
+                Ok(done) => done,
+                Err(e) => {
+                    // A task that panicked: its claim runs out and the delivery is tried again.
+                    failure.get_or_insert(DbErr::Custom(format!("a webhook delivery task failed: {e}")));
+                    continue;
+                }
+            };
+            if let Some(n) = busy.get_mut(&subscription) {
+                *n = n.saturating_sub(1);
+            }
+            match outcome {
+                Ok(WebhookDeliveryState::Delivered) => pass.delivered += 1,
+                Ok(WebhookDeliveryState::Failed) => pass.failed += 1,
+                Ok(WebhookDeliveryState::Retrying | WebhookDeliveryState::Pending) => pass.retrying += 1,
+                Err(e) => {
+                    failure.get_or_insert(e);
                 }
             }
         }
-        Ok((pass, true))
+        match failure {
+            Some(e) => Err(e),
+            None => Ok((pass, more && claims >= MAX_CLAIMS)),
+        }
     }
 
     async fn deliver(&self, claimed: &Claimed) -> Result<WebhookDeliveryState, DbErr> {

@@ -81,6 +81,10 @@ async fn a_new_key_shows_its_secret_once_and_stores_only_its_hash(db: Db) {
 
     // It works, and its use shows.
     assert_eq!(d.app.get_as(secret, "/api/v1/staff/inbox").await.status(), 200);
+    // Sent beside another credential it is refused, rather than one of the two chosen.
+    let twice = d.app.client.get(d.app.url("/api/v1/staff/inbox")).header("authorization", format!("Bearer {secret}"));
+    let twice = twice.header("authorization", format!("Bearer {}", d.admin)).send().await.unwrap();
+    problem_is(twice, 401).await;
     let one: Value = d.app.get_as(&d.admin, &format!("/api/v1/api-keys/{id}")).await.json().await.unwrap();
     assert!(one["last_used_at"].is_string(), "{one}");
 }
@@ -97,6 +101,12 @@ async fn a_key_is_refused_fields_it_cannot_have(db: Db) {
     problem_is(d.app.post_as(&d.admin, "/api/v1/api-keys", &no_prison).await, 422).await;
     let unknown_scope = json!({"name": "x", "prison_ids": [d.prison], "scopes": ["visits:everything"]});
     assert!(d.app.post_as(&d.admin, "/api/v1/api-keys", &unknown_scope).await.status().is_client_error());
+    // The name is the actor staff read in a visit's timeline: nothing in it may reorder or hide what it shows.
+    for name in ["Contact centre \u{202e}nimdA omeD", "Contact\u{200b}centre", "\u{feff}Contact centre", "A\u{200e}B"] {
+        let disguised = json!({"name": name, "prison_ids": [d.prison], "scopes": ["visits:read"]});
+        let refused = problem_is(d.app.post_as(&d.admin, "/api/v1/api-keys", &disguised).await, 422).await;
+        assert_eq!(field_errors(&refused), [("name".to_owned(), "invalid_characters".to_owned())], "{name:?}");
+    }
     assert_eq!(d.app.count("api_key").await, 0);
 }
 
@@ -189,7 +199,10 @@ async fn a_change_made_with_a_key_names_the_key_in_the_timeline(db: Db) {
         .map(|c| (c["actor"].as_str().unwrap(), c["actor_name"].as_str().unwrap()))
         .collect();
     assert_eq!(names, [("integrator", "Contact centre"), ("integrator", "Contact centre")]);
-    assert!(view["messages"].as_array().unwrap().iter().all(|m| m["author"] == "integrator"), "{view}");
+    // Staff see which key wrote each message.
+    let messages = view["messages"].as_array().unwrap();
+    assert_eq!(messages.len(), 2);
+    assert!(messages.iter().all(|m| m["author"] == "integrator" && m["author_name"] == "Contact centre"), "{view}");
 }
 
 async fn a_revoke_on_one_instance_is_refused_on_another_at_once(db: Db) {
@@ -272,6 +285,7 @@ async fn a_key_over_its_rate_limit_gets_429_with_the_ratelimit_headers(db: Db) {
     assert!(response.headers()["ratelimit"].to_str().unwrap().starts_with("\"default\";r=0;t="));
     let p = problem_is(response, 429).await;
     assert_eq!(p["code"], "rate_limited");
+    assert_eq!(p["detail"], "Wait a minute before trying again.");
     // Another key has its own limit.
     assert_eq!(d.app.get_as(&fast, "/api/v1/staff/inbox").await.status(), 200);
     // The limit is the key's: raising it lets the key in again at once.
@@ -463,8 +477,9 @@ async fn the_integrators_endpoints_take_a_key_for_its_own_prisons_only(db: Db) {
 
     // The whole roll: its own prison, not another.
     let roll = |prison: Uuid| format!("{}/api/v1/records/prisons/{prison}/roll", d.app.address);
-    let put =
-        |url: String, token: String| d.app.client.put(url).bearer_auth(token).json(&json!({"prisoners": []})).send();
+    let put = |url: String, token: String| {
+        d.app.client.put(url).bearer_auth(token).json(&json!({"prisoners": [], "allow_empty": true})).send()
+    };
     assert_eq!(put(roll(d.prison), key.clone()).await.unwrap().status(), 200);
     problem_is(put(roll(d.other_prison), key.clone()).await.unwrap(), 404).await;
     problem_is(put(roll(d.prison), bare.clone()).await.unwrap(), 403).await;

@@ -82,7 +82,9 @@ async fn a_roll_adds_updates_and_removes_prisoners_and_the_same_roll_again_chang
     assert_eq!(first["prison_code"], records.code.to_uppercase());
     let stored: Value = records.record("A0001BC").await.json().await.unwrap();
     assert_eq!(stored["prison_code"], records.code.to_uppercase(), "the prison's code is filled in");
-    assert_eq!(stored["contacts"][1]["banned_until"], "2027-01-31");
+    // Contacts are kept in one order, by name (Amy before Mary).
+    assert_eq!(stored["contacts"][0]["first_name"], "Amy");
+    assert_eq!(stored["contacts"][0]["banned_until"], "2027-01-31");
 
     let again = records.synced(&roll(0..5)).await;
     assert_eq!(counts(&again), [5, 0, 0, 0, 5]);
@@ -107,7 +109,17 @@ async fn a_roll_adds_updates_and_removes_prisoners_and_the_same_roll_again_chang
     let other = add_test_prison(app, VisitingRules::default()).await;
     let response = records.put_roll(&other.to_string(), &roll(100..102)).await;
     assert_eq!(response.status(), 200);
-    assert_eq!(counts(&records.synced(&json!({"prisoners": []})).await), [0, 0, 0, 6, 0]);
+    // Only when the body says it means it: a failed export must not take everyone off the roll.
+    let refused = problem(records.put_roll(&records.prison.to_string(), &json!({"prisoners": []})).await, 422).await;
+    assert_eq!(field_errors(&refused), [("prisoners".to_owned(), "required".to_owned())]);
+    assert_eq!(app.count("prisoner_roll").await, 8, "nothing removed");
+    // Nor is a field the service does not know ignored (a paged export would lose its other pages).
+    let paged = json!({"prisoners": [prisoner(1)], "prisoners_page_2": [prisoner(2)]});
+    let refused = problem(records.put_roll(&records.prison.to_string(), &paged).await, 422).await;
+    assert!(refused.to_string().contains("prisoners_page_2"), "{refused}");
+    assert_eq!(app.count("prisoner_roll").await, 8, "nothing removed");
+    let empty = json!({"prisoners": [], "allow_empty": true});
+    assert_eq!(counts(&records.synced(&empty).await), [0, 0, 0, 6, 0]);
     assert_eq!(app.count("prisoner_roll").await, 2);
 }
 
@@ -224,7 +236,55 @@ async fn a_key_cannot_move_a_prisoner_from_another_prisons_roll(db: Db) {
     assert_eq!(moved["prison_code"], r.code.to_ascii_uppercase());
 }
 
+/// Every prison whose roll changes hears of it: a prisoner moved from one prison's roll to another's gives each a
+/// `roll.updated` counting what changed there, by a whole roll or by the one-prisoner call; the same roll with its
+/// lists in another order is no change at all (no write, no event).
+async fn a_move_is_news_to_both_prisons_and_a_reordered_roll_is_no_change(db: Db) {
+    let records = Records::new(db).await;
+    let app = &records.app;
+    let other = add_test_prison(app, VisitingRules::default()).await;
+    let other_code = api::prisons::store::find(&app.state.db, other).await.unwrap().unwrap().code;
+    assert_eq!(records.put_roll(&other.to_string(), &roll(100..103)).await.status(), 200);
+    records.synced(&roll(0..3)).await;
+    let admin = records.admin.as_str();
+    let roll_events = |prison: Uuid| async move {
+        let feed: Value = app.get_as(admin, &format!("/api/v1/prisons/{prison}/changes")).await.json().await.unwrap();
+        feed["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["type"] == "roll.updated")
+            .map(|e| e["data"]["prisoners"].as_u64().unwrap())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!((roll_events(records.prison).await, roll_events(other).await), (vec![3], vec![3]));
+
+    // A100 moves here in a whole roll: one change at each prison.
+    let mut moved = roll(0..3);
+    moved["prisoners"].as_array_mut().unwrap().push(prisoner(100));
+    assert_eq!(counts(&records.synced(&moved).await), [4, 0, 1, 0, 3], "a prisoner moved here is replaced");
+    assert_eq!((roll_events(records.prison).await, roll_events(other).await), (vec![3, 1], vec![3, 1]));
+
+    // The same roll, every list in another order: nothing changes, nothing is announced.
+    let mut reordered = moved.clone();
+    for p in reordered["prisoners"].as_array_mut().unwrap() {
+        p["contacts"].as_array_mut().unwrap().reverse();
+    }
+    reordered["prisoners"].as_array_mut().unwrap().reverse();
+    let again = records.synced(&reordered).await;
+    assert_eq!((counts(&again), &again["changed"]), ([4, 0, 0, 0, 4], &json!(false)));
+    assert_eq!(roll_events(records.prison).await, vec![3, 1]);
+
+    // And back with the one-prisoner call: again news to both.
+    let mut back = prisoner(100);
+    back["prison_code"] = json!(other_code);
+    let put = app.client.put(app.url("/api/v1/records/prisoners/A0100BC")).bearer_auth(&records.admin);
+    assert_eq!(put.json(&back).send().await.unwrap().status(), 200);
+    assert_eq!((roll_events(records.prison).await, roll_events(other).await), (vec![3, 1, 1], vec![3, 1, 1]));
+}
+
 on_both_databases!(
+    a_move_is_news_to_both_prisons_and_a_reordered_roll_is_no_change,
     a_key_cannot_move_a_prisoner_from_another_prisons_roll,
     a_roll_adds_updates_and_removes_prisoners_and_the_same_roll_again_changes_nothing,
     every_bad_prisoner_is_reported_at_its_place_and_nothing_is_written,

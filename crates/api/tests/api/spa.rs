@@ -50,3 +50,30 @@ async fn without_a_staff_page_the_staff_paths_fall_back_to_the_visitor_app() {
     assert_eq!(page(&address, "/staff/inbox").await, (200, "<p>visitor app</p>".to_string()));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[tokio::test]
+async fn the_icon_is_served_as_an_icon_and_a_missing_file_is_a_404_not_the_app() {
+    let dir = std::env::temp_dir().join(format!("pvb-spa-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("index.html"), "<p>visitor app</p>").unwrap();
+    let icon = [0u8, 0, 1, 0, 1, 0];
+    std::fs::write(dir.join("favicon.ico"), icon).unwrap();
+    let (address, _db) = spawn_with_client(&dir).await;
+
+    let response = reqwest::get(format!("{address}/favicon.ico")).await.unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    let content_type = response.headers()["content-type"].to_str().unwrap().to_string();
+    assert!(content_type.contains("icon"), "served as an icon, not {content_type}");
+    assert_eq!(response.bytes().await.unwrap().as_ref(), icon);
+
+    for path in ["/foo.png", "/apple-touch-icon.png", "/robots.txt", "/visit/7KQ2M9XD/calendar.ics", "/staff/x.js"] {
+        let (status, body) = page(&address, path).await;
+        assert_eq!(status, 404, "{path}");
+        assert!(!body.contains("visitor app"), "{path} is not answered with the app's page");
+    }
+    // Pages of the app still get it.
+    for path in ["/", "/visit/7KQ2M9XD", "/book/times"] {
+        assert_eq!(page(&address, path).await, (200, "<p>visitor app</p>".to_string()), "{path}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}

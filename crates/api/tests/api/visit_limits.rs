@@ -24,7 +24,11 @@ async fn refused(response: reqwest::Response) -> i64 {
     let retry_after = retry_after.expect("a 429 says when to try again");
     // The visitor reads how long in words a person would use.
     let detail = body["detail"].as_str().unwrap();
-    let expected = if retry_after > 90 * 60 { "hours before trying again" } else { "minutes before trying again" };
+    let expected = match retry_after {
+        ..=60 => "Wait a minute before trying again",
+        ..=5400 => "minutes before trying again",
+        _ => "hours before trying again",
+    };
     assert!(detail.contains(expected), "{detail} ({retry_after} s)");
     retry_after
 }

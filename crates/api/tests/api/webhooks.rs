@@ -31,7 +31,12 @@ pub struct Received {
     pub signatures: usize,
     /// The trusted secrets that verified one of them.
     pub verified_by: Vec<String>,
+    /// When it arrived, as a place in the order of every receiver's requests in this test binary.
+    pub seq: u64,
 }
+
+/// Orders requests across receivers (without reading a clock).
+static ARRIVALS: AtomicU64 = AtomicU64::new(0);
 
 #[derive(Default)]
 struct Shared {
@@ -75,6 +80,7 @@ async fn hook(req: HttpRequest, body: web::Bytes, shared: web::Data<Shared>) -> 
         content_type: header("content-type"),
         signatures: signature.split(' ').count(),
         verified_by,
+        seq: ARRIVALS.fetch_add(1, Ordering::SeqCst),
     });
     let delay = shared.delay_ms.load(Ordering::SeqCst);
     if delay > 0 {
@@ -369,6 +375,7 @@ async fn unsafe_addresses_are_refused_at_create_and_at_delivery(db: Db) {
             id: Uuid::now_v7(),
             url,
             description: String::new(),
+            owner_api_key_id: None,
             all_events: true,
             event_types: ",".into(),
             secret: api::webhooks::secrets::generate(),
@@ -521,6 +528,16 @@ async fn subscriptions_are_for_admins_and_every_field_is_checked(db: Db) {
             "description",
             "too_long",
         ),
+        (
+            json!({"url": "http://127.0.0.1:9/hook", "prison_ids": [d.prison], "description": "Visits \u{202e}metsys"}),
+            "description",
+            "invalid_characters",
+        ),
+        (
+            json!({"url": "http://127.0.0.1:9/hook", "prison_ids": [d.prison], "description": "Visits\u{200b}"}),
+            "description",
+            "invalid_characters",
+        ),
     ];
     for (body, field, code) in cases {
         let refused = problem(d.app.post_as(&d.admin, path, &body).await, 422).await;
@@ -585,8 +602,119 @@ async fn subscriptions_are_for_admins_and_every_field_is_checked(db: Db) {
     assert_eq!(listed[0]["id"], own.subscription.id.to_string(), "an admin sees every prison's");
 }
 
+/// A key's subscriptions are its own: another key with `webhooks:manage` at the same prison neither sees nor changes
+/// them (404 as for none); an admin sees every one, with the key that made it. They deliver only while the key may
+/// read what they carry: once the key loses a prison, that prison's events are not queued for it (and the key can
+/// still see and remove its subscription); once it is revoked, a delivery already waiting is not sent and no new
+/// one is queued.
+async fn a_keys_subscriptions_are_its_own_and_deliver_only_while_the_key_could_read_them(db: Db) {
+    let d = desk(spawn_app_at(db, monday_morning()).await).await;
+    let other = add_test_prison(&d.app, domain::api::VisitingRules::default()).await;
+    let make_key = |name: &'static str, prisons: Vec<Uuid>| {
+        let body = json!({"name": name, "prison_ids": prisons, "scopes": ["webhooks:manage"]});
+        let app = &d.app;
+        let admin = d.admin.clone();
+        async move {
+            let created: Value = app.post_as(&admin, "/api/v1/api-keys", &body).await.json().await.unwrap();
+            (created["key"]["id"].as_str().unwrap().to_owned(), created["secret"].as_str().unwrap().to_owned())
+        }
+    };
+    let (x_id, x) = make_key("Contact centre", vec![d.prison, other]).await;
+    let (_, y) = make_key("Reporting tool", vec![d.prison]).await;
+    let receiver = Receiver::start().await;
+    let path = "/api/v1/webhooks/subscriptions";
+    let body = json!({"url": receiver.url, "prison_ids": [d.prison, other]});
+    let response = d.app.post_as(&x, path, &body).await;
+    assert_eq!(response.status(), 201);
+    let created: Value = response.json().await.unwrap();
+    assert_eq!(created["api_key_id"], x_id.as_str());
+    receiver.trust(created["secret"].as_str().unwrap());
+    let one = format!("{path}/{}", created["id"].as_str().unwrap());
+
+    // Another key at the same prison: none of it.
+    let listed: Value = d.app.get_as(&y, path).await.json().await.unwrap();
+    assert_eq!(listed, json!([]));
+    problem(d.app.get_as(&y, &one).await, 404).await;
+    problem(d.app.get_as(&y, &format!("{one}/deliveries")).await, 404).await;
+    problem(d.app.post_as(&y, &format!("{one}/rotate-secret"), &json!({})).await, 404).await;
+    let hijack = json!({"url": "http://127.0.0.1:9/elsewhere", "prison_ids": [d.prison]});
+    let put = d.app.client.put(d.app.url(&one)).bearer_auth(&y).json(&hijack).send().await.unwrap();
+    problem(put, 404).await;
+    problem(d.app.client.delete(d.app.url(&one)).bearer_auth(&y).send().await.unwrap(), 404).await;
+    let admins: Value = d.app.get_as(&d.admin, path).await.json().await.unwrap();
+    assert_eq!(admins[0]["api_key_id"], x_id.as_str(), "an admin sees it, and whose it is");
+    assert_eq!(admins[0]["url"], receiver.url.as_str(), "unchanged");
+
+    // Delivered while the key may read both prisons.
+    d.request("2026-12-04").await;
+    d.app.created_visit(&visit_request(other, &[("2026-12-04", "14:00", "16:00")])).await;
+    assert_eq!(drain(&worker(&d.app, true)).await.delivered, 2);
+
+    // The key loses the other prison: that prison's events are no longer queued for it; its own still are, and
+    // the key still sees its subscription.
+    let narrow = json!({"prison_ids": [d.prison]});
+    let response = d.app.client.patch(d.app.url(&format!("/api/v1/api-keys/{x_id}"))).bearer_auth(&d.admin);
+    assert_eq!(response.json(&narrow).send().await.unwrap().status(), 200);
+    d.app.created_visit(&visit_request(other, &[("2026-12-05", "14:00", "16:00")])).await;
+    d.request("2026-12-05").await;
+    assert_eq!(drain(&worker(&d.app, true)).await.delivered, 1);
+    assert_eq!(receiver.got().len(), 3);
+    assert_eq!(d.app.get_as(&x, &one).await.status(), 200);
+
+    // Revoked with a delivery waiting: it is not sent, and nothing new is queued.
+    d.request("2026-12-06").await;
+    let revoke = d.app.post_as(&d.admin, &format!("/api/v1/api-keys/{x_id}/revoke"), &json!({})).await;
+    assert_eq!(revoke.status(), 200);
+    let queued = d.app.count("webhook_delivery").await;
+    d.request("2026-12-07").await;
+    assert_eq!(d.app.count("webhook_delivery").await, queued, "nothing queued for a revoked key");
+    assert_eq!(drain(&worker(&d.app, true)).await, Pass::default());
+    assert_eq!(receiver.got().len(), 3, "nothing sent for a revoked key");
+}
+
+/// A slow receiver with a backlog holds only its share of the delivery slots: another subscription's deliveries, queued
+/// after the backlog, all go out before the slow one's ninth request (with the backlog first in line, they would
+/// wait for three rounds of its timeouts).
+async fn a_slow_receiver_with_a_backlog_does_not_hold_up_another_subscription(db: Db) {
+    let d = desk(spawn_app_at(db, monday_morning()).await).await;
+    let slow = Receiver::start().await;
+    slow.delay(1_500);
+    let (_, secret) = d.subscribe(&slow.url, &[], &[d.prison]).await;
+    slow.trust(&secret);
+    for _ in 0..20 {
+        d.request("2026-12-04").await;
+    }
+    let fast = Receiver::start().await;
+    let (_, secret) = d.subscribe(&fast.url, &[], &[d.prison]).await;
+    fast.trust(&secret);
+    for _ in 0..4 {
+        d.request("2026-12-05").await;
+    }
+    let settings = WebhookSettings {
+        worker: false,
+        allow_loopback: true,
+        connect_timeout: StdDuration::from_millis(500),
+        timeout: StdDuration::from_millis(700),
+        concurrency: 8,
+        ..Default::default()
+    };
+    let pass = DeliveryWorker::new(&d.app.state, &settings).unwrap().run_once().await.unwrap();
+    assert_eq!((pass.delivered, pass.retrying), (4, 24), "the slow one's every try timed out and will be retried");
+    let fast_got = fast.got();
+    assert_eq!(fast_got.len(), 4);
+    let mut slow_got: Vec<u64> = slow.got().iter().map(|r| r.seq).collect();
+    slow_got.sort_unstable();
+    let last_fast = fast_got.iter().map(|r| r.seq).max().unwrap();
+    assert!(
+        last_fast < slow_got[8],
+        "the fast receiver's last ({last_fast}) came before the slow one's 9th: {slow_got:?}"
+    );
+}
+
 on_both_databases!(
     every_event_arrives_once_signed_and_in_order_per_visit,
+    a_slow_receiver_with_a_backlog_does_not_hold_up_another_subscription,
+    a_keys_subscriptions_are_its_own_and_deliver_only_while_the_key_could_read_them,
     a_receiver_down_for_a_while_gets_everything_in_order_after_retries,
     a_worker_killed_mid_delivery_loses_nothing_and_another_instance_delivers,
     unsafe_addresses_are_refused_at_create_and_at_delivery,

@@ -3,7 +3,9 @@
 
 use domain::i18n::{describe_plain_date, describe_slot};
 use domain::staff::{CancellationNotice, Inbox, InboxItem};
+use frontend_shared::focus::focus_id;
 use frontend_shared::i18n::{tx, use_lang};
+use frontend_shared::shell::SuccessBanner;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -30,7 +32,22 @@ pub fn InboxPage() -> impl IntoView {
         }
     });
     let retry = Callback::new(move |_| inbox.refetch());
+    // The reference of the cancellation just acknowledged: its card goes when the inbox reloads, so the banner
+    // (outside the reloaded part) says what happened and takes the focus.
+    let acknowledged = RwSignal::new(None::<String>);
+    let lang = use_lang();
     view! {
+        {move || {
+            acknowledged
+                .get()
+                .map(|reference| {
+                    view! {
+                        <SuccessBanner id="acknowledged">
+                            {move || format!("{} {reference}.", lang.t("You have acknowledged the cancelled visit", "Rydych chi wedi cydnabod yr ymweliad a ganslwyd"))}
+                        </SuccessBanner>
+                    }
+                })
+        }}
         <span class="govuk-caption-l">{move || session.prison_name()}</span>
         <h1 class="govuk-heading-l">{tx("Inbox", "Mewnflwch")}</h1>
         <a href="/staff/book" class="govuk-button govuk-button--secondary" id="book-visit-link">{tx("Book a visit for a family", "Trefnu ymweliad ar gyfer teulu")}</a>
@@ -39,7 +56,7 @@ pub fn InboxPage() -> impl IntoView {
                 inbox
                     .get()
                     .map(|result| match result {
-                        Ok(Some(inbox)) => view! { <InboxView inbox on_change=retry /> }.into_any(),
+                        Ok(Some(inbox)) => view! { <InboxView inbox on_change=retry acknowledged /> }.into_any(),
                         Ok(None) => view! {
                             <p class="govuk-body">{tx("You do not work at any prison yet. Ask an admin to add you to one.", "Nid ydych yn gweithio mewn unrhyw garchar eto. Gofynnwch i weinyddwr eich ychwanegu at un.")}</p>
                         }.into_any(),
@@ -51,7 +68,7 @@ pub fn InboxPage() -> impl IntoView {
 }
 
 #[component]
-fn InboxView(inbox: Inbox, on_change: Callback<()>) -> impl IntoView {
+fn InboxView(inbox: Inbox, on_change: Callback<()>, acknowledged: RwSignal<Option<String>>) -> impl IntoView {
     let session = use_session();
     let prison = session.prison.get_untracked();
     let counts = inbox.counts.iter().find(|c| Some(c.prison_id) == prison).cloned();
@@ -94,7 +111,7 @@ fn InboxView(inbox: Inbox, on_change: Callback<()>) -> impl IntoView {
         <Show when=move || has_cancellations>
             <h2 class="govuk-heading-m">{tx("Visitors’ cancellations", "Ymweliadau a ganslwyd gan ymwelwyr")}</h2>
             <ul class="govuk-list app-cards" id="cancellations">
-                {cancellations.clone().into_iter().map(|c| view! { <Cancellation notice=c on_change /> }).collect_view()}
+                {cancellations.clone().into_iter().map(|c| view! { <Cancellation notice=c on_change acknowledged /> }).collect_view()}
             </ul>
         </Show>
 
@@ -151,7 +168,11 @@ fn visitors_text(lang: frontend_shared::i18n::Lang, count: usize) -> String {
 }
 
 #[component]
-fn Cancellation(notice: CancellationNotice, on_change: Callback<()>) -> impl IntoView {
+fn Cancellation(
+    notice: CancellationNotice,
+    on_change: Callback<()>,
+    acknowledged: RwSignal<Option<String>>,
+) -> impl IntoView {
     let session = use_session();
     let lang = use_lang();
     let busy = RwSignal::new(false);
@@ -159,16 +180,22 @@ fn Cancellation(notice: CancellationNotice, on_change: Callback<()>) -> impl Int
     let id = notice.visit_id;
     let reference = notice.reference.clone();
     let slot = notice.slot;
+    let done_reference = reference.clone();
     let acknowledge = move |_| {
         if busy.get_untracked() {
             return;
         }
         busy.set(true);
+        let reference = done_reference.clone();
         spawn_local(async move {
             let result = api::acknowledge(session, id).await;
             busy.set(false);
             match result {
-                Ok(_) => on_change.run(()),
+                Ok(_) => {
+                    acknowledged.set(Some(reference));
+                    focus_id("acknowledged".into());
+                    on_change.run(());
+                }
                 Err(error) => failure.set(Some(problem_text(lang, &error))),
             }
         });

@@ -109,6 +109,9 @@ fn PrisonInfo(prison: PrisonDetails) -> impl IntoView {
         </p>
         <button type="button" class="govuk-button govuk-button--start" id="start" on:click=start>
             {tx("Start now", "Dechrau nawr")}
+            <svg class="govuk-button__start-icon" xmlns="http://www.w3.org/2000/svg" width="17.5" height="19" viewBox="0 0 33 40" aria-hidden="true" focusable="false">
+                <path fill="currentColor" d="M0 0h13l20 20-20 20H0l20-20z" />
+            </svg>
         </button>
     }
 }

@@ -15,7 +15,7 @@ use leptos_router::hooks::use_navigate;
 use super::prisoner::{clear_server_errors, next_step, step_errors};
 use super::{LoadError, Loading};
 use crate::api;
-use crate::components::{BackLink, ErrorSummary, RequirePrison, on_step_load, show_errors};
+use crate::components::{BackLink, ErrorSummary, RequirePrison, focus_id, on_step_load, show_errors};
 use crate::i18n::{Lang, tx, use_lang, use_title};
 use crate::store::use_form;
 
@@ -45,6 +45,16 @@ fn TimesForm() -> impl IntoView {
     on_step_load(errors, FIELDS);
     // Said aloud when a time is added or removed.
     let announcement = RwSignal::new(String::new());
+    // What was said is not left behind in the other language when the visitor switches.
+    let lang = use_lang();
+    Effect::new(move |first: Option<()>| {
+        lang.get();
+        if first.is_some() {
+            announcement.set(String::new());
+        }
+    });
+    // A time ticked when 3 were already chosen: refused, with the reason shown beside it.
+    let refused = RwSignal::new(None::<Slot>);
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -72,13 +82,13 @@ fn TimesForm() -> impl IntoView {
             <p class="govuk-body">
                 {tx("Choose up to 3 times, in order of preference: the first one you choose is the one you most want. The prison will book one of them if it can.", "Dewiswch hyd at 3 amser, yn nhrefn eich dewis: yr un cyntaf a ddewiswch yw’r un rydych ei eisiau fwyaf. Bydd y carchar yn trefnu un ohonynt os gall.")}
             </p>
-            <Chosen errors announcement />
+            <Chosen errors announcement refused />
             <Transition fallback=|| view! { <Loading text=("Loading visit times…", "Wrthi’n llwytho amseroedd ymweld…") /> }>
                 {move || {
                     availability
                         .get()
                         .map(|result| match result {
-                            Ok(availability) => view! { <Calendar availability announcement /> }.into_any(),
+                            Ok(availability) => view! { <Calendar availability announcement refused /> }.into_any(),
                             Err(error) => view! { <LoadError error on_retry=move || availability.refetch() /> }.into_any(),
                         })
                 }}
@@ -104,7 +114,11 @@ fn ordinal(lang: Lang, n: usize) -> &'static str {
 
 /// The times chosen so far, in order, each with a way to remove it.
 #[component]
-fn Chosen(errors: RwSignal<Vec<FieldError>>, announcement: RwSignal<String>) -> impl IntoView {
+fn Chosen(
+    errors: RwSignal<Vec<FieldError>>,
+    announcement: RwSignal<String>,
+    refused: RwSignal<Option<Slot>>,
+) -> impl IntoView {
     let lang = use_lang();
     let form = use_form();
     let error = move || {
@@ -163,8 +177,17 @@ fn Chosen(errors: RwSignal<Vec<FieldError>>, announcement: RwSignal<String>) -> 
                                         <button
                                             type="button"
                                             class="govuk-button govuk-button--secondary govuk-!-margin-bottom-0 app-small-button"
+                                            id=format!("remove-{i}")
                                             on:click=move |_| {
                                                 form.draft.update(|d| d.slots.retain(|s| *s != slot));
+                                                refused.set(None);
+                                                // Focus stays in the list: on the choice that took this one's
+                                                // place, else the one before, else the list's heading.
+                                                let left = form.draft.with_untracked(|d| d.slots.len());
+                                                focus_id(match left {
+                                                    0 => "slots".to_string(),
+                                                    n => format!("remove-{}", i.min(n - 1)),
+                                                });
                                                 announcement
                                                     .set(
                                                         format!(
@@ -195,7 +218,11 @@ fn week_of(date: NaiveDate) -> NaiveDate {
 }
 
 #[component]
-fn Calendar(availability: Availability, announcement: RwSignal<String>) -> impl IntoView {
+fn Calendar(
+    availability: Availability,
+    announcement: RwSignal<String>,
+    refused: RwSignal<Option<Slot>>,
+) -> impl IntoView {
     let lang = use_lang();
     let first = availability.first_bookable;
     let last = availability.last_bookable;
@@ -240,7 +267,7 @@ fn Calendar(availability: Availability, announcement: RwSignal<String>) -> impl 
                                 )
                             }}
                         </h3>
-                        {days.into_iter().map(|day| view! { <Day day announcement /> }).collect_view()}
+                        {days.into_iter().map(|day| view! { <Day day announcement refused /> }).collect_view()}
                     </section>
                 }
             })
@@ -249,7 +276,7 @@ fn Calendar(availability: Availability, announcement: RwSignal<String>) -> impl 
 }
 
 #[component]
-fn Day(day: AvailabilityDay, announcement: RwSignal<String>) -> impl IntoView {
+fn Day(day: AvailabilityDay, announcement: RwSignal<String>, refused: RwSignal<Option<Slot>>) -> impl IntoView {
     let lang = use_lang();
     let date = day.date;
     let any_available = day.slots.iter().any(|s| s.state == SlotState::Available);
@@ -278,12 +305,28 @@ fn Day(day: AvailabilityDay, announcement: RwSignal<String>) -> impl IntoView {
         }
         .into_any();
     }
+    let refused_here = move || refused.with(|r| r.is_some_and(|slot| slot.date == date));
     view! {
-        <div class="govuk-form-group app-day">
+        <div class="govuk-form-group app-day" class:govuk-form-group--error=refused_here>
             <fieldset class="govuk-fieldset">
                 <legend class="govuk-fieldset__legend govuk-fieldset__legend--s">{legend}</legend>
+                {move || {
+                    refused_here()
+                        .then(|| {
+                            view! {
+                                <p class="govuk-error-message" id=format!("day-{date}-error")>
+                                    <span class="govuk-visually-hidden">{lang.t("Error:", "Gwall:")}</span>
+                                    " "
+                                    {lang.t(
+                                        "You have already chosen 3 times. Remove one of your choices to choose this one.",
+                                        "Rydych chi eisoes wedi dewis 3 amser. Tynnwch un o’ch dewisiadau i ddewis yr un hwn.",
+                                    )}
+                                </p>
+                            }
+                        })
+                }}
                 <div class="govuk-checkboxes govuk-checkboxes--small">
-                    {day.slots.into_iter().map(|s| view! { <SlotOption avail=s announcement /> }).collect_view()}
+                    {day.slots.into_iter().map(|s| view! { <SlotOption avail=s announcement refused /> }).collect_view()}
                 </div>
             </fieldset>
         </div>
@@ -311,7 +354,11 @@ fn Unavailable(avail: SlotAvailability, state: SlotState) -> impl IntoView {
 }
 
 #[component]
-fn SlotOption(avail: SlotAvailability, announcement: RwSignal<String>) -> impl IntoView {
+fn SlotOption(
+    avail: SlotAvailability,
+    announcement: RwSignal<String>,
+    refused: RwSignal<Option<Slot>>,
+) -> impl IntoView {
     let lang = use_lang();
     let form = use_form();
     if avail.state != SlotState::Available {
@@ -341,6 +388,7 @@ fn SlotOption(avail: SlotAvailability, announcement: RwSignal<String>) -> impl I
                 {
                     input.set_checked(false);
                 }
+                refused.set(Some(value));
                 announcement.set(
                     lang.t(
                         "You have already chosen 3 times. Remove one of your choices to choose this one.",
@@ -350,10 +398,12 @@ fn SlotOption(avail: SlotAvailability, announcement: RwSignal<String>) -> impl I
                 );
                 return;
             }
+            refused.set(None);
             form.draft.update(|d| d.slots.push(value));
             let n = form.draft.with_untracked(|d| d.slots.len());
             announcement.set(format!("{}: {text}", ordinal(lang, n - 1)));
         } else {
+            refused.set(None);
             form.draft.update(|d| d.slots.retain(|s| *s != value));
             announcement.set(format!("{} {text}", lang.t("Removed:", "Wedi tynnu:")));
         }
@@ -366,7 +416,16 @@ fn SlotOption(avail: SlotAvailability, announcement: RwSignal<String>) -> impl I
                 name="slots"
                 type="checkbox"
                 value=id.clone()
-                aria-describedby=hint_id.clone()
+                aria-describedby={
+                    let hint_id = hint_id.clone();
+                    move || {
+                        if refused.get() == Some(value) {
+                            format!("day-{}-error {hint_id}", value.date)
+                        } else {
+                            hint_id.clone()
+                        }
+                    }
+                }
                 prop:checked=checked
                 on:change=toggle
             />

@@ -7,6 +7,8 @@ pub struct Model {
     pub id: Uuid,
     pub url: String,
     pub description: String,
+    /// The API key that made it (`None`: an admin). See `crate::webhooks::store::OWNER_MAY_RECEIVE`.
+    pub owner_api_key_id: Option<Uuid>,
     pub all_events: bool,
     /// The chosen wire names between commas (`,visit.booked,visit.cancelled,`), so that fan-out matches one with LIKE.
     pub event_types: String,

@@ -504,15 +504,15 @@ was turned off are in its delivery log and in the change feed."
         Block::Link { label: "Open the back office".into(), url: admin_url.to_owned() },
         Block::Heading("Cymraeg".into()),
         Block::Para(format!(
-            "Mae'r tanysgrifiad bachyn gwe i {url} wedi'i ddiffodd: methodd pob ymgais i'w anfon am tua thri diwrnod."
+            "Mae’r tanysgrifiad bachyn gwe i {url} wedi’i ddiffodd: methodd pob ymgais i’w anfon am tua thri diwrnod."
         )),
         Block::Para(format!(
-            "Gwiriwch y derbynnydd, yna trowch y tanysgrifiad ymlaen eto (tanysgrifiad {subscription_id}). Mae'r \
+            "Gwiriwch y derbynnydd, yna trowch y tanysgrifiad ymlaen eto (tanysgrifiad {subscription_id}). Mae’r \
 digwyddiadau ers iddo gael ei ddiffodd yn ei log anfon ac yn y ffrwd newidiadau."
         )),
         Block::Link { label: "Agor y swyddfa gefn".into(), url: admin_url.to_owned() },
     ];
-    render("Webhook turned off / Bachyn gwe wedi'i ddiffodd".to_owned(), Locale::En, &blocks, None)
+    render("Webhook turned off / Bachyn gwe wedi’i ddiffodd".to_owned(), Locale::En, &blocks, None)
 }
 
 #[cfg(test)]
@@ -559,7 +559,7 @@ mod tests {
     fn the_admins_webhook_notice_is_in_english_and_welsh() {
         let email = webhook_disabled("https://hooks.example/<x>", "sub-1", "https://visits.example/staff");
         assert!(email.subject.contains("Webhook turned off") && email.subject.contains("Bachyn gwe"));
-        assert!(email.text.contains("https://hooks.example/<x>") && email.text.contains("wedi'i ddiffodd"));
+        assert!(email.text.contains("https://hooks.example/<x>") && email.text.contains("wedi’i ddiffodd"));
         assert!(email.html.contains("https://hooks.example/&lt;x&gt;"), "escaped in HTML");
     }
 
@@ -603,7 +603,7 @@ mod tests {
                 "The prisoner has no visiting allowance left. Their allowance renews on Thursday 1 April 2027"
             )
         );
-        assert!(email.text.contains("Amy Smith is not on the prisoner's approved contact list"));
+        assert!(email.text.contains("Amy Smith is not on the prisoner’s approved contact list"));
         let cy = visitor_email(EmailKind::Rejected, &facts(Locale::Cy)).unwrap();
         assert!(cy.text.contains("Bydd eu lwfans yn adnewyddu ar Dydd Iau 1 Ebrill 2027"), "{}", cy.text);
     }

@@ -29,7 +29,7 @@ impl SmtpTransport {
 
     pub fn message(&self, email: &OutgoingEmail) -> Result<Message, SendError> {
         let to: Mailbox =
-            email.to.parse().map_err(|_| SendError::Permanent("the recipient's address is not valid".into()))?;
+            email.to.parse().map_err(|_| SendError::Permanent("the recipient’s address is not valid".into()))?;
         let rendered = &email.rendered;
         let alternative = MultiPart::alternative()
             .singlepart(SinglePart::plain(rendered.text.clone()))

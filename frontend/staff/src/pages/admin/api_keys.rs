@@ -1,8 +1,9 @@
-//! Integrators' API keys: the list (name, first characters, prisons, scopes, use, expiry, revocation), a form for a
-//! new key, its secret shown once, rotation and revocation with confirmation.
+//! Integrators' API keys: the list (name, first characters, prisons, scopes, use, expiry, revocation), one form for a
+//! new key or to change one (`PATCH /api/v1/api-keys/{id}`), its secret shown once, rotation and revocation with
+//! confirmation.
 
 use chrono::{NaiveDate, NaiveTime};
-use domain::api_keys::{ApiKeyCreated, ApiKeyView, NewApiKey, RotateApiKey, Scope};
+use domain::api_keys::{ApiKeyCreated, ApiKeyView, NewApiKey, RotateApiKey, Scope, UpdateApiKey};
 use frontend_shared::api::ApiError;
 use frontend_shared::focus::focus_id;
 use frontend_shared::i18n::{tx, use_lang};
@@ -22,6 +23,18 @@ async fn list(session: Session) -> Result<Vec<ApiKeyView>, ApiError> {
 async fn create(session: Session, key: &NewApiKey) -> Result<ApiKeyCreated, ApiError> {
     let body = serde_json::to_string(key).map_err(|_| ApiError::Decode)?;
     call(session, "POST", "/api/v1/api-keys".into(), Some(body)).await
+}
+
+async fn update(session: Session, id: Uuid, change: &UpdateApiKey) -> Result<ApiKeyView, ApiError> {
+    let body = serde_json::to_string(change).map_err(|_| ApiError::Decode)?;
+    call(session, "PATCH", format!("/api/v1/api-keys/{id}"), Some(body)).await
+}
+
+/// A key's expiry as the form shows it: its day in the UK, `2027-12-01`.
+fn expiry_text(key: &ApiKeyView) -> String {
+    key.expires_at
+        .map(|at| at.with_timezone(&chrono_tz::Europe::London).date_naive().format("%Y-%m-%d").to_string())
+        .unwrap_or_default()
 }
 
 async fn rotate(session: Session, id: Uuid) -> Result<ApiKeyCreated, ApiError> {
@@ -70,6 +83,7 @@ pub(super) fn ApiKeys(notice: RwSignal<Option<String>>) -> impl IntoView {
     let keys = LocalResource::new(move || async move { list(session).await });
     let retry = Callback::new(move |_| keys.refetch());
     let secret = RwSignal::new(None::<(String, String)>);
+    let editing = RwSignal::new(None::<ApiKeyView>);
     view! {
         <h2 class="govuk-heading-m" id="api-keys">{tx("API keys", "Allweddi API")}</h2>
         <p class="govuk-body">{tx("Keys let other systems use the service’s API, only at the prisons and for the things you choose.", "Mae allweddi’n gadael i systemau eraill ddefnyddio API y gwasanaeth, dim ond yn y carchardai ac ar gyfer y pethau a ddewiswch.")}</p>
@@ -97,13 +111,13 @@ pub(super) fn ApiKeys(notice: RwSignal<Option<String>>) -> impl IntoView {
                 Ok(keys) if keys.is_empty() => view! { <p class="govuk-body">{tx("There are no API keys yet.", "Nid oes allweddi API eto.")}</p> }.into_any(),
                 Ok(keys) => view! {
                     <ul class="govuk-list app-cards" id="api-key-list">
-                        {keys.into_iter().map(|key| view! { <KeyCard key on_change=retry notice secret /> }).collect_view()}
+                        {keys.into_iter().map(|key| view! { <KeyCard key on_change=retry notice secret editing /> }).collect_view()}
                     </ul>
                 }.into_any(),
                 Err(error) => view! { <Failure error retry /> }.into_any(),
             })}
         </Transition>
-        <NewKey on_change=retry secret />
+        <KeyForm on_change=retry secret notice editing />
     }
 }
 
@@ -113,10 +127,18 @@ fn KeyCard(
     on_change: Callback<()>,
     notice: RwSignal<Option<String>>,
     secret: RwSignal<Option<(String, String)>>,
+    editing: RwSignal<Option<ApiKeyView>>,
 ) -> impl IntoView {
     let session = use_session();
     let lang = use_lang();
     let id = key.id;
+    let edit = {
+        let key = key.clone();
+        move |_| {
+            editing.set(Some(key.clone()));
+            focus_id("api-key-form-title".into());
+        }
+    };
     let confirming = RwSignal::new(false);
     let failure = RwSignal::new(None::<String>);
     let revoked = key.revoked_at.is_some();
@@ -187,6 +209,9 @@ fn KeyCard(
                 let name2 = name.clone();
                 view! {
                 <div class="govuk-button-group">
+                    <button type="button" class="govuk-button govuk-button--secondary app-small-button" on:click=edit>
+                        {tx("Change", "Newid")} <span class="govuk-visually-hidden">" " {name.clone()}</span>
+                    </button>
                     <button type="button" class="govuk-button govuk-button--secondary app-small-button" on:click=do_rotate>
                         {tx("Rotate", "Cylchdroi")} <span class="govuk-visually-hidden">" " {name.clone()}</span>
                     </button>
@@ -210,8 +235,14 @@ fn KeyCard(
     }
 }
 
+/// One form to create a key or, after "Change" on one, to change its name, prisons, scopes, expiry and rate limit.
 #[component]
-fn NewKey(on_change: Callback<()>, secret: RwSignal<Option<(String, String)>>) -> impl IntoView {
+fn KeyForm(
+    on_change: Callback<()>,
+    secret: RwSignal<Option<(String, String)>>,
+    notice: RwSignal<Option<String>>,
+    editing: RwSignal<Option<ApiKeyView>>,
+) -> impl IntoView {
     let session = use_session();
     let lang = use_lang();
     let name = RwSignal::new(String::new());
@@ -221,6 +252,18 @@ fn NewKey(on_change: Callback<()>, secret: RwSignal<Option<(String, String)>>) -
     let rate = RwSignal::new(domain::api_keys::DEFAULT_RATE_LIMIT_PER_MINUTE.to_string());
     let issues = RwSignal::new(Vec::<Issue>::new());
     let busy = RwSignal::new(false);
+    Effect::new(move |_| {
+        editing.with(|key| {
+            let key = key.as_ref();
+            name.set(key.map(|k| k.name.clone()).unwrap_or_default());
+            prisons.set(key.map(|k| k.prison_ids.clone()).unwrap_or_default());
+            scopes.set(key.map(|k| k.scopes.clone()).unwrap_or_default());
+            expiry.set(key.map(expiry_text).unwrap_or_default());
+            let limit = key.map_or(domain::api_keys::DEFAULT_RATE_LIMIT_PER_MINUTE, |k| k.rate_limit_per_minute);
+            rate.set(limit.to_string());
+            issues.set(Vec::new());
+        })
+    });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if busy.get_untracked() {
@@ -269,12 +312,40 @@ fn NewKey(on_change: Callback<()>, secret: RwSignal<Option<(String, String)>>) -
             show_issues(issues, found);
             return;
         }
+        let changing = editing.get_untracked();
         busy.set(true);
         spawn_local(async move {
-            let result = create(session, &key).await;
+            let result = match &changing {
+                Some(old) => {
+                    // Only a changed expiry is sent (an unchanged one may be in the past by now).
+                    let new_expiry = expiry.get_untracked().trim().to_string();
+                    let change = UpdateApiKey {
+                        name: Some(key.name.clone()),
+                        prison_ids: Some(key.prison_ids.clone()),
+                        scopes: Some(key.scopes.clone()),
+                        expires_at: key.expires_at.filter(|_| new_expiry != expiry_text(old)),
+                        clear_expiry: new_expiry.is_empty() && old.expires_at.is_some(),
+                        rate_limit_per_minute: key.rate_limit_per_minute,
+                    };
+                    update(session, old.id, &change).await.map(|_| None)
+                }
+                None => create(session, &key).await.map(Some),
+            };
             busy.set(false);
             match result {
-                Ok(created) => {
+                Ok(None) => {
+                    editing.set(None);
+                    notice.set(Some(
+                        lang.t(
+                            "Key saved: the change applies from its next request.",
+                            "Allwedd wedi’i chadw: mae’r newid yn berthnasol o’i chais nesaf.",
+                        )
+                        .to_string(),
+                    ));
+                    focus_id("admin-notice".into());
+                    on_change.run(());
+                }
+                Ok(Some(created)) => {
                     issues.set(Vec::new());
                     name.set(String::new());
                     prisons.set(Vec::new());
@@ -323,7 +394,12 @@ fn NewKey(on_change: Callback<()>, secret: RwSignal<Option<(String, String)>>) -
         }
     };
     view! {
-        <h2 class="govuk-heading-m">{tx("Create an API key", "Creu allwedd API")}</h2>
+        <h2 class="govuk-heading-m" id="api-key-form-title" tabindex="-1">
+            {move || match editing.get() {
+                Some(key) => format!("{} {}", lang.t("Change the API key", "Newid yr allwedd API"), key.name),
+                None => lang.t("Create an API key", "Creu allwedd API").to_string(),
+            }}
+        </h2>
         <ErrorSummary issues />
         <form novalidate on:submit=submit id="new-api-key">
             {text("key-name", ("Name", "Enw"), Some(("Say which system uses it. Changes made with the key show this name.", "Nodwch pa system sy’n ei defnyddio. Mae newidiadau a wneir gyda’r allwedd yn dangos yr enw hwn.")), "text", name)}
@@ -359,7 +435,17 @@ fn NewKey(on_change: Callback<()>, secret: RwSignal<Option<(String, String)>>) -
             </div>
             {text("key-expires_at", ("Expiry date (optional)", "Dyddiad dod i ben (dewisol)"), Some(("For example, 2027-12-01. The key stops working at the end of that day. Leave empty for no expiry.", "Er enghraifft, 2027-12-01. Mae’r allwedd yn stopio gweithio ar ddiwedd y diwrnod hwnnw. Gadewch yn wag am ddim dyddiad dod i ben.")), "date", expiry)}
             {text("key-rate_limit_per_minute", ("Requests a minute", "Ceisiadau y funud"), Some(("Between 1 and 100000. Requests over this wait until the next minute.", "Rhwng 1 a 100000. Mae ceisiadau dros hyn yn aros tan y funud nesaf.")), "text", rate)}
-            <button type="submit" class="govuk-button" id="create-api-key">{tx("Create key", "Creu allwedd")}</button>
+            <div class="govuk-button-group">
+                <button type="submit" class="govuk-button" id="create-api-key">
+                    {move || if editing.with(Option::is_some) { lang.t("Save changes", "Cadw newidiadau") } else { lang.t("Create key", "Creu allwedd") }}
+                </button>
+                <Show when=move || editing.with(Option::is_some)>
+                    <button type="button" class="govuk-button govuk-button--secondary" id="cancel-api-key-edit" on:click=move |_| {
+                        editing.set(None);
+                        focus_id("api-keys".into());
+                    }>{tx("Cancel", "Canslo")}</button>
+                </Show>
+            </div>
         </form>
     }
 }

@@ -1,16 +1,19 @@
 //! For admins: staff accounts (create one with a first password, assign prisons, disable or enable) and prisons
-//! (add one; its timetable and rules are then set on the timetable page); integrators' API keys.
+//! (add one; its timetable and rules are then set on the timetable page); integrators' API keys; and, on a page of
+//! their own, webhook subscriptions.
 
 mod accounts;
 mod api_keys;
 mod prisons;
+mod webhooks;
 
 use domain::api::{PrisonDetails, PrisonInput};
 use domain::error::FieldError;
 use domain::staff::{NewStaffAccount, StaffAccountView, UpdateStaffAccount};
 use frontend_shared::api::ApiError;
-use frontend_shared::i18n::tx;
+use frontend_shared::i18n::{tx, use_lang};
 use leptos::prelude::*;
+use leptos_router::hooks::use_location;
 use uuid::Uuid;
 
 use crate::session::{Session, call, get, use_session};
@@ -18,6 +21,7 @@ use crate::ui::{Failure, Issue, Loading, use_title};
 use accounts::{Accounts, NewAccount};
 use api_keys::ApiKeys;
 use prisons::Prisons;
+pub use webhooks::WebhooksPage;
 
 async fn accounts(session: Session) -> Result<Vec<StaffAccountView>, ApiError> {
     get(session, "/api/v1/admin/staff".into()).await
@@ -51,6 +55,41 @@ fn issues_under(prefix: &str, errors: &[FieldError]) -> Vec<Issue> {
         .collect()
 }
 
+/// The names of these prisons, as the signed-in admin's profile has them (the id when it does not).
+fn prison_names(session: Session, ids: &[Uuid]) -> Vec<String> {
+    session.profile.with_untracked(|p| {
+        let prisons = p.as_ref().map(|p| p.prisons.as_slice()).unwrap_or_default();
+        ids.iter()
+            .map(|id| prisons.iter().find(|p| p.id == *id).map(|p| p.name.clone()).unwrap_or_else(|| id.to_string()))
+            .collect()
+    })
+}
+
+/// The admin area's own navigation: its pages, the current one marked.
+#[component]
+fn AdminNav() -> impl IntoView {
+    let lang = use_lang();
+    let location = use_location();
+    let link = move |href: &'static str, label: (&'static str, &'static str)| {
+        let current = move || location.pathname.get() == href;
+        view! {
+            <li>
+                <a class="govuk-link govuk-link--no-visited-state" href=href aria-current=move || current().then_some("page")>
+                    {tx(label.0, label.1)}
+                </a>
+            </li>
+        }
+    };
+    view! {
+        <nav class="app-admin-nav" aria-label=move || lang.t("Admin pages", "Tudalennau gweinyddu")>
+            <ul class="govuk-list app-staff-nav">
+                {link("/staff/admin", ("Staff, prisons and API keys", "Staff, carchardai ac allweddi API"))}
+                {link("/staff/admin/webhooks", ("Webhooks", "Bachau gwe"))}
+            </ul>
+        </nav>
+    }
+}
+
 #[component]
 pub fn AdminPage() -> impl IntoView {
     let session = use_session();
@@ -67,6 +106,7 @@ pub fn AdminPage() -> impl IntoView {
                 <div class="govuk-notification-banner__content"><p class="govuk-notification-banner__heading">{text}</p></div>
             </div>
         })}
+        <AdminNav />
         <h1 class="govuk-heading-l">{tx("Staff and prisons", "Staff a charchardai")}</h1>
         <Show when=move || session.is_admin() fallback=|| view! {
             <p class="govuk-body">{tx("Only admins can manage staff accounts and prisons.", "Dim ond gweinyddwyr sy’n gallu rheoli cyfrifon staff a charchardai.")}</p>

@@ -153,7 +153,7 @@ fn Editor(view: TimetableView) -> impl IntoView {
         }}
         <ErrorSummary issues />
         <form novalidate on:submit=preview id="timetable-form">
-            <h2 class="govuk-heading-m">{tx("Weekly visiting times", "Amseroedd ymweld wythnosol")}</h2>
+            <h2 class="govuk-heading-m" id="weekly-title">{tx("Weekly visiting times", "Amseroedd ymweld wythnosol")}</h2>
             <p class="govuk-hint">{tx("Places are for open visits; closed visits (across a screen) have their own places.", "Mae lleoedd ar gyfer ymweliadau agored; mae gan ymweliadau caeedig (ar draws sgrin) eu lleoedd eu hunain.")}</p>
             <ul class="govuk-list app-cards" id="weekly">
                 {move || (0..draft.with(|d| d.weekly.len())).map(|i| view! { <TimeRow draft issues index=i weekly=true /> }).collect_view()}
@@ -164,7 +164,7 @@ fn Editor(view: TimetableView) -> impl IntoView {
                 focus_id(format!("weekly-{n}-weekday"));
             }>{tx("Add a weekly time", "Ychwanegu amser wythnosol")}</button>
 
-            <h2 class="govuk-heading-m">{tx("Closed dates", "Dyddiadau cau")}</h2>
+            <h2 class="govuk-heading-m" id="closed-title">{tx("Closed dates", "Dyddiadau cau")}</h2>
             <p class="govuk-hint">{tx("No visits on these dates, whatever the weekly times say.", "Dim ymweliadau ar y dyddiadau hyn, beth bynnag yw’r amseroedd wythnosol.")}</p>
             <ul class="govuk-list" id="closed-dates">
                 {move || (0..draft.with(|d| d.closed.len())).map(|i| {
@@ -177,7 +177,10 @@ fn Editor(view: TimetableView) -> impl IntoView {
                                     prop:value=move || draft.with(|d| d.closed.get(i).cloned().unwrap_or_default())
                                     on:change=move |ev| { let v = event_target_value(&ev); draft.update(|d| if let Some(c) = d.closed.get_mut(i) { *c = v; }); } />
                             </div>
-                            <button type="button" class="govuk-button govuk-button--secondary app-small-button" on:click=move |_| draft.update(|d| { if i < d.closed.len() { d.closed.remove(i); } })>
+                            <button type="button" class="govuk-button govuk-button--secondary app-small-button" id=format!("closed-{i}-remove") on:click=move |_| {
+                                draft.update(|d| { if i < d.closed.len() { d.closed.remove(i); } });
+                                focus_id(rows::after_removal("closed", i, draft.with_untracked(|d| d.closed.len())));
+                            }>
                                 {tx("Remove", "Dileu")} <span class="govuk-visually-hidden">" " {tx("closed date", "dyddiad cau")} " " {i + 1}</span>
                             </button>
                         </li>
@@ -190,7 +193,7 @@ fn Editor(view: TimetableView) -> impl IntoView {
                 focus_id(format!("closed-{n}"));
             }>{tx("Add a closed date", "Ychwanegu dyddiad cau")}</button>
 
-            <h2 class="govuk-heading-m">{tx("Replacement days", "Diwrnodau amgen")}</h2>
+            <h2 class="govuk-heading-m" id="replacements-title">{tx("Replacement days", "Diwrnodau amgen")}</h2>
             <p class="govuk-hint">{tx("On a replacement day, these times take the place of the weekly ones (a family day, for example).", "Ar ddiwrnod amgen, mae’r amseroedd hyn yn cymryd lle’r rhai wythnosol (diwrnod teulu, er enghraifft).")}</p>
             <ul class="govuk-list app-cards" id="replacements">
                 {move || (0..draft.with(|d| d.replacements.len())).map(|i| view! { <TimeRow draft issues index=i weekly=false /> }).collect_view()}

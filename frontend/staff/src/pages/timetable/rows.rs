@@ -1,6 +1,7 @@
 //! One time's row (weekly or on a replacement day) and the prison's rules, as form fields.
 
 use domain::api::VisitingRules;
+use frontend_shared::focus::focus_id;
 use frontend_shared::i18n::{Lang, tx, use_lang};
 use leptos::prelude::*;
 
@@ -16,6 +17,15 @@ pub(super) fn weekday_label(lang: Lang, i: usize) -> &'static str {
         4 => lang.t("Friday", "Dydd Gwener"),
         5 => lang.t("Saturday", "Dydd Sadwrn"),
         _ => lang.t("Sunday", "Dydd Sul"),
+    }
+}
+
+/// Where focus goes once row `index` of the list `prefix` is removed and `left` rows remain: the Remove button of
+/// the row that took its place, else of the row before, else the list's heading.
+pub(super) fn after_removal(prefix: &str, index: usize, left: usize) -> String {
+    match left {
+        0 => format!("{prefix}-title"),
+        n => format!("{prefix}-{}-remove", index.min(n - 1)),
     }
 }
 
@@ -72,6 +82,8 @@ pub(super) fn TimeRow(
                 rows.remove(index);
             }
         });
+        let left = draft.with_untracked(|d| if weekly { d.weekly.len() } else { d.replacements.len() });
+        focus_id(after_removal(prefix, index, left));
     };
     let day_id = format!("{prefix}-{index}-weekday");
     view! {
@@ -93,11 +105,11 @@ pub(super) fn TimeRow(
             } else {
                 field("date", ("Date", "Dyddiad"), "date", "govuk-input--width-10", |r| r.date.clone(), |r, v| r.date = v).into_any()
             }}
-            {field("start", ("From", "O"), "time", "govuk-input--width-5", |r| r.start.clone(), |r, v| r.start = v)}
-            {field("end", ("To", "I"), "time", "govuk-input--width-5", |r| r.end.clone(), |r, v| r.end = v)}
+            {field("start", ("From", "O"), "time", "govuk-input--width-5 app-time-input", |r| r.start.clone(), |r, v| r.start = v)}
+            {field("end", ("To", "I"), "time", "govuk-input--width-5 app-time-input", |r| r.end.clone(), |r, v| r.end = v)}
             {field("capacity", ("Places", "Lleoedd"), "text", "govuk-input--width-3", |r| r.capacity.clone(), |r, v| r.capacity = v)}
             {field("closed_capacity", ("Closed-visit places", "Lleoedd ymweliad caeedig"), "text", "govuk-input--width-3", |r| r.closed_capacity.clone(), |r, v| r.closed_capacity = v)}
-            <button type="button" class="govuk-button govuk-button--secondary app-small-button" on:click=remove>
+            <button type="button" class="govuk-button govuk-button--secondary app-small-button" id=format!("{prefix}-{index}-remove") on:click=remove>
                 {tx("Remove", "Dileu")} <span class="govuk-visually-hidden">" " {tx("this time", "yr amser hwn")}</span>
             </button>
         </li>

@@ -28,6 +28,7 @@ use crate::ui::{Failure, Issue, Loading, StateTag, use_title, when};
 use cancel::CancelForm;
 use decision::DecisionForm;
 use extras::{EmailDeliveries, RecordsChecks};
+use frontend_shared::i18n::Lang;
 use labels::{actor_label, outcome_label, reason_label, timeline_label};
 pub use labels::{cancellation_label, rejection_label};
 use notice::{Notice, NoticeBanner};
@@ -278,14 +279,13 @@ fn VisitView(
             {v.timeline.iter().map(|entry| {
                 let entry = entry.clone();
                 let at = entry.at;
-                let by = match (entry.actor, entry.actor_name.clone()) {
-                    (Actor::Staff, Some(name)) => name,
-                    (actor, _) => actor_label(lang, actor).to_string(),
-                };
+                // A closure, so a switch of language rewords "the visitor" or "the service" at once.
+                let (actor, name) = (entry.actor, entry.actor_name.clone());
+                let by = move || by_name(lang, actor, name.clone());
                 let reason = entry.reason.clone();
                 view! {
                     <li>
-                        <strong>{move || timeline_label(lang, entry.to)}</strong> " " {tx("by", "gan")} " " {by.clone()}
+                        <strong>{move || timeline_label(lang, entry.to)}</strong> " " {tx("by", "gan")} " " {by}
                         <br /><span class="govuk-body-s">{move || when(lang, at)}</span>
                         {reason.map(|r| view! { <br /><span class="govuk-body-s">{move || reason_label(lang, &r)}</span> })}
                     </li>
@@ -302,7 +302,8 @@ fn VisitView(
                     {v.messages.iter().map(|m| {
                         let at = m.at;
                         let text = m.text.clone();
-                        let author = actor_label(lang, m.author);
+                        let (actor, name) = (m.author, m.author_name.clone());
+                        let author = move || by_name(lang, actor, name.clone());
                         view! { <li class="app-message"><span class="govuk-body-s">{author} ", " {move || when(lang, at)}</span><br /><span class="app-pre">{text}</span></li> }
                     }).collect_view()}
                 </ul>
@@ -310,5 +311,15 @@ fn VisitView(
         }}
 
         <EmailDeliveries emails=v.emails.clone() />
+    }
+}
+
+/// Who made a change or wrote a message, for staff: a member of staff by name, an integrator by its API key's name
+/// (marked as a key), anyone else by what they are.
+fn by_name(lang: Lang, actor: Actor, name: Option<String>) -> String {
+    match (actor, name) {
+        (Actor::Staff, Some(name)) => name,
+        (Actor::Integrator, Some(name)) => format!("{name} ({})", lang.t("API key", "allwedd API")),
+        (actor, _) => actor_label(lang, actor).to_string(),
     }
 }

@@ -7,6 +7,7 @@ mod explanations;
 
 use chrono::{DateTime, Utc};
 use domain::api::VisitStatus;
+use domain::calendar::slot_starts_at;
 use domain::i18n::{describe_date, describe_plain_date, describe_slot};
 use domain::ics::{CalendarVisit, visit_ics};
 use domain::visit::{Actor, VisitState};
@@ -20,6 +21,7 @@ use crate::i18n::{Lang, api_error, state_name, tx, use_lang, use_title};
 use crate::pages::{LoadError, Loading};
 use crate::store::now_ms;
 use explanations::Explanations;
+use frontend_shared::shell::SuccessBanner;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Action {
@@ -39,12 +41,26 @@ pub fn StatusPage() -> impl IntoView {
         let token = token.get();
         async move { if token.is_empty() { Err(ApiError::Status(404)) } else { api::visit_status(reference, token).await } }
     });
-    // A change made here replaces what was loaded.
+    // A change made here replaces what was loaded (and re-renders the visit), so what it did is kept up here.
     let updated = RwSignal::new(None::<VisitStatus>);
+    let done = RwSignal::new(None::<Action>);
     let current = move || updated.get().map(Ok).or_else(|| status.get());
     use_title(|lang| lang.t("Your visit request", "Eich cais am ymweliad").into(), || false);
 
     view! {
+        {move || {
+            done.get()
+                .map(|action| {
+                    view! {
+                        <SuccessBanner id="change-done">
+                            {match action {
+                                Action::Withdraw => tx("You have withdrawn your request. The prison has been told.", "Rydych chi wedi tynnu eich cais yn ôl. Mae’r carchar wedi cael gwybod.").into_any(),
+                                Action::Cancel => tx("You have cancelled your visit. The prison has been told.", "Rydych chi wedi canslo eich ymweliad. Mae’r carchar wedi cael gwybod.").into_any(),
+                            }}
+                        </SuccessBanner>
+                    }
+                })
+        }}
         <h1 class="govuk-heading-l">
             {tx("Your visit request", "Eich cais am ymweliad")}
         </h1>
@@ -52,7 +68,8 @@ pub fn StatusPage() -> impl IntoView {
             {move || {
                 current()
                     .map(|result| match result {
-                        Ok(visit) => view! { <Visit visit updated token=token.get_untracked() /> }.into_any(),
+                        Ok(visit) => view! { <Visit visit updated done token=token.get_untracked() /> }.into_any(),
+                        Err(error) if error.status() == Some(404) => view! { <LinkNotValid /> }.into_any(),
                         Err(error) => view! { <LoadError error on_retry=move || status.refetch() /> }.into_any(),
                     })
             }}
@@ -60,11 +77,32 @@ pub fn StatusPage() -> impl IntoView {
     }
 }
 
-fn actor_name(lang: Lang, actor: Actor) -> &'static str {
+/// A status link that leads nowhere (cut short, mistyped, or for a request that no longer exists): trying again
+/// cannot help, so say where the right link is and who can help.
+#[component]
+fn LinkNotValid() -> impl IntoView {
+    view! {
+        <div class="govuk-error-summary" role="alert" tabindex="-1" id="link-not-valid">
+            <h2 class="govuk-error-summary__title">{tx("This link is not valid", "Nid yw’r ddolen hon yn ddilys")}</h2>
+            <p class="govuk-body">
+                {tx("It may not have been copied in full. Open the link in the email we sent you when you asked for the visit.", "Efallai nad yw wedi’i chopïo’n llawn. Agorwch y ddolen yn yr e-bost a anfonwyd atoch pan wnaethoch ofyn am yr ymweliad.")}
+            </p>
+            <p class="govuk-body">
+                {tx("If that link does not work either, contact the prison: their phone number and email are on the prison’s page.", "Os nad yw’r ddolen honno’n gweithio chwaith, cysylltwch â’r carchar: mae eu rhif ffôn a’u cyfeiriad e-bost ar dudalen y carchar.")}
+            </p>
+            <p class="govuk-body">
+                <a class="govuk-link" href="/">{tx("Find the prison", "Dod o hyd i’r carchar")}</a>
+            </p>
+        </div>
+    }
+}
+
+/// Who made a change, as the end of "30 November 2026, 3:40pm, by you".
+fn by_whom(lang: Lang, actor: Actor) -> &'static str {
     match actor {
-        Actor::Visitor => lang.t("you", "chi"),
-        Actor::Staff => lang.t("prison staff", "staff y carchar"),
-        Actor::Integrator | Actor::System => lang.t("the service", "y gwasanaeth"),
+        Actor::Visitor => lang.t("by you", "gennych chi"),
+        Actor::Staff => lang.t("by prison staff", "gan staff y carchar"),
+        Actor::Integrator | Actor::System => lang.t("by the service", "gan y gwasanaeth"),
     }
 }
 
@@ -78,7 +116,12 @@ fn when(lang: Lang, at: DateTime<Utc>) -> String {
 }
 
 #[component]
-fn Visit(visit: VisitStatus, updated: RwSignal<Option<VisitStatus>>, token: String) -> impl IntoView {
+fn Visit(
+    visit: VisitStatus,
+    updated: RwSignal<Option<VisitStatus>>,
+    done: RwSignal<Option<Action>>,
+    token: String,
+) -> impl IntoView {
     let lang = use_lang();
     // Opened from an email on a device that has never chosen a language: use the one the request was made in.
     if crate::store::load_locale().is_none() && lang.0.get_untracked() != visit.locale {
@@ -87,7 +130,6 @@ fn Visit(visit: VisitStatus, updated: RwSignal<Option<VisitStatus>>, token: Stri
     let confirming = RwSignal::new(None::<Action>);
     let busy = RwSignal::new(false);
     let failure = RwSignal::new(None::<&'static str>);
-    let done = RwSignal::new(None::<Action>);
     let token = StoredValue::new(token);
     let reference = visit.reference.clone();
     let state = visit.state;
@@ -112,13 +154,19 @@ fn Visit(visit: VisitStatus, updated: RwSignal<Option<VisitStatus>>, token: Stri
                     updated.set(Some(status));
                     focus_id("change-done".into());
                 }
-                Err(error) => failure.set(Some(api_error(lang, &error))),
+                Err(error) => {
+                    failure.set(Some(api_error(lang, &error)));
+                    focus_id("change-failed".into());
+                }
             }
         });
     };
     let act = StoredValue::new(act);
 
-    let ics_href = visit.booked_slot.map(|slot| {
+    // Only a visit that will still happen goes in a calendar.
+    let now = DateTime::<Utc>::from_timestamp_millis(now_ms() as i64).unwrap_or_default();
+    let upcoming = visit.booked_slot.filter(|slot| state == VisitState::Booked && slot_starts_at(slot) > now);
+    let ics_href = upcoming.map(|slot| {
         let summary = format!("{} {}", lang.t("Visit to", "Ymweliad â"), visit.prison.name);
         let description = format!("{} {}", lang.t("Reference", "Cyfeirnod"), visit.reference);
         let text = visit_ics(&CalendarVisit {
@@ -127,20 +175,28 @@ fn Visit(visit: VisitStatus, updated: RwSignal<Option<VisitStatus>>, token: Stri
             summary: &summary,
             location: &visit.prison.name,
             description: &description,
-            stamp: DateTime::<Utc>::from_timestamp_millis(now_ms() as i64).unwrap_or_default(),
+            stamp: now,
         });
         format!("data:text/calendar;charset=utf-8,{}", String::from(js_sys::encode_uri_component(&text)))
     });
 
     let visitors =
         visit.visitors.iter().map(|v| format!("{} {}", v.first_name, v.last_name)).collect::<Vec<_>>().join("\n");
-    let choices = visit
-        .slot_choices
-        .iter()
-        .enumerate()
-        .map(|(i, s)| format!("{}. {}", i + 1, describe_slot(s, lang.get())))
-        .collect::<Vec<_>>()
-        .join("\n");
+    let slot_choices = visit.slot_choices.clone();
+    let choices = move || {
+        slot_choices
+            .iter()
+            .enumerate()
+            .map(|(i, s)| format!("{}. {}", i + 1, describe_slot(s, lang.get())))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    // The booked time, worded for what became of it.
+    let booked_row = visit.booked_slot.and_then(|slot| match state {
+        VisitState::Booked => Some((slot, ("Visit booked for", "Ymweliad wedi’i drefnu ar gyfer"))),
+        VisitState::Cancelled => Some((slot, ("Cancelled visit", "Ymweliad a ganslwyd"))),
+        _ => None,
+    });
     let tag_class = match state {
         VisitState::Booked => "govuk-tag govuk-tag--green",
         VisitState::Requested => "govuk-tag govuk-tag--blue",
@@ -148,28 +204,6 @@ fn Visit(visit: VisitStatus, updated: RwSignal<Option<VisitStatus>>, token: Stri
     };
 
     view! {
-        {move || {
-            done.get()
-                .map(|action| {
-                    view! {
-                        <div class="govuk-notification-banner govuk-notification-banner--success" role="alert" id="change-done" tabindex="-1" aria-labelledby="change-done-title">
-                            <div class="govuk-notification-banner__header">
-                                <h2 class="govuk-notification-banner__title" id="change-done-title">
-                                    {lang.t("Success", "Llwyddiant")}
-                                </h2>
-                            </div>
-                            <div class="govuk-notification-banner__content">
-                                <p class="govuk-notification-banner__heading">
-                                    {match action {
-                                        Action::Withdraw => lang.t("You have withdrawn your request", "Rydych chi wedi tynnu eich cais yn ôl"),
-                                        Action::Cancel => lang.t("You have cancelled your visit", "Rydych chi wedi canslo eich ymweliad"),
-                                    }}
-                                </p>
-                            </div>
-                        </div>
-                    }
-                })
-        }}
         <p class="govuk-body">
             {tx("Reference: ", "Cyfeirnod: ")}
             <strong>{visit.reference.clone()}</strong>
@@ -204,12 +238,11 @@ fn Visit(visit: VisitStatus, updated: RwSignal<Option<VisitStatus>>, token: Stri
                     {format!("{} {}", visit.prisoner_first_name, visit.prisoner_last_name)}
                 </dd>
             </div>
-            {visit
-                .booked_slot
-                .map(|slot| {
+            {booked_row
+                .map(|(slot, key)| {
                     view! {
-                        <div class="govuk-summary-list__row">
-                            <dt class="govuk-summary-list__key">{tx("Visit booked for", "Ymweliad wedi’i drefnu ar gyfer")}</dt>
+                        <div class="govuk-summary-list__row" id="booked-slot">
+                            <dt class="govuk-summary-list__key">{tx(key.0, key.1)}</dt>
                             <dd class="govuk-summary-list__value">{move || describe_slot(&slot, lang.get())}</dd>
                         </div>
                     }
@@ -246,7 +279,7 @@ fn Visit(visit: VisitStatus, updated: RwSignal<Option<VisitStatus>>, token: Stri
                             <strong>{move || state_name(lang, change.to)}</strong>
                             <br />
                             <span class="app-hint">
-                                {move || format!("{} {}, {}", when(lang, change.at), lang.t("by", "gan"), actor_name(lang, change.actor))}
+                                {move || format!("{}, {}", when(lang, change.at), by_whom(lang, change.actor))}
                             </span>
                         </li>
                     }
@@ -258,7 +291,7 @@ fn Visit(visit: VisitStatus, updated: RwSignal<Option<VisitStatus>>, token: Stri
                 .get()
                 .map(|message| {
                     view! {
-                        <div class="govuk-error-summary" role="alert" tabindex="-1">
+                        <div class="govuk-error-summary" role="alert" tabindex="-1" id="change-failed">
                             <h2 class="govuk-error-summary__title">{lang.t("There is a problem", "Mae problem wedi codi")}</h2>
                             <p class="govuk-body">{message}</p>
                         </div>
@@ -321,7 +354,11 @@ fn Visit(visit: VisitStatus, updated: RwSignal<Option<VisitStatus>>, token: Stri
                                     type="button"
                                     class="govuk-button govuk-button--secondary"
                                     id="confirm-no"
-                                    on:click=move |_| confirming.set(None)
+                                    on:click=move |_| {
+                                        // Back where the visitor started, on the button that asked.
+                                        confirming.set(None);
+                                        focus_id(format!("{action:?}").to_lowercase());
+                                    }
                                 >
                                     {tx("No, go back", "Na, mynd yn ôl")}
                                 </button>
