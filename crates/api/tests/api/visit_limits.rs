@@ -26,7 +26,7 @@ async fn refused(response: reqwest::Response) -> i64 {
     let detail = body["detail"].as_str().unwrap();
     let expected = match retry_after {
         ..=60 => "Wait a minute before trying again",
-        ..=5400 => "minutes before trying again",
+        61..=5400 => "minutes before trying again",
         _ => "hours before trying again",
     };
     assert!(detail.contains(expected), "{detail} ({retry_after} s)");
