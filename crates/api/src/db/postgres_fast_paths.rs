@@ -8,7 +8,6 @@
 //! run on PostgreSQL both ways (`on_every_path!` in the tests), so the twins cannot drift apart.
 
 use domain::email::DeliveryState;
-use domain::events::WebhookDeliveryState;
 use domain::visit::VisitState;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, DbErr, Statement};
 use serde::Deserialize;
@@ -34,7 +33,7 @@ pub fn can_grant_in_one_statement(backend: DbBackend, g: &Grant<'_>) -> bool {
 /// run in order of what they read from each other: lock the visit if it is still the request at the version read;
 /// then take a place (an upsert that adds one only while the row's capacity, or on a row not stamped yet the
 /// timetable's, allows it: `places::take_place` in one statement); then, only with a place, book the visit and write its history,
-/// message and email, and the integrators' event (the prison's counter last) with its webhook deliveries. A statement
+/// message and email, and the integrators' event (the prison's counter last). A statement
 /// is atomic, so a full slot or a moved visit writes nothing at all.
 const GRANT_IN_ONE_STATEMENT: &str = r#"
 WITH locked AS (
@@ -75,15 +74,6 @@ WITH locked AS (
 ), evented AS (
     INSERT INTO integration_event (id, prison_id, position, event_type, visit_id, payload, occurred_at)
     SELECT $26, $3, last_position, $27, $1, $28, $12 FROM counted
-    RETURNING position
-), fanned AS (
-    INSERT INTO webhook_delivery (subscription_id, event_id, prison_id, order_key, position, event_type, state,
-        attempts, next_attempt_at, locked_until, claim_token, last_status, last_latency_ms, last_error,
-        last_response, created_at, updated_at, delivered_at)
-    SELECT s.id, $26, $3, $1, e.position, $27, $29, 0, $12, NULL, NULL, NULL, NULL, NULL, NULL, $12, $12, NULL
-    FROM evented e CROSS JOIN webhook_subscription s
-    JOIN webhook_subscription_prison p ON p.subscription_id = s.id
-    WHERE p.prison_id = $3 AND s.enabled AND (s.all_events OR s.event_types LIKE $30)
 )
 SELECT (SELECT count(*) FROM locked) AS locked, (SELECT count(*) FROM booked) AS booked
 "#;
@@ -97,7 +87,7 @@ pub async fn grant_in_one_statement(db: &DatabaseConnection, g: Grant<'_>) -> Re
         None => (None, None),
     };
     let event_id = Uuid::now_v7();
-    let values: [sea_orm::Value; 30] = [
+    let values: [sea_orm::Value; 28] = [
         g.visit_id.into(),
         g.version.into(),
         g.prison_id.into(),
@@ -124,13 +114,11 @@ pub async fn grant_in_one_statement(db: &DatabaseConnection, g: Grant<'_>) -> Re
         // The states from the enums, bound like every other value: no state is spelled in the SQL.
         VisitState::Requested.into(),
         VisitState::Booked.into(),
-        // The integrators' event and its deliveries (`crate::events::record` in one statement): the counter is
-        // taken after the visit's and the slot's rows, as the portable path takes it, last.
+        // The integrators' event (`crate::events::record` in one statement; the worker queues its webhook deliveries
+        // later): the counter is taken after the visit's and the slot's rows, as the portable path takes it, last.
         event_id.into(),
         g.event.event_type.as_str().into(),
         g.event.payload(g.now).to_string().into(),
-        WebhookDeliveryState::Pending.as_str().into(),
-        g.event.type_pattern().into(),
     ];
     let statement = Statement::from_sql_and_values(DbBackend::Postgres, GRANT_IN_ONE_STATEMENT, values);
     let row = db.query_one_raw(statement).await?.ok_or_else(|| DbErr::Custom("grant returned no row".into()))?;

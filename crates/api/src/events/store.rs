@@ -62,16 +62,6 @@ impl NewEvent {
             "data": self.data,
         })
     }
-
-    /// The pattern a subscription's `event_types` (`,a,b,`) matches when it chose this type.
-    pub fn type_pattern(&self) -> String {
-        format!("%,{},%", self.event_type.as_str())
-    }
-
-    /// The key whose deliveries go out in position order: the visit, or the prison for other events.
-    pub fn order_key(&self) -> Uuid {
-        self.visit_id.unwrap_or(self.prison_id)
-    }
 }
 
 /// A recorded event.
@@ -91,17 +81,9 @@ const NEXT_POSITION: &str = "INSERT INTO integration_event_counter (prison_id, l
 ON CONFLICT (prison_id) DO UPDATE SET last_position = integration_event_counter.last_position + 1 \
 RETURNING last_position";
 
-/// A delivery for each enabled subscription of the event's prison that wants its type (and, for one an API key made,
-/// whose key may receive it: `crate::webhooks::store::owner_may_receive`, appended with `$2` and `$7`).
-const FAN_OUT: &str = "INSERT INTO webhook_delivery (subscription_id, event_id, prison_id, order_key, position, \
-event_type, state, attempts, next_attempt_at, locked_until, claim_token, last_status, last_latency_ms, last_error, \
-last_response, created_at, updated_at, delivered_at) \
-SELECT s.id, $1, $2, $3, $4, $5, $6, 0, $7, NULL, NULL, NULL, NULL, NULL, NULL, $7, $7, NULL \
-FROM webhook_subscription s JOIN webhook_subscription_prison p ON p.subscription_id = s.id \
-WHERE p.prison_id = $2 AND s.enabled = $8 AND (s.all_events = $8 OR s.event_types LIKE $9)";
-
-/// Records an event and its webhook deliveries; call it with the transaction that makes the change, as its last
-/// statement before commit (see the module's documentation for why last).
+/// Records an event; call it with the transaction that makes the change, as its last statement before commit (see
+/// the module's documentation for why last). Its webhook deliveries are queued afterwards by the worker
+/// (`crate::webhooks::store::fan_out`), so a change costs the same however many subscriptions there are.
 pub async fn record(db: &impl ConnectionTrait, event: NewEvent, now: DateTime<Utc>) -> Result<Recorded, DbErr> {
     let backend = db.get_database_backend();
     let row = db
@@ -118,22 +100,10 @@ pub async fn record(db: &impl ConnectionTrait, event: NewEvent, now: DateTime<Ut
         visit_id: Set(event.visit_id),
         payload: Set(event.payload(now).to_string()),
         occurred_at: Set(now),
+        fanned_out_at: Set(None),
     })
     .exec_without_returning(db)
     .await?;
-    let values = vec![
-        id.into(),
-        event.prison_id.into(),
-        event.order_key().into(),
-        position.into(),
-        event.event_type.as_str().into(),
-        WebhookDeliveryState::Pending.as_str().into(),
-        now.into(),
-        true.into(),
-        event.type_pattern().into(),
-    ];
-    let fan_out = format!("{FAN_OUT} AND {}", crate::webhooks::store::owner_may_receive("$2", "$7"));
-    db.execute_raw(statement(backend, &fan_out, values)).await?;
     Ok(Recorded { id, position })
 }
 

@@ -123,6 +123,64 @@ pub async fn disable_if_failing(
     Ok(result.rows_affected == 1)
 }
 
+/// Queues the webhook deliveries of up to `limit` recorded events not yet fanned out: one per enabled subscription
+/// of the event's prison that wants its type and whose owner may receive it ([`owner_may_receive`]), then marks
+/// the events done, in one transaction. Returns how many events it took (fewer than `limit`: none left).
+///
+/// Events are taken in each prison's position order, and fan-outs take turns (on PostgreSQL an advisory lock; SQLite
+/// has one writer), so a later event's delivery never waits in the queue without the earlier ones of its visit:
+/// the order rule (`in_order_and_enabled`) sees them all. What counts is the subscription as it is at fan-out time,
+/// moments after the change (a subscription turned off in between gets nothing; the feed has everything).
+pub async fn fan_out(db: &DatabaseConnection, now: DateTime<Utc>, limit: u64) -> Result<u64, DbErr> {
+    use crate::db::entities::integration_event;
+    let backend = db.get_database_backend();
+    let tx = db.begin().await?;
+    if backend == DbBackend::Postgres {
+        // Any constant both sides agree on: "fan out" in ASCII.
+        tx.execute_unprepared("SELECT pg_advisory_xact_lock(7022126116111117116)").await?;
+    }
+    let events: Vec<Uuid> = integration_event::Entity::find()
+        .select_only()
+        .column(integration_event::Column::Id)
+        .filter(integration_event::Column::FannedOutAt.is_null())
+        .order_by_asc(integration_event::Column::PrisonId)
+        .order_by_asc(integration_event::Column::Position)
+        .limit(limit)
+        .into_tuple()
+        .all(&tx)
+        .await?;
+    if events.is_empty() {
+        tx.commit().await?;
+        return Ok(0);
+    }
+    // The events' ids bound as `$3`, `$4`, ... (`?3`, ... on SQLite), after the time and `true`.
+    let ids = (3..events.len() + 3).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ");
+    let pending = WebhookDeliveryState::Pending.as_str();
+    let sql = format!(
+        "INSERT INTO webhook_delivery (subscription_id, event_id, prison_id, order_key, position, event_type, state, \
+         attempts, next_attempt_at, locked_until, claim_token, last_status, last_latency_ms, last_error, last_response, \
+         created_at, updated_at, delivered_at) \
+         SELECT s.id, e.id, e.prison_id, COALESCE(e.visit_id, e.prison_id), e.position, e.event_type, '{pending}', 0, \
+         $1, NULL, NULL, NULL, NULL, NULL, NULL, $1, $1, NULL \
+         FROM integration_event e \
+         JOIN webhook_subscription_prison p ON p.prison_id = e.prison_id \
+         JOIN webhook_subscription s ON s.id = p.subscription_id \
+         WHERE e.id IN ({ids}) AND s.enabled = $2 \
+         AND (s.all_events = $2 OR s.event_types LIKE '%,' || e.event_type || ',%') AND {owner}",
+        owner = owner_may_receive("e.prison_id", "$1"),
+    );
+    let mut values: Vec<sea_orm::Value> = vec![now.into(), true.into()];
+    values.extend(events.iter().map(|id| sea_orm::Value::from(*id)));
+    tx.execute_raw(crate::events::store::statement(backend, &sql, values)).await?;
+    integration_event::Entity::update_many()
+        .col_expr(integration_event::Column::FannedOutAt, Expr::value(now))
+        .filter(integration_event::Column::Id.is_in(events.iter().copied()))
+        .exec(&tx)
+        .await?;
+    tx.commit().await?;
+    Ok(events.len() as u64)
+}
+
 /// SQL: the subscription `s` may receive an event of prison `{prison}` at time `{now}` as far as its owner goes.
 /// One an admin made always may; one an API key made may only while that key could read what it carries: not
 /// revoked, not expired, still holding `webhooks:manage`, still reaching the prison. Checked when an event is

@@ -32,6 +32,8 @@ pub const RETRY_SCHEDULE: [i64; 10] =
 pub const MAX_ATTEMPTS: u32 = RETRY_SCHEDULE.len() as u32 + 1;
 /// How long a claim holds: far longer than a try may take (timeouts are seconds).
 const LEASE_SECONDS: i64 = 60;
+/// Events fanned out to their subscriptions in one transaction at most.
+const FAN_OUT_BATCH: u64 = 200;
 /// Claims in one pass at most (each claims up to `concurrency` deliveries), so that a pass ends.
 const MAX_CLAIMS: usize = 400;
 /// The longest excerpt of a receiver's answer kept in the log.
@@ -97,6 +99,8 @@ impl DeliveryWorker {
 
     /// A pass, and whether it stopped at its bound of claims with more possibly due (a backlog).
     async fn pass(&self) -> Result<(Pass, bool), DbErr> {
+        // First the deliveries of the events recorded since the last pass.
+        while store::fan_out(&self.db, self.clock.now(), FAN_OUT_BATCH).await? == FAN_OUT_BATCH {}
         let mut pass = Pass::default();
         let mut running: JoinSet<(Uuid, Result<WebhookDeliveryState, DbErr>)> = JoinSet::new();
         let mut busy: HashMap<Uuid, u64> = HashMap::new();

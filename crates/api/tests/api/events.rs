@@ -195,17 +195,17 @@ async fn new_visiting_rules_are_a_timetable_change_and_other_details_are_not(db:
     assert_eq!(events[0]["data"], json!({"prison_id": d.prison, "version": version}));
 }
 
-/// A failing trigger on the deliveries, which `record` writes after the event: the change fails after its event
-/// would have been written.
+/// A failing trigger after each event is written (`record` writes it last): the change fails after its event was
+/// written.
 async fn fail_after_the_event(app: &TestApp, on: bool) {
     let db = &app.state.db;
     let sql: &[&str] = match (db.get_database_backend(), on) {
         (sea_orm::DbBackend::Postgres, true) => &[
             "CREATE FUNCTION boom() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'boom'; END $$ LANGUAGE plpgsql",
-            "CREATE TRIGGER boom BEFORE INSERT ON webhook_delivery FOR EACH ROW EXECUTE FUNCTION boom()",
+            "CREATE TRIGGER boom AFTER INSERT ON integration_event FOR EACH ROW EXECUTE FUNCTION boom()",
         ],
-        (sea_orm::DbBackend::Postgres, false) => &["DROP TRIGGER boom ON webhook_delivery"],
-        (_, true) => &["CREATE TRIGGER boom BEFORE INSERT ON webhook_delivery BEGIN SELECT RAISE(ABORT, 'boom'); END"],
+        (sea_orm::DbBackend::Postgres, false) => &["DROP TRIGGER boom ON integration_event"],
+        (_, true) => &["CREATE TRIGGER boom AFTER INSERT ON integration_event BEGIN SELECT RAISE(ABORT, 'boom'); END"],
         (_, false) => &["DROP TRIGGER boom"],
     };
     for statement in sql {
@@ -215,7 +215,7 @@ async fn fail_after_the_event(app: &TestApp, on: bool) {
 
 async fn a_change_that_fails_after_its_event_leaves_no_event(db: Db) {
     let d = desk(spawn_app_at(db, monday_morning()).await).await;
-    // A subscription, so that recording the event goes on to write a delivery.
+    // A subscription, whose delivery of the first event is queued by the worker.
     let sub = json!({"url": "http://127.0.0.1:9/hook", "prison_ids": [d.prison]});
     assert_eq!(d.app.post_as(&d.admin, "/api/v1/webhooks/subscriptions", &sub).await.status(), 201);
     let (id, _, _) = d.request("2026-12-04").await;
@@ -228,7 +228,8 @@ async fn a_change_that_fails_after_its_event_leaves_no_event(db: Db) {
     problem(d.staff(&id, "decision", grant).await, 500).await;
     assert_eq!(d.app.count("visit").await, 1, "the failed request left nothing");
     assert_eq!(d.app.count("integration_event").await, 1);
-    assert_eq!(d.app.count("webhook_delivery").await, 1);
+    api::webhooks::store::fan_out(&d.app.state.db, d.app.state.clock.now(), 100).await.unwrap();
+    assert_eq!(d.app.count("webhook_delivery").await, 1, "the failed changes left no event to deliver");
     let view: Value = d.app.get_as(&d.officer, &format!("/api/v1/staff/visits/{id}")).await.json().await.unwrap();
     assert_eq!(view["state"], "requested", "the failed grant left nothing");
 

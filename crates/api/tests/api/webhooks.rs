@@ -149,6 +149,11 @@ pub fn worker(app: &TestApp, allow_loopback: bool) -> DeliveryWorker {
     DeliveryWorker::new(&app.state, &settings).unwrap()
 }
 
+/// Queues the deliveries of every event recorded so far, as the worker does at the start of each pass.
+pub async fn fan_out(app: &TestApp) {
+    while api::webhooks::store::fan_out(&app.state.db, app.state.clock.now(), 100).await.unwrap() == 100 {}
+}
+
 /// Passes until one finds nothing due (at most 20): what they did together.
 pub async fn drain(worker: &DeliveryWorker) -> Pass {
     let mut total = Pass::default();
@@ -494,6 +499,7 @@ async fn a_subscription_failing_for_three_days_is_turned_off_and_the_admins_told
     assert_eq!(d.app.scalar(sent).await, 2, "the emails render and go");
     // While off, new events are not queued for it; on again, the next are.
     d.request("2026-12-21").await;
+    fan_out(&d.app).await;
     assert_eq!(d.app.count("webhook_delivery").await, 1);
     let body = json!({"url": subscription["url"], "prison_ids": [d.prison], "enabled": true});
     let response = d
@@ -509,6 +515,7 @@ async fn a_subscription_failing_for_three_days_is_turned_off_and_the_admins_told
     let on: Value = response.json().await.unwrap();
     assert!(on["enabled"].as_bool().unwrap() && on.get("disabled_reason").is_none());
     d.request("2026-12-22").await;
+    fan_out(&d.app).await;
     assert_eq!(d.app.count("webhook_delivery").await, 2);
 }
 
@@ -663,10 +670,12 @@ async fn a_keys_subscriptions_are_its_own_and_deliver_only_while_the_key_could_r
 
     // Revoked with a delivery waiting: it is not sent, and nothing new is queued.
     d.request("2026-12-06").await;
+    fan_out(&d.app).await;
     let revoke = d.app.post_as(&d.admin, &format!("/api/v1/api-keys/{x_id}/revoke"), &json!({})).await;
     assert_eq!(revoke.status(), 200);
     let queued = d.app.count("webhook_delivery").await;
     d.request("2026-12-07").await;
+    fan_out(&d.app).await;
     assert_eq!(d.app.count("webhook_delivery").await, queued, "nothing queued for a revoked key");
     assert_eq!(drain(&worker(&d.app, true)).await, Pass::default());
     assert_eq!(receiver.got().len(), 3, "nothing sent for a revoked key");
@@ -684,6 +693,8 @@ async fn a_slow_receiver_with_a_backlog_does_not_hold_up_another_subscription(db
     for _ in 0..20 {
         d.request("2026-12-04").await;
     }
+    // The slow one's backlog is queued before the fast one subscribes.
+    fan_out(&d.app).await;
     let fast = Receiver::start().await;
     let (_, secret) = d.subscribe(&fast.url, &[], &[d.prison]).await;
     fast.trust(&secret);

@@ -13,6 +13,8 @@ pub struct Model {
     /// The whole versioned payload, as sent in webhooks.
     pub payload: String,
     pub occurred_at: DateTimeUtc,
+    /// When its webhook deliveries were queued; `None` until the worker does (`crate::webhooks::store::fan_out`).
+    pub fanned_out_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
