@@ -44,7 +44,7 @@ pub struct ChangesQuery {
                     "prison_id": "0b8e2f4c-1a3d-4e5f-8a6b-7c9d0e1f2a3b", "state": "booked", "version": 1,
                     "booked_slot": {"date": "2026-12-04", "start": "14:00", "end": "16:00"}, "actor": "staff"}}],
             "next_cursor": "41", "has_more": false})),
-        (status = 400, description = "`after` is not a cursor of this feed, or `limit` is out of range", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "`after` is not a cursor of this feed (not digits, or past its newest event), or `limit` is out of range", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "`missing_scope`: an API key without `visits:read`", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such prison, or not one of the caller's", body = Problem, content_type = "application/problem+json"),

@@ -49,7 +49,17 @@ pub async fn changes(
     // One more than asked, to tell whether more follow.
     let mut rows = super::store::after(&state.db, prison_id, after, u64::from(limit) + 1).await?;
     if !from_oldest {
-        if rows.is_empty() && super::store::last_position(&state.db, prison_id).await? > after {
+        // The counter is written with each event, so a cursor past it was never given by this feed: refused
+        // rather than answered with nothing forever (an integrator with a corrupt cursor would miss every event).
+        let last = if rows.is_empty() { Some(super::store::last_position(&state.db, prison_id).await?) } else { None };
+        if last.is_some_and(|last| after > last) {
+            return Err(ApiError::Malformed(
+                "`after` is past the newest event of this prison’s feed: send a `next_cursor` this feed gave, or \
+                 leave `after` out to start from the oldest event kept."
+                    .into(),
+            ));
+        }
+        if rows.is_empty() && last.is_some_and(|last| last > after) {
             // The counter went past the cursor. Read again, after the counter: an event committed since the first
             // read shows now, so an empty answer means the events were removed.
             rows = super::store::after(&state.db, prison_id, after, u64::from(limit) + 1).await?;

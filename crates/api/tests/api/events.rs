@@ -253,6 +253,15 @@ async fn the_feed_refuses_bad_cursors_and_other_prisons_staff(db: Db) {
     for bad in ["0", "501", "x"] {
         problem(d.app.get_as(&d.officer, &format!("{path}?limit={bad}")).await, 400).await;
     }
+    // A cursor this feed never gave (past its newest event) is refused, not answered with nothing forever; the
+    // newest one given is fine.
+    d.request("2026-12-04").await;
+    for never in ["2", "999999999999999999"] {
+        let body = problem(d.app.get_as(&d.officer, &format!("{path}?after={never}")).await, 400).await;
+        assert!(body["detail"].as_str().unwrap().contains("past the newest event"), "{body}");
+    }
+    let newest: Value = d.app.get_as(&d.officer, &format!("{path}?after=1")).await.json().await.unwrap();
+    assert_eq!((newest["events"].as_array().map(Vec::len), &newest["next_cursor"]), (Some(0), &json!("1")));
     let theirs = problem(d.app.get_as(&outsider, &path).await, 404).await;
     let missing =
         problem(d.app.get_as(&d.admin, &format!("/api/v1/prisons/{}/changes", Uuid::new_v4())).await, 404).await;
