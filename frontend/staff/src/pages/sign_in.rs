@@ -29,6 +29,8 @@ pub fn SignInPage() -> impl IntoView {
     let issues = RwSignal::new(Vec::<Issue>::new());
     let busy = RwSignal::new(false);
     use_title(("Sign in", "Mewngofnodi"), move || issues.with(|i| !i.is_empty()));
+    // The inbox's module, fetched while the member of staff types, so it is there after signing in.
+    crate::preload_everyday_when_idle();
 
     // Already signed in (a bookmark, or Back after signing in): carry on.
     let go_on = navigate.clone();
