@@ -130,7 +130,13 @@ macro_rules! lazy_route {
             }
 
             async fn view(_: Self) -> AnyView {
-                $load.await.unwrap_or_else(|_| NotLoaded().into_any())
+                let view = $load.await.unwrap_or_else(|_| NotLoaded().into_any());
+                // After a move here, the heading gets the focus once the page is there, however long its module
+                // took to arrive (FocusOnNavigation looks for it for 3 seconds only).
+                if MOVED.get() {
+                    focus_heading(HEADING_TRIES);
+                }
+                view
             }
 
             async fn preload() {
@@ -340,6 +346,11 @@ fn PrisonBar(session: Session) -> impl IntoView {
     }
 }
 
+thread_local! {
+    /// Whether the member of staff has moved from the first page loaded to another.
+    static MOVED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
 /// After a move to another page, focus goes to its heading, as after a page load.
 #[component]
 fn FocusOnNavigation() -> impl IntoView {
@@ -347,6 +358,7 @@ fn FocusOnNavigation() -> impl IntoView {
     Effect::new(move |previous: Option<String>| {
         let path = location.pathname.get();
         if previous.as_ref().is_some_and(|p| *p != path) {
+            MOVED.set(true);
             focus_heading(HEADING_TRIES);
         }
         path
