@@ -9,7 +9,10 @@
 // Then the staff sign-in page (/staff/sign-in) on the slow profile: CPU 4x slower, 400 kbit/s down and up, 400 ms
 // added to every request (CDP Network.emulateNetworkConditions), no cache. Measured: the bytes Chromium fetched
 // (HTML, JS, WASM, CSS) until the sign-in form was usable, as the server sends them (Brotli), and the time until then
-// (the app's form on screen, which it replaces the static placeholder with). Target: usable within 3 s. Then, after
+// (the app's form on screen, which it replaces the static placeholder with). Target: usable within 3 s. Also timed:
+// "typable", the first frame with either form: staff.html's own, which staff-boot.js shows while the app downloads
+// and whose typing and Sign in the app takes over, or the app's (main's build before the split has no such form).
+// Then, after
 // TYPING_MS (a person typing an email address and a password), signs in: the time from Sign in to the inbox.
 // BENCH_BEFORE_STATIC_DIR names an earlier build (a copy of frontend/dist): a second server serves it, the runs
 // alternate between the two, and the figures are printed side by side. BENCH_PARTS=visitor or =staff runs one part.
@@ -100,6 +103,16 @@ async function staffSignIn(browser, baseUrl) {
     await cdp.send('Network.emulateNetworkConditions', SLOW_NETWORK);
     await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_SLOWDOWN });
     await page.goto(`${baseUrl}/staff/sign-in`, { waitUntil: 'commit' });
+    const typableMs = await (
+      await page.waitForFunction(
+        () => {
+          const email = document.querySelector('#early-email') ?? document.querySelector('#email');
+          return email && email.offsetParent !== null ? performance.now() : null;
+        },
+        null,
+        { polling: 'raf', timeout: 60_000 },
+      )
+    ).jsonValue();
     // Timed inside the page, on the first frame with the app's form (the static placeholder has none), so that the
     // everyday screens' module, fetched once the page is idle, is not counted as part of the sign-in page.
     const usableMs = await (
@@ -137,7 +150,7 @@ async function staffSignIn(browser, baseUrl) {
         timeout: 60_000,
       })
     ).jsonValue();
-    return { usableMs, wireBytes, paths: files.map((f) => f.path), signInToInboxMs: inboxMs - clickedMs };
+    return { typableMs, usableMs, wireBytes, paths: files.map((f) => f.path), signInToInboxMs: inboxMs - clickedMs };
   } finally {
     await context.close();
   }
@@ -178,6 +191,8 @@ async function staffPart(browser, builds) {
       runs_ms: result.runs.map((r) => Math.round(r.usableMs)),
       wire: median(result.runs.map((r) => r.wireBytes)),
       sign_in_to_inbox_ms: Math.round(median(result.runs.map((r) => r.signInToInboxMs))),
+      typable_ms: Math.round(median(result.runs.map((r) => r.typableMs))),
+      typable_runs_ms: result.runs.map((r) => Math.round(r.typableMs)),
     };
   }
   console.log('');
@@ -186,9 +201,10 @@ async function staffPart(browser, builds) {
     'files'.padStart(6),
     'br bytes'.padStart(10),
     'on the wire'.padStart(12),
+    'typable ms'.padStart(11),
     'usable ms'.padStart(10),
     'inbox ms'.padStart(9),
-    '  usable runs (ms)',
+    '  typable runs; usable runs (ms)',
   );
   for (const [name, s] of Object.entries(summary)) {
     console.log(
@@ -196,16 +212,18 @@ async function staffPart(browser, builds) {
       String(s.files).padStart(6),
       String(s.br).padStart(10),
       String(s.wire).padStart(12),
+      String(s.typable_ms).padStart(11),
       String(s.usable_ms).padStart(10),
       String(s.sign_in_to_inbox_ms).padStart(9),
       ' ',
-      s.runs_ms.join(', '),
+      `${s.typable_runs_ms.join(', ')}; ${s.runs_ms.join(', ')}`,
     );
   }
   console.log(`(inbox ms: from Sign in, pressed ${TYPING_MS / 1000} s after the form was usable, to the inbox on screen)`);
   const now = summary.after ?? summary.this;
   const ok = now.usable_ms <= STAFF_TARGET_MS;
-  console.log(`staff sign-in usable: ${now.usable_ms} ms (target ${STAFF_TARGET_MS}): ${ok ? 'OK' : 'OVER'}`);
+  console.log(`staff sign-in form typable: ${now.typable_ms} ms (target ${STAFF_TARGET_MS}): ${now.typable_ms <= STAFF_TARGET_MS ? 'OK' : 'OVER'}`);
+  console.log(`staff sign-in app usable: ${now.usable_ms} ms (target ${STAFF_TARGET_MS}): ${ok ? 'OK' : 'OVER'}`);
   console.log(JSON.stringify({ staff_sign_in: summary, cpu_slowdown: CPU_SLOWDOWN, network: SLOW_NETWORK }));
   return ok;
 }

@@ -1,7 +1,8 @@
 // The staff back office's split into modules, in real headless Chromium against the real server: the sign-in page
 // needs only the first module (it works while every later one is blocked), the admin module is not part of its
 // download, the everyday screens' module is fetched while the sign-in page is shown, and a module that cannot be
-// downloaded after sign-in shows a page saying so whose Try again works once the connection is back.
+// downloaded after sign-in shows a page saying so whose Try again works once the connection is back. The sign-in
+// form staff.html carries takes typing and Sign in before the app has arrived, and the app carries them on.
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -57,6 +58,7 @@ test('the sign-in page works while the later modules cannot be downloaded, and a
 
   await page.goto(`${server.baseUrl}/staff/sign-in`);
   await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
+  await page.locator('#email').waitFor(); // the app's form, not staff.html's
   await checkPage(page, 'split-sign-in-blocked');
 
   // By keyboard, as on a phone with a keyboard attached: the form is usable without the later modules.
@@ -123,4 +125,58 @@ test('the sign-in page downloads neither the admin module nor the other screens,
   await page.click('#staff-nav a[href="/staff/admin"]');
   await page.getByRole('heading', { level: 1, name: 'Staff and prisons' }).waitFor();
   assert.ok(asked.includes('split_admin.wasm'), 'the admin module is fetched when the admin area is opened');
+});
+
+/** Holds the first module's download until the returned function is called: the app is not there until then. */
+async function holdApp(context) {
+  let release;
+  const released = new Promise((resolve) => (release = resolve));
+  await context.route('**/staff-pkg/frontend_staff_bg.wasm', async (route) => {
+    await released;
+    await route.continue();
+  });
+  return release;
+}
+
+test('before the app has arrived, the sign-in form in the page takes typing and Sign in, and the app carries them on', async (t) => {
+  const { context, page } = await openPage(t, await phone(browser));
+  const release = await holdApp(context);
+  await page.goto(`${server.baseUrl}/staff/sign-in`, { waitUntil: 'commit' });
+  await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
+  await page.locator('#early-email').waitFor();
+  await checkPage(page, 'split-early-sign-in');
+
+  await page.locator('#early-email').focus();
+  await page.keyboard.type(ADMIN);
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(PASSWORD);
+  await page.keyboard.press('Enter');
+  await page.getByRole('button', { name: 'Signing in…' }).waitFor();
+  assert.equal(new URL(page.url()).pathname, '/staff/sign-in', 'nothing was sent with the page address');
+  assert.equal(await page.locator('#email').count(), 0, 'the app is not there yet');
+
+  release();
+  await page.getByRole('heading', { level: 1, name: 'Inbox' }).waitFor();
+  assert.ok(await page.locator('#sign-out').isVisible(), 'signed in');
+});
+
+test('what was typed before the app arrived stays, with the caret where it was, and the form is in Welsh when chosen', async (t) => {
+  const { context, page } = await openPage(t, await phone(browser));
+  await context.addInitScript(() => localStorage.setItem('pvb.locale', 'cy'));
+  const release = await holdApp(context);
+  await page.goto(`${server.baseUrl}/staff/sign-in`, { waitUntil: 'commit' });
+  await page.getByRole('heading', { level: 1, name: 'Mewngofnodi' }).waitFor();
+  assert.equal(await page.locator('html').getAttribute('lang'), 'cy');
+  await page.getByLabel('Cyfeiriad e-bost').focus();
+  await page.keyboard.type('admin@demo');
+
+  release();
+  await page.locator('#email').waitFor();
+  await page.waitForFunction(() => document.activeElement?.id === 'email');
+  await page.keyboard.type('.example');
+  assert.equal(await page.locator('#email').inputValue(), ADMIN, 'typing carries on after what was typed');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(PASSWORD);
+  await page.keyboard.press('Enter');
+  await page.getByRole('heading', { level: 1, name: 'Mewnflwch' }).waitFor();
 });

@@ -399,6 +399,7 @@ pub fn start() {
     let placeholder = document().get_element_by_id("app").and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok());
     match placeholder {
         Some(root) => {
+            pages::sign_in::take_over_early_form();
             root.set_inner_html("");
             leptos::mount::mount_to(root, App).forget();
         }
