@@ -145,6 +145,13 @@ test('before the app has arrived, the sign-in form in the page takes typing and 
   await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
   await page.locator('#early-email').waitFor();
   await checkPage(page, 'split-early-sign-in');
+  // Its language switch works before the app is there too, and the choice is kept for the app.
+  await page.getByRole('button', { name: 'Cymraeg' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Mewngofnodi' }).waitFor();
+  assert.equal(await page.getByLabel('Cyfrinair').count(), 1, 'the labels are in Welsh');
+  assert.equal(await page.evaluate(() => localStorage.getItem('pvb.locale')), 'cy');
+  await page.getByRole('button', { name: 'English' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
 
   await page.locator('#early-email').focus();
   await page.keyboard.type(ADMIN);
