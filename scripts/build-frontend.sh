@@ -9,6 +9,10 @@
 # and pkg/split_status.wasm (with the code they share in pkg/chunk_*.wasm), which pkg/__wasm_split.js fetches the
 # first time the visitor reaches them.
 #
+# The staff bundle is split the same way: frontend_staff_bg.wasm holds the shell, the session and the sign-in page;
+# staff-pkg/split_everyday.wasm (inbox, visit, search, day list, dashboard; fetched while the sign-in page is shown),
+# split_timetable.wasm, split_book.wasm and split_admin.wasm are fetched when first opened.
+#
 # Honours CARGO_TARGET_DIR like any cargo command (default: the workspace's target/).
 # The tools it needs (steps 1, 2, 2b and the npm packages) come from scripts/setup.sh, which installs what is missing.
 # Every module gets a wasm-opt -Oz pass (binaryen from npm, installed by scripts/setup.sh); WASM_OPT=0 skips it. It
@@ -43,16 +47,17 @@ wasm_split="$setup_wasm_split_bin"
 binaryen_version="$setup_binaryen_version" # the size pass (step 5)
 
 # 3. Compile the clients (frontend/visitor, package `frontend`; frontend/staff, package `frontend-staff`; both link
-# frontend/shared). The visitor module is linked with its relocations and symbols kept (--emit-relocs, no strip),
-# which wasm-split-cli needs to cut it apart; `cargo rustc` gives those flags to the final link alone, so the
+# frontend/shared). Both modules are linked with their relocations and symbols kept (--emit-relocs, no strip),
+# which wasm-split-cli needs to cut them apart; `cargo rustc` gives those flags to the final link alone, so the
 # dependencies are not rebuilt for them, and it takes one package at a time.
 target_dir="${CARGO_TARGET_DIR:-$root/target}"
 [[ "$target_dir" == /* ]] || target_dir="$root/$target_dir"
 step "cargo rustc -p frontend --lib --crate-type cdylib --target $target --profile $profile (linked for wasm-split)"
 cargo rustc -p frontend --lib --crate-type cdylib --target "$target" --profile "$profile" -- \
     -C link-arg=--emit-relocs -C strip=none
-step "cargo build -p frontend-staff --target $target --profile $profile"
-cargo build -p frontend-staff --target "$target" --profile "$profile"
+step "cargo rustc -p frontend-staff --lib --crate-type cdylib --target $target --profile $profile (linked for wasm-split)"
+cargo rustc -p frontend-staff --lib --crate-type cdylib --target "$target" --profile "$profile" -- \
+    -C link-arg=--emit-relocs -C strip=none
 wasm="$target_dir/$target/$profile/frontend.wasm"
 staff_wasm="$target_dir/$target/$profile/frontend_staff.wasm"
 [[ -f "$wasm" ]] || die "cargo finished but $wasm is missing"
@@ -89,7 +94,7 @@ strip_custom_sections() {
         }' "$@"
 }
 
-# 4 and 5. Split the module at its lazy routes (visitor bundle), generate the JS glue, then shrink the modules.
+# 4 and 5. Split the module at its lazy routes, generate the JS glue, then shrink the modules.
 # Skipped when the input and the tools are unchanged.
 # Arguments: the .wasm cargo built, the output directory, the name of the generated files, and `split` to split it.
 bindgen() {
@@ -138,7 +143,7 @@ bindgen() {
     echo "$stamp" >"$stamp_file"
 }
 bindgen "$wasm" "$pkg" frontend split
-bindgen "$staff_wasm" "$dist/staff-pkg" frontend_staff
+bindgen "$staff_wasm" "$dist/staff-pkg" frontend_staff split
 
 # 6. The GOV.UK Design System stylesheet, from govuk-frontend as pinned in frontend/package-lock.json. Its compiled CSS
 # names the GDS Transport font and the crown/crest images, which only GOV.UK may use: the font faces go, a system font
@@ -202,10 +207,15 @@ echo "the later steps of the journey (fetched when first shown):"
 for file in "$pkg"/split_*.wasm "$pkg"/chunk_*.wasm; do
     [[ -f "$file" ]] && size_of "$file"
 done
-echo "staff only (under /staff):"
+echo "staff only (under /staff), the sign-in page:"
 size_of "$dist/staff-pkg/frontend_staff_bg.wasm"
 size_of "$dist/staff-pkg/frontend_staff.js"
+size_of "$dist/staff-pkg/__wasm_split.js"
 size_of "$dist/staff.css"
+echo "staff screens behind sign-in (the everyday ones fetched while the sign-in page is shown, the rest when opened):"
+for file in "$dist/staff-pkg"/split_*.wasm "$dist/staff-pkg"/chunk_*.wasm; do
+    [[ -f "$file" ]] && size_of "$file"
+done
 [[ -n "$wasm_opt" ]] || echo "(without wasm-opt: WASM_OPT=0 or binaryen missing)"
 
 printf '\nBuilt the web client into %s\n' "${dist#"$root"/}"

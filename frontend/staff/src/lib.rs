@@ -1,6 +1,11 @@
 //! The staff back office: a second Leptos single-page app, built into its own WebAssembly bundle and loaded only
 //! under `/staff` (from `staff.html`), so visitors never download it. It shares the API client, shell pieces, focus
 //! handling and English/Welsh wording with the visitor app through `frontend-shared`.
+//!
+//! Only the shell, the router, the session and the sign-in page are in the first WebAssembly module; the screens
+//! behind sign-in are in modules of their own (Leptos lazy routes over `wasm_split` functions, cut apart by
+//! `wasm-split-cli` in scripts/build-frontend.sh), grouped by who uses them: the everyday screens every officer
+//! opens, the timetable editor, the booking journey for visitors who phone or call in, and the admin area.
 
 pub mod api;
 pub mod pages;
@@ -11,9 +16,10 @@ use frontend_shared::i18n::{Lang, tx, use_lang};
 use frontend_shared::shell::{LanguageSwitch, SkipLink};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use leptos::wasm_split::{SplitLoaderError, wasm_split};
 use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
 use leptos_router::hooks::{use_location, use_navigate};
-use leptos_router::{NavigateOptions, path};
+use leptos_router::{Lazy, LazyRoute, NavigateOptions, path};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::wasm_bindgen;
 
@@ -37,15 +43,15 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/staff/sign-in") view=pages::sign_in::SignInPage />
                         <ParentRoute path=path!("/staff") view=Protected>
                             <Route path=path!("") view=|| view! { <Redirect path="/staff/inbox" /> } />
-                            <Route path=path!("inbox") view=pages::inbox::InboxPage />
-                            <Route path=path!("visits/:id") view=pages::visit::VisitPage />
-                            <Route path=path!("search") view=pages::search::SearchPage />
-                            <Route path=path!("book") view=pages::book::BookPage />
-                            <Route path=path!("day-list") view=pages::day_list::DayListPage />
-                            <Route path=path!("timetable") view=pages::timetable::TimetablePage />
-                            <Route path=path!("dashboard") view=pages::dashboard::DashboardPage />
-                            <Route path=path!("admin") view=pages::admin::AdminPage />
-                            <Route path=path!("admin/webhooks") view=pages::admin::WebhooksPage />
+                            <Route path=path!("inbox") view={Lazy::<InboxRoute>::new()} />
+                            <Route path=path!("visits/:id") view={Lazy::<VisitRoute>::new()} />
+                            <Route path=path!("search") view={Lazy::<SearchRoute>::new()} />
+                            <Route path=path!("day-list") view={Lazy::<DayListRoute>::new()} />
+                            <Route path=path!("dashboard") view={Lazy::<DashboardRoute>::new()} />
+                            <Route path=path!("timetable") view={Lazy::<TimetableRoute>::new()} />
+                            <Route path=path!("book") view={Lazy::<BookRoute>::new()} />
+                            <Route path=path!("admin") view={Lazy::<AdminRoute>::new()} />
+                            <Route path=path!("admin/webhooks") view={Lazy::<WebhooksRoute>::new()} />
                         </ParentRoute>
                     </Routes>
                 </main>
@@ -58,6 +64,133 @@ pub fn App() -> impl IntoView {
                 </div>
             </footer>
         </Router>
+    }
+}
+
+/// The screens every member of staff uses every day, in one module: fetched while the sign-in page is shown, so
+/// the inbox is no slower after sign-in, and moving between them never waits for a download.
+#[derive(Clone, Copy)]
+enum Everyday {
+    Inbox,
+    Visit,
+    Search,
+    DayList,
+    Dashboard,
+}
+
+/// Split with the `fallible` option (which Leptos's `#[lazy]` does not offer), so that a module that fails to
+/// download shows a page saying so rather than aborting the whole app.
+#[wasm_split(everyday, wasm_split_path = ::leptos::wasm_split, preload(preload_everyday), fallible)]
+fn everyday_page(page: Everyday) -> Result<AnyView, SplitLoaderError> {
+    Ok(match page {
+        Everyday::Inbox => pages::inbox::InboxPage().into_any(),
+        Everyday::Visit => pages::visit::VisitPage().into_any(),
+        Everyday::Search => pages::search::SearchPage().into_any(),
+        Everyday::DayList => pages::day_list::DayListPage().into_any(),
+        Everyday::Dashboard => pages::dashboard::DashboardPage().into_any(),
+    })
+}
+
+/// The timetable editor: used by the few who set a prison's visiting times, now and then.
+#[wasm_split(timetable, wasm_split_path = ::leptos::wasm_split, preload(preload_timetable), fallible)]
+fn timetable_page() -> Result<AnyView, SplitLoaderError> {
+    Ok(pages::timetable::TimetablePage().into_any())
+}
+
+/// Booking on a visitor's behalf (by phone or at the gate): a journey of its own, not every officer's work.
+#[wasm_split(book, wasm_split_path = ::leptos::wasm_split, preload(preload_book), fallible)]
+fn book_page() -> Result<AnyView, SplitLoaderError> {
+    Ok(pages::book::BookPage().into_any())
+}
+
+/// The admin area (staff accounts, prisons, API keys, webhooks), which an officer never opens.
+#[derive(Clone, Copy)]
+enum Admin {
+    Home,
+    Webhooks,
+}
+
+#[wasm_split(admin, wasm_split_path = ::leptos::wasm_split, preload(preload_admin), fallible)]
+fn admin_page(page: Admin) -> Result<AnyView, SplitLoaderError> {
+    Ok(match page {
+        Admin::Home => pages::admin::AdminPage().into_any(),
+        Admin::Webhooks => pages::admin::WebhooksPage().into_any(),
+    })
+}
+
+/// A route whose page is in one of the split modules (fetched the first time, then kept). A module that cannot be
+/// downloaded shows [`NotLoaded`].
+macro_rules! lazy_route {
+    ($route:ident, $load:expr, $preload:ident) => {
+        struct $route;
+
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                $route
+            }
+
+            async fn view(_: Self) -> AnyView {
+                let view = $load.await.unwrap_or_else(|_| NotLoaded().into_any());
+                // After a move here, the heading gets the focus once the page is there, however long its module
+                // took to arrive (FocusOnNavigation looks for it for 3 seconds only).
+                if MOVED.get() {
+                    focus_heading(HEADING_TRIES);
+                }
+                view
+            }
+
+            async fn preload() {
+                // A failure shows in `view`, which tries once more.
+                let _ = $preload().await;
+            }
+        }
+    };
+}
+
+lazy_route!(InboxRoute, everyday_page(Everyday::Inbox), preload_everyday);
+lazy_route!(VisitRoute, everyday_page(Everyday::Visit), preload_everyday);
+lazy_route!(SearchRoute, everyday_page(Everyday::Search), preload_everyday);
+lazy_route!(DayListRoute, everyday_page(Everyday::DayList), preload_everyday);
+lazy_route!(DashboardRoute, everyday_page(Everyday::Dashboard), preload_everyday);
+lazy_route!(TimetableRoute, timetable_page(), preload_timetable);
+lazy_route!(BookRoute, book_page(), preload_book);
+lazy_route!(AdminRoute, admin_page(Admin::Home), preload_admin);
+lazy_route!(WebhooksRoute, admin_page(Admin::Webhooks), preload_admin);
+
+/// Fetches the everyday screens' module once the browser is idle, so that it is there by the time the member of
+/// staff has signed in. Called by the sign-in page, after it is usable: it must not slow that page down.
+pub fn preload_everyday_when_idle() {
+    let preload = || {
+        spawn_local(async {
+            // A failure shows when a page of that module is opened, which tries again.
+            let _ = preload_everyday().await;
+        })
+    };
+    // Safari has no requestIdleCallback: there, a moment after the page is shown.
+    if request_idle_callback_with_handle(preload).is_err() {
+        set_timeout(preload, std::time::Duration::from_millis(500));
+    }
+}
+
+/// Shown when a page's module could not be downloaded (offline, or the connection dropped). Trying again reloads
+/// the page; the session survives a reload (its refresh token is kept in this tab's storage).
+#[component]
+fn NotLoaded() -> impl IntoView {
+    const HEADING: (&str, &str) =
+        ("Sorry, this page could not be loaded", "Mae’n ddrwg gennym, nid oedd modd llwytho’r dudalen hon");
+    ui::use_title(HEADING, || false);
+    view! {
+        <h1 class="govuk-heading-l">{tx(HEADING.0, HEADING.1)}</h1>
+        <div class="govuk-error-summary" role="alert" tabindex="-1" id="load-error">
+            <h2 class="govuk-error-summary__title">{tx("There is a problem", "Mae problem wedi codi")}</h2>
+            <p class="govuk-body">
+                {tx("Check your connection and try again.", "Gwiriwch eich cysylltiad a rhowch gynnig arall arni.")}
+            </p>
+            <button type="button" class="govuk-button govuk-button--secondary" id="not-loaded-retry"
+                on:click=|_| { let _ = window().location().reload(); }>
+                {tx("Try again", "Rhowch gynnig arall arni")}
+            </button>
+        </div>
     }
 }
 
@@ -213,6 +346,11 @@ fn PrisonBar(session: Session) -> impl IntoView {
     }
 }
 
+thread_local! {
+    /// Whether the member of staff has moved from the first page loaded to another.
+    static MOVED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
 /// After a move to another page, focus goes to its heading, as after a page load.
 #[component]
 fn FocusOnNavigation() -> impl IntoView {
@@ -220,6 +358,7 @@ fn FocusOnNavigation() -> impl IntoView {
     Effect::new(move |previous: Option<String>| {
         let path = location.pathname.get();
         if previous.as_ref().is_some_and(|p| *p != path) {
+            MOVED.set(true);
             focus_heading(HEADING_TRIES);
         }
         path
@@ -260,6 +399,7 @@ pub fn start() {
     let placeholder = document().get_element_by_id("app").and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok());
     match placeholder {
         Some(root) => {
+            pages::sign_in::take_over_early_form();
             root.set_inner_html("");
             leptos::mount::mount_to(root, App).forget();
         }

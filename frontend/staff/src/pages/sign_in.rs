@@ -1,16 +1,63 @@
 //! Sign in with an email address and password. Says why the last session ended, and goes back to where the
 //! member of staff was (`?next=`) afterwards.
 
+use std::cell::RefCell;
+
 use domain::staff::SignInRequest;
 use frontend_shared::i18n::{tx, use_lang};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_navigate, use_query_map};
+use wasm_bindgen::JsCast;
 
 use crate::api;
 use crate::session::{Ended, Phase, use_session};
 use crate::ui::{ErrorSummary, Issue, field_error, has_issue, problem_text, show_issues, use_title};
+
+/// What was done in staff.html's sign-in form before the app was there.
+#[derive(Default)]
+struct Early {
+    email: String,
+    password: String,
+    /// Sign in was pressed.
+    pending: bool,
+    /// The id, in the app's form, of the field that had the focus.
+    focus: Option<&'static str>,
+}
+
+thread_local! {
+    static EARLY: RefCell<Option<Early>> = const { RefCell::new(None) };
+}
+
+/// Reads staff.html's sign-in form (shown by staff-boot.js while the app downloaded), before the app replaces it.
+pub fn take_over_early_form() {
+    let document = document();
+    let Some(form) = document.get_element_by_id("early-sign-in") else { return };
+    if form.has_attribute("hidden") {
+        return;
+    }
+    let value = |id: &str| {
+        document
+            .get_element_by_id(id)
+            .and_then(|el| el.dyn_into::<web_sys::HtmlInputElement>().ok())
+            .map(|input| input.value())
+            .unwrap_or_default()
+    };
+    let focus = document.active_element().and_then(|el| match el.id().as_str() {
+        "early-email" => Some("email"),
+        "early-password" => Some("password"),
+        "early-submit" => Some("sign-in"),
+        _ => None,
+    });
+    let early = Early {
+        email: value("early-email"),
+        password: value("early-password"),
+        pending: form.get_attribute("data-pending").is_some(),
+        focus,
+    };
+    EARLY.with(|e| *e.borrow_mut() = Some(early));
+}
 
 /// Only a path inside the back office is followed, never another site.
 fn safe_next(next: Option<String>) -> String {
@@ -24,11 +71,14 @@ pub fn SignInPage() -> impl IntoView {
     let lang = use_lang();
     let query = use_query_map();
     let navigate = use_navigate();
-    let email = RwSignal::new(String::new());
-    let password = RwSignal::new(String::new());
+    let early = EARLY.with(|e| e.borrow_mut().take()).unwrap_or_default();
+    let email = RwSignal::new(early.email);
+    let password = RwSignal::new(early.password);
     let issues = RwSignal::new(Vec::<Issue>::new());
     let busy = RwSignal::new(false);
     use_title(("Sign in", "Mewngofnodi"), move || issues.with(|i| !i.is_empty()));
+    // The inbox's module, fetched while the member of staff types, so it is there after signing in.
+    crate::preload_everyday_when_idle();
 
     // Already signed in (a bookmark, or Back after signing in): carry on.
     let go_on = navigate.clone();
@@ -39,8 +89,7 @@ pub fn SignInPage() -> impl IntoView {
         }
     });
 
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
+    let submit_now = move || {
         if busy.get_untracked() {
             return;
         }
@@ -82,6 +131,31 @@ pub fn SignInPage() -> impl IntoView {
             }
         });
     };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        submit_now();
+    };
+    // Carry on from staff.html's form, once this one is on the page: the focus where it was (the caret after what
+    // was typed), and Sign in if it was pressed.
+    if early.pending || early.focus.is_some() {
+        request_animation_frame(move || {
+            if let Some(id) = early.focus
+                && let Some(el) = document().get_element_by_id(id)
+            {
+                if let Ok(input) = el.clone().dyn_into::<web_sys::HtmlInputElement>() {
+                    let end = input.value().encode_utf16().count() as u32;
+                    let _ = input.focus();
+                    // Email inputs refuse a selection; the browser then puts the caret at the end anyway.
+                    let _ = input.set_selection_range(end, end);
+                } else if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
+                    let _ = el.focus();
+                }
+            }
+            if early.pending {
+                submit_now();
+            }
+        });
+    }
 
     view! {
         <div class="govuk-grid-row">
