@@ -93,6 +93,12 @@ pub fn read_body(
 pub fn from_slice<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     let value: Value =
         serde_json::from_slice(body).map_err(|e| ApiError::Malformed(format!("The JSON body is not valid: {e}")))?;
+    parse_value(value)
+}
+
+/// As [`from_slice`], for a body already read as JSON (to look at it first): 400 for the wrong shape, 422 for a
+/// value the field does not take.
+pub fn parse_value<T: DeserializeOwned>(value: Value) -> Result<T, ApiError> {
     from_value(value).map_err(|e| match e.kind {
         Kind::Shape => ApiError::Malformed(format!("The JSON body is not valid: {e}")),
         Kind::Value => ApiError::validation(FieldError::new(

@@ -510,14 +510,53 @@ impl PrisonerRecord {
     }
 }
 
+/// The fields of a record, a contact and a day away, as this service takes them from an integrator.
+const RECORD_FIELDS: [&str; 9] = [
+    "number",
+    "first_name",
+    "last_name",
+    "date_of_birth",
+    "prison_code",
+    "visiting_allowance",
+    "allowance_renews_on",
+    "unavailable",
+    "contacts",
+];
+const CONTACT_FIELDS: [&str; 6] = ["first_name", "last_name", "date_of_birth", "approved", "banned", "banned_until"];
+const UNAVAILABLE_FIELDS: [&str; 2] = ["from", "to"];
+
+/// Every field of a record sent to this service (`PUT /api/v1/records/...`, as JSON) that a record does not have,
+/// each as its path (`contact`, `contacts[1].nickname`), in the order of the body. Such a record is refused: a
+/// misspelt `contacts` would otherwise read as none, and take every approved visitor off the record. (What the
+/// service reads from a records service stays lenient: `records::http`.)
+pub fn unknown_record_fields(record: &serde_json::Value) -> Vec<String> {
+    fn extra(value: &serde_json::Value, known: &[&str], at: &str, found: &mut Vec<String>) {
+        if let Some(object) = value.as_object() {
+            for key in object.keys().filter(|k| !known.contains(&k.as_str())) {
+                found.push(if at.is_empty() { key.clone() } else { format!("{at}.{key}") });
+            }
+        }
+    }
+    let mut found = Vec::new();
+    extra(record, &RECORD_FIELDS, "", &mut found);
+    for (list, known) in [("contacts", &CONTACT_FIELDS[..]), ("unavailable", &UNAVAILABLE_FIELDS[..])] {
+        if let Some(items) = record.get(list).and_then(serde_json::Value::as_array) {
+            for (i, item) in items.iter().enumerate() {
+                extra(item, known, &format!("{list}[{i}]"), &mut found);
+            }
+        }
+    }
+    found
+}
+
 /// Most prisoners one roll may hold: above the largest prison in England and Wales (about 3,000) with room to spare,
 /// and small enough that a sync is one bounded transaction of seconds.
 pub const MAX_ROLL_PRISONERS: usize = 10_000;
 
 /// A prison's whole roll, as an integrator sends it (`PUT /api/v1/records/prisons/{prison}/roll`): every prisoner
 /// held there now, each with their approved contacts, allowance and days away.
-/// A field the service does not know is refused (400), rather than ignored: a misspelt or paged export must not be
-/// read as a roll missing those prisoners.
+/// A field the service does not know, here or in a prisoner's record, is refused (422, at its path) rather than
+/// ignored: a misspelt or paged export must not be read as a roll missing those prisoners or their contacts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
@@ -606,6 +645,42 @@ pub fn check_roll(
 
 #[cfg(test)]
 mod tests {
+
+    /// The lists of fields an integrator may send are every field a record, contact and day away serialise to.
+    #[test]
+    fn the_known_field_lists_are_the_records_own() {
+        use chrono::NaiveDate;
+        let day = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        let record = PrisonerRecord {
+            number: "A1234BC".into(),
+            first_name: "A".into(),
+            last_name: "B".into(),
+            date_of_birth: day,
+            prison_code: Some("CFI".into()),
+            visiting_allowance: 1,
+            allowance_renews_on: Some(day),
+            unavailable: vec![Unavailability { from: day, to: day }],
+            contacts: vec![Contact {
+                first_name: "C".into(),
+                last_name: "D".into(),
+                date_of_birth: day,
+                approved: true,
+                banned: true,
+                banned_until: Some(day),
+            }],
+        };
+        let value = serde_json::to_value(&record).unwrap();
+        assert_eq!(unknown_record_fields(&value), Vec::<String>::new());
+        let keys = |v: &serde_json::Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+        assert_eq!(keys(&value).len(), RECORD_FIELDS.len());
+        assert_eq!(keys(&value["contacts"][0]).len(), CONTACT_FIELDS.len());
+        assert_eq!(keys(&value["unavailable"][0]).len(), UNAVAILABLE_FIELDS.len());
+        let mut misspelt = value.clone();
+        misspelt["contact"] = misspelt["contacts"].take();
+        misspelt["contacts"] = serde_json::json!([{"first_name": "C", "nickname": "x"}]);
+        assert_eq!(unknown_record_fields(&misspelt), ["contact", "contacts[0].nickname"]);
+    }
+
     use super::*;
     use chrono::NaiveTime;
 

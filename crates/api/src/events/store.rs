@@ -178,6 +178,9 @@ pub async fn delete_old(db: &impl ConnectionTrait, before: DateTime<Utc>, limit:
         .column(integration_event::Column::Id)
         .from(integration_event::Entity)
         .and_where(integration_event::Column::OccurredAt.lt(before))
+        // Not yet fanned out to its subscriptions (the worker was off): kept until it is. Fan-out goes in each
+        // prison's position order, so keeping these leaves no gap in a feed.
+        .and_where(integration_event::Column::FannedOutAt.is_not_null())
         .and_where(Expr::exists(held).not())
         .limit(limit)
         .to_owned();

@@ -26,6 +26,11 @@ pub async fn put(state: &AppState, number: &str, mut record: PrisonerRecord) -> 
     let now = state.clock.now();
     let tx = state.db.begin().await?;
     let before = super::roll_store::find(&tx, &record.number).await?;
+    // The same record again (its lists in any order) changes nothing: no write, no event.
+    if before.clone().map(PrisonerRecord::canonical).as_ref() == Some(&record) {
+        tx.commit().await?;
+        return Ok(record);
+    }
     super::roll_store::upsert(&tx, &record, now).await?;
     let change =
         RollChange { from: before.as_ref().and_then(|r| r.prison_code.as_deref()), to: record.prison_code.as_deref() };

@@ -78,7 +78,8 @@ async fn refuse_unreachable_moves(
 ///
 /// Refusals, nothing written: 404 no such prison, or not one of `caller_prisons` (`None`: every prison); 422 on
 /// `prisoners[i].number` for a prisoner on another prison's roll that `caller_prisons` does not hold; 400 not JSON or
-/// not an object with a `prisoners` array; 422 for a field it does not know, or no prisoners without `allow_empty`; 422 with
+/// not an object with a `prisoners` array; 422 for a field it does not know (at any depth, at its path), or no
+/// prisoners without `allow_empty`; 422 with
 /// every problem of every prisoner in `errors`, each a path from the body's root
 /// (`prisoners[3].contacts[0].date_of_birth`), or over `MAX_ROLL_PRISONERS` (`prisoners`, `out_of_range`).
 ///
@@ -187,6 +188,11 @@ fn parse(body: &[u8], prison_code: &str, today: chrono::NaiveDate) -> Result<Vec
     let mut errors: Vec<(usize, FieldError)> = Vec::new();
     let mut records = Vec::with_capacity(outline.prisoners.len());
     for (i, value) in outline.prisoners.into_iter().enumerate() {
+        let unknown = domain::records::unknown_record_fields(&value);
+        if !unknown.is_empty() {
+            errors.extend(unknown.into_iter().map(|path| (i, unknown_field(&format!("prisoners[{i}].{path}")))));
+            continue;
+        }
         match json::from_value::<PrisonerRecord>(value) {
             Ok(record) => records.push((i, record)),
             Err(e) => errors.push((i, unreadable(i, &e))),
@@ -222,6 +228,16 @@ fn unreadable(i: usize, e: &json::Error) -> FieldError {
         field,
         FieldErrorCode::InvalidValue,
         format!("This value is not one the field takes: {}", e.message()),
+    )
+}
+
+/// A field a prisoner record does not have (`domain::records::unknown_record_fields`), at its path in the body.
+pub fn unknown_field(path: &str) -> FieldError {
+    let name = path.rsplit('.').next().unwrap_or(path);
+    FieldError::new(
+        path,
+        FieldErrorCode::InvalidValue,
+        format!("A prisoner record has no field “{name}”: check its spelling"),
     )
 }
 

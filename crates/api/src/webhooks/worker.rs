@@ -98,9 +98,11 @@ impl DeliveryWorker {
     }
 
     /// A pass, and whether it stopped at its bound of claims with more possibly due (a backlog).
+    ///
+    /// Before each claim it queues the deliveries of the events recorded since ([`store::fan_out`]), and while
+    /// deliveries are in flight with slots free it looks again every poll interval: a long pass (a slow receiver's
+    /// backlog timing out) never holds back other subscriptions' new events for longer than that.
     async fn pass(&self) -> Result<(Pass, bool), DbErr> {
-        // First the deliveries of the events recorded since the last pass.
-        while store::fan_out(&self.db, self.clock.now(), FAN_OUT_BATCH).await? == FAN_OUT_BATCH {}
         let mut pass = Pass::default();
         let mut running: JoinSet<(Uuid, Result<WebhookDeliveryState, DbErr>)> = JoinSet::new();
         let mut busy: HashMap<Uuid, u64> = HashMap::new();
@@ -117,7 +119,11 @@ impl DeliveryWorker {
             {
                 claims += 1;
                 let lease = Duration::seconds(LEASE_SECONDS);
-                match store::claim(&self.db, self.clock.now(), lease, free as u64, share, &busy).await {
+                let claimed = async {
+                    while store::fan_out(&self.db, self.clock.now(), FAN_OUT_BATCH).await? == FAN_OUT_BATCH {}
+                    store::claim(&self.db, self.clock.now(), lease, free as u64, share, &busy).await
+                };
+                match claimed.await {
                     Ok(batch) => {
                         more = batch.len() == free;
                         for claimed in batch {
@@ -130,7 +136,19 @@ impl DeliveryWorker {
                     Err(e) => failure = Some(e),
                 }
             }
-            let Some(joined) = running.join_next().await else {
+            let next = if running.is_empty() || running.len() == self.concurrency {
+                running.join_next().await
+            } else {
+                // Slots free while others are busy: look again for new events and due deliveries every poll interval.
+                tokio::select! {
+                    joined = running.join_next() => joined,
+                    () = tokio::time::sleep(self.poll_interval) => {
+                        more = true;
+                        continue;
+                    }
+                }
+            };
+            let Some(joined) = next else {
                 if more && claims < MAX_CLAIMS && failure.is_none() {
                     continue;
                 }

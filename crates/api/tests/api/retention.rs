@@ -177,6 +177,17 @@ async fn events_and_deliveries_go_after_the_retention_period_and_an_old_cursor_i
     // New events carry on from the counter, and the cursor kept by an up-to-date integrator reads them.
     d.request("2027-02-19").await;
     assert_eq!(positions(&d.feed(Some("5"), 100).await), vec![6]);
+
+    // An event no worker has fanned out yet (every instance's worker off for longer than the retention period) is
+    // kept, and delivered when a worker runs again.
+    clock.advance(Duration::days(40));
+    d.officer = d.app.access_token("officer@testbridge.example").await;
+    d.admin = d.app.access_token("admin@testbridge.example").await;
+    api::retention::prune_integration(&d.app.state.db, clock.now(), 30).await.unwrap();
+    assert_eq!(positions(&d.feed(Some("5"), 100).await), vec![6], "kept until it is fanned out");
+    let before = receiver.got().len();
+    assert_eq!(drain(&worker(&d.app, true)).await.delivered, 1);
+    assert_eq!(receiver.got().len(), before + 1);
 }
 
 async fn events_and_webhook_deliveries_hold_no_personal_data_to_anonymise(db: Db) {

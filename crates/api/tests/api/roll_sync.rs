@@ -275,6 +275,30 @@ async fn a_move_is_news_to_both_prisons_and_a_reordered_roll_is_no_change(db: Db
     assert_eq!((counts(&again), &again["changed"]), ([4, 0, 0, 0, 4], &json!(false)));
     assert_eq!(roll_events(records.prison).await, vec![3, 1]);
 
+    // A misspelt field, at any depth, is refused at its path rather than read as absent (which would take the
+    // prisoner's contacts off the record); by the whole roll and by the one-prisoner call.
+    let mut misspelt = moved.clone();
+    misspelt["prisoners"][0]["contact"] = misspelt["prisoners"][0]["contacts"].take();
+    misspelt["prisoners"][1]["contacts"][0]["nickname"] = json!("Mo");
+    let refused = problem(records.put_roll(&records.prison.to_string(), &misspelt).await, 422).await;
+    let fields: Vec<String> = field_errors(&refused).into_iter().map(|(f, _)| f).collect();
+    assert_eq!(fields, ["prisoners[0].contact", "prisoners[1].contacts[0].nickname"]);
+    let mut one = prisoner(1);
+    one["contact"] = one["contacts"].take();
+    let put = app.client.put(app.url("/api/v1/records/prisoners/A0001BC")).bearer_auth(&records.admin);
+    let refused = problem(put.json(&one).send().await.unwrap(), 422).await;
+    assert_eq!(field_errors(&refused)[0].0, "contact");
+    let stored: Value = records.record("A0001BC").await.json().await.unwrap();
+    assert_eq!(stored["contacts"].as_array().map(Vec::len), Some(2), "nothing written");
+
+    // The same record again by the one-prisoner call, lists reordered: no change, no event.
+    let mut same = prisoner(1);
+    same["prison_code"] = json!(records.code.to_uppercase());
+    same["contacts"].as_array_mut().unwrap().reverse();
+    let put = app.client.put(app.url("/api/v1/records/prisoners/A0001BC")).bearer_auth(&records.admin);
+    assert_eq!(put.json(&same).send().await.unwrap().status(), 200);
+    assert_eq!(roll_events(records.prison).await, vec![3, 1]);
+
     // And back with the one-prisoner call: again news to both.
     let mut back = prisoner(100);
     back["prison_code"] = json!(other_code);

@@ -722,8 +722,50 @@ async fn a_slow_receiver_with_a_backlog_does_not_hold_up_another_subscription(db
     );
 }
 
+/// Events recorded while a pass is busy with a slow receiver's backlog are queued and sent within that pass: another
+/// subscription's new deliveries go out after the slow one's first round of timeouts, not after its whole backlog.
+async fn events_recorded_during_a_long_pass_go_out_within_it(db: Db) {
+    let d = desk(spawn_app_at(db, monday_morning()).await).await;
+    let slow = Receiver::start().await;
+    slow.delay(3_000);
+    let (_, secret) = d.subscribe(&slow.url, &[], &[d.prison]).await;
+    slow.trust(&secret);
+    for _ in 0..24 {
+        d.request("2026-12-04").await;
+    }
+    fan_out(&d.app).await;
+    let settings = WebhookSettings {
+        worker: false,
+        allow_loopback: true,
+        connect_timeout: StdDuration::from_millis(500),
+        timeout: StdDuration::from_millis(2_000),
+        poll_interval: StdDuration::from_millis(200),
+        concurrency: 8,
+        ..Default::default()
+    };
+    let worker = DeliveryWorker::new(&d.app.state, &settings).unwrap();
+    let pass = tokio::spawn(async move { worker.run_once().await.unwrap() });
+    // Once the slow receiver is busy, another subscription and four new events.
+    while slow.got().is_empty() {
+        tokio::time::sleep(StdDuration::from_millis(20)).await;
+    }
+    let fast = Receiver::start().await;
+    let (_, secret) = d.subscribe(&fast.url, &[], &[d.prison]).await;
+    fast.trust(&secret);
+    for _ in 0..4 {
+        d.request("2026-12-05").await;
+    }
+    let pass = pass.await.unwrap();
+    assert_eq!(pass.delivered, 4, "the new events went out in the same pass");
+    let last_fast = fast.got().iter().map(|r| r.seq).max().unwrap();
+    let mut slow_got: Vec<u64> = slow.got().iter().map(|r| r.seq).collect();
+    slow_got.sort_unstable();
+    assert!(last_fast < slow_got[12], "before the slow one's second round ended: {last_fast} {slow_got:?}");
+}
+
 on_both_databases!(
     every_event_arrives_once_signed_and_in_order_per_visit,
+    events_recorded_during_a_long_pass_go_out_within_it,
     a_slow_receiver_with_a_backlog_does_not_hold_up_another_subscription,
     a_keys_subscriptions_are_its_own_and_deliver_only_while_the_key_could_read_them,
     a_receiver_down_for_a_while_gets_everything_in_order_after_retries,
