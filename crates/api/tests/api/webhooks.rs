@@ -741,7 +741,6 @@ async fn events_recorded_during_a_long_pass_go_out_within_it(db: Db) {
         timeout: StdDuration::from_millis(2_000),
         poll_interval: StdDuration::from_millis(200),
         concurrency: 8,
-        ..Default::default()
     };
     let worker = DeliveryWorker::new(&d.app.state, &settings).unwrap();
     let pass = tokio::spawn(async move { worker.run_once().await.unwrap() });
