@@ -496,7 +496,8 @@ mod tests {
         assert_eq!(john.unavailable, [Unavailability { from: date("2026-12-04"), to: date("2026-12-04") }]);
         assert_eq!(
             john.contacts.iter().map(|c| (c.approved, c.banned, c.banned_until)).collect::<Vec<_>>(),
-            [(true, false, None), (true, true, Some(date("2027-01-31")))]
+            // Kept in one order, by name (Amy before Mary): `PrisonerRecord::canonical`.
+            [(true, true, Some(date("2027-01-31"))), (true, false, None)]
         );
         assert_eq!(roll.prisoners[1].prison_code, None, "released");
 
