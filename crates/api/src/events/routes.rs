@@ -44,13 +44,14 @@ pub struct ChangesQuery {
                     "prison_id": "0b8e2f4c-1a3d-4e5f-8a6b-7c9d0e1f2a3b", "state": "booked", "version": 1,
                     "booked_slot": {"date": "2026-12-04", "start": "14:00", "end": "16:00"}, "actor": "staff"}}],
             "next_cursor": "41", "has_more": false})),
-        (status = 400, description = "`after` is not a cursor of this feed (not digits, or past its newest event), or `limit` is out of range", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "`after` is not a cursor (not digits), or `limit` is out of range", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "`missing_scope`: an API key without `visits:read`", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such prison, or not one of the caller's", body = Problem, content_type = "application/problem+json"),
         (status = 410, description = "`cursor_expired`: events after this cursor were deleted (kept `EVENTS_RETENTION_DAYS` days); read the current state again and start again without `after`", body = Problem, content_type = "application/problem+json", example = json!({
             "type": "/problems/cursor_expired", "title": "The feed no longer reaches back to this cursor", "status": 410,
             "code": "cursor_expired", "detail": "Events are kept 30 days and some after this cursor have been removed, so paging on from it would skip them. Read the current state again (for example the visits), then follow the feed from its oldest event by leaving out `after` (the oldest kept is at position 1042)."})),
+        (status = 422, description = "`after` (on `errors`) is past the newest event of this prison's feed: not a cursor this feed gave", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/prisons/{prison_id}/changes")]

@@ -53,11 +53,12 @@ pub async fn changes(
         // rather than answered with nothing forever (an integrator with a corrupt cursor would miss every event).
         let last = if rows.is_empty() { Some(super::store::last_position(&state.db, prison_id).await?) } else { None };
         if last.is_some_and(|last| after > last) {
-            return Err(ApiError::Malformed(
-                "`after` is past the newest event of this prison’s feed: send a `next_cursor` this feed gave, or \
-                 leave `after` out to start from the oldest event kept."
-                    .into(),
-            ));
+            return Err(ApiError::validation(domain::error::FieldError::new(
+                "after",
+                domain::error::FieldErrorCode::InvalidValue,
+                "This is past the newest event of this prison’s feed: send a `next_cursor` this feed gave, or leave \
+                 `after` out to start from the oldest event kept",
+            )));
         }
         if rows.is_empty() && last.is_some_and(|last| last > after) {
             // The counter went past the cursor. Read again, after the counter: an event committed since the first

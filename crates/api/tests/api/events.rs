@@ -257,8 +257,9 @@ async fn the_feed_refuses_bad_cursors_and_other_prisons_staff(db: Db) {
     // newest one given is fine.
     d.request("2026-12-04").await;
     for never in ["2", "999999999999999999"] {
-        let body = problem(d.app.get_as(&d.officer, &format!("{path}?after={never}")).await, 400).await;
-        assert!(body["detail"].as_str().unwrap().contains("past the newest event"), "{body}");
+        let body = problem(d.app.get_as(&d.officer, &format!("{path}?after={never}")).await, 422).await;
+        assert_eq!(field_errors(&body), [("after".to_owned(), "invalid_value".to_owned())], "{body}");
+        assert!(body.to_string().contains("past the newest event"), "{body}");
     }
     let newest: Value = d.app.get_as(&d.officer, &format!("{path}?after=1")).await.json().await.unwrap();
     assert_eq!((newest["events"].as_array().map(Vec::len), &newest["next_cursor"]), (Some(0), &json!("1")));
