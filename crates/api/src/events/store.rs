@@ -1,4 +1,5 @@
-//! The events' SQL: recording one (counter, event, deliveries) and reading a prison's events after a position.
+//! The events' SQL: recording one (counter, event; the worker queues its deliveries later) and reading a prison's
+//! events after a position.
 
 use chrono::{DateTime, Utc};
 use domain::events::WebhookDeliveryState;
