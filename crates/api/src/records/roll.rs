@@ -10,6 +10,16 @@ use super::roll_csv::{CsvFile, LineProblem, parse_roll};
 use crate::error::ApiError;
 use crate::state::AppState;
 
+/// One prisoner's record as sent (JSON): a field a record does not have is refused at its path (422), not ignored
+/// (a misspelt `contacts` would read as none); otherwise 400 for the wrong shape, 422 for a value a field does not take.
+pub fn parse_record(value: serde_json::Value) -> Result<PrisonerRecord, ApiError> {
+    let unknown = domain::records::unknown_record_fields(&value);
+    if !unknown.is_empty() {
+        return Err(ApiError::Validation(unknown.iter().map(|path| super::roll_sync::unknown_field(path)).collect()));
+    }
+    crate::json::parse_value(value)
+}
+
 /// Adds or replaces one prisoner's record; `number` in the path wins over the body's.
 pub async fn put(state: &AppState, number: &str, mut record: PrisonerRecord) -> Result<PrisonerRecord, ApiError> {
     let number = PrisonNumber::parse(number).map_err(|_| ApiError::NotFound)?;

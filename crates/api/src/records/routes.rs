@@ -60,13 +60,7 @@ pub async fn put_prisoner(
     number: web::Path<String>,
     body: Json<serde_json::Value>,
 ) -> Result<HttpResponse, ApiError> {
-    // A field a record does not have is refused at its path, not ignored (a misspelt `contacts` would read as none).
-    let unknown = domain::records::unknown_record_fields(&body.0);
-    if !unknown.is_empty() {
-        let errors = unknown.iter().map(|path| super::roll_sync::unknown_field(path)).collect();
-        return Err(ApiError::Validation(errors));
-    }
-    let body: PrisonerRecord = crate::json::parse_value(body.0)?;
+    let body = roll::parse_record(body.0)?;
     if matches!(*caller, Principal::ApiKey(_)) {
         // A key writes only its prisons' prisoners, and never takes over another prison's.
         match roll::get(&state, &number).await {
