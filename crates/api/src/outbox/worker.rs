@@ -197,7 +197,7 @@ impl Worker {
         address.extend([prison.address.town.clone(), prison.address.postcode.clone()]);
         Ok(VisitFacts {
             visit_id: visit.id,
-            status_url: format!("{}/visit/{}#{token}", self.public_url, visit.reference),
+            status_url: format!("{}/visit/{}?token={token}", self.public_url, visit.reference),
             reference: visit.reference,
             locale: visit.locale,
             prison: PrisonFacts { name: prison.name, address, phone: prison.phone, email: prison.email },

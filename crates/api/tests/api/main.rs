@@ -15,6 +15,7 @@ mod notify;
 mod openapi;
 mod ops;
 mod outbox;
+mod pages;
 mod prisons;
 mod records;
 mod reports;

@@ -546,7 +546,7 @@ mod tests {
             slot_choices: vec![slot],
             booked_slot: Some(slot),
             confirm_by: NaiveDate::from_ymd_opt(2027, 3, 25).unwrap(),
-            status_url: "https://visits.example/visit/7KQ2M9XD#token&x=1".into(),
+            status_url: "https://visits.example/visit/7KQ2M9XD?token=t&x=1".into(),
             rejection_reasons: vec![(RejectionReason::NoAllowance, NaiveDate::from_ymd_opt(2027, 4, 1))],
             cancellation_reason: Some(CancellationReason::CapacityIssues),
             message: Some("Bring <ID> & arrive early".into()),
@@ -579,7 +579,7 @@ mod tests {
         let email = visitor_email(EmailKind::Booked, &facts(Locale::En)).unwrap();
         assert!(email.html.contains("John &lt;b&gt;Smith&lt;/b&gt;"));
         assert!(email.html.contains("Bring &lt;ID&gt; &amp; arrive early"));
-        assert!(email.html.contains("href=\"https://visits.example/visit/7KQ2M9XD#token&amp;x=1\""));
+        assert!(email.html.contains("href=\"https://visits.example/visit/7KQ2M9XD?token=t&amp;x=1\""));
         assert!(!email.html.contains("<b>"));
         assert!(email.text.contains("John <b>Smith</b>"));
     }
