@@ -274,7 +274,7 @@ describe('the visitor client split by page', () => {
     await page.unroute('**/pkg/split_journey*');
     await page.getByRole('button', { name: /try again/i }).click();
     await page.locator('#start').waitFor({ state: 'visible' });
-    await page.getByRole('button', { name: 'Cymraeg' }).click();
+    await page.getByRole('link', { name: 'Cymraeg' }).click();
     await page.locator('#start', { hasText: 'Dechrau nawr' }).waitFor({ state: 'visible' });
   });
 
