@@ -17,6 +17,7 @@ mod ops;
 mod outbox;
 mod prisons;
 mod records;
+mod reminders;
 mod reports;
 mod retention;
 mod roll_import;
