@@ -4,7 +4,7 @@
 use chrono::{NaiveDate, NaiveTime};
 use domain::slot::Slot;
 use domain::visit::VisitState;
-use sea_orm::sea_query::{Expr, LockBehavior, LockType};
+use sea_orm::sea_query::{Expr, ExprTrait, LockBehavior, LockType};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
     QueryTrait,
@@ -123,8 +123,8 @@ pub async fn claim(db: &impl ConnectionTrait, due: &[Candidate]) -> Result<Vec<U
         }
     }
     let mut update = visit::Entity::update_many()
-        .col_expr(visit::Column::RemindedDate, Expr::col(visit::Column::BookedDate).into())
-        .col_expr(visit::Column::RemindedStart, Expr::col(visit::Column::BookedStart).into())
+        .col_expr(visit::Column::RemindedDate, Expr::col(visit::Column::BookedDate))
+        .col_expr(visit::Column::RemindedStart, Expr::col(visit::Column::BookedStart))
         .filter(visit::Column::Id.is_in(ids))
         .filter(still_due(due))
         .into_query();
