@@ -63,11 +63,8 @@ pub async fn run(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<Pass, Db
             if !due.is_empty() {
                 let tx = db.begin().await?;
                 let claimed = store::claim(&tx, &due).await?;
-                let messages = due
-                    .iter()
-                    .filter(|c| claimed.contains(&c.id))
-                    .flat_map(|c| reminder_messages(c, now))
-                    .collect();
+                let messages =
+                    due.iter().filter(|c| claimed.contains(&c.id)).flat_map(|c| reminder_messages(c, now)).collect();
                 crate::outbox::store::enqueue_many(&tx, messages, now).await?;
                 tx.commit().await?;
                 pass.queued += claimed.len();

@@ -121,7 +121,10 @@ async fn a_booked_visit_is_reminded_two_days_before_with_what_the_family_needs_i
         "Dyma nodyn i’ch atgoffa am eich ymweliad â John Smith yn HMP Testbridge.",
         "Pwy all ddod\n\n* Mary Smith\n* Amy Smith\n",
         "Cerdyn adnabod gyda llun ar gyfer pob oedolyn",
-        &format!("Gweld eich ymweliad, neu ei ganslo:\nhttps://visits.example/visit/{}#{}\n", mair.reference, mair.token),
+        &format!(
+            "Gweld eich ymweliad, neu ei ganslo:\nhttps://visits.example/visit/{}#{}\n",
+            mair.reference, mair.token
+        ),
     ] {
         assert!(cy.text.contains(part), "{part:?} in:\n{}", cy.text);
     }
@@ -134,8 +137,16 @@ async fn a_booked_visit_is_reminded_two_days_before_with_what_the_family_needs_i
     }
     assert_eq!(b.reminders().len(), 2, "one reminder per visit");
     // Staff see it on the visit, as every email.
-    let kinds = b.app.scalar("SELECT COUNT(*) AS n FROM outbox_message WHERE kind = 'reminder' AND state = 'sent'").await;
-    assert_eq!(kinds, 2);
+    b.app.add_staff("officer@testbridge.example", "staff", &[b.prison]).await;
+    let officer = b.app.access_token("officer@testbridge.example").await;
+    let view: Value = b.app.get_as(&officer, &format!("/api/v1/staff/visits/{}", mary.id)).await.json().await.unwrap();
+    let emails: Vec<(&str, &str)> = view["emails"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["kind"].as_str().unwrap(), e["state"].as_str().unwrap()))
+        .collect();
+    assert_eq!(emails.last(), Some(&("reminder", "sent")), "{emails:?}");
 }
 
 async fn a_visit_booked_inside_the_lead_time_is_reminded_at_once_after_its_booking_email(db: Db) {
@@ -269,11 +280,7 @@ async fn admins_choose_reminders_from_one_to_fourteen_days_before_or_off(db: Db)
     assert_eq!(response.status(), 200);
     assert_eq!(lead_time(&app, prison).await, 14, "a change without the field keeps the lead time");
     let problem = problem(put_prison(&app, &admin, prison, Some(json!(15))).await, 422).await;
-    assert_eq!(
-        field_errors(&problem),
-        [("reminder_days".to_owned(), "out_of_range".to_owned())],
-        "{problem}"
-    );
+    assert_eq!(field_errors(&problem), [("reminder_days".to_owned(), "out_of_range".to_owned())], "{problem}");
     assert_eq!(lead_time(&app, prison).await, 14, "nothing changed");
     // A new prison starts at 2 unless told otherwise.
     let new = |code: &str, days: Option<u8>| {

@@ -341,7 +341,9 @@ pub fn visitor_email(kind: EmailKind, facts: &VisitFacts) -> Option<Rendered> {
             blocks.push(prison_contact(facts, lang));
             match lang {
                 Locale::En => format!("Reminder: your visit on {}, {}", i18n::describe_slot(slot, lang), prison),
-                Locale::Cy => format!("Nodyn atgoffa: eich ymweliad ar {}, {}", i18n::describe_slot(slot, lang), prison),
+                Locale::Cy => {
+                    format!("Nodyn atgoffa: eich ymweliad ar {}, {}", i18n::describe_slot(slot, lang), prison)
+                }
             }
         }
         EmailKind::Rejected => {

@@ -86,9 +86,8 @@ pub(super) fn PrisonForm(
     let email = value(|p| p.email.clone());
     let phone = value(|p| p.phone.clone());
     let fields = [name, code, line1, line2, town, postcode, email, phone];
-    let reminder_days = RwSignal::new(
-        existing.as_ref().map(|p| p.reminder_days).unwrap_or(domain::reminder::DEFAULT_REMINDER_DAYS),
-    );
+    let reminder_days =
+        RwSignal::new(existing.as_ref().map(|p| p.reminder_days).unwrap_or(domain::reminder::DEFAULT_REMINDER_DAYS));
     let issues = RwSignal::new(Vec::<Issue>::new());
     let busy = RwSignal::new(false);
     let rules = StoredValue::new(rules);
