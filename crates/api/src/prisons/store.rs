@@ -367,7 +367,6 @@ pub async fn full_timetable(db: &impl ConnectionTrait, prison_id: Uuid) -> Resul
     }
 }
 
-/// Changes a prison's name, code, address and contact details. False when there is no such prison.
 /// Sets the prison's reminder lead time in days (0: off). False when there is no such prison.
 pub async fn set_reminder_days(db: &impl ConnectionTrait, id: Uuid, days: u8) -> Result<bool, DbErr> {
     let result = prison::Entity::update_many()
@@ -378,6 +377,8 @@ pub async fn set_reminder_days(db: &impl ConnectionTrait, id: Uuid, days: u8) ->
     Ok(result.rows_affected == 1)
 }
 
+/// Changes a prison's name, code, address and contact details, and its reminder lead time when the input has one.
+/// False when there is no such prison.
 pub async fn update_details(
     db: &impl ConnectionTrait,
     id: Uuid,

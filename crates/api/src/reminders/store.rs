@@ -22,6 +22,9 @@ pub struct Candidate {
     pub slot: Slot,
 }
 
+/// A visit's id and booked date, start and end, as read.
+type BookedRow = (Uuid, Option<NaiveDate>, Option<NaiveTime>, Option<NaiveTime>);
+
 /// Every prison with reminders on, with its lead time in days.
 pub async fn prisons_with_reminders(db: &impl ConnectionTrait) -> Result<Vec<(Uuid, u8)>, DbErr> {
     let rows: Vec<(Uuid, i16)> = prison::Entity::find()
@@ -75,8 +78,7 @@ pub async fn candidates(
     if let Some(after) = after {
         query = query.filter(visit::Column::Id.gt(after));
     }
-    let rows: Vec<(Uuid, Option<NaiveDate>, Option<NaiveTime>, Option<NaiveTime>)> =
-        query.order_by_asc(visit::Column::Id).limit(limit).into_tuple().all(db).await?;
+    let rows: Vec<BookedRow> = query.order_by_asc(visit::Column::Id).limit(limit).into_tuple().all(db).await?;
     rows.into_iter()
         .map(|(id, date, start, end)| match (date, start, end) {
             (Some(date), Some(start), Some(end)) => Ok(Candidate { id, slot: Slot::new(date, start, end) }),

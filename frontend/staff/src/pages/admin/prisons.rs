@@ -194,7 +194,7 @@ pub(super) fn PrisonForm(
                 )}</div>
                 {move || error().map(|text| view! { <p class="govuk-error-message"><span class="govuk-visually-hidden">{lang.t("Error:", "Gwall:")}</span> " " {text}</p> })}
                 <select class="govuk-select" id=id aria-describedby=hint class:govuk-select--error=has_error
-                    on:change=move |ev| reminder_days.set(event_target_value(&ev).parse().unwrap_or(0))>
+                    on:change=move |ev| if let Ok(days) = event_target_value(&ev).parse() { reminder_days.set(days) }>
                     {choices.map(|days: u8| {
                         let label = move || match (days, lang.is_cy()) {
                             (0, false) => "No reminders".to_string(),
