@@ -196,12 +196,10 @@ pub(super) fn PrisonForm(
                 <select class="govuk-select" id=id aria-describedby=hint class:govuk-select--error=has_error
                     on:change=move |ev| if let Ok(days) = event_target_value(&ev).parse() { reminder_days.set(days) }>
                     {choices.map(|days: u8| {
-                        let label = move || match (days, lang.is_cy()) {
-                            (0, false) => "No reminders".to_string(),
-                            (0, true) => "Dim nodiadau atgoffa".to_string(),
-                            (1, false) => "1 day before the visit".to_string(),
-                            (n, false) => format!("{n} days before the visit"),
-                            (n, true) => format!("{n} diwrnod cyn yr ymweliad"),
+                        let label = move || match days {
+                            0 => lang.t("No reminders", "Dim nodiadau atgoffa").to_string(),
+                            1 => lang.t("1 day before the visit", "1 diwrnod cyn yr ymweliad").to_string(),
+                            n => format!("{n} {}", lang.t("days before the visit", "diwrnod cyn yr ymweliad")),
                         };
                         view! { <option value=days.to_string() selected=move || reminder_days.get() == days>{label}</option> }
                     }).collect_view()}
