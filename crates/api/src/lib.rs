@@ -9,6 +9,7 @@ pub mod events;
 pub mod notifications;
 pub mod prisons;
 pub mod records;
+pub mod reminders;
 pub mod reports;
 pub mod staff;
 pub mod staff_visits;

@@ -38,6 +38,9 @@ pub enum EmailKind {
     Cancelled,
     /// To the visitor: a one-off message from staff.
     StaffMessage,
+    /// To the visitor: their booked visit is coming up (the prison's lead time before it), with the time, the
+    /// address, who can come, what to bring and the link to cancel.
+    Reminder,
     /// To the prison's visits mailbox: a new request.
     PrisonNewRequest,
     /// To the prison's visits mailbox: yesterday's new requests in one email.
@@ -47,13 +50,14 @@ pub enum EmailKind {
 }
 
 impl EmailKind {
-    pub const ALL: [EmailKind; 9] = [
+    pub const ALL: [EmailKind; 10] = [
         EmailKind::RequestReceived,
         EmailKind::Booked,
         EmailKind::Rejected,
         EmailKind::Withdrawn,
         EmailKind::Cancelled,
         EmailKind::StaffMessage,
+        EmailKind::Reminder,
         EmailKind::PrisonNewRequest,
         EmailKind::PrisonDigest,
         EmailKind::WebhookDisabled,

@@ -18,6 +18,7 @@ mod outbox;
 mod pages;
 mod prisons;
 mod records;
+mod reminders;
 mod reports;
 mod retention;
 mod roll_import;
