@@ -8,8 +8,9 @@
 //! nonce admits the page's own inline scripts and no other.
 //!
 //! The status link in emails is `/visit/{reference}?token={token}`: answered with a 303 to `/visit/{reference}`
-//! that puts the token in an HttpOnly cookie (a day, `SameSite=Lax`), so the token leaves the address bar, the
-//! history and any later `Referer` at once; the request log never records query strings of these pages.
+//! that puts the token in an HttpOnly cookie (a day, `SameSite=Lax`) when it opens that visit, so the token leaves
+//! the address bar, the history and any later `Referer` at once; the request log never sees it. A POST that the
+//! cookie authorises must come from this site's own pages (`visits::routes`).
 
 use std::sync::Arc;
 
@@ -77,8 +78,24 @@ async fn prepare_page(
     let reference = visit_reference(req.path());
 
     let link_token = req.extensions().get::<StatusLinkToken>().map(|t| t.0.clone());
-    if let (Some(reference), Some(token)) = (&reference, link_token) {
-        let response = swap_token_for_cookie(reference, &token, query.lang, req.connection_info().scheme() == "https");
+    if let Some(token) = link_token {
+        // Only a token that opens this very visit becomes its cookie: a mistyped, empty or planted one must not
+        // replace a good one, nor carry cookie attributes of its own.
+        let opens = match &reference {
+            Some(reference) if crate::visits::tokens::looks_valid(&token) => {
+                crate::visits::service::status(&state, reference, Some(&token)).await.is_ok()
+            }
+            _ => false,
+        };
+        let secure = req.connection_info().scheme() == "https";
+        let cookie = reference.as_deref().filter(|_| opens).map(|r| visit_cookie(r, &token, secure));
+        let response = see_other(req.path(), req.query_string(), query.lang, cookie);
+        return Ok(req.into_response(response).map_into_right_body());
+    }
+    if query.lang.is_some() {
+        // How the language switch works without JavaScript: remember the choice, then show the same address
+        // without it (a reload or a shared link must not undo a later choice).
+        let response = see_other(req.path(), req.query_string(), query.lang, None);
         return Ok(req.into_response(response).map_into_right_body());
     }
 
@@ -96,17 +113,7 @@ async fn prepare_page(
     let data: Arc<dyn VisitorData> = Arc::new(ServiceData(state.clone()));
     req.extensions_mut().insert(PageInput { page: ServerPage { data, locale, visit_token }, now: state.clock.now() });
 
-    let mut response = next.call(req).await?;
-    if let Some(lang) = query.lang {
-        // `?lang=` is how the language switch works without JavaScript: remember it, as the app does.
-        let cookie = Cookie::build(LOCALE_COOKIE, lang.as_str())
-            .path("/")
-            .max_age(CookieDuration::days(365))
-            .same_site(SameSite::Lax)
-            .finish();
-        let _ = response.response_mut().add_cookie(&cookie);
-    }
-    Ok(response.map_into_left_body())
+    Ok(next.call(req).await?.map_into_left_body())
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -156,34 +163,43 @@ struct PageInput {
     now: chrono::DateTime<chrono::Utc>,
 }
 
-/// The reference in `/visit/{reference}`, if the path is a visit's page.
+/// The reference in `/visit/{reference}`, if the path is a visit's page (written as references are: 8 Crockford
+/// Base32 capitals).
 fn visit_reference(path: &str) -> Option<String> {
     let reference = path.strip_prefix("/visit/")?;
-    (!reference.is_empty() && !reference.contains('/')).then(|| reference.to_owned())
+    domain::types::Reference::parse(reference).ok().filter(|r| r.as_str() == reference).map(|r| r.as_str().to_owned())
 }
 
-/// 303 to the visit's page, with its token in a cookie only this site's requests carry (and no script can read).
-fn swap_token_for_cookie(reference: &str, token: &str, lang: Option<Locale>, secure: bool) -> HttpResponse {
-    let cookie = Cookie::build(visit_cookie_name(reference), token.to_owned())
+/// The visit's status token in a cookie only this site's requests carry (and no script can read), for a day.
+fn visit_cookie(reference: &str, token: &str, secure: bool) -> Cookie<'static> {
+    Cookie::build(visit_cookie_name(reference), token.to_owned())
         .path("/")
         .http_only(true)
         .secure(secure)
         .same_site(SameSite::Lax)
         .max_age(CookieDuration::hours(VISIT_COOKIE_HOURS))
-        .finish();
-    let mut location = format!("/visit/{}", urlencoding_segment(reference));
-    if let Some(lang) = lang {
-        location.push_str("?lang=");
-        location.push_str(lang.as_str());
-    }
-    let mut response = HttpResponse::SeeOther().insert_header((header::LOCATION, location)).finish();
-    let _ = response.add_cookie(&cookie);
-    response
+        .finish()
 }
 
-/// A path segment as the browser would send it: a reference is letters and digits, anything else is escaped.
-fn urlencoding_segment(segment: &str) -> String {
-    url::form_urlencoded::byte_serialize(segment.as_bytes()).collect()
+/// 303 to the same page without `token` and `lang` (which [`hide_status_token`] and this answer consume), keeping
+/// the language chosen in its cookie and setting `cookie` if given.
+fn see_other(path: &str, query: &str, lang: Option<Locale>, cookie: Option<Cookie<'static>>) -> HttpResponse {
+    let rest = url::form_urlencoded::parse(query.as_bytes()).filter(|(key, _)| key != "lang" && key != "token");
+    let rest = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(rest).finish();
+    let location = if rest.is_empty() { path.to_owned() } else { format!("{path}?{rest}") };
+    let mut response = HttpResponse::SeeOther().insert_header((header::LOCATION, location)).finish();
+    if let Some(lang) = lang {
+        let chosen = Cookie::build(LOCALE_COOKIE, lang.as_str())
+            .path("/")
+            .max_age(CookieDuration::days(365))
+            .same_site(SameSite::Lax)
+            .finish();
+        let _ = response.add_cookie(&chosen);
+    }
+    if let Some(cookie) = cookie {
+        let _ = response.add_cookie(&cookie);
+    }
+    response
 }
 
 /// Gives the render what [`prepare_page`] settled, the server's time, and the page's Content-Security-Policy
@@ -196,7 +212,10 @@ fn provide_page_context() {
         provide_context(ServerNow(input.now));
     }
     let Some(options) = use_context::<leptos_actix::ResponseOptions>() else { return };
-    options.insert_header(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    // A page depends on the visitor's cookies (language, visit) and carries a nonce: no cache may answer it to
+    // anyone else, or again without asking (a visit's page is `no-store` on top, see `startup::is_private`).
+    options.insert_header(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    options.insert_header(header::VARY, HeaderValue::from_static("Cookie"));
     if let Some(nonce) = leptos::nonce::use_nonce()
         && let Ok(policy) = HeaderValue::from_str(&page_csp(&nonce))
     {

@@ -26,8 +26,10 @@ pub fn use_title(
     };
     #[cfg(feature = "ssr")]
     {
-        // Taken when the page has been rendered, so a title made from loaded data (a prison's name) has it.
-        let _ = leptos_meta::Title(leptos_meta::TitleProps::builder().text(full).build());
+        // Worked out now, while this request's signals can be read: the title is put in the page's head after the
+        // body has been rendered, when they may not be. A page whose title comes from its data (a prison's name)
+        // calls this again where the data is shown; the last call wins.
+        let _ = leptos_meta::Title(leptos_meta::TitleProps::builder().text(full()).build());
     }
     #[cfg(not(feature = "ssr"))]
     Effect::new(move |_| document().set_title(&full()));

@@ -60,14 +60,17 @@ pub fn set_status(status: u16) {
     }
 }
 
+/// Moves a status link of the old form (`/visit/{reference}#vt_…`, sent before the server could read the token) to
+/// the form the server swaps for a cookie. A classic script in the head, so it runs before the page is drawn (no
+/// flash of the page without the visit); only a token moves (`#main-content`, the skip link's target, stays).
+/// No `<`, `>` or `&`: the text is HTML-escaped.
+const MIGRATE_LINK: &str = "if(location.hash.indexOf(\"#vt_\")==0)if(location.pathname.indexOf(\"/visit/\")==0)\
+location.replace(location.pathname+\"?token=\"+encodeURIComponent(location.hash.slice(1)));";
+
 /// Starts the WebAssembly client, only when JavaScript runs (a page read without it downloads nothing more): the
-/// module and its JavaScript glue are fetched side by side. Before that, a status link of the old form
-/// (`/visit/{reference}#{token}`, sent before the server could read it) is moved to the form the server swaps for
-/// a cookie. Inline, under the response's CSP nonce, to save the round trip a script file would cost on a slow
-/// connection. No `<`, `>` or `&`: the text is HTML-escaped.
-const BOOT: &str = "if(location.hash.slice(1))if(location.pathname.indexOf(\"/visit/\")==0)\
-location.replace(location.pathname+\"?token=\"+encodeURIComponent(location.hash.slice(1)));\
-const w=fetch(\"/pkg/frontend_bg.wasm\");\
+/// module and its JavaScript glue are fetched side by side. Inline, under the response's CSP nonce, to save the
+/// round trip a script file would cost on a slow connection.
+const BOOT: &str = "const w=fetch(\"/pkg/frontend_bg.wasm\");\
 import(\"/pkg/frontend.js\").then(function(m){return m.default({module_or_path:w});});";
 
 /// The whole HTML document of a server-rendered visitor page: the same head as `index.html` (the placeholder page
@@ -85,6 +88,7 @@ pub fn shell() -> impl IntoView {
                 <link rel="icon" href="/favicon.ico" sizes="32x32" />
                 <link rel="stylesheet" href="/govuk-frontend.min.css" />
                 <link rel="stylesheet" href="/style.css" />
+                <script nonce=nonce.clone()>{MIGRATE_LINK}</script>
                 <script type="module" nonce=nonce>
                     {BOOT}
                 </script>

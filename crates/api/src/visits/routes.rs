@@ -22,12 +22,34 @@ fn header_value<'a>(req: &'a HttpRequest, name: &str) -> Option<&'a str> {
 }
 
 /// A visit's status token: the `X-Visit-Token` header, else the cookie the visit's page set when the visitor
-/// opened their status link (`crate::pages`), which the web app's calls carry without seeing it. A request from
-/// another site never carries the cookie (`SameSite=Lax` on a fetch or a POST).
-fn visit_token(req: &HttpRequest, reference: &str) -> Option<String> {
-    match header_value(req, VISIT_TOKEN_HEADER) {
-        Some(token) => Some(token.to_owned()),
-        None => req.cookie(&crate::pages::visit_cookie_name(reference)).map(|c| c.value().to_owned()),
+/// opened their status link (`crate::pages`), which the web app's calls carry without seeing it.
+///
+/// A change (withdraw, cancel) that the cookie authorises must come from this site's own pages: a browser sends
+/// `Sec-Fetch-Site: same-origin` and an `Origin` of this host with those, and a form or fetch from anywhere else
+/// (another site, or another origin of the same site) is refused with 403, whatever its `SameSite` lets through.
+fn visit_token(req: &HttpRequest, reference: &str) -> Result<Option<String>, ApiError> {
+    if let Some(token) = header_value(req, VISIT_TOKEN_HEADER) {
+        return Ok(Some(token.to_owned()));
+    }
+    let Some(cookie) = req.cookie(&crate::pages::visit_cookie_name(reference)) else { return Ok(None) };
+    if req.method() != actix_web::http::Method::GET && !from_this_origin(req) {
+        return Err(ApiError::Forbidden);
+    }
+    Ok(Some(cookie.value().to_owned()))
+}
+
+/// Whether a browser's request says it comes from a page of this origin (Fetch Metadata, then `Origin`). A request
+/// that says neither is not a browser's, and no cookie of a browser reaches it.
+fn from_this_origin(req: &HttpRequest) -> bool {
+    if let Some(site) = header_value(req, "sec-fetch-site") {
+        return site == "same-origin";
+    }
+    match header_value(req, "origin") {
+        None => true,
+        Some(origin) => {
+            let info = req.connection_info();
+            origin == format!("{}://{}", info.scheme(), info.host())
+        }
     }
 }
 
@@ -116,7 +138,7 @@ pub async fn get_visit(
     req: HttpRequest,
     reference: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let status = super::service::status(&state, &reference, visit_token(&req, &reference).as_deref()).await?;
+    let status = super::service::status(&state, &reference, visit_token(&req, &reference)?.as_deref()).await?;
     Ok(HttpResponse::Ok().json(status))
 }
 
@@ -130,6 +152,7 @@ pub async fn get_visit(
     responses(
         (status = 200, description = "Withdrawn", body = VisitStatus),
         (status = 404, description = "No visit with this reference and token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Authorised by the visit's cookie, but sent from a page of another origin", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The visit is no longer a pending request; see `current_state`", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -140,7 +163,7 @@ pub async fn withdraw_visit(
     req: HttpRequest,
     reference: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let status = super::service::withdraw(&state, &reference, visit_token(&req, &reference).as_deref()).await?;
+    let status = super::service::withdraw(&state, &reference, visit_token(&req, &reference)?.as_deref()).await?;
     Ok(HttpResponse::Ok().json(status))
 }
 
@@ -154,6 +177,7 @@ pub async fn withdraw_visit(
     responses(
         (status = 200, description = "Cancelled", body = VisitStatus),
         (status = 404, description = "No visit with this reference and token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Authorised by the visit's cookie, but sent from a page of another origin", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The visit is not booked, or has already started", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -164,6 +188,6 @@ pub async fn cancel_visit(
     req: HttpRequest,
     reference: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let status = super::service::cancel(&state, &reference, visit_token(&req, &reference).as_deref()).await?;
+    let status = super::service::cancel(&state, &reference, visit_token(&req, &reference)?.as_deref()).await?;
     Ok(HttpResponse::Ok().json(status))
 }

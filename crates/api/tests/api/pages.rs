@@ -44,6 +44,10 @@ mod tempdir {
     }
 }
 
+fn set_cookies(response: &reqwest::Response) -> Vec<String> {
+    response.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_owned()).collect()
+}
+
 async fn html(app: &TestApp, path: &str, cookie: Option<&str>) -> (u16, String, reqwest::header::HeaderMap) {
     let mut request = app.client.get(app.url(path));
     if let Some(cookie) = cookie {
@@ -93,12 +97,14 @@ async fn the_status_link_is_swapped_for_a_cookie_that_the_page_and_the_api_accep
 
     let response = app.client.get(app.url(&format!("{link}&lang=cy"))).send().await.unwrap();
     assert_eq!(response.status().as_u16(), 303);
-    assert_eq!(response.headers()["location"], format!("/visit/{reference}?lang=cy"), "the token leaves the address");
-    let set_cookie = response.headers()["set-cookie"].to_str().unwrap().to_owned();
+    assert_eq!(response.headers()["location"], format!("/visit/{reference}"), "the token leaves the address");
+    let set_cookies = set_cookies(&response);
+    let set_cookie = set_cookies.iter().find(|c| c.starts_with("pvb_visit_")).unwrap();
     assert!(set_cookie.starts_with(&format!("pvb_visit_{reference}={token};")), "{set_cookie}");
     for attribute in ["HttpOnly", "SameSite=Lax", "Path=/", "Max-Age=86400"] {
         assert!(set_cookie.contains(attribute), "{attribute} in {set_cookie}");
     }
+    assert!(set_cookies.iter().any(|c| c.starts_with("pvb_lang=cy;")), "the language asked for is kept: {set_cookies:?}");
     let cookie = format!("pvb_visit_{reference}={token}");
 
     let (status, body, headers) = html(&app, &format!("/visit/{reference}"), Some(&cookie)).await;
@@ -128,10 +134,12 @@ async fn the_language_comes_from_the_link_then_the_cookie_then_the_visit(db: Db)
     let (app, _dir) = spawn_with_pages(db).await;
     let prison = add_test_prison(&app, VisitingRules::default()).await;
 
-    let response = app.client.get(app.url("/?lang=cy")).send().await.unwrap();
-    let set_cookie = response.headers()["set-cookie"].to_str().unwrap().to_owned();
-    assert!(set_cookie.starts_with("pvb_lang=cy;"), "the choice is kept: {set_cookie}");
-    let body = response.text().await.unwrap();
+    // Without JavaScript the switch is a link: the choice is kept and the same page shown without it.
+    let response = app.client.get(app.url("/prison/x?lang=cy&q=a")).send().await.unwrap();
+    assert_eq!(response.status().as_u16(), 303);
+    assert_eq!(response.headers()["location"], "/prison/x?q=a");
+    assert!(set_cookies(&response).iter().any(|c| c.starts_with("pvb_lang=cy;")), "the choice is kept");
+    let body = html(&app, "/", Some("pvb_lang=cy")).await.1;
     assert!(body.contains("<html lang=\"cy\"") && body.contains("Dewiswch garchar"), "{body}");
     assert!(html(&app, "/", Some("pvb_lang=cy")).await.1.contains("Dewiswch garchar"));
     assert!(html(&app, "/", None).await.1.contains("Choose a prison"));
@@ -147,7 +155,101 @@ async fn the_language_comes_from_the_link_then_the_cookie_then_the_visit(db: Db)
     assert!(body.contains("<html lang=\"en\"") && body.contains("Your visit request"), "chosen: the choice");
 }
 
+async fn only_a_token_that_opens_the_visit_becomes_its_cookie(db: Db) {
+    let (app, _dir) = spawn_with_pages(db).await;
+    let prison = add_test_prison(&app, VisitingRules::default()).await;
+    let created = app.created_visit(&visit_request(prison, &[("2026-12-04", "14:00", "16:00")])).await;
+    let reference = created["reference"].as_str().unwrap();
+    let other = app.created_visit(&visit_request(prison, &[("2026-12-05", "14:00", "16:00")])).await;
+    let others_token = other["status_token"].as_str().unwrap();
+    for token in [
+        "",
+        "not-a-token",
+        "junk%3B%20Domain%3Dexample.test",
+        "vt_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+        others_token,
+    ] {
+        let response = app.client.get(app.url(&format!("/visit/{reference}?token={token}"))).send().await.unwrap();
+        assert_eq!(response.status().as_u16(), 303, "{token}");
+        assert_eq!(response.headers()["location"], format!("/visit/{reference}"), "{token}");
+        assert_eq!(set_cookies(&response), Vec::<String>::new(), "{token} sets no cookie, nor replaces a good one");
+    }
+    // A reference that is not one sets nothing either, and is sent on as it came.
+    let response = app.client.get(app.url("/visit/a%2520b?token=vt_x")).send().await.unwrap();
+    assert_eq!(response.headers()["location"], "/visit/a%2520b");
+    assert_eq!(set_cookies(&response), Vec::<String>::new());
+}
+
+async fn a_change_the_cookie_authorises_must_come_from_the_services_own_pages(db: Db) {
+    let (app, _dir) = spawn_with_pages(db).await;
+    let prison = add_test_prison(&app, VisitingRules::default()).await;
+    let created = app.created_visit(&visit_request(prison, &[("2026-12-04", "14:00", "16:00")])).await;
+    let (reference, token) = (created["reference"].as_str().unwrap(), created["status_token"].as_str().unwrap());
+    let cookie = format!("pvb_visit_{reference}={token}");
+    let withdraw = |headers: &[(&str, &str)]| {
+        let mut request = app.client.post(app.url(&format!("/api/v1/visits/{reference}/withdraw"))).header("cookie", &cookie);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        request.send()
+    };
+    let this_origin = app.address.clone();
+    for headers in [
+        vec![("origin", "http://evil.example")],
+        vec![("origin", "null")],
+        vec![("sec-fetch-site", "cross-site"), ("origin", "http://evil.example")],
+        vec![("sec-fetch-site", "same-site"), ("origin", "http://127.0.0.1:1")],
+        vec![("sec-fetch-site", "cross-site"), ("origin", this_origin.as_str())],
+    ] {
+        let response = withdraw(&headers).await.unwrap();
+        assert_eq!(response.status().as_u16(), 403, "{headers:?}");
+    }
+    assert_eq!(app.visit_status(reference, token).await.json::<serde_json::Value>().await.unwrap()["state"], "requested");
+    let response = withdraw(&[("sec-fetch-site", "same-origin"), ("origin", this_origin.as_str())]).await.unwrap();
+    assert_eq!(response.status().as_u16(), 200, "from the service's own page");
+}
+
+async fn pages_rendered_at_once_each_get_their_own_answer(db: Db) {
+    let (app, _dir) = spawn_with_pages(db).await;
+    let prison = add_test_prison(&app, VisitingRules::default()).await;
+    let details: serde_json::Value = app.get(&format!("/api/v1/prisons/{prison}")).await.json().await.unwrap();
+    let name = details["name"].as_str().unwrap().to_owned();
+    let mut visits = Vec::new();
+    for (i, locale) in ["en", "cy", "en"].into_iter().enumerate() {
+        let mut body = visit_request(prison, &[("2026-12-04", "14:00", "16:00")]);
+        body["locale"] = locale.into();
+        body["lead_visitor"]["email"] = format!("mary{i}@example.com").into();
+        let created = app.created_visit(&body).await;
+        let reference = created["reference"].as_str().unwrap().to_owned();
+        let cookie = format!("pvb_visit_{reference}={}", created["status_token"].as_str().unwrap());
+        visits.push((reference, cookie, locale));
+    }
+    // Different pages rendered at the same moment: each answered whole, with its own data and language.
+    let mut loads = Vec::new();
+    for round in 0..20 {
+        let (reference, cookie, locale) = visits[round % visits.len()].clone();
+        let app = &app;
+        let name = name.clone();
+        loads.push(async move {
+            let (status, body, _) = html(app, "/", None).await;
+            assert_eq!(status, 200, "{body}");
+            assert!(body.contains("Choose a prison") && body.contains(&name));
+            let (status, body, _) = html(app, &format!("/prison/{prison}"), Some("pvb_lang=cy")).await;
+            assert_eq!(status, 200, "{body}");
+            assert!(body.contains(&format!("<title>{name} - Ymweld â rhywun yn y carchar</title>")), "{body}");
+            let (status, body, _) = html(app, &format!("/visit/{reference}"), Some(&cookie)).await;
+            assert_eq!(status, 200, "{body}");
+            assert!(body.contains(&reference) && body.contains(&format!("<html lang=\"{locale}\"")), "{body}");
+            assert_eq!(html(app, "/no/such/page", None).await.0, 404);
+        });
+    }
+    futures_util::future::join_all(loads).await;
+}
+
 on_both_databases!(
+    only_a_token_that_opens_the_visit_becomes_its_cookie,
+    a_change_the_cookie_authorises_must_come_from_the_services_own_pages,
+    pages_rendered_at_once_each_get_their_own_answer,
     the_list_and_a_prison_page_are_rendered_with_their_data_and_an_unknown_one_is_404,
     the_status_link_is_swapped_for_a_cookie_that_the_page_and_the_api_accept,
     the_language_comes_from_the_link_then_the_cookie_then_the_visit,

@@ -24,8 +24,8 @@ pub fn PrisonPage() -> impl IntoView {
         super::answer_not_found(&found);
         found
     });
-    let name = move || details.get().and_then(|r| r.ok()).map(|d| d.name);
-    use_title(move |lang| name().unwrap_or_else(|| lang.t("Prison", "Carchar").into()), || false);
+    // The prison's name once it is shown (PrisonInfo).
+    use_title(|lang| lang.t("Prison", "Carchar").into(), || false);
 
     view! {
         <BackLink href="/" />
@@ -51,6 +51,8 @@ pub fn PrisonPage() -> impl IntoView {
 #[component]
 fn PrisonInfo(prison: PrisonDetails) -> impl IntoView {
     let lang = use_lang();
+    let name = prison.name.clone();
+    use_title(move |_| name.clone(), || false);
     let form = use_form();
     let navigate = use_navigate();
     let rules = prison.rules.clone();

@@ -39,7 +39,10 @@ pub fn StatusPage() -> impl IntoView {
     // From the router, not window.location: after an in-app link the router knows the new URL first.
     let location = use_location();
     // An old-style link's token; empty otherwise, and the visit's cookie is the credential.
-    let token = Memo::new(move |_| location.hash.get().trim_start_matches('#').to_string());
+    let token = Memo::new(move |_| {
+        let hash = location.hash.get();
+        hash.strip_prefix("#vt_").map(|rest| format!("vt_{rest}")).unwrap_or_default()
+    });
     let status = Resource::new(
         move || (reference(), token.get()),
         |(reference, token)| async move {
