@@ -452,13 +452,18 @@ describe('a booked visit on the status page', () => {
     });
     assert.equal((await after.json()).state, 'cancelled', 'the server has the visit cancelled');
 
-    // A link that is not valid says so and what to do instead; trying it again cannot help.
-    await gotoApp(page, `${server.baseUrl}/visit/${created.reference}#not-the-token`);
-    await page.locator('#link-not-valid').waitFor();
-    assert.match(await page.locator('#link-not-valid').innerText(), /This link is not valid[\s\S]*email[\s\S]*contact the prison/);
-    assert.equal(await page.locator('main button', { hasText: 'Try again' }).count(), 0, 'no pointless "Try again"');
-    await checkPage(page, 'status-link-not-valid');
+    // A link that is not valid, opened on another device (this one holds the visit's cookie), says so and what to
+    // do instead; trying it again cannot help.
+    const elsewhere = await newPhonePage(t);
+    await gotoApp(elsewhere.page, `${server.baseUrl}/visit/${created.reference}#vt_not-the-token`);
+    await elsewhere.page.locator('#link-not-valid').waitFor();
+    const notValid = await elsewhere.page.locator('#link-not-valid').innerText();
+    assert.match(notValid, /This link is not valid[\s\S]*email[\s\S]*contact the prison/);
+    const retry = elsewhere.page.locator('main button', { hasText: 'Try again' });
+    assert.equal(await retry.count(), 0, 'no pointless "Try again"');
+    await checkPage(elsewhere.page, 'status-link-not-valid');
     assert.deepEqual(problems.pageErrors, []);
+    assert.deepEqual(elsewhere.problems.pageErrors, []);
   });
 
   test('a rejected request says why, in the language it was made in, with the prison\'s message', async (t) => {

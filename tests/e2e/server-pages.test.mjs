@@ -150,11 +150,14 @@ describe('without JavaScript', () => {
     assert.match(await page.locator('main').innerText(), new RegExp(`${created.reference}[\\s\\S]*John Smith[\\s\\S]*Mary Smith`));
     await checkPageWithoutJavaScript(page, 'no-js-status', /Your visit request/);
 
-    // Reloading keeps working (the cookie), and a wrong token is a 404 that says what to do.
+    // Reloading keeps working (the cookie); a wrong token does not replace the good one on this device, and on
+    // another it is a 404 that says what to do.
     assert.equal((await page.reload()).status(), 200);
-    const wrong = await page.goto(`${server.baseUrl}/visit/${created.reference}?token=not-the-token`);
-    assert.equal(wrong.status(), 404);
-    assert.match(await page.locator('#link-not-valid').innerText(), /This link is not valid/);
+    const wrongLink = `${server.baseUrl}/visit/${created.reference}?token=not-the-token`;
+    assert.equal((await page.goto(wrongLink)).status(), 200, 'the device still holds the good token');
+    const other = await phonePage(t, { javaScript: false });
+    assert.equal((await other.page.goto(wrongLink)).status(), 404);
+    assert.match(await other.page.locator('#link-not-valid').innerText(), /This link is not valid/);
   });
 
   test('a visit asked for in Welsh opens in Welsh on a device that has never chosen', async (t) => {
