@@ -55,6 +55,37 @@ pub fn route() -> impl actix_web::dev::HttpServiceFactory {
         .route(render)
 }
 
+/// The status page's forms, for a visitor without JavaScript (the app calls the REST API instead): `POST
+/// /visit/{reference}/withdraw` and `/cancel`, authorised by the visit's cookie and only from this origin's own
+/// pages (as the REST API checks it). Done, they send the browser back to the visit's page saying so
+/// (`?done=withdraw`); refused (already decided or started, or the cookie has gone), back to the page, which shows
+/// the visit as it is or that the link no longer opens it. From another origin: 403.
+pub fn actions() -> impl actix_web::dev::HttpServiceFactory {
+    web::resource("/visit/{reference}/{action}").route(web::post().to(visit_action))
+}
+
+async fn visit_action(
+    state: web::Data<AppState>,
+    req: actix_web::HttpRequest,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (reference, action) = path.into_inner();
+    let Some(reference) = visit_reference(&format!("/visit/{reference}")) else { return Err(ApiError::NotFound) };
+    let token = crate::visits::routes::visit_token(&req, &reference)?;
+    let done = match action.as_str() {
+        "withdraw" => crate::visits::service::withdraw(&state, &reference, token.as_deref()).await,
+        "cancel" => crate::visits::service::cancel(&state, &reference, token.as_deref()).await,
+        _ => return Err(ApiError::NotFound),
+    };
+    let location = match done {
+        Ok(_) => format!("/visit/{reference}?done={action}"),
+        Err(ApiError::Internal(cause)) => return Err(ApiError::Internal(cause)),
+        // The page then shows the visit as it now is, or that the link no longer opens it.
+        Err(_) => format!("/visit/{reference}"),
+    };
+    Ok(HttpResponse::SeeOther().insert_header((header::LOCATION, location)).finish())
+}
+
 /// Whether a path is one of the visitor app's server-rendered pages.
 pub fn is_server_rendered(path: &str) -> bool {
     !(path == "/staff"

@@ -256,6 +256,7 @@ fn run(listener: TcpListener, state: AppState, static_dir: PathBuf, workers: Opt
             app.app_data(web::Data::new(static_files::Assets(static_dir.clone())))
                 .route(static_files::ROUTE, web::get().to(static_files::asset))
                 .route(static_files::STYLESHEET_ROUTE, web::get().to(static_files::stylesheet))
+                .service(crate::pages::actions())
                 .service(crate::pages::route())
                 .service(
                     Files::new("/", &static_dir)

@@ -27,7 +27,7 @@ fn header_value<'a>(req: &'a HttpRequest, name: &str) -> Option<&'a str> {
 /// A change (withdraw, cancel) that the cookie authorises must come from this site's own pages: a browser sends
 /// `Sec-Fetch-Site: same-origin` and an `Origin` of this host with those, and a form or fetch from anywhere else
 /// (another site, or another origin of the same site) is refused with 403, whatever its `SameSite` lets through.
-fn visit_token(req: &HttpRequest, reference: &str) -> Result<Option<String>, ApiError> {
+pub(crate) fn visit_token(req: &HttpRequest, reference: &str) -> Result<Option<String>, ApiError> {
     if let Some(token) = header_value(req, VISIT_TOKEN_HEADER) {
         return Ok(Some(token.to_owned()));
     }

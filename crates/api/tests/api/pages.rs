@@ -254,3 +254,41 @@ on_both_databases!(
     the_status_link_is_swapped_for_a_cookie_that_the_page_and_the_api_accept,
     the_language_comes_from_the_link_then_the_cookie_then_the_visit,
 );
+
+mod forms {
+    use super::*;
+
+    /// Without JavaScript, the status page's withdraw is a form posted to the page: done from the service's own
+    /// page, refused from anywhere else, and a second press finds the visit already withdrawn.
+    async fn the_status_page_withdraws_with_a_form_from_its_own_page_only(db: Db) {
+        let (app, _dir) = spawn_with_pages(db).await;
+        let prison = add_test_prison(&app, VisitingRules::default()).await;
+        let created = app.created_visit(&visit_request(prison, &[("2026-12-04", "14:00", "16:00")])).await;
+        let (reference, token) = (created["reference"].as_str().unwrap(), created["status_token"].as_str().unwrap());
+        let cookie = format!("pvb_visit_{reference}={token}");
+
+        let (status, body, _) = html(&app, &format!("/visit/{reference}?confirm=withdraw"), Some(&cookie)).await;
+        assert_eq!(status, 200);
+        assert!(body.contains(&format!("action=\"/visit/{reference}/withdraw\"")), "the question is asked: {body}");
+        let post = |origin: &str| {
+            app.client
+                .post(app.url(&format!("/visit/{reference}/withdraw")))
+                .header("cookie", &cookie)
+                .header("origin", origin)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .send()
+        };
+        assert_eq!(post("http://evil.example").await.unwrap().status().as_u16(), 403);
+        let done = post(&app.address).await.unwrap();
+        assert_eq!(done.status().as_u16(), 303);
+        assert_eq!(done.headers()["location"], format!("/visit/{reference}?done=withdraw"));
+        let (_, body, _) = html(&app, &format!("/visit/{reference}?done=withdraw"), Some(&cookie)).await;
+        assert!(body.contains("You have withdrawn your request") && body.contains("data-state=\"withdrawn\""), "{body}");
+        let again = post(&app.address).await.unwrap();
+        assert_eq!(again.headers()["location"], format!("/visit/{reference}"), "pressed twice: the page as it is");
+        let visit = app.visit_status(reference, token).await.json::<serde_json::Value>().await.unwrap();
+        assert_eq!(visit["state"], "withdrawn");
+    }
+
+    on_both_databases!(the_status_page_withdraws_with_a_form_from_its_own_page_only);
+}

@@ -32,6 +32,26 @@ enum Action {
     Cancel,
 }
 
+impl Action {
+    /// As it is written in the page's address and forms (`?confirm=withdraw`, `/visit/{reference}/cancel`).
+    fn as_str(self) -> &'static str {
+        match self {
+            Action::Withdraw => "withdraw",
+            Action::Cancel => "cancel",
+        }
+    }
+
+    fn parse(text: &str) -> Option<Action> {
+        [Action::Withdraw, Action::Cancel].into_iter().find(|a| a.as_str() == text)
+    }
+}
+
+/// An action named by the page's address: `?confirm=` (the question, asked without JavaScript by following the
+/// button's link) or `?done=` (where the server sends the browser after doing it).
+fn action_in_query(name: &str) -> Option<Action> {
+    leptos_router::hooks::use_query_map().with_untracked(|q| q.get(name).as_deref().and_then(Action::parse))
+}
+
 #[component]
 pub fn StatusPage() -> impl IntoView {
     let params = use_params_map();
@@ -53,7 +73,7 @@ pub fn StatusPage() -> impl IntoView {
     );
     // A change made here replaces what was loaded (and re-renders the visit), so what it did is kept up here.
     let updated = RwSignal::new(None::<VisitStatus>);
-    let done = RwSignal::new(None::<Action>);
+    let done = RwSignal::new(action_in_query("done"));
     let current = move || updated.get().map(Ok).or_else(|| status.get());
     use_title(|lang| lang.t("Your visit request", "Eich cais am ymweliad").into(), || false);
 
@@ -138,11 +158,12 @@ fn Visit(
     if cfg!(not(feature = "ssr")) && crate::store::load_locale().is_none() && lang.0.get_untracked() != visit.locale {
         lang.0.set(visit.locale);
     }
-    let confirming = RwSignal::new(None::<Action>);
+    let confirming = RwSignal::new(action_in_query("confirm"));
     let busy = RwSignal::new(false);
     let failure = RwSignal::new(None::<&'static str>);
     let token = StoredValue::new(token);
     let reference = visit.reference.clone();
+    let page_path = format!("/visit/{}", visit.reference);
     let state = visit.state;
 
     let act = move |action: Action| {
@@ -326,26 +347,40 @@ fn Visit(
                         ("Yes, cancel the visit", "Ydw, canslo’r ymweliad"),
                     ),
                 };
+                // Links and a form, so that each works before the app has taken the page over or without
+                // JavaScript (the server asks the question at `?confirm=` and does the change on the form's POST).
+                let page = StoredValue::new(page_path.clone());
                 view! {
                     <Show
                         when=move || confirming.get() == Some(action)
                         fallback=move || {
                             view! {
-                                <button
-                                    type="button"
+                                <a
+                                    href=format!("?confirm={}", action.as_str())
+                                    role="button"
+                                    draggable="false"
                                     class="govuk-button govuk-button--warning"
-                                    id=format!("{action:?}").to_lowercase()
-                                    on:click=move |_| {
+                                    id=action.as_str()
+                                    on:click=move |ev| {
+                                        ev.prevent_default();
                                         confirming.set(Some(action));
                                         focus_id("confirm-question".into());
                                     }
                                 >
                                     {tx(start.0, start.1)}
-                                </button>
+                                </a>
                             }
                         }
                     >
-                        <div class="app-confirm">
+                        <form
+                            class="app-confirm"
+                            method="post"
+                            action=page.with_value(|p| format!("{p}/{}", action.as_str()))
+                            on:submit=move |ev| {
+                                ev.prevent_default();
+                                act.with_value(|act| act(action));
+                            }
+                        >
                             <h2 class="govuk-heading-m" id="confirm-question" tabindex="-1">
                                 {tx(question.0, question.1)}
                             </h2>
@@ -354,28 +389,30 @@ fn Visit(
                             </p>
                             <div class="govuk-button-group">
                                 <button
-                                    type="button"
+                                    type="submit"
                                     class="govuk-button govuk-button--warning"
                                     id="confirm-yes"
                                     aria-disabled=move || busy.get().then_some("true")
-                                    on:click=move |_| act.with_value(|act| act(action))
                                 >
                                     {tx(yes.0, yes.1)}
                                 </button>
-                                <button
-                                    type="button"
+                                <a
+                                    href=page.get_value()
+                                    role="button"
+                                    draggable="false"
                                     class="govuk-button govuk-button--secondary"
                                     id="confirm-no"
-                                    on:click=move |_| {
+                                    on:click=move |ev| {
                                         // Back where the visitor started, on the button that asked.
+                                        ev.prevent_default();
                                         confirming.set(None);
-                                        focus_id(format!("{action:?}").to_lowercase());
+                                        focus_id(action.as_str().to_owned());
                                     }
                                 >
                                     {tx("No, go back", "Na, mynd yn ôl")}
-                                </button>
+                                </a>
                             </div>
-                        </div>
+                        </form>
                     </Show>
                 }
             })
