@@ -158,6 +158,21 @@ describe('without JavaScript', () => {
     const other = await phonePage(t, { javaScript: false });
     assert.equal((await other.page.goto(wrongLink)).status(), 404);
     assert.match(await other.page.locator('#link-not-valid').innerText(), /This link is not valid/);
+    // Withdrawing works as links and a form: the question, then the answer, then the page saying what happened.
+    await page.goto(`${server.baseUrl}/visit/${created.reference}`);
+    await page.click('#withdraw');
+    await page.waitForURL(/\?confirm=withdraw$/);
+    assert.match(await page.locator('#confirm-question').innerText(), /Are you sure you want to withdraw this request\?/);
+    await checkPageWithoutJavaScript(page, 'no-js-status-confirm', /Your visit request/);
+    await page.click('#confirm-yes');
+    await page.waitForURL(/\?done=withdraw$/);
+    assert.match(await page.locator('#change-done').innerText(), /You have withdrawn your request/);
+    assert.equal(await page.locator('#visit-state').getAttribute('data-state'), 'withdrawn');
+    const visit = await (
+      await fetch(`${server.baseUrl}/api/v1/visits/${created.reference}`, { headers: { 'x-visit-token': created.status_token } })
+    ).json();
+    assert.equal(visit.state, 'withdrawn', 'the server has it withdrawn');
+    await checkPageWithoutJavaScript(page, 'no-js-status-withdrawn', /Your visit request/);
   });
 
   test('a visit asked for in Welsh opens in Welsh on a device that has never chosen', async (t) => {
