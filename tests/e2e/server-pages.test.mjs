@@ -82,6 +82,13 @@ describe('without JavaScript', () => {
     assert.deepEqual(names.sort(), ['HMP Cardiff (demo)', 'HMP Leeds (demo)', 'HMP Rochester (demo)']);
     assert.match(await page.title(), /^Choose a prison - Visit someone in prison$/);
     await checkPageWithoutJavaScript(page, 'no-js-1-prisons', /Choose a prison/);
+    // The search is a form: it lists the matches, and keeps what was typed.
+    await page.fill('#prison-search', 'leeds');
+    await page.click('#prison-search-button');
+    await page.waitForURL(/\/\?q=leeds$/);
+    assert.deepEqual(await page.locator('#prison-list .prison-list__name').allInnerTexts(), ['HMP Leeds (demo)']);
+    assert.equal(await page.inputValue('#prison-search'), 'leeds');
+    assert.match(await page.locator('#prison-count').innerText(), /^1 prison$/);
 
     await page.click('text=HMP Leeds (demo)');
     await page.waitForURL(/\/prison\/[0-9a-f-]{36}$/);
@@ -195,6 +202,7 @@ describe('with JavaScript', () => {
     await page.goto(`${server.baseUrl}/`);
     await page.locator('html[data-app=ready]').waitFor({ state: 'attached' });
     assert.deepEqual(calls, [], 'the prisons came with the page');
+    assert.equal(await page.locator('#prison-search-button').isVisible(), false, 'the app filters as one types: no button');
     await page.fill('#prison-search', 'leeds');
     await page.locator('#prison-count', { hasText: '1 prison' }).waitFor();
     const documents = [];

@@ -262,9 +262,7 @@ fn page_csp(nonce: &str) -> String {
 /// The visitor pages' data, from the services the REST endpoints use.
 struct ServiceData(web::Data<AppState>);
 
-fn answer<T: Send + 'static>(
-    future: impl Future<Output = Result<T, ApiError>> + Send + 'static,
-) -> Answer<T> {
+fn answer<T: Send + 'static>(future: impl Future<Output = Result<T, ApiError>> + Send + 'static) -> Answer<T> {
     Box::pin(async move {
         future.await.map_err(|error| {
             if let ApiError::Internal(cause) = &error {
@@ -311,9 +309,7 @@ mod tests {
     #[actix_web::test]
     async fn a_status_links_token_leaves_the_address_before_anything_inside_sees_it() {
         let app = actix_test::init_service(
-            App::new()
-                .wrap(actix_web::middleware::from_fn(super::hide_status_token))
-                .default_service(web::to(echo)),
+            App::new().wrap(actix_web::middleware::from_fn(super::hide_status_token)).default_service(web::to(echo)),
         )
         .await;
         for (uri, seen) in [

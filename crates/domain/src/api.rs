@@ -429,7 +429,10 @@ pub struct VisitCreated {
     /// The visitor's private link to the visit's page in the web app. Opening it swaps the token for a cookie and
     /// redirects to `/visit/{reference}`. Links of the earlier form, with the token after `#`, still work in a browser
     /// with JavaScript.
-    #[cfg_attr(feature = "openapi", schema(example = "/visit/7KQ2M9XD?token=vt_3q2A8pWc0r1ZbN6yJf5XkLmT9sHd4uVe7gRi2oQa"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "/visit/7KQ2M9XD?token=vt_3q2A8pWc0r1ZbN6yJf5XkLmT9sHd4uVe7gRi2oQa")
+    )]
     pub status_path: String,
     pub state: VisitState,
     /// Staff decide the request by the end of this date.

@@ -104,7 +104,10 @@ async fn the_status_link_is_swapped_for_a_cookie_that_the_page_and_the_api_accep
     for attribute in ["HttpOnly", "SameSite=Lax", "Path=/", "Max-Age=86400"] {
         assert!(set_cookie.contains(attribute), "{attribute} in {set_cookie}");
     }
-    assert!(set_cookies.iter().any(|c| c.starts_with("pvb_lang=cy;")), "the language asked for is kept: {set_cookies:?}");
+    assert!(
+        set_cookies.iter().any(|c| c.starts_with("pvb_lang=cy;")),
+        "the language asked for is kept: {set_cookies:?}"
+    );
     let cookie = format!("pvb_visit_{reference}={token}");
 
     let (status, body, headers) = html(&app, &format!("/visit/{reference}"), Some(&cookie)).await;
@@ -147,7 +150,8 @@ async fn the_language_comes_from_the_link_then_the_cookie_then_the_visit(db: Db)
     let mut welsh = visit_request(prison, &[("2026-12-04", "14:00", "16:00")]);
     welsh["locale"] = "cy".into();
     let created = app.created_visit(&welsh).await;
-    let cookie = format!("pvb_visit_{}={}", created["reference"].as_str().unwrap(), created["status_token"].as_str().unwrap());
+    let cookie =
+        format!("pvb_visit_{}={}", created["reference"].as_str().unwrap(), created["status_token"].as_str().unwrap());
     let page = format!("/visit/{}", created["reference"].as_str().unwrap());
     let (_, body, _) = html(&app, &page, Some(&cookie)).await;
     assert!(body.contains("<html lang=\"cy\"") && body.contains("Eich cais am ymweliad"), "never chosen: the visit's");
@@ -187,7 +191,8 @@ async fn a_change_the_cookie_authorises_must_come_from_the_services_own_pages(db
     let (reference, token) = (created["reference"].as_str().unwrap(), created["status_token"].as_str().unwrap());
     let cookie = format!("pvb_visit_{reference}={token}");
     let withdraw = |headers: &[(&str, &str)]| {
-        let mut request = app.client.post(app.url(&format!("/api/v1/visits/{reference}/withdraw"))).header("cookie", &cookie);
+        let mut request =
+            app.client.post(app.url(&format!("/api/v1/visits/{reference}/withdraw"))).header("cookie", &cookie);
         for (name, value) in headers {
             request = request.header(*name, *value);
         }
@@ -204,7 +209,10 @@ async fn a_change_the_cookie_authorises_must_come_from_the_services_own_pages(db
         let response = withdraw(&headers).await.unwrap();
         assert_eq!(response.status().as_u16(), 403, "{headers:?}");
     }
-    assert_eq!(app.visit_status(reference, token).await.json::<serde_json::Value>().await.unwrap()["state"], "requested");
+    assert_eq!(
+        app.visit_status(reference, token).await.json::<serde_json::Value>().await.unwrap()["state"],
+        "requested"
+    );
     let response = withdraw(&[("sec-fetch-site", "same-origin"), ("origin", this_origin.as_str())]).await.unwrap();
     assert_eq!(response.status().as_u16(), 200, "from the service's own page");
 }
@@ -283,7 +291,10 @@ mod forms {
         assert_eq!(done.status().as_u16(), 303);
         assert_eq!(done.headers()["location"], format!("/visit/{reference}?done=withdraw"));
         let (_, body, _) = html(&app, &format!("/visit/{reference}?done=withdraw"), Some(&cookie)).await;
-        assert!(body.contains("You have withdrawn your request") && body.contains("data-state=\"withdrawn\""), "{body}");
+        assert!(
+            body.contains("You have withdrawn your request") && body.contains("data-state=\"withdrawn\""),
+            "{body}"
+        );
         let again = post(&app.address).await.unwrap();
         assert_eq!(again.headers()["location"], format!("/visit/{reference}"), "pressed twice: the page as it is");
         let visit = app.visit_status(reference, token).await.json::<serde_json::Value>().await.unwrap();

@@ -109,7 +109,10 @@ async fn a_booked_visit_is_reminded_two_days_before_with_what_the_family_needs_i
         "Who can come\n\n* Mary Smith\n* Amy Smith\n",
         "What to bring\n\n* Photo ID for every adult, such as a passport or driving licence\n",
         &format!("Your reference is {}.", mary.reference),
-        &format!("See your visit, or cancel it:\nhttps://visits.example/visit/{}?token={}\n", mary.reference, mary.token),
+        &format!(
+            "See your visit, or cancel it:\nhttps://visits.example/visit/{}?token={}\n",
+            mary.reference, mary.token
+        ),
     ] {
         assert!(en.text.contains(part), "{part:?} in:\n{}", en.text);
     }

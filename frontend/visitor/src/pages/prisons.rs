@@ -12,30 +12,40 @@ pub fn PrisonsPage() -> impl IntoView {
     use_title(|lang| lang.t("Choose a prison", "Dewiswch garchar").into(), || false);
     // Loaded on the server with the page, and handed to the browser with it.
     let prisons = Resource::new(|| (), |_| api::list_prisons());
-    let search = RwSignal::new(String::new());
+    // `?q=`: the search as a form sends it without JavaScript (the app filters as the visitor types).
+    let initial = leptos_router::hooks::use_query_map().with_untracked(|q| q.get("q").unwrap_or_default());
+    let search = RwSignal::new(initial.clone());
 
     view! {
         <h1 class="govuk-heading-l">{tx("Choose a prison", "Dewiswch garchar")}</h1>
         <p class="govuk-body">
             {tx("Use this service to ask for a visit to someone in prison. It takes about 10 minutes. You will need the prisoner’s date of birth and prison number.", "Defnyddiwch y gwasanaeth hwn i ofyn am gael ymweld â rhywun yn y carchar. Mae’n cymryd tua 10 munud. Bydd angen dyddiad geni a rhif carchar y carcharor arnoch.")}
         </p>
-        <div class="govuk-form-group">
-            <label class="govuk-label govuk-label--s" for="prison-search">
-                {tx("Search for a prison", "Chwilio am garchar")}
-            </label>
-            <div class="govuk-hint" id="prison-search-hint">
-                {tx("Type part of its name or town", "Teipiwch ran o’i enw neu’r dref")}
+        <form method="get" action="/" role="search" novalidate on:submit=|ev| ev.prevent_default()>
+            <div class="govuk-form-group">
+                <label class="govuk-label govuk-label--s" for="prison-search">
+                    {tx("Search for a prison", "Chwilio am garchar")}
+                </label>
+                <div class="govuk-hint" id="prison-search-hint">
+                    {tx("Type part of its name or town", "Teipiwch ran o’i enw neu’r dref")}
+                </div>
+                <input
+                    class="govuk-input govuk-!-width-two-thirds"
+                    id="prison-search"
+                    name="q"
+                    type="search"
+                    autocomplete="off"
+                    aria-describedby="prison-search-hint"
+                    value=initial
+                    prop:value=move || search.get()
+                    on:input=move |ev| search.set(event_target_value(&ev))
+                />
             </div>
-            <input
-                class="govuk-input govuk-!-width-two-thirds"
-                id="prison-search"
-                type="search"
-                autocomplete="off"
-                aria-describedby="prison-search-hint"
-                prop:value=move || search.get()
-                on:input=move |ev| search.set(event_target_value(&ev))
-            />
-        </div>
+            // Only without the app, which lists the matches as the visitor types (style.css hides it then).
+            <button type="submit" class="govuk-button govuk-button--secondary app-without-app" id="prison-search-button">
+                {tx("Search", "Chwilio")}
+            </button>
+        </form>
         <Transition fallback=|| view! { <Loading text=("Loading prisons…", "Wrthi’n llwytho’r carchardai…") /> }>
             {move || {
                 prisons
