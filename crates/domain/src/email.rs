@@ -38,6 +38,12 @@ pub enum EmailKind {
     Cancelled,
     /// To the visitor: a one-off message from staff.
     StaffMessage,
+    /// To the visitor: they joined the waiting list for times that are all full.
+    WaitingListJoined,
+    /// To the visitor: a place came up at a prison that does not book instantly; it is held while staff decide.
+    WaitingListOffered,
+    /// To the visitor: every time they waited for has passed without a place coming up.
+    WaitingListExpired,
     /// To the prison's visits mailbox: a new request.
     PrisonNewRequest,
     /// To the prison's visits mailbox: yesterday's new requests in one email.
@@ -47,13 +53,16 @@ pub enum EmailKind {
 }
 
 impl EmailKind {
-    pub const ALL: [EmailKind; 9] = [
+    pub const ALL: [EmailKind; 12] = [
         EmailKind::RequestReceived,
         EmailKind::Booked,
         EmailKind::Rejected,
         EmailKind::Withdrawn,
         EmailKind::Cancelled,
         EmailKind::StaffMessage,
+        EmailKind::WaitingListJoined,
+        EmailKind::WaitingListOffered,
+        EmailKind::WaitingListExpired,
         EmailKind::PrisonNewRequest,
         EmailKind::PrisonDigest,
         EmailKind::WebhookDisabled,

@@ -24,5 +24,6 @@ pub mod timetable;
 pub mod timetable_change;
 pub mod types;
 pub mod visit;
+pub mod waiting_list;
 #[cfg(test)]
 mod wire_names;

@@ -107,6 +107,7 @@ impl Draft {
                 })
                 .collect(),
             locale,
+            waiting_list: false,
         }
     }
 }

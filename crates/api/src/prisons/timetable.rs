@@ -90,8 +90,15 @@ pub async fn change(
     // Read back in the transaction, which still holds the prison's lock: exactly what this change saved, with its
     // version, whatever other changes come after it.
     let saved = consistent_view(&tx, prison_id).await?;
+    // Places the change gave (more of them, a date reopened) go to the waiting list at once, under the rows the
+    // change holds, before any later booking can see them free.
+    let stamped: Vec<Slot> = capacities.iter().map(|(slot, _)| *slot).collect();
+    let offered = crate::waiting_list::service::offer_after_change(&tx, prison_id, &stamped, now).await?;
     let event = crate::events::NewEvent::timetable_changed(prison_id, saved.version);
     crate::events::record(&tx, event, now).await?;
+    for event in offered {
+        crate::events::record(&tx, event, now).await?;
+    }
     tx.commit().await?;
     tracing::info!(prison_id = %prison_id, staff_id = %user.id, affected = affected.len(), "timetable changed");
     Ok(TimetableChanged { timetable: saved, affected })

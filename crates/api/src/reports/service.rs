@@ -16,7 +16,7 @@ use crate::error::ApiError;
 use crate::state::AppState;
 
 /// A date in the query string: `YYYY-MM-DD`, within `DateWindow::StaffReport` of `today`.
-fn date_param(value: Option<&str>, field: &str, today: NaiveDate) -> Result<Option<NaiveDate>, ApiError> {
+pub(crate) fn date_param(value: Option<&str>, field: &str, today: NaiveDate) -> Result<Option<NaiveDate>, ApiError> {
     value
         .map(|s| {
             let date = parse_iso_date(s).ok_or_else(|| {

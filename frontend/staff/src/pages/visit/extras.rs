@@ -159,6 +159,9 @@ fn kind_label(lang: Lang, kind: EmailKind) -> &'static str {
         EmailKind::Withdrawn => lang.t("Request withdrawn", "Cais wedi’i dynnu’n ôl"),
         EmailKind::Cancelled => lang.t("Visit cancelled", "Ymweliad wedi’i ganslo"),
         EmailKind::StaffMessage => lang.t("Message from the prison", "Neges gan y carchar"),
+        EmailKind::WaitingListJoined => lang.t("On the waiting list", "Ar y rhestr aros"),
+        EmailKind::WaitingListOffered => lang.t("A place has come up", "Mae lle wedi dod ar gael"),
+        EmailKind::WaitingListExpired => lang.t("Waiting list ended", "Rhestr aros wedi dod i ben"),
         EmailKind::PrisonNewRequest => lang.t("New request, to the prison", "Cais newydd, i’r carchar"),
         EmailKind::PrisonDigest => lang.t("Daily summary, to the prison", "Crynodeb dyddiol, i’r carchar"),
         EmailKind::WebhookDisabled => {
