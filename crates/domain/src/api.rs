@@ -366,8 +366,15 @@ impl BehalfVisitRequest {
     pub fn into_parts(self) -> (CreateVisitRequest, Option<crate::visit::Channel>) {
         let BehalfVisitRequest { channel, prison_id, prisoner, lead_visitor, other_visitors, slots, locale } = self;
         // Staff and contact centres book on a visitor's behalf; the waiting list is joined through `POST /visits`.
-        let request =
-            CreateVisitRequest { prison_id, prisoner, lead_visitor, other_visitors, slots, locale, waiting_list: false };
+        let request = CreateVisitRequest {
+            prison_id,
+            prisoner,
+            lead_visitor,
+            other_visitors,
+            slots,
+            locale,
+            waiting_list: false,
+        };
         (request, channel)
     }
 }

@@ -328,10 +328,7 @@ async fn grant_place(state: &AppState, g: Grant<'_>) -> Result<Granted, ApiError
 /// gives the held one back, to the next in that slot's line. The two slots' rows are taken in slot order, as a
 /// timetable change takes them, so the two never wait for each other crosswise. `None` when the slot is full;
 /// otherwise the event of the held place's offer, if it was given back and offered, to record after the grant's.
-async fn take_grant_place(
-    tx: &DatabaseTransaction,
-    g: &Grant<'_>,
-) -> Result<Option<Option<NewEvent>>, sea_orm::DbErr> {
+async fn take_grant_place(tx: &DatabaseTransaction, g: &Grant<'_>) -> Result<Option<Option<NewEvent>>, sea_orm::DbErr> {
     use crate::prisons::places::take_place;
     use crate::waiting_list::{service::place_freed, store::clear_held};
     let Some(held) = g.held else {

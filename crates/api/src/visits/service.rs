@@ -6,7 +6,8 @@ use domain::api::{
     VisitorView,
 };
 use domain::calendar::{
-    BookingWindow, all_fully_booked, availability, check_slot_choices, check_waiting_list_choices, first_available_choice,
+    BookingWindow, all_fully_booked, availability, check_slot_choices, check_waiting_list_choices,
+    first_available_choice,
 };
 use domain::email::EmailKind;
 use domain::error::{FieldError, FieldErrorCode};
@@ -137,11 +138,8 @@ pub async fn create(
     let days = availability(&window, &timetable, first, last, &booked);
     // Joining the waiting list: every rule of a request, except that each chosen time must be full.
     let waiting = request.waiting_list;
-    let slot_errors = if waiting {
-        check_waiting_list_choices(&valid.slots, &days)
-    } else {
-        check_slot_choices(&valid.slots, &days)
-    };
+    let slot_errors =
+        if waiting { check_waiting_list_choices(&valid.slots, &days) } else { check_slot_choices(&valid.slots, &days) };
     if !slot_errors.is_empty() {
         return Err(ApiError::Validation(slot_errors));
     }
@@ -377,8 +375,12 @@ async fn join_waiting_list(
     let prison_id = visit.request.prison_id;
     crate::waiting_list::store::join(tx, visit.id, prison_id, visit.now).await?;
     let payload = crate::outbox::store::visit_payload(visit.now, None);
-    crate::outbox::store::enqueue(tx, NewMessage::about_visit(visit.id, EmailKind::WaitingListJoined, payload), visit.now)
-        .await?;
+    crate::outbox::store::enqueue(
+        tx,
+        NewMessage::about_visit(visit.id, EmailKind::WaitingListJoined, payload),
+        visit.now,
+    )
+    .await?;
     let data = VisitEventData {
         visit_id: visit.id,
         reference: visit.reference.to_owned(),

@@ -172,8 +172,12 @@ pub async fn expire(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<usize
             continue;
         }
         let payload = crate::outbox::store::visit_payload(now, None);
-        crate::outbox::store::enqueue(&tx, NewMessage::about_visit(visit_id, EmailKind::WaitingListExpired, payload), now)
-            .await?;
+        crate::outbox::store::enqueue(
+            &tx,
+            NewMessage::about_visit(visit_id, EmailKind::WaitingListExpired, payload),
+            now,
+        )
+        .await?;
         let data = VisitEventData {
             visit_id,
             reference: visit.reference,

@@ -64,7 +64,9 @@ pub async fn candidates(
         .join(JoinType::InnerJoin, waiting_list_entry::Relation::Visit.def())
         .filter(waiting_list_entry::Column::PrisonId.eq(prison_id))
         .filter(visit::Column::State.eq(VisitState::Waiting))
-        .filter(Expr::col((waiting_list_entry::Entity, waiting_list_entry::Column::VisitId)).in_subquery(choice_of(slot)))
+        .filter(
+            Expr::col((waiting_list_entry::Entity, waiting_list_entry::Column::VisitId)).in_subquery(choice_of(slot)),
+        )
         .order_by_asc(waiting_list_entry::Column::Position)
         .limit(limit)
         .into_tuple::<(Uuid, i32, String)>()

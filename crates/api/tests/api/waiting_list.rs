@@ -168,9 +168,10 @@ impl Line {
         let path = format!("/api/v1/staff/prisons/{}/timetable", self.prison);
         let current: Value = self.app.get_as(&self.officer, &path).await.json().await.unwrap();
         let mut timetable = current["timetable"].clone();
-        timetable["replacements"].as_array_mut().unwrap().push(
-            json!({"date": day, "start": "14:00", "end": "16:00", "capacity": capacity, "closed_capacity": 1}),
-        );
+        timetable["replacements"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!({"date": day, "start": "14:00", "end": "16:00", "capacity": capacity, "closed_capacity": 1}));
         let body = json!({"rules": current["rules"], "timetable": timetable});
         self.app.client.put(self.app.url(&path)).bearer_auth(&self.officer).json(&body).send().await.unwrap()
     }
@@ -252,13 +253,17 @@ async fn at_a_request_prison_the_first_in_line_gets_a_request_that_holds_the_pla
     assert_eq!(line.staff_cancel(&booked[0], 1).await.status(), 200);
     assert_eq!(line.state(&first).await, "requested");
     // The visitor is told, and so is the prison's mailbox (a new request, as it asked to hear of each).
-    assert_eq!(line.email_kinds(&first).await, vec!["waiting_list_joined", "waiting_list_offered", "prison_new_request"]);
+    assert_eq!(
+        line.email_kinds(&first).await,
+        vec!["waiting_list_joined", "waiting_list_offered", "prison_new_request"]
+    );
     assert_eq!(line.taken(DAY).await, 2, "the held place is still taken");
     let body = problem(line.app.create_visit(&line.request(DAY, false), None).await, 422).await;
     assert_eq!(codes(&body), vec![("slots[0]".to_owned(), "slot_fully_booked".to_owned())]);
 
     // Staff grant it into the held place: no second place is taken.
-    let grant = json!({"outcome": "grant", "expected_version": 1, "slot": {"date": DAY, "start": "14:00", "end": "16:00"}});
+    let grant =
+        json!({"outcome": "grant", "expected_version": 1, "slot": {"date": DAY, "start": "14:00", "end": "16:00"}});
     let response = line.decide(&first, grant).await;
     assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
     assert_eq!(line.state(&first).await, "booked");
@@ -538,8 +543,17 @@ async fn declined_offers_racing_cancellations_pass_each_place_on_once(db: Db) {
     }
     // 6 places, 3 declined: the next 6 in line hold them, the last one still waits.
     let states: Vec<String> = join_all(waiting.iter().map(|w| line.state(w))).await;
-    let expected: Vec<&str> =
-        (0..10).map(|i| if i < 3 { "withdrawn" } else if i < 9 { "requested" } else { "waiting" }).collect();
+    let expected: Vec<&str> = (0..10)
+        .map(|i| {
+            if i < 3 {
+                "withdrawn"
+            } else if i < 9 {
+                "requested"
+            } else {
+                "waiting"
+            }
+        })
+        .collect();
     assert_eq!(states, expected);
     assert_eq!(line.taken(day).await, 6);
 }

@@ -447,7 +447,11 @@ pub fn visitor_email(kind: EmailKind, facts: &VisitFacts) -> Option<Rendered> {
                     facts.prisoner_name
                 ),
             }));
-            blocks.push(Block::Heading(t(lang, "The times you are waiting for", "Yr amseroedd rydych yn aros amdanynt")));
+            blocks.push(Block::Heading(t(
+                lang,
+                "The times you are waiting for",
+                "Yr amseroedd rydych yn aros amdanynt",
+            )));
             blocks.push(Block::List(facts.slot_choices.iter().map(|s| i18n::describe_slot(s, lang)).collect()));
             blocks.push(Block::Para(t(
                 lang,
