@@ -497,8 +497,8 @@ mod tests {
                 (Requested, Rejected),
                 (Requested, Withdrawn),
                 (Booked, Cancelled),
-                (Waiting, Booked),
                 (Waiting, Requested),
+                (Waiting, Booked),
                 (Waiting, Withdrawn),
                 (Waiting, Expired),
             ]
