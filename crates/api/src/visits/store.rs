@@ -324,8 +324,9 @@ pub async fn transition(
 pub enum Offer {
     /// Booked into the slot (an instant-booking prison).
     Booked(Slot),
-    /// A request for staff, holding the slot's place.
-    Requested,
+    /// A request for staff, holding the slot's place, to decide by `confirm_by` (counted from the offer, not from
+    /// when the visitor joined the line).
+    Requested { confirm_by: NaiveDate },
 }
 
 /// Moves a waiting visit out of the line if nobody changed it since `version` was read, and records the change
@@ -350,7 +351,10 @@ pub async fn leave_waiting(
                 .col_expr(visit::Column::ClosedVisit, Expr::value(false));
             VisitState::Booked
         }
-        Offer::Requested => VisitState::Requested,
+        Offer::Requested { confirm_by } => {
+            update = update.col_expr(visit::Column::ConfirmBy, Expr::value(confirm_by));
+            VisitState::Requested
+        }
     };
     let result = update
         .col_expr(visit::Column::State, Expr::value(to))

@@ -10,7 +10,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
-use domain::calendar::london_today;
+use domain::calendar::{BankHolidays, BookingWindow, london_today};
 use domain::email::EmailKind;
 use domain::events::{EventType, VisitEventData};
 use domain::slot::Slot;
@@ -70,7 +70,14 @@ pub async fn offer(
         return Ok(None);
     }
     let instant = prison.rules.instant_booking;
-    let offer = if instant { Offer::Booked(slot) } else { Offer::Requested };
+    let offer = if instant {
+        Offer::Booked(slot)
+    } else {
+        // Staff have the usual processing days from now, but must decide before the day of the visit.
+        let window = BookingWindow::at(now, &prison.rules, BankHolidays::bundled());
+        let day_before = slot.date.pred_opt().unwrap_or(slot.date).max(window.today);
+        Offer::Requested { confirm_by: window.confirm_by.min(day_before) }
+    };
     for candidate in candidates {
         // Another change may have offered this visit a place, or its visitor left the line, since it was read.
         if !crate::visits::store::leave_waiting(db, candidate.visit_id, candidate.version, offer, now).await? {
