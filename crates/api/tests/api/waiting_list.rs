@@ -34,6 +34,8 @@ struct Line {
     officer: String,
     instant: bool,
     next: AtomicUsize,
+    /// More instances on the same database, each with the officer signed in there (the races spread over them).
+    others: Vec<(TestApp, String)>,
 }
 
 impl Line {
@@ -42,7 +44,27 @@ impl Line {
         let prison = add_test_prison_with_capacity(&app, rules, capacity).await;
         app.add_staff("officer@testbridge.example", "staff", &[prison]).await;
         let officer = app.access_token("officer@testbridge.example").await;
-        Line { app, prison, officer, instant, next: AtomicUsize::new(0) }
+        Line { app, prison, officer, instant, next: AtomicUsize::new(0), others: Vec::new() }
+    }
+
+    /// `more` instances beside the first, on its database, each with the officer signed in.
+    async fn with_instances(mut self, more: usize) -> Line {
+        for _ in 0..more {
+            let mut settings = settings(&self.app.db_url, false);
+            settings.postgres_fast_paths = self.app.state.postgres_fast_paths;
+            let app = spawn_instance_with(settings, api::clock::Clock::fixed(monday_morning())).await;
+            let officer = app.access_token("officer@testbridge.example").await;
+            self.others.push((app, officer));
+        }
+        self
+    }
+
+    /// The instance (and the officer signed in there) serving the `i`-th request of a race.
+    fn instance(&self, i: usize) -> (&TestApp, &str) {
+        match i % (self.others.len() + 1) {
+            0 => (&self.app, &self.officer),
+            n => (&self.others[n - 1].0, &self.others[n - 1].1),
+        }
     }
 
     async fn at(db: Db, instant: bool, capacity: u32) -> Line {
@@ -107,8 +129,13 @@ impl Line {
     }
 
     async fn staff_cancel(&self, visit: &Made, version: i64) -> reqwest::Response {
+        self.staff_cancel_at(0, visit, version).await
+    }
+
+    async fn staff_cancel_at(&self, i: usize, visit: &Made, version: i64) -> reqwest::Response {
+        let (app, officer) = self.instance(i);
         let path = format!("/api/v1/staff/visits/{}/cancel", visit.id);
-        self.app.post_as(&self.officer, &path, &json!({"reason": "capacity_issues", "expected_version": version})).await
+        app.post_as(officer, &path, &json!({"reason": "capacity_issues", "expected_version": version})).await
     }
 
     async fn decide(&self, visit: &Made, body: Value) -> reqwest::Response {
@@ -165,6 +192,11 @@ impl Line {
 
     /// Gives the slot on `day` `capacity` places (a replacement for that date).
     async fn set_places(&self, day: &str, capacity: u32) -> reqwest::Response {
+        self.set_places_at(0, day, capacity).await
+    }
+
+    async fn set_places_at(&self, i: usize, day: &str, capacity: u32) -> reqwest::Response {
+        let (app, officer) = self.instance(i);
         let path = format!("/api/v1/staff/prisons/{}/timetable", self.prison);
         let current: Value = self.app.get_as(&self.officer, &path).await.json().await.unwrap();
         let mut timetable = current["timetable"].clone();
@@ -173,7 +205,7 @@ impl Line {
             .unwrap()
             .push(json!({"date": day, "start": "14:00", "end": "16:00", "capacity": capacity, "closed_capacity": 1}));
         let body = json!({"rules": current["rules"], "timetable": timetable});
-        self.app.client.put(self.app.url(&path)).bearer_auth(&self.officer).json(&body).send().await.unwrap()
+        app.client.put(app.url(&path)).bearer_auth(officer).json(&body).send().await.unwrap()
     }
 }
 
@@ -433,12 +465,12 @@ const NEWCOMERS: usize = 20;
 
 /// Each round on a fresh date: the slot full (10 places), 12 visitors join its line one after another; then at once
 /// 5 visitors and 1 member of staff cancel bookings, a timetable change gives the date 2 more places, and 20 new
-/// visitors request the slot. The 8 freed places go to the first 8 in line, once each; the other 4 are still
-/// waiting in order; every newcomer is refused as full (nobody jumps the line); the counter equals the booked
-/// visits and held requests, and the timetable's places.
-async fn places_freed_at_once_go_once_each_to_the_first_in_line(db: Db) {
+/// visitors request the slot, spread over `instances` service instances on one database. The 8 freed places go to
+/// the first 8 in line, once each; the other 4 are still waiting in order; every newcomer is refused as full
+/// (nobody jumps the line); the counter equals the booked visits and held requests, and the timetable's places.
+async fn race(db: Db, instances: usize) {
     for instant in [true, false] {
-        let line = &Line::at(db, instant, 10).await;
+        let line = &Line::at(db, instant, 10).await.with_instances(instances - 1).await;
         let days: Vec<String> = ["2026-12-04", "2026-12-05", "2026-12-06"].iter().map(|d| (*d).to_owned()).collect();
         for day in days.iter().take(ROUNDS) {
             let booked = line.booked(day, 10).await;
@@ -449,23 +481,23 @@ async fn places_freed_at_once_go_once_each_to_the_first_in_line(db: Db) {
             let mut tasks: Vec<(&str, BoxFuture<'_, reqwest::Response>)> = Vec::new();
             for (i, visit) in booked.iter().take(6).cloned().enumerate() {
                 if i == 5 {
-                    tasks.push(("staff cancel", async move { line.staff_cancel(&visit, 1).await }.boxed()));
+                    tasks.push(("staff cancel", async move { line.staff_cancel_at(i, &visit, 1).await }.boxed()));
                 } else {
-                    let app = &line.app;
+                    let (app, _) = line.instance(i);
                     tasks.push((
                         "cancel",
                         async move { app.visit_action(&visit.reference, &visit.token, "cancel").await }.boxed(),
                     ));
                 }
             }
-            tasks.push(("more places", async move { line.set_places(day, 12).await }.boxed()));
+            tasks.push(("more places", async move { line.set_places_at(1, day, 12).await }.boxed()));
             for i in 0..NEWCOMERS {
                 let body = line.request(day, false);
                 tasks.push((
                     "newcomer",
                     async move {
                         tokio::time::sleep(std::time::Duration::from_millis((i % 5) as u64)).await;
-                        line.app.create_visit(&body, None).await
+                        line.instance(i).0.create_visit(&body, None).await
                     }
                     .boxed(),
                 ));
@@ -490,6 +522,16 @@ async fn places_freed_at_once_go_once_each_to_the_first_in_line(db: Db) {
             assert_eq!(line.line_of(day).await, rest);
         }
     }
+}
+
+async fn places_freed_at_once_go_once_each_to_the_first_in_line(db: Db) {
+    race(db, 1).await;
+}
+
+/// The same race over three service instances on one PostgreSQL database, each with its own connections.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn three_instances_on_one_postgresql_give_each_freed_place_once_to_the_first_in_line() {
+    race(Db::Postgres, 3).await;
 }
 
 /// Offered places declined while more are freed: visitors at the front of a request prison's line withdraw (giving
