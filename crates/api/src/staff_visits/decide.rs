@@ -324,7 +324,8 @@ async fn grant_place(state: &AppState, g: Grant<'_>) -> Result<Granted, ApiError
 
 /// Takes the grant's place, in the transaction that books the visit (its row already locked). A request holding a
 /// place from the waiting list (read before the visit's row was locked, and held until it leaves `requested`, which
-/// only a writer holding that lock does) keeps it when granted that slot; granted another, it takes a place there and
+/// only a writer holding that lock does) keeps it when granted that slot, if the slot's places still allow it (one
+/// transaction: nobody else can take it meanwhile); granted another, it takes a place there and
 /// gives the held one back, to the next in that slot's line. The two slots' rows are taken in slot order, as a
 /// timetable change takes them, so the two never wait for each other crosswise. `None` when the slot is full;
 /// otherwise the event of the held place's offer, if it was given back and offered, to record after the grant's.
@@ -336,7 +337,10 @@ async fn take_grant_place(tx: &DatabaseTransaction, g: &Grant<'_>) -> Result<Opt
     };
     clear_held(tx, g.visit_id).await?;
     if held == g.slot && !g.closed_visit {
-        return Ok(Some(None));
+        // The held place becomes the booking's, compared once more with the slot's places now: a timetable change
+        // since the offer may have left fewer places than are taken, and a booking is never made past them.
+        crate::prisons::places::release_place(tx, g.prison_id, held, false).await?;
+        return Ok(take_place(tx, g.prison_id, g.slot, false, g.places).await?.then_some(None));
     }
     let key = |s: Slot| (s.date, s.start, s.end);
     if key(held) < key(g.slot) {

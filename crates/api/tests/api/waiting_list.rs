@@ -315,6 +315,24 @@ async fn at_a_request_prison_the_first_in_line_gets_a_request_that_holds_the_pla
     assert!(line.line_of(DAY).await.is_empty());
 }
 
+async fn a_held_place_is_not_booked_past_places_a_timetable_change_took_away(db: Db) {
+    let line = Line::at(db, false, 2).await;
+    let booked = line.booked(DAY, 2).await;
+    let waiting = line.join(DAY).await;
+    assert_eq!(line.staff_cancel(&booked[0], 1).await.status(), 200);
+    assert_eq!(line.state(&waiting).await, "requested");
+    // One place now: the one booked visit fits, so the change is not refused; the held place is one too many.
+    assert_eq!(line.set_places(DAY, 1).await.status(), 200);
+    let grant =
+        json!({"outcome": "grant", "expected_version": 1, "slot": {"date": DAY, "start": "14:00", "end": "16:00"}});
+    assert_eq!(problem(line.decide(&waiting, grant).await, 409).await["code"], "slot_full");
+    assert_eq!(line.app.count("visit WHERE state = 'booked'").await, 1, "never booked past the places");
+    assert_eq!(line.taken(DAY).await, 2, "still held, for staff to reject");
+    let reject = json!({"outcome": "reject", "expected_version": 1, "reasons": [{"reason": "slot_unavailable"}]});
+    assert_eq!(line.decide(&waiting, reject).await.status(), 200);
+    assert_eq!(line.taken(DAY).await, 1);
+}
+
 async fn a_request_granted_another_time_gives_its_held_place_to_the_next_in_line(db: Db) {
     let line = Line::at(db, false, 1).await;
     let saturday = "2026-12-05";
@@ -605,6 +623,7 @@ on_both_databases!(
     a_cancellation_books_the_first_in_line_at_an_instant_booking_prison,
     at_a_request_prison_the_first_in_line_gets_a_request_that_holds_the_place,
     a_request_granted_another_time_gives_its_held_place_to_the_next_in_line,
+    a_held_place_is_not_booked_past_places_a_timetable_change_took_away,
     more_places_in_the_timetable_go_to_the_line_in_joining_order,
     a_visitor_leaves_the_waiting_list_and_is_not_offered_a_place_afterwards,
     entries_expire_once_every_time_has_passed,
