@@ -315,6 +315,52 @@ async fn at_a_request_prison_the_first_in_line_gets_a_request_that_holds_the_pla
     assert!(line.line_of(DAY).await.is_empty());
 }
 
+/// What an integrator reads in the change feed: joining, the cancellation that freed a place, then its offer (by the
+/// service), leaving, and expiry; each with the visit's state and version.
+async fn integrators_hear_of_joining_offers_leaving_and_expiry_in_order(db: Db) {
+    let clock = TestClock::at(monday_morning());
+    let line = Line::new(spawn_app_with_clock(db, clock.clock()).await, true, 1).await;
+    let booked = line.booked(DAY, 1).await;
+    let offered = line.join(DAY).await;
+    let leaving = line.join(DAY).await;
+    let expiring = line.join(DAY).await;
+    assert_eq!(line.app.visit_action(&booked[0].reference, &booked[0].token, "cancel").await.status(), 200);
+    assert_eq!(line.app.visit_action(&leaving.reference, &leaving.token, "withdraw").await.status(), 200);
+    clock.advance(Duration::hours(4 * 24 + 5));
+    assert_eq!(api::waiting_list::service::expire(&line.app.state.db, clock.now()).await.unwrap(), 1);
+    let officer = line.app.access_token("officer@testbridge.example").await;
+    let path = format!("/api/v1/prisons/{}/changes?limit=100", line.prison);
+    let feed: Value = line.app.get_as(&officer, &path).await.json().await.unwrap();
+    let seen: Vec<(String, String, String, i64, String)> = feed["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            let data = &e["data"];
+            let text = |v: &Value| v.as_str().unwrap().to_owned();
+            (
+                text(&e["type"]),
+                text(&data["reference"]),
+                text(&data["state"]),
+                data["version"].as_i64().unwrap(),
+                text(&data["actor"]),
+            )
+        })
+        .collect();
+    let r = |m: &Made| m.reference.clone();
+    let expected = vec![
+        ("visit.booked".to_owned(), r(&booked[0]), "booked".to_owned(), 1, "system".to_owned()),
+        ("visit.waiting".to_owned(), r(&offered), "waiting".to_owned(), 0, "visitor".to_owned()),
+        ("visit.waiting".to_owned(), r(&leaving), "waiting".to_owned(), 0, "visitor".to_owned()),
+        ("visit.waiting".to_owned(), r(&expiring), "waiting".to_owned(), 0, "visitor".to_owned()),
+        ("visit.cancelled".to_owned(), r(&booked[0]), "cancelled".to_owned(), 2, "visitor".to_owned()),
+        ("visit.booked".to_owned(), r(&offered), "booked".to_owned(), 1, "system".to_owned()),
+        ("visit.withdrawn".to_owned(), r(&leaving), "withdrawn".to_owned(), 1, "visitor".to_owned()),
+        ("visit.expired".to_owned(), r(&expiring), "expired".to_owned(), 1, "system".to_owned()),
+    ];
+    assert_eq!(seen, expected);
+}
+
 async fn a_held_place_is_not_booked_past_places_a_timetable_change_took_away(db: Db) {
     let line = Line::at(db, false, 2).await;
     let booked = line.booked(DAY, 2).await;
@@ -624,6 +670,7 @@ on_both_databases!(
     at_a_request_prison_the_first_in_line_gets_a_request_that_holds_the_place,
     a_request_granted_another_time_gives_its_held_place_to_the_next_in_line,
     a_held_place_is_not_booked_past_places_a_timetable_change_took_away,
+    integrators_hear_of_joining_offers_leaving_and_expiry_in_order,
     more_places_in_the_timetable_go_to_the_line_in_joining_order,
     a_visitor_leaves_the_waiting_list_and_is_not_offered_a_place_afterwards,
     entries_expire_once_every_time_has_passed,
