@@ -80,7 +80,9 @@ pub async fn change(
             .map(|(slot, open, closed)| (slot, Places { open, closed }))
             .collect();
     super::places::set_capacities(&tx, prison_id, &capacities).await?;
-    let booked = crate::visits::store::booked_from(&tx, prison_id, today).await?;
+    let mut booked = crate::visits::store::booked_from(&tx, prison_id, today).await?;
+    // Requests holding a place offered from the waiting list take it as a booking does.
+    booked.extend(crate::waiting_list::store::held_from(&tx, prison_id, today).await?);
     let affected = affected_visits(&change.timetable, &booked, today);
     if !affected.is_empty() && !change.confirm_affected {
         tx.rollback().await?;

@@ -124,6 +124,41 @@ pub async fn offered_slot(db: &impl ConnectionTrait, visit_id: Uuid) -> Result<O
         .and_then(|e| Some(Slot::new(e.offered_date?, e.offered_start?, e.offered_end?))))
 }
 
+/// Requests of the prison holding a place offered from the waiting list, in slots from `from` on: a timetable change
+/// counts them with the booked visits it could leave over a slot's places.
+pub async fn held_from(
+    db: &impl ConnectionTrait,
+    prison_id: Uuid,
+    from: NaiveDate,
+) -> Result<Vec<domain::timetable_change::BookedVisit>, DbErr> {
+    waiting_list_entry::Entity::find()
+        .find_also_related(visit::Entity)
+        .filter(waiting_list_entry::Column::PrisonId.eq(prison_id))
+        .filter(waiting_list_entry::Column::PlaceHeld.eq(true))
+        .filter(waiting_list_entry::Column::OfferedDate.gte(from))
+        .filter(visit::Column::State.eq(VisitState::Requested))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|(entry, visit)| visit.map(|visit| (entry, visit)))
+        .map(|(entry, visit)| {
+            let (Some(date), Some(start), Some(end)) = (entry.offered_date, entry.offered_start, entry.offered_end)
+            else {
+                return Err(DbErr::Type(format!(
+                    "waiting_list_entry of visit {}: a place held without its slot",
+                    visit.id
+                )));
+            };
+            Ok(domain::timetable_change::BookedVisit {
+                visit_id: visit.id,
+                reference: visit.reference,
+                slot: Slot::new(date, start, end),
+                closed_visit: false,
+            })
+        })
+        .collect()
+}
+
 /// The request no longer holds its place (booked into it, or it goes back to the slot). The caller checked
 /// [`held_slot`] under the visit's row lock, so one writer clears it.
 pub async fn clear_held(db: &impl ConnectionTrait, visit_id: Uuid) -> Result<(), DbErr> {

@@ -195,7 +195,15 @@ impl Line {
         self.set_places_at(0, day, capacity).await
     }
 
+    async fn set_places_confirmed(&self, day: &str, capacity: u32) -> reqwest::Response {
+        self.change_places(0, day, capacity, true).await
+    }
+
     async fn set_places_at(&self, i: usize, day: &str, capacity: u32) -> reqwest::Response {
+        self.change_places(i, day, capacity, false).await
+    }
+
+    async fn change_places(&self, i: usize, day: &str, capacity: u32, confirm: bool) -> reqwest::Response {
         let (app, officer) = self.instance(i);
         let path = format!("/api/v1/staff/prisons/{}/timetable", self.prison);
         let current: Value = self.app.get_as(&self.officer, &path).await.json().await.unwrap();
@@ -204,7 +212,7 @@ impl Line {
             .as_array_mut()
             .unwrap()
             .push(json!({"date": day, "start": "14:00", "end": "16:00", "capacity": capacity, "closed_capacity": 1}));
-        let body = json!({"rules": current["rules"], "timetable": timetable});
+        let body = json!({"rules": current["rules"], "timetable": timetable, "confirm_affected": confirm});
         app.client.put(app.url(&path)).bearer_auth(officer).json(&body).send().await.unwrap()
     }
 }
@@ -367,8 +375,15 @@ async fn a_held_place_is_not_booked_past_places_a_timetable_change_took_away(db:
     let waiting = line.join(DAY).await;
     assert_eq!(line.staff_cancel(&booked[0], 1).await.status(), 200);
     assert_eq!(line.state(&waiting).await, "requested");
-    // One place now: the one booked visit fits, so the change is not refused; the held place is one too many.
-    assert_eq!(line.set_places(DAY, 1).await.status(), 200);
+    // One place now: the change is refused, listing the booked visit and the request holding a place; confirmed,
+    // it is made, and the held place is one too many.
+    let refused = problem(line.set_places(DAY, 1).await, 409).await;
+    assert_eq!(refused["code"], "affects_booked_visits");
+    let listed: Vec<&str> =
+        refused["affected_visits"].as_array().unwrap().iter().map(|v| v["reference"].as_str().unwrap()).collect();
+    assert_eq!(listed.len(), 2);
+    assert!(listed.contains(&waiting.reference.as_str()) && listed.contains(&booked[1].reference.as_str()));
+    assert_eq!(line.set_places_confirmed(DAY, 1).await.status(), 200);
     let grant =
         json!({"outcome": "grant", "expected_version": 1, "slot": {"date": DAY, "start": "14:00", "end": "16:00"}});
     assert_eq!(problem(line.decide(&waiting, grant).await, 409).await["code"], "slot_full");
