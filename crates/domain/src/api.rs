@@ -475,6 +475,10 @@ pub struct VisitStatus {
     pub slot_choices: Vec<Slot>,
     /// The time booked, once staff have granted one.
     pub booked_slot: Option<Slot>,
+    /// For a visit that was on the waiting list: the time a place came up at and was offered to it (booked there at
+    /// an instant-booking prison, or held there while staff decide the request).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offered_slot: Option<Slot>,
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     pub confirm_by: NaiveDate,
     pub locale: Locale,

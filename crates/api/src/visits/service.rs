@@ -555,6 +555,7 @@ async fn view(state: &AppState, visit: VisitRow) -> Result<VisitStatus, ApiError
     let timeline = super::store::timeline(&state.db, visit.id).await?;
     let rejection_reasons = crate::staff_visits::store::rejection_reasons(&state.db, visit.id).await?;
     let messages = crate::staff_visits::store::messages(&state.db, visit.id).await?;
+    let offered_slot = crate::waiting_list::store::offered_slot(&state.db, visit.id).await?;
     let now = state.clock.now();
     let excluded_visitors = visitors
         .iter()
@@ -603,6 +604,7 @@ async fn view(state: &AppState, visit: VisitRow) -> Result<VisitStatus, ApiError
             .collect(),
         slot_choices,
         booked_slot: visit.booked_slot,
+        offered_slot,
         confirm_by: visit.confirm_by,
         locale: visit.locale,
         created_at: visit.created_at,

@@ -291,7 +291,10 @@ async fn at_a_request_prison_the_first_in_line_gets_a_request_that_holds_the_pla
 
     // Staff cancel a booking: the first in line becomes a request, holding the place while staff decide.
     assert_eq!(line.staff_cancel(&booked[0], 1).await.status(), 200);
-    assert_eq!(line.state(&first).await, "requested");
+    let status = line.status(&first).await;
+    assert_eq!(status["state"], "requested");
+    assert_eq!(status["offered_slot"], json!({"date": DAY, "start": "14:00", "end": "16:00"}));
+    assert_eq!(status["can_withdraw"], true);
     // The visitor is told, and so is the prison's mailbox (a new request, as it asked to hear of each).
     assert_eq!(
         line.email_kinds(&first).await,
