@@ -35,8 +35,14 @@ pub async fn view(state: &AppState, user: &Principal, visit_id: Uuid) -> Result<
 pub(super) fn assemble(state: &AppState, record: VisitRecord) -> StaffVisitView {
     let VisitRecord { visit, prison, choices, visitors, timeline, messages, rejection_reasons, emails, .. } = record;
     let today = london_today(state.clock.now());
+    // A request offered a place from the waiting list is due counting from the offer (its move out of `waiting`).
+    let requested_at = timeline
+        .iter()
+        .rev()
+        .find(|c| c.from == Some(VisitState::Waiting) && c.to == VisitState::Requested)
+        .map_or(visit.created_at, |c| c.at);
     let overdue = visit.state == VisitState::Requested
-        && is_overdue(london_today(visit.created_at), today, &prison.rules, state.holidays);
+        && is_overdue(london_today(requested_at), today, &prison.rules, state.holidays);
     let cancellation_reason = visit.cancellation_reason;
     StaffVisitView {
         id: visit.id,

@@ -567,7 +567,8 @@ pub async fn for_metrics(
         .collect()
 }
 
-/// When each of these visits was decided (booked or rejected): the first change away from `requested`.
+/// When each of these visits was decided (booked or rejected): its one change from `requested` to either, or the
+/// offer that booked a waiting-list visit at once (an instant-booking prison).
 pub async fn decision_times(
     db: &impl ConnectionTrait,
     visit_ids: &[Uuid],
@@ -577,7 +578,8 @@ pub async fn decision_times(
     }
     Ok(visit_state_change::Entity::find()
         .filter(visit_state_change::Column::VisitId.is_in(visit_ids.iter().copied()))
-        .filter(visit_state_change::Column::Version.eq(1))
+        // The one decision of a request (or the offer that booked a waiting-list visit at an instant-booking prison).
+        .filter(visit_state_change::Column::FromState.is_in([VisitState::Requested, VisitState::Waiting]))
         .filter(visit_state_change::Column::ToState.is_in([VisitState::Booked, VisitState::Rejected]))
         .all(db)
         .await?

@@ -159,6 +159,25 @@ pub async fn held_from(
         .collect()
 }
 
+/// Which of these visits joined the waiting list, each with when it was offered a place (`None`: never). An offered
+/// visit became a request (or a booking) at the offer, and staff's processing days count from then, not from the
+/// day the visitor joined the line; one never offered a place was never a request.
+pub async fn offered_at(
+    db: &impl ConnectionTrait,
+    visit_ids: &[Uuid],
+) -> Result<std::collections::HashMap<Uuid, Option<DateTime<Utc>>>, DbErr> {
+    if visit_ids.is_empty() {
+        return Ok(Default::default());
+    }
+    Ok(waiting_list_entry::Entity::find()
+        .filter(waiting_list_entry::Column::VisitId.is_in(visit_ids.iter().copied()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|e| (e.visit_id, e.offered_at))
+        .collect())
+}
+
 /// The request no longer holds its place (booked into it, or it goes back to the slot). The caller checked
 /// [`held_slot`] under the visit's row lock, so one writer clears it.
 pub async fn clear_held(db: &impl ConnectionTrait, visit_id: Uuid) -> Result<(), DbErr> {

@@ -132,6 +132,11 @@ impl Line {
         self.staff_cancel_at(0, visit, version).await
     }
 
+    async fn staff_cancel_with(&self, officer: &str, visit: &Made) -> reqwest::Response {
+        let path = format!("/api/v1/staff/visits/{}/cancel", visit.id);
+        self.app.post_as(officer, &path, &json!({"reason": "capacity_issues", "expected_version": 1})).await
+    }
+
     async fn staff_cancel_at(&self, i: usize, visit: &Made, version: i64) -> reqwest::Response {
         let (app, officer) = self.instance(i);
         let path = format!("/api/v1/staff/visits/{}/cancel", visit.id);
@@ -370,6 +375,37 @@ async fn integrators_hear_of_joining_offers_leaving_and_expiry_in_order(db: Db) 
         ("visit.expired".to_owned(), r(&expiring), "expired".to_owned(), 1, "system".to_owned()),
     ];
     assert_eq!(seen, expected);
+}
+
+/// A request offered a place after weeks in line is not overdue at once: staff's days count from the offer, which
+/// also gives it its confirm-by date; the dashboard counts it as a request from then.
+async fn an_offered_request_is_due_counting_from_the_offer(db: Db) {
+    let clock = TestClock::at(monday_morning());
+    let line = Line::new(spawn_app_with_clock(db, clock.clock()).await, false, 1).await;
+    let day = "2026-12-21";
+    let booked = line.booked(day, 1).await;
+    let waiting = line.join(day).await;
+    // Monday 14 December: a request made on 30 November would be overdue by now.
+    clock.advance(Duration::days(14));
+    let officer = line.app.access_token("officer@testbridge.example").await;
+    assert_eq!(line.staff_cancel_with(&officer, &booked[0]).await.status(), 200);
+    let status = line.status(&waiting).await;
+    assert_eq!((status["state"].as_str(), status["confirm_by"].as_str()), (Some("requested"), Some("2026-12-17")));
+    let inbox: Value = line.app.get_as(&officer, "/api/v1/staff/inbox").await.json().await.unwrap();
+    let item = inbox["items"].as_array().unwrap().iter().find(|i| i["reference"] == json!(waiting.reference)).unwrap();
+    assert_eq!((item["overdue"].as_bool(), item["confirm_by"].as_str()), (Some(false), Some("2026-12-17")));
+    let view: Value =
+        line.app.get_as(&officer, &format!("/api/v1/staff/visits/{}", waiting.id)).await.json().await.unwrap();
+    assert_eq!(view["overdue"], false);
+    let path = format!("/api/v1/staff/prisons/{}/metrics?from=2026-12-14&to=2026-12-14", line.prison);
+    let metrics: Value = line.app.get_as(&officer, &path).await.json().await.unwrap();
+    assert_eq!((metrics["waiting"].as_u64(), metrics["overdue"].as_u64()), (Some(1), Some(0)), "{metrics}");
+    // Four days on, it is overdue like any request.
+    clock.advance(Duration::days(4));
+    let officer = line.app.access_token("officer@testbridge.example").await;
+    let view: Value =
+        line.app.get_as(&officer, &format!("/api/v1/staff/visits/{}", waiting.id)).await.json().await.unwrap();
+    assert_eq!(view["overdue"], true);
 }
 
 async fn a_held_place_is_not_booked_past_places_a_timetable_change_took_away(db: Db) {
@@ -688,6 +724,7 @@ on_both_databases!(
     at_a_request_prison_the_first_in_line_gets_a_request_that_holds_the_place,
     a_request_granted_another_time_gives_its_held_place_to_the_next_in_line,
     a_held_place_is_not_booked_past_places_a_timetable_change_took_away,
+    an_offered_request_is_due_counting_from_the_offer,
     integrators_hear_of_joining_offers_leaving_and_expiry_in_order,
     more_places_in_the_timetable_go_to_the_line_in_joining_order,
     a_visitor_leaves_the_waiting_list_and_is_not_offered_a_place_afterwards,
