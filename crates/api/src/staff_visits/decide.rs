@@ -14,7 +14,7 @@ use sea_orm::TransactionTrait;
 use uuid::Uuid;
 
 use super::store::{Grant, Granted, MessageRow};
-use super::view::{assemble, visible_record};
+use super::view::{assemble, visible_record, with_held_slot};
 use super::{conflict, tell_visitor, visitor_email};
 use crate::auth::Principal;
 use crate::error::ApiError;
@@ -243,7 +243,9 @@ pub async fn decide(
         }
     }
     tracing::info!(visit_id = %visit_id, caller = %user, state = ?resolved, "request decided");
-    Ok(assemble(state, record))
+    let mut view = assemble(state, record);
+    with_held_slot(state, &mut view).await?;
+    Ok(view)
 }
 
 /// What a decision just wrote, applied to the record read before it (the visit was still at the version read, so

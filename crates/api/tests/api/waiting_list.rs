@@ -309,12 +309,16 @@ async fn at_a_request_prison_the_first_in_line_gets_a_request_that_holds_the_pla
     let body = problem(line.app.create_visit(&line.request(DAY, false), None).await, 422).await;
     assert_eq!(codes(&body), vec![("slots[0]".to_owned(), "slot_fully_booked".to_owned())]);
 
+    let view: Value =
+        line.app.get_as(&line.officer, &format!("/api/v1/staff/visits/{}", first.id)).await.json().await.unwrap();
+    assert_eq!(view["held_slot"], json!({"date": DAY, "start": "14:00", "end": "16:00"}), "staff see the held place");
     // Staff grant it into the held place: no second place is taken.
     let grant =
         json!({"outcome": "grant", "expected_version": 1, "slot": {"date": DAY, "start": "14:00", "end": "16:00"}});
     let response = line.decide(&first, grant).await;
     assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
-    assert_eq!(line.state(&first).await, "booked");
+    let granted: Value = response.json().await.unwrap();
+    assert_eq!((granted["state"].as_str(), granted.get("held_slot")), (Some("booked"), None));
     assert_eq!(line.taken(DAY).await, 2);
 
     // The visitor cancels another booking: the second in line is offered it and declines (withdraws): the third
