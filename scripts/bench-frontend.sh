@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Size and speed benchmark of the web client's first page: compressed bytes on the wire (br and gzip, as the server's
-# Compress middleware sends them) and the time until the prison list is usable in headless Chromium with the CPU
-# slowed 4x. Targets: <= 250 KB compressed, usable within 2 s. See tests/e2e/bench-frontend.mjs.
-# Then the staff sign-in page on the slow profile (CPU 4x slower, 400 kbit/s, 400 ms per request): the bytes fetched
-# until its form is usable (Brotli, as the server sends them) and the time until then; target 3 s.
-# BENCH_BEFORE_STATIC_DIR=<a copy of an earlier frontend/dist> measures that build too, alternately, and prints both.
-# BENCH_PARTS=visitor or =staff runs one part only.
+# Size and speed benchmark of the web client on a slow phone (CPU 4x slower, 400 kbit/s, 400 ms per request): the
+# visitor pages (the prison list and a status link opened cold: time until usable and bytes fetched; with JavaScript
+# off, the HTML and CSS of each server-rendered page), against the budgets of issue 13 (list <= 2.0 s, status link
+# <= 2.5 s, first page <= 120 KB, <= 30 KB of HTML and CSS without JavaScript); then the staff sign-in page (bytes
+# and time until its form is usable; target 3 s). See tests/e2e/bench-frontend.mjs.
+# BENCH_BEFORE_STATIC_DIR=<a copy of an earlier frontend/dist> and BENCH_BEFORE_BIN=<the server binary built with
+# it> measure that build too, alternately, and print both. BENCH_PARTS=visitor or =staff runs one part only.
 #
 # Same environment as scripts/test-e2e.sh: SKIP_FRONTEND_BUILD=1 to use frontend/dist as it is, PVB_BIN for a server
 # binary already built, CARGO_TARGET_DIR, WASM_OPT=0. BENCH_RUNS (default 5), BENCH_STRICT=1 to fail on a missed target.

@@ -52,8 +52,8 @@ binaryen_version="$setup_binaryen_version" # the size pass (step 5)
 # dependencies are not rebuilt for them, and it takes one package at a time.
 target_dir="${CARGO_TARGET_DIR:-$root/target}"
 [[ "$target_dir" == /* ]] || target_dir="$root/$target_dir"
-step "cargo rustc -p frontend --lib --crate-type cdylib --target $target --profile $profile (linked for wasm-split)"
-cargo rustc -p frontend --lib --crate-type cdylib --target "$target" --profile "$profile" -- \
+step "cargo rustc -p frontend --features hydrate --lib --crate-type cdylib --target $target --profile $profile (linked for wasm-split)"
+cargo rustc -p frontend --features hydrate --lib --crate-type cdylib --target "$target" --profile "$profile" -- \
     -C link-arg=--emit-relocs -C strip=none
 step "cargo rustc -p frontend-staff --lib --crate-type cdylib --target $target --profile $profile (linked for wasm-split)"
 cargo rustc -p frontend-staff --lib --crate-type cdylib --target "$target" --profile "$profile" -- \

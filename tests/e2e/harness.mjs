@@ -47,9 +47,9 @@ export async function freePort() {
  * 200. Returns `{ baseUrl, output(), stop() }`; `stop()` kills the server and removes the temporary directory.
  */
 /** Starts the server; `env` adds to or overrides its environment (e.g. RECORDS=builtin). */
-export async function startServer({ env = {} } = {}) {
-  const bin = resolve(repoRoot, process.env.PVB_BIN || 'target/debug/prison-visits');
-  const staticDir = resolve(repoRoot, process.env.PVB_STATIC_DIR || 'frontend/dist');
+export async function startServer({ env = {}, bin: binPath = null } = {}) {
+  const bin = resolve(repoRoot, binPath || process.env.PVB_BIN || 'target/debug/prison-visits');
+  const staticDir = resolve(repoRoot, env.STATIC_DIR || process.env.PVB_STATIC_DIR || 'frontend/dist');
   if (!existsSync(bin)) {
     throw new Error(`server binary ${bin} not found: run 'cargo build -p api --bin prison-visits' or set PVB_BIN`);
   }
@@ -249,4 +249,46 @@ export async function checkPage(page, name, title) {
   assert.ok(width <= viewport, `no horizontal scrolling on ${name} (document is ${width} px wide)`);
   assert.equal(await page.locator('main h1').count(), 1, `${name} has exactly one h1`);
   assert.match(await page.title(), title, `${name} has a title`);
+}
+
+/**
+ * Opens a visitor page and waits until the app has taken it over (`<html data-app="ready">`): the server's page
+ * is on screen before that, but its buttons do nothing until the WebAssembly has loaded.
+ */
+export async function gotoApp(page, url) {
+  const response = await page.goto(url);
+  await page.locator('html[data-app=ready]').waitFor({ state: 'attached' });
+  return response;
+}
+
+/** Reloads a visitor page and waits until the app has taken it over, as `gotoApp` does. */
+export async function reloadApp(page) {
+  const response = await page.reload();
+  await page.locator('html[data-app=ready]').waitFor({ state: 'attached' });
+  return response;
+}
+
+/**
+ * `checkPage` for a page opened with JavaScript off, where axe-core (which needs timers and promises) cannot run:
+ * the page's HTML as the browser holds it, scripts removed, is shown again in a context with JavaScript on (same
+ * address, same size, the server's stylesheets) and checked there.
+ */
+export async function checkPageWithoutJavaScript(page, name, title) {
+  const html = (await page.content()).replace(/<script\b[^>]*>[\s\S]*?<\/script>/gi, '');
+  const context = await page.context().browser().newContext({
+    viewport: page.viewportSize(),
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+    locale: 'en-GB',
+  });
+  try {
+    const copy = await context.newPage();
+    const url = page.url();
+    await copy.route(url, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html }));
+    await copy.goto(url);
+    await checkPage(copy, name, title);
+  } finally {
+    await context.close();
+  }
 }

@@ -8,9 +8,11 @@ import { after, before, describe, test } from 'node:test';
 
 import {
   checkPage as checkPageAs,
+  gotoApp,
   launchBrowser,
   openPage,
   phone,
+  reloadApp,
   screenshot,
   startServer,
 } from './harness.mjs';
@@ -82,7 +84,7 @@ async function fillDate(page, base, [day, month, year]) {
  */
 async function bookWithPointer(page, { tag, welsh = false }) {
   const T = (en, cy) => (welsh ? cy : en);
-  await page.goto(`${server.baseUrl}/`);
+  await gotoApp(page, `${server.baseUrl}/`);
   await page.locator('.prison-list__name').first().waitFor();
   if (welsh) {
     await page.click('#language-switch');
@@ -184,7 +186,7 @@ async function bookWithPointer(page, { tag, welsh = false }) {
   // 5. Check your answers; answers survive a reload and Back/Forward.
   await waitForPath(page, '/book/check');
   assert.match(await page.locator('main').innerText(), /A1234BC/);
-  await page.reload();
+  await reloadApp(page);
   await page.locator('#send').waitFor();
   assert.match(await page.locator('main').innerText(), /Amy Smith/, 'answers are kept after a reload');
   await page.goBack();
@@ -221,7 +223,7 @@ async function bookWithPointer(page, { tag, welsh = false }) {
   assert.match(reference, /^[0-9A-Z]{8}$/);
   assert.match(await page.locator('#confirm-by').innerText(), /\d{4}/);
   const href = await page.locator('#status-link').getAttribute('href');
-  assert.match(href, new RegExp(`^/visit/${reference}#.+`), 'the private link carries the token in the fragment');
+  assert.match(href, new RegExp(`^/visit/${reference}\\?token=.+`), 'the private link carries the token (swapped for a cookie)');
   const kept = await page.evaluate(() => JSON.stringify(sessionStorage));
   assert.doesNotMatch(kept, /Mary|A1234BC|mary\.smith/, 'personal details are wiped after sending');
   await checkPage(page, `${tag}-7-done`);
@@ -230,7 +232,7 @@ async function bookWithPointer(page, { tag, welsh = false }) {
 
 /** Follows the private link, withdraws after confirming, and checks the new state is shown. */
 async function withdrawWithPointer(page, { tag, href, welsh = false }) {
-  await page.goto(`${server.baseUrl}${href}`);
+  await gotoApp(page, `${server.baseUrl}${href}`);
   await page.locator('#visit-state[data-state=requested]').waitFor();
   assert.match(await page.locator('main').innerText(), /John Smith/);
   // "30 November 2026, 3:40pm, by you" (GOV.UK style), not "3:40pm by, you".
@@ -274,7 +276,7 @@ describe('the visitor journey on a 320 px phone', () => {
     const { page, problems } = await newPhonePage(t);
     const { body, href } = await bookWithPointer(page, { tag: 'cy', welsh: true });
     assert.equal(body.locale, 'cy', 'the request asks for Welsh');
-    await page.reload();
+    await reloadApp(page);
     await page.locator('main h1', { hasText: /Cais wedi’i anfon|Dim byd/ }).waitFor();
     assert.equal(await page.evaluate(() => document.documentElement.lang), 'cy', 'Welsh is kept after a reload');
     await withdrawWithPointer(page, { tag: 'cy', href, welsh: true });
@@ -282,7 +284,7 @@ describe('the visitor journey on a 320 px phone', () => {
 
     // The private link opened on another device (no language chosen there) shows the request in Welsh.
     const other = await newPhonePage(t);
-    await other.page.goto(`${server.baseUrl}${href}`);
+    await gotoApp(other.page, `${server.baseUrl}${href}`);
     await other.page.locator('#visit-state[data-state=withdrawn]').waitFor();
     assert.equal(await other.page.evaluate(() => document.documentElement.lang), 'cy');
     assert.deepEqual(problems.pageErrors, [], 'no uncaught errors in the page');
@@ -306,7 +308,7 @@ async function typeInto(page, selector, text) {
 describe('the visitor journey with the keyboard alone', () => {
   test('a visitor who only uses the keyboard can book and withdraw', async (t) => {
     const { page, problems } = await newPhonePage(t);
-    await page.goto(`${server.baseUrl}/`);
+    await gotoApp(page, `${server.baseUrl}/`);
     await page.locator('.prison-list__name').first().waitFor();
 
     await typeInto(page, '#prison-search', 'Leeds');
@@ -415,7 +417,7 @@ describe('a booked visit on the status page', () => {
   test('offers the visit as a calendar file and cancels it after a confirmation step', async (t) => {
     const { page, problems } = await newPhonePage(t);
     const { created, slot } = await bookedVisit();
-    await page.goto(`${server.baseUrl}${created.status_path}`);
+    await gotoApp(page, `${server.baseUrl}${created.status_path}`);
     await page.locator('#visit-state[data-state=booked]').waitFor();
     const ics = decodeURIComponent((await page.locator('#ics').getAttribute('href')).split(',').slice(1).join(','));
     assert.match(ics, /^BEGIN:VCALENDAR\r\n/);
@@ -442,7 +444,7 @@ describe('a booked visit on the status page', () => {
     assert.equal(await page.locator('#ics').count(), 0, 'no calendar file for a cancelled visit');
     await checkPage(page, 'booked-3-cancelled');
     // Opened again later, the page says the same without the banner.
-    await page.reload();
+    await reloadApp(page);
     await page.locator('#visit-state[data-state=cancelled]').waitFor();
     assert.equal(await page.locator('#ics').count(), 0, 'no calendar file after a reload either');
     const after = await fetch(`${server.baseUrl}/api/v1/visits/${created.reference}`, {
@@ -451,7 +453,7 @@ describe('a booked visit on the status page', () => {
     assert.equal((await after.json()).state, 'cancelled', 'the server has the visit cancelled');
 
     // A link that is not valid says so and what to do instead; trying it again cannot help.
-    await page.goto(`${server.baseUrl}/visit/${created.reference}#not-the-token`);
+    await gotoApp(page, `${server.baseUrl}/visit/${created.reference}#not-the-token`);
     await page.locator('#link-not-valid').waitFor();
     assert.match(await page.locator('#link-not-valid').innerText(), /This link is not valid[\s\S]*email[\s\S]*contact the prison/);
     assert.equal(await page.locator('main button', { hasText: 'Try again' }).count(), 0, 'no pointless "Try again"');
@@ -491,7 +493,7 @@ describe('a booked visit on the status page', () => {
         otherVisitors: [{ first_name: 'Aled', last_name: 'Jones', date_of_birth: '1990-02-03' }],
       },
     );
-    await page.goto(`${server.baseUrl}${created.status_path}`);
+    await gotoApp(page, `${server.baseUrl}${created.status_path}`);
     await page.locator('#visit-state[data-state=rejected]').waitFor();
     // Opened on a device with no language chosen: the page follows the request's language, Welsh.
     const reasons = page.locator('#rejection-reasons li');
@@ -577,7 +579,7 @@ describe('sending the request', () => {
         }),
       }),
     );
-    await page.goto(`${server.baseUrl}/book/check`);
+    await gotoApp(page, `${server.baseUrl}/book/check`);
     await page.click('#send');
     const summary = await assertErrorSummaryFocused(page);
     assert.match(await summary.innerText(), /fully booked/);
@@ -610,7 +612,7 @@ describe('sending the request', () => {
       }
       return route.continue();
     });
-    await page.goto(`${server.baseUrl}/book/check`);
+    await gotoApp(page, `${server.baseUrl}/book/check`);
     await page.click('#send');
     await page.locator('#send-failed').waitFor();
     assert.match(await page.locator('#send-failed').innerText(), /could not reach|internet/i);
@@ -624,7 +626,7 @@ describe('sending the request', () => {
 
   test('answers left alone for more than 20 minutes are wiped', async (t) => {
     const { page } = await pageWithDraft(t, await draftFor(21 * 60 * 1000));
-    await page.goto(`${server.baseUrl}/book/visitors`);
+    await gotoApp(page, `${server.baseUrl}/book/visitors`);
     // The app replaces index.html's placeholder heading once it has loaded.
     await page.locator('main h1', { hasText: /Start again/ }).waitFor();
     assert.equal(await page.evaluate(() => sessionStorage.getItem('pvb.draft')), null, 'nothing left in the tab');
@@ -660,7 +662,7 @@ describe('the calendar of visit times', () => {
         }),
       }),
     );
-    await page.goto(`${server.baseUrl}/book/times`);
+    await gotoApp(page, `${server.baseUrl}/book/times`);
     await page.locator('input[name=slots]').first().waitFor();
     assert.equal(await page.locator('input[name=slots]').count(), 1, 'only the available time can be ticked');
     const states = await page.locator('.app-slot--unavailable').evaluateAll((els) =>

@@ -29,14 +29,29 @@ test('an unknown API path answers 404 application/problem+json, not the web page
   assert.equal(typeof problem.title, 'string', 'the problem document has a title');
 });
 
-test('an unknown page path answers the web client\'s HTML shell', async () => {
+test('an unknown page path answers 404 with the service\'s "Page not found" page, which the client takes over', async () => {
   const response = await fetch(`${server.baseUrl}/some/page`, { headers: { accept: 'text/html' } });
   const body = await response.text();
-  assert.equal(response.status, 200, `the shell is served for a client-side route (got ${response.status})`);
+  assert.equal(response.status, 404, `an address the service does not have is a 404 (got ${response.status})`);
   assert.match(response.headers.get('content-type') ?? '', /^text\/html\b/, 'an HTML page');
-  assert.match(body, /<html[^>]*\blang="[^"]+"/i, 'the shell, with its lang attribute');
-  assert.match(body, /<title>[^<]+<\/title>/i, 'the shell, with its title');
-  assert.match(body, /\/pkg\/frontend\.js/, 'the shell loads the web client');
+  assert.match(body, /<html[^>]*\blang="en"/i, 'a whole page, with its lang attribute');
+  assert.match(body, /<title>Page not found - Visit someone in prison<\/title>/i, 'its title says what happened');
+  assert.match(body, /<h1[^>]*>Page not found<\/h1>/, 'and so does its heading, without JavaScript');
+  assert.match(body, /\/pkg\/frontend\.js/, 'the page loads the web client');
+  const policy = response.headers.get('content-security-policy') ?? '';
+  const nonce = /'nonce-([^']+)'/.exec(policy)?.[1];
+  assert.ok(nonce, `the page's policy admits its own inline script by nonce (${policy})`);
+  assert.match(body, new RegExp(`<script[^>]*nonce="${nonce}"`), 'and only that script carries it');
+  const again = await fetch(`${server.baseUrl}/some/page`);
+  assert.notEqual(/'nonce-([^']+)'/.exec(again.headers.get('content-security-policy'))?.[1], nonce, 'a new nonce each time');
+});
+
+test('a step of the journey still drawn in the browser is the app\'s placeholder page, downloading nothing before JavaScript runs', async () => {
+  const response = await fetch(`${server.baseUrl}/book/prisoner`, { headers: { accept: 'text/html' } });
+  const body = await response.text();
+  assert.equal(response.status, 200);
+  assert.match(body, /<script type="module" src="\/boot\.js">/);
+  assert.doesNotMatch(body, /rel="(modulepreload|preload)"/, 'no preload: without JavaScript nothing more is fetched');
 });
 
 test('the built client has a real icon at /favicon.ico, and another missing file is a 404, not the HTML shell', async () => {

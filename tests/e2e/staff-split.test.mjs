@@ -78,10 +78,10 @@ test('the sign-in page works while the later modules cannot be downloaded, and a
   await checkPage(page, 'split-not-loaded');
 
   // Welsh too.
-  await page.getByRole('button', { name: 'Cymraeg' }).click();
+  await page.getByRole('link', { name: 'Cymraeg' }).click();
   await page.getByRole('heading', { level: 1, name: 'Mae’n ddrwg gennym, nid oedd modd llwytho’r dudalen hon' }).waitFor();
   await page.getByRole('button', { name: 'Rhowch gynnig arall arni' }).waitFor();
-  await page.getByRole('button', { name: 'English' }).click();
+  await page.getByRole('link', { name: 'English' }).click();
 
   // The connection comes back: Try again, by keyboard, shows the inbox, still signed in.
   await context.unroute(LATER_MODULES, block);

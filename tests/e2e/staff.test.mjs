@@ -626,9 +626,12 @@ describe('the dashboard and admin', () => {
     await page.click('#edit-save');
     await page.waitForFunction(() => document.activeElement?.id === 'error-summary');
     await page.fill('#edit-phone', '01632 960999');
+    assert.equal(await page.inputValue('#edit-reminder_days'), '2', 'reminders 2 days before, to start with');
+    await page.selectOption('#edit-reminder_days', '0');
     await page.click('#edit-save');
     await page.locator('#admin-notice', { hasText: 'is changed' }).waitFor();
     const details = await (await fetch(`${server.baseUrl}/api/v1/prisons/${rochester.id}`)).json();
     assert.equal(details.phone, '01632 960999');
+    assert.equal(details.reminder_days, 0, 'reminders turned off');
   });
 });

@@ -1,5 +1,5 @@
 //! The Prison Visit Booking service: the REST API for visitors, staff and integrators, and the host of the web
-//! client. `startup` wires it together and `v1` lists the resources. Each resource module (`visits`,
+//! client, whose visitor pages it renders (`pages`). `startup` wires it together and `v1` lists the resources. Each resource module (`visits`,
 //! `staff_visits`, `api_keys`, `prisons`, `staff`, `records`, `reports`, `notifications`) holds its `routes` (thin HTTP), its use cases and
 //! their transactions, and its `store` (SQL) side by side; the rest is the shared core.
 
@@ -9,6 +9,7 @@ pub mod events;
 pub mod notifications;
 pub mod prisons;
 pub mod records;
+pub mod reminders;
 pub mod reports;
 pub mod staff;
 pub mod staff_visits;
@@ -30,6 +31,7 @@ pub mod json;
 pub mod openapi;
 pub mod outbound;
 pub mod outbox;
+pub mod pages;
 pub mod rate_limits;
 pub mod retention;
 pub mod seed;

@@ -44,8 +44,8 @@ enum Command {
         #[arg(value_name = "CONTACTS.csv")]
         contacts: String,
     },
-    /// Run the background jobs once: the daily digests and retention, then deliver every due email, then every due
-    /// webhook.
+    /// Run the background jobs once: the daily digests and retention, the visit reminders due, then deliver every
+    /// due email, then every due webhook.
     Jobs,
     /// Run only the retention job: anonymise visits past RETENTION_MONTHS, delete integration events and webhook
     /// deliveries past EVENTS_RETENTION_DAYS.
@@ -129,8 +129,13 @@ async fn jobs() -> anyhow::Result<()> {
     let transport = api::outbox::email::Transport::from_settings(&settings.email)?;
     let worker = api::outbox::worker::Worker::new(&state, transport, &settings.email, &settings.jobs);
     worker.daily(domain::calendar::london_today(state.clock.now())).await?;
+    let reminders = worker.remind().await?;
+    println!("reminders queued {}", reminders.queued);
     let pass = worker.run_once().await?;
-    println!("sent {}, retrying {}, failed {}", pass.sent, pass.retrying, pass.failed);
+    println!(
+        "sent {}, retrying {}, failed {}, reminders dropped {}",
+        pass.sent, pass.retrying, pass.failed, pass.dropped
+    );
     let webhooks = api::webhooks::worker::DeliveryWorker::new(&state, &settings.webhooks)?;
     let pass = webhooks.run_once().await?;
     println!("webhooks: delivered {}, retrying {}, failed {}", pass.delivered, pass.retrying, pass.failed);

@@ -224,7 +224,10 @@ fn run(listener: TcpListener, state: AppState, static_dir: PathBuf, workers: Opt
                     async move {
                         let mut response = response.await?;
                         let headers = response.headers_mut();
-                        headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(policy));
+                        // A server-rendered page sets its own, with the nonce of its inline scripts.
+                        if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+                            headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(policy));
+                        }
                         if private {
                             headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
                         }
@@ -234,6 +237,7 @@ fn run(listener: TcpListener, state: AppState, static_dir: PathBuf, workers: Opt
                 .wrap(actix_web::middleware::from_fn(crate::edge::request_id))
                 .wrap(TracingLogger::default())
                 .wrap(actix_web::middleware::from_fn(crate::edge::believed_client_address))
+                .wrap(actix_web::middleware::from_fn(crate::pages::hide_status_token))
                 .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", spec.clone()))
                 .into_utoipa_app()
                 .openapi(openapi::ApiDoc::openapi())
@@ -252,6 +256,7 @@ fn run(listener: TcpListener, state: AppState, static_dir: PathBuf, workers: Opt
             app.app_data(web::Data::new(static_files::Assets(static_dir.clone())))
                 .route(static_files::ROUTE, web::get().to(static_files::asset))
                 .route(static_files::STYLESHEET_ROUTE, web::get().to(static_files::stylesheet))
+                .service(crate::pages::route())
                 .service(
                     Files::new("/", &static_dir)
                         .index_file("index.html")
@@ -295,10 +300,11 @@ fn content_security_policy(path: &str) -> &'static str {
 }
 
 /// Answers no browser or proxy may keep (`Cache-Control: no-store`, RFC 9111 section 5.2.2.5): everything for staff
-/// and admins, the prison records, a visitor's own visit (asked by reference and token, or just created), and any
+/// and admins, the prison records, a visitor's own visit (asked by reference and token, or just created; and its
+/// page), and any
 /// request that carries credentials.
 fn is_private(req: &ServiceRequest) -> bool {
-    const PRIVATE: [&str; 4] = ["/api/v1/staff/", "/api/v1/admin/", "/api/v1/records/", "/api/v1/visits"];
+    const PRIVATE: [&str; 5] = ["/api/v1/staff/", "/api/v1/admin/", "/api/v1/records/", "/api/v1/visits", "/visit/"];
     let path = req.path();
     PRIVATE.iter().any(|prefix| path.starts_with(prefix))
         || req.headers().contains_key(header::AUTHORIZATION)
@@ -358,7 +364,7 @@ async fn spa_page(req: ServiceRequest, index: PathBuf) -> Result<ServiceResponse
 
 /// Whether the last segment of a path ends in a file extension (`favicon.ico`, `robots.txt`): no page of either
 /// app has one.
-fn names_a_file(path: &str) -> bool {
+pub(crate) fn names_a_file(path: &str) -> bool {
     let last = path.rsplit('/').next().unwrap_or_default();
     last.rsplit_once('.').is_some_and(|(name, extension)| {
         !name.is_empty() && (1..=5).contains(&extension.len()) && extension.chars().all(|c| c.is_ascii_alphanumeric())

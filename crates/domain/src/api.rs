@@ -91,6 +91,11 @@ pub struct PrisonDetails {
     #[cfg_attr(feature = "openapi", schema(example = "0300 060 6603"))]
     pub phone: String,
     pub rules: VisitingRules,
+    /// How many days before a booked visit its visitor is sent a reminder (the same UK time that many days
+    /// before; at once if the visit is booked later than that); 0 when the prison has turned reminders off.
+    /// Defaults to 2 (issue 14); at most 14.
+    #[cfg_attr(feature = "openapi", schema(example = 2, minimum = 0, maximum = 14))]
+    pub reminder_days: u8,
 }
 
 /// A prison as an admin adds or changes it (its timetable is set separately).
@@ -116,6 +121,11 @@ pub struct PrisonInput {
     /// them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rules: Option<VisitingRules>,
+    /// Days before a booked visit to remind its visitor: 1 to 14, or 0 to turn reminders off. Absent (or null), a
+    /// new prison gets 2 and a changed one keeps its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(example = 2, minimum = 0, maximum = 14))]
+    pub reminder_days: Option<u8>,
 }
 
 /// Longest prison name, town, address line, postcode and phone number, in characters: the prisons table's columns.
@@ -159,6 +169,13 @@ pub fn parse_prison_input(input: &PrisonInput) -> Result<PrisonInput, Vec<crate:
     if let Some(rules) = &input.rules {
         errors.extend(crate::rules::check_visiting_rules(rules).into_iter().map(|e| e.under("rules")));
     }
+    if input.reminder_days.is_some_and(|days| !crate::reminder::is_valid_reminder_days(days)) {
+        errors.push(FieldError::new(
+            "reminder_days",
+            FieldErrorCode::OutOfRange,
+            "Choose reminders from 1 to 14 days before the visit, or 0 to turn them off",
+        ));
+    }
     match (code, email) {
         (Some(code), Some(email)) if errors.is_empty() => Ok(PrisonInput {
             name,
@@ -167,6 +184,7 @@ pub fn parse_prison_input(input: &PrisonInput) -> Result<PrisonInput, Vec<crate:
             email: email.into(),
             phone,
             rules: input.rules.clone(),
+            reminder_days: input.reminder_days,
         }),
         _ => Err(errors),
     }
@@ -425,8 +443,13 @@ pub struct VisitCreated {
     /// Send it as the `X-Visit-Token` header to read, withdraw or cancel this visit. Shown only here.
     #[cfg_attr(feature = "openapi", schema(example = "vt_3q2A8pWc0r1ZbN6yJf5XkLmT9sHd4uVe7gRi2oQa"))]
     pub status_token: String,
-    /// The path of the visitor's private status page in the web app.
-    #[cfg_attr(feature = "openapi", schema(example = "/visit/7KQ2M9XD#vt_3q2A8pWc0r1ZbN6yJf5XkLmT9sHd4uVe7gRi2oQa"))]
+    /// The visitor's private link to the visit's page in the web app. Opening it swaps the token for a cookie and
+    /// redirects to `/visit/{reference}`. Links of the earlier form, with the token after `#`, still work in a browser
+    /// with JavaScript.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "/visit/7KQ2M9XD?token=vt_3q2A8pWc0r1ZbN6yJf5XkLmT9sHd4uVe7gRi2oQa")
+    )]
     pub status_path: String,
     pub state: VisitState,
     /// Staff decide the request by the end of this date.

@@ -44,6 +44,9 @@ pub enum EmailKind {
     WaitingListOffered,
     /// To the visitor: every time they waited for has passed without a place coming up.
     WaitingListExpired,
+    /// To the visitor: their booked visit is coming up (the prison's lead time before it), with the time, the
+    /// address, who can come, what to bring and the link to cancel.
+    Reminder,
     /// To the prison's visits mailbox: a new request.
     PrisonNewRequest,
     /// To the prison's visits mailbox: yesterday's new requests in one email.
@@ -53,7 +56,7 @@ pub enum EmailKind {
 }
 
 impl EmailKind {
-    pub const ALL: [EmailKind; 12] = [
+    pub const ALL: [EmailKind; 13] = [
         EmailKind::RequestReceived,
         EmailKind::Booked,
         EmailKind::Rejected,
@@ -63,6 +66,7 @@ impl EmailKind {
         EmailKind::WaitingListJoined,
         EmailKind::WaitingListOffered,
         EmailKind::WaitingListExpired,
+        EmailKind::Reminder,
         EmailKind::PrisonNewRequest,
         EmailKind::PrisonDigest,
         EmailKind::WebhookDisabled,

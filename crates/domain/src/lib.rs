@@ -16,6 +16,7 @@ pub mod ics;
 pub mod metrics;
 pub mod party;
 pub mod records;
+pub mod reminder;
 pub mod request;
 pub mod rules;
 pub mod slot;

@@ -14,8 +14,9 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, Request, RequestInit, Response};
 
-/// Why a call failed, as much as the page needs to choose what to tell the visitor.
-#[derive(Debug, Clone, PartialEq)]
+/// Why a call failed, as much as the page needs to choose what to tell the visitor. Serialisable: a page rendered
+/// on the server hands what it loaded, failures included, to the browser that takes the page over.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum ApiError {
     /// No response: offline, DNS, or the request was aborted.
     Network,

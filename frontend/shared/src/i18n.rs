@@ -15,7 +15,13 @@ pub struct Lang(pub RwSignal<Locale>);
 impl Lang {
     /// Reads the stored choice (English when there is none) and provides it to the app.
     pub fn provide() -> Lang {
-        let locale = browser::load_locale().unwrap_or_default();
+        Lang::provide_with(browser::load_locale().unwrap_or_default())
+    }
+
+    /// Provides `locale` to the app as the reader's language (the visitor app takes it from the page the server
+    /// rendered, so that the browser starts in the language the page is in). Each later choice is kept (on the
+    /// device and in a cookie for the server) and sets the page's `lang`.
+    pub fn provide_with(locale: Locale) -> Lang {
         let lang = Lang(RwSignal::new(locale));
         provide_context(lang);
         Effect::new(move |first: Option<()>| {

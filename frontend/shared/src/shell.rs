@@ -20,7 +20,8 @@ pub fn SkipLink() -> impl IntoView {
     }
 }
 
-/// English | Cymraeg. The choice is kept for next time and every page's text follows it at once.
+/// English | Cymraeg. The choice is kept for next time and every page's text follows it at once. A link, so that
+/// it works without JavaScript too: the server renders the page again in the language `?lang=` names.
 #[component]
 pub fn LanguageSwitch() -> impl IntoView {
     let lang = use_lang();
@@ -33,15 +34,19 @@ pub fn LanguageSwitch() -> impl IntoView {
                     ("Cymraeg", Locale::Cy, "cy")
                 };
                 view! {
-                    <button
-                        type="button"
-                        class="app-language__switch"
+                    <a
+                        href=format!("?lang={code}")
+                        class="govuk-link app-language__switch"
                         id="language-switch"
                         lang=code
-                        on:click=move |_| lang.0.set(other)
+                        hreflang=code
+                        on:click=move |ev| {
+                            ev.prevent_default();
+                            lang.0.set(other);
+                        }
                     >
                         {label}
-                    </button>
+                    </a>
                 }
             }}
         </nav>

@@ -1,4 +1,6 @@
-//! The visitor app itself: the page shell, the routes and the entry point. Only the prison list is in the first
+//! The visitor app itself: the page shell, the routes and the entry point. The API server renders every page but
+//! the journey's form steps at its URL (feature `ssr`, crate::server), and the browser's WebAssembly takes that
+//! page over (hydrates it); the form steps (`/book/...`) are still drawn in the browser alone. Only the prison list is in the first
 //! WebAssembly module a visitor downloads; the later steps of the journey, and the status page, are in modules of
 //! their own (Leptos lazy routes over `wasm_split` functions, cut apart by `wasm-split-cli` in
 //! scripts/build-frontend.sh), fetched when the visitor first gets there.
@@ -11,9 +13,11 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::hooks::use_location;
 use leptos_router::{Lazy, LazyRoute, path};
 use wasm_bindgen::JsCast;
+#[cfg(feature = "hydrate")]
 use wasm_bindgen::prelude::wasm_bindgen;
 
 use crate::api::ApiError;
+use domain::api::Locale;
 use frontend_shared::shell::{LanguageSwitch, SkipLink};
 
 use crate::i18n::{Lang, SERVICE_NAME, tx, use_title};
@@ -23,8 +27,11 @@ use crate::store::Form;
 /// The page shell every page shares: skip link, service name, language switch, main content and footer.
 #[component]
 pub fn App() -> impl IntoView {
-    Lang::provide();
+    #[cfg(feature = "ssr")]
+    leptos_meta::provide_meta_context();
+    Lang::provide_with(initial_locale());
     let form = Form::provide();
+
     view! {
         <Router>
             <SkipLink />
@@ -167,11 +174,18 @@ thread_local! {
 fn page<V: IntoView + 'static>(view: impl FnOnce() -> V) -> AnyView {
     let built = PAGES_BUILT.get() + 1;
     PAGES_BUILT.set(built);
-    if built > 1 {
+    if cfg!(target_arch = "wasm32") && built > 1 {
         // From the router, not window.location: after an in-app link the router knows the new URL first.
         let hash = use_location().hash.get_untracked();
         focus_heading(built, hash, 0);
     }
+    // Marks the page once the app has taken it over, its route's module included (`<html data-app="ready">`):
+    // before, a button does nothing and a link loads a page from the server. The browser tests wait for it.
+    Effect::new(|| {
+        if let Some(html) = document().document_element() {
+            let _ = html.set_attribute("data-app", "ready");
+        }
+    });
     view().into_any()
 }
 
@@ -223,6 +237,8 @@ fn TouchOnNavigation(form: Form) -> impl IntoView {
 
 #[component]
 fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    crate::server::set_status(404);
     use_title(|lang| lang.t("Page not found", "Heb ddod o hyd i’r dudalen").into(), || false);
     view! {
         <h1 class="govuk-heading-l">{tx("Page not found", "Heb ddod o hyd i’r dudalen")}</h1>
@@ -235,10 +251,41 @@ fn NotFound() -> impl IntoView {
     }
 }
 
-/// Entry point, run by wasm-bindgen as soon as the module is instantiated. Replaces the static placeholder that
-/// index.html shows while the module downloads.
+/// The language a page starts in. On the server, the one it chose for the request; in the browser, the one the
+/// server rendered the page in (so the app takes the page over unchanged), or for a page drawn in the browser
+/// alone, the one chosen on this device.
+fn initial_locale() -> Locale {
+    #[cfg(feature = "ssr")]
+    {
+        crate::server::server_page().map(|page| page.locale).unwrap_or_default()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        if server_rendered() {
+            let lang = document().document_element().and_then(|html| html.get_attribute("lang"));
+            lang.and_then(|lang| lang.parse().ok()).unwrap_or_default()
+        } else {
+            crate::store::load_locale().unwrap_or_default()
+        }
+    }
+}
+
+/// Whether the server rendered this page (it marks `<html data-rendered="server">`), rather than sending the
+/// placeholder the app replaces.
+#[cfg(not(feature = "ssr"))]
+fn server_rendered() -> bool {
+    document().document_element().is_some_and(|html| html.get_attribute("data-rendered").as_deref() == Some("server"))
+}
+
+/// Entry point, run by wasm-bindgen as soon as the module is instantiated. Takes over the page the server rendered
+/// (loading the module of its route first), or replaces the static placeholder of a page drawn in the browser.
+#[cfg(feature = "hydrate")]
 #[wasm_bindgen(start)]
 pub fn start() {
+    if server_rendered() {
+        leptos::mount::hydrate_lazy(App);
+        return;
+    }
     let placeholder = document().get_element_by_id("app").and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok());
     match placeholder {
         Some(root) => {

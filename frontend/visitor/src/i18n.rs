@@ -4,6 +4,7 @@
 use domain::api::{Locale, VisitingRules};
 use domain::error::FieldError;
 use domain::visit::VisitState;
+#[cfg(not(feature = "ssr"))]
 use leptos::prelude::*;
 
 use crate::api::ApiError;
@@ -11,14 +12,25 @@ pub use frontend_shared::i18n::{Lang, tx, use_lang};
 
 pub const SERVICE_NAME: (&str, &str) = ("Visit someone in prison", "Ymweld â rhywun yn y carchar");
 
-/// Sets the document title to "<page> - <service>", with "Error: " in front while errors are shown (GOV.UK).
-pub fn use_title(title: impl Fn(Lang) -> String + 'static, has_errors: impl Fn() -> bool + 'static) {
+/// Sets the document title to "<page> - <service>", with "Error: " in front while errors are shown (GOV.UK). On
+/// the server, the title the page is rendered with; in the browser, kept up to date as the page changes.
+pub fn use_title(
+    title: impl Fn(Lang) -> String + Send + Sync + 'static,
+    has_errors: impl Fn() -> bool + Send + Sync + 'static,
+) {
     let lang = use_lang();
-    Effect::new(move |_| {
+    let full = move || {
         let error = if has_errors() { lang.t("Error: ", "Gwall: ") } else { "" };
         let service = lang.t(SERVICE_NAME.0, SERVICE_NAME.1);
-        document().set_title(&format!("{error}{} - {service}", title(lang)));
-    });
+        format!("{error}{} - {service}", title(lang))
+    };
+    #[cfg(feature = "ssr")]
+    {
+        // Taken when the page has been rendered, so a title made from loaded data (a prison's name) has it.
+        let _ = leptos_meta::Title(leptos_meta::TitleProps::builder().text(full).build());
+    }
+    #[cfg(not(feature = "ssr"))]
+    Effect::new(move |_| document().set_title(&full()));
 }
 
 /// What to tell the visitor when a call to the API fails. The technical detail goes to the console, not here.

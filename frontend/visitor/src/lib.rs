@@ -1,10 +1,13 @@
-//! The visitor app of Prison Visit Booking: a Leptos single-page app, rendered in the browser and compiled to
-//! WebAssembly. `scripts/build-frontend.sh` builds it into `frontend/dist/`, which the API server serves at `/`.
-//! Each step of the visitor's journey has its own URL, so Back, Forward and reload work.
+//! The visitor app of Prison Visit Booking, in Leptos. The API server renders its pages at their URLs (feature
+//! `ssr`); compiled to WebAssembly (feature `hydrate`, built into `frontend/dist/` by `scripts/build-frontend.sh`),
+//! it takes them over in the browser. Each step of the visitor's journey has its own URL, so Back, Forward and
+//! reload work.
 
 pub mod api;
 pub mod app;
 pub mod components;
 pub mod i18n;
 pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod server;
 pub mod store;

@@ -12,6 +12,7 @@ use frontend_shared::browser::session_storage;
 pub use frontend_shared::browser::{load_locale, now_ms, today};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
+#[cfg(target_arch = "wasm32")]
 use std::time::Duration;
 
 const DRAFT_KEY: &str = "pvb.draft";
@@ -137,6 +138,7 @@ impl Form {
             form.last_active.set(now_ms());
             save_draft(&draft);
         });
+        #[cfg(target_arch = "wasm32")]
         set_interval(
             move || {
                 if now_ms() - form.last_active.get_untracked() > IDLE_LIMIT_MS {

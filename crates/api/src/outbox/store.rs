@@ -58,6 +58,19 @@ pub async fn enqueue(db: &impl ConnectionTrait, message: NewMessage, now: DateTi
     outbox_message::Entity::insert(active(message, now)).exec_without_returning(db).await.map(|_| ())
 }
 
+/// Writes these messages in one statement; call it with the transaction that makes the change.
+pub async fn enqueue_many(
+    db: &impl ConnectionTrait,
+    messages: Vec<NewMessage>,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    if messages.is_empty() {
+        return Ok(());
+    }
+    let rows = messages.into_iter().map(|m| active(m, now));
+    outbox_message::Entity::insert_many(rows).exec_without_returning(db).await.map(|_| ())
+}
+
 /// Writes a message with a dedupe key unless one with that key exists. True when this call wrote it.
 pub async fn enqueue_once(db: &impl ConnectionTrait, message: NewMessage, now: DateTime<Utc>) -> Result<bool, DbErr> {
     let written = outbox_message::Entity::insert(active(message, now))
@@ -207,6 +220,17 @@ pub async fn mark_sent(db: &impl ConnectionTrait, id: Uuid, token: Uuid, now: Da
         .col_expr(outbox_message::Column::SentAt, Expr::value(now))
         .col_expr(outbox_message::Column::LockedUntil, Expr::value(Option::<DateTime<Utc>>::None))
         .col_expr(outbox_message::Column::LastError, Expr::value(Option::<String>::None))
+        .filter(outbox_message::Column::Id.eq(id))
+        .filter(outbox_message::Column::ClaimToken.eq(token))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+/// Removes a claimed message that is not to be sent after all (a reminder no longer true). False when the claim
+/// was lost.
+pub async fn delete_claimed(db: &impl ConnectionTrait, id: Uuid, token: Uuid) -> Result<bool, DbErr> {
+    let result = outbox_message::Entity::delete_many()
         .filter(outbox_message::Column::Id.eq(id))
         .filter(outbox_message::Column::ClaimToken.eq(token))
         .exec(db)

@@ -25,6 +25,8 @@ const BATCH: u64 = 20;
 /// The first retry waits about this long; each next one twice as long, up to `MAX_BACKOFF_SECONDS`.
 const FIRST_BACKOFF_SECONDS: i64 = 30;
 const MAX_BACKOFF_SECONDS: i64 = 6 * 3600;
+/// How often the worker looks for visits to remind: lead times are whole days, so a minute late is on time.
+const REMINDER_INTERVAL: StdDuration = StdDuration::from_secs(60);
 /// The prisons' digests go out after this hour (UK time), for the day before.
 const DIGEST_HOUR: u32 = 7;
 
@@ -34,6 +36,9 @@ pub struct Pass {
     pub sent: usize,
     pub retrying: usize,
     pub failed: usize,
+    /// Reminders no longer true when their turn came (the visit was cancelled, moved or has started): removed from
+    /// the outbox, not sent.
+    pub dropped: usize,
 }
 
 #[derive(Clone)]
@@ -86,16 +91,23 @@ impl Worker {
             }
             for message in batch {
                 match self.deliver(&message).await? {
-                    DeliveryState::Sent => pass.sent += 1,
-                    DeliveryState::Failed => pass.failed += 1,
-                    DeliveryState::Retrying | DeliveryState::Pending => pass.retrying += 1,
+                    None => pass.dropped += 1,
+                    Some(DeliveryState::Sent) => pass.sent += 1,
+                    Some(DeliveryState::Failed) => pass.failed += 1,
+                    Some(DeliveryState::Retrying | DeliveryState::Pending) => pass.retrying += 1,
                 }
             }
         }
         Ok(pass)
     }
 
-    async fn deliver(&self, message: &Claimed) -> Result<DeliveryState, DbErr> {
+    /// Sends one message and records the outcome; `None` when it was a reminder no longer worth sending.
+    async fn deliver(&self, message: &Claimed) -> Result<Option<DeliveryState>, DbErr> {
+        if message.kind == Some(EmailKind::Reminder) && !self.reminder_still_true(message).await? {
+            super::store::delete_claimed(&self.db, message.id, message.claim_token).await?;
+            tracing::info!(message_id = %message.id, "reminder not sent: the visit is no longer booked for that time");
+            return Ok(None);
+        }
         let result = match self.compose(message).await {
             Ok(email) => self.transport.send(&email).await,
             Err(e) => Err(e),
@@ -107,7 +119,7 @@ impl Worker {
                     tracing::warn!(message_id = %message.id, "sent after its claim ran out; it may be sent again");
                 }
                 tracing::info!(message_id = %message.id, kind = ?message.kind, transport = self.transport.name(), "email sent");
-                Ok(DeliveryState::Sent)
+                Ok(Some(DeliveryState::Sent))
             }
             Err(error) => {
                 let give_up = error.is_permanent() || message.attempts >= self.max_attempts;
@@ -117,9 +129,29 @@ impl Worker {
                     .await?;
                 tracing::warn!(message_id = %message.id, kind = ?message.kind, attempts = message.attempts,
                     state = state.as_str(), error = %error, "email not sent");
-                Ok(state)
+                Ok(Some(state))
             }
         }
+    }
+
+    /// Whether a reminder still tells the truth: its visit is booked for the time it was queued for (the payload's
+    /// `date` and `start`), and has not started. A visit that moved gets a reminder for its new time from the next
+    /// reminder pass (`crate::reminders`).
+    async fn reminder_still_true(&self, message: &Claimed) -> Result<bool, DbErr> {
+        let Some(visit_id) = message.visit_id else { return Ok(false) };
+        let Some(visit) = crate::visits::store::find(&self.db, visit_id).await? else { return Ok(false) };
+        let field = |name: &str| message.payload[name].as_str().unwrap_or_default().to_owned();
+        let queued_for = (field("date"), field("start"));
+        Ok(visit.state == domain::visit::VisitState::Booked
+            && visit.booked_slot.is_some_and(|slot| {
+                queued_for == (slot.date.to_string(), slot.start.format("%H:%M").to_string())
+                    && !domain::visit::has_started(&slot, self.clock.now())
+            }))
+    }
+
+    /// Queues the reminders due now (`crate::reminders`); the next delivery pass sends them.
+    pub async fn remind(&self) -> Result<crate::reminders::Pass, DbErr> {
+        crate::reminders::run(&self.db, self.clock.now()).await
     }
 
     /// The email for a message, read from the database now.
@@ -202,7 +234,7 @@ impl Worker {
         address.extend([prison.address.town.clone(), prison.address.postcode.clone()]);
         Ok(VisitFacts {
             visit_id: visit.id,
-            status_url: format!("{}/visit/{}#{token}", self.public_url, visit.reference),
+            status_url: format!("{}/visit/{}?token={token}", self.public_url, visit.reference),
             reference: visit.reference,
             locale: visit.locale,
             prison: PrisonFacts { name: prison.name, address, phone: prison.phone, email: prison.email },
@@ -307,11 +339,13 @@ impl Worker {
         Ok(())
     }
 
-    /// Runs in the server until it stops: the daily work once a day after 07:00 UK time, and a delivery pass
-    /// every `interval`. Errors are logged and the loop goes on (the database may come back).
+    /// Runs in the server until it stops: the daily work once a day after 07:00 UK time, a reminder pass every
+    /// minute, waiting-list entries whose times have passed and a delivery pass every `interval`. Errors are logged and
+    /// the loop goes on (the database may come back).
     pub fn spawn(self, interval: StdDuration) -> tokio::task::JoinHandle<()> {
         tokio::spawn(async move {
             let mut last_daily: Option<NaiveDate> = None;
+            let mut last_reminders: Option<tokio::time::Instant> = None;
             loop {
                 let now = self.clock.now();
                 let today = london_today(now);
@@ -326,6 +360,12 @@ impl Worker {
                 // emails go out in the pass below).
                 if let Err(e) = crate::waiting_list::service::expire(&self.db, now).await {
                     tracing::warn!(error = %e, "expiring the waiting list failed; will try again");
+                }
+                if last_reminders.is_none_or(|at| at.elapsed() >= REMINDER_INTERVAL) {
+                    match self.remind().await {
+                        Ok(_) => last_reminders = Some(tokio::time::Instant::now()),
+                        Err(e) => tracing::warn!(error = %e, "reminder pass failed; will try again"),
+                    }
                 }
                 if let Err(e) = self.run_once().await {
                     tracing::warn!(error = %e, "outbox pass failed; will try again");

@@ -38,6 +38,9 @@ pub async fn create(state: &AppState, input: PrisonInput) -> Result<PrisonDetail
         Err(e) if db::violates(&e, db::UniqueKey::PrisonCode) => return Err(duplicate_code()),
         other => other?,
     }
+    if let Some(days) = input.reminder_days {
+        super::store::set_reminder_days(&state.db, id, days).await?;
+    }
     super::store::find(&state.db, id).await?.ok_or(ApiError::NotFound)
 }
 

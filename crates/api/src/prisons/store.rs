@@ -122,6 +122,7 @@ pub(crate) fn details(p: prison::Model) -> PrisonDetails {
         email: p.email,
         phone: p.phone,
         rules,
+        reminder_days: small(p.reminder_days),
     }
 }
 
@@ -130,6 +131,8 @@ fn small(v: i16) -> u8 {
 }
 
 /// A prison as it is first stored (seeding, and later the admin API).
+///
+/// Its reminders start at `domain::reminder::DEFAULT_REMINDER_DAYS`; the admin API sets another lead time after.
 pub struct NewPrison<'a> {
     pub id: Uuid,
     pub code: &'a str,
@@ -161,6 +164,7 @@ pub async fn insert(db: &impl ConnectionTrait, p: NewPrison<'_>, now: DateTime<U
         processing_days: Set(p.rules.processing_days.into()),
         weekend_processing: Set(p.rules.weekend_processing),
         instant_booking: Set(p.rules.instant_booking),
+        reminder_days: Set(domain::reminder::DEFAULT_REMINDER_DAYS.into()),
         demo: Set(p.demo),
         availability_version: Set(0),
         created_at: Set(now),
@@ -363,14 +367,30 @@ pub async fn full_timetable(db: &impl ConnectionTrait, prison_id: Uuid) -> Resul
     }
 }
 
-/// Changes a prison's name, code, address and contact details. False when there is no such prison.
+/// Sets the prison's reminder lead time in days (0: off). False when there is no such prison.
+pub async fn set_reminder_days(db: &impl ConnectionTrait, id: Uuid, days: u8) -> Result<bool, DbErr> {
+    let result = prison::Entity::update_many()
+        .col_expr(prison::Column::ReminderDays, Expr::value(i16::from(days)))
+        .filter(prison::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+/// Changes a prison's name, code, address and contact details, and its reminder lead time when the input has one.
+/// False when there is no such prison.
 pub async fn update_details(
     db: &impl ConnectionTrait,
     id: Uuid,
     input: &domain::api::PrisonInput,
     now: DateTime<Utc>,
 ) -> Result<bool, DbErr> {
-    let result = prison::Entity::update_many()
+    let mut update = prison::Entity::update_many();
+    // Absent, the prison keeps its reminder lead time.
+    if let Some(days) = input.reminder_days {
+        update = update.col_expr(prison::Column::ReminderDays, Expr::value(i16::from(days)));
+    }
+    let result = update
         .col_expr(prison::Column::Name, Expr::value(input.name.trim()))
         .col_expr(prison::Column::Code, Expr::value(input.code.as_str()))
         .col_expr(

@@ -21,6 +21,16 @@ fn header_value<'a>(req: &'a HttpRequest, name: &str) -> Option<&'a str> {
     req.headers().get(name).and_then(|v| v.to_str().ok())
 }
 
+/// A visit's status token: the `X-Visit-Token` header, else the cookie the visit's page set when the visitor
+/// opened their status link (`crate::pages`), which the web app's calls carry without seeing it. A request from
+/// another site never carries the cookie (`SameSite=Lax` on a fetch or a POST).
+fn visit_token(req: &HttpRequest, reference: &str) -> Option<String> {
+    match header_value(req, VISIT_TOKEN_HEADER) {
+        Some(token) => Some(token.to_owned()),
+        None => req.cookie(&crate::pages::visit_cookie_name(reference)).map(|c| c.value().to_owned()),
+    }
+}
+
 /// Request a visit: the prisoner, the lead visitor, up to five more visitors and one to three times in order of
 /// preference. Every rule is checked; a bad request is answered with every problem at once, field by field.
 ///
@@ -112,7 +122,7 @@ pub async fn get_visit(
     req: HttpRequest,
     reference: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let status = super::service::status(&state, &reference, header_value(&req, VISIT_TOKEN_HEADER)).await?;
+    let status = super::service::status(&state, &reference, visit_token(&req, &reference).as_deref()).await?;
     Ok(HttpResponse::Ok().json(status))
 }
 
@@ -137,7 +147,7 @@ pub async fn withdraw_visit(
     req: HttpRequest,
     reference: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let status = super::service::withdraw(&state, &reference, header_value(&req, VISIT_TOKEN_HEADER)).await?;
+    let status = super::service::withdraw(&state, &reference, visit_token(&req, &reference).as_deref()).await?;
     Ok(HttpResponse::Ok().json(status))
 }
 
@@ -162,6 +172,6 @@ pub async fn cancel_visit(
     req: HttpRequest,
     reference: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let status = super::service::cancel(&state, &reference, header_value(&req, VISIT_TOKEN_HEADER)).await?;
+    let status = super::service::cancel(&state, &reference, visit_token(&req, &reference).as_deref()).await?;
     Ok(HttpResponse::Ok().json(status))
 }

@@ -444,7 +444,7 @@ fn created(
     let status_token = keys.status_token(id);
     VisitCreated {
         id,
-        status_path: format!("/visit/{reference}#{status_token}"),
+        status_path: format!("/visit/{reference}?token={status_token}"),
         reference,
         status_token,
         state,

@@ -141,6 +141,8 @@ pub async fn insert(db: &impl ConnectionTrait, v: &NewVisit<'_>) -> Result<(), D
         anonymised_at: Set(None),
         records_checks: Set(v.records_checks.map(str::to_owned)),
         channel: Set(v.channel),
+        reminded_date: Set(None),
+        reminded_start: Set(None),
     })
     .exec_without_returning(db)
     .await?;

@@ -126,7 +126,7 @@ async fn notify_gets_each_email_signed_with_its_template_and_personalisation(db:
     let mut body = visit_request(prison, &[("2026-12-04", "14:00", "16:00")]);
     body["locale"] = json!("cy");
     let created = app.created_visit(&body).await;
-    assert_eq!(worker.run_once().await.unwrap(), Pass { sent: 2, retrying: 0, failed: 0 });
+    assert_eq!(worker.run_once().await.unwrap(), Pass { sent: 2, retrying: 0, failed: 0, dropped: 0 });
     let received = notify.received.lock().unwrap().clone();
     let to_visitor = received.iter().find(|r| r["email_address"] == "mary.smith@example.com").unwrap();
     assert_eq!(to_visitor["template_id"], templates[&EmailKind::RequestReceived]);
@@ -142,16 +142,16 @@ async fn notify_gets_each_email_signed_with_its_template_and_personalisation(db:
     // Notify failing: retried later; refusing the request: failed at once.
     notify.status.store(500, Ordering::SeqCst);
     app.created_visit(&visit_request(prison, &[("2026-12-05", "14:00", "16:00")])).await;
-    assert_eq!(worker.run_once().await.unwrap(), Pass { sent: 0, retrying: 2, failed: 0 });
+    assert_eq!(worker.run_once().await.unwrap(), Pass { sent: 0, retrying: 2, failed: 0, dropped: 0 });
     notify.status.store(400, Ordering::SeqCst);
     clock.advance(Duration::minutes(5));
-    assert_eq!(worker.run_once().await.unwrap(), Pass { sent: 0, retrying: 0, failed: 2 });
+    assert_eq!(worker.run_once().await.unwrap(), Pass { sent: 0, retrying: 0, failed: 2, dropped: 0 });
 
     // A key with the wrong secret is refused by Notify (403): kept for a retry once the key is fixed.
     notify.status.store(201, Ordering::SeqCst);
     let wrong = worker_with_secret(&app, &url, "00000000-0000-0000-0000-000000000000", &templates);
     let third = app.created_visit(&visit_request(prison, &[("2026-12-06", "14:00", "16:00")])).await;
-    assert_eq!(wrong.run_once().await.unwrap(), Pass { sent: 0, retrying: 2, failed: 0 });
+    assert_eq!(wrong.run_once().await.unwrap(), Pass { sent: 0, retrying: 2, failed: 0, dropped: 0 });
     let staff = app.add_staff("officer@testbridge.example", "staff", &[prison]).await;
     assert!(!staff.is_nil());
     let officer = app.access_token("officer@testbridge.example").await;
@@ -165,7 +165,7 @@ async fn notify_gets_each_email_signed_with_its_template_and_personalisation(db:
     let error = view["emails"][0]["last_error"].as_str().unwrap();
     assert!(error.starts_with("notify 403") && !error.contains(SECRET), "{error}");
     clock.advance(Duration::minutes(5));
-    assert_eq!(worker.run_once().await.unwrap(), Pass { sent: 2, retrying: 0, failed: 0 });
+    assert_eq!(worker.run_once().await.unwrap(), Pass { sent: 2, retrying: 0, failed: 0, dropped: 0 });
 }
 
 fn worker_with_secret(
@@ -230,7 +230,7 @@ async fn notify_redirecting_to_another_host_or_answering_20_mb_is_retried_and_no
     let redirecting = start_misbehaving(Some(elsewhere), served.clone()).await;
     let worker = worker(&app, &notify_settings(&redirecting, SECRET, &templates), 10);
     let visit = app.created_visit(&visit_request(prison, &[("2026-12-04", "14:00", "16:00")])).await;
-    assert_eq!(worker.run_once().await.unwrap(), Pass { sent: 0, retrying: 2, failed: 0 });
+    assert_eq!(worker.run_once().await.unwrap(), Pass { sent: 0, retrying: 2, failed: 0, dropped: 0 });
     assert_eq!(impostor.calls.load(Ordering::SeqCst), 0, "an email (names, address) went to the other host");
     assert_eq!(
         last_error(visit).await,

@@ -152,7 +152,7 @@ async fn every_visitor_email_reaches_a_real_smtp_server_in_english_and_welsh(db:
 
         let pass = worker.run_once().await.unwrap();
         // 4 requests received, 2 booked, 1 message, 2 cancelled, 1 withdrawn, 1 rejected; 4 to the prison.
-        assert_eq!(pass, Pass { sent: 15, retrying: 0, failed: 0 });
+        assert_eq!(pass, Pass { sent: 15, retrying: 0, failed: 0, dropped: 0 });
 
         let mails: Vec<Mail> = smtp.received().iter().map(parse).collect();
         let mine = mails_to(&mails, address);
@@ -268,7 +268,7 @@ async fn the_smtp_server_down_for_a_while_then_up_gets_every_message_once(db: Db
     }
 
     // Down: every message is tried and kept for later.
-    assert_eq!(worker.run_once().await.unwrap(), Pass { sent: 0, retrying: 6, failed: 0 });
+    assert_eq!(worker.run_once().await.unwrap(), Pass { sent: 0, retrying: 6, failed: 0, dropped: 0 });
     let view = d.view(&ids[0]).await;
     assert_eq!(view["emails"][0]["state"], "retrying");
     assert_eq!(view["emails"][0]["attempts"], 1);
@@ -278,13 +278,13 @@ async fn the_smtp_server_down_for_a_while_then_up_gets_every_message_once(db: Db
     // Not due again until its backoff has passed.
     assert_eq!(worker.run_once().await.unwrap(), Pass::default());
     clock.advance(Duration::seconds(40));
-    assert_eq!(worker.run_once().await.unwrap(), Pass { sent: 0, retrying: 6, failed: 0 });
+    assert_eq!(worker.run_once().await.unwrap(), Pass { sent: 0, retrying: 6, failed: 0, dropped: 0 });
     assert_eq!(d.view(&ids[0]).await["emails"][0]["attempts"], 2);
 
     // Up again: every message arrives, once.
     let smtp = SmtpServer::start_on(port).await;
     clock.advance(Duration::minutes(2));
-    assert_eq!(worker.run_once().await.unwrap(), Pass { sent: 6, retrying: 0, failed: 0 });
+    assert_eq!(worker.run_once().await.unwrap(), Pass { sent: 6, retrying: 0, failed: 0, dropped: 0 });
     clock.advance(Duration::hours(1));
     assert_eq!(worker.run_once().await.unwrap(), Pass::default());
     let d = Desk { officer: d.app.access_token("officer@testbridge.example").await, ..d };
@@ -386,7 +386,7 @@ async fn a_message_that_keeps_failing_is_marked_failed_for_staff(db: Db) {
         assert_eq!(worker.run_once().await.unwrap().retrying, 2);
         clock.advance(Duration::minutes(5));
     }
-    assert_eq!(worker.run_once().await.unwrap(), Pass { sent: 0, retrying: 0, failed: 2 });
+    assert_eq!(worker.run_once().await.unwrap(), Pass { sent: 0, retrying: 0, failed: 2, dropped: 0 });
     let view = d.view(&id).await;
     assert_eq!(view["emails"][0]["state"], "failed");
     assert_eq!(view["emails"][0]["attempts"], 3);

@@ -23,7 +23,7 @@ async fn a_valid_request_is_stored_and_its_visitor_can_follow_it(db: Db) {
     assert_eq!(created["state"], "requested");
     assert_eq!(created["confirm_by"], "2026-12-03");
     let token = created["status_token"].as_str().unwrap();
-    assert_eq!(created["status_path"], format!("/visit/{reference}#{token}"));
+    assert_eq!(created["status_path"], format!("/visit/{reference}?token={token}"));
 
     let status: Value = app.visit_status(reference, token).await.json().await.unwrap();
     assert_eq!(status["state"], "requested");

@@ -75,7 +75,8 @@ pub fn DonePage() -> impl IntoView {
                         )}
                     </p>
                     <p class="govuk-body app-break">
-                        <a class="govuk-link" id="status-link" href=created.status_path.clone()>
+                        // A page load, not a move inside the app: the server swaps the link's token for a cookie.
+                        <a class="govuk-link" id="status-link" href=created.status_path.clone() rel="external">
                             {link}
                         </a>
                     </p>

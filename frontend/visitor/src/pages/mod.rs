@@ -14,6 +14,19 @@ use leptos::prelude::*;
 use crate::api::ApiError;
 use crate::i18n::{api_error, tx, use_lang};
 
+/// On the server, answers the page with 404 when what it shows was not found (an unknown prison, a status link
+/// that leads nowhere), as a browser and a search engine expect. Nothing in the browser.
+pub fn answer_not_found<T>(loaded: &Result<T, ApiError>) {
+    #[cfg(feature = "ssr")]
+    if let Err(error) = loaded
+        && error.status() == Some(404)
+    {
+        crate::server::set_status(404);
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = loaded;
+}
+
 /// Shown while a page's data is on its way.
 #[component]
 pub fn Loading(text: (&'static str, &'static str)) -> impl IntoView {

@@ -16,14 +16,13 @@ use crate::store::use_form;
 pub fn PrisonPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").and_then(|id| Uuid::parse_str(&id).ok()));
-    let details = LocalResource::new(move || {
-        let id = id();
-        async move {
-            match id {
-                Some(id) => api::prison(id).await,
-                None => Err(ApiError::Status(404)),
-            }
-        }
+    let details = Resource::new(id, |id| async move {
+        let found = match id {
+            Some(id) => api::prison(id).await,
+            None => Err(ApiError::Status(404)),
+        };
+        super::answer_not_found(&found);
+        found
     });
     let name = move || details.get().and_then(|r| r.ok()).map(|d| d.name);
     use_title(move |lang| name().unwrap_or_else(|| lang.t("Prison", "Carchar").into()), || false);
@@ -64,7 +63,8 @@ fn PrisonInfo(prison: PrisonDetails) -> impl IntoView {
         .collect::<Vec<_>>();
     let start = {
         let prison = prison.clone();
-        move |_| {
+        move |ev: leptos::ev::MouseEvent| {
+            ev.prevent_default();
             form.draft.update(|d| {
                 // Times belong to one prison: choosing another starts the times again.
                 if d.prison.as_ref().map(|p| p.id) != Some(prison.id) {
@@ -107,11 +107,13 @@ fn PrisonInfo(prison: PrisonDetails) -> impl IntoView {
             {tx("Email: ", "E-bost: ")}
             <a class="govuk-link app-break" href=format!("mailto:{}", prison.email)>{prison.email.clone()}</a>
         </p>
-        <button type="button" class="govuk-button govuk-button--start" id="start" on:click=start>
+        // A link, as GOV.UK's start button is: before the app has taken the page over (or without JavaScript) it
+        // opens the first step from the server.
+        <a href="/book/prisoner" role="button" draggable="false" class="govuk-button govuk-button--start" id="start" on:click=start>
             {tx("Start now", "Dechrau nawr")}
             <svg class="govuk-button__start-icon" xmlns="http://www.w3.org/2000/svg" width="17.5" height="19" viewBox="0 0 33 40" aria-hidden="true" focusable="false">
                 <path fill="currentColor" d="M0 0h13l20 20-20 20H0l20-20z" />
             </svg>
-        </button>
+        </a>
     }
 }

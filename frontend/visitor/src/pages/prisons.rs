@@ -10,7 +10,8 @@ use crate::i18n::{tx, use_lang, use_title};
 #[component]
 pub fn PrisonsPage() -> impl IntoView {
     use_title(|lang| lang.t("Choose a prison", "Dewiswch garchar").into(), || false);
-    let prisons = LocalResource::new(api::list_prisons);
+    // Loaded on the server with the page, and handed to the browser with it.
+    let prisons = Resource::new(|| (), |_| api::list_prisons());
     let search = RwSignal::new(String::new());
 
     view! {

@@ -21,6 +21,8 @@ pub struct Model {
     pub processing_days: i16,
     pub weekend_processing: bool,
     pub instant_booking: bool,
+    /// Days before a booked visit its reminder is sent; 0: reminders off.
+    pub reminder_days: i16,
     pub demo: bool,
     pub availability_version: i64,
     pub created_at: DateTimeUtc,

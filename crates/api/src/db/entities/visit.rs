@@ -34,6 +34,9 @@ pub struct Model {
     pub anonymised_at: Option<DateTimeUtc>,
     pub records_checks: Option<String>,
     pub channel: Channel,
+    /// The booked time (UK date and start) the visit's reminder was queued for; none yet when null.
+    pub reminded_date: Option<Date>,
+    pub reminded_start: Option<Time>,
 }
 
 /// The foreign keys of `migrations/` (every one `ON DELETE CASCADE`), so joins name a relation, not columns.

@@ -214,6 +214,45 @@ fn calendar(facts: &VisitFacts, slot: &Slot, invitation: Invitation) -> Calendar
     CalendarAttachment { method: invitation.method(), filename: format!("visit-{}.ics", facts.reference), content }
 }
 
+/// Where the visit is, who can come (and who cannot, and why), and what to bring: the heart of the booking email
+/// and of the reminder.
+fn where_who_and_what_to_bring(facts: &VisitFacts, lang: Locale) -> Vec<Block> {
+    let mut blocks = vec![
+        Block::Heading(t(lang, "Where", "Ble")),
+        Block::Para(
+            std::iter::once(facts.prison.name.clone())
+                .chain(facts.prison.address.iter().cloned())
+                .collect::<Vec<_>>()
+                .join("\n"),
+        ),
+        Block::Heading(t(lang, "Who can come", "Pwy all ddod")),
+        Block::List(facts.visitors.iter().filter(|v| v.excluded.is_none()).map(|v| v.name.clone()).collect()),
+    ];
+    let excluded: Vec<String> = facts
+        .visitors
+        .iter()
+        .filter_map(|v| v.excluded.as_ref().map(|o| i18n::visitor_outcome(o, &v.name, lang)))
+        .collect();
+    if !excluded.is_empty() {
+        blocks.push(Block::Para(t(lang, "These people cannot come:", "Ni all y bobl hyn ddod:")));
+        blocks.push(Block::List(excluded));
+    }
+    blocks.push(Block::Heading(t(lang, "What to bring", "Beth i ddod gyda chi")));
+    blocks.push(Block::List(match lang {
+        Locale::En => vec![
+            "Photo ID for every adult, such as a passport or driving licence".to_owned(),
+            "This email or your reference number".to_owned(),
+            "Arrive at least 30 minutes before the visit starts".to_owned(),
+        ],
+        Locale::Cy => vec![
+            "Cerdyn adnabod gyda llun ar gyfer pob oedolyn, fel pasbort neu drwydded yrru".to_owned(),
+            "Yr e-bost hwn neu eich cyfeirnod".to_owned(),
+            "Cyrhaeddwch o leiaf 30 munud cyn i’r ymweliad ddechrau".to_owned(),
+        ],
+    }));
+    blocks
+}
+
 /// The visitor's email of this kind, or `None` when the kind is for the prison or the visit lacks what it needs
 /// (a booking without a booked time).
 pub fn visitor_email(kind: EmailKind, facts: &VisitFacts) -> Option<Rendered> {
@@ -264,39 +303,7 @@ pub fn visitor_email(kind: EmailKind, facts: &VisitFacts) -> Option<Rendered> {
             }));
             blocks.push(Block::Heading(t(lang, "When", "Pryd")));
             blocks.push(Block::Para(i18n::describe_slot(slot, lang)));
-            blocks.push(Block::Heading(t(lang, "Where", "Ble")));
-            blocks.push(Block::Para(
-                std::iter::once(prison.clone())
-                    .chain(facts.prison.address.iter().cloned())
-                    .collect::<Vec<_>>()
-                    .join("\n"),
-            ));
-            blocks.push(Block::Heading(t(lang, "Who can come", "Pwy all ddod")));
-            blocks.push(Block::List(
-                facts.visitors.iter().filter(|v| v.excluded.is_none()).map(|v| v.name.clone()).collect(),
-            ));
-            let excluded: Vec<String> = facts
-                .visitors
-                .iter()
-                .filter_map(|v| v.excluded.as_ref().map(|o| i18n::visitor_outcome(o, &v.name, lang)))
-                .collect();
-            if !excluded.is_empty() {
-                blocks.push(Block::Para(t(lang, "These people cannot come:", "Ni all y bobl hyn ddod:")));
-                blocks.push(Block::List(excluded));
-            }
-            blocks.push(Block::Heading(t(lang, "What to bring", "Beth i ddod gyda chi")));
-            blocks.push(Block::List(match lang {
-                Locale::En => vec![
-                    "Photo ID for every adult, such as a passport or driving licence".to_owned(),
-                    "This email or your reference number".to_owned(),
-                    "Arrive at least 30 minutes before the visit starts".to_owned(),
-                ],
-                Locale::Cy => vec![
-                    "Cerdyn adnabod gyda llun ar gyfer pob oedolyn, fel pasbort neu drwydded yrru".to_owned(),
-                    "Yr e-bost hwn neu eich cyfeirnod".to_owned(),
-                    "Cyrhaeddwch o leiaf 30 munud cyn i’r ymweliad ddechrau".to_owned(),
-                ],
-            }));
+            blocks.extend(where_who_and_what_to_bring(facts, lang));
             blocks.extend(message_block(facts, lang));
             blocks.push(reference_line(facts, lang));
             blocks.push(Block::Para(t(
@@ -310,6 +317,35 @@ pub fn visitor_email(kind: EmailKind, facts: &VisitFacts) -> Option<Rendered> {
             match lang {
                 Locale::En => format!("Visit booked: {}, {}", i18n::describe_slot(slot, lang), prison),
                 Locale::Cy => format!("Ymweliad wedi’i drefnu: {}, {}", i18n::describe_slot(slot, lang), prison),
+            }
+        }
+        EmailKind::Reminder => {
+            let slot = facts.booked_slot.as_ref()?;
+            blocks.push(Block::Para(match lang {
+                Locale::En => format!("This is a reminder of your visit to {} at {prison}.", facts.prisoner_name),
+                Locale::Cy => {
+                    format!("Dyma nodyn i’ch atgoffa am eich ymweliad â {} yn {prison}.", facts.prisoner_name)
+                }
+            }));
+            blocks.push(Block::Heading(t(lang, "When", "Pryd")));
+            blocks.push(Block::Para(i18n::describe_slot(slot, lang)));
+            blocks.extend(where_who_and_what_to_bring(facts, lang));
+            blocks.push(reference_line(facts, lang));
+            blocks.push(Block::Para(t(
+                lang,
+                "If you cannot come, cancel the visit so that someone else can have the time.",
+                "Os na allwch ddod, canslwch yr ymweliad er mwyn i rywun arall gael yr amser.",
+            )));
+            blocks.push(Block::Link {
+                label: t(lang, "See your visit, or cancel it", "Gweld eich ymweliad, neu ei ganslo"),
+                url: facts.status_url.clone(),
+            });
+            blocks.push(prison_contact(facts, lang));
+            match lang {
+                Locale::En => format!("Reminder: your visit on {}, {}", i18n::describe_slot(slot, lang), prison),
+                Locale::Cy => {
+                    format!("Nodyn atgoffa: eich ymweliad ar {}, {}", i18n::describe_slot(slot, lang), prison)
+                }
             }
         }
         EmailKind::Rejected => {
@@ -636,7 +672,7 @@ mod tests {
             slot_choices: vec![slot],
             booked_slot: Some(slot),
             confirm_by: NaiveDate::from_ymd_opt(2027, 3, 25).unwrap(),
-            status_url: "https://visits.example/visit/7KQ2M9XD#token&x=1".into(),
+            status_url: "https://visits.example/visit/7KQ2M9XD?token=t&x=1".into(),
             rejection_reasons: vec![(RejectionReason::NoAllowance, NaiveDate::from_ymd_opt(2027, 4, 1))],
             cancellation_reason: Some(CancellationReason::CapacityIssues),
             message: Some("Bring <ID> & arrive early".into()),
@@ -670,7 +706,7 @@ mod tests {
         let email = visitor_email(EmailKind::Booked, &facts(Locale::En)).unwrap();
         assert!(email.html.contains("John &lt;b&gt;Smith&lt;/b&gt;"));
         assert!(email.html.contains("Bring &lt;ID&gt; &amp; arrive early"));
-        assert!(email.html.contains("href=\"https://visits.example/visit/7KQ2M9XD#token&amp;x=1\""));
+        assert!(email.html.contains("href=\"https://visits.example/visit/7KQ2M9XD?token=t&amp;x=1\""));
         assert!(!email.html.contains("<b>"));
         assert!(email.text.contains("John <b>Smith</b>"));
     }
@@ -697,6 +733,25 @@ mod tests {
         assert!(email.text.contains("Amy Smith is not on the prisoner’s approved contact list"));
         let cy = visitor_email(EmailKind::Rejected, &facts(Locale::Cy)).unwrap();
         assert!(cy.text.contains("Bydd eu lwfans yn adnewyddu ar Dydd Iau 1 Ebrill 2027"), "{}", cy.text);
+    }
+
+    #[test]
+    fn a_reminder_says_when_where_who_what_to_bring_and_how_to_cancel() {
+        let email = visitor_email(EmailKind::Reminder, &facts(Locale::En)).unwrap();
+        assert_eq!(email.subject, "Reminder: your visit on Monday 29 March 2027, 2pm to 4:10pm, HMP Testbridge");
+        for part in [
+            "1 Gate Street\nTestbridge\nTB1 1AA",
+            "* Mary Smith\n",
+            "Amy Smith is not on the prisoner’s approved contact list",
+            "Photo ID for every adult",
+            "See your visit, or cancel it:\nhttps://visits.example/visit/7KQ2M9XD#token&x=1",
+        ] {
+            assert!(email.text.contains(part), "{part:?} in {}", email.text);
+        }
+        assert!(email.calendar.is_none(), "the booking email carried the calendar file");
+        let cy = visitor_email(EmailKind::Reminder, &facts(Locale::Cy)).unwrap();
+        assert!(cy.subject.starts_with("Nodyn atgoffa: eich ymweliad ar Dydd Llun 29 Mawrth 2027, 2yp i 4:10yp"));
+        assert!(cy.text.contains("Gweld eich ymweliad, neu ei ganslo"), "{}", cy.text);
     }
 
     #[test]

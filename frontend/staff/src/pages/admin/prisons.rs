@@ -86,6 +86,8 @@ pub(super) fn PrisonForm(
     let email = value(|p| p.email.clone());
     let phone = value(|p| p.phone.clone());
     let fields = [name, code, line1, line2, town, postcode, email, phone];
+    let reminder_days =
+        RwSignal::new(existing.as_ref().map(|p| p.reminder_days).unwrap_or(domain::reminder::DEFAULT_REMINDER_DAYS));
     let issues = RwSignal::new(Vec::<Issue>::new());
     let busy = RwSignal::new(false);
     let rules = StoredValue::new(rules);
@@ -109,6 +111,7 @@ pub(super) fn PrisonForm(
             email: email.get_untracked().trim().to_string(),
             phone: phone.get_untracked(),
             rules: Some(rules.get_value()),
+            reminder_days: Some(reminder_days.get_untracked()),
         };
         let errors = domain::api::check_prison_input(&input);
         if !errors.is_empty() {
@@ -131,6 +134,7 @@ pub(super) fn PrisonForm(
                         for field in fields {
                             field.set(String::new());
                         }
+                        reminder_days.set(domain::reminder::DEFAULT_REMINDER_DAYS);
                         format!(
                             "{} {}. {}",
                             prison.name,
@@ -173,6 +177,36 @@ pub(super) fn PrisonForm(
             </div>
         }
     };
+    let reminders = move || {
+        let id = format!("{prefix}-reminder_days");
+        let hint = format!("{prefix}-reminder_days-hint");
+        let key = StoredValue::new(id.clone());
+        let error =
+            move || issues.with(|all| key.with_value(|id| all.iter().find(|i| i.id == *id).map(|i| i.text(lang))));
+        let has_error = move || error().is_some();
+        let choices = std::iter::once(0).chain(1..=domain::reminder::MAX_REMINDER_DAYS);
+        view! {
+            <div class="govuk-form-group" class:govuk-form-group--error=has_error>
+                <label class="govuk-label" for=id.clone()>{tx("Reminder email to visitors", "E-bost atgoffa i ymwelwyr")}</label>
+                <div class="govuk-hint" id=hint.clone()>{tx(
+                    "Sent to the lead visitor of each booked visit this long before it, with the time, the address, who can come and what to bring. A visit booked later than that is reminded at once.",
+                    "Caiff ei anfon at brif ymwelydd pob ymweliad a drefnwyd mor hir â hyn cyn yr ymweliad, gyda’r amser, y cyfeiriad, pwy all ddod a beth i ddod. Caiff ymweliad a drefnir yn hwyrach na hynny nodyn atgoffa ar unwaith.",
+                )}</div>
+                {move || error().map(|text| view! { <p class="govuk-error-message"><span class="govuk-visually-hidden">{lang.t("Error:", "Gwall:")}</span> " " {text}</p> })}
+                <select class="govuk-select" id=id aria-describedby=hint class:govuk-select--error=has_error
+                    on:change=move |ev| if let Ok(days) = event_target_value(&ev).parse() { reminder_days.set(days) }>
+                    {choices.map(|days: u8| {
+                        let label = move || match days {
+                            0 => lang.t("No reminders", "Dim nodiadau atgoffa").to_string(),
+                            1 => lang.t("1 day before the visit", "1 diwrnod cyn yr ymweliad").to_string(),
+                            n => format!("{n} {}", lang.t("days before the visit", "diwrnod cyn yr ymweliad")),
+                        };
+                        view! { <option value=days.to_string() selected=move || reminder_days.get() == days>{label}</option> }
+                    }).collect_view()}
+                </select>
+            </div>
+        }
+    };
     view! {
         <ErrorSummary issues />
         <form novalidate on:submit=submit id=format!("{prefix}-form")>
@@ -184,6 +218,7 @@ pub(super) fn PrisonForm(
             {text("address-postcode", ("Postcode", "Cod post"), postcode)}
             {text("email", ("Visits email address", "Cyfeiriad e-bost ymweliadau"), email)}
             {text("phone", ("Visits phone number", "Rhif ffôn ymweliadau"), phone)}
+            {reminders()}
             <div class="govuk-button-group">
                 <button type="submit" class="govuk-button" id=format!("{prefix}-save")>
                     {if id.is_some() { tx("Save details", "Cadw manylion").into_any() } else { tx("Add prison", "Ychwanegu carchar").into_any() }}

@@ -162,6 +162,7 @@ fn kind_label(lang: Lang, kind: EmailKind) -> &'static str {
         EmailKind::WaitingListJoined => lang.t("On the waiting list", "Ar y rhestr aros"),
         EmailKind::WaitingListOffered => lang.t("A place has come up", "Mae lle wedi dod ar gael"),
         EmailKind::WaitingListExpired => lang.t("Waiting list ended", "Rhestr aros wedi dod i ben"),
+        EmailKind::Reminder => lang.t("Reminder before the visit", "Nodyn atgoffa cyn yr ymweliad"),
         EmailKind::PrisonNewRequest => lang.t("New request, to the prison", "Cais newydd, i’r carchar"),
         EmailKind::PrisonDigest => lang.t("Daily summary, to the prison", "Crynodeb dyddiol, i’r carchar"),
         EmailKind::WebhookDisabled => {

@@ -1,5 +1,8 @@
 //! The visitor's private status page, reached from the link in the confirmation and emails
-//! (`/visit/{reference}#{token}`: the token stays in the fragment, so it never reaches a server log). Shows the
+//! (`/visit/{reference}?token={token}`). The server swaps the token for a cookie and sends the browser on to
+//! `/visit/{reference}`, so the token stays out of the address bar, history, logs and referrers; the page is then
+//! rendered with the visit. Links sent before had the token after `#` (which never reaches a server): the page's
+//! boot script moves them to the new form, and the app still reads one. Shows the
 //! request, lets the visitor withdraw it or cancel the booked visit after confirming, and offers the booked
 //! visit as a calendar file.
 
@@ -15,7 +18,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::{use_location, use_params_map};
 
-use crate::api::{self, ApiError};
+use crate::api;
 use crate::components::focus_id;
 use crate::i18n::{Lang, api_error, state_name, tx, use_lang, use_title};
 use crate::pages::{LoadError, Loading};
@@ -35,12 +38,16 @@ pub fn StatusPage() -> impl IntoView {
     let reference = move || params.with(|p| p.get("reference").unwrap_or_default());
     // From the router, not window.location: after an in-app link the router knows the new URL first.
     let location = use_location();
+    // An old-style link's token; empty otherwise, and the visit's cookie is the credential.
     let token = Memo::new(move |_| location.hash.get().trim_start_matches('#').to_string());
-    let status = LocalResource::new(move || {
-        let reference = reference();
-        let token = token.get();
-        async move { if token.is_empty() { Err(ApiError::Status(404)) } else { api::visit_status(reference, token).await } }
-    });
+    let status = Resource::new(
+        move || (reference(), token.get()),
+        |(reference, token)| async move {
+            let found = api::visit_status(reference, token).await;
+            crate::pages::answer_not_found(&found);
+            found
+        },
+    );
     // A change made here replaces what was loaded (and re-renders the visit), so what it did is kept up here.
     let updated = RwSignal::new(None::<VisitStatus>);
     let done = RwSignal::new(None::<Action>);
@@ -123,8 +130,9 @@ fn Visit(
     token: String,
 ) -> impl IntoView {
     let lang = use_lang();
-    // Opened from an email on a device that has never chosen a language: use the one the request was made in.
-    if crate::store::load_locale().is_none() && lang.0.get_untracked() != visit.locale {
+    // Opened from an email on a device that has never chosen a language: use the one the request was made in. (The
+    // server has already chosen it for the page it renders: this is for a visit opened inside the app.)
+    if cfg!(not(feature = "ssr")) && crate::store::load_locale().is_none() && lang.0.get_untracked() != visit.locale {
         lang.0.set(visit.locale);
     }
     let confirming = RwSignal::new(None::<Action>);
@@ -177,7 +185,8 @@ fn Visit(
             description: &description,
             stamp: now,
         });
-        format!("data:text/calendar;charset=utf-8,{}", String::from(js_sys::encode_uri_component(&text)))
+        let text = percent_encoding::utf8_percent_encode(&text, percent_encoding::NON_ALPHANUMERIC);
+        format!("data:text/calendar;charset=utf-8,{text}")
     });
 
     let visitors =

@@ -1,0 +1,284 @@
+//! The visitor's web pages, rendered here at their URLs (Leptos server-side rendering of the visitor app in
+//! frontend/visitor, through leptos_actix) and taken over in the browser by the same app compiled to WebAssembly.
+//! A page is whole without JavaScript: links work, the status of a visit shows, and an unknown address is a 404.
+//!
+//! Every page's data comes from the same services as the REST endpoints the browser calls afterwards
+//! ([`ServiceData`]), so the two always agree. Each page is rendered in the visitor's language (`?lang=en|cy`, kept
+//! in the `pvb_lang` cookie; on a visit's page without a choice, the visit's) under a Content-Security-Policy whose
+//! nonce admits the page's own inline scripts and no other.
+//!
+//! The status link in emails is `/visit/{reference}?token={token}`: answered with a 303 to `/visit/{reference}`
+//! that puts the token in an HttpOnly cookie (a day, `SameSite=Lax`), so the token leaves the address bar, the
+//! history and any later `Referer` at once; the request log never records query strings of these pages.
+
+use std::sync::Arc;
+
+use actix_web::body::MessageBody;
+use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::middleware::Next;
+use actix_web::{HttpMessage, HttpResponse, web};
+use domain::api::{Availability, Locale, PrisonDetails, PrisonSummary, VisitStatus};
+use frontend::api::ApiError as PageError;
+use frontend::server::{Answer, ServerPage, VisitorData};
+use frontend_shared::browser::{LOCALE_COOKIE, ServerNow};
+use leptos::prelude::*;
+use uuid::Uuid;
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// The cookie holding a visit's status token, named for its reference (a device may follow several links).
+pub fn visit_cookie_name(reference: &str) -> String {
+    format!("pvb_visit_{reference}")
+}
+
+/// How long a status link opened on a device keeps working there without opening it again.
+const VISIT_COOKIE_HOURS: i64 = 24;
+
+/// The visitor app's pages, on every path the app routes (`/`, `/prison/{id}`, `/visit/{reference}` and, as a
+/// "Page not found" with status 404, any other path that does not name a file and is not the staff app's or a step
+/// of the journey still drawn in the browser).
+pub fn route() -> impl actix_web::dev::HttpServiceFactory {
+    // Leptos loads a page's data on tokio; set once per process (a second call only says it already is).
+    let _ = any_spawner::Executor::init_tokio();
+    let render = leptos_actix::render_app_async_with_context(
+        provide_page_context,
+        frontend::server::shell,
+        leptos_router::Method::Get,
+    );
+    web::resource("/{tail:.*}")
+        .guard(actix_web::guard::fn_guard(|ctx| is_server_rendered(ctx.head().uri.path())))
+        .wrap(actix_web::middleware::from_fn(prepare_page))
+        .route(render)
+}
+
+/// Whether a path is one of the visitor app's server-rendered pages.
+pub fn is_server_rendered(path: &str) -> bool {
+    !(path == "/staff"
+        || path.starts_with("/staff/")
+        || path == "/book"
+        || path.starts_with("/book/")
+        || path.starts_with("/api/")
+        || crate::startup::names_a_file(path))
+}
+
+/// Runs before a page is rendered: swaps a status link's token for a cookie, settles the language, and leaves the
+/// page's [`ServerPage`] in the request for [`provide_page_context`].
+async fn prepare_page(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
+        return next.call(req).await.map(ServiceResponse::map_into_left_body);
+    };
+    let query = web::Query::<PageQuery>::from_query(req.query_string()).map(|q| q.into_inner()).unwrap_or_default();
+    let reference = visit_reference(req.path());
+
+    let link_token = req.extensions().get::<StatusLinkToken>().map(|t| t.0.clone());
+    if let (Some(reference), Some(token)) = (&reference, link_token) {
+        let response = swap_token_for_cookie(reference, &token, query.lang, req.connection_info().scheme() == "https");
+        return Ok(req.into_response(response).map_into_right_body());
+    }
+
+    let visit_token = reference.as_ref().and_then(|r| req.cookie(&visit_cookie_name(r))).map(|c| c.value().to_owned());
+    let chosen = query.lang.or_else(|| req.cookie(LOCALE_COOKIE).and_then(|c| c.value().parse().ok()));
+    let locale = match (chosen, &reference, &visit_token) {
+        (Some(locale), _, _) => locale,
+        // Opened from an email on a device that has never chosen: the language the visit was asked for in.
+        (None, Some(reference), Some(token)) => crate::visits::service::status(&state, reference, Some(token))
+            .await
+            .map(|visit| visit.locale)
+            .unwrap_or_default(),
+        _ => Locale::default(),
+    };
+    let data: Arc<dyn VisitorData> = Arc::new(ServiceData(state.clone()));
+    req.extensions_mut().insert(PageInput { page: ServerPage { data, locale, visit_token }, now: state.clock.now() });
+
+    let mut response = next.call(req).await?;
+    if let Some(lang) = query.lang {
+        // `?lang=` is how the language switch works without JavaScript: remember it, as the app does.
+        let cookie = Cookie::build(LOCALE_COOKIE, lang.as_str())
+            .path("/")
+            .max_age(CookieDuration::days(365))
+            .same_site(SameSite::Lax)
+            .finish();
+        let _ = response.response_mut().add_cookie(&cookie);
+    }
+    Ok(response.map_into_left_body())
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+struct PageQuery {
+    lang: Option<Locale>,
+}
+
+/// A status link's token, taken out of the address by [`hide_status_token`].
+#[derive(Clone)]
+struct StatusLinkToken(String);
+
+/// The outermost middleware: takes a status link's `token` out of the request's address before anything (the
+/// request log first) sees it, and keeps it for [`prepare_page`]. Other query parameters stay.
+pub async fn hide_status_token(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let query = req.query_string();
+    if req.path().starts_with("/visit/") && url::form_urlencoded::parse(query.as_bytes()).any(|(k, _)| k == "token") {
+        let mut token = None;
+        let mut rest = url::form_urlencoded::Serializer::new(String::new());
+        for (key, value) in url::form_urlencoded::parse(query.as_bytes()) {
+            match key.as_ref() {
+                "token" => token = token.or(Some(value.into_owned())),
+                _ => {
+                    rest.append_pair(&key, &value);
+                }
+            }
+        }
+        let rest = rest.finish();
+        let address = if rest.is_empty() { req.path().to_owned() } else { format!("{}?{rest}", req.path()) };
+        if let Ok(uri) = address.parse::<actix_web::http::Uri>() {
+            req.match_info_mut().get_mut().update(&uri);
+            req.head_mut().uri = uri;
+            if let Some(token) = token {
+                req.extensions_mut().insert(StatusLinkToken(token));
+            }
+        }
+    }
+    next.call(req).await
+}
+
+/// What [`prepare_page`] leaves for the render.
+#[derive(Clone)]
+struct PageInput {
+    page: ServerPage,
+    now: chrono::DateTime<chrono::Utc>,
+}
+
+/// The reference in `/visit/{reference}`, if the path is a visit's page.
+fn visit_reference(path: &str) -> Option<String> {
+    let reference = path.strip_prefix("/visit/")?;
+    (!reference.is_empty() && !reference.contains('/')).then(|| reference.to_owned())
+}
+
+/// 303 to the visit's page, with its token in a cookie only this site's requests carry (and no script can read).
+fn swap_token_for_cookie(reference: &str, token: &str, lang: Option<Locale>, secure: bool) -> HttpResponse {
+    let cookie = Cookie::build(visit_cookie_name(reference), token.to_owned())
+        .path("/")
+        .http_only(true)
+        .secure(secure)
+        .same_site(SameSite::Lax)
+        .max_age(CookieDuration::hours(VISIT_COOKIE_HOURS))
+        .finish();
+    let mut location = format!("/visit/{}", urlencoding_segment(reference));
+    if let Some(lang) = lang {
+        location.push_str("?lang=");
+        location.push_str(lang.as_str());
+    }
+    let mut response = HttpResponse::SeeOther().insert_header((header::LOCATION, location)).finish();
+    let _ = response.add_cookie(&cookie);
+    response
+}
+
+/// A path segment as the browser would send it: a reference is letters and digits, anything else is escaped.
+fn urlencoding_segment(segment: &str) -> String {
+    url::form_urlencoded::byte_serialize(segment.as_bytes()).collect()
+}
+
+/// Gives the render what [`prepare_page`] settled, the server's time, and the page's Content-Security-Policy
+/// (with the nonce leptos_actix made for this response).
+fn provide_page_context() {
+    let Some(req) = use_context::<leptos_actix::Request>() else { return };
+    let input = req.into_inner().extensions().get::<PageInput>().cloned();
+    if let Some(input) = input {
+        provide_context(input.page);
+        provide_context(ServerNow(input.now));
+    }
+    let Some(options) = use_context::<leptos_actix::ResponseOptions>() else { return };
+    options.insert_header(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    if let Some(nonce) = leptos::nonce::use_nonce()
+        && let Ok(policy) = HeaderValue::from_str(&page_csp(&nonce))
+    {
+        options.insert_header(header::CONTENT_SECURITY_POLICY, policy);
+    }
+}
+
+/// The web clients' policy ([`crate::startup::APP_CSP`]) plus this response's own inline scripts.
+fn page_csp(nonce: &str) -> String {
+    crate::startup::APP_CSP.replacen("script-src 'self'", &format!("script-src 'self' 'nonce-{nonce}'"), 1)
+}
+
+/// The visitor pages' data, from the services the REST endpoints use.
+struct ServiceData(web::Data<AppState>);
+
+fn answer<T: Send + 'static>(future: impl Future<Output = Result<T, ApiError>> + Send + 'static) -> Answer<T> {
+    Box::pin(async move {
+        future.await.map_err(|error| {
+            if let ApiError::Internal(cause) = &error {
+                tracing::error!(error = %cause, "rendering a visitor page");
+            }
+            PageError::Problem(Arc::new(error.problem()))
+        })
+    })
+}
+
+impl VisitorData for ServiceData {
+    fn prisons(&self) -> Answer<Vec<PrisonSummary>> {
+        let state = self.0.clone();
+        answer(async move { crate::prisons::service::list(&state).await })
+    }
+
+    fn prison(&self, id: Uuid) -> Answer<PrisonDetails> {
+        let state = self.0.clone();
+        answer(async move { crate::prisons::service::details(&state, id).await })
+    }
+
+    fn availability(&self, id: Uuid) -> Answer<Availability> {
+        let state = self.0.clone();
+        answer(async move { crate::prisons::service::availability(&state, id, None, None).await })
+    }
+
+    fn visit_status(&self, reference: String, token: String) -> Answer<VisitStatus> {
+        let state = self.0.clone();
+        answer(async move { crate::visits::service::status(&state, &reference, Some(&token)).await })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use actix_web::test as actix_test;
+    use actix_web::{App, HttpMessage, HttpRequest, HttpResponse, web};
+
+    /// What the request log (inside this middleware) and the handler see.
+    async fn echo(req: HttpRequest) -> HttpResponse {
+        let token = req.extensions().get::<super::StatusLinkToken>().map(|t| t.0.clone()).unwrap_or_default();
+        HttpResponse::Ok().body(format!("{} [{token}]", req.uri()))
+    }
+
+    #[actix_web::test]
+    async fn a_status_links_token_leaves_the_address_before_anything_inside_sees_it() {
+        let app = actix_test::init_service(
+            App::new().wrap(actix_web::middleware::from_fn(super::hide_status_token)).default_service(web::to(echo)),
+        )
+        .await;
+        for (uri, seen) in [
+            ("/visit/7KQ2M9XD?token=vt_a%2Bb", "/visit/7KQ2M9XD [vt_a+b]"),
+            ("/visit/7KQ2M9XD?lang=cy&token=vt_x&token=vt_y", "/visit/7KQ2M9XD?lang=cy [vt_x]"),
+            ("/visit/7KQ2M9XD?lang=cy", "/visit/7KQ2M9XD?lang=cy []"),
+            // Only a visit's page: elsewhere a `token` parameter is not a status link's.
+            ("/api/v1/visits/7KQ2M9XD?token=vt_x", "/api/v1/visits/7KQ2M9XD?token=vt_x []"),
+        ] {
+            let request = actix_test::TestRequest::get().uri(uri).to_request();
+            let body = actix_test::call_and_read_body(&app, request).await;
+            assert_eq!(body, seen, "{uri}");
+        }
+    }
+
+    #[test]
+    fn the_page_policy_adds_only_the_nonce_to_the_app_policy() {
+        let policy = super::page_csp("abc123");
+        assert_eq!(policy, crate::startup::APP_CSP.replace("script-src 'self'", "script-src 'self' 'nonce-abc123'"));
+        assert!(!policy.contains("unsafe-inline"));
+    }
+}
