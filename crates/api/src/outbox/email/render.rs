@@ -744,7 +744,7 @@ mod tests {
             "* Mary Smith\n",
             "Amy Smith is not on the prisoner’s approved contact list",
             "Photo ID for every adult",
-            "See your visit, or cancel it:\nhttps://visits.example/visit/7KQ2M9XD#token&x=1",
+            "See your visit, or cancel it:\nhttps://visits.example/visit/7KQ2M9XD?token=t&x=1",
         ] {
             assert!(email.text.contains(part), "{part:?} in {}", email.text);
         }
