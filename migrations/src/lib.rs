@@ -24,6 +24,7 @@ mod m20261201_000020_add_visit_channel;
 mod m20261201_000030_add_webhook_subscription_owner;
 mod m20261201_000040_add_event_fanned_out_at;
 mod m20261202_000010_add_visit_reminders;
+mod m20261202_000100_create_waiting_list;
 
 pub struct Migrator;
 
@@ -52,6 +53,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000030_add_webhook_subscription_owner::Migration),
             Box::new(m20261201_000040_add_event_fanned_out_at::Migration),
             Box::new(m20261202_000010_add_visit_reminders::Migration),
+            Box::new(m20261202_000100_create_waiting_list::Migration),
         ]
     }
 }

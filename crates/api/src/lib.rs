@@ -14,6 +14,7 @@ pub mod reports;
 pub mod staff;
 pub mod staff_visits;
 pub mod visits;
+pub mod waiting_list;
 pub mod webhooks;
 
 // The shared core.

@@ -4,7 +4,8 @@
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::{
-    api_keys, events, health, notifications, prisons, records, reports, staff, staff_visits, visits, webhooks,
+    api_keys, events, health, notifications, prisons, records, reports, staff, staff_visits, visits, waiting_list,
+    webhooks,
 };
 
 /// Everything under `/api/v1`.
@@ -20,6 +21,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .configure(reports::configure)
         .configure(prisons::configure_timetable)
         .configure(api_keys::configure)
+        .configure(waiting_list::configure)
         .configure(events::configure)
         .configure(webhooks::configure);
 }

@@ -341,6 +341,13 @@ pub struct CreateVisitRequest {
     /// The language for messages to the visitor.
     #[serde(default)]
     pub locale: Locale,
+    /// Join the waiting list for these times instead of requesting them: allowed only when every chosen time is
+    /// full (a time with places left is refused with `slot_has_places`; request it instead). Every other rule
+    /// applies as to a request. The visit starts in the `waiting` state; when a place comes up in one of its times
+    /// it is offered to the first in line (booked at an instant-booking prison, a request held for staff
+    /// elsewhere) and the visitor is emailed.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub waiting_list: bool,
 }
 
 /// A visit request taken on a visitor's behalf (`POST /api/v1/staff/visits`): the same fields as
@@ -376,7 +383,17 @@ impl BehalfVisitRequest {
     /// The request as a visitor would have made it, and the channel given.
     pub fn into_parts(self) -> (CreateVisitRequest, Option<crate::visit::Channel>) {
         let BehalfVisitRequest { channel, prison_id, prisoner, lead_visitor, other_visitors, slots, locale } = self;
-        (CreateVisitRequest { prison_id, prisoner, lead_visitor, other_visitors, slots, locale }, channel)
+        // Staff and contact centres book on a visitor's behalf; the waiting list is joined through `POST /visits`.
+        let request = CreateVisitRequest {
+            prison_id,
+            prisoner,
+            lead_visitor,
+            other_visitors,
+            slots,
+            locale,
+            waiting_list: false,
+        };
+        (request, channel)
     }
 }
 
@@ -481,6 +498,10 @@ pub struct VisitStatus {
     pub slot_choices: Vec<Slot>,
     /// The time booked, once staff have granted one.
     pub booked_slot: Option<Slot>,
+    /// For a visit that was on the waiting list: the time a place came up at and was offered to it (booked there at
+    /// an instant-booking prison, or held there while staff decide the request).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offered_slot: Option<Slot>,
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     pub confirm_by: NaiveDate,
     pub locale: Locale,

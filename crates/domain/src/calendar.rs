@@ -11,7 +11,7 @@ use crate::slot::Slot;
 pub use crate::bank_holidays::{BankHoliday, BankHolidays, BankHolidaysError};
 pub use crate::timetable::{
     DateSlot, MAX_SLOT_CAPACITY, Timetable, TimetabledSlot, WeeklySlot, all_fully_booked, availability,
-    availability_for, check_slot_choices, first_available_choice, slot_state,
+    availability_for, check_slot_choices, check_waiting_list_choices, first_available_choice, slot_state,
 };
 
 /// The date in the UK at `now`.

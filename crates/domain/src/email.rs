@@ -38,6 +38,12 @@ pub enum EmailKind {
     Cancelled,
     /// To the visitor: a one-off message from staff.
     StaffMessage,
+    /// To the visitor: they joined the waiting list for times that are all full.
+    WaitingListJoined,
+    /// To the visitor: a place came up at a prison that does not book instantly; it is held while staff decide.
+    WaitingListOffered,
+    /// To the visitor: every time they waited for has passed without a place coming up.
+    WaitingListExpired,
     /// To the visitor: their booked visit is coming up (the prison's lead time before it), with the time, the
     /// address, who can come, what to bring and the link to cancel.
     Reminder,
@@ -50,13 +56,16 @@ pub enum EmailKind {
 }
 
 impl EmailKind {
-    pub const ALL: [EmailKind; 10] = [
+    pub const ALL: [EmailKind; 13] = [
         EmailKind::RequestReceived,
         EmailKind::Booked,
         EmailKind::Rejected,
         EmailKind::Withdrawn,
         EmailKind::Cancelled,
         EmailKind::StaffMessage,
+        EmailKind::WaitingListJoined,
+        EmailKind::WaitingListOffered,
+        EmailKind::WaitingListExpired,
         EmailKind::Reminder,
         EmailKind::PrisonNewRequest,
         EmailKind::PrisonDigest,

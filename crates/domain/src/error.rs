@@ -101,6 +101,8 @@ pub enum FieldErrorCode {
     SlotClosed,
     SlotOutsideWindow,
     SlotFullyBooked,
+    /// Joining the waiting list for a time that still has places: request it instead.
+    SlotHasPlaces,
     UnknownPrison,
     InvalidLocale,
     /// A number (a capacity, an age, a count of days) outside the range the service allows.

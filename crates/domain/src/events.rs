@@ -54,6 +54,16 @@ pub enum EventType {
     #[serde(rename = "visit.messaged")]
     #[strum(serialize = "visit.messaged")]
     VisitMessaged,
+    /// A visitor joined the waiting list for times that were all full (`data.state` is `waiting`). A place offered
+    /// later is a `visit.booked` (instant-booking prisons) or `visit.requested` (held for staff) with `actor`
+    /// `system`; leaving the list is `visit.withdrawn`.
+    #[serde(rename = "visit.waiting")]
+    #[strum(serialize = "visit.waiting")]
+    VisitWaiting,
+    /// A waiting-list visit left the list unserved: every time it wanted has passed.
+    #[serde(rename = "visit.expired")]
+    #[strum(serialize = "visit.expired")]
+    VisitExpired,
     /// The prison's visiting rules or timetable changed.
     #[serde(rename = "timetable.changed")]
     #[strum(serialize = "timetable.changed")]
@@ -65,13 +75,15 @@ pub enum EventType {
 }
 
 impl EventType {
-    pub const ALL: [EventType; 8] = [
+    pub const ALL: [EventType; 10] = [
         EventType::VisitRequested,
         EventType::VisitBooked,
         EventType::VisitRejected,
         EventType::VisitWithdrawn,
         EventType::VisitCancelled,
         EventType::VisitMessaged,
+        EventType::VisitWaiting,
+        EventType::VisitExpired,
         EventType::TimetableChanged,
         EventType::RollUpdated,
     ];

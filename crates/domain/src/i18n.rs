@@ -292,6 +292,9 @@ pub fn field_message(lang: Locale, error: &FieldError, rules: Option<&VisitingRu
             format!("Ni allwch ofyn am amser ymweld {n} bellach. Dewiswch amser arall o’r calendr")
         }
         FieldErrorCode::SlotFullyBooked => format!("Mae amser ymweld {n} yn llawn erbyn hyn. Dewiswch amser arall"),
+        FieldErrorCode::SlotHasPlaces => {
+            format!("Mae lleoedd ar ôl ar amser ymweld {n}. Gofynnwch amdano yn lle ymuno â’r rhestr aros")
+        }
         FieldErrorCode::UnknownPrison => "Dewiswch garchar o’r rhestr".into(),
         FieldErrorCode::AlreadyTaken => format!("Mae {} eisoes yn cael ei ddefnyddio", soft(&field)),
         FieldErrorCode::UrlNotAllowed => {

@@ -25,5 +25,6 @@ pub mod timetable;
 pub mod timetable_change;
 pub mod types;
 pub mod visit;
+pub mod waiting_list;
 #[cfg(test)]
 mod wire_names;

@@ -159,7 +159,8 @@ pub fn summarise(
             *count = count.saturating_add(1);
         }
         match row.state {
-            VisitState::Requested => {}
+            // A waiting-list visit counts once it is offered a place (as a request or a booking).
+            VisitState::Requested | VisitState::Waiting | VisitState::Expired => {}
             VisitState::Booked => booked = booked.saturating_add(1),
             VisitState::Rejected => {
                 rejected = rejected.saturating_add(1);

@@ -246,6 +246,7 @@ mod tests {
                 SlotChoiceInput { date: "2026-12-08".into(), start: "9:30".into(), end: "11:00".into() },
             ],
             locale: Locale::Cy,
+            waiting_list: false,
         }
     }
 

@@ -551,6 +551,10 @@ pub struct StaffVisitView {
     /// The time granted, once booked.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub booked_slot: Option<Slot>,
+    /// For a request offered a place from the waiting list while it holds it: the time of that place. Granting
+    /// that time takes no other place; granting another, or rejecting, gives it to the next in that time's line.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub held_slot: Option<Slot>,
     /// True when the visit is a closed visit (no contact, across a screen).
     pub closed_visit: bool,
     /// The prison's own reference for the booking, when staff gave one.

@@ -364,6 +364,29 @@ pub fn check_slot_choices(choices: &[Slot], days: &[AvailabilityDay]) -> Vec<Fie
         .collect()
 }
 
+/// Checks the choices of a visitor joining the waiting list: every one must be fully booked. A choice that still has
+/// places is refused with `slot_has_places` (request it instead); one closed, not offered or outside the booking
+/// window is refused as for a request. One error per choice that cannot be waited for, under `slots[i]`.
+pub fn check_waiting_list_choices(choices: &[Slot], days: &[AvailabilityDay]) -> Vec<FieldError> {
+    choices
+        .iter()
+        .enumerate()
+        .filter_map(|(i, choice)| match find(days, choice).map(|s| s.state) {
+            Some(SlotState::FullyBooked) => None,
+            Some(SlotState::Available) => Some(FieldError::new(
+                format!("slots[{i}]"),
+                FieldErrorCode::SlotHasPlaces,
+                format!(
+                    "The visit on {} at {} still has places. Request it instead of joining the waiting list",
+                    describe_day(choice.date),
+                    describe_time(choice.start)
+                ),
+            )),
+            state => Some(choice_error(i, choice, state)),
+        })
+        .collect()
+}
+
 /// Every choice refused as fully booked: the answer when a prison books instantly and other visitors took the last
 /// places between the check and the booking, the same answer a visitor gets when the places were gone before.
 pub fn all_fully_booked(choices: &[Slot]) -> Vec<FieldError> {
@@ -588,6 +611,22 @@ mod tests {
         );
         assert_eq!(first_available_choice(&choices[1..], &days), None);
         assert_eq!(first_available_choice(&choices, &days), Some(choices[0]));
+    }
+
+    #[test]
+    fn only_full_times_can_be_waited_for_and_a_time_with_places_is_refused_as_such() {
+        let w = window(date(2026, 11, 30));
+        let full = slot(date(2026, 12, 5), (14, 0), (16, 0));
+        let days = availability(&w, &timetable(), date(2026, 11, 30), date(2027, 1, 31), &HashMap::from([(full, 20)]));
+        let choices = [full, slot(date(2026, 12, 8), (14, 0), (16, 10)), slot(date(2026, 12, 22), (14, 0), (16, 10))];
+        let errors = check_waiting_list_choices(&choices, &days);
+        let got: Vec<_> = errors.iter().map(|e| (e.field.as_str(), e.code)).collect();
+        assert_eq!(got, vec![("slots[1]", FieldErrorCode::SlotHasPlaces), ("slots[2]", FieldErrorCode::SlotClosed)]);
+        assert_eq!(
+            errors[0].message,
+            "The visit on Tuesday 8 December at 2pm still has places. Request it instead of joining the waiting list"
+        );
+        assert!(check_waiting_list_choices(&[full], &days).is_empty());
     }
 
     #[test]

@@ -98,7 +98,8 @@ pub struct BookedVisit {
     pub closed_visit: bool,
 }
 
-/// The booked visits (on or after `from`) that `new` would leave without their slot, or over its capacity.
+/// The booked visits (on or after `from`) that `new` would leave without their slot, or over its capacity. `booked`
+/// also holds the requests holding a place offered from the waiting list, which take a place as a booking does.
 pub fn affected_visits(new: &Timetable, booked: &[BookedVisit], from: NaiveDate) -> Vec<AffectedVisit> {
     let mut taken: HashMap<(Slot, bool), u32> = HashMap::new();
     for visit in booked.iter().filter(|v| v.slot.date >= from) {
@@ -118,7 +119,9 @@ pub fn affected_visits(new: &Timetable, booked: &[BookedVisit], from: NaiveDate)
                     if count <= capacity {
                         return None;
                     }
-                    format!("{count} visits are booked here but the new timetable has {capacity} places")
+                    format!(
+                        "{count} visits are booked or hold a place here but the new timetable has {capacity} places"
+                    )
                 }
             };
             Some(AffectedVisit { visit_id: visit.visit_id, reference: visit.reference.clone(), slot: visit.slot, why })

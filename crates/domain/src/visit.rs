@@ -6,6 +6,9 @@ use serde::{Deserialize, Serialize};
 use crate::slot::Slot;
 
 /// Where a visit is in its life. `requested` -> `booked` | `rejected` | `withdrawn`; `booked` -> `cancelled`.
+/// On the waiting list (every chosen time was full): `waiting` -> `booked` (a freed place at an instant-booking
+/// prison) | `requested` (a freed place held for staff to decide elsewhere) | `withdrawn` (the visitor left the
+/// line) | `expired` (every chosen time passed before a place came up).
 #[derive(
     Debug,
     Clone,
@@ -33,11 +36,22 @@ pub enum VisitState {
     Rejected,
     Withdrawn,
     Cancelled,
+    /// On the waiting list for its chosen times, all full when it joined.
+    Waiting,
+    /// Left the waiting list unserved: every chosen time passed.
+    Expired,
 }
 
 impl VisitState {
-    pub const ALL: [VisitState; 5] =
-        [VisitState::Requested, VisitState::Booked, VisitState::Rejected, VisitState::Withdrawn, VisitState::Cancelled];
+    pub const ALL: [VisitState; 7] = [
+        VisitState::Requested,
+        VisitState::Booked,
+        VisitState::Rejected,
+        VisitState::Withdrawn,
+        VisitState::Cancelled,
+        VisitState::Waiting,
+        VisitState::Expired,
+    ];
 
     /// The stable wire and database name: strum's, from `serialize_all = "snake_case"`, the same as serde's.
     pub fn as_str(self) -> &'static str {
@@ -47,7 +61,17 @@ impl VisitState {
     /// Whether a visit may move from this state to `to`.
     pub fn can_become(self, to: VisitState) -> bool {
         use VisitState::*;
-        matches!((self, to), (Requested, Booked) | (Requested, Rejected) | (Requested, Withdrawn) | (Booked, Cancelled))
+        matches!(
+            (self, to),
+            (Requested, Booked)
+                | (Requested, Rejected)
+                | (Requested, Withdrawn)
+                | (Booked, Cancelled)
+                | (Waiting, Booked)
+                | (Waiting, Requested)
+                | (Waiting, Withdrawn)
+                | (Waiting, Expired)
+        )
     }
 
     /// No further change is possible.
@@ -429,9 +453,10 @@ pub fn outcome_of_visitor_exclusions(lead_excluded: bool, excluded: usize, total
 }
 
 impl VisitState {
-    /// The visitor may withdraw a request only while staff have not decided it.
+    /// The visitor may withdraw a request only while staff have not decided it, and leave the waiting list while
+    /// on it.
     pub fn visitor_can_withdraw(self) -> bool {
-        self == VisitState::Requested
+        matches!(self, VisitState::Requested | VisitState::Waiting)
     }
 }
 
@@ -467,10 +492,19 @@ mod tests {
             .collect();
         assert_eq!(
             allowed,
-            vec![(Requested, Booked), (Requested, Rejected), (Requested, Withdrawn), (Booked, Cancelled)]
+            vec![
+                (Requested, Booked),
+                (Requested, Rejected),
+                (Requested, Withdrawn),
+                (Booked, Cancelled),
+                (Waiting, Requested),
+                (Waiting, Booked),
+                (Waiting, Withdrawn),
+                (Waiting, Expired),
+            ]
         );
-        assert!(Rejected.is_final() && Withdrawn.is_final() && Cancelled.is_final());
-        assert!(!Requested.is_final() && !Booked.is_final());
+        assert!(Rejected.is_final() && Withdrawn.is_final() && Cancelled.is_final() && Expired.is_final());
+        assert!(!Requested.is_final() && !Booked.is_final() && !Waiting.is_final());
     }
 
     #[test]

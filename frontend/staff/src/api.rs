@@ -77,6 +77,15 @@ pub async fn day_list(session: Session, prison: Uuid, date: &str) -> Result<DayL
     get(session, format!("/api/v1/staff/prisons/{prison}/day-list?date={}", encode(date))).await
 }
 
+/// The prison's waiting list on a date, per slot, first in line first.
+pub async fn waiting_list(
+    session: Session,
+    prison: Uuid,
+    date: &str,
+) -> Result<domain::waiting_list::WaitingList, ApiError> {
+    get(session, format!("/api/v1/staff/prisons/{prison}/waiting-list?date={}", encode(date))).await
+}
+
 pub async fn day_list_csv(session: Session, prison: Uuid, date: &str) -> Result<String, ApiError> {
     send(session, "GET", &format!("/api/v1/staff/prisons/{prison}/day-list.csv?date={}", encode(date)), None).await
 }

@@ -206,6 +206,8 @@ pub fn state_label(lang: Lang, state: VisitState) -> &'static str {
         VisitState::Rejected => lang.t("Rejected", "Wedi’i wrthod"),
         VisitState::Withdrawn => lang.t("Withdrawn", "Wedi’i dynnu’n ôl"),
         VisitState::Cancelled => lang.t("Cancelled", "Wedi’i ganslo"),
+        VisitState::Waiting => lang.t("On the waiting list", "Ar y rhestr aros"),
+        VisitState::Expired => lang.t("Waiting list ended", "Rhestr aros wedi dod i ben"),
     }
 }
 
@@ -227,7 +229,8 @@ pub fn StateTag(state: VisitState) -> impl IntoView {
         VisitState::Requested => "govuk-tag--blue",
         VisitState::Booked => "govuk-tag--green",
         VisitState::Rejected | VisitState::Cancelled => "govuk-tag--red",
-        VisitState::Withdrawn => "govuk-tag--grey",
+        VisitState::Withdrawn | VisitState::Expired => "govuk-tag--grey",
+        VisitState::Waiting => "govuk-tag--yellow",
     };
     view! { <strong class=format!("govuk-tag {colour}")>{move || state_label(lang, state)}</strong> }
 }

@@ -64,6 +64,8 @@ pub fn state_name(lang: Lang, state: VisitState) -> &'static str {
         VisitState::Rejected => lang.t("Not booked", "Heb ei drefnu"),
         VisitState::Withdrawn => lang.t("Withdrawn", "Wedi’i dynnu’n ôl"),
         VisitState::Cancelled => lang.t("Cancelled", "Wedi’i ganslo"),
+        VisitState::Waiting => lang.t("On the waiting list", "Ar y rhestr aros"),
+        VisitState::Expired => lang.t("Waiting list ended", "Rhestr aros wedi dod i ben"),
     }
 }
 

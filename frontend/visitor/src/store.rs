@@ -108,6 +108,7 @@ impl Draft {
                 })
                 .collect(),
             locale,
+            waiting_list: false,
         }
     }
 }

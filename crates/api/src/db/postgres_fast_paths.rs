@@ -22,11 +22,11 @@ use crate::visits;
 use crate::visits::record::VisitRecord;
 
 /// Whether `grant_in_one_statement` can make this grant: on PostgreSQL, when no visitor is excluded (the statement
-/// has no place for per-visitor outcomes). Otherwise the caller makes it in a transaction of the single steps
+/// has no place for per-visitor outcomes) and the request holds no place from the waiting list. Otherwise the caller makes it in a transaction of the single steps
 /// (`visits::book`, `places::take_place`, `save_visitor_outcome`, `insert_message`, `outbox::enqueue`), locking the visit's
 /// row before the slot's counter, the order the statement takes them in.
 pub fn can_grant_in_one_statement(backend: DbBackend, g: &Grant<'_>) -> bool {
-    backend == DbBackend::Postgres && g.excluded.is_empty()
+    backend == DbBackend::Postgres && g.excluded.is_empty() && g.held.is_none()
 }
 
 /// PostgreSQL: the whole grant in one statement, so one round trip and no transaction to open and close. Its parts

@@ -224,6 +224,11 @@ impl Worker {
             .and_then(|at| DateTime::parse_from_rfc3339(at).ok())
             .map(|at| at.with_timezone(&Utc))
             .unwrap_or(message.created_at);
+        let offered_slot = if message.kind == Some(EmailKind::WaitingListOffered) {
+            crate::waiting_list::store::offered_slot(db, visit.id).await.map_err(transient)?
+        } else {
+            None
+        };
         let token = self.tokens.status_token(visit.id);
         let mut address = prison.address.lines.clone();
         address.extend([prison.address.town.clone(), prison.address.postcode.clone()]);
@@ -251,6 +256,7 @@ impl Worker {
                 r.check == domain::records::CheckKind::PrisonerDetails
                     && r.outcome == domain::records::CheckOutcome::Fail
             }),
+            offered_slot,
         })
     }
 
@@ -312,7 +318,7 @@ impl Worker {
     }
 
     /// The once-a-day work for `today` (UK date): yesterday's digest for each prison that wants one (written once,
-    /// whichever instance gets there first), and the retention job.
+    /// whichever instance gets there first), waiting-list entries whose times have passed, and the retention job.
     pub async fn daily(&self, today: NaiveDate) -> Result<(), DbErr> {
         let now = self.clock.now();
         if let Some(yesterday) = today.pred_opt() {
@@ -327,13 +333,15 @@ impl Worker {
                 super::store::enqueue_once(&self.db, message, now).await?;
             }
         }
+        crate::waiting_list::service::expire(&self.db, now).await?;
         crate::retention::run(&self.db, now, self.retention_months).await?;
         crate::retention::prune_integration(&self.db, now, self.events_retention_days).await?;
         Ok(())
     }
 
     /// Runs in the server until it stops: the daily work once a day after 07:00 UK time, a reminder pass every
-    /// minute, and a delivery pass every `interval`. Errors are logged and the loop goes on (the database may come back).
+    /// minute, waiting-list entries whose times have passed and a delivery pass every `interval`. Errors are logged and
+    /// the loop goes on (the database may come back).
     pub fn spawn(self, interval: StdDuration) -> tokio::task::JoinHandle<()> {
         tokio::spawn(async move {
             let mut last_daily: Option<NaiveDate> = None;
@@ -347,6 +355,11 @@ impl Worker {
                         Ok(()) => last_daily = Some(today),
                         Err(e) => tracing::warn!(error = %e, "daily jobs failed; will try again"),
                     }
+                }
+                // Waiting-list entries whose times have all passed leave the line within a pass of it (their
+                // emails go out in the pass below).
+                if let Err(e) = crate::waiting_list::service::expire(&self.db, now).await {
+                    tracing::warn!(error = %e, "expiring the waiting list failed; will try again");
                 }
                 if last_reminders.is_none_or(|at| at.elapsed() >= REMINDER_INTERVAL) {
                     match self.remind().await {

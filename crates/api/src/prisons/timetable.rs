@@ -80,7 +80,9 @@ pub async fn change(
             .map(|(slot, open, closed)| (slot, Places { open, closed }))
             .collect();
     super::places::set_capacities(&tx, prison_id, &capacities).await?;
-    let booked = crate::visits::store::booked_from(&tx, prison_id, today).await?;
+    let mut booked = crate::visits::store::booked_from(&tx, prison_id, today).await?;
+    // Requests holding a place offered from the waiting list take it as a booking does.
+    booked.extend(crate::waiting_list::store::held_from(&tx, prison_id, today).await?);
     let affected = affected_visits(&change.timetable, &booked, today);
     if !affected.is_empty() && !change.confirm_affected {
         tx.rollback().await?;
@@ -90,8 +92,15 @@ pub async fn change(
     // Read back in the transaction, which still holds the prison's lock: exactly what this change saved, with its
     // version, whatever other changes come after it.
     let saved = consistent_view(&tx, prison_id).await?;
+    // Places the change gave (more of them, a date reopened) go to the waiting list at once, under the rows the
+    // change holds, before any later booking can see them free.
+    let stamped: Vec<Slot> = capacities.iter().map(|(slot, _)| *slot).collect();
+    let offered = crate::waiting_list::service::offer_after_change(&tx, prison_id, &stamped, now).await?;
     let event = crate::events::NewEvent::timetable_changed(prison_id, saved.version);
     crate::events::record(&tx, event, now).await?;
+    for event in offered {
+        crate::events::record(&tx, event, now).await?;
+    }
     tx.commit().await?;
     tracing::info!(prison_id = %prison_id, staff_id = %user.id, affected = affected.len(), "timetable changed");
     Ok(TimetableChanged { timetable: saved, affected })

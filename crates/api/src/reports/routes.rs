@@ -20,7 +20,7 @@ use crate::state::AppState;
 pub struct DayQuery {
     /// The day, `YYYY-MM-DD` (default: today in the UK); from 2000 to 10 years ahead.
     #[param(example = "2026-12-04", format = Date)]
-    date: Option<String>,
+    pub date: Option<String>,
 }
 
 /// A prison's booked and cancelled visits on a date, grouped by slot, with prisoners, visitors and dates of birth.

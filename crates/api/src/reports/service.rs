@@ -16,7 +16,7 @@ use crate::error::ApiError;
 use crate::state::AppState;
 
 /// A date in the query string: `YYYY-MM-DD`, within `DateWindow::StaffReport` of `today`.
-fn date_param(value: Option<&str>, field: &str, today: NaiveDate) -> Result<Option<NaiveDate>, ApiError> {
+pub(crate) fn date_param(value: Option<&str>, field: &str, today: NaiveDate) -> Result<Option<NaiveDate>, ApiError> {
     value
         .map(|s| {
             let date = parse_iso_date(s).ok_or_else(|| {
@@ -130,13 +130,22 @@ pub async fn metrics(
     let visits = crate::visits::store::for_metrics(&state.db, prison_id, start, end).await?;
     let ids: Vec<Uuid> = visits.iter().map(|v| v.id).collect();
     let decided = crate::visits::store::decision_times(&state.db, &ids).await?;
+    // A visit from the waiting list counts as a request from when it was offered a place (its period, processing
+    // time and the day it is overdue from); one never offered a place (waiting, expired, or that left the line) was
+    // never a request and is not counted.
+    let offered = crate::waiting_list::store::offered_at(&state.db, &ids).await?;
     let mut reasons = crate::staff_visits::store::rejection_reasons_of(&state.db, &ids).await?;
     let rows: Vec<MetricsRow> = visits
         .iter()
-        .map(|v| MetricsRow {
+        .filter_map(|v| match offered.get(&v.id) {
+            None => Some((v, v.created_at)),
+            Some(Some(at)) => Some((v, *at)),
+            Some(None) => None,
+        })
+        .map(|(v, requested_at)| MetricsRow {
             state: v.state,
-            created_on: london_today(v.created_at),
-            decided_after_secs: decided.get(&v.id).map(|at| (*at - v.created_at).num_seconds()),
+            created_on: london_today(requested_at),
+            decided_after_secs: decided.get(&v.id).map(|at| (*at - requested_at).num_seconds()),
             rejection_reasons: reasons.remove(&v.id).unwrap_or_default(),
             channel: v.channel,
         })

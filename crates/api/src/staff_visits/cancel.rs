@@ -44,7 +44,7 @@ pub async fn cancel(
         });
     }
     let tx = state.db.begin().await?;
-    let moved = crate::visits::store::transition(
+    let offered = crate::visits::store::transition(
         &tx,
         visit.id,
         visit.version,
@@ -55,10 +55,10 @@ pub async fn cancel(
         now,
     )
     .await?;
-    if !moved {
+    let Some(offered) = offered else {
         tx.rollback().await?;
         return Err(conflict(state, visit.id, "Someone else changed this visit first.").await);
-    }
+    };
     super::store::set_cancellation_reason(&tx, visit.id, cancellation.reason).await?;
     let mut message_id = None;
     if let Some(message) = cancellation.message.as_deref() {
@@ -77,6 +77,10 @@ pub async fn cancel(
         message_id,
     };
     crate::events::record(&tx, NewEvent::about_visit(EventType::VisitCancelled, &data), now).await?;
+    // Its place went to the first in the slot's waiting list, if anyone waits: those events come after.
+    for event in offered {
+        crate::events::record(&tx, event, now).await?;
+    }
     tx.commit().await?;
     view(state, user, visit.id).await
 }

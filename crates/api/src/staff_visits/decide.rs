@@ -14,7 +14,7 @@ use sea_orm::TransactionTrait;
 use uuid::Uuid;
 
 use super::store::{Grant, Granted, MessageRow};
-use super::view::{assemble, visible_record};
+use super::view::{assemble, visible_record, with_held_slot};
 use super::{conflict, tell_visitor, visitor_email};
 use crate::auth::Principal;
 use crate::error::ApiError;
@@ -113,6 +113,7 @@ pub async fn book_now(state: &AppState, visit_id: Uuid, slot: Slot, actor: Actor
         slot,
         closed_visit: false,
         places,
+        held: crate::waiting_list::store::held_slot(&state.db, visit_id).await?,
         booking_reference: None,
         actor,
         actor_name: None,
@@ -169,6 +170,7 @@ pub async fn decide(
                 slot: *slot,
                 closed_visit: *closed_visit,
                 places,
+                held: crate::waiting_list::store::held_slot(&state.db, visit_id).await?,
                 booking_reference: booking_reference.as_deref(),
                 actor,
                 actor_name: Some(name),
@@ -193,7 +195,7 @@ pub async fn decide(
         }
         ResolvedDecision::Reject { reasons, excluded, message } => {
             let tx = state.db.begin().await?;
-            let moved = crate::visits::store::transition(
+            let offered = crate::visits::store::transition(
                 &tx,
                 visit.id,
                 visit.version,
@@ -204,10 +206,10 @@ pub async fn decide(
                 now,
             )
             .await?;
-            if !moved {
+            let Some(offered) = offered else {
                 tx.rollback().await?;
                 return Err(conflict(state, visit_id, "Someone else decided this request first.").await);
-            }
+            };
             super::store::save_rejection_reasons(&tx, visit.id, reasons).await?;
             let message = message.as_deref().map(|m| (Uuid::new_v4(), m));
             record_extras(&tx, visit.id, actor, Some(name), excluded, message, now).await?;
@@ -223,6 +225,10 @@ pub async fn decide(
                 message_id: message.map(|(id, _)| id),
             };
             crate::events::record(&tx, NewEvent::about_visit(EventType::VisitRejected, &data), now).await?;
+            // A place the request held from the waiting list went to the next in line: those events after.
+            for event in offered {
+                crate::events::record(&tx, event, now).await?;
+            }
             tx.commit().await?;
             record.rejection_reasons.clone_from(reasons);
             record_decided(
@@ -237,7 +243,9 @@ pub async fn decide(
         }
     }
     tracing::info!(visit_id = %visit_id, caller = %user, state = ?resolved, "request decided");
-    Ok(assemble(state, record))
+    let mut view = assemble(state, record);
+    with_held_slot(state, &mut view).await?;
+    Ok(view)
 }
 
 /// What a decision just wrote, applied to the record read before it (the visit was still at the version read, so
@@ -302,15 +310,50 @@ async fn grant_place(state: &AppState, g: Grant<'_>) -> Result<Granted, ApiError
         tx.rollback().await?;
         return Ok(Granted::Moved);
     }
-    if !crate::prisons::places::take_place(&tx, g.prison_id, slot, closed, g.places).await? {
+    let Some(offered) = take_grant_place(&tx, &g).await? else {
         tx.rollback().await?;
         return Ok(Granted::SlotFull);
-    }
+    };
     record_extras(&tx, g.visit_id, g.actor, name, g.excluded, g.message, g.now).await?;
     crate::outbox::store::enqueue(&tx, g.email, g.now).await?;
     crate::events::record(&tx, g.event, g.now).await?;
+    if let Some(event) = offered {
+        crate::events::record(&tx, event, g.now).await?;
+    }
     tx.commit().await?;
     Ok(Granted::Booked)
+}
+
+/// Takes the grant's place, in the transaction that books the visit (its row already locked). A request holding a
+/// place from the waiting list (read before the visit's row was locked, and held until it leaves `requested`, which
+/// only a writer holding that lock does) keeps it when granted that slot, if the slot's places still allow it (one
+/// transaction: nobody else can take it meanwhile); granted another, it takes a place there and
+/// gives the held one back, to the next in that slot's line. The two slots' rows are taken in slot order, as a
+/// timetable change takes them, so the two never wait for each other crosswise. `None` when the slot is full;
+/// otherwise the event of the held place's offer, if it was given back and offered, to record after the grant's.
+async fn take_grant_place(tx: &DatabaseTransaction, g: &Grant<'_>) -> Result<Option<Option<NewEvent>>, sea_orm::DbErr> {
+    use crate::prisons::places::take_place;
+    use crate::waiting_list::{service::place_freed, store::clear_held};
+    let Some(held) = g.held else {
+        return Ok(take_place(tx, g.prison_id, g.slot, g.closed_visit, g.places).await?.then_some(None));
+    };
+    clear_held(tx, g.visit_id).await?;
+    if held == g.slot && !g.closed_visit {
+        // The held place becomes the booking's, compared once more with the slot's places now: a timetable change
+        // since the offer may have left fewer places than are taken, and a booking is never made past them.
+        crate::prisons::places::release_place(tx, g.prison_id, held, false).await?;
+        return Ok(take_place(tx, g.prison_id, g.slot, false, g.places).await?.then_some(None));
+    }
+    let key = |s: Slot| (s.date, s.start, s.end);
+    if key(held) < key(g.slot) {
+        let offered = place_freed(tx, g.prison_id, held, false, g.now).await?;
+        Ok(take_place(tx, g.prison_id, g.slot, g.closed_visit, g.places).await?.then_some(offered))
+    } else {
+        if !take_place(tx, g.prison_id, g.slot, g.closed_visit, g.places).await? {
+            return Ok(None);
+        }
+        Ok(Some(place_freed(tx, g.prison_id, held, false, g.now).await?))
+    }
 }
 
 /// What goes with a decision beside its state: the visitors who may not come, and the message to the visitor.

@@ -15,6 +15,8 @@ async fn summaries(state: &AppState, visits: Vec<VisitRow>) -> Result<Vec<InboxI
     let ids: Vec<Uuid> = visits.iter().map(|v| v.id).collect();
     let (mut visitors, mut choices) = crate::visits::store::visitors_and_choices(&state.db, &ids).await?;
     let prisons = crate::prisons::store::list_details(&state.db).await?;
+    // A request offered a place from the waiting list is due counting from the offer.
+    let offered = crate::waiting_list::store::offered_at(&state.db, &ids).await?;
     let today = london_today(state.clock.now());
     Ok(visits
         .into_iter()
@@ -32,8 +34,10 @@ async fn summaries(state: &AppState, visits: Vec<VisitRow>) -> Result<Vec<InboxI
                 lead_visitor_name: lead,
                 visitor_count: u32::try_from(people.len()).unwrap_or(0),
                 slot_choices: choices.remove(&v.id).unwrap_or_default(),
-                overdue: v.state == VisitState::Requested
-                    && is_overdue(london_today(v.created_at), today, &prison.rules, state.holidays),
+                overdue: v.state == VisitState::Requested && {
+                    let requested_at = offered.get(&v.id).copied().flatten().unwrap_or(v.created_at);
+                    is_overdue(london_today(requested_at), today, &prison.rules, state.holidays)
+                },
                 created_at: v.created_at,
                 confirm_by: v.confirm_by,
                 version: v.version,

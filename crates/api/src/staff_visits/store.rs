@@ -24,6 +24,9 @@ pub struct Grant<'a> {
     pub closed_visit: bool,
     /// The slot's places, from the timetable as of the availability version read with the visit.
     pub places: Places,
+    /// The slot whose place the request holds, offered from the waiting list: granting that slot takes no other
+    /// place, and granting another gives it back (to the next in that slot's line).
+    pub held: Option<Slot>,
     pub booking_reference: Option<&'a str>,
     pub actor: Actor,
     pub actor_name: Option<&'a str>,

@@ -28,15 +28,31 @@ pub(super) async fn visible_record(
 
 /// Everything staff see about one visit.
 pub async fn view(state: &AppState, user: &Principal, visit_id: Uuid) -> Result<StaffVisitView, ApiError> {
-    Ok(assemble(state, visible_record(state, user, visit_id).await?))
+    let mut view = assemble(state, visible_record(state, user, visit_id).await?);
+    with_held_slot(state, &mut view).await?;
+    Ok(view)
+}
+
+/// The place a request holds from the waiting list, read beside its record (only a request can hold one).
+pub(super) async fn with_held_slot(state: &AppState, view: &mut StaffVisitView) -> Result<(), ApiError> {
+    if view.state == VisitState::Requested {
+        view.held_slot = crate::waiting_list::store::held_slot(&state.db, view.id).await?;
+    }
+    Ok(())
 }
 
 /// The staff view of a visit the caller may see, from its record as read.
 pub(super) fn assemble(state: &AppState, record: VisitRecord) -> StaffVisitView {
     let VisitRecord { visit, prison, choices, visitors, timeline, messages, rejection_reasons, emails, .. } = record;
     let today = london_today(state.clock.now());
+    // A request offered a place from the waiting list is due counting from the offer (its move out of `waiting`).
+    let requested_at = timeline
+        .iter()
+        .rev()
+        .find(|c| c.from == Some(VisitState::Waiting) && c.to == VisitState::Requested)
+        .map_or(visit.created_at, |c| c.at);
     let overdue = visit.state == VisitState::Requested
-        && is_overdue(london_today(visit.created_at), today, &prison.rules, state.holidays);
+        && is_overdue(london_today(requested_at), today, &prison.rules, state.holidays);
     let cancellation_reason = visit.cancellation_reason;
     StaffVisitView {
         id: visit.id,
@@ -64,6 +80,7 @@ pub(super) fn assemble(state: &AppState, record: VisitRecord) -> StaffVisitView 
             .collect(),
         slot_choices: choices,
         booked_slot: visit.booked_slot,
+        held_slot: None,
         closed_visit: visit.closed_visit,
         booking_reference: visit.booking_reference,
         // Reasons are recorded only with a rejection, which is final.

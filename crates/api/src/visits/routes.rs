@@ -63,6 +63,12 @@ fn from_this_origin(req: &HttpRequest) -> bool {
 /// No credential is needed. A member of staff or an integrator's key (scope `visits:write`) may send one: the
 /// visit's timeline then names them, and only their prisons can be chosen (another answers as an unknown prison).
 ///
+/// **Waiting list.** When every chosen time is full, send `"waiting_list": true` to join the waiting list for those
+/// times instead (the same rules, limits and answer; `state` is `waiting`). A time that still has places is refused
+/// with `slot_has_places` under `errors`. When a place frees in one of the times, the first visit in line for it
+/// gets it at once: booked at a prison that books instantly, otherwise a request holding the place for staff; the
+/// visitor is emailed either way. Leave the list with `POST /visits/{reference}/withdraw`.
+///
 /// Requests are limited (OWASP API6, sensitive business flows) per client address (default 100 an hour), per
 /// prisoner and per lead visitor's email (default 6 a day each); past a limit the answer is 429 with `Retry-After`
 /// (seconds). A retry with the same `Idempotency-Key` is not counted again.
@@ -142,7 +148,8 @@ pub async fn get_visit(
     Ok(HttpResponse::Ok().json(status))
 }
 
-/// Withdraw a request that staff have not decided yet.
+/// Withdraw a request that staff have not decided yet, or leave the waiting list. A request offered a place from
+/// the waiting list gives it back, to the next in line.
 #[utoipa::path(
     tag = "visits",
     params(
@@ -153,7 +160,7 @@ pub async fn get_visit(
         (status = 200, description = "Withdrawn", body = VisitStatus),
         (status = 404, description = "No visit with this reference and token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Authorised by the visit's cookie, but sent from a page of another origin", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The visit is no longer a pending request; see `current_state`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The visit is no longer a pending request or on the waiting list; see `current_state`", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/visits/{reference}/withdraw")]
@@ -167,7 +174,8 @@ pub async fn withdraw_visit(
     Ok(HttpResponse::Ok().json(status))
 }
 
-/// Cancel a booked visit that has not started yet.
+/// Cancel a booked visit that has not started yet. Its place goes at once to the first visit on the slot's waiting
+/// list, if any.
 #[utoipa::path(
     tag = "visits",
     params(

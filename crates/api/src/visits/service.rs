@@ -5,7 +5,10 @@ use domain::api::{
     CreateVisitRequest, ExcludedVisitor, MessageView, StateChangeView, VisitCreated, VisitStatus, VisitorReason,
     VisitorView,
 };
-use domain::calendar::{BookingWindow, all_fully_booked, availability, check_slot_choices, first_available_choice};
+use domain::calendar::{
+    BookingWindow, all_fully_booked, availability, check_slot_choices, check_waiting_list_choices,
+    first_available_choice,
+};
 use domain::email::EmailKind;
 use domain::error::{FieldError, FieldErrorCode};
 use domain::events::{EventType, VisitEventData};
@@ -133,14 +136,17 @@ pub async fn create(
     let timetable = crate::prisons::store::timetable(&state.db, prison.id, first, last).await?;
     let booked = crate::prisons::store::booked_counts(&state.db, prison.id, first, last).await?;
     let days = availability(&window, &timetable, first, last, &booked);
-    let slot_errors = check_slot_choices(&valid.slots, &days);
+    // Joining the waiting list: every rule of a request, except that each chosen time must be full.
+    let waiting = request.waiting_list;
+    let slot_errors =
+        if waiting { check_waiting_list_choices(&valid.slots, &days) } else { check_slot_choices(&valid.slots, &days) };
     if !slot_errors.is_empty() {
         return Err(ApiError::Validation(slot_errors));
     }
     let limits = request_limits(state, &valid, address.as_deref());
 
     // Instant booking: the visitor's choices that have room now, most wanted first, with their places.
-    let instant: Vec<(Slot, Places)> = if prison.rules.instant_booking {
+    let instant: Vec<(Slot, Places)> = if prison.rules.instant_booking && !waiting {
         valid
             .slots
             .iter()
@@ -180,6 +186,7 @@ pub async fn create(
             channel: requester.channel,
             now,
             records_checks: checks.as_ref().map(|(_, json)| json.as_str()),
+            state: if waiting { VisitState::Waiting } else { VisitState::Requested },
         };
         let idempotency = idempotency_key.as_deref().map(|key| (credential.as_str(), key));
         match insert(&state.db, &new_visit, idempotency, &request_hash, &instant, &limits).await {
@@ -289,6 +296,11 @@ async fn insert(
         tx.rollback().await?;
         return Ok(Written::OverLimit(refused));
     }
+    if visit.state == VisitState::Waiting {
+        let state = join_waiting_list(&tx, visit).await?;
+        tx.commit().await?;
+        return Ok(Written::Visit(state));
+    }
     let mut state = VisitState::Requested;
     let mut booked_slot = None;
     for (i, (slot, places)) in instant.iter().enumerate() {
@@ -350,6 +362,57 @@ async fn insert(
     crate::events::record(&tx, crate::events::NewEvent::about_visit(event_type, &data), visit.now).await?;
     tx.commit().await?;
     Ok(Written::Visit(state))
+}
+
+/// Puts a new visit (written in `tx`, in the `waiting` state) at the end of its prison's line, with its email and
+/// event. A place may have come free since its times were read as full (nobody was waiting for it then): each of its
+/// times is offered once more, first in line first, so a place is never left free while someone waits for it.
+/// Returns the visit's state after that: `waiting`, or `booked`/`requested` when the place went to this visit.
+async fn join_waiting_list(
+    tx: &sea_orm::DatabaseTransaction,
+    visit: &super::store::NewVisit<'_>,
+) -> Result<VisitState, sea_orm::DbErr> {
+    let prison_id = visit.request.prison_id;
+    crate::waiting_list::store::join(tx, visit.id, prison_id, visit.now).await?;
+    let payload = crate::outbox::store::visit_payload(visit.now, None);
+    crate::outbox::store::enqueue(
+        tx,
+        NewMessage::about_visit(visit.id, EmailKind::WaitingListJoined, payload),
+        visit.now,
+    )
+    .await?;
+    let data = VisitEventData {
+        visit_id: visit.id,
+        reference: visit.reference.to_owned(),
+        prison_id,
+        state: VisitState::Waiting,
+        version: 0,
+        booked_slot: None,
+        actor: visit.actor,
+        message_id: None,
+    };
+    let mut events = vec![crate::events::NewEvent::about_visit(EventType::VisitWaiting, &data)];
+    let mut state = VisitState::Waiting;
+    for slot in &visit.request.slots {
+        // Each attempt under a savepoint, as instant booking's: a refused place may leave its row locked on
+        // PostgreSQL, which must not be held while the next slot is tried.
+        let attempt = tx.begin().await?;
+        match crate::waiting_list::service::offer(&attempt, prison_id, *slot, visit.now).await? {
+            Some(offered) => {
+                attempt.commit().await?;
+                if offered.visit_id == visit.id {
+                    state = offered.state;
+                }
+                events.push(offered.event);
+            }
+            None => attempt.rollback().await?,
+        }
+    }
+    // The integrators' events, last before commit (see `crate::events`).
+    for event in events {
+        crate::events::record(tx, event, visit.now).await?;
+    }
+    Ok(state)
 }
 
 /// The answer to a retried request, if this credential used this key before.
@@ -447,8 +510,9 @@ fn cannot(current: VisitState, detail: &str) -> ApiError {
 async fn change(state: &AppState, visit: VisitRow, to: VisitState) -> Result<VisitStatus, ApiError> {
     let now = state.clock.now();
     let tx = state.db.begin().await?;
-    let moved =
+    let offered =
         super::store::transition(&tx, visit.id, visit.version, visit.state, to, Actor::Visitor, None, now).await?;
+    let moved = offered.is_some();
     if moved && to == VisitState::Cancelled {
         let reason = domain::visit::CancellationReason::VisitorCancelled;
         crate::staff_visits::store::set_cancellation_reason(&tx, visit.id, reason).await?;
@@ -470,6 +534,10 @@ async fn change(state: &AppState, visit: VisitRow, to: VisitState) -> Result<Vis
             message_id: None,
         };
         crate::events::record(&tx, crate::events::NewEvent::about_visit(event_type, &data), now).await?;
+        // The place it gave back went to the waiting list: its events after this one.
+        for event in offered.into_iter().flatten() {
+            crate::events::record(&tx, event, now).await?;
+        }
     }
     tx.commit().await?;
     let current = super::store::find(&state.db, visit.id).await?.ok_or(ApiError::NotFound)?;
@@ -487,6 +555,7 @@ async fn view(state: &AppState, visit: VisitRow) -> Result<VisitStatus, ApiError
     let timeline = super::store::timeline(&state.db, visit.id).await?;
     let rejection_reasons = crate::staff_visits::store::rejection_reasons(&state.db, visit.id).await?;
     let messages = crate::staff_visits::store::messages(&state.db, visit.id).await?;
+    let offered_slot = crate::waiting_list::store::offered_slot(&state.db, visit.id).await?;
     let now = state.clock.now();
     let excluded_visitors = visitors
         .iter()
@@ -535,6 +604,7 @@ async fn view(state: &AppState, visit: VisitRow) -> Result<VisitStatus, ApiError
             .collect(),
         slot_choices,
         booked_slot: visit.booked_slot,
+        offered_slot,
         confirm_by: visit.confirm_by,
         locale: visit.locale,
         created_at: visit.created_at,

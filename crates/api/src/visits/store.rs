@@ -28,6 +28,8 @@ pub struct NewVisit<'a> {
     pub now: DateTime<Utc>,
     /// The prisoner checks' results as JSON, when records were consulted.
     pub records_checks: Option<&'a str>,
+    /// `requested`, or `waiting` for a visitor joining the waiting list.
+    pub state: VisitState,
 }
 
 /// A visit's own row, in domain terms.
@@ -116,7 +118,7 @@ pub async fn insert(db: &impl ConnectionTrait, v: &NewVisit<'_>) -> Result<(), D
         id: Set(v.id),
         reference: Set(v.reference.to_owned()),
         prison_id: Set(r.prison_id),
-        state: Set(VisitState::Requested),
+        state: Set(v.state),
         prisoner_first_name: Set(r.prisoner.first_name.as_str().to_owned()),
         prisoner_last_name: Set(r.prisoner.last_name.as_str().to_owned()),
         prisoner_dob: Set(r.prisoner.date_of_birth),
@@ -169,7 +171,7 @@ pub async fn insert(db: &impl ConnectionTrait, v: &NewVisit<'_>) -> Result<(), D
     });
     visit_slot_choice::Entity::insert_many(choices).exec_without_returning(db).await?;
 
-    record_change(db, v.id, 0, None, VisitState::Requested, v.actor, v.actor_name, v.now).await
+    record_change(db, v.id, 0, None, v.state, v.actor, v.actor_name, v.now).await
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -263,8 +265,11 @@ pub(crate) fn state_change_row(c: visit_state_change::Model) -> Result<StateChan
     })
 }
 
-/// Moves a visit from `from` to `to` if nobody changed it since `version` was read, and records the change.
-/// Returns false (and writes nothing) when the visit had moved on: the caller re-reads and reports the conflict.
+/// Moves a visit from `from` to `to` if nobody changed it since `version` was read, and records the change. A place
+/// the visit held (booked, or a request offered one from the waiting list) comes back and goes to the first in that
+/// slot's waiting list, in this transaction. Returns `None` (and writes nothing) when the visit had moved on: the
+/// caller re-reads and reports the conflict; otherwise the events of the place offered, which the caller records
+/// after its own (every row lock is taken by then: see `crate::events`).
 #[allow(clippy::too_many_arguments)]
 pub async fn transition(
     db: &impl ConnectionTrait,
@@ -275,7 +280,7 @@ pub async fn transition(
     actor: Actor,
     actor_name: Option<&str>,
     now: DateTime<Utc>,
-) -> Result<bool, DbErr> {
+) -> Result<Option<Vec<crate::events::NewEvent>>, DbErr> {
     let result = visit::Entity::update_many()
         .col_expr(visit::Column::State, Expr::value(to))
         .col_expr(visit::Column::Version, Expr::value(version + 1))
@@ -286,20 +291,84 @@ pub async fn transition(
         .exec(db)
         .await?;
     if result.rows_affected != 1 {
-        return Ok(false);
+        return Ok(None);
     }
     record_change(db, visit_id, version + 1, Some(from), to, actor, actor_name, now).await?;
+    let mut offered = Vec::new();
     if from == VisitState::Booked {
-        // The place comes back to the slot.
+        // The place comes back to the slot, and goes to the first in its waiting list, if anyone waits for it.
         let visit = visit::Entity::find_by_id(visit_id)
             .one(db)
             .await?
             .ok_or_else(|| DbErr::RecordNotFound(format!("visit {visit_id}")))?;
         if let (Some(date), Some(start), Some(end)) = (visit.booked_date, visit.booked_start, visit.booked_end) {
-            crate::prisons::places::release_place(db, visit.prison_id, Slot::new(date, start, end), visit.closed_visit)
-                .await?;
+            let slot = Slot::new(date, start, end);
+            offered.extend(
+                crate::waiting_list::service::place_freed(db, visit.prison_id, slot, visit.closed_visit, now).await?,
+            );
         }
+    } else if from == VisitState::Requested
+        && let Some(slot) = crate::waiting_list::store::held_slot(db, visit_id).await?
+    {
+        // A request offered a place from the waiting list held it; it comes back the same way.
+        crate::waiting_list::store::clear_held(db, visit_id).await?;
+        let visit = visit::Entity::find_by_id(visit_id)
+            .one(db)
+            .await?
+            .ok_or_else(|| DbErr::RecordNotFound(format!("visit {visit_id}")))?;
+        offered.extend(crate::waiting_list::service::place_freed(db, visit.prison_id, slot, false, now).await?);
     }
+    Ok(Some(offered))
+}
+
+/// Where a visit goes when the waiting list offers it a place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Offer {
+    /// Booked into the slot (an instant-booking prison).
+    Booked(Slot),
+    /// A request for staff, holding the slot's place, to decide by `confirm_by` (counted from the offer, not from
+    /// when the visitor joined the line).
+    Requested { confirm_by: NaiveDate },
+}
+
+/// Moves a waiting visit out of the line if nobody changed it since `version` was read, and records the change
+/// (by the service itself). False, and nothing written, when it had moved on (left the line, or offered a place
+/// by another change first). The place is the caller's: see `waiting_list::service::offer`.
+pub async fn leave_waiting(
+    db: &impl ConnectionTrait,
+    visit_id: Uuid,
+    version: i32,
+    offer: Offer,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let mut update = visit::Entity::update_many()
+        .col_expr(visit::Column::Version, Expr::value(version + 1))
+        .col_expr(visit::Column::UpdatedAt, Expr::value(now));
+    let to = match offer {
+        Offer::Booked(slot) => {
+            update = update
+                .col_expr(visit::Column::BookedDate, Expr::value(slot.date))
+                .col_expr(visit::Column::BookedStart, Expr::value(slot.start))
+                .col_expr(visit::Column::BookedEnd, Expr::value(slot.end))
+                .col_expr(visit::Column::ClosedVisit, Expr::value(false));
+            VisitState::Booked
+        }
+        Offer::Requested { confirm_by } => {
+            update = update.col_expr(visit::Column::ConfirmBy, Expr::value(confirm_by));
+            VisitState::Requested
+        }
+    };
+    let result = update
+        .col_expr(visit::Column::State, Expr::value(to))
+        .filter(visit::Column::Id.eq(visit_id))
+        .filter(visit::Column::State.eq(VisitState::Waiting))
+        .filter(visit::Column::Version.eq(version))
+        .exec(db)
+        .await?;
+    if result.rows_affected != 1 {
+        return Ok(false);
+    }
+    record_change(db, visit_id, version + 1, Some(VisitState::Waiting), to, Actor::System, None, now).await?;
     Ok(true)
 }
 
@@ -500,7 +569,8 @@ pub async fn for_metrics(
         .collect()
 }
 
-/// When each of these visits was decided (booked or rejected): the first change away from `requested`.
+/// When each of these visits was decided (booked or rejected): its one change from `requested` to either, or the
+/// offer that booked a waiting-list visit at once (an instant-booking prison).
 pub async fn decision_times(
     db: &impl ConnectionTrait,
     visit_ids: &[Uuid],
@@ -510,7 +580,8 @@ pub async fn decision_times(
     }
     Ok(visit_state_change::Entity::find()
         .filter(visit_state_change::Column::VisitId.is_in(visit_ids.iter().copied()))
-        .filter(visit_state_change::Column::Version.eq(1))
+        // The one decision of a request (or the offer that booked a waiting-list visit at an instant-booking prison).
+        .filter(visit_state_change::Column::FromState.is_in([VisitState::Requested, VisitState::Waiting]))
         .filter(visit_state_change::Column::ToState.is_in([VisitState::Booked, VisitState::Rejected]))
         .all(db)
         .await?

@@ -16,6 +16,8 @@ fn summary(event: EventType) -> &'static str {
         EventType::VisitWithdrawn => "A request was withdrawn by the visitor",
         EventType::VisitCancelled => "A booked visit was cancelled",
         EventType::VisitMessaged => "Staff sent the visitor a message",
+        EventType::VisitWaiting => "A visitor joined the waiting list for full times",
+        EventType::VisitExpired => "A waiting-list visit's times all passed without a place",
         EventType::TimetableChanged => "The prison's timetable changed",
         EventType::RollUpdated => "The prison's roll was updated",
     }
@@ -41,6 +43,8 @@ fn data(event: EventType) -> (&'static str, Value) {
         EventType::VisitWithdrawn => visit("withdrawn", 1, false, "visitor", false),
         EventType::VisitCancelled => visit("cancelled", 2, true, "staff", true),
         EventType::VisitMessaged => visit("booked", 1, true, "staff", true),
+        EventType::VisitWaiting => visit("waiting", 0, false, "visitor", false),
+        EventType::VisitExpired => visit("expired", 1, false, "system", false),
         EventType::TimetableChanged => ("TimetableEventData", json!({"prison_id": PRISON, "version": 7})),
         EventType::RollUpdated => ("RollEventData", json!({"prison_id": PRISON, "prisoners": 412})),
     }

@@ -32,4 +32,5 @@ mod timetables;
 mod unreadable_rows;
 mod visit_limits;
 mod visits;
+mod waiting_list;
 mod webhooks;

@@ -1,9 +1,10 @@
 //! A day's visits at the current prison, grouped by time: picked by date, printed with a clean print stylesheet
-//! (no navigation or buttons), or downloaded as the CSV the API makes.
+//! (no navigation or buttons), or downloaded as the CSV the API makes; and the day's waiting list, per time.
 
 use domain::daylist::{DayList, DayListVisit};
 use domain::i18n::{describe_date, describe_plain_date, describe_times};
 use domain::visit::VisitState;
+use domain::waiting_list::WaitingList;
 use frontend_shared::i18n::{tx, use_lang};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -39,6 +40,16 @@ pub fn DayListPage() -> impl IntoView {
         }
     });
     let retry = Callback::new(move |_| list.refetch());
+    let waiting = LocalResource::new(move || {
+        let (prison, date) = (session.prison.get(), date.get());
+        async move {
+            match prison {
+                Some(prison) => api::waiting_list(session, prison, &date.to_string()).await.map(Some),
+                None => Ok(None),
+            }
+        }
+    });
+    let retry_waiting = Callback::new(move |_| waiting.refetch());
     let download_error = RwSignal::new(None::<String>);
     let download = move |_| {
         let Some(prison) = session.prison.get_untracked() else { return };
@@ -91,6 +102,65 @@ pub fn DayListPage() -> impl IntoView {
                 Err(error) => view! { <Failure error retry /> }.into_any(),
             })}
         </Transition>
+        <Transition fallback=Loading>
+            {move || waiting.get().map(|result| match result {
+                Ok(Some(list)) => view! { <WaitingLists list /> }.into_any(),
+                Ok(None) => ().into_any(),
+                Err(error) => view! { <Failure error retry=retry_waiting /> }.into_any(),
+            })}
+        </Transition>
+    }
+}
+
+/// The day's waiting list: one table per time someone waits for, first in line first (the next place freed at that
+/// time goes to the first of them).
+#[component]
+fn WaitingLists(list: WaitingList) -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <section id="waiting-list" aria-labelledby="waiting-list-heading">
+            <h2 class="govuk-heading-l" id="waiting-list-heading">{tx("Waiting list", "Rhestr aros")}</h2>
+            {if list.slots.is_empty() {
+                view! { <p class="govuk-body" id="waiting-empty">{tx("Nobody is waiting for a place on this day.", "Does neb yn aros am le ar y diwrnod hwn.")}</p> }.into_any()
+            } else {
+                view! {
+                    <p class="govuk-body">{tx(
+                        "When a place comes up at one of these times, it goes to the first person in its list at once.",
+                        "Pan ddaw lle ar gael ar un o’r amseroedd hyn, bydd yn mynd i’r person cyntaf ar ei restr ar unwaith.",
+                    )}</p>
+                    {list.slots.into_iter().map(|s| {
+                        let slot = s.slot;
+                        view! {
+                            <table class="govuk-table app-waiting-slot">
+                                <caption class="govuk-table__caption govuk-table__caption--m">{move || describe_times(&slot, lang.get())}</caption>
+                                <thead class="govuk-table__head">
+                                    <tr class="govuk-table__row">
+                                        <th scope="col" class="govuk-table__header govuk-table__header--numeric">{tx("Place in line", "Safle yn y rhes")}</th>
+                                        <th scope="col" class="govuk-table__header">{tx("Reference", "Cyfeirnod")}</th>
+                                        <th scope="col" class="govuk-table__header">{tx("Prisoner", "Carcharor")}</th>
+                                        <th scope="col" class="govuk-table__header">{tx("Lead visitor", "Prif ymwelydd")}</th>
+                                        <th scope="col" class="govuk-table__header govuk-table__header--numeric">{tx("Visitors", "Ymwelwyr")}</th>
+                                    </tr>
+                                </thead>
+                                <tbody class="govuk-table__body">
+                                    {s.entries.into_iter().map(|e| view! {
+                                        <tr class="govuk-table__row">
+                                            <td class="govuk-table__cell govuk-table__cell--numeric">{e.position}</td>
+                                            <td class="govuk-table__cell">
+                                                <a class="govuk-link app-reference" href=format!("/staff/visits/{}", e.visit_id)>{e.reference}</a>
+                                            </td>
+                                            <td class="govuk-table__cell">{e.prisoner_name} " (" {e.prisoner_number} ")"</td>
+                                            <td class="govuk-table__cell">{e.lead_visitor_name}</td>
+                                            <td class="govuk-table__cell govuk-table__cell--numeric">{e.visitor_count}</td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        }
+                    }).collect_view()}
+                }.into_any()
+            }}
+        </section>
     }
 }
 

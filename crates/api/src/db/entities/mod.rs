@@ -25,6 +25,7 @@ pub mod visit_rejection_reason;
 pub mod visit_slot_choice;
 pub mod visit_state_change;
 pub mod visitor;
+pub mod waiting_list_entry;
 pub mod webhook_delivery;
 pub mod webhook_subscription;
 pub mod webhook_subscription_prison;

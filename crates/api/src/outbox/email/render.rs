@@ -53,6 +53,8 @@ pub struct VisitFacts {
     pub changed_at: DateTime<Utc>,
     /// The prison's records do not match the prisoner's details the visitor gave.
     pub prisoner_details_mismatch: bool,
+    /// The time a place came up at, offered from the waiting list.
+    pub offered_slot: Option<Slot>,
 }
 
 /// A calendar file to attach.
@@ -470,6 +472,94 @@ pub fn visitor_email(kind: EmailKind, facts: &VisitFacts) -> Option<Rendered> {
                 Locale::Cy => format!("Neges am eich ymweliad: {}", facts.reference),
             }
         }
+        EmailKind::WaitingListJoined => {
+            blocks.push(Block::Para(match lang {
+                Locale::En => format!(
+                    "You are on the waiting list to visit {} at {prison}. Every time you chose is full at the moment.",
+                    facts.prisoner_name
+                ),
+                Locale::Cy => format!(
+                    "Rydych ar y rhestr aros i ymweld â {} yn {prison}. Mae pob amser a ddewisoch yn llawn ar hyn o bryd.",
+                    facts.prisoner_name
+                ),
+            }));
+            blocks.push(Block::Heading(t(
+                lang,
+                "The times you are waiting for",
+                "Yr amseroedd rydych yn aros amdanynt",
+            )));
+            blocks.push(Block::List(facts.slot_choices.iter().map(|s| i18n::describe_slot(s, lang)).collect()));
+            blocks.push(Block::Para(t(
+                lang,
+                "If a place comes up at one of these times, it goes to the first person waiting for it. We will email you if it goes to you. This is not a booking.",
+                "Os daw lle ar gael ar un o’r amseroedd hyn, bydd yn mynd i’r person cyntaf sy’n aros amdano. Byddwn yn anfon e-bost atoch os daw i chi. Nid yw hwn yn drefniant.",
+            )));
+            blocks.push(Block::Para(t(
+                lang,
+                "You can leave the waiting list at any time from the link below.",
+                "Gallwch adael y rhestr aros unrhyw bryd drwy’r ddolen isod.",
+            )));
+            blocks.push(reference_line(facts, lang));
+            blocks.push(status_link(facts, lang));
+            match lang {
+                Locale::En => format!("On the waiting list: {}", facts.reference),
+                Locale::Cy => format!("Ar y rhestr aros: {}", facts.reference),
+            }
+        }
+        EmailKind::WaitingListOffered => {
+            let slot = facts.offered_slot.as_ref()?;
+            blocks.push(Block::Para(match lang {
+                Locale::En => format!(
+                    "A place has come up on {} for your visit to {} at {prison}.",
+                    i18n::describe_slot(slot, lang),
+                    facts.prisoner_name
+                ),
+                Locale::Cy => format!(
+                    "Mae lle wedi dod ar gael ar {} ar gyfer eich ymweliad â {} yn {prison}.",
+                    i18n::describe_slot(slot, lang),
+                    facts.prisoner_name
+                ),
+            }));
+            blocks.push(Block::Para(t(
+                lang,
+                "The place is kept for you while the prison checks your request. This is not a booking yet: we will email you when the prison has confirmed it.",
+                "Mae’r lle yn cael ei gadw i chi tra bydd y carchar yn gwirio eich cais. Nid yw hwn yn drefniant eto: byddwn yn anfon e-bost atoch pan fydd y carchar wedi’i gadarnhau.",
+            )));
+            blocks.push(Block::Para(t(
+                lang,
+                "If you no longer want it, withdraw the request from the link below so that the place goes to the next person waiting.",
+                "Os nad ydych ei eisiau mwyach, tynnwch y cais yn ôl drwy’r ddolen isod fel bod y lle yn mynd i’r person nesaf sy’n aros.",
+            )));
+            blocks.push(reference_line(facts, lang));
+            blocks.push(status_link(facts, lang));
+            blocks.push(prison_contact(facts, lang));
+            match lang {
+                Locale::En => format!("A place has come up: {}", facts.reference),
+                Locale::Cy => format!("Mae lle wedi dod ar gael: {}", facts.reference),
+            }
+        }
+        EmailKind::WaitingListExpired => {
+            blocks.push(Block::Para(match lang {
+                Locale::En => format!(
+                    "No place came up at the times you were waiting for to visit {} at {prison}, and those times have now passed. You are no longer on the waiting list.",
+                    facts.prisoner_name
+                ),
+                Locale::Cy => format!(
+                    "Ni ddaeth lle ar gael ar yr amseroedd roeddech yn aros amdanynt i ymweld â {} yn {prison}, ac mae’r amseroedd hynny wedi mynd heibio. Nid ydych ar y rhestr aros mwyach.",
+                    facts.prisoner_name
+                ),
+            }));
+            blocks.push(Block::Para(t(
+                lang,
+                "You can ask for another visit at any time.",
+                "Gallwch ofyn am ymweliad arall unrhyw bryd.",
+            )));
+            blocks.push(reference_line(facts, lang));
+            match lang {
+                Locale::En => format!("Waiting list ended: {}", facts.reference),
+                Locale::Cy => format!("Rhestr aros wedi dod i ben: {}", facts.reference),
+            }
+        }
         EmailKind::PrisonNewRequest | EmailKind::PrisonDigest | EmailKind::WebhookDisabled => return None,
     };
     Some(render(subject, lang, &blocks, attachment))
@@ -588,6 +678,7 @@ mod tests {
             message: Some("Bring <ID> & arrive early".into()),
             changed_at: Utc.with_ymd_and_hms(2027, 3, 20, 10, 0, 0).unwrap(),
             prisoner_details_mismatch: false,
+            offered_slot: Some(slot),
         }
     }
 
@@ -653,7 +744,7 @@ mod tests {
             "* Mary Smith\n",
             "Amy Smith is not on the prisoner’s approved contact list",
             "Photo ID for every adult",
-            "See your visit, or cancel it:\nhttps://visits.example/visit/7KQ2M9XD#token&x=1",
+            "See your visit, or cancel it:\nhttps://visits.example/visit/7KQ2M9XD?token=t&x=1",
         ] {
             assert!(email.text.contains(part), "{part:?} in {}", email.text);
         }

@@ -76,6 +76,14 @@ fn event_words(event: EventType) -> (&'static str, &'static str) {
             "A booked visit was cancelled, by the visitor or by staff",
             "Canslwyd ymweliad, gan yr ymwelydd neu gan staff",
         ),
+        EventType::VisitWaiting => (
+            "A visitor joined the waiting list for times that were all full",
+            "Ymunodd ymwelydd â’r rhestr aros ar gyfer amseroedd a oedd i gyd yn llawn",
+        ),
+        EventType::VisitExpired => (
+            "Every time a waiting-list visit wanted passed without a place coming up",
+            "Aeth pob amser yr oedd ymweliad ar y rhestr aros eisiau heibio heb i le ddod ar gael",
+        ),
         EventType::VisitMessaged => (
             "Staff sent the visitor a message (its text is not sent)",
             "Anfonodd staff neges at yr ymwelydd (nid anfonir ei thestun)",

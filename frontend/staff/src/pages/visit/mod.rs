@@ -186,6 +186,7 @@ fn VisitView(
     let created = v.created_at;
     let channel = v.channel;
     let booked_slot = v.booked_slot;
+    let held_slot = v.held_slot;
     let overdue = v.overdue;
     // The reasons the records checks point to start ticked; what staff chose themselves (kept across a reload after
     // a conflict) is left alone.
@@ -252,6 +253,18 @@ fn VisitView(
                         {move || describe_slot(&slot, lang.get())}
                         {visit.with_value(|v| v.closed_visit).then(|| view! { <br /><strong>{tx("Closed visit", "Ymweliad caeedig")}</strong> })}
                         {visit.with_value(|v| v.booking_reference.clone()).map(|r| view! { <br />{tx("Prison reference", "Cyfeirnod y carchar")} ": " {r} })}
+                    </dd>
+                </div>
+            })}
+            {held_slot.map(|slot| view! {
+                <div class="govuk-summary-list__row">
+                    <dt class="govuk-summary-list__key">{tx("Place held", "Lle wedi’i gadw")}</dt>
+                    <dd class="govuk-summary-list__value" id="held-slot">
+                        {move || describe_slot(&slot, lang.get())}<br />
+                        {tx(
+                            "A place that came up from the waiting list, kept for this request. Book this time to use it; booking another time or rejecting gives it to the next person waiting.",
+                            "Lle a ddaeth ar gael o’r rhestr aros, wedi’i gadw ar gyfer y cais hwn. Trefnwch yr amser hwn i’w ddefnyddio; mae trefnu amser arall neu wrthod yn ei roi i’r person nesaf sy’n aros.",
+                        )}
                     </dd>
                 </div>
             })}
