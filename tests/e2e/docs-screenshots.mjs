@@ -1,5 +1,6 @@
 // Regenerates the phone screenshots in docs/screenshots/ used by the README: the journey on a 360 px wide phone,
-// against the real server and its demo data. Run: cd tests/e2e && PVB_BIN=... node docs-screenshots.mjs
+// against the real server and its demo data, and a visit's status page with JavaScript off.
+// Run: cd tests/e2e && PVB_BIN=... node docs-screenshots.mjs
 
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -22,7 +23,7 @@ try {
   const shot = (name) => page.screenshot({ path: join(out, `${name}.png`) });
 
   await page.goto(`${server.baseUrl}/`);
-  await page.locator('.prison-list__name').first().waitFor();
+  await page.locator('html[data-app=ready]').waitFor({ state: 'attached' });
   await shot('phone-1-prisons');
 
   await page.click('text=HMP Leeds (demo)');
@@ -52,6 +53,45 @@ try {
   await page.waitForFunction(() => document.documentElement.lang === 'cy');
   await shot('phone-4-visitors-welsh');
   await context.close();
+
+  // A visit's status page as the server renders it, with JavaScript off: a request sent through the API.
+  const prisons = await (await fetch(`${server.baseUrl}/api/v1/prisons`)).json();
+  const leeds = prisons.find((p) => p.name === 'HMP Leeds (demo)');
+  const availability = await (await fetch(`${server.baseUrl}/api/v1/prisons/${leeds.id}/availability`)).json();
+  const free = availability.days.flatMap((day) => day.slots).filter((slot) => slot.state === 'available').slice(0, 2);
+  const created = await (
+    await fetch(`${server.baseUrl}/api/v1/visits`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        prison_id: leeds.id,
+        prisoner: { first_name: 'John', last_name: 'Smith', date_of_birth: '1985-04-12', number: 'A1234BC' },
+        lead_visitor: {
+          first_name: 'Mary',
+          last_name: 'Smith',
+          date_of_birth: '1980-07-01',
+          email: 'mary@example.com',
+          phone: '07700900123',
+        },
+        other_visitors: [{ first_name: 'Amy', last_name: 'Smith', date_of_birth: '2015-03-09' }],
+        slots: free.map(({ date, start, end }) => ({ date, start, end })),
+        locale: 'en',
+      }),
+    })
+  ).json();
+  const noJs = await browser.newContext({
+    viewport: { width: 360, height: 740 },
+    deviceScaleFactor: 1.5,
+    isMobile: true,
+    hasTouch: true,
+    locale: 'en-GB',
+    javaScriptEnabled: false,
+  });
+  const plain = await noJs.newPage();
+  await plain.goto(`${server.baseUrl}${created.status_path}`);
+  await plain.locator('#visit-state').waitFor();
+  await plain.screenshot({ path: join(out, 'phone-5-status-no-javascript.png') });
+  await noJs.close();
 } finally {
   await browser.close();
   await server.stop();
