@@ -61,7 +61,8 @@ pub fn route() -> impl actix_web::dev::HttpServiceFactory {
 /// (`?done=withdraw`); refused (already decided or started, or the cookie has gone), back to the page, which shows
 /// the visit as it is or that the link no longer opens it. From another origin: 403.
 pub fn actions() -> impl actix_web::dev::HttpServiceFactory {
-    web::resource("/visit/{reference}/{action}").route(web::post().to(visit_action))
+    // Guarded, not only routed: any other method falls through to the rest (a file-like path is a 404, not a 405).
+    web::resource("/visit/{reference}/{action}").guard(actix_web::guard::Post()).route(web::post().to(visit_action))
 }
 
 async fn visit_action(
