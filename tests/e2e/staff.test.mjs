@@ -10,6 +10,7 @@ import { after, before, describe, test } from 'node:test';
 
 import {
   checkPage as checkPageAs,
+  gotoApp,
   launchBrowser,
   openPage,
   phone,
@@ -120,7 +121,7 @@ async function requestVisit(prisonId, slots, { number = 'B2345CD', first = 'Anna
 
 /** The visitor journey in the visitor app, on a phone: HMP Leeds, the first free time. Returns the private link. */
 async function bookAsVisitor(page) {
-  await page.goto(`${server.baseUrl}/`);
+  await gotoApp(page, `${server.baseUrl}/`);
   await page.fill('#prison-search', 'leeds');
   await page.waitForFunction(() => document.querySelectorAll('.prison-list__item').length === 1);
   await page.click(`text=${LEEDS}`);
@@ -164,7 +165,7 @@ describe('staff decide requests', () => {
   test('sign in, decide a request made through the visitor journey, and the visitor sees it booked', async (t) => {
     const visitor = await newPage(t, { mobile: true });
     const { reference, href } = await bookAsVisitor(visitor.page);
-    await visitor.page.goto(`${server.baseUrl}${href}`);
+    await gotoApp(visitor.page, `${server.baseUrl}${href}`);
     await visitor.page.locator('#visit-state[data-state=requested]').waitFor();
 
     // Staff on a phone: the inbox asks for sign-in first and comes back afterwards.
