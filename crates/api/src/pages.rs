@@ -71,7 +71,7 @@ async fn visit_action(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (reference, action) = path.into_inner();
-    let Some(reference) = visit_reference(&format!("/visit/{reference}")) else { return Err(ApiError::NotFound) };
+    let Some(reference) = written_reference(&reference) else { return Err(ApiError::NotFound) };
     let token = crate::visits::routes::visit_token(&req, &reference)?;
     let done = match action.as_str() {
         "withdraw" => crate::visits::service::withdraw(&state, &reference, token.as_deref()).await,
@@ -132,17 +132,18 @@ async fn prepare_page(
     }
 
     let visit_token = reference.as_ref().and_then(|r| req.cookie(&visit_cookie_name(r))).map(|c| c.value().to_owned());
-    let chosen = query.lang.or_else(|| req.cookie(LOCALE_COOKIE).and_then(|c| c.value().parse().ok()));
-    let locale = match (chosen, &reference, &visit_token) {
-        (Some(locale), _, _) => locale,
-        // Opened from an email on a device that has never chosen: the language the visit was asked for in.
-        (None, Some(reference), Some(token)) => crate::visits::service::status(&state, reference, Some(token))
-            .await
-            .map(|visit| visit.locale)
-            .unwrap_or_default(),
-        _ => Locale::default(),
+    // A visit's page reads the visit once, here: for its language, and for the render (`ServiceData::visit`).
+    let visit = match (&reference, &visit_token) {
+        (Some(reference), Some(token)) => Some(crate::visits::service::status(&state, reference, Some(token)).await),
+        _ => None,
     };
-    let data: Arc<dyn VisitorData> = Arc::new(ServiceData(state.clone()));
+    let chosen = req.cookie(LOCALE_COOKIE).and_then(|c| c.value().parse().ok());
+    // Opened from an email on a device that has never chosen: the language the visit was asked for in.
+    let locale = chosen.or_else(|| visit.as_ref()?.as_ref().ok().map(|v| v.locale)).unwrap_or_default();
+    let visit =
+        visit.zip(reference).zip(visit_token.clone()).map(|((loaded, reference), token)| (reference, token, loaded));
+    let data: Arc<dyn VisitorData> =
+        Arc::new(ServiceData { state: state.clone(), visit: std::sync::Mutex::new(visit) });
     req.extensions_mut().insert(PageInput { page: ServerPage { data, locale, visit_token }, now: state.clock.now() });
 
     Ok(next.call(req).await?.map_into_left_body())
@@ -198,8 +199,12 @@ struct PageInput {
 /// The reference in `/visit/{reference}`, if the path is a visit's page (written as references are: 8 Crockford
 /// Base32 capitals).
 fn visit_reference(path: &str) -> Option<String> {
-    let reference = path.strip_prefix("/visit/")?;
-    domain::types::Reference::parse(reference).ok().filter(|r| r.as_str() == reference).map(|r| r.as_str().to_owned())
+    written_reference(path.strip_prefix("/visit/")?)
+}
+
+/// `text` if it is a reference as the service writes them (not merely one `Reference::parse` would read).
+fn written_reference(text: &str) -> Option<String> {
+    domain::types::Reference::parse(text).ok().filter(|r| r.as_str() == text).map(|r| r.as_str().to_owned())
 }
 
 /// The visit's status token in a cookie only this site's requests carry (and no script can read), for a day.
@@ -261,7 +266,11 @@ fn page_csp(nonce: &str) -> String {
 }
 
 /// The visitor pages' data, from the services the REST endpoints use.
-struct ServiceData(web::Data<AppState>);
+struct ServiceData {
+    state: web::Data<AppState>,
+    /// The visit [`prepare_page`] read for this page (reference, token, answer), given once to the render.
+    visit: std::sync::Mutex<Option<(String, String, Result<VisitStatus, ApiError>)>>,
+}
 
 fn answer<T: Send + 'static>(future: impl Future<Output = Result<T, ApiError>> + Send + 'static) -> Answer<T> {
     Box::pin(async move {
@@ -276,22 +285,26 @@ fn answer<T: Send + 'static>(future: impl Future<Output = Result<T, ApiError>> +
 
 impl VisitorData for ServiceData {
     fn prisons(&self) -> Answer<Vec<PrisonSummary>> {
-        let state = self.0.clone();
+        let state = self.state.clone();
         answer(async move { crate::prisons::service::list(&state).await })
     }
 
     fn prison(&self, id: Uuid) -> Answer<PrisonDetails> {
-        let state = self.0.clone();
+        let state = self.state.clone();
         answer(async move { crate::prisons::service::details(&state, id).await })
     }
 
     fn availability(&self, id: Uuid) -> Answer<Availability> {
-        let state = self.0.clone();
+        let state = self.state.clone();
         answer(async move { crate::prisons::service::availability(&state, id, None, None).await })
     }
 
     fn visit_status(&self, reference: String, token: String) -> Answer<VisitStatus> {
-        let state = self.0.clone();
+        let read = self.visit.lock().ok().and_then(|mut visit| visit.take());
+        if let Some((_, _, loaded)) = read.filter(|(r, t, _)| *r == reference && *t == token) {
+            return answer(async move { loaded });
+        }
+        let state = self.state.clone();
         answer(async move { crate::visits::service::status(&state, &reference, Some(&token)).await })
     }
 }
