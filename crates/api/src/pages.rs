@@ -140,8 +140,11 @@ async fn prepare_page(
     let chosen = req.cookie(LOCALE_COOKIE).and_then(|c| c.value().parse().ok());
     // Opened from an email on a device that has never chosen: the language the visit was asked for in.
     let locale = chosen.or_else(|| visit.as_ref()?.as_ref().ok().map(|v| v.locale)).unwrap_or_default();
-    let visit =
-        visit.zip(reference).zip(visit_token.clone()).map(|((loaded, reference), token)| (reference, token, loaded));
+    let visit = visit.zip(reference).zip(visit_token.clone()).map(|((answer, reference), token)| ReadVisit {
+        reference,
+        token,
+        answer,
+    });
     let data: Arc<dyn VisitorData> =
         Arc::new(ServiceData { state: state.clone(), visit: std::sync::Mutex::new(visit) });
     req.extensions_mut().insert(PageInput { page: ServerPage { data, locale, visit_token }, now: state.clock.now() });
@@ -268,8 +271,15 @@ fn page_csp(nonce: &str) -> String {
 /// The visitor pages' data, from the services the REST endpoints use.
 struct ServiceData {
     state: web::Data<AppState>,
-    /// The visit [`prepare_page`] read for this page (reference, token, answer), given once to the render.
-    visit: std::sync::Mutex<Option<(String, String, Result<VisitStatus, ApiError>)>>,
+    /// The visit [`prepare_page`] read for this page, given once to the render.
+    visit: std::sync::Mutex<Option<ReadVisit>>,
+}
+
+/// A visit read with the token its page's cookie holds.
+struct ReadVisit {
+    reference: String,
+    token: String,
+    answer: Result<VisitStatus, ApiError>,
 }
 
 fn answer<T: Send + 'static>(future: impl Future<Output = Result<T, ApiError>> + Send + 'static) -> Answer<T> {
@@ -301,8 +311,8 @@ impl VisitorData for ServiceData {
 
     fn visit_status(&self, reference: String, token: String) -> Answer<VisitStatus> {
         let read = self.visit.lock().ok().and_then(|mut visit| visit.take());
-        if let Some((_, _, loaded)) = read.filter(|(r, t, _)| *r == reference && *t == token) {
-            return answer(async move { loaded });
+        if let Some(read) = read.filter(|read| read.reference == reference && read.token == token) {
+            return answer(async move { read.answer });
         }
         let state = self.state.clone();
         answer(async move { crate::visits::service::status(&state, &reference, Some(&token)).await })
