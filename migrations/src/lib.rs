@@ -25,6 +25,7 @@ mod m20261201_000030_add_webhook_subscription_owner;
 mod m20261201_000040_add_event_fanned_out_at;
 mod m20261202_000010_add_visit_reminders;
 mod m20261202_000100_create_waiting_list;
+mod m20261203_000010_create_journey_drafts;
 
 pub struct Migrator;
 
@@ -54,6 +55,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000040_add_event_fanned_out_at::Migration),
             Box::new(m20261202_000010_add_visit_reminders::Migration),
             Box::new(m20261202_000100_create_waiting_list::Migration),
+            Box::new(m20261203_000010_create_journey_drafts::Migration),
         ]
     }
 }

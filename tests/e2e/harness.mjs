@@ -261,8 +261,12 @@ export async function gotoApp(page, url) {
   return response;
 }
 
-/** Reloads a visitor page and waits until the app has taken it over, as `gotoApp` does. */
+/**
+ * Reloads a visitor page and waits until the app has taken it over, as `gotoApp` does. First waits for the app to
+ * have saved the visitor's draft to the server (`<html data-saving>` gone), which renders the reloaded page from it.
+ */
 export async function reloadApp(page) {
+  await page.locator('html:not([data-saving])').waitFor({ state: 'attached' });
   const response = await page.reload();
   await page.locator('html[data-app=ready]').waitFor({ state: 'attached' });
   return response;

@@ -224,8 +224,7 @@ async function bookWithPointer(page, { tag, welsh = false }) {
   assert.match(await page.locator('#confirm-by').innerText(), /\d{4}/);
   const href = await page.locator('#status-link').getAttribute('href');
   assert.match(href, new RegExp(`^/visit/${reference}\\?token=.+`), 'the private link carries the token (swapped for a cookie)');
-  const kept = await page.evaluate(() => JSON.stringify(sessionStorage));
-  assert.doesNotMatch(kept, /Mary|A1234BC|mary\.smith/, 'personal details are wiped after sending');
+  await assertServerDraft(page, (draft) => !/Mary|A1234BC|mary\.smith/.test(draft), 'personal details are wiped after sending');
   await checkPage(page, `${tag}-7-done`);
   return { body, reference, href };
 }
@@ -523,8 +522,8 @@ describe('a booked visit on the status page', () => {
   });
 });
 
-/** A complete draft as the app keeps it in sessionStorage, `ageMs` old, for HMP Leeds's first three free times. */
-async function draftFor(ageMs = 0) {
+/** A complete draft as the app saves it to the server, for HMP Leeds's first three free times. */
+async function draftFor() {
   const prisons = await (await fetch(`${server.baseUrl}/api/v1/prisons`)).json();
   const leeds = prisons.find((p) => p.name === LEEDS);
   const prison = await (await fetch(`${server.baseUrl}/api/v1/prisons/${leeds.id}`)).json();
@@ -536,33 +535,45 @@ async function draftFor(ageMs = 0) {
     .map(({ date, start, end }) => ({ date, start, end }));
   const person = (first, last, [day, month, year]) => ({ first_name: first, last_name: last, dob: { day, month, year } });
   return {
-    saved_at: Date.now() - ageMs,
-    draft: {
-      prison,
-      prisoner: person('John', 'Smith', ['12', '4', '1985']),
-      prison_number: 'A1234BC',
-      slots,
-      lead: person('Mary', 'Smith', ['1', '7', '1980']),
-      email: 'mary@example.com',
-      email_confirm: 'mary@example.com',
-      phone: '07700900123',
-      others: [],
-      idempotency_key: null,
-      server_errors: [],
-      created: null,
-    },
+    prison,
+    prisoner: person('John', 'Smith', ['12', '4', '1985']),
+    prison_number: 'A1234BC',
+    slots,
+    lead: person('Mary', 'Smith', ['1', '7', '1980']),
+    email: 'mary@example.com',
+    email_confirm: 'mary@example.com',
+    phone: '07700900123',
+    others: [],
+    idempotency_key: null,
+    server_errors: [],
+    created: null,
   };
 }
 
-async function pageWithDraft(t, saved) {
+/** A phone page whose browser already has `draft` on the server, as if the visitor had typed it. */
+async function pageWithDraft(t, draft) {
   const { page, problems } = await newPhonePage(t);
-  await page.addInitScript((value) => {
-    if (!sessionStorage.getItem('pvb.seeded')) {
-      sessionStorage.setItem('pvb.draft', value);
-      sessionStorage.setItem('pvb.seeded', '1');
-    }
-  }, JSON.stringify(saved));
+  const saved = await page.request.put(`${server.baseUrl}/book/draft`, {
+    data: draft,
+    headers: { origin: server.baseUrl },
+  });
+  assert.equal(saved.status(), 204, 'the draft is saved');
   return { page, problems };
+}
+
+/**
+ * Waits (up to 5 s: the app saves a moment after a change) until the draft the server holds for this browser, as a
+ * page hands it over, satisfies `ok`.
+ */
+async function assertServerDraft(page, ok, message) {
+  let draft = '';
+  for (let tries = 0; tries < 50; tries += 1) {
+    const html = await (await page.request.get(`${server.baseUrl}/book/check`)).text();
+    draft = html.match(/data-draft="([^"]*)"/)?.[1] ?? '';
+    if (ok(draft)) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  assert.fail(`${message}: the server still holds ${draft}`);
 }
 
 describe('sending the request', () => {
@@ -629,12 +640,14 @@ describe('sending the request', () => {
     assert.match(await page.locator('#reference').innerText(), /^[0-9A-Z]{8}$/);
   });
 
-  test('answers left alone for more than 20 minutes are wiped', async (t) => {
-    const { page } = await pageWithDraft(t, await draftFor(21 * 60 * 1000));
+  test('answers left alone for more than 20 minutes are wiped, on the screen and on the server', async (t) => {
+    const { page } = await pageWithDraft(t, await draftFor());
+    await page.clock.install();
     await gotoApp(page, `${server.baseUrl}/book/visitors`);
-    // The app replaces index.html's placeholder heading once it has loaded.
+    assert.equal(await page.inputValue('#lead_visitor-first_name'), 'Mary');
+    await page.clock.fastForward('21:00');
     await page.locator('main h1', { hasText: /Start again/ }).waitFor();
-    assert.equal(await page.evaluate(() => sessionStorage.getItem('pvb.draft')), null, 'nothing left in the tab');
+    await assertServerDraft(page, (draft) => draft === '', 'nothing is left on the server');
     await checkPage(page, 'expired');
   });
 });

@@ -27,6 +27,7 @@ pub mod db;
 pub mod edge;
 pub mod error;
 pub mod health;
+pub mod journey;
 pub mod json;
 pub mod openapi;
 pub mod outbound;

@@ -89,12 +89,7 @@ async fn visit_action(
 
 /// Whether a path is one of the visitor app's server-rendered pages.
 pub fn is_server_rendered(path: &str) -> bool {
-    !(path == "/staff"
-        || path.starts_with("/staff/")
-        || path == "/book"
-        || path.starts_with("/book/")
-        || path.starts_with("/api/")
-        || crate::startup::names_a_file(path))
+    !(path == "/staff" || path.starts_with("/staff/") || path.starts_with("/api/") || crate::startup::names_a_file(path))
 }
 
 /// Runs before a page is rendered: swaps a status link's token for a cookie, settles the language, and leaves the
@@ -137,6 +132,24 @@ async fn prepare_page(
         (Some(reference), Some(token)) => Some(crate::visits::service::status(&state, reference, Some(token)).await),
         _ => None,
     };
+    // The visitor's draft, for a step of the journey to show and for the app to start from on any page.
+    let held = crate::journey::read(&state, req.request()).await?;
+    if req.path().starts_with("/book/") {
+        if let Some(response) = start_journey(&state, &req, &held, &query).await? {
+            return Ok(req.into_response(response).map_into_right_body());
+        }
+        crate::journey::touch(&state, &held).await?;
+    }
+    let mut draft = held.draft.clone();
+    if req.path() == "/book/check"
+        && let Some(draft) = draft.as_mut().filter(|d| d.prison.is_some() && d.created.is_none())
+        && draft.idempotency_key.is_none()
+    {
+        // The key "Send" will carry, made before the page is shown: the form and the app send the same one.
+        draft.idempotency_key = Some(Uuid::new_v4().to_string());
+        let address = crate::client_address::ClientAddress::of(req.request(), &state.trusted_proxies);
+        crate::journey::write(&state, req.request(), &address, &held, draft).await?;
+    }
     let chosen = req.cookie(LOCALE_COOKIE).and_then(|c| c.value().parse().ok());
     // Opened from an email on a device that has never chosen: the language the visit was asked for in.
     let locale = chosen.or_else(|| visit.as_ref()?.as_ref().ok().map(|v| v.locale)).unwrap_or_default();
@@ -147,7 +160,10 @@ async fn prepare_page(
     });
     let data: Arc<dyn VisitorData> =
         Arc::new(ServiceData { state: state.clone(), visit: std::sync::Mutex::new(visit) });
-    req.extensions_mut().insert(PageInput { page: ServerPage { data, locale, visit_token }, now: state.clock.now() });
+    let info = req.connection_info().clone();
+    let origin = format!("{}://{}", info.scheme(), info.host());
+    let page = ServerPage { data, locale, visit_token, draft, origin };
+    req.extensions_mut().insert(PageInput { page, now: state.clock.now() });
 
     Ok(next.call(req).await?.map_into_left_body())
 }
@@ -155,6 +171,35 @@ async fn prepare_page(
 #[derive(Debug, Default, serde::Deserialize)]
 struct PageQuery {
     lang: Option<Locale>,
+    /// "Start now" on a prison's page: `/book/prisoner?prison={id}`.
+    prison: Option<Uuid>,
+}
+
+/// "Start now" without the app: puts the prison in the browser's draft (making one if need be) and answers 303
+/// to the same step without the parameter. An unknown prison leaves the draft as it was (the step then says to
+/// start again if it has none). Nothing to do: `None`.
+async fn start_journey(
+    state: &AppState,
+    req: &ServiceRequest,
+    held: &crate::journey::Held,
+    query: &PageQuery,
+) -> Result<Option<HttpResponse>, ApiError> {
+    let Some(id) = query.prison else { return Ok(None) };
+    let mut cookie = None;
+    if let Ok(prison) = crate::prisons::service::details(state, id).await {
+        let mut draft = held.draft.clone().unwrap_or_default();
+        draft.start(prison);
+        let address = crate::client_address::ClientAddress::of(req.request(), &state.trusted_proxies);
+        cookie = crate::journey::write(state, req.request(), &address, held, &draft).await?;
+    }
+    let rest = url::form_urlencoded::parse(req.query_string().as_bytes()).filter(|(key, _)| key != "prison");
+    let rest = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(rest).finish();
+    let location = if rest.is_empty() { req.path().to_owned() } else { format!("{}?{rest}", req.path()) };
+    let mut response = HttpResponse::SeeOther().insert_header((header::LOCATION, location)).finish();
+    if let Some(cookie) = cookie {
+        let _ = response.add_cookie(&cookie);
+    }
+    Ok(Some(response))
 }
 
 /// A status link's token, taken out of the address by [`hide_status_token`].
@@ -247,14 +292,16 @@ fn see_other(path: &str, query: &str, lang: Option<Locale>, cookie: Option<Cooki
 fn provide_page_context() {
     let Some(req) = use_context::<leptos_actix::Request>() else { return };
     let input = req.into_inner().extensions().get::<PageInput>().cloned();
+    let Some(options) = use_context::<leptos_actix::ResponseOptions>() else { return };
+    // A page depends on the visitor's cookies (language, visit) and carries a nonce: no cache may answer it to
+    // anyone else, or again without asking. A page carrying the visitor's draft is not kept at all (a visit's page
+    // and the journey's steps are `no-store` on top, see `startup::is_private`).
+    let with_draft = input.as_ref().is_some_and(|input| input.page.draft.is_some());
+    options.insert_header(header::CACHE_CONTROL, HeaderValue::from_static(if with_draft { "no-store" } else { "no-cache" }));
     if let Some(input) = input {
         provide_context(input.page);
         provide_context(ServerNow(input.now));
     }
-    let Some(options) = use_context::<leptos_actix::ResponseOptions>() else { return };
-    // A page depends on the visitor's cookies (language, visit) and carries a nonce: no cache may answer it to
-    // anyone else, or again without asking (a visit's page is `no-store` on top, see `startup::is_private`).
-    options.insert_header(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     options.insert_header(header::VARY, HeaderValue::from_static("Cookie"));
     if let Some(nonce) = leptos::nonce::use_nonce()
         && let Ok(policy) = HeaderValue::from_str(&page_csp(&nonce))

@@ -257,6 +257,7 @@ fn run(listener: TcpListener, state: AppState, static_dir: PathBuf, workers: Opt
                 .route(static_files::ROUTE, web::get().to(static_files::asset))
                 .route(static_files::STYLESHEET_ROUTE, web::get().to(static_files::stylesheet))
                 .service(crate::pages::actions())
+                .service(crate::journey::routes())
                 .service(crate::pages::route())
                 .service(
                     Files::new("/", &static_dir)
@@ -302,10 +303,10 @@ fn content_security_policy(path: &str) -> &'static str {
 
 /// Answers no browser or proxy may keep (`Cache-Control: no-store`, RFC 9111 section 5.2.2.5): everything for staff
 /// and admins, the prison records, a visitor's own visit (asked by reference and token, or just created; and its
-/// page), and any
-/// request that carries credentials.
+/// page), the journey's steps (they show what the visitor typed), and any request that carries credentials.
 fn is_private(req: &ServiceRequest) -> bool {
-    const PRIVATE: [&str; 5] = ["/api/v1/staff/", "/api/v1/admin/", "/api/v1/records/", "/api/v1/visits", "/visit/"];
+    const PRIVATE: [&str; 6] =
+        ["/api/v1/staff/", "/api/v1/admin/", "/api/v1/records/", "/api/v1/visits", "/visit/", "/book/"];
     let path = req.path();
     PRIVATE.iter().any(|prefix| path.starts_with(prefix))
         || req.headers().contains_key(header::AUTHORIZATION)

@@ -1,6 +1,6 @@
-//! The visitor app itself: the page shell, the routes and the entry point. The API server renders every page but
-//! the journey's form steps at its URL (feature `ssr`, crate::server), and the browser's WebAssembly takes that
-//! page over (hydrates it); the form steps (`/book/...`) are still drawn in the browser alone. Only the prison list is in the first
+//! The visitor app itself: the page shell, the routes and the entry point. The API server renders every page at
+//! its URL (feature `ssr`, crate::server), and the browser's WebAssembly takes that page over (hydrates it). Only
+//! the prison list is in the first
 //! WebAssembly module a visitor downloads; the later steps of the journey, and the status page, are in modules of
 //! their own (Leptos lazy routes over `wasm_split` functions, cut apart by `wasm-split-cli` in
 //! scripts/build-frontend.sh), fetched when the visitor first gets there.
@@ -150,8 +150,8 @@ impl LazyRoute for StatusRoute {
     }
 }
 
-/// Shown when a page's module could not be downloaded (offline, or the connection dropped). Trying again reloads
-/// the page, which keeps everything typed (the draft is in this tab's storage).
+/// Shown when a page's module could not be downloaded (offline, or the connection dropped). Trying again loads
+/// the page from the server, which keeps everything typed (and works as it is if the module still does not come).
 #[component]
 fn NotLoaded() -> impl IntoView {
     const HEADING: (&str, &str) =
@@ -278,12 +278,28 @@ fn server_rendered() -> bool {
 }
 
 /// Entry point, run by wasm-bindgen as soon as the module is instantiated. Takes over the page the server rendered
-/// (loading the module of its route first), or replaces the static placeholder of a page drawn in the browser.
+/// once the module of its route has arrived, or replaces the static placeholder of a page drawn in the browser.
+/// If that module cannot be downloaded (a connection that drops), the page is left as the server sent it: whole,
+/// with links and forms that work without the app.
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen(start)]
 pub fn start() {
     if server_rendered() {
-        leptos::mount::hydrate_lazy(App);
+        wasm_bindgen_futures::spawn_local(async {
+            let path = window().location().pathname().unwrap_or_default();
+            let loaded = if path.starts_with("/visit/") {
+                preload_status().await.is_ok()
+            } else if path.starts_with("/prison/") || path.starts_with("/book/") {
+                preload_journey().await.is_ok()
+            } else {
+                true
+            };
+            if loaded {
+                leptos::mount::hydrate_lazy(App);
+            } else {
+                leptos::logging::warn!("this page's module could not be loaded: the page works without it");
+            }
+        });
         return;
     }
     let placeholder = document().get_element_by_id("app").and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok());

@@ -9,6 +9,7 @@ use leptos::prelude::*;
 pub use frontend_shared::focus::focus_id;
 
 use crate::i18n::{Lang, field_message, tx, use_lang};
+use crate::journey::FormStep;
 use crate::store::{DateParts, Draft, use_form};
 
 /// The id of the element a field's error links to: `other_visitors[1].date_of_birth` -> `other_visitors-1-date_of_birth-day`.
@@ -212,6 +213,10 @@ fn text_input(props: TextProps, get: Getter<String>, set: Setter<String>) -> Any
                 autocomplete=autocomplete
                 spellcheck=if spellcheck_off { "false" } else { "true" }
                 aria-describedby=described
+                value={
+                    let get = get.clone();
+                    move || form.draft.with(|d| get(d))
+                }
                 prop:value=move || form.draft.with(|d| get(d))
                 on:input=move |ev| {
                     let value = event_target_value(&ev);
@@ -278,6 +283,16 @@ fn date_input(
                         type="text"
                         inputmode="numeric"
                         autocomplete=if birthday { auto } else { "off" }
+                        // The attribute for a page rendered on the server, the property as the visitor types.
+                        value={
+                            let get = get2.clone();
+                            move || {
+                                form.draft.with(|d| {
+                                    let parts = get(d);
+                                    [parts.day, parts.month, parts.year][which].clone()
+                                })
+                            }
+                        }
                         prop:value=move || {
                             form.draft.with(|d| {
                                 let parts = get2(d);
@@ -368,23 +383,34 @@ pub fn RequirePrison(children: ChildrenFn) -> impl IntoView {
     }
 }
 
-/// The errors the server sent back for the fields of one step (after a refused submission).
-pub fn server_errors_for(prefixes: &[&str]) -> Vec<FieldError> {
+/// The errors the server sent back for the fields of one step (after a refused submission, or a form posted
+/// without the app).
+pub fn server_errors_for(step: FormStep) -> Vec<FieldError> {
     let form = use_form();
-    form.draft.with_untracked(|d| {
-        d.server_errors.iter().filter(|e| prefixes.iter().any(|p| e.field.starts_with(p))).cloned().collect()
-    })
+    form.draft.with_untracked(|d| d.server_errors.iter().filter(|e| step.owns(e)).cloned().collect())
 }
 
 /// On a step's first render: shows errors handed over from the server and focuses them, or focuses the field
 /// named in the URL fragment (a link from an error summary or a "Change" link).
-pub fn on_step_load(errors: RwSignal<Vec<FieldError>>, prefixes: &'static [&'static str]) {
-    let pending = server_errors_for(prefixes);
+pub fn on_step_load(errors: RwSignal<Vec<FieldError>>, step: FormStep) {
+    let pending = server_errors_for(step);
     // From the router, not window.location: after an in-app link the router knows the new URL first.
     let hash = leptos_router::hooks::use_location().hash.get_untracked();
     if !pending.is_empty() {
         show_errors(errors, pending);
     } else if let Some(id) = hash.strip_prefix('#').filter(|id| !id.is_empty()) {
         focus_id(id.to_string());
+    }
+}
+
+/// A form's first submit button, so that Enter in a field means "Continue" (a browser submits a form with its
+/// first submit button) and not a "Remove" or "Add" button that comes before the real one. Out of sight, out of
+/// the tab order and hidden from screen readers, which have the visible "Continue".
+#[component]
+pub fn DefaultSubmit() -> impl IntoView {
+    view! {
+        <button type="submit" class="govuk-visually-hidden" tabindex="-1" aria-hidden="true">
+            {tx("Continue", "Parhau")}
+        </button>
     }
 }

@@ -11,6 +11,7 @@ use leptos::prelude::*;
 use uuid::Uuid;
 
 use crate::api::ApiError;
+use crate::store::Draft;
 
 /// A boxed future the server's data source answers with.
 pub type Answer<T> = Pin<Box<dyn Future<Output = Result<T, ApiError>> + Send>>;
@@ -35,6 +36,10 @@ pub struct ServerPage {
     pub locale: Locale,
     /// The status token the browser holds for the visit this page is about (from its cookie), if any.
     pub visit_token: Option<String>,
+    /// The request the visitor is making, as the server keeps it for this browser (see `crate::store`), if any.
+    pub draft: Option<Draft>,
+    /// This site's address as the browser reached it (`https://visits.example`), for links shown whole.
+    pub origin: String,
 }
 
 /// The request's [`ServerPage`]. Rendering a visitor page without one is a bug in the server's set-up; the pages
@@ -75,12 +80,17 @@ import(\"/pkg/frontend.js\").then(function(m){return m.default({module_or_path:w
 
 /// The whole HTML document of a server-rendered visitor page: the same head as `index.html` (the placeholder page
 /// of the steps still drawn in the browser alone) and the app in the body, marked for the client to hydrate.
+///
+/// The visitor's draft, if any, is handed to the app as JSON in `<html data-draft>` (escaped as any attribute is),
+/// so that the app starts from exactly what the server rendered.
 pub fn shell() -> impl IntoView {
-    let locale = server_page().map(|page| page.locale).unwrap_or_default();
+    let page = server_page();
+    let locale = page.as_ref().map(|page| page.locale).unwrap_or_default();
+    let draft = page.and_then(|page| page.draft).and_then(|draft| serde_json::to_string(&draft).ok());
     let nonce = leptos::nonce::use_nonce();
     view! {
         <!DOCTYPE html>
-        <html lang=locale.as_str() class="govuk-template" data-rendered="server">
+        <html lang=locale.as_str() class="govuk-template" data-rendered="server" data-draft=draft>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover" />

@@ -1,5 +1,6 @@
-//! What the visitor has typed, kept while they move between steps (sessionStorage, so Back, Forward and reload
-//! lose nothing) and wiped after they submit or after 20 minutes idle, so a shared phone does not give it away.
+//! What the visitor has typed, kept while they move between steps and wiped after they submit or after 20 minutes
+//! idle, so a shared phone does not give it away. The server keeps it (for this browser, by an HttpOnly cookie):
+//! every page it renders starts from it, with or without JavaScript, so Back, Forward and reload lose nothing.
 
 use chrono::NaiveDate;
 use domain::api::{
@@ -8,14 +9,12 @@ use domain::api::{
 };
 use domain::error::FieldError;
 use domain::slot::Slot;
-use frontend_shared::browser::session_storage;
 pub use frontend_shared::browser::{load_locale, now_ms, today};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 #[cfg(target_arch = "wasm32")]
 use std::time::Duration;
 
-const DRAFT_KEY: &str = "pvb.draft";
 /// A draft untouched this long is wiped.
 pub const IDLE_LIMIT_MS: f64 = 20.0 * 60.0 * 1000.0;
 
@@ -55,6 +54,7 @@ pub struct Person {
 
 /// Everything the journey collects, as typed.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Draft {
     pub prison: Option<PrisonDetails>,
     pub prisoner: Person,
@@ -66,7 +66,9 @@ pub struct Draft {
     pub email_confirm: String,
     pub phone: String,
     pub others: Vec<Person>,
-    /// Made when the visitor first presses "Send", reused if they have to press it again.
+    /// The `Idempotency-Key` of the request: made by the server when "Check your answers" is first shown and sent
+    /// with every press of "Send" (the app's call and the form's post alike), so a double submit makes one visit.
+    /// Forgotten when the answers change.
     pub idempotency_key: Option<String>,
     /// Field errors the server sent back, shown on the step each belongs to.
     pub server_errors: Vec<FieldError>,
@@ -75,6 +77,18 @@ pub struct Draft {
 }
 
 impl Draft {
+    /// Starts a request at `prison` ("Start now"): what was typed stays, but times belong to one prison, so
+    /// choosing another starts them again; a request sent before is forgotten.
+    pub fn start(&mut self, prison: PrisonDetails) {
+        if self.prison.as_ref().map(|p| p.id) != Some(prison.id) {
+            self.slots.clear();
+        }
+        self.prison = Some(prison);
+        self.created = None;
+        self.idempotency_key = None;
+        self.server_errors.clear();
+    }
+
     /// The request as the API takes it.
     pub fn request(&self, locale: Locale) -> CreateVisitRequest {
         let visitor = |p: &Person| VisitorInput {
@@ -113,12 +127,6 @@ impl Draft {
     }
 }
 
-#[derive(Serialize, Deserialize)]
-struct Saved {
-    saved_at: f64,
-    draft: Draft,
-}
-
 /// The draft, shared by every step through the context.
 #[derive(Debug, Clone, Copy)]
 pub struct Form {
@@ -127,33 +135,38 @@ pub struct Form {
 }
 
 impl Form {
-    /// Loads what is kept in this tab (unless it has gone stale), saves every change, and wipes it after
-    /// 20 minutes without one.
+    /// Starts from the draft the server keeps for this browser (handed over with the page), saves every change
+    /// back to it, and wipes it after 20 minutes without one.
     pub fn provide() -> Form {
-        let draft = load_draft().unwrap_or_default();
-        let form = Form { draft: RwSignal::new(draft), last_active: RwSignal::new(now_ms()) };
+        let form = Form { draft: RwSignal::new(initial_draft()), last_active: RwSignal::new(now_ms()) };
         provide_context(form);
-        Effect::new(move |_| {
-            let draft = form.draft.get();
-            form.last_active.set(now_ms());
-            save_draft(&draft);
-        });
         #[cfg(target_arch = "wasm32")]
-        set_interval(
-            move || {
-                if now_ms() - form.last_active.get_untracked() > IDLE_LIMIT_MS {
-                    form.clear();
+        {
+            Effect::new(move |first: Option<()>| {
+                form.draft.track();
+                if first.is_some() {
+                    form.last_active.set(now_ms());
+                    saver::changed(form.draft, false);
                 }
-            },
-            Duration::from_secs(30),
-        );
+            });
+            set_interval(
+                move || {
+                    if now_ms() - form.last_active.get_untracked() > IDLE_LIMIT_MS {
+                        form.clear();
+                    }
+                },
+                Duration::from_secs(30),
+            );
+        }
         form
     }
 
     /// Counts as activity: keeps the draft for another 20 minutes.
+    /// Saved at once: the server renders the next page from it if the visitor reloads.
     pub fn touch(self) {
         self.last_active.set(now_ms());
-        save_draft(&self.draft.get_untracked());
+        #[cfg(target_arch = "wasm32")]
+        saver::changed(self.draft, true);
     }
 
     pub fn clear(self) {
@@ -168,6 +181,73 @@ pub fn use_form() -> Form {
         .unwrap_or_else(|| Form { draft: RwSignal::new(Draft::default()), last_active: RwSignal::new(0.0) })
 }
 
+/// The attribute of `<html>` that hands the server’s draft to the app (JSON; absent when there is none): see
+/// `server::shell`.
+pub const DRAFT_ATTRIBUTE: &str = "data-draft";
+
+/// On the server, the draft it keeps for this browser; in the browser, the one the page was rendered with.
+fn initial_draft() -> Draft {
+    #[cfg(feature = "ssr")]
+    {
+        crate::server::server_page().and_then(|page| page.draft).unwrap_or_default()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        let html = document().document_element();
+        let text = html.and_then(|html| html.get_attribute(DRAFT_ATTRIBUTE));
+        text.and_then(|text| serde_json::from_str(&text).ok()).unwrap_or_default()
+    }
+}
+
+/// Saves the draft to the server (`PUT /book/draft`) after each change, one save at a time and the newest last, so
+/// that a reload, a page the server renders or a form posted without the app all see what was typed. While a save
+/// is waiting or under way, `<html data-saving>` says so (the browser tests wait for it to go).
+#[cfg(target_arch = "wasm32")]
+mod saver {
+    use std::cell::Cell;
+    use std::time::Duration;
+
+    use leptos::prelude::*;
+
+    use super::Draft;
+
+    thread_local! {
+        static SAVING: Cell<bool> = const { Cell::new(false) };
+        static DIRTY: Cell<bool> = const { Cell::new(false) };
+    }
+
+    /// Typing is saved in bursts, `BURST` after a change; a move to another step, at once.
+    const BURST: Duration = Duration::from_millis(400);
+
+    pub fn changed(draft: RwSignal<Draft>, at_once: bool) {
+        DIRTY.set(true);
+        if SAVING.replace(true) {
+            return; // the save under way saves this change after
+        }
+        mark(true);
+        let save = move || {
+            leptos::task::spawn_local(async move {
+                while DIRTY.replace(false) {
+                    let body = draft.with_untracked(serde_json::to_string).unwrap_or_default();
+                    let sent = frontend_shared::api::send("PUT", "/book/draft", Some(body), &[], false).await;
+                    if let Err(error) = sent {
+                        leptos::logging::warn!("the draft was not saved: {error:?}");
+                    }
+                }
+                SAVING.set(false);
+                mark(false);
+            })
+        };
+        if at_once { save() } else { set_timeout(save, BURST) }
+    }
+
+    fn mark(saving: bool) {
+        if let Some(html) = document().document_element() {
+            let _ = if saving { html.set_attribute("data-saving", "") } else { html.remove_attribute("data-saving") };
+        }
+    }
+}
+
 /// A random version 4 UUID from the browser's cryptographic random numbers.
 pub fn new_uuid() -> String {
     let mut bytes = [0u8; 16];
@@ -180,27 +260,4 @@ pub fn new_uuid() -> String {
         }
     }
     uuid::Builder::from_random_bytes(bytes).into_uuid().to_string()
-}
-
-fn load_draft() -> Option<Draft> {
-    let storage = session_storage()?;
-    let text = storage.get_item(DRAFT_KEY).ok()??;
-    match serde_json::from_str::<Saved>(&text) {
-        Ok(saved) if now_ms() - saved.saved_at <= IDLE_LIMIT_MS => Some(saved.draft),
-        _ => {
-            let _ = storage.remove_item(DRAFT_KEY);
-            None
-        }
-    }
-}
-
-fn save_draft(draft: &Draft) {
-    let Some(storage) = session_storage() else { return };
-    if *draft == Draft::default() {
-        let _ = storage.remove_item(DRAFT_KEY);
-        return;
-    }
-    if let Ok(text) = serde_json::to_string(&Saved { saved_at: now_ms(), draft: draft.clone() }) {
-        let _ = storage.set_item(DRAFT_KEY, &text);
-    }
 }

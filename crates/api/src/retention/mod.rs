@@ -1,5 +1,5 @@
-//! The daily retention job: personal data of visits more than `months` past is removed (see
-//! `store`), and their queued emails with it; so are stale rate-limit counters and expired sessions. Integration
+//! The daily retention job: personal data of visits more than `months` past is removed (see `store`), and their
+//! queued emails with it; so are stale rate-limit counters, expired sessions and visitors' idle drafts. Integration
 //! events and finished webhook deliveries go after `EVENTS_RETENTION_DAYS` ([`prune_integration`]).
 
 pub mod store;
@@ -33,8 +33,10 @@ pub async fn run(db: &DatabaseConnection, now: DateTime<Utc>, months: u32) -> Re
     // hold addresses and hashes of emails that nothing needs any more.
     let counters = crate::rate_limits::store::delete_stale(db, now - Duration::days(2)).await?;
     let tokens = crate::staff::store::delete_expired_sessions(db, now - Duration::days(1)).await?;
-    if counters + tokens > 0 {
-        tracing::info!(counters, tokens, "old rate-limit counters and expired refresh tokens removed");
+    // Visitors' drafts left idle (each new draft sweeps them too; this catches the last ones of a quiet day).
+    let drafts = crate::journey::store::delete_idle(db, now - crate::journey::IDLE_LIMIT).await?;
+    if counters + tokens + drafts > 0 {
+        tracing::info!(counters, tokens, drafts, "old rate-limit counters, expired refresh tokens and idle drafts removed");
     }
     Ok(total)
 }

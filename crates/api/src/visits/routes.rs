@@ -40,7 +40,7 @@ pub(crate) fn visit_token(req: &HttpRequest, reference: &str) -> Result<Option<S
 
 /// Whether a browser's request says it comes from a page of this origin (Fetch Metadata, then `Origin`). A request
 /// that says neither is not a browser's, and no cookie of a browser reaches it.
-fn from_this_origin(req: &HttpRequest) -> bool {
+pub(crate) fn from_this_origin(req: &HttpRequest) -> bool {
     if let Some(site) = header_value(req, "sec-fetch-site") {
         return site == "same-origin";
     }

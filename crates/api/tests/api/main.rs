@@ -11,6 +11,7 @@ mod decisions;
 mod errors;
 mod events;
 mod input;
+mod journey;
 mod notify;
 mod openapi;
 mod ops;

@@ -13,6 +13,12 @@ use crate::components::{BackLink, ErrorSummary, RequirePrison, show_errors};
 use crate::i18n::{Lang, api_error, tx, use_lang, use_title};
 use crate::store::{DateParts, Draft, new_uuid, today, use_form};
 
+/// Said when the answers changed after a press of "Send" whose answer was lost, and were sent again with its key.
+const CHANGED: (&str, &str) = (
+    "Your answers changed since you last pressed Send. Check them and press Send again.",
+    "Mae eich atebion wedi newid ers i chi bwyso Anfon ddiwethaf. Gwiriwch nhw a phwyswch Anfon eto.",
+);
+
 #[component]
 pub fn CheckPage() -> impl IntoView {
     view! {
@@ -33,12 +39,13 @@ fn Check() -> impl IntoView {
     let form = use_form();
     let navigate = use_navigate();
     let errors = RwSignal::new(Vec::<FieldError>::new());
-    let failure = RwSignal::new(None::<&'static str>);
+    // What the server said of a form posted without the app (`?problem=`), as the app says it of its own call.
+    let problem = leptos_router::hooks::use_query_map().with_untracked(|q| q.get("problem"));
+    let failure = RwSignal::new(problem.map(|problem| match problem.as_str() {
+        "changed" => lang.t(CHANGED.0, CHANGED.1),
+        _ => api_error(lang, &ApiError::Status(503)),
+    }));
     let sending = RwSignal::new(false);
-    use_title(
-        |lang| lang.t("Check your answers", "Gwirio eich atebion").into(),
-        move || errors.with(|e| !e.is_empty()),
-    );
 
     let rules =
         move || form.draft.with(|d| d.prison.as_ref().map(|p: &PrisonDetails| p.rules.clone()).unwrap_or_default());
@@ -55,8 +62,14 @@ fn Check() -> impl IntoView {
             show_errors(errors, found);
         }
     }
+    use_title(
+        |lang| lang.t("Check your answers", "Gwirio eich atebion").into(),
+        move || errors.with(|e| !e.is_empty()),
+    );
 
-    let send = move |_| {
+    let send = move |ev: leptos::ev::SubmitEvent| {
+        // The app sends the request itself; without it, the form is posted and the server sends it.
+        ev.prevent_default();
         // A second tap while the first is on its way does nothing; a retry after a failure reuses the key.
         if sending.get_untracked() {
             return;
@@ -90,10 +103,7 @@ fn Check() -> impl IntoView {
                 }
                 Err(ApiError::Problem(problem)) if problem.code == ErrorCode::IdempotencyKeyReused => {
                     form.draft.update(|d| d.idempotency_key = None);
-                    failure.set(Some(lang.t(
-                        "Your answers changed since you last pressed Send. Check them and press Send again.",
-                        "Mae eich atebion wedi newid ers i chi bwyso Anfon ddiwethaf. Gwiriwch nhw a phwyswch Anfon eto.",
-                    )));
+                    failure.set(Some(lang.t(CHANGED.0, CHANGED.1)));
                 }
                 Err(error) => failure.set(Some(api_error(lang, &error))),
             }
@@ -217,16 +227,18 @@ fn Check() -> impl IntoView {
                     }
                 })
         }}
-        <button
-            type="button"
-            class="govuk-button"
-            id="send"
-            aria-disabled=move || sending.get().then_some("true")
-            on:click=send
-        >
-            {move || {
-                if sending.get() { lang.t("Sending…", "Wrthi’n anfon…") } else { lang.t("Send request", "Anfon y cais") }
-            }}
-        </button>
+        <form method="post" novalidate on:submit=send>
+            // The same key for the app's call and the form's post: pressing Send twice, either way, makes one visit.
+            <input
+                type="hidden"
+                name="idempotency_key"
+                value=move || form.draft.with(|d| d.idempotency_key.clone().unwrap_or_default())
+            />
+            <button type="submit" class="govuk-button" id="send" aria-disabled=move || sending.get().then_some("true")>
+                {move || {
+                    if sending.get() { lang.t("Sending…", "Wrthi’n anfon…") } else { lang.t("Send request", "Anfon y cais") }
+                }}
+            </button>
+        </form>
     }
 }

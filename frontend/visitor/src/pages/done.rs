@@ -12,6 +12,10 @@ pub fn DonePage() -> impl IntoView {
     let form = use_form();
     use_title(|lang| lang.t("Request sent", "Cais wedi’i anfon").into(), || false);
     let created = move || form.draft.with(|d| d.created.clone());
+    // The link is shown whole, to copy: this site's address, as the browser or the server knows it.
+    #[cfg(feature = "ssr")]
+    let origin = crate::server::server_page().map(|page| page.origin).unwrap_or_default();
+    #[cfg(not(feature = "ssr"))]
     let origin = window().location().origin().unwrap_or_default();
     view! {
         {move || match created() {

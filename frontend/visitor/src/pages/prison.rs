@@ -67,13 +67,7 @@ fn PrisonInfo(prison: PrisonDetails) -> impl IntoView {
         let prison = prison.clone();
         move |ev: leptos::ev::MouseEvent| {
             ev.prevent_default();
-            form.draft.update(|d| {
-                // Times belong to one prison: choosing another starts the times again.
-                if d.prison.as_ref().map(|p| p.id) != Some(prison.id) {
-                    d.slots.clear();
-                }
-                d.prison = Some(prison.clone());
-            });
+            form.draft.update(|d| d.start(prison.clone()));
             navigate("/book/prisoner", NavigateOptions::default());
         }
     };
@@ -110,8 +104,8 @@ fn PrisonInfo(prison: PrisonDetails) -> impl IntoView {
             <a class="govuk-link app-break" href=format!("mailto:{}", prison.email)>{prison.email.clone()}</a>
         </p>
         // A link, as GOV.UK's start button is: before the app has taken the page over (or without JavaScript) it
-        // opens the first step from the server.
-        <a href="/book/prisoner" role="button" draggable="false" class="govuk-button govuk-button--start" id="start" on:click=start>
+        // opens the first step from the server, which starts the draft with this prison.
+        <a href=format!("/book/prisoner?prison={}", prison.id) role="button" draggable="false" class="govuk-button govuk-button--start" id="start" on:click=start>
             {tx("Start now", "Dechrau nawr")}
             <svg class="govuk-button__start-icon" xmlns="http://www.w3.org/2000/svg" width="17.5" height="19" viewBox="0 0 33 40" aria-hidden="true" focusable="false">
                 <path fill="currentColor" d="M0 0h13l20 20-20 20H0l20-20z" />

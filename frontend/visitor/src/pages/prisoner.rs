@@ -1,6 +1,6 @@
 //! Step 2: the prisoner's details, checked with the same rules the server uses.
 
-use domain::api::VisitingRules;
+use domain::api::Availability;
 use domain::error::FieldError;
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
@@ -8,31 +8,26 @@ use leptos_router::hooks::use_navigate;
 
 use crate::components::{BackLink, DateInput, ErrorSummary, RequirePrison, TextInput, on_step_load, show_errors};
 use crate::i18n::{tx, use_lang, use_title};
+use crate::journey::{FormStep, check_step};
 use crate::store::{today, use_form};
 
-const FIELDS: &[&str] = &["prisoner."];
-
-/// The errors `parse_visit_request` finds among the fields whose paths start with one of `prefixes`.
-pub fn step_errors(prefixes: &[&str], rules: &VisitingRules) -> Vec<FieldError> {
+/// What keeps the visitor on a step (`journey::check_step`, as the server checks a posted form).
+pub fn step_errors(step: FormStep, availability: Option<&Availability>) -> Vec<FieldError> {
     let form = use_form();
-    let lang = use_lang();
-    let request = form.draft.with_untracked(|d| d.request(lang.0.get_untracked()));
-    match domain::request::parse_visit_request(&request, rules, today()) {
-        Ok(_) => Vec::new(),
-        Err(errors) => errors.into_iter().filter(|e| prefixes.iter().any(|p| e.field.starts_with(p))).collect(),
-    }
+    let locale = use_lang().0.get_untracked();
+    form.draft.with_untracked(|d| check_step(d, step, locale, today(), availability))
 }
 
 /// The next step: back to "Check your answers" when the visitor came from a "Change" link there.
-pub fn next_step(next: &'static str) -> &'static str {
+pub fn next_step(step: FormStep) -> &'static str {
     let search = window().location().search().unwrap_or_default();
-    if search.contains("from=check") { "/book/check" } else { next }
+    step.next(search.contains("from=check"))
 }
 
 /// Forgets the server's errors for a step once the visitor has answered it again.
-pub fn clear_server_errors(prefixes: &[&str]) {
+pub fn clear_server_errors(step: FormStep) {
     let form = use_form();
-    form.draft.update(|d| d.server_errors.retain(|e| !prefixes.iter().any(|p| e.field.starts_with(p))));
+    form.draft.update(|d| d.server_errors.retain(|e| !step.owns(e)));
 }
 
 #[component]
@@ -49,19 +44,19 @@ pub fn PrisonerPage() -> impl IntoView {
 fn PrisonerForm() -> impl IntoView {
     let navigate = use_navigate();
     let errors = RwSignal::new(Vec::<FieldError>::new());
+    on_step_load(errors, FormStep::Prisoner);
     use_title(
         |lang| lang.t("The prisoner’s details", "Manylion y carcharor").into(),
         move || errors.with(|e| !e.is_empty()),
     );
-    on_step_load(errors, FIELDS);
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let found = step_errors(FIELDS, &VisitingRules::default());
+        let found = step_errors(FormStep::Prisoner, None);
         if found.is_empty() {
-            clear_server_errors(FIELDS);
+            clear_server_errors(FormStep::Prisoner);
             errors.set(Vec::new());
-            navigate(next_step("/book/times"), NavigateOptions::default());
+            navigate(next_step(FormStep::Prisoner), NavigateOptions::default());
         } else {
             show_errors(errors, found);
         }
@@ -69,7 +64,7 @@ fn PrisonerForm() -> impl IntoView {
 
     view! {
         <ErrorSummary errors />
-        <form novalidate on:submit=submit>
+        <form method="post" novalidate on:submit=submit>
             <span class="govuk-caption-l">{tx("Step 2 of 5", "Cam 2 o 5")}</span>
             <h1 class="govuk-heading-l">{tx("The prisoner’s details", "Manylion y carcharor")}</h1>
             <p class="govuk-body">

@@ -3,7 +3,7 @@
 //! Full, closed and out-of-window times are listed as such, without a checkbox.
 
 use chrono::{NaiveDate, Weekday};
-use domain::api::{Availability, AvailabilityDay, SlotAvailability, SlotState, VisitingRules};
+use domain::api::{Availability, AvailabilityDay, SlotAvailability, SlotState};
 use domain::error::FieldError;
 use domain::i18n::{describe_date, describe_day, describe_slot, describe_times};
 use domain::request::MAX_SLOT_CHOICES;
@@ -15,11 +15,10 @@ use leptos_router::hooks::use_navigate;
 use super::prisoner::{clear_server_errors, next_step, step_errors};
 use super::{LoadError, Loading};
 use crate::api;
-use crate::components::{BackLink, ErrorSummary, RequirePrison, focus_id, on_step_load, show_errors};
+use crate::components::{BackLink, DefaultSubmit, ErrorSummary, RequirePrison, focus_id, on_step_load, show_errors};
 use crate::i18n::{Lang, tx, use_lang, use_title};
+use crate::journey::{FormStep, slot_id};
 use crate::store::use_form;
-
-const FIELDS: &[&str] = &["slots"];
 
 #[component]
 pub fn TimesPage() -> impl IntoView {
@@ -36,13 +35,14 @@ fn TimesForm() -> impl IntoView {
     let form = use_form();
     let navigate = use_navigate();
     let errors = RwSignal::new(Vec::<FieldError>::new());
+    on_step_load(errors, FormStep::Times);
     use_title(
         |lang| lang.t("Choose visit times", "Dewis amseroedd ymweld").into(),
         move || errors.with(|e| !e.is_empty()),
     );
     let prison_id = form.draft.with_untracked(|d| d.prison.as_ref().map(|p| p.id).unwrap_or_default());
-    let availability = LocalResource::new(move || api::availability(prison_id));
-    on_step_load(errors, FIELDS);
+    // Loaded on the server with the page (and handed over), live in the browser after that.
+    let availability = Resource::new(move || prison_id, api::availability);
     // Said aloud when a time is added or removed.
     let announcement = RwSignal::new(String::new());
     // What was said is not left behind in the other language when the visitor switches.
@@ -58,17 +58,12 @@ fn TimesForm() -> impl IntoView {
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let mut found = step_errors(FIELDS, &VisitingRules::default());
-        if found.is_empty()
-            && let Some(Ok(availability)) = availability.get_untracked()
-        {
-            let chosen = form.draft.with_untracked(|d| d.slots.clone());
-            found = domain::timetable::check_slot_choices(&chosen, &availability.days);
-        }
+        let loaded = availability.get_untracked().and_then(Result::ok);
+        let found = step_errors(FormStep::Times, loaded.as_ref());
         if found.is_empty() {
-            clear_server_errors(FIELDS);
+            clear_server_errors(FormStep::Times);
             errors.set(Vec::new());
-            navigate(next_step("/book/visitors"), NavigateOptions::default());
+            navigate(next_step(FormStep::Times), NavigateOptions::default());
         } else {
             show_errors(errors, found);
         }
@@ -76,7 +71,8 @@ fn TimesForm() -> impl IntoView {
 
     view! {
         <ErrorSummary errors />
-        <form novalidate on:submit=submit>
+        <form method="post" novalidate on:submit=submit>
+            <DefaultSubmit />
             <span class="govuk-caption-l">{tx("Step 3 of 5", "Cam 3 o 5")}</span>
             <h1 class="govuk-heading-l">{tx("Choose visit times", "Dewis amseroedd ymweld")}</h1>
             <p class="govuk-body">
@@ -101,14 +97,18 @@ fn TimesForm() -> impl IntoView {
     }
 }
 
-fn ordinal(lang: Lang, n: usize) -> &'static str {
+/// "1st choice" for `n` = 0. Past the third, which only a form posted without the app can reach (and which the
+/// page then refuses), numbered plainly.
+fn ordinal(lang: Lang, n: usize) -> String {
     match (lang.is_cy(), n) {
-        (false, 0) => "1st choice",
-        (false, 1) => "2nd choice",
-        (false, _) => "3rd choice",
-        (true, 0) => "Dewis cyntaf",
-        (true, 1) => "Ail ddewis",
-        (true, _) => "Trydydd dewis",
+        (false, 0) => "1st choice".into(),
+        (false, 1) => "2nd choice".into(),
+        (false, 2) => "3rd choice".into(),
+        (false, n) => format!("Choice {}", n + 1),
+        (true, 0) => "Dewis cyntaf".into(),
+        (true, 1) => "Ail ddewis".into(),
+        (true, 2) => "Trydydd dewis".into(),
+        (true, n) => format!("Dewis {}", n + 1),
     }
 }
 
@@ -175,10 +175,14 @@ fn Chosen(
                                             {text}
                                         </span>
                                         <button
-                                            type="button"
+                                            type="submit"
+                                            name="remove"
+                                            value=slot_id(&slot)
                                             class="govuk-button govuk-button--secondary govuk-!-margin-bottom-0 app-small-button"
                                             id=format!("remove-{i}")
-                                            on:click=move |_| {
+                                            on:click=move |ev| {
+                                                // Without the app, the button posts the form instead.
+                                                ev.prevent_default();
                                                 form.draft.update(|d| d.slots.retain(|s| *s != slot));
                                                 refused.set(None);
                                                 // Focus stays in the list: on the choice that took this one's
@@ -372,7 +376,7 @@ fn SlotOption(
         .into_any();
     }
     let value: Slot = avail.slot;
-    let id = format!("slot-{}-{}", value.date, value.start.format("%H%M"));
+    let id = slot_id(&value);
     let hint_id = format!("{id}-hint");
     let places = avail.places_left;
     let checked = move || form.draft.with(|d| d.slots.contains(&value));
@@ -426,6 +430,7 @@ fn SlotOption(
                         }
                     }
                 }
+                checked=checked
                 prop:checked=checked
                 on:change=toggle
             />
@@ -437,7 +442,7 @@ fn SlotOption(
                 {move || {
                     let choice = form.draft.with(|d| d.slots.iter().position(|s| *s == value));
                     match choice {
-                        Some(i) => ordinal(lang, i).to_string(),
+                        Some(i) => ordinal(lang, i),
                         None if lang.is_cy() => format!("{places} lle ar ôl"),
                         None if places == 1 => "1 place left".to_string(),
                         None => format!("{places} places left"),

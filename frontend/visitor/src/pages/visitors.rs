@@ -7,13 +7,12 @@ use leptos_router::NavigateOptions;
 use leptos_router::hooks::use_navigate;
 
 use super::prisoner::{clear_server_errors, next_step, step_errors};
+use crate::journey::FormStep;
 use crate::components::{
-    BackLink, DateInput, ErrorSummary, RequirePrison, TextInput, focus_id, on_step_load, show_errors,
+    BackLink, DateInput, DefaultSubmit, ErrorSummary, RequirePrison, TextInput, focus_id, on_step_load, show_errors,
 };
 use crate::i18n::{field_message, tx, use_lang, use_title};
 use crate::store::{Person, today, use_form};
-
-const FIELDS: &[&str] = &["lead_visitor", "other_visitors"];
 
 #[component]
 pub fn VisitorsPage() -> impl IntoView {
@@ -31,8 +30,8 @@ fn VisitorsForm() -> impl IntoView {
     let form = use_form();
     let navigate = use_navigate();
     let errors = RwSignal::new(Vec::<FieldError>::new());
+    on_step_load(errors, FormStep::Visitors);
     use_title(|lang| lang.t("Who is visiting", "Pwy sy’n ymweld").into(), move || errors.with(|e| !e.is_empty()));
-    on_step_load(errors, FIELDS);
     let rules = move || form.draft.with(|d| d.prison.as_ref().map(|p| p.rules.clone()).unwrap_or_default());
     let count = Memo::new(move |_| form.draft.with(|d| d.others.len()));
     let max_others = move || usize::from(rules().max_visitors).saturating_sub(1);
@@ -53,25 +52,19 @@ fn VisitorsForm() -> impl IntoView {
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let mut found = step_errors(FIELDS, &rules());
-        let mismatch = form.draft.with_untracked(|d| d.email.trim() != d.email_confirm.trim());
-        if mismatch {
-            found.push(FieldError::new(
-                "lead_visitor.email_confirm",
-                FieldErrorCode::InvalidEmail,
-                "The email addresses do not match",
-            ));
-        }
+        let found = step_errors(FormStep::Visitors, None);
         if found.is_empty() {
-            clear_server_errors(FIELDS);
+            clear_server_errors(FormStep::Visitors);
             errors.set(Vec::new());
-            navigate(next_step("/book/check"), NavigateOptions::default());
+            navigate(next_step(FormStep::Visitors), NavigateOptions::default());
         } else {
             show_errors(errors, found);
         }
     };
 
-    let add = move |_| {
+    let add = move |ev: leptos::ev::MouseEvent| {
+        // Without the app, the button posts the form, and the server adds the visitor.
+        ev.prevent_default();
         let n = form.draft.with_untracked(|d| d.others.len());
         if n < max_others() {
             form.draft.update(|d| d.others.push(Person::default()));
@@ -81,7 +74,8 @@ fn VisitorsForm() -> impl IntoView {
 
     view! {
         <ErrorSummary errors rules=rules() />
-        <form novalidate on:submit=submit>
+        <form method="post" novalidate on:submit=submit>
+            <DefaultSubmit />
             <span class="govuk-caption-l">{tx("Step 4 of 5", "Cam 4 o 5")}</span>
             <h1 class="govuk-heading-l">{tx("Who is visiting", "Pwy sy’n ymweld")}</h1>
             <div class="govuk-inset-text" id="visitor-limits">
@@ -191,7 +185,14 @@ fn VisitorsForm() -> impl IntoView {
                     }
                 }
             >
-                <button type="button" class="govuk-button govuk-button--secondary" id="add-visitor" on:click=add>
+                <button
+                    type="submit"
+                    name="action"
+                    value="add"
+                    class="govuk-button govuk-button--secondary"
+                    id="add-visitor"
+                    on:click=add
+                >
                     {tx("Add another visitor", "Ychwanegu ymwelydd arall")}
                 </button>
             </Show>
@@ -252,9 +253,12 @@ fn OtherVisitor(i: usize, errors: RwSignal<Vec<FieldError>>) -> impl IntoView {
                 errors
             />
             <button
-                type="button"
+                type="submit"
+                name="remove"
+                value=i.to_string()
                 class="govuk-button govuk-button--secondary"
-                on:click=move |_| {
+                on:click=move |ev| {
+                    ev.prevent_default();
                     form.draft.update(|d| {
                         if i < d.others.len() {
                             d.others.remove(i);

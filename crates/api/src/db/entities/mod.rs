@@ -7,6 +7,7 @@ pub mod api_key_secret;
 pub mod closed_date;
 pub mod idempotency_key;
 pub mod integration_event;
+pub mod journey_draft;
 pub mod outbox_message;
 pub mod prison;
 pub mod prison_notification;

@@ -1,0 +1,273 @@
+//! The visitor's journey as HTML forms, and the draft behind it (issue 13). The server keeps each browser's
+//! half-finished request (the visitor app's `Draft`) in the database, under the SHA-256 of a random `pvb_draft`
+//! cookie (HttpOnly, `SameSite=Lax`, gone when the browser closes), for 20 minutes after its last change: a
+//! half-finished form on a shared phone does not live on. Every page is rendered from it, so the same draft serves
+//! a visitor without JavaScript (whose forms post here) and one with the app (which saves each change with
+//! `PUT /book/draft`), on any instance.
+//!
+//! - `POST /book/{prisoner|times|visitors}`: the step's form. Its answers go into the draft; "Continue" checks them
+//!   with the same rules as the app (`frontend::journey`) and moves on (303 to the next step, or back to "Check
+//!   your answers" from a "Change" link), or comes back to the step, whose page shows the GOV.UK error summary.
+//!   "Add another visitor" and "Remove" come back to the step with the change made.
+//! - `POST /book/check`: sends the request through the REST API's own service (`visits::service::create`: the same
+//!   rules, limits, emails and events), with the `Idempotency-Key` the page carries, so pressing Send twice (or once
+//!   here and once in the app) makes one visit; then 303 to `/book/done`. Refused answers come back to the page.
+//! - `PUT /book/draft`: the app's copy of the draft (JSON, at most 32 KiB); an empty draft deletes it. 204.
+//!
+//! Each is accepted from this site's own pages only (Fetch Metadata, then `Origin`: 403 otherwise). A browser
+//! makes at most ten times the per-address limit of visit requests in new drafts an hour (429 past it).
+
+pub mod store;
+
+use actix_web::cookie::{Cookie, SameSite};
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, web};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::Duration;
+use domain::api::Locale;
+use frontend::journey::{FormAction, FormStep, apply_form, check_step};
+use frontend::store::Draft;
+use frontend_shared::browser::LOCALE_COOKIE;
+
+use crate::client_address::ClientAddress;
+use crate::error::ApiError;
+use crate::rate_limits::Limit;
+use crate::state::AppState;
+use crate::visits::service::{Requester, parse_idempotency_key};
+use crate::visits::tokens;
+
+/// The cookie that names a browser's draft.
+pub const DRAFT_COOKIE: &str = "pvb_draft";
+/// A draft not changed (nor a journey page opened) for this long is gone.
+pub const IDLE_LIMIT: Duration = Duration::minutes(20);
+/// The largest draft kept: a whole journey at the most visitors a prison allows is under 8 KiB.
+pub const MAX_DRAFT_BYTES: usize = 32 * 1024;
+/// The largest form accepted from a step.
+const MAX_FORM_BYTES: usize = 64 * 1024;
+
+/// The journey's form posts and the app's draft saves. Guarded by method, so that a GET of the same path falls
+/// through to the page (`pages::route`).
+pub fn routes() -> impl actix_web::dev::HttpServiceFactory {
+    (
+        web::resource("/book/draft").guard(actix_web::guard::Put()).route(web::put().to(put_draft)),
+        web::resource("/book/{step}").guard(actix_web::guard::Post()).route(web::post().to(post_step)),
+    )
+}
+
+/// A browser's draft as a request finds it.
+#[derive(Debug, Clone, Default)]
+pub struct Held {
+    /// The stored id (hash) of the browser's draft cookie, when it sent one.
+    id: Option<String>,
+    /// The draft, unless there is none or it has gone idle.
+    pub draft: Option<Draft>,
+}
+
+/// Reads the draft of the browser that sent `req`.
+pub async fn read(state: &AppState, req: &HttpRequest) -> Result<Held, ApiError> {
+    let Some(token) = req.cookie(DRAFT_COOKIE).map(|c| c.value().to_owned()).filter(|t| looks_valid(t)) else {
+        return Ok(Held::default());
+    };
+    let id = tokens::hash(&token);
+    let stored = store::load(&state.db, &id, state.clock.now() - IDLE_LIMIT).await?;
+    // A draft that no longer reads (saved by an older release) is as good as none.
+    let draft = stored.and_then(|json| serde_json::from_str(&json).ok());
+    Ok(Held { id: Some(id), draft })
+}
+
+/// Keeps a journey page's draft for another 20 minutes: opening a step counts as activity.
+pub async fn touch(state: &AppState, held: &Held) -> Result<(), ApiError> {
+    match (&held.id, &held.draft) {
+        (Some(id), Some(_)) => Ok(store::touch(&state.db, id, state.clock.now()).await?),
+        _ => Ok(()),
+    }
+}
+
+/// Stores `draft` as the browser's draft: under its cookie, or under a new one, which is returned for the answer to
+/// set. An empty draft is deleted. A browser's first draft counts against its address's limit.
+pub async fn write(
+    state: &AppState,
+    req: &HttpRequest,
+    address: &ClientAddress,
+    held: &Held,
+    draft: &Draft,
+) -> Result<Option<Cookie<'static>>, ApiError> {
+    if *draft == Draft::default() {
+        if let Some(id) = &held.id {
+            store::delete(&state.db, id).await?;
+        }
+        return Ok(None);
+    }
+    let json = serde_json::to_string(draft).map_err(anyhow::Error::from)?;
+    if json.len() > MAX_DRAFT_BYTES {
+        return Err(ApiError::PayloadTooLarge);
+    }
+    let now = state.clock.now();
+    if let Some(id) = &held.id {
+        store::save(&state.db, id, json, now).await?;
+        return Ok(None);
+    }
+    if let Some(address) = address.key() {
+        let per_hour = state.limits.visit_requests_per_address.saturating_mul(10);
+        crate::rate_limits::reserve(state, &[Limit::new("draft:address", &address, per_hour, Duration::hours(1))])
+            .await?;
+    }
+    // New drafts are rare next to page views: the time to sweep out the idle ones.
+    store::delete_idle(&state.db, now - IDLE_LIMIT).await?;
+    let token = format!("dr_{}", URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>()));
+    store::save(&state.db, &tokens::hash(&token), json, now).await?;
+    let secure = req.connection_info().scheme() == "https";
+    Ok(Some(
+        Cookie::build(DRAFT_COOKIE, token).path("/").http_only(true).secure(secure).same_site(SameSite::Lax).finish(),
+    ))
+}
+
+/// A draft cookie as this service makes them (`dr_` and 43 base64url characters), checked before any lookup.
+fn looks_valid(token: &str) -> bool {
+    token.len() == 46
+        && token.starts_with("dr_")
+        && token[3..].bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// The language the visitor chose (the `pvb_lang` cookie), else English.
+fn locale(req: &HttpRequest) -> Locale {
+    req.cookie(LOCALE_COOKIE).and_then(|c| c.value().parse().ok()).unwrap_or_default()
+}
+
+fn see_other(location: &str, cookie: Option<Cookie<'static>>) -> HttpResponse {
+    let mut response = HttpResponse::SeeOther().insert_header((header::LOCATION, location.to_owned())).finish();
+    if let Some(cookie) = cookie {
+        let _ = response.add_cookie(&cookie);
+    }
+    response
+}
+
+fn require_this_origin(req: &HttpRequest) -> Result<(), ApiError> {
+    if crate::visits::routes::from_this_origin(req) { Ok(()) } else { Err(ApiError::Forbidden) }
+}
+
+/// `PUT /book/draft`: the app's draft, saved as the visitor types.
+async fn put_draft(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    address: ClientAddress,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    require_this_origin(&req)?;
+    if body.len() > MAX_DRAFT_BYTES {
+        return Err(ApiError::PayloadTooLarge);
+    }
+    let draft: Draft = serde_json::from_slice(&body)
+        .map_err(|error| ApiError::Malformed(format!("The body is not a draft: {error}")))?;
+    let held = read(&state, &req).await?;
+    let cookie = write(&state, &req, &address, &held, &draft).await?;
+    let mut response = HttpResponse::NoContent().finish();
+    if let Some(cookie) = cookie {
+        let _ = response.add_cookie(&cookie);
+    }
+    Ok(response)
+}
+
+/// `POST /book/{step}`: a step's form, posted without the app.
+async fn post_step(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<String>,
+    address: ClientAddress,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    require_this_origin(&req)?;
+    if body.len() > MAX_FORM_BYTES {
+        return Err(ApiError::PayloadTooLarge);
+    }
+    let form: Vec<(String, String)> = url::form_urlencoded::parse(&body).into_owned().collect();
+    let held = read(&state, &req).await?;
+    let name = path.into_inner();
+    if name == "check" {
+        return submit(&state, &req, &address, held, &form).await;
+    }
+    let Some(step) = FormStep::from_name(&name) else { return Err(ApiError::NotFound) };
+    let from_check = url::form_urlencoded::parse(req.query_string().as_bytes()).any(|(k, v)| k == "from" && v == "check");
+    let here = if from_check { format!("{}?from=check", step.path()) } else { step.path().to_owned() };
+    // Without a prison (a new browser, or 20 minutes idle) the step's page says to start again.
+    let Some(mut draft) = held.draft.clone().filter(|d| d.prison.is_some()) else { return Ok(see_other(&here, None)) };
+    let availability = match (step, &draft.prison) {
+        (FormStep::Times, Some(prison)) => Some(crate::prisons::service::availability(&state, prison.id, None, None).await?),
+        _ => None,
+    };
+    let before = draft.clone();
+    let action = apply_form(&mut draft, step, &form, availability.as_ref());
+    draft.server_errors.retain(|e| !step.owns(e));
+    let location = match action {
+        FormAction::Continue => {
+            let today = domain::calendar::london_today(state.clock.now());
+            let errors = check_step(&draft, step, locale(&req), today, availability.as_ref());
+            if errors.is_empty() {
+                step.next(from_check).to_owned()
+            } else {
+                draft.server_errors.extend(errors);
+                here
+            }
+        }
+        // Back to the new visitor's first box, or to the list a visitor or time left.
+        FormAction::Add => format!("{here}#other_visitors-{}-first_name", draft.others.len().saturating_sub(1)),
+        FormAction::Remove(_) if step == FormStep::Times => format!("{here}#slots"),
+        FormAction::Remove(_) => format!("{here}#other_visitors"),
+    };
+    // New answers make a new request: a key sent with the old ones must not answer for them.
+    let answers = |d: &Draft| Draft { server_errors: Vec::new(), idempotency_key: None, ..d.clone() };
+    if answers(&draft) != answers(&before) {
+        draft.idempotency_key = None;
+    }
+    let cookie = write(&state, &req, &address, &held, &draft).await?;
+    Ok(see_other(&location, cookie))
+}
+
+/// `POST /book/check`: sends the request, as `POST /api/v1/visits` does, with the page's idempotency key.
+async fn submit(
+    state: &AppState,
+    req: &HttpRequest,
+    address: &ClientAddress,
+    held: Held,
+    form: &[(String, String)],
+) -> Result<HttpResponse, ApiError> {
+    let Some(mut draft) = held.draft.clone() else { return Ok(see_other("/book/check", None)) };
+    // Sent already (a second press after the first was answered): its confirmation.
+    if draft.created.is_some() {
+        return Ok(see_other("/book/done", None));
+    }
+    if draft.prison.is_none() {
+        return Ok(see_other("/book/check", None));
+    }
+    let posted = form.iter().find(|(k, _)| k == "idempotency_key").and_then(|(_, v)| parse_idempotency_key(v).ok());
+    let key = posted.or(draft.idempotency_key.clone()).unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+    draft.idempotency_key = Some(key.clone());
+    let request = draft.request(locale(req));
+    let sent = crate::visits::service::create(state, request, Some(key), &Requester::visitor(), address.key()).await;
+    let location = match sent {
+        Ok(created) => {
+            // Everything typed is forgotten; only what the confirmation page shows is kept.
+            draft = Draft { created: Some(created.visit), ..Draft::default() };
+            "/book/done"
+        }
+        Err(ApiError::Validation(errors)) => {
+            // The answers must change, so the next attempt is a new request with a new key.
+            draft.idempotency_key = None;
+            draft.server_errors = errors;
+            "/book/check"
+        }
+        Err(ApiError::IdempotencyKeyReused) => {
+            draft.idempotency_key = None;
+            "/book/check?problem=changed"
+        }
+        Err(error) => {
+            if let ApiError::Internal(cause) = &error {
+                tracing::error!(error = %cause, "sending a visit request from its form");
+            }
+            "/book/check?problem=unavailable"
+        }
+    };
+    let cookie = write(state, req, address, &held, &draft).await?;
+    Ok(see_other(location, cookie))
+}

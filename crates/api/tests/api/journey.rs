@@ -1,0 +1,364 @@
+//! The visitor's journey as HTML forms, without JavaScript (api::journey): every step posted to the server, checked
+//! with the app's own rules, kept in the browser's draft, and sent through the REST API's service, so that the
+//! visit is the one `POST /api/v1/visits` makes. On both databases; tests/e2e/journey-no-js.test.mjs walks the same
+//! journey in Chromium.
+
+use std::collections::BTreeMap;
+
+use api::clock::Clock;
+use domain::api::{Locale, VisitingRules};
+use sea_orm::{ConnectionTrait, Statement};
+use serde_json::Value;
+
+use crate::helpers::{Db, TestApp, TestClock, add_test_prison, monday_morning, visit_request};
+use crate::on_both_databases;
+use crate::pages::spawn_with_pages_and_clock;
+
+/// A browser without JavaScript: it keeps cookies, posts forms from this site's pages, and follows no redirect
+/// (each test looks at the answer first).
+struct Browser<'a> {
+    app: &'a TestApp,
+    cookies: BTreeMap<String, String>,
+}
+
+struct Page {
+    status: u16,
+    body: String,
+    location: Option<String>,
+    headers: reqwest::header::HeaderMap,
+}
+
+impl<'a> Browser<'a> {
+    fn new(app: &'a TestApp) -> Browser<'a> {
+        Browser { app, cookies: BTreeMap::new() }
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
+    }
+
+    async fn take(&mut self, response: reqwest::Response) -> Page {
+        for set in response.headers().get_all("set-cookie") {
+            let set = set.to_str().unwrap();
+            let (name, rest) = set.split_once('=').unwrap();
+            let value = rest.split(';').next().unwrap();
+            self.cookies.insert(name.to_owned(), value.to_owned());
+        }
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let location = headers.get("location").map(|l| l.to_str().unwrap().to_owned());
+        Page { status, body: response.text().await.unwrap(), location, headers }
+    }
+
+    async fn get(&mut self, path: &str) -> Page {
+        let response =
+            self.app.client.get(self.app.url(path)).header("cookie", self.cookie_header()).send().await.unwrap();
+        self.take(response).await
+    }
+
+    async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Page {
+        let body = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(form).finish();
+        let response = self
+            .app
+            .client
+            .post(self.app.url(path))
+            .header("cookie", self.cookie_header())
+            .header("sec-fetch-site", "same-origin")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        self.take(response).await
+    }
+
+    /// Posts a step and expects to be sent on to `to`.
+    async fn answer(&mut self, path: &str, form: &[(&str, &str)], to: &str) {
+        let page = self.post(path, form).await;
+        assert_eq!((page.status, page.location.as_deref()), (303, Some(to)), "{path}: {}", page.body);
+    }
+}
+
+const PRISONER: [(&str, &str); 6] = [
+    ("prisoner-first_name", "John"),
+    ("prisoner-last_name", "Smith"),
+    ("prisoner-date_of_birth-day", "12"),
+    ("prisoner-date_of_birth-month", "4"),
+    ("prisoner-date_of_birth-year", "1985"),
+    ("prisoner-number", "a1234bc"),
+];
+
+const VISITORS: [(&str, &str); 13] = [
+    ("lead_visitor-first_name", "Mary"),
+    ("lead_visitor-last_name", "Smith"),
+    ("lead_visitor-date_of_birth-day", "1"),
+    ("lead_visitor-date_of_birth-month", "7"),
+    ("lead_visitor-date_of_birth-year", "1980"),
+    ("lead_visitor-email", "mary.smith@example.com"),
+    ("lead_visitor-email_confirm", "mary.smith@example.com"),
+    ("lead_visitor-phone", "07700 900123"),
+    ("other_visitors-0-first_name", "Amy"),
+    ("other_visitors-0-last_name", "Smith"),
+    ("other_visitors-0-date_of_birth-day", "9"),
+    ("other_visitors-0-date_of_birth-month", "3"),
+    ("other_visitors-0-date_of_birth-year", "2015"),
+];
+
+/// The time `visit_request` asks for in these tests, as the times step's checkbox sends it.
+const SLOT: (&str, &str, &str) = ("2026-12-04", "14:00", "16:00");
+const SLOT_ID: &str = "slot-2026-12-04-1400";
+
+/// Walks a browser from the prison's page to "Check your answers"; returns that page.
+async fn fill_in(browser: &mut Browser<'_>, prison: uuid::Uuid) -> Page {
+    let page = browser.get(&format!("/prison/{prison}")).await;
+    let start = format!("/book/prisoner?prison={prison}");
+    assert!(page.body.contains(&format!("href=\"{start}\"")), "Start now is a link: {}", page.body);
+    let page = browser.get(&start).await;
+    assert_eq!((page.status, page.location.as_deref()), (303, Some("/book/prisoner")));
+    browser.answer("/book/prisoner", &PRISONER, "/book/times").await;
+    let page = browser.get("/book/times").await;
+    assert!(page.body.contains(&format!("value=\"{SLOT_ID}\"")), "the times are checkboxes: {}", page.body);
+    browser.answer("/book/times", &[("slots", SLOT_ID)], "/book/visitors").await;
+    browser.answer("/book/visitors", &VISITORS, "/book/check").await;
+    let page = browser.get("/book/check").await;
+    assert_eq!(page.status, 200);
+    page
+}
+
+/// The key in the page's "Send" form.
+fn idempotency_key(check: &Page) -> String {
+    let (_, rest) = check.body.split_once("name=\"idempotency_key\" value=\"").expect("the form carries a key");
+    rest.split('"').next().unwrap().to_owned()
+}
+
+/// The status link on the confirmation page: (reference, token).
+fn status_link(done: &Page) -> (String, String) {
+    let (_, rest) = done.body.split_once("id=\"status-link\" href=\"").expect("the page links the visit");
+    let href = rest.split('"').next().unwrap().replace("&amp;", "&");
+    let (path, token) = href.split_once("?token=").unwrap();
+    (path.trim_start_matches("/visit/").to_owned(), token.to_owned())
+}
+
+/// The emails queued for a visit, with its own reference, token and id taken out: (kind, payload).
+async fn emails(app: &TestApp, reference: &str, token: &str) -> Vec<(String, String)> {
+    let db = &app.state.db;
+    let sql = format!(
+        "SELECT o.kind, o.payload, CAST(v.id AS TEXT) AS visit_id FROM outbox_message o \
+         JOIN visit v ON v.id = o.visit_id WHERE v.reference = '{reference}' ORDER BY o.kind"
+    );
+    let rows = db.query_all_raw(Statement::from_string(db.get_database_backend(), sql)).await.unwrap();
+    rows.iter()
+        .map(|row| {
+            let id: String = row.try_get("", "visit_id").unwrap();
+            let payload: String = row.try_get("", "payload").unwrap();
+            let payload = payload.replace(reference, "REF").replace(token, "TOKEN").replace(&id, "ID");
+            (row.try_get("", "kind").unwrap(), payload)
+        })
+        .collect()
+}
+
+async fn a_visitor_without_javascript_makes_the_visit_the_rest_api_makes(db: Db) {
+    let (app, _dir) = spawn_with_pages_and_clock(db, Clock::fixed(monday_morning())).await;
+    let prison = add_test_prison(&app, VisitingRules::default()).await;
+    let mut browser = Browser::new(&app);
+    let check = fill_in(&mut browser, prison).await;
+    assert!(check.body.contains("John Smith") && check.body.contains("Amy Smith"), "{}", check.body);
+    assert_eq!(check.headers["cache-control"], "no-store", "a page of what the visitor typed is not kept");
+
+    let draft_cookie = browser.cookies["pvb_draft"].clone();
+    let key = idempotency_key(&check);
+    let page = browser.post("/book/check", &[("idempotency_key", &key)]).await;
+    assert_eq!((page.status, page.location.as_deref()), (303, Some("/book/done")));
+    let done = browser.get("/book/done").await;
+    assert!(done.body.contains("Request sent"), "{}", done.body);
+    let (reference, token) = status_link(&done);
+
+    // The same answers through the REST API.
+    let rest = app.created_visit(&visit_request(prison, &[SLOT])).await;
+    let (rest_reference, rest_token) = (rest["reference"].as_str().unwrap(), rest["status_token"].as_str().unwrap());
+    let status = |reference: String, token: String| {
+        let app = &app;
+        async move {
+            let mut body: Value = app.visit_status(&reference, &token).await.json().await.unwrap();
+            body["reference"] = Value::Null;
+            body["id"] = Value::Null;
+            body
+        }
+    };
+    let by_form = status(reference.clone(), token.clone()).await;
+    assert_eq!(by_form, status(rest_reference.to_owned(), rest_token.to_owned()).await);
+    assert_eq!(by_form["state"], "requested");
+    assert_eq!(emails(&app, &reference, &token).await, emails(&app, rest_reference, rest_token).await);
+    assert_eq!(emails(&app, &reference, &token).await.len(), 1, "one email: request received");
+
+    // What was typed is gone from the server; only the confirmation is kept (for 20 minutes).
+    let stored = app.scalar("SELECT COUNT(*) FROM journey_draft WHERE draft LIKE '%1985%'").await;
+    assert_eq!(stored, 0);
+    assert_ne!(draft_cookie, "", "the browser was given a draft cookie");
+}
+
+async fn pressing_send_twice_or_in_the_app_then_the_form_makes_one_visit(db: Db) {
+    let (app, _dir) = spawn_with_pages_and_clock(db, Clock::fixed(monday_morning())).await;
+    let prison = add_test_prison(&app, VisitingRules::default()).await;
+
+    // Twice at once, from the form.
+    let mut browser = Browser::new(&app);
+    let check = fill_in(&mut browser, prison).await;
+    let key = idempotency_key(&check);
+    let (cookie, url) = (browser.cookie_header(), app.url("/book/check"));
+    let send = || {
+        app.client
+            .post(&url)
+            .header("cookie", &cookie)
+            .header("sec-fetch-site", "same-origin")
+            .form(&[("idempotency_key", key.as_str())])
+            .send()
+    };
+    let (first, second) = tokio::join!(send(), send());
+    for answer in [first.unwrap(), second.unwrap()] {
+        assert_eq!((answer.status().as_u16(), answer.headers()["location"].to_str().unwrap()), (303, "/book/done"));
+    }
+    assert_eq!(app.count("visit").await, 1);
+
+    // In the app (its call carries the page's key), then the form: the form finds the same visit.
+    let mut browser = Browser::new(&app);
+    let check = fill_in(&mut browser, prison).await;
+    let key = idempotency_key(&check);
+    let (_, rest) = check.body.split_once("data-draft=\"").unwrap();
+    let json = rest.split('"').next().unwrap().replace("&quot;", "\"").replace("&amp;", "&");
+    let draft: frontend::store::Draft = serde_json::from_str(&json).expect("the page hands over its draft");
+    assert_eq!(draft.idempotency_key.as_deref(), Some(key.as_str()));
+    let request = serde_json::to_value(draft.request(Locale::En)).unwrap();
+    let by_app = app.create_visit(&request, Some(&key)).await;
+    assert_eq!(by_app.status(), 201);
+    let by_app: Value = by_app.json().await.unwrap();
+    browser.answer("/book/check", &[("idempotency_key", &key)], "/book/done").await;
+    let (reference, _) = status_link(&browser.get("/book/done").await);
+    assert_eq!(reference, by_app["reference"].as_str().unwrap());
+    assert_eq!(app.count("visit").await, 2);
+}
+
+async fn a_step_refuses_answers_as_the_app_does_and_keeps_what_was_typed(db: Db) {
+    let (app, _dir) = spawn_with_pages_and_clock(db, Clock::fixed(monday_morning())).await;
+    let prison = add_test_prison(&app, VisitingRules::default()).await;
+    let mut browser = Browser::new(&app);
+    browser.get(&format!("/book/prisoner?prison={prison}")).await;
+
+    let typed = [("prisoner-first_name", "Jo"), ("prisoner-number", "not a number")];
+    browser.answer("/book/prisoner", &typed, "/book/prisoner").await;
+    let page = browser.get("/book/prisoner").await;
+    assert!(page.body.contains("<title>Error: The prisoner’s details - Visit someone in prison</title>"), "{}", page.body);
+    assert!(page.body.contains("There is a problem"), "{}", page.body);
+    assert!(page.body.contains("href=\"#prisoner-last_name\""), "the summary links the field: {}", page.body);
+    assert!(page.body.contains("value=\"Jo\""), "what was typed stays: {}", page.body);
+
+    // In Welsh, the same errors in Welsh.
+    browser.cookies.insert("pvb_lang".into(), "cy".into());
+    let page = browser.get("/book/prisoner").await;
+    assert!(page.body.contains("Mae problem wedi codi"), "{}", page.body);
+
+    // A fourth time, ticked without the app, is refused by the same rule as the API's.
+    browser.answer("/book/prisoner", &PRISONER, "/book/times").await;
+    let times = browser.get("/book/times").await;
+    let ids: Vec<&str> =
+        times.body.split("name=\"slots\" type=\"checkbox\" value=\"").skip(1).map(|s| s.split('"').next().unwrap()).take(4).collect();
+    assert_eq!(ids.len(), 4, "{}", times.body);
+    let four: Vec<(&str, &str)> = ids.iter().map(|id| ("slots", *id)).collect();
+    browser.answer("/book/times", &four, "/book/times").await;
+    let page = browser.get("/book/times").await;
+    assert!(page.body.contains("There is a problem") && page.body.contains("checked"), "{}", page.body);
+    // "Remove" takes one off, and Continue goes on with three.
+    browser.answer("/book/times", &[("slots", ids[0]), ("slots", ids[1]), ("slots", ids[2])], "/book/visitors").await;
+
+    // Adding and removing visitors without the app.
+    browser.answer("/book/visitors", &[("action", "add")], "/book/visitors#other_visitors-0-first_name").await;
+    let page = browser.get("/book/visitors").await;
+    assert!(page.body.contains("id=\"other_visitors-0-first_name\""), "{}", page.body);
+    browser.answer("/book/visitors", &[("other_visitors-0-first_name", "Amy"), ("remove", "0")], "/book/visitors#other_visitors").await;
+    let page = browser.get("/book/visitors").await;
+    assert!(!page.body.contains("id=\"other_visitors-0-first_name\""), "{}", page.body);
+}
+
+async fn a_draft_is_the_browsers_own_and_goes_after_20_minutes_idle(db: Db) {
+    let clock = TestClock::at(monday_morning());
+    let (app, _dir) = spawn_with_pages_and_clock(db, clock.clock()).await;
+    let prison = add_test_prison(&app, VisitingRules::default()).await;
+    let mut browser = Browser::new(&app);
+    let start = browser.get(&format!("/book/prisoner?prison={prison}")).await;
+    let set_cookie = start.headers["set-cookie"].to_str().unwrap().to_owned();
+    for attribute in ["pvb_draft=dr_", "HttpOnly", "SameSite=Lax", "Path=/"] {
+        assert!(set_cookie.contains(attribute), "{attribute} in {set_cookie}");
+    }
+    assert!(!set_cookie.contains("Max-Age") && !set_cookie.contains("Expires"), "gone when the browser closes");
+    let token = browser.cookies["pvb_draft"].clone();
+    let stored = app.scalar(&format!("SELECT COUNT(*) FROM journey_draft WHERE id = '{token}'")).await;
+    assert_eq!(stored, 0, "the database holds the cookie's hash, not the cookie");
+    browser.answer("/book/prisoner", &PRISONER, "/book/times").await;
+
+    // Another browser has a draft of its own.
+    let mut other = Browser::new(&app);
+    assert!(other.get("/book/prisoner").await.body.contains("Start again"));
+
+    // Each step opened keeps it; 20 minutes without one, it is gone, and a new draft sweeps it out.
+    clock.advance(chrono::Duration::minutes(15));
+    assert!(browser.get("/book/prisoner").await.body.contains("value=\"John\""));
+    clock.advance(chrono::Duration::minutes(15));
+    assert!(browser.get("/book/prisoner").await.body.contains("value=\"John\""), "opening a step counts");
+    clock.advance(chrono::Duration::minutes(21));
+    let page = browser.get("/book/prisoner").await;
+    assert!(page.body.contains("Start again") && !page.body.contains("John"), "{}", page.body);
+    other.get(&format!("/book/prisoner?prison={prison}")).await;
+    assert_eq!(app.count("journey_draft").await, 1);
+}
+
+async fn forms_and_drafts_from_elsewhere_are_refused(db: Db) {
+    let (app, _dir) = spawn_with_pages_and_clock(db, Clock::fixed(monday_morning())).await;
+    let prison = add_test_prison(&app, VisitingRules::default()).await;
+    let mut browser = Browser::new(&app);
+    browser.get(&format!("/book/prisoner?prison={prison}")).await;
+    let cookie = browser.cookie_header();
+
+    let forged = app
+        .client
+        .post(app.url("/book/prisoner"))
+        .header("cookie", &cookie)
+        .header("sec-fetch-site", "cross-site")
+        .form(&PRISONER)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), 403);
+    let put = |body: String, origin: &str| {
+        app.client
+            .put(app.url("/book/draft"))
+            .header("cookie", &cookie)
+            .header("origin", origin.to_owned())
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+    };
+    assert_eq!(put("{}".into(), "https://evil.example").await.unwrap().status(), 403);
+    let this = app.address.clone();
+    assert_eq!(put("[1,2".into(), &this).await.unwrap().status(), 400);
+    let huge = format!("{{\"phone\":\"{}\"}}", "x".repeat(40 * 1024));
+    assert_eq!(put(huge, &this).await.unwrap().status(), 413);
+    // The app's save replaces the draft; an empty one deletes it.
+    let saved = put("{\"phone\":\"07700 900123\"}".into(), &this).await.unwrap();
+    assert_eq!(saved.status(), 204);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM journey_draft WHERE draft LIKE '%07700 900123%'").await, 1);
+    assert_eq!(put("{}".into(), &this).await.unwrap().status(), 204);
+    assert_eq!(app.count("journey_draft").await, 0);
+    // A step posted with no draft (or a forged cookie) changes nothing and says to start again.
+    let mut stranger = Browser::new(&app);
+    stranger.cookies.insert("pvb_draft".into(), "dr_forged".into());
+    stranger.answer("/book/check", &[], "/book/check").await;
+    assert_eq!(app.count("visit").await, 0);
+}
+
+on_both_databases!(
+    a_visitor_without_javascript_makes_the_visit_the_rest_api_makes,
+    pressing_send_twice_or_in_the_app_then_the_form_makes_one_visit,
+    a_step_refuses_answers_as_the_app_does_and_keeps_what_was_typed,
+    a_draft_is_the_browsers_own_and_goes_after_20_minutes_idle,
+    forms_and_drafts_from_elsewhere_are_refused,
+);
