@@ -36,6 +36,9 @@ cargo clippy -p frontend-staff -p frontend-shared --target wasm32-unknown-unknow
 step "Every text of the web clients in English and Welsh (frontend-shared's native tests)"
 cargo test -p frontend-shared --locked
 
+step "The journey's form steps: what a posted step puts in the draft and the checks it runs (the visitor app's native tests)"
+cargo test -p frontend --features ssr --lib --locked
+
 step "The domain crate builds for wasm32 without server dependencies"
 scripts/check-domain-wasm.sh
 

@@ -367,6 +367,7 @@ pub fn RequirePrison(children: ChildrenFn) -> impl IntoView {
         <Show
             when=move || form.draft.with(|d| d.prison.is_some())
             fallback=move || {
+                crate::i18n::use_title(|lang| lang.t("Start again", "Dechrau eto").into(), || false);
                 view! {
                     <h1 class="govuk-heading-l">{tx("Start again", "Dechrau eto")}</h1>
                     <p class="govuk-body">

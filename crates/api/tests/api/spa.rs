@@ -33,13 +33,12 @@ async fn staff_paths_get_the_staff_page_and_every_other_client_path_the_visitor_
     for path in ["/staff", "/staff/", "/staff/inbox", "/staff/visits/0b3c7f1e-1d2a-4c1b-9a57-0e6f3c2d1b00"] {
         assert_eq!(page(&address, path).await, (200, "<p>staff app</p>".to_string()), "{path}");
     }
-    // The visitor pages the server renders (tests/api/pages.rs) are whole pages; the steps still drawn in the
-    // browser get the placeholder page.
-    for path in ["/", "/prison/abc", "/visit/7KQ2M9XD", "/staffing"] {
+    // Every other path is a visitor page the server renders (tests/api/pages.rs).
+    for path in ["/", "/prison/abc", "/visit/7KQ2M9XD", "/staffing", "/book/prisoner", "/book/staff"] {
         let (_, body) = page(&address, path).await;
         assert!(body.contains("data-rendered=\"server\""), "{path}: {body}");
     }
-    assert_eq!(page(&address, "/book/staff").await, (200, "<p>visitor app</p>".to_string()));
+    assert_eq!(page(&address, "/book/staff").await.0, 404);
     let (status, body) = page(&address, "/api/v1/staff/nothing-here").await;
     assert_eq!(status, 404);
     assert!(body.contains("not_found"), "{body}");
@@ -76,9 +75,8 @@ async fn the_icon_is_served_as_an_icon_and_a_missing_file_is_a_404_not_the_app()
         assert_eq!(status, 404, "{path}");
         assert!(!body.contains("visitor app"), "{path} is not answered with the app's page");
     }
-    // Pages of the app still get it.
-    assert_eq!(page(&address, "/book/times").await, (200, "<p>visitor app</p>".to_string()));
-    for path in ["/", "/visit/7KQ2M9XD"] {
+    // Pages of the app are still pages.
+    for path in ["/", "/visit/7KQ2M9XD", "/book/times"] {
         assert!(page(&address, path).await.1.contains("data-rendered=\"server\""), "{path}");
     }
     std::fs::remove_dir_all(&dir).unwrap();
