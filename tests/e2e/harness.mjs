@@ -248,6 +248,12 @@ export async function checkPage(page, name, title) {
   const viewport = page.viewportSize()?.width ?? 320;
   assert.ok(width <= viewport, `no horizontal scrolling on ${name} (document is ${width} px wide)`);
   assert.equal(await page.locator('main h1').count(), 1, `${name} has exactly one h1`);
+  // A control named after a property of its form (`action`, `remove`, `submit`...) hides that property from every
+  // script, the app's own included (its `remove()` is how a page is taken down).
+  const clobbering = await page.evaluate(() =>
+    [...document.querySelectorAll('form [name]')].map((e) => e.name).filter((n) => n in HTMLFormElement.prototype),
+  );
+  assert.deepEqual(clobbering, [], `no form control on ${name} is named after a property of its form`);
   assert.match(await page.title(), title, `${name} has a title`);
 }
 

@@ -374,7 +374,7 @@ describe('a booked visit on the status page', () => {
 
   /** Sends a request through the API and has the demo staff decide it with the body `decide(slot)` returns. */
   async function decidedVisit(decide, { locale = 'en', otherVisitors = [] } = {}) {
-    const { draft } = await draftFor();
+    const draft = await draftFor();
     const slot = draft.slots[0];
     const created = await (
       await fetch(`${server.baseUrl}/api/v1/visits`, {
@@ -655,10 +655,10 @@ describe('sending the request', () => {
 describe('the calendar of visit times', () => {
   test('shows full, closed and out-of-window times as such, without a checkbox, in English and Welsh', async (t) => {
     const saved = await draftFor();
-    saved.draft.slots = [];
+    saved.slots = [];
     const { page } = await pageWithDraft(t, saved);
     const slot = (date, state, places_left = 0) => ({ date, start: '14:15', end: '16:15', state, places_left });
-    const prisonId = saved.draft.prison.id;
+    const prisonId = saved.prison.id;
     await page.route(`**/api/v1/prisons/${prisonId}/availability`, (route) =>
       route.fulfill({
         status: 200,
@@ -680,7 +680,11 @@ describe('the calendar of visit times', () => {
         }),
       }),
     );
-    await gotoApp(page, `${server.baseUrl}/book/times`);
+    // The server renders the times with the real availability; the app, moving to the step itself, asks the API
+    // (answered above).
+    await gotoApp(page, `${server.baseUrl}/book/prisoner`);
+    await page.click('#continue');
+    await page.waitForURL((url) => url.pathname === '/book/times');
     await page.locator('input[name=slots]').first().waitFor();
     assert.equal(await page.locator('input[name=slots]').count(), 1, 'only the available time can be ticked');
     const states = await page.locator('.app-slot--unavailable').evaluateAll((els) =>

@@ -46,11 +46,13 @@ test('an unknown page path answers 404 with the service\'s "Page not found" page
   assert.notEqual(/'nonce-([^']+)'/.exec(again.headers.get('content-security-policy'))?.[1], nonce, 'a new nonce each time');
 });
 
-test('a step of the journey still drawn in the browser is the app\'s placeholder page, downloading nothing before JavaScript runs', async () => {
+test('a step of the journey is a page the server renders, downloading nothing before JavaScript runs', async () => {
   const response = await fetch(`${server.baseUrl}/book/prisoner`, { headers: { accept: 'text/html' } });
   const body = await response.text();
   assert.equal(response.status, 200);
-  assert.match(body, /<script type="module" src="\/boot\.js">/);
+  assert.match(body, /<html[^>]* data-rendered="server"/);
+  assert.match(body, /<h1[^>]*>Start again<\/h1>/, 'without a draft, the step says to start again');
+  assert.equal(response.headers.get('cache-control'), 'no-store');
   assert.doesNotMatch(body, /rel="(modulepreload|preload)"/, 'no preload: without JavaScript nothing more is fetched');
 });
 

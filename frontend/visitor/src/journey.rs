@@ -4,8 +4,9 @@
 //!
 //! Form fields are named as the inputs' ids (`prisoner-first_name`, `lead_visitor-date_of_birth-day`,
 //! `other_visitors-1-last_name`, see `components::anchor`); a time is `slots=slot-2026-12-03-1400` (its date and
-//! start, as its checkbox's id). A step's form may also carry `action=add` ("Add another visitor") or
-//! `remove={index or slot id}` ("Remove").
+//! start, as its checkbox's id). A step's form may also carry `add_visitor` ("Add another visitor"),
+//! `remove_visitor={index}` or `remove_choice={slot id}` ("Remove"). (Not `action` or `remove`: a form's control
+//! named so would hide the form element's own `action` and `remove()` from scripts, the app's included.)
 
 use chrono::NaiveDate;
 use domain::api::{Availability, Locale, VisitingRules};
@@ -86,13 +87,10 @@ pub enum FormAction {
 
 impl FormAction {
     pub fn of(form: &[(String, String)]) -> FormAction {
-        if let Some(value) = value(form, "remove") {
+        if let Some(value) = value(form, "remove_visitor").or_else(|| value(form, "remove_choice")) {
             return FormAction::Remove(value.to_owned());
         }
-        match value(form, "action") {
-            Some("add") => FormAction::Add,
-            _ => FormAction::Continue,
-        }
+        if value(form, "add_visitor").is_some() { FormAction::Add } else { FormAction::Continue }
     }
 }
 
@@ -258,7 +256,8 @@ mod tests {
         assert_eq!(draft.slots, vec![c, a, b]);
 
         // Unticked, or removed with its button: gone. A time the prison does not offer: ignored.
-        let form = pairs(&[("slots", &slot_id(&a)), ("slots", "slot-2026-12-31-0900"), ("remove", &slot_id(&a))]);
+        let form =
+            pairs(&[("slots", &slot_id(&a)), ("slots", "slot-2026-12-31-0900"), ("remove_choice", &slot_id(&a))]);
         apply_form(&mut draft, FormStep::Times, &form, Some(&offered));
         assert_eq!(draft.slots, Vec::<Slot>::new());
     }
@@ -271,14 +270,14 @@ mod tests {
             ("other_visitors-0-first_name", "Bo"),
             ("other_visitors-1-first_name", "Cy"),
             ("other_visitors-1-date_of_birth-year", "2015"),
-            ("remove", "0"),
+            ("remove_visitor", "0"),
         ]);
         assert_eq!(apply_form(&mut draft, FormStep::Visitors, &form, None), FormAction::Remove("0".into()));
         assert_eq!(draft.lead.first_name, "Ann");
         assert_eq!(draft.others.len(), 1);
         assert_eq!((draft.others[0].first_name.as_str(), draft.others[0].dob.year.as_str()), ("Cy", "2015"));
 
-        apply_form(&mut draft, FormStep::Visitors, &pairs(&[("action", "add")]), None);
+        apply_form(&mut draft, FormStep::Visitors, &pairs(&[("add_visitor", "")]), None);
         assert_eq!(draft.others, vec![Person::default()]);
 
         // A forged form cannot grow the draft without bound.

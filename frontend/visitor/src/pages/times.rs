@@ -176,7 +176,7 @@ fn Chosen(
                                         </span>
                                         <button
                                             type="submit"
-                                            name="remove"
+                                            name="remove_choice"
                                             value=slot_id(&slot)
                                             class="govuk-button govuk-button--secondary govuk-!-margin-bottom-0 app-small-button"
                                             id=format!("remove-{i}")

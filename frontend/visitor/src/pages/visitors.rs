@@ -7,11 +7,11 @@ use leptos_router::NavigateOptions;
 use leptos_router::hooks::use_navigate;
 
 use super::prisoner::{clear_server_errors, next_step, step_errors};
-use crate::journey::FormStep;
 use crate::components::{
     BackLink, DateInput, DefaultSubmit, ErrorSummary, RequirePrison, TextInput, focus_id, on_step_load, show_errors,
 };
 use crate::i18n::{field_message, tx, use_lang, use_title};
+use crate::journey::FormStep;
 use crate::store::{Person, today, use_form};
 
 #[component]
@@ -187,8 +187,7 @@ fn VisitorsForm() -> impl IntoView {
             >
                 <button
                     type="submit"
-                    name="action"
-                    value="add"
+                    name="add_visitor"
                     class="govuk-button govuk-button--secondary"
                     id="add-visitor"
                     on:click=add
@@ -254,7 +253,7 @@ fn OtherVisitor(i: usize, errors: RwSignal<Vec<FieldError>>) -> impl IntoView {
             />
             <button
                 type="submit"
-                name="remove"
+                name="remove_visitor"
                 value=i.to_string()
                 class="govuk-button govuk-button--secondary"
                 on:click=move |ev| {
