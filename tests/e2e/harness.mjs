@@ -250,9 +250,17 @@ export async function checkPage(page, name, title) {
   assert.equal(await page.locator('main h1').count(), 1, `${name} has exactly one h1`);
   // A control named after a property of its form (`action`, `remove`, `submit`...) hides that property from every
   // script, the app's own included (its `remove()` is how a page is taken down).
-  const clobbering = await page.evaluate(() =>
-    [...document.querySelectorAll('form [name]')].map((e) => e.name).filter((n) => n in HTMLFormElement.prototype),
-  );
+  const clobbering = await page.evaluate(() => {
+    // A property of the form itself, or a method it inherits (`remove`, `append`, `focus`...).
+    const hidden = (name) => {
+      for (let proto = HTMLFormElement.prototype; proto; proto = Object.getPrototypeOf(proto)) {
+        const property = Object.getOwnPropertyDescriptor(proto, name);
+        if (property) return proto === HTMLFormElement.prototype || typeof property.value === 'function';
+      }
+      return false;
+    };
+    return [...document.querySelectorAll('form [name]')].map((e) => e.name).filter(hidden);
+  });
   assert.deepEqual(clobbering, [], `no form control on ${name} is named after a property of its form`);
   assert.match(await page.title(), title, `${name} has a title`);
 }
@@ -265,6 +273,15 @@ export async function gotoApp(page, url) {
   const response = await page.goto(url);
   await page.locator('html[data-app=ready]').waitFor({ state: 'attached' });
   return response;
+}
+
+/**
+ * Gives the browser of `page` a draft of a visit request on the server, as if the visitor had typed it (the app
+ * saves what is typed with `PUT /book/draft`, under the browser's `pvb_draft` cookie).
+ */
+export async function saveDraft(page, baseUrl, draft) {
+  const saved = await page.request.put(`${baseUrl}/book/draft`, { data: draft, headers: { origin: baseUrl } });
+  assert.equal(saved.status(), 204, `the draft is saved: ${await saved.text()}`);
 }
 
 /**

@@ -13,6 +13,7 @@ import {
   openPage,
   phone,
   reloadApp,
+  saveDraft,
   screenshot,
   startServer,
 } from './harness.mjs';
@@ -553,11 +554,7 @@ async function draftFor() {
 /** A phone page whose browser already has `draft` on the server, as if the visitor had typed it. */
 async function pageWithDraft(t, draft) {
   const { page, problems } = await newPhonePage(t);
-  const saved = await page.request.put(`${server.baseUrl}/book/draft`, {
-    data: draft,
-    headers: { origin: server.baseUrl },
-  });
-  assert.equal(saved.status(), 204, 'the draft is saved');
+  await saveDraft(page, server.baseUrl, draft);
   return { page, problems };
 }
 

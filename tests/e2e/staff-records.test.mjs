@@ -7,9 +7,11 @@ import { after, before, describe, test } from 'node:test';
 import {
   UI_TIMEOUT_MS,
   formatViolations,
+  gotoApp,
   launchBrowser,
   phone,
   runAxe,
+  saveDraft,
   screenshot,
   startServer,
   watchPage,
@@ -177,14 +179,9 @@ describe('the visitor is told at once when the prisoner’s details do not match
     const page = await context.newPage();
     page.setDefaultTimeout(UI_TIMEOUT_MS);
     const problems = watchPage(page);
-    await page.addInitScript((value) => {
-      if (!sessionStorage.getItem('pvb.seeded')) {
-        sessionStorage.setItem('pvb.draft', value);
-        sessionStorage.setItem('pvb.seeded', '1');
-        localStorage.setItem('pvb.locale', 'cy');
-      }
-    }, JSON.stringify(saved));
-    await page.goto(`${server.baseUrl}/book/check`);
+    await saveDraft(page, server.baseUrl, saved.draft);
+    await context.addCookies([{ name: 'pvb_lang', value: 'cy', url: server.baseUrl }]);
+    await gotoApp(page, `${server.baseUrl}/book/check`);
     await page.locator('#send').click();
     await page.locator('#details-mismatch').waitFor();
     assert.match(await page.locator('#details-mismatch').innerText(), /Nid yw manylion y carcharor a roesoch yn cyfateb/);

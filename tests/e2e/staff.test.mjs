@@ -14,6 +14,7 @@ import {
   launchBrowser,
   openPage,
   phone,
+  saveDraft,
   screenshot,
   startServer,
 } from './harness.mjs';
@@ -477,26 +478,10 @@ describe('search and the day list', () => {
 async function visitorOnTimes(t, prisonId) {
   const prison = await (await fetch(`${server.baseUrl}/api/v1/prisons/${prisonId}`)).json();
   const person = { first_name: 'John', last_name: 'Smith', dob: { day: '12', month: '4', year: '1985' } };
-  const saved = {
-    saved_at: Date.now(),
-    draft: {
-      prison,
-      prisoner: person,
-      prison_number: 'A1234BC',
-      slots: [],
-      lead: { first_name: '', last_name: '', dob: { day: '', month: '', year: '' } },
-      email: '',
-      email_confirm: '',
-      phone: '',
-      others: [],
-      idempotency_key: null,
-      server_errors: [],
-      created: null,
-    },
-  };
+  const draft = { prison, prisoner: person, prison_number: 'A1234BC' };
   const visitor = await newPage(t, { mobile: true });
-  await visitor.page.addInitScript((value) => sessionStorage.setItem('pvb.draft', value), JSON.stringify(saved));
-  await visitor.page.goto(`${server.baseUrl}/book/times`);
+  await saveDraft(visitor.page, server.baseUrl, draft);
+  await gotoApp(visitor.page, `${server.baseUrl}/book/times`);
   await visitor.page.locator('input[name=slots]').first().waitFor();
   return visitor;
 }
