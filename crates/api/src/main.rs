@@ -130,6 +130,7 @@ async fn jobs() -> anyhow::Result<()> {
     let worker = api::outbox::worker::Worker::new(&state, transport, &settings.email, &settings.jobs);
     worker.daily(domain::calendar::london_today(state.clock.now())).await?;
     let reminders = worker.remind().await?;
+    api::journey::store::delete_idle(&state.db, state.clock.now() - api::journey::IDLE_LIMIT).await?;
     println!("reminders queued {}", reminders.queued);
     let pass = worker.run_once().await?;
     println!(

@@ -179,8 +179,7 @@ struct PageQuery {
 }
 
 /// "Start now" without the app: puts the prison in the browser's draft (making one if need be) and answers 303
-/// to the same step without the parameter. An unknown prison leaves the draft as it was (the step then says to
-/// start again if it has none). Nothing to do: `None`.
+/// to the same step without the parameter. Nothing to do: `None`.
 async fn start_journey(
     state: &AppState,
     req: &ServiceRequest,
@@ -188,13 +187,22 @@ async fn start_journey(
     query: &PageQuery,
 ) -> Result<Option<HttpResponse>, ApiError> {
     let Some(id) = query.prison else { return Ok(None) };
-    let mut cookie = None;
-    if let Ok(prison) = crate::prisons::service::details(state, id).await {
-        let mut draft = held.draft.clone().unwrap_or_default();
-        draft.start(prison);
-        let address = crate::client_address::ClientAddress::of(req.request(), &state.trusted_proxies);
-        cookie = crate::journey::write(state, req.request(), &address, held, &draft).await?;
-    }
+    // Only from this site's own pages (or typed, or bookmarked): a link on another site must not change the
+    // visitor's draft (its cookie comes along on a top-level GET). It leads to the prison's page, whose "Start now"
+    // does; so does an unknown prison (whose page is a 404).
+    let elsewhere = req.headers().get("sec-fetch-site").is_some_and(|site| site != "same-origin" && site != "none");
+    let prison = match elsewhere {
+        true => None,
+        false => crate::prisons::service::details(state, id).await.ok(),
+    };
+    let Some(prison) = prison else {
+        let response = HttpResponse::SeeOther().insert_header((header::LOCATION, format!("/prison/{id}"))).finish();
+        return Ok(Some(response));
+    };
+    let mut draft = held.draft.clone().unwrap_or_default();
+    draft.start(prison);
+    let address = crate::client_address::ClientAddress::of(req.request(), &state.trusted_proxies);
+    let cookie = crate::journey::write(state, req.request(), &address, held, &draft).await?;
     let rest = url::form_urlencoded::parse(req.query_string().as_bytes()).filter(|(key, _)| key != "prison");
     let rest = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(rest).finish();
     let location = if rest.is_empty() { req.path().to_owned() } else { format!("{}?{rest}", req.path()) };
@@ -238,6 +246,20 @@ pub async fn hide_status_token(
         }
     }
     next.call(req).await
+}
+
+/// Answers `HEAD` as `GET` without the body (RFC 9110 §9.3.2), for link checkers and uptime monitors: the same
+/// status and headers. Outermost, with [`hide_status_token`].
+pub async fn head_as_get(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<actix_web::body::BoxBody>, actix_web::Error> {
+    let head = req.method() == actix_web::http::Method::HEAD;
+    if head {
+        req.head_mut().method = actix_web::http::Method::GET;
+    }
+    let response = next.call(req).await?;
+    Ok(if head { response.map_body(|_, _| actix_web::body::BoxBody::new(())) } else { response.map_into_boxed_body() })
 }
 
 /// What [`prepare_page`] leaves for the render.
@@ -309,6 +331,7 @@ fn provide_page_context() {
         provide_context(ServerNow(input.now));
     }
     options.insert_header(header::VARY, HeaderValue::from_static("Cookie"));
+    options.insert_header(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
     if let Some(nonce) = leptos::nonce::use_nonce()
         && let Ok(policy) = HeaderValue::from_str(&page_csp(&nonce))
     {

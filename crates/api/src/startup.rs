@@ -238,6 +238,7 @@ fn run(listener: TcpListener, state: AppState, static_dir: PathBuf, workers: Opt
                 .wrap(TracingLogger::default())
                 .wrap(actix_web::middleware::from_fn(crate::edge::believed_client_address))
                 .wrap(actix_web::middleware::from_fn(crate::pages::hide_status_token))
+                .wrap(actix_web::middleware::from_fn(crate::pages::head_as_get))
                 .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", spec.clone()))
                 .into_utoipa_app()
                 .openapi(openapi::ApiDoc::openapi())

@@ -367,6 +367,10 @@ pub fn RequirePrison(children: ChildrenFn) -> impl IntoView {
         <Show
             when=move || form.draft.with(|d| d.prison.is_some())
             fallback=move || {
+                // Sent already (Back after "Send"): say so, rather than that the answers are lost.
+                if form.draft.with_untracked(|d| d.created.is_some()) {
+                    return view! { <AlreadySent /> }.into_any();
+                }
                 crate::i18n::use_title(|lang| lang.t("Start again", "Dechrau eto").into(), || false);
                 view! {
                     <h1 class="govuk-heading-l">{tx("Start again", "Dechrau eto")}</h1>
@@ -377,10 +381,29 @@ pub fn RequirePrison(children: ChildrenFn) -> impl IntoView {
                         {tx("Choose a prison", "Dewis carchar")}
                     </a>
                 }
+                    .into_any()
             }
         >
             {children()}
         </Show>
+    }
+}
+
+/// A step opened after the request was sent: where to see it, and how to start another.
+#[component]
+fn AlreadySent() -> impl IntoView {
+    crate::i18n::use_title(|lang| lang.t("Request already sent", "Cais wedi’i anfon yn barod").into(), || false);
+    view! {
+        <h1 class="govuk-heading-l">{tx("Request already sent", "Cais wedi’i anfon yn barod")}</h1>
+        <p class="govuk-body">
+            {tx("You have sent this request. You cannot change it here.", "Rydych chi wedi anfon y cais hwn. Ni allwch ei newid yma.")}
+        </p>
+        <p class="govuk-body">
+            <a class="govuk-link" href="/book/done">{tx("See your confirmation", "Gweld eich cadarnhad")}</a>
+        </p>
+        <p class="govuk-body">
+            <a class="govuk-link" href="/">{tx("Request another visit", "Gofyn am ymweliad arall")}</a>
+        </p>
     }
 }
 
@@ -395,12 +418,18 @@ pub fn server_errors_for(step: FormStep) -> Vec<FieldError> {
 /// named in the URL fragment (a link from an error summary or a "Change" link).
 pub fn on_step_load(errors: RwSignal<Vec<FieldError>>, step: FormStep) {
     let pending = server_errors_for(step);
-    // From the router, not window.location: after an in-app link the router knows the new URL first.
-    let hash = leptos_router::hooks::use_location().hash.get_untracked();
     if !pending.is_empty() {
         show_errors(errors, pending);
-    } else if let Some(id) = hash.strip_prefix('#').filter(|id| !id.is_empty()) {
-        focus_id(id.to_string());
+        return;
+    }
+    // From the router, not window.location: after an in-app link the router knows the new URL first. (A server
+    // never sees the fragment.)
+    #[cfg(not(feature = "ssr"))]
+    {
+        let hash = leptos_router::hooks::use_location().hash.get_untracked();
+        if let Some(id) = hash.strip_prefix('#').filter(|id| !id.is_empty()) {
+            focus_id(id.to_string());
+        }
     }
 }
 
@@ -414,4 +443,12 @@ pub fn DefaultSubmit() -> impl IntoView {
             {tx("Continue", "Parhau")}
         </button>
     }
+}
+
+/// Where a step's form posts: the step's own address with its query (`?from=check`), and without the fragment a
+/// browser would otherwise carry over to the page it is sent on to.
+pub fn form_action() -> String {
+    let location = leptos_router::hooks::use_location();
+    let (path, query) = (location.pathname.get_untracked(), location.search.get_untracked());
+    if query.is_empty() { path } else { format!("{path}?{}", query.trim_start_matches('?')) }
 }

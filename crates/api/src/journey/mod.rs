@@ -10,8 +10,9 @@
 //!   your answers" from a "Change" link), or comes back to the step, whose page shows the GOV.UK error summary.
 //!   "Add another visitor" and "Remove" come back to the step with the change made.
 //! - `POST /book/check`: sends the request through the REST API's own service (`visits::service::create`: the same
-//!   rules, limits, emails and events), with the `Idempotency-Key` the page carries, so pressing Send twice (or once
-//!   here and once in the app) makes one visit; then 303 to `/book/done`. Refused answers come back to the page.
+//!   rules, limits, emails and events), with the draft's own `Idempotency-Key` (made when "Check your answers" is
+//!   shown, and the one the app sends too), so pressing Send twice, in two tabs, or once here and once in the app
+//!   makes one visit; then 303 to `/book/done`. Refused answers come back to the page.
 //! - `PUT /book/draft`: the app's copy of the draft (JSON, at most 32 KiB); an empty draft deletes it. 204.
 //!
 //! Each is accepted from this site's own pages only (Fetch Metadata, then `Origin`: 403 otherwise). A browser
@@ -34,7 +35,7 @@ use crate::client_address::ClientAddress;
 use crate::error::ApiError;
 use crate::rate_limits::Limit;
 use crate::state::AppState;
-use crate::visits::service::{Requester, parse_idempotency_key};
+use crate::visits::service::Requester;
 use crate::visits::tokens;
 
 /// The cookie that names a browser's draft.
@@ -62,6 +63,8 @@ pub struct Held {
     id: Option<String>,
     /// The draft, unless there is none or it has gone idle.
     pub draft: Option<Draft>,
+    /// The draft as stored (JSON), for a write that must find it unchanged.
+    stored: Option<String>,
 }
 
 /// Reads the draft of the browser that sent `req`.
@@ -71,9 +74,13 @@ pub async fn read(state: &AppState, req: &HttpRequest) -> Result<Held, ApiError>
     };
     let id = tokens::hash(&token);
     let stored = store::load(&state.db, &id, state.clock.now() - IDLE_LIMIT).await?;
+    if stored.is_none() {
+        // Gone idle: what the visitor typed goes now, not at the next sweep.
+        store::delete(&state.db, &id).await?;
+    }
     // A draft that no longer reads (saved by an older release) is as good as none.
-    let draft = stored.and_then(|json| serde_json::from_str(&json).ok());
-    Ok(Held { id: Some(id), draft })
+    let draft = stored.as_deref().and_then(|json| serde_json::from_str(json).ok());
+    Ok(Held { id: Some(id), draft, stored })
 }
 
 /// Keeps a journey page's draft for another 20 minutes: opening a step counts as activity.
@@ -147,7 +154,9 @@ fn require_this_origin(req: &HttpRequest) -> Result<(), ApiError> {
     if crate::visits::routes::from_this_origin(req) { Ok(()) } else { Err(ApiError::Forbidden) }
 }
 
-/// `PUT /book/draft`: the app's draft, saved as the visitor types.
+/// `PUT /book/draft`: the app's draft, saved as the visitor types. What the visitor typed is taken as sent; what the
+/// server knows is not: the prison's details are the server's own for the prison named, and a sent request
+/// (`created`) is kept only if its status link opens that visit.
 async fn put_draft(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -158,9 +167,27 @@ async fn put_draft(
     if body.len() > MAX_DRAFT_BYTES {
         return Err(ApiError::PayloadTooLarge);
     }
-    let draft: Draft = serde_json::from_slice(&body)
+    let json = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    if !json.starts_with("application/json") {
+        return Err(ApiError::Malformed("Send the draft as application/json".into()));
+    }
+    let mut draft: Draft = serde_json::from_slice(&body)
         .map_err(|error| ApiError::Malformed(format!("The body is not a draft: {error}")))?;
     let held = read(&state, &req).await?;
+    if let Some(sent) = &draft.prison {
+        let known = held.draft.as_ref().and_then(|d| d.prison.clone()).filter(|p| p.id == sent.id);
+        draft.prison = match known {
+            Some(prison) => Some(prison),
+            None => crate::prisons::service::details(&state, sent.id).await.ok(),
+        };
+    }
+    if let Some(created) = draft.created.take() {
+        let known = held.draft.as_ref().and_then(|d| d.created.clone()).filter(|c| *c == created);
+        draft.created = match known {
+            Some(created) => Some(created),
+            None => opens(&state, &created).await.then_some(created),
+        };
+    }
     let cookie = write(&state, &req, &address, &held, &draft).await?;
     let mut response = HttpResponse::NoContent().finish();
     if let Some(cookie) = cookie {
@@ -185,7 +212,7 @@ async fn post_step(
     let held = read(&state, &req).await?;
     let name = path.into_inner();
     if name == "check" {
-        return submit(&state, &req, &address, held, &form).await;
+        return submit(&state, &req, &address, held).await;
     }
     let Some(step) = FormStep::from_name(&name) else { return Err(ApiError::NotFound) };
     let from_check =
@@ -233,7 +260,6 @@ async fn submit(
     req: &HttpRequest,
     address: &ClientAddress,
     held: Held,
-    form: &[(String, String)],
 ) -> Result<HttpResponse, ApiError> {
     let Some(mut draft) = held.draft.clone() else { return Ok(see_other("/book/check", None)) };
     // Sent already (a second press after the first was answered): its confirmation.
@@ -243,9 +269,22 @@ async fn submit(
     if draft.prison.is_none() {
         return Ok(see_other("/book/check", None));
     }
-    let posted = form.iter().find(|(k, _)| k == "idempotency_key").and_then(|(_, v)| parse_idempotency_key(v).ok());
-    let key = posted.or(draft.idempotency_key.clone()).unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
-    draft.idempotency_key = Some(key.clone());
+    // The draft's own key, whichever page or tab sends it: one draft, one visit. A draft without one (the app's
+    // copy, saved before its "Send") gets one here, and of two requests at once the first to store it wins.
+    let key = match draft.idempotency_key.clone() {
+        Some(key) => key,
+        None => {
+            let key = uuid::Uuid::new_v4().to_string();
+            draft.idempotency_key = Some(key.clone());
+            let (Some(id), Some(stored)) = (&held.id, &held.stored) else { return Ok(see_other("/book/check", None)) };
+            let json = serde_json::to_string(&draft).map_err(anyhow::Error::from)?;
+            if !store::replace_if(&state.db, id, stored, json, state.clock.now()).await? {
+                // Another request stored a key first (or changed the answers): the page shows the draft as it is.
+                return Ok(see_other("/book/check", None));
+            }
+            key
+        }
+    };
     let request = draft.request(locale(req));
     let sent = crate::visits::service::create(state, request, Some(key), &Requester::visitor(), address.key()).await;
     let location = match sent {
@@ -264,6 +303,8 @@ async fn submit(
             draft.idempotency_key = None;
             "/book/check?problem=changed"
         }
+        // A limit on requests (per address, prisoner or email): the page says so; the same answers may be sent later.
+        Err(ApiError::RateLimited { .. }) => "/book/check?problem=limited",
         Err(error) => {
             if let ApiError::Internal(cause) = &error {
                 tracing::error!(error = %cause, "sending a visit request from its form");
@@ -273,4 +314,13 @@ async fn submit(
     };
     let cookie = write(state, req, address, &held, &draft).await?;
     Ok(see_other(location, cookie))
+}
+
+/// Whether a sent request's status link (in `created`) opens that visit: the app hands its confirmation to the
+/// server, which shows it again only if it is real.
+async fn opens(state: &AppState, created: &domain::api::VisitCreated) -> bool {
+    let token = created.status_token.as_str();
+    tokens::looks_valid(token)
+        && created.status_path == format!("/visit/{}?token={token}", created.reference)
+        && crate::visits::service::status(state, &created.reference, Some(token)).await.is_ok()
 }

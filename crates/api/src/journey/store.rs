@@ -40,3 +40,22 @@ pub async fn delete(db: &impl ConnectionTrait, id: &str) -> Result<(), DbErr> {
 pub async fn delete_idle(db: &impl ConnectionTrait, idle_since: DateTime<Utc>) -> Result<u64, DbErr> {
     Ok(journey_draft::Entity::delete_many().filter(Column::UpdatedAt.lte(idle_since)).exec(db).await?.rows_affected)
 }
+
+/// Replaces the draft under `id` only if it is still `expected` (as read): whether it was. Two requests that read
+/// the same draft and both write it this way cannot both win.
+pub async fn replace_if(
+    db: &impl ConnectionTrait,
+    id: &str,
+    expected: &str,
+    draft: String,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let updated = journey_draft::Entity::update_many()
+        .col_expr(Column::Draft, sea_orm::sea_query::Expr::value(draft))
+        .col_expr(Column::UpdatedAt, sea_orm::sea_query::Expr::value(now))
+        .filter(Column::Id.eq(id))
+        .filter(Column::Draft.eq(expected))
+        .exec(db)
+        .await?;
+    Ok(updated.rows_affected == 1)
+}

@@ -339,8 +339,8 @@ impl Worker {
         Ok(())
     }
 
-    /// Runs in the server until it stops: the daily work once a day after 07:00 UK time, a reminder pass every
-    /// minute, waiting-list entries whose times have passed and a delivery pass every `interval`. Errors are logged and
+    /// Runs in the server until it stops: the daily work once a day after 07:00 UK time, a reminder pass (and the
+    /// deletion of visitors' idle drafts) every minute, waiting-list entries whose times have passed and a delivery pass every `interval`. Errors are logged and
     /// the loop goes on (the database may come back).
     pub fn spawn(self, interval: StdDuration) -> tokio::task::JoinHandle<()> {
         tokio::spawn(async move {
@@ -365,6 +365,11 @@ impl Worker {
                     match self.remind().await {
                         Ok(_) => last_reminders = Some(tokio::time::Instant::now()),
                         Err(e) => tracing::warn!(error = %e, "reminder pass failed; will try again"),
+                    }
+                    // Visitors' drafts idle for 20 minutes go within a minute of it (what they typed with them).
+                    if let Err(e) = crate::journey::store::delete_idle(&self.db, now - crate::journey::IDLE_LIMIT).await
+                    {
+                        tracing::warn!(error = %e, "deleting idle drafts failed; will try again");
                     }
                 }
                 if let Err(e) = self.run_once().await {

@@ -125,10 +125,16 @@ async fn fill_in(browser: &mut Browser<'_>, prison: uuid::Uuid) -> Page {
     page
 }
 
-/// The key in the page's "Send" form.
+/// The draft a page hands to the app (`<html data-draft>`).
+fn handed_over(page: &Page) -> frontend::store::Draft {
+    let (_, rest) = page.body.split_once("data-draft=\"").expect("the page hands over its draft");
+    let json = rest.split('"').next().unwrap().replace("&quot;", "\"").replace("&amp;", "&");
+    serde_json::from_str(&json).expect("a draft")
+}
+
+/// The key "Send" will use, made when "Check your answers" is shown.
 fn idempotency_key(check: &Page) -> String {
-    let (_, rest) = check.body.split_once("name=\"idempotency_key\" value=\"").expect("the form carries a key");
-    rest.split('"').next().unwrap().to_owned()
+    handed_over(check).idempotency_key.expect("the check page's draft has a key")
 }
 
 /// The status link on the confirmation page: (reference, token).
@@ -221,14 +227,35 @@ async fn pressing_send_twice_or_in_the_app_then_the_form_makes_one_visit(db: Db)
     }
     assert_eq!(app.count("visit").await, 1);
 
+    // Six at once from two tabs of one browser, each posting a key of its own or none: still one visit (the key is
+    // the draft's, not the form's).
+    let mut browser = Browser::new(&app);
+    fill_in(&mut browser, prison).await;
+    let cookie = browser.cookie_header();
+    let keys = ["", "k1", "k2", "k3", "", "k4"];
+    let sends: Vec<_> = keys
+        .iter()
+        .map(|key| {
+            let send = app
+                .client
+                .post(&url)
+                .header("cookie", &cookie)
+                .header("sec-fetch-site", "same-origin")
+                .form(&[("idempotency_key", *key)])
+                .send();
+            tokio::spawn(send)
+        })
+        .collect();
+    for send in sends {
+        assert_eq!(send.await.unwrap().unwrap().status().as_u16(), 303);
+    }
+    assert_eq!(app.count("visit").await, 2);
+
     // In the app (its call carries the page's key), then the form: the form finds the same visit.
     let mut browser = Browser::new(&app);
     let check = fill_in(&mut browser, prison).await;
     let key = idempotency_key(&check);
-    let (_, rest) = check.body.split_once("data-draft=\"").unwrap();
-    let json = rest.split('"').next().unwrap().replace("&quot;", "\"").replace("&amp;", "&");
-    let draft: frontend::store::Draft = serde_json::from_str(&json).expect("the page hands over its draft");
-    assert_eq!(draft.idempotency_key.as_deref(), Some(key.as_str()));
+    let draft = handed_over(&check);
     let request = serde_json::to_value(draft.request(Locale::En)).unwrap();
     let by_app = app.create_visit(&request, Some(&key)).await;
     assert_eq!(by_app.status(), 201);
@@ -236,7 +263,7 @@ async fn pressing_send_twice_or_in_the_app_then_the_form_makes_one_visit(db: Db)
     browser.answer("/book/check", &[("idempotency_key", &key)], "/book/done").await;
     let (reference, _) = status_link(&browser.get("/book/done").await);
     assert_eq!(reference, by_app["reference"].as_str().unwrap());
-    assert_eq!(app.count("visit").await, 2);
+    assert_eq!(app.count("visit").await, 3);
 }
 
 async fn a_step_refuses_answers_as_the_app_does_and_keeps_what_was_typed(db: Db) {
@@ -358,6 +385,7 @@ async fn forms_and_drafts_from_elsewhere_are_refused(db: Db) {
     let this = app.address.clone();
     assert_eq!(put("[1,2".into(), &this).await.unwrap().status(), 400);
     let huge = format!("{{\"phone\":\"{}\"}}", "x".repeat(40 * 1024));
+    // (Each of these is JSON, as the app sends it.)
     assert_eq!(put(huge, &this).await.unwrap().status(), 413);
     // The app's save replaces the draft; an empty one deletes it.
     let saved = put("{\"phone\":\"07700 900123\"}".into(), &this).await.unwrap();
@@ -365,6 +393,44 @@ async fn forms_and_drafts_from_elsewhere_are_refused(db: Db) {
     assert_eq!(app.scalar("SELECT COUNT(*) AS n FROM journey_draft WHERE draft LIKE '%07700 900123%'").await, 1);
     assert_eq!(put("{}".into(), &this).await.unwrap().status(), 204);
     assert_eq!(app.count("journey_draft").await, 0);
+    // Start now from a link on another site does not touch the draft: it leads to the prison's page.
+    let mut browser = Browser::new(&app);
+    browser.get(&format!("/book/prisoner?prison={prison}")).await;
+    let other_prison = add_test_prison(&app, VisitingRules::default()).await;
+    let response = app
+        .client
+        .get(app.url(&format!("/book/prisoner?prison={other_prison}")))
+        .header("cookie", browser.cookie_header())
+        .header("sec-fetch-site", "cross-site")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["location"], format!("/prison/{other_prison}").as_str());
+    assert_eq!(handed_over(&browser.get("/book/prisoner").await).prison.unwrap().id, prison);
+
+    // The app's draft cannot say what the server knows: a prison's details, or a request it never sent.
+    let this = app.address.clone();
+    let mut forged = serde_json::to_value(handed_over(&browser.get("/book/prisoner").await)).unwrap();
+    forged["prison"]["name"] = "HMP Elsewhere".into();
+    forged["created"] = serde_json::json!({"id": uuid::Uuid::new_v4(), "reference": "AAAAAAAA", "state": "requested",
+        "status_token": format!("vt_{}", "a".repeat(43)), "status_path": format!("/visit/AAAAAAAA?token=vt_{}", "a".repeat(43)),
+        "confirm_by": "2026-12-04", "created_at": "2026-11-30T09:00:00Z", "prisoner_details_match": null});
+    let saved = app
+        .client
+        .put(app.url("/book/draft"))
+        .header("cookie", browser.cookie_header())
+        .header("origin", this.clone())
+        .json(&forged)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(saved.status(), 204);
+    let kept = handed_over(&browser.get("/book/prisoner").await);
+    assert_ne!(kept.prison.unwrap().name, "HMP Elsewhere");
+    assert_eq!(kept.created, None);
+    let plain = app.client.put(app.url("/book/draft")).header("cookie", &cookie).header("origin", this).body("{}");
+    assert_eq!(plain.send().await.unwrap().status(), 400, "a draft is JSON");
+
     // A step posted with no draft (or a forged cookie) changes nothing and says to start again.
     let mut stranger = Browser::new(&app);
     stranger.cookies.insert("pvb_draft".into(), "dr_forged".into());

@@ -19,6 +19,12 @@ const CHANGED: (&str, &str) = (
     "Mae eich atebion wedi newid ers i chi bwyso Anfon ddiwethaf. Gwiriwch nhw a phwyswch Anfon eto.",
 );
 
+/// Said when a limit on requests (per connection, prisoner or email address, each a day or an hour) refused it.
+const LIMITED: (&str, &str) = (
+    "Too many visit requests have been sent for this prisoner, from this email address or from this connection today. Try again tomorrow, or call the prison.",
+    "Mae gormod o geisiadau am ymweliad wedi’u hanfon ar gyfer y carcharor hwn, o’r cyfeiriad e-bost hwn neu o’r cysylltiad hwn heddiw. Rhowch gynnig arall arni yfory, neu ffoniwch y carchar.",
+);
+
 #[component]
 pub fn CheckPage() -> impl IntoView {
     view! {
@@ -43,6 +49,7 @@ fn Check() -> impl IntoView {
     let problem = leptos_router::hooks::use_query_map().with_untracked(|q| q.get("problem"));
     let failure = RwSignal::new(problem.map(|problem| match problem.as_str() {
         "changed" => lang.t(CHANGED.0, CHANGED.1),
+        "limited" => lang.t(LIMITED.0, LIMITED.1),
         _ => api_error(lang, &ApiError::Status(503)),
     }));
     let sending = RwSignal::new(false);
@@ -104,6 +111,9 @@ fn Check() -> impl IntoView {
                 Err(ApiError::Problem(problem)) if problem.code == ErrorCode::IdempotencyKeyReused => {
                     form.draft.update(|d| d.idempotency_key = None);
                     failure.set(Some(lang.t(CHANGED.0, CHANGED.1)));
+                }
+                Err(ApiError::Problem(problem)) if problem.code == ErrorCode::RateLimited => {
+                    failure.set(Some(lang.t(LIMITED.0, LIMITED.1)));
                 }
                 Err(error) => failure.set(Some(api_error(lang, &error))),
             }
@@ -227,13 +237,8 @@ fn Check() -> impl IntoView {
                     }
                 })
         }}
-        <form method="post" novalidate on:submit=send>
-            // The same key for the app's call and the form's post: pressing Send twice, either way, makes one visit.
-            <input
-                type="hidden"
-                name="idempotency_key"
-                value=move || form.draft.with(|d| d.idempotency_key.clone().unwrap_or_default())
-            />
+        // Without the app, the server sends the request with the draft's own key (the one the app sends too).
+        <form method="post" action="/book/check" novalidate on:submit=send>
             <button type="submit" class="govuk-button" id="send" aria-disabled=move || sending.get().then_some("true")>
                 {move || {
                     if sending.get() { lang.t("Sending…", "Wrthi’n anfon…") } else { lang.t("Send request", "Anfon y cais") }

@@ -6,7 +6,9 @@ use leptos::prelude::*;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::use_navigate;
 
-use crate::components::{BackLink, DateInput, ErrorSummary, RequirePrison, TextInput, on_step_load, show_errors};
+use crate::components::{
+    BackLink, DateInput, ErrorSummary, RequirePrison, TextInput, form_action, on_step_load, show_errors,
+};
 use crate::i18n::{tx, use_lang, use_title};
 use crate::journey::{FormStep, check_step};
 use crate::store::{today, use_form};
@@ -64,7 +66,7 @@ fn PrisonerForm() -> impl IntoView {
 
     view! {
         <ErrorSummary errors />
-        <form method="post" novalidate on:submit=submit>
+        <form method="post" action=form_action() novalidate on:submit=submit>
             <span class="govuk-caption-l">{tx("Step 2 of 5", "Cam 2 o 5")}</span>
             <h1 class="govuk-heading-l">{tx("The prisoner’s details", "Manylion y carcharor")}</h1>
             <p class="govuk-body">

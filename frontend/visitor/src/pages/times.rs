@@ -15,7 +15,9 @@ use leptos_router::hooks::use_navigate;
 use super::prisoner::{clear_server_errors, next_step, step_errors};
 use super::{LoadError, Loading};
 use crate::api;
-use crate::components::{BackLink, DefaultSubmit, ErrorSummary, RequirePrison, focus_id, on_step_load, show_errors};
+use crate::components::{
+    BackLink, DefaultSubmit, ErrorSummary, RequirePrison, focus_id, form_action, on_step_load, show_errors,
+};
 use crate::i18n::{Lang, tx, use_lang, use_title};
 use crate::journey::{FormStep, slot_id};
 use crate::store::use_form;
@@ -71,7 +73,7 @@ fn TimesForm() -> impl IntoView {
 
     view! {
         <ErrorSummary errors />
-        <form method="post" novalidate on:submit=submit>
+        <form method="post" action=form_action() novalidate on:submit=submit>
             <DefaultSubmit />
             <span class="govuk-caption-l">{tx("Step 3 of 5", "Cam 3 o 5")}</span>
             <h1 class="govuk-heading-l">{tx("Choose visit times", "Dewis amseroedd ymweld")}</h1>

@@ -8,7 +8,8 @@ use leptos_router::hooks::use_navigate;
 
 use super::prisoner::{clear_server_errors, next_step, step_errors};
 use crate::components::{
-    BackLink, DateInput, DefaultSubmit, ErrorSummary, RequirePrison, TextInput, focus_id, on_step_load, show_errors,
+    BackLink, DateInput, DefaultSubmit, ErrorSummary, RequirePrison, TextInput, focus_id, form_action, on_step_load,
+    show_errors,
 };
 use crate::i18n::{field_message, tx, use_lang, use_title};
 use crate::journey::FormStep;
@@ -74,7 +75,7 @@ fn VisitorsForm() -> impl IntoView {
 
     view! {
         <ErrorSummary errors rules=rules() />
-        <form method="post" novalidate on:submit=submit>
+        <form method="post" action=form_action() novalidate on:submit=submit>
             <DefaultSubmit />
             <span class="govuk-caption-l">{tx("Step 4 of 5", "Cam 4 o 5")}</span>
             <h1 class="govuk-heading-l">{tx("Who is visiting", "Pwy sy’n ymweld")}</h1>
