@@ -66,9 +66,9 @@ WITH locked AS (
 ), told AS (
     INSERT INTO outbox_message (id, visit_id, prison_id, kind, payload, dedupe_key, state, attempts, next_attempt_at,
         locked_until, claim_token, last_error, created_at, sent_at, channel)
-    SELECT $17, id, $18, $19, $20, $21, $22, 0, $12, NULL, NULL, NULL, $12, NULL, $29 FROM booked WHERE contact_email
-    UNION ALL
-    SELECT $31, id, $18, $19, $20, $21, $22, 0, $12, NULL, NULL, NULL, $12, NULL, $30 FROM booked WHERE contact_sms
+    SELECT m.id, b.id, $18, $19, $20, $21, $22, 0, $12, NULL, NULL, NULL, $12, NULL, m.channel
+    FROM booked b CROSS JOIN (VALUES ($17, $29, TRUE), ($31, $30, FALSE)) AS m (id, channel, by_email)
+    WHERE CASE WHEN m.by_email THEN b.contact_email ELSE b.contact_sms END
 ), counted AS (
     INSERT INTO integration_event_counter (prison_id, last_position) SELECT $3, 1 FROM booked
     ON CONFLICT (prison_id) DO UPDATE SET last_position = integration_event_counter.last_position + 1
