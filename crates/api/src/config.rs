@@ -164,12 +164,7 @@ pub enum TextTransportSettings {
     Log,
     /// GOV.UK Notify's HTTP API, with the same API key and base URL as its emails (`NOTIFY_API_KEY`,
     /// `NOTIFY_BASE_URL`), a text message template per kind of message and, optionally, a sender.
-    Notify {
-        api_key: SecretString,
-        base_url: String,
-        templates: HashMap<EmailKind, String>,
-        sender_id: Option<String>,
-    },
+    Notify { api_key: SecretString, base_url: String, templates: HashMap<EmailKind, String>, sender_id: Option<String> },
 }
 
 /// Text messages to visitors who chose them.
@@ -467,9 +462,10 @@ fn text_settings(vars: &Vars, all: &BTreeMap<String, String>) -> anyhow::Result<
     let transport = match vars.sms_transport.as_deref() {
         None | Some("log") => TextTransportSettings::Log,
         Some("notify") => {
-            let api_key = vars.notify_api_key.clone().context(
-                "SMS_TRANSPORT=notify needs NOTIFY_API_KEY (from GOV.UK Notify, API integration, API keys)",
-            )?;
+            let api_key = vars
+                .notify_api_key
+                .clone()
+                .context("SMS_TRANSPORT=notify needs NOTIFY_API_KEY (from GOV.UK Notify, API integration, API keys)")?;
             crate::outbox::notify::split_api_key(api_key.expose_secret())?;
             let mut templates = HashMap::new();
             for kind in EmailKind::ALL.into_iter().filter(|k| k.is_for_visitor()) {
@@ -477,7 +473,9 @@ fn text_settings(vars: &Vars, all: &BTreeMap<String, String>) -> anyhow::Result<
                 let name = format!("NOTIFY_SMS_TEMPLATE_{}", kind.as_str().to_ascii_uppercase());
                 let id = all.get(&name).filter(|id| !id.is_empty()).or(vars.notify_sms_template_id.as_ref());
                 let Some(id) = id else {
-                    bail!("SMS_TRANSPORT=notify needs {name} or NOTIFY_SMS_TEMPLATE_ID (a text message template with ((body)))");
+                    bail!(
+                        "SMS_TRANSPORT=notify needs {name} or NOTIFY_SMS_TEMPLATE_ID (a text message template with ((body)))"
+                    );
                 };
                 if uuid::Uuid::parse_str(id).is_err() {
                     bail!("{name} (or NOTIFY_SMS_TEMPLATE_ID) must be a Notify template id, got {id:?}");

@@ -481,7 +481,9 @@ impl UkPhone {
     /// following Ofcom's National Telephone Numbering Plan; GOV.UK Notify sends texts to 07 numbers only.
     pub fn is_mobile(&self) -> bool {
         let n = self.0.as_bytes();
-        n.len() == 11 && n.starts_with(b"07") && (matches!(n[2], b'1'..=b'5' | b'7'..=b'9') || self.0.starts_with("07624"))
+        n.len() == 11
+            && n.starts_with(b"07")
+            && (matches!(n[2], b'1'..=b'5' | b'7'..=b'9') || self.0.starts_with("07624"))
     }
 }
 
@@ -770,7 +772,8 @@ mod tests {
         for mobile in ["07700 900123", "+44 7911 123456", "07400 123456", "07624 123456", "0044 (0)7512 345678"] {
             assert!(UkPhone::parse(mobile).unwrap().is_mobile(), "{mobile}");
         }
-        for other in ["01632 960 001", "020 7946 0000", "0800 123 456", "07001 234567", "07600 123456", "0300 060 6603"] {
+        for other in ["01632 960 001", "020 7946 0000", "0800 123 456", "07001 234567", "07600 123456", "0300 060 6603"]
+        {
             assert!(!UkPhone::parse(other).unwrap().is_mobile(), "{other}");
         }
     }

@@ -63,8 +63,7 @@ async fn rows(
     messages: Vec<NewMessage>,
     now: DateTime<Utc>,
 ) -> Result<Vec<outbox_message::ActiveModel>, DbErr> {
-    let visit_ids: Vec<Uuid> =
-        messages.iter().filter(|m| m.kind.is_for_visitor()).filter_map(|m| m.visit_id).collect();
+    let visit_ids: Vec<Uuid> = messages.iter().filter(|m| m.kind.is_for_visitor()).filter_map(|m| m.visit_id).collect();
     let choices: std::collections::HashMap<Uuid, ContactChoice> = if visit_ids.is_empty() {
         Default::default()
     } else {

@@ -170,7 +170,13 @@ Cyfeirnod {reference}. Gweld neu ganslo: https://visits.example/visit/{reference
         .as_array()
         .unwrap()
         .iter()
-        .map(|e| (e["kind"].as_str().unwrap().into(), e["channel"].as_str().unwrap().into(), e["state"].as_str().unwrap().into()))
+        .map(|e| {
+            (
+                e["kind"].as_str().unwrap().into(),
+                e["channel"].as_str().unwrap().into(),
+                e["state"].as_str().unwrap().into(),
+            )
+        })
         .collect();
     let expected: Vec<(String, String, String)> = [
         ("request_received", "email", "sent"),
@@ -226,13 +232,23 @@ async fn texts_only_means_no_visitor_emails_and_a_request_taken_by_phone_can_cho
     assert_eq!(worker.run_once().await.unwrap(), Pass { sent: 2, retrying: 0, failed: 0, dropped: 0 });
     let view: Value = app.get_as(&officer, &format!("/api/v1/staff/visits/{id}")).await.json().await.unwrap();
     assert_eq!(view["lead_visitor"]["contact_by"], json!(["sms"]));
-    let visitor_channels: Vec<&Value> =
-        view["emails"].as_array().unwrap().iter().filter(|e| e["kind"] == "request_received").map(|e| &e["channel"]).collect();
+    let visitor_channels: Vec<&Value> = view["emails"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "request_received")
+        .map(|e| &e["channel"])
+        .collect();
     assert_eq!(visitor_channels, vec![&json!("sms")]);
     let received = texts(&notify);
     assert_eq!(received.len(), 1);
     assert_eq!(received[0]["phone_number"], "07911123456");
-    assert!(received[0]["personalisation"]["body"].as_str().unwrap().starts_with("We have your request to visit HMP Testbridge."));
+    assert!(
+        received[0]["personalisation"]["body"]
+            .as_str()
+            .unwrap()
+            .starts_with("We have your request to visit HMP Testbridge.")
+    );
 
     // Saying nothing is email only, as before texts existed.
     let plain = app.created_visit(&visit_request(prison, &[("2026-12-05", "14:00", "16:00")])).await;

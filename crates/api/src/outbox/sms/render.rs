@@ -57,13 +57,9 @@ pub fn visitor_text(kind: EmailKind, facts: &VisitFacts) -> Option<String> {
         EmailKind::Booked => {
             let when = on_slot(facts.booked_slot.as_ref()?, lang);
             if en {
-                format!(
-                    "Your visit to {prison} is booked for {when}. Reference {r}. See or cancel it: {url}"
-                )
+                format!("Your visit to {prison} is booked for {when}. Reference {r}. See or cancel it: {url}")
             } else {
-                format!(
-                    "Mae eich ymweliad yn {prison} wedi’i drefnu ar {when}. Cyfeirnod {r}. Gweld neu ganslo: {url}"
-                )
+                format!("Mae eich ymweliad yn {prison} wedi’i drefnu ar {when}. Cyfeirnod {r}. Gweld neu ganslo: {url}")
             }
         }
         EmailKind::Rejected => {
@@ -88,9 +84,9 @@ pub fn visitor_text(kind: EmailKind, facts: &VisitFacts) -> Option<String> {
                 (true, false) => {
                     format!("Rydych wedi canslo eich ymweliad yn {prison} ar {when}. Cyfeirnod {r}.")
                 }
-                (false, true) => format!(
-                    "The prison has cancelled your visit to {prison} on {when}. Reference {r}. See why: {url}"
-                ),
+                (false, true) => {
+                    format!("The prison has cancelled your visit to {prison} on {when}. Reference {r}. See why: {url}")
+                }
                 (false, false) => format!(
                     "Mae’r carchar wedi canslo eich ymweliad yn {prison} ar {when}. Cyfeirnod {r}. Gweld pam: {url}"
                 ),
@@ -171,7 +167,8 @@ mod tests {
             Locale::Cy => ("2027-07-28", "2027-07-21"),
         };
         let date = NaiveDate::parse_from_str(date, "%Y-%m-%d").unwrap();
-        let slot = Slot::new(date, NaiveTime::from_hms_opt(10, 30, 0).unwrap(), NaiveTime::from_hms_opt(12, 30, 0).unwrap());
+        let slot =
+            Slot::new(date, NaiveTime::from_hms_opt(10, 30, 0).unwrap(), NaiveTime::from_hms_opt(12, 30, 0).unwrap());
         // A prison has one name, whatever the visitor's language.
         let prison = "HMP & YOI Isle of Wight – Parkhurst and Albany";
         let token = format!("vt_{}", "x".repeat(43));
@@ -231,7 +228,8 @@ mod tests {
     fn texts_that_link_send_the_private_link_and_welsh_ones_keep_to_the_gsm_alphabet() {
         for locale in [Locale::En, Locale::Cy] {
             let facts = longest(locale);
-            for kind in [EmailKind::RequestReceived, EmailKind::Booked, EmailKind::Reminder, EmailKind::WaitingListOffered]
+            for kind in
+                [EmailKind::RequestReceived, EmailKind::Booked, EmailKind::Reminder, EmailKind::WaitingListOffered]
             {
                 let text = visitor_text(kind, &facts).unwrap();
                 assert!(text.ends_with(&facts.status_url), "{kind:?} {locale:?}: {text}");
