@@ -26,6 +26,7 @@ mod m20261201_000040_add_event_fanned_out_at;
 mod m20261202_000010_add_visit_reminders;
 mod m20261202_000100_create_waiting_list;
 mod m20261203_000010_create_journey_drafts;
+mod m20261204_000020_add_text_messages;
 
 pub struct Migrator;
 
@@ -56,6 +57,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000010_add_visit_reminders::Migration),
             Box::new(m20261202_000100_create_waiting_list::Migration),
             Box::new(m20261203_000010_create_journey_drafts::Migration),
+            Box::new(m20261204_000020_add_text_messages::Migration),
         ]
     }
 }

@@ -50,6 +50,8 @@ pub struct Settings {
     /// actix worker threads (default: one per core).
     pub workers: Option<usize>,
     pub email: EmailSettings,
+    /// Text messages (`SMS_TRANSPORT`, `NOTIFY_SMS_*`).
+    pub texts: TextSettings,
     pub jobs: JobSettings,
     /// The webhook delivery worker and the webhooks' safety rules (`WEBHOOKS_*`).
     pub webhooks: WebhookSettings,
@@ -152,6 +154,23 @@ impl Default for EmailSettings {
             public_url: "http://localhost:8080".into(),
         }
     }
+}
+
+/// How text messages leave the service (`SMS_TRANSPORT`).
+#[derive(Debug, Clone, Default)]
+pub enum TextTransportSettings {
+    /// Write a line to the log instead of sending (development; the default).
+    #[default]
+    Log,
+    /// GOV.UK Notify's HTTP API, with the same API key and base URL as its emails (`NOTIFY_API_KEY`,
+    /// `NOTIFY_BASE_URL`), a text message template per kind of message and, optionally, a sender.
+    Notify { api_key: SecretString, base_url: String, templates: HashMap<EmailKind, String>, sender_id: Option<String> },
+}
+
+/// Text messages to visitors who chose them.
+#[derive(Debug, Clone, Default)]
+pub struct TextSettings {
+    pub transport: TextTransportSettings,
 }
 
 /// The background jobs: the outbox worker and the daily digest and retention jobs it runs.
@@ -262,6 +281,9 @@ struct Vars {
     notify_api_key: Option<SecretString>,
     notify_template_id: Option<String>,
     notify_base_url: Option<String>,
+    sms_transport: Option<String>,
+    notify_sms_template_id: Option<String>,
+    notify_sms_sender_id: Option<String>,
     #[serde(deserialize_with = "flag")]
     outbox_worker: Option<bool>,
     #[serde(deserialize_with = "whole_number")]
@@ -435,6 +457,45 @@ smtp://user:password@smtp.example:587?tls=required",
     Ok(EmailSettings { transport, from, public_url })
 }
 
+/// Read before `email_settings`, which takes the Notify key and address for itself.
+fn text_settings(vars: &Vars, all: &BTreeMap<String, String>) -> anyhow::Result<TextSettings> {
+    let transport = match vars.sms_transport.as_deref() {
+        None | Some("log") => TextTransportSettings::Log,
+        Some("notify") => {
+            let api_key = vars
+                .notify_api_key
+                .clone()
+                .context("SMS_TRANSPORT=notify needs NOTIFY_API_KEY (from GOV.UK Notify, API integration, API keys)")?;
+            crate::outbox::notify::split_api_key(api_key.expose_secret())?;
+            let mut templates = HashMap::new();
+            for kind in EmailKind::ALL.into_iter().filter(|k| k.is_for_visitor()) {
+                // One variable per kind of text, so these are looked up by name rather than declared in `Vars`.
+                let name = format!("NOTIFY_SMS_TEMPLATE_{}", kind.as_str().to_ascii_uppercase());
+                let id = all.get(&name).filter(|id| !id.is_empty()).or(vars.notify_sms_template_id.as_ref());
+                let Some(id) = id else {
+                    bail!(
+                        "SMS_TRANSPORT=notify needs {name} or NOTIFY_SMS_TEMPLATE_ID (a text message template with ((body)))"
+                    );
+                };
+                if uuid::Uuid::parse_str(id).is_err() {
+                    bail!("{name} (or NOTIFY_SMS_TEMPLATE_ID) must be a Notify template id, got {id:?}");
+                }
+                templates.insert(kind, id.clone());
+            }
+            let base_url =
+                vars.notify_base_url.clone().unwrap_or_else(|| "https://api.notifications.service.gov.uk".into());
+            TextTransportSettings::Notify {
+                api_key,
+                base_url: base_url.trim_end_matches('/').to_owned(),
+                templates,
+                sender_id: vars.notify_sms_sender_id.clone(),
+            }
+        }
+        Some(other) => bail!("SMS_TRANSPORT must be log or notify, got {other:?}"),
+    };
+    Ok(TextSettings { transport })
+}
+
 fn records_settings(vars: &mut Vars) -> anyhow::Result<RecordsSettings> {
     let url = match (vars.records.as_deref(), vars.records_url.take()) {
         (None, None) | (Some("none"), _) => return Ok(RecordsSettings::None),
@@ -537,6 +598,7 @@ power cut can lose the last commits), got {other:?}"
             log_format,
             secret_key: vars.secret_key.take(),
             workers: vars.workers,
+            texts: text_settings(&vars, &all)?,
             email: email_settings(&mut vars, &all)?,
             jobs: job_settings(&vars)?,
             webhooks: webhook_settings(&vars),

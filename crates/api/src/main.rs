@@ -127,7 +127,8 @@ async fn jobs() -> anyhow::Result<()> {
     let settings = task_settings()?;
     let state = api::startup::state_for_commands(&settings).await?;
     let transport = api::outbox::email::Transport::from_settings(&settings.email)?;
-    let worker = api::outbox::worker::Worker::new(&state, transport, &settings.email, &settings.jobs);
+    let texts = api::outbox::sms::Transport::from_settings(&settings.texts)?;
+    let worker = api::outbox::worker::Worker::new(&state, transport, &settings.email, &settings.jobs).with_texts(texts);
     worker.daily(domain::calendar::london_today(state.clock.now())).await?;
     let reminders = worker.remind().await?;
     api::journey::store::delete_idle(&state.db, state.clock.now() - api::journey::IDLE_LIMIT).await?;

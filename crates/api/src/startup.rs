@@ -50,11 +50,13 @@ impl Application {
         let port = listener.local_addr()?.port();
         let server = run(listener, state.clone(), settings.static_dir.clone(), settings.workers)?;
         let transport = Transport::from_settings(&settings.email)?;
+        let texts = crate::outbox::sms::Transport::from_settings(&settings.texts)?;
         tracing::info!(
             port,
             database = db::backend_name(state.db.get_database_backend()),
             demo_data = settings.demo_data,
             email = transport.name(),
+            texts = texts.name(),
             outbox_worker = settings.jobs.worker,
             "listening"
         );
@@ -62,7 +64,9 @@ impl Application {
             tracing::warn!("EMAIL_TRANSPORT is log: emails are marked sent but go nowhere; set smtp or notify");
         }
         let worker = settings.jobs.worker.then(|| {
-            Worker::new(&state, transport, &settings.email, &settings.jobs).spawn(settings.jobs.poll_interval)
+            Worker::new(&state, transport, &settings.email, &settings.jobs)
+                .with_texts(texts)
+                .spawn(settings.jobs.poll_interval)
         });
         let webhook_worker = match settings.webhooks.worker {
             true => Some(crate::webhooks::worker::DeliveryWorker::new(&state, &settings.webhooks)?.spawn()),

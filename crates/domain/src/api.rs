@@ -286,10 +286,22 @@ pub struct LeadVisitorInput {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(example = "mary.smith@example.com", max_length = 254))]
     pub email: String,
-    /// A UK phone number.
+    /// A UK phone number; a UK mobile number (07…, or +44 7…) when `contact_by` includes `sms`.
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(example = "07700 900123"))]
     pub phone: String,
+    /// How the visitor wants to be told about the request (received, booked, rejected, cancelled, a reminder, a
+    /// place from the waiting list...): `email`, `sms` (a text message to `phone`, in the request's `locale`), or
+    /// both. Absent or null: email only. An empty list is refused (`required`); `sms` with a phone number that is
+    /// not a UK mobile is refused under `lead_visitor.phone` (`not_a_mobile_number`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(example = json!(["email", "sms"]), max_items = 2))]
+    pub contact_by: Option<Vec<crate::email::MessageChannel>>,
+}
+
+/// `["email"]`: the choice of a visitor who made none.
+pub fn email_only() -> Vec<crate::email::MessageChannel> {
+    vec![crate::email::MessageChannel::Email]
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -505,6 +517,10 @@ pub struct VisitStatus {
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     pub confirm_by: NaiveDate,
     pub locale: Locale,
+    /// How the visitor chose to be told: `email`, `sms` (text messages to the lead visitor's mobile), or both.
+    #[serde(default = "email_only")]
+    #[cfg_attr(feature = "openapi", schema(example = json!(["email", "sms"])))]
+    pub contact_by: Vec<crate::email::MessageChannel>,
     pub created_at: DateTime<Utc>,
     /// True while the visitor can still withdraw the request.
     pub can_withdraw: bool,

@@ -128,6 +128,83 @@ impl DeliveryState {
     }
 }
 
+/// How a message reaches the visitor: by email, or by text message (SMS, through GOV.UK Notify). The stable name
+/// is stored with each outbox message and is a visitor's choice in `lead_visitor.contact_by`.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::EnumIter,
+)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(
+    feature = "sea-orm",
+    derive(sea_orm::DeriveActiveEnum),
+    sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")
+)]
+#[strum(serialize_all = "snake_case")]
+pub enum MessageChannel {
+    #[default]
+    Email,
+    /// A text message to the lead visitor's UK mobile number.
+    Sms,
+}
+
+impl MessageChannel {
+    /// The stable wire and database name: strum's, from `serialize_all = "snake_case"`, the same as serde's.
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+}
+
+/// How the visitor chose to be told, as stored: by email, by text message, or both (never neither).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ContactChoice {
+    pub email: bool,
+    pub sms: bool,
+}
+
+impl Default for ContactChoice {
+    /// Email only: what a visitor who says nothing gets, as before text messages existed.
+    fn default() -> Self {
+        ContactChoice { email: true, sms: false }
+    }
+}
+
+impl ContactChoice {
+    /// The choice a list names (duplicates allowed); `None` for an empty list.
+    pub fn from_channels(channels: &[MessageChannel]) -> Option<ContactChoice> {
+        let choice = ContactChoice {
+            email: channels.contains(&MessageChannel::Email),
+            sms: channels.contains(&MessageChannel::Sms),
+        };
+        (choice.email || choice.sms).then_some(choice)
+    }
+
+    /// The channels chosen, email first: the wire form of `contact_by`.
+    pub fn channels(self) -> Vec<MessageChannel> {
+        let mut channels = Vec::new();
+        if self.email {
+            channels.push(MessageChannel::Email);
+        }
+        if self.sms {
+            channels.push(MessageChannel::Sms);
+        }
+        channels
+    }
+}
+
 /// How a prison's visits mailbox hears about new requests.
 #[derive(
     Debug,
@@ -190,5 +267,15 @@ mod tests {
         }
         assert_eq!("retrying".parse::<DeliveryState>().ok(), Some(DeliveryState::Retrying));
         assert_eq!("daily_digest".parse::<PrisonNotifyMode>().ok(), Some(PrisonNotifyMode::DailyDigest));
+        assert_eq!(serde_json::to_string(&MessageChannel::Sms).unwrap(), "\"sms\"");
+    }
+
+    #[test]
+    fn a_contact_choice_is_email_text_or_both_never_neither() {
+        use MessageChannel::{Email, Sms};
+        assert_eq!(ContactChoice::from_channels(&[]), None);
+        assert_eq!(ContactChoice::from_channels(&[Sms, Sms]), Some(ContactChoice { email: false, sms: true }));
+        assert_eq!(ContactChoice::from_channels(&[Sms, Email]).map(ContactChoice::channels), Some(vec![Email, Sms]));
+        assert_eq!(ContactChoice::default().channels(), vec![Email]);
     }
 }

@@ -88,6 +88,8 @@ pub enum FieldErrorCode {
     InvalidPrisonNumber,
     InvalidEmail,
     InvalidPhone,
+    /// Text messages asked for with a phone number that is not a UK mobile number (a landline, 070, 076...).
+    NotAMobileNumber,
     InvalidReference,
     InvalidTime,
     #[serde(rename = "lead_visitor_under_18")]

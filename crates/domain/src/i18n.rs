@@ -265,6 +265,9 @@ pub fn field_message(lang: Locale, error: &FieldError, rules: Option<&VisitingRu
     if error.field.ends_with("email_confirm") {
         return "Nid yw’r cyfeiriadau e-bost yn cyfateb".into();
     }
+    if error.field.ends_with("contact_by") {
+        return "Dewiswch sut i gael gwybod am yr ymweliad: drwy e-bost, drwy neges destun, neu’r ddau".into();
+    }
     match error.code {
         FieldErrorCode::Required => format!("Rhowch {}", soft(&field)),
         FieldErrorCode::TooLong => format!("Rhaid i {} fod yn 30 nod neu lai", soft(&field)),
@@ -277,6 +280,9 @@ pub fn field_message(lang: Locale, error: &FieldError, rules: Option<&VisitingRu
         FieldErrorCode::InvalidPrisonNumber => "Rhowch rif carchar yn y fformat cywir, fel A1234BC".into(),
         FieldErrorCode::InvalidEmail => "Rhowch gyfeiriad e-bost yn y fformat cywir, fel enw@example.com".into(),
         FieldErrorCode::InvalidPhone => "Rhowch rif ffôn yn y DU, fel 07700 900 982 neu 01632 960 001".into(),
+        FieldErrorCode::NotAMobileNumber => {
+            "Rhowch rif ffôn symudol yn y DU, fel 07700 900 982, i gael negeseuon testun".into()
+        }
         FieldErrorCode::LeadVisitorUnder18 => lead_visitor_age(Locale::Cy),
         FieldErrorCode::TooManyVisitors => visitors_limit(&rules, Locale::Cy),
         FieldErrorCode::TooManyAdults => adults_limit(&rules, Locale::Cy),

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::api::{CreateVisitRequest, LeadVisitorInput, Locale, PrisonerInput, SlotChoiceInput, VisitingRules};
+use crate::email::ContactChoice;
 use crate::error::{FieldError, FieldErrorCode};
 use crate::party::{VisitDays, check_party_in_progress, too_many_visitors};
 use crate::slot::{Slot, parse_hhmm};
@@ -31,6 +32,8 @@ pub struct LeadVisitor {
     pub date_of_birth: NaiveDate,
     pub email: Email,
     pub phone: UkPhone,
+    /// How they want to be told; text messages only to a UK mobile number.
+    pub contact_by: ContactChoice,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -150,10 +153,33 @@ fn parse_lead_visitor(
         "lead_visitor.date_of_birth",
     );
     let email = errors.take(Email::parse_as(&input.email, "the lead visitor’s email address"), "lead_visitor.email");
-    let phone = errors.take(UkPhone::parse_as(&input.phone, "the lead visitor’s phone number"), "lead_visitor.phone");
-    let lead = match (first_name, last_name, dob, email, phone) {
-        (Some(first_name), Some(last_name), Some(date_of_birth), Some(email), Some(phone)) => {
-            Some(LeadVisitor { first_name, last_name, date_of_birth, email, phone })
+    let contact_by = match &input.contact_by {
+        None => Some(ContactChoice::default()),
+        Some(channels) => ContactChoice::from_channels(channels).or_else(|| {
+            errors.0.push(FieldError::new(
+                "lead_visitor.contact_by",
+                FieldErrorCode::Required,
+                "Choose how to be told about the visit: by email, by text message, or both",
+            ));
+            None
+        }),
+    };
+    let phone = errors
+        .take(UkPhone::parse_as(&input.phone, "the lead visitor’s phone number"), "lead_visitor.phone")
+        .and_then(|phone| {
+            if contact_by.is_some_and(|c| c.sms) && !phone.is_mobile() {
+                errors.0.push(FieldError::new(
+                    "lead_visitor.phone",
+                    FieldErrorCode::NotAMobileNumber,
+                    "Enter a UK mobile number, like 07700 900 982, to get text messages",
+                ));
+                return None;
+            }
+            Some(phone)
+        });
+    let lead = match (first_name, last_name, dob, email, phone, contact_by) {
+        (Some(first_name), Some(last_name), Some(date_of_birth), Some(email), Some(phone), Some(contact_by)) => {
+            Some(LeadVisitor { first_name, last_name, date_of_birth, email, phone, contact_by })
         }
         _ => None,
     };
@@ -235,6 +261,7 @@ mod tests {
                 date_of_birth: "1980-07-01".into(),
                 email: "mary.smith@Example.com".into(),
                 phone: "07700 900123".into(),
+                contact_by: None,
             },
             other_visitors: vec![VisitorInput {
                 first_name: "Amy".into(),
@@ -269,6 +296,42 @@ mod tests {
         assert_eq!(valid.slots[1].start, NaiveTime::from_hms_opt(9, 30, 0).unwrap());
         assert_eq!(valid.locale, Locale::Cy);
         assert_eq!(valid.prison_id, Uuid::from_u128(1));
+    }
+
+    #[test]
+    fn a_visitor_says_nothing_and_gets_emails_or_chooses_texts_for_a_mobile_number() {
+        use crate::email::MessageChannel::{Email, Sms};
+        let valid = parse_visit_request(&good_request(), &VisitingRules::default(), TODAY).unwrap();
+        assert_eq!(valid.lead_visitor.contact_by, ContactChoice { email: true, sms: false });
+        let mut req = good_request();
+        req.lead_visitor.contact_by = Some(vec![Sms]);
+        let valid = parse_visit_request(&req, &VisitingRules::default(), TODAY).unwrap();
+        assert_eq!(valid.lead_visitor.contact_by, ContactChoice { email: false, sms: true });
+        req.lead_visitor.contact_by = Some(vec![Email, Sms]);
+        req.lead_visitor.phone = "+44 7911 123456".into();
+        let valid = parse_visit_request(&req, &VisitingRules::default(), TODAY).unwrap();
+        assert_eq!(valid.lead_visitor.contact_by, ContactChoice { email: true, sms: true });
+    }
+
+    #[test]
+    fn texts_to_a_landline_or_no_way_of_being_told_are_refused() {
+        let mut req = good_request();
+        req.lead_visitor.contact_by = Some(vec![crate::email::MessageChannel::Sms]);
+        req.lead_visitor.phone = "01632 960 001".into();
+        let errors = errors_of(&req);
+        assert_eq!(fields(&errors), vec![("lead_visitor.phone", FieldErrorCode::NotAMobileNumber)]);
+        assert_eq!(errors[0].message, "Enter a UK mobile number, like 07700 900 982, to get text messages");
+        assert_eq!(
+            crate::i18n::field_message(Locale::Cy, &errors[0], None),
+            "Rhowch rif ffôn symudol yn y DU, fel 07700 900 982, i gael negeseuon testun"
+        );
+        // A landline is fine for a visitor who wants emails only.
+        req.lead_visitor.contact_by = None;
+        assert!(parse_visit_request(&req, &VisitingRules::default(), TODAY).is_ok());
+        req.lead_visitor.contact_by = Some(vec![]);
+        let errors = errors_of(&req);
+        assert_eq!(fields(&errors), vec![("lead_visitor.contact_by", FieldErrorCode::Required)]);
+        assert!(crate::i18n::field_message(Locale::Cy, &errors[0], None).starts_with("Dewiswch sut i gael gwybod"));
     }
 
     #[test]

@@ -477,6 +477,10 @@ pub struct LeadVisitorContact {
     pub email: String,
     #[cfg_attr(feature = "openapi", schema(example = "07700900123"))]
     pub phone: String,
+    /// How the visitor chose to be told: `email`, `sms` (text messages to `phone`), or both.
+    #[serde(default = "crate::api::email_only")]
+    #[cfg_attr(feature = "openapi", schema(example = json!(["email", "sms"])))]
+    pub contact_by: Vec<crate::email::MessageChannel>,
 }
 
 /// One visitor, with the staff decision about them if they were excluded.
@@ -580,7 +584,7 @@ pub struct StaffVisitView {
     pub messages: Vec<VisitMessage>,
     /// Oldest first.
     pub timeline: Vec<StaffTimelineEntry>,
-    /// The emails about this visit and where each is on its way out, oldest first.
+    /// The emails and text messages (`channel`) about this visit and where each is on its way out, oldest first.
     #[serde(default)]
     pub emails: Vec<EmailDelivery>,
     /// The prisoner checks made against the prison's records when the request arrived (empty when none were made).
@@ -591,11 +595,14 @@ pub struct StaffVisitView {
     pub suggested_rejection_reasons: Vec<crate::visit::RejectionReason>,
 }
 
-/// One email about a visit, as staff see its delivery: sent, retrying or failed (then contact the visitor another way).
+/// One email or text message about a visit, as staff see its delivery: sent, retrying or failed (then contact the visitor another way).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EmailDelivery {
     pub kind: crate::email::EmailKind,
+    /// `email`, or `sms` for a text message (absent from older clients' copies: email).
+    #[serde(default)]
+    pub channel: crate::email::MessageChannel,
     pub state: crate::email::DeliveryState,
     /// Tries so far.
     pub attempts: u32,

@@ -475,6 +475,16 @@ impl UkPhone {
         }
         Ok(UkPhone(national))
     }
+
+    /// True for a UK mobile number, the only kind a text message reaches: 11 digits starting 071 to 075 or 077 to
+    /// 079, or 07624 (the Isle of Man's mobiles). Other 07 numbers are personal numbers (070) and pagers (076),
+    /// following Ofcom's National Telephone Numbering Plan; GOV.UK Notify sends texts to 07 numbers only.
+    pub fn is_mobile(&self) -> bool {
+        let n = self.0.as_bytes();
+        n.len() == 11
+            && n.starts_with(b"07")
+            && (matches!(n[2], b'1'..=b'5' | b'7'..=b'9') || self.0.starts_with("07624"))
+    }
 }
 
 /// Longest prison code: the width of the prisons table's column (the roll's is wider).
@@ -754,6 +764,17 @@ mod tests {
         assert_eq!(code(UkPhone::parse(" ")), FieldErrorCode::Required);
         for bad in ["7700 900123", "+33 1 23 45 67 89", "0033123456789", "077009001234", "0770090", "07700 9OO123"] {
             assert_eq!(code(UkPhone::parse(bad)), FieldErrorCode::InvalidPhone, "{bad}");
+        }
+    }
+
+    #[test]
+    fn only_uk_mobile_numbers_take_text_messages() {
+        for mobile in ["07700 900123", "+44 7911 123456", "07400 123456", "07624 123456", "0044 (0)7512 345678"] {
+            assert!(UkPhone::parse(mobile).unwrap().is_mobile(), "{mobile}");
+        }
+        for other in ["01632 960 001", "020 7946 0000", "0800 123 456", "07001 234567", "07600 123456", "0300 060 6603"]
+        {
+            assert!(!UkPhone::parse(other).unwrap().is_mobile(), "{other}");
         }
     }
 

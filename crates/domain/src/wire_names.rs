@@ -9,7 +9,7 @@ use serde::de::DeserializeOwned;
 use strum::IntoEnumIterator;
 
 use crate::api::Locale;
-use crate::email::{DeliveryState, EmailKind, PrisonNotifyMode};
+use crate::email::{DeliveryState, EmailKind, MessageChannel, PrisonNotifyMode};
 use crate::error::ErrorCode;
 use crate::staff::Role;
 use crate::visit::{Actor, CancellationReason, RejectionReason, VisitState, VisitorOutcome, VisitorOutcomeKind};
@@ -104,4 +104,10 @@ fn prison_notify_modes_have_one_wire_name() {
 fn error_codes_have_one_wire_name() {
     serde_and_strum_agree::<ErrorCode>();
     assert_eq!(ErrorCode::InvalidStateTransition.as_str(), "invalid_state_transition");
+}
+
+#[test]
+fn message_channels_have_one_wire_name() {
+    serde_and_strum_agree::<MessageChannel>();
+    assert_eq!(MessageChannel::Sms.as_str(), "sms");
 }

@@ -110,6 +110,8 @@ impl Draft {
                 date_of_birth: self.lead.dob.iso(),
                 email: self.email.clone(),
                 phone: self.phone.clone(),
+                // Email only until the rewritten form asks (issue 14's texts; `lead_visitor.contact_by`).
+                contact_by: None,
             },
             other_visitors: self.others.iter().map(visitor).collect(),
             slots: self

@@ -116,6 +116,9 @@ async fn seed(db: &sea_orm::DatabaseConnection, n: usize) -> anyhow::Result<()> 
                 channel: Set(Channel::Website),
                 reminded_date: Set(None),
                 reminded_start: Set(None),
+                // A third also asked for texts: their reminders are two messages.
+                contact_email: Set(true),
+                contact_sms: Set(i % 3 == 0),
             }
         })
         .collect();

@@ -7,7 +7,7 @@
 //! `POSTGRES_FAST_PATHS=off` makes PostgreSQL take the portable paths; the decision, staff-visit and capacity tests
 //! run on PostgreSQL both ways (`on_every_path!` in the tests), so the twins cannot drift apart.
 
-use domain::email::DeliveryState;
+use domain::email::{DeliveryState, MessageChannel};
 use domain::visit::VisitState;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, DbErr, Statement};
 use serde::Deserialize;
@@ -33,7 +33,7 @@ pub fn can_grant_in_one_statement(backend: DbBackend, g: &Grant<'_>) -> bool {
 /// run in order of what they read from each other: lock the visit if it is still the request at the version read;
 /// then take a place (an upsert that adds one only while the row's capacity, or on a row not stamped yet the
 /// timetable's, allows it: `places::take_place` in one statement); then, only with a place, book the visit and write its history,
-/// message and email, and the integrators' event (the prison's counter last). A statement
+/// message and email and/or text (by the channels the visitor chose, as `outbox::store::enqueue` writes them), and the integrators' event (the prison's counter last). A statement
 /// is atomic, so a full slot or a moved visit writes nothing at all.
 const GRANT_IN_ONE_STATEMENT: &str = r#"
 WITH locked AS (
@@ -56,7 +56,7 @@ WITH locked AS (
     UPDATE visit SET state = $25, booked_date = $4, booked_start = $5, booked_end = $6, closed_visit = $10,
         booking_reference = $11, version = $2 + 1, updated_at = $12
     WHERE id = $1 AND EXISTS (SELECT 1 FROM taken)
-    RETURNING id
+    RETURNING id, contact_email, contact_sms
 ), logged AS (
     INSERT INTO visit_state_change (visit_id, version, from_state, to_state, actor, actor_name, at)
     SELECT id, $2 + 1, $24, $25, $13, $14, $12 FROM booked
@@ -65,8 +65,10 @@ WITH locked AS (
     SELECT $15, id, $12, $13, $14, $16 FROM booked WHERE $16 IS NOT NULL
 ), told AS (
     INSERT INTO outbox_message (id, visit_id, prison_id, kind, payload, dedupe_key, state, attempts, next_attempt_at,
-        locked_until, claim_token, last_error, created_at, sent_at)
-    SELECT $17, id, $18, $19, $20, $21, $22, 0, $12, NULL, NULL, NULL, $12, NULL FROM booked
+        locked_until, claim_token, last_error, created_at, sent_at, channel)
+    SELECT m.id, b.id, $18, $19, $20, $21, $22, 0, $12, NULL, NULL, NULL, $12, NULL, m.channel
+    FROM booked b CROSS JOIN (VALUES ($17, $29, TRUE), ($31, $30, FALSE)) AS m (id, channel, by_email)
+    WHERE CASE WHEN m.by_email THEN b.contact_email ELSE b.contact_sms END
 ), counted AS (
     INSERT INTO integration_event_counter (prison_id, last_position) SELECT $3, 1 FROM booked
     ON CONFLICT (prison_id) DO UPDATE SET last_position = integration_event_counter.last_position + 1
@@ -87,7 +89,7 @@ pub async fn grant_in_one_statement(db: &DatabaseConnection, g: Grant<'_>) -> Re
         None => (None, None),
     };
     let event_id = Uuid::now_v7();
-    let values: [sea_orm::Value; 28] = [
+    let values: [sea_orm::Value; 31] = [
         g.visit_id.into(),
         g.version.into(),
         g.prison_id.into(),
@@ -119,6 +121,11 @@ pub async fn grant_in_one_statement(db: &DatabaseConnection, g: Grant<'_>) -> Re
         event_id.into(),
         g.event.event_type.as_str().into(),
         g.event.payload(g.now).to_string().into(),
+        // The visitor's message once by each channel they chose; the text's id after the email's, as `enqueue`
+        // orders them.
+        MessageChannel::Email.into(),
+        MessageChannel::Sms.into(),
+        Uuid::now_v7().into(),
     ];
     let statement = Statement::from_sql_and_values(DbBackend::Postgres, GRANT_IN_ONE_STATEMENT, values);
     let row = db.query_one_raw(statement).await?.ok_or_else(|| DbErr::Custom("grant returned no row".into()))?;

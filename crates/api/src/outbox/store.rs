@@ -3,7 +3,7 @@
 //! row that becomes due again when the lease runs out; a worker whose lease ran out cannot mark a row it lost.
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use domain::email::{DeliveryState, EmailKind, PrisonNotifyMode};
+use domain::email::{ContactChoice, DeliveryState, EmailKind, MessageChannel, PrisonNotifyMode};
 use domain::staff::EmailDelivery;
 use sea_orm::sea_query::{Expr, ExprTrait, LockBehavior, LockType, OnConflict};
 use sea_orm::{
@@ -13,9 +13,10 @@ use sea_orm::{
 use serde_json::Value;
 use uuid::Uuid;
 
-use crate::db::entities::{outbox_message, prison_notification};
+use crate::db::entities::{outbox_message, prison_notification, visit};
 
 /// A message to write.
+#[derive(Debug, Clone)]
 pub struct NewMessage {
     pub visit_id: Option<Uuid>,
     pub prison_id: Option<Uuid>,
@@ -33,7 +34,7 @@ impl NewMessage {
     }
 }
 
-fn active(message: NewMessage, now: DateTime<Utc>) -> outbox_message::ActiveModel {
+fn active(message: NewMessage, channel: MessageChannel, now: DateTime<Utc>) -> outbox_message::ActiveModel {
     outbox_message::ActiveModel {
         // Time-ordered, so messages written in one instant keep the order they were written in.
         id: Set(Uuid::now_v7()),
@@ -50,30 +51,73 @@ fn active(message: NewMessage, now: DateTime<Utc>) -> outbox_message::ActiveMode
         last_error: Set(None),
         created_at: Set(now),
         sent_at: Set(None),
+        channel: Set(channel),
     }
 }
 
-/// Writes a message; call it with the transaction that makes the change.
-pub async fn enqueue(db: &impl ConnectionTrait, message: NewMessage, now: DateTime<Utc>) -> Result<(), DbErr> {
-    outbox_message::Entity::insert(active(message, now)).exec_without_returning(db).await.map(|_| ())
+/// The rows to write for these messages: a visitor's message once by each channel its visit's visitor chose
+/// (email, text message, or both: `visit.contact_email`, `visit.contact_sms`), read in the caller's transaction; a
+/// message to a prison or an admin once, by email. This is the one place that decides who is told how.
+async fn rows(
+    db: &impl ConnectionTrait,
+    messages: Vec<NewMessage>,
+    now: DateTime<Utc>,
+) -> Result<Vec<outbox_message::ActiveModel>, DbErr> {
+    let visit_ids: Vec<Uuid> = messages.iter().filter(|m| m.kind.is_for_visitor()).filter_map(|m| m.visit_id).collect();
+    let choices: std::collections::HashMap<Uuid, ContactChoice> = if visit_ids.is_empty() {
+        Default::default()
+    } else {
+        visit::Entity::find()
+            .select_only()
+            .columns([visit::Column::Id, visit::Column::ContactEmail, visit::Column::ContactSms])
+            .filter(visit::Column::Id.is_in(visit_ids))
+            .into_tuple::<(Uuid, bool, bool)>()
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|(id, email, sms)| (id, ContactChoice { email, sms }))
+            .collect()
+    };
+    let mut rows = Vec::with_capacity(messages.len());
+    for message in messages {
+        let choice = match message.visit_id {
+            Some(id) if message.kind.is_for_visitor() => choices.get(&id).copied().unwrap_or_default(),
+            _ => ContactChoice::default(),
+        };
+        if choice.email {
+            rows.push(active(message.clone(), MessageChannel::Email, now));
+        }
+        if choice.sms {
+            let dedupe_key = message.dedupe_key.as_ref().map(|key| format!("{key}:sms"));
+            rows.push(active(NewMessage { dedupe_key, ..message }, MessageChannel::Sms, now));
+        }
+    }
+    Ok(rows)
 }
 
-/// Writes these messages in one statement; call it with the transaction that makes the change.
+/// Writes a message (by each channel the visitor chose); call it with the transaction that makes the change.
+pub async fn enqueue(db: &impl ConnectionTrait, message: NewMessage, now: DateTime<Utc>) -> Result<(), DbErr> {
+    enqueue_many(db, vec![message], now).await
+}
+
+/// Writes these messages in one statement (by each channel their visitors chose); call it with the transaction that
+/// makes the change.
 pub async fn enqueue_many(
     db: &impl ConnectionTrait,
     messages: Vec<NewMessage>,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
-    if messages.is_empty() {
+    let rows = rows(db, messages, now).await?;
+    if rows.is_empty() {
         return Ok(());
     }
-    let rows = messages.into_iter().map(|m| active(m, now));
     outbox_message::Entity::insert_many(rows).exec_without_returning(db).await.map(|_| ())
 }
 
-/// Writes a message with a dedupe key unless one with that key exists. True when this call wrote it.
+/// Writes a message with a dedupe key unless one with that key exists. True when this call wrote it. For the
+/// prison's and the admins' emails, which go by email only.
 pub async fn enqueue_once(db: &impl ConnectionTrait, message: NewMessage, now: DateTime<Utc>) -> Result<bool, DbErr> {
-    let written = outbox_message::Entity::insert(active(message, now))
+    let written = outbox_message::Entity::insert(active(message, MessageChannel::Email, now))
         .on_conflict(OnConflict::column(outbox_message::Column::DedupeKey).do_nothing().to_owned())
         .exec_without_returning(db)
         .await?;
@@ -87,6 +131,7 @@ struct ClaimedRow {
     visit_id: Option<Uuid>,
     prison_id: Option<Uuid>,
     kind: String,
+    channel: String,
     payload: String,
     attempts: i32,
     created_at: DateTime<Utc>,
@@ -99,6 +144,8 @@ pub struct Claimed {
     pub visit_id: Option<Uuid>,
     pub prison_id: Option<Uuid>,
     pub kind: Option<EmailKind>,
+    /// `None` for a channel this build does not know (failed, like an unknown kind).
+    pub channel: Option<MessageChannel>,
     pub payload: Value,
     /// Including this one.
     pub attempts: u32,
@@ -127,13 +174,15 @@ fn due(now: DateTime<Utc>) -> Condition {
 
 /// A visitor's emails about one visit go out in the order they were written: none is due while an earlier one is
 /// still on its way (pending, retrying or being sent), so "booked" never arrives after "cancelled". A failed one
-/// stops holding the rest. The prison's emails do not wait, and are not waited for.
+/// stops holding the rest. The prison's emails do not wait, and are not waited for. Texts keep their own order the
+/// same way, apart from the emails: a failing mail service never holds up a visitor's texts, nor the reverse.
 fn in_order() -> String {
     let waiting = [DeliveryState::Pending.as_str(), DeliveryState::Retrying.as_str()];
     let prison = [EmailKind::PrisonNewRequest.as_str(), EmailKind::PrisonDigest.as_str()];
     format!(
         "NOT EXISTS (SELECT 1 FROM outbox_message AS earlier \
          WHERE earlier.visit_id = outbox_message.visit_id \
+         AND earlier.channel = outbox_message.channel \
          AND earlier.state IN ('{}', '{}') \
          AND earlier.kind NOT IN ('{}', '{}') AND outbox_message.kind NOT IN ('{}', '{}') \
          AND (earlier.created_at < outbox_message.created_at \
@@ -205,6 +254,7 @@ pub async fn claim(
             visit_id: m.visit_id,
             prison_id: m.prison_id,
             kind: m.kind.parse().ok(),
+            channel: m.channel.parse().ok(),
             payload: serde_json::from_str(&m.payload).unwrap_or(Value::Null),
             attempts: u32::try_from(m.attempts).unwrap_or(0),
             claim_token: token,
@@ -259,7 +309,7 @@ pub async fn mark_unsent(
     Ok(result.rows_affected == 1)
 }
 
-/// The emails about a visit, oldest first, as staff see them.
+/// The emails and texts about a visit, oldest first, as staff see them.
 pub async fn for_visit(db: &impl ConnectionTrait, visit_id: Uuid) -> Result<Vec<EmailDelivery>, DbErr> {
     Ok(outbox_message::Entity::find()
         .filter(outbox_message::Column::VisitId.eq(visit_id))
@@ -277,6 +327,7 @@ pub(crate) fn delivery(m: outbox_message::Model) -> EmailDelivery {
     let state = m.state;
     EmailDelivery {
         kind: m.kind,
+        channel: m.channel,
         state,
         attempts: u32::try_from(m.attempts).unwrap_or(0),
         last_error: m.last_error,

@@ -1,17 +1,18 @@
 //! The outbox worker: claims due messages, renders each from the visit as it is now (in the visitor's language),
-//! sends it, and records the outcome. A failure is retried with exponential backoff and jitter up to a limit, then
+//! as an email or a text message (its channel), sends it, and records the outcome. A failure is retried with exponential backoff and jitter up to a limit, then
 //! marked failed for staff to see. Messages are sent at least once; when nothing goes wrong, exactly once.
 
 use std::time::Duration as StdDuration;
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Timelike, Utc};
 use domain::calendar::{london_to_utc, london_today};
-use domain::email::{DeliveryState, EmailKind};
+use domain::email::{DeliveryState, EmailKind, MessageChannel};
 use sea_orm::{DatabaseConnection, DbErr};
 use uuid::Uuid;
 
 use super::email::render::{self, PersonFacts, PrisonFacts, PrisonRequestLine, VisitFacts};
 use super::email::{OutgoingEmail, SendError, Transport};
+use super::sms::{self, OutgoingText};
 use super::store::Claimed;
 use crate::clock::Clock;
 use crate::config::{EmailSettings, JobSettings};
@@ -47,6 +48,8 @@ pub struct Worker {
     clock: Clock,
     tokens: TokenKey,
     transport: Transport,
+    /// How text messages go (the log until `with_texts`).
+    texts: sms::Transport,
     public_url: String,
     max_attempts: u32,
     retention_months: u32,
@@ -72,11 +75,18 @@ impl Worker {
             clock: state.clock.clone(),
             tokens: state.tokens.clone(),
             transport,
+            texts: sms::Transport::Log,
             public_url: email.public_url.clone(),
             max_attempts: jobs.max_attempts,
             retention_months: jobs.retention_months,
             events_retention_days: jobs.events_retention_days,
         }
+    }
+
+    /// The worker sending text messages by `texts` (`SMS_TRANSPORT`).
+    pub fn with_texts(mut self, texts: sms::Transport) -> Worker {
+        self.texts = texts;
+        self
     }
 
     /// Delivers every message due now, batch by batch. Returns what happened.
@@ -108,17 +118,31 @@ impl Worker {
             tracing::info!(message_id = %message.id, "reminder not sent: the visit is no longer booked for that time");
             return Ok(None);
         }
-        let result = match self.compose(message).await {
-            Ok(email) => self.transport.send(&email).await,
-            Err(e) => Err(e),
+        let (result, transport) = match message.channel {
+            Some(MessageChannel::Email) => {
+                let result = match self.compose(message).await {
+                    Ok(email) => self.transport.send(&email).await,
+                    Err(e) => Err(e),
+                };
+                (result, self.transport.name())
+            }
+            Some(MessageChannel::Sms) => {
+                let result = match self.compose_text(message).await {
+                    Ok(text) => self.texts.send(&text).await,
+                    Err(e) => Err(e),
+                };
+                (result, self.texts.name())
+            }
+            None => (Err(SendError::Permanent("unknown channel of message".into())), "none"),
         };
+        let channel = message.channel.map_or("unknown", MessageChannel::as_str);
         let now = self.clock.now();
         match result {
             Ok(()) => {
                 if !super::store::mark_sent(&self.db, message.id, message.claim_token, now).await? {
                     tracing::warn!(message_id = %message.id, "sent after its claim ran out; it may be sent again");
                 }
-                tracing::info!(message_id = %message.id, kind = ?message.kind, transport = self.transport.name(), "email sent");
+                tracing::info!(message_id = %message.id, kind = ?message.kind, channel, transport, "message sent");
                 Ok(Some(DeliveryState::Sent))
             }
             Err(error) => {
@@ -127,8 +151,8 @@ impl Worker {
                 let next = now + backoff(message.attempts);
                 super::store::mark_unsent(&self.db, message.id, message.claim_token, state, next, &error.to_string())
                     .await?;
-                tracing::warn!(message_id = %message.id, kind = ?message.kind, attempts = message.attempts,
-                    state = state.as_str(), error = %error, "email not sent");
+                tracing::warn!(message_id = %message.id, kind = ?message.kind, channel, attempts = message.attempts,
+                    state = state.as_str(), error = %error, "message not sent");
                 Ok(Some(state))
             }
         }
@@ -192,6 +216,27 @@ impl Worker {
         Ok(OutgoingEmail { id: message.id, kind, to, rendered, fields })
     }
 
+    /// The text message for a message, read from the database now: to the visit's lead visitor's mobile number.
+    async fn compose_text(&self, message: &Claimed) -> Result<OutgoingText, SendError> {
+        let kind = message.kind.ok_or_else(|| SendError::Permanent("unknown kind of message".into()))?;
+        if !kind.is_for_visitor() {
+            return Err(SendError::Permanent("only visitors are sent text messages".into()));
+        }
+        let facts = self.visit_facts(message).await?;
+        let to = facts.lead_visitor_phone.clone();
+        if !domain::types::UkPhone::parse(&to).is_ok_and(|phone| phone.is_mobile()) {
+            return Err(SendError::Permanent("the visit has no UK mobile number".into()));
+        }
+        let body = sms::render::visitor_text(kind, &facts)
+            .ok_or_else(|| SendError::Permanent("the visit has nothing to say for this text".into()))?;
+        let fields = vec![
+            ("reference", facts.reference.clone()),
+            ("prison", facts.prison.name.clone()),
+            ("status_url", facts.status_url.clone()),
+        ];
+        Ok(OutgoingText { id: message.id, kind, to, body, fields })
+    }
+
     async fn visit_facts(&self, message: &Claimed) -> Result<VisitFacts, SendError> {
         let visit_id = message.visit_id.ok_or_else(|| SendError::Permanent("message without a visit".into()))?;
         let db = &self.db;
@@ -245,6 +290,7 @@ impl Worker {
                 .map(|v| PersonFacts { name: format!("{} {}", v.first_name, v.last_name), excluded: v.outcome })
                 .collect(),
             lead_visitor_email: visit.email,
+            lead_visitor_phone: visit.phone,
             slot_choices,
             booked_slot: visit.booked_slot,
             confirm_by: visit.confirm_by,

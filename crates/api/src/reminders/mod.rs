@@ -5,8 +5,8 @@
 //! already due (tomorrow, with a 2-day lead) is reminded at once; a visit cancelled, withdrawn or rejected, or in a
 //! prison with reminders off, is not; a visit whose booked time changes is reminded again for the new time.
 //!
-//! Each reminder is an outbox message of kind `EmailKind::Reminder`. A text message channel (issue 14 again) is
-//! another message queued beside it in [`reminder_messages`], and delivered by its own transport.
+//! Each reminder is an outbox message of kind `EmailKind::Reminder`, written once per channel the visitor chose (an
+//! email, a text message, or both: `outbox::store::enqueue_many` decides), each delivered by its own transport.
 
 pub mod store;
 
@@ -41,7 +41,7 @@ pub fn reminder_payload(candidate: &Candidate, now: DateTime<Utc>) -> Value {
     })
 }
 
-/// The messages that remind the visitor of one visit: an email now; a text message joins it here.
+/// The message that reminds the visitor of one visit (by each channel they chose, when written).
 fn reminder_messages(candidate: &Candidate, now: DateTime<Utc>) -> Vec<NewMessage> {
     vec![NewMessage::about_visit(candidate.id, EmailKind::Reminder, reminder_payload(candidate, now))]
 }

@@ -57,6 +57,9 @@ pub async fn anonymise(db: &impl ConnectionTrait, ids: &[Uuid], now: DateTime<Ut
             .col_expr(visit::Column::PrisonerNumber, Expr::value(""))
             .col_expr(visit::Column::Email, Expr::value(""))
             .col_expr(visit::Column::Phone, Expr::value(""))
+            // The choice of texts goes with the number it was for: an anonymised visit is email-only, to nobody.
+            .col_expr(visit::Column::ContactEmail, Expr::value(true))
+            .col_expr(visit::Column::ContactSms, Expr::value(false))
             .col_expr(visit::Column::TokenHash, Expr::value(format!("anonymised:{id}")))
             .col_expr(visit::Column::AnonymisedAt, Expr::value(now))
             // The checks' details may name people.

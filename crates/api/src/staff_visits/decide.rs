@@ -285,15 +285,18 @@ fn record_decided(
             body: body.to_owned(),
         });
     }
-    record.emails.push(EmailDelivery {
+    // One message per channel the visitor chose, as `outbox::store::enqueue` wrote them.
+    let channels = record.visit.contact_by.channels();
+    record.emails.extend(channels.into_iter().map(|channel| EmailDelivery {
         kind: email,
+        channel,
         state: DeliveryState::Pending,
         attempts: 0,
         last_error: None,
         created_at: now,
         sent_at: None,
         next_attempt_at: None,
-    });
+    }));
 }
 
 /// Makes a grant (see `super::store::Grant`) in a transaction of its steps, or with the PostgreSQL fast paths on,

@@ -66,7 +66,11 @@ pub(super) fn assemble(state: &AppState, record: VisitRecord) -> StaffVisitView 
             date_of_birth: visit.prisoner_dob,
             number: visit.prisoner_number,
         },
-        lead_visitor: LeadVisitorContact { email: visit.email, phone: visit.phone },
+        lead_visitor: LeadVisitorContact {
+            email: visit.email,
+            phone: visit.phone,
+            contact_by: visit.contact_by.channels(),
+        },
         visitors: visitors
             .into_iter()
             .map(|v| StaffVisitorView {

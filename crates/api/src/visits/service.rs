@@ -570,6 +570,7 @@ async fn view(state: &AppState, visit: VisitRow) -> Result<VisitStatus, ApiError
         })
         .collect();
     Ok(VisitStatus {
+        contact_by: visit.contact_by.channels(),
         rejection_reasons: rejection_reasons
             .into_iter()
             .map(|r| VisitorReason {

@@ -60,6 +60,8 @@ pub struct VisitRow {
     pub records_checks: Vec<domain::records::CheckResult>,
     /// How the request came in.
     pub channel: Channel,
+    /// How the visitor chose to be told: by email, by text message, or both.
+    pub contact_by: domain::email::ContactChoice,
 }
 
 #[derive(Debug, Clone)]
@@ -109,6 +111,7 @@ pub(crate) fn row(m: visit::Model) -> Result<VisitRow, DbErr> {
         anonymised: m.anonymised_at.is_some(),
         records_checks: m.records_checks.as_deref().and_then(|j| serde_json::from_str(j).ok()).unwrap_or_default(),
         channel: m.channel,
+        contact_by: domain::email::ContactChoice { email: m.contact_email, sms: m.contact_sms },
     })
 }
 
@@ -143,6 +146,8 @@ pub async fn insert(db: &impl ConnectionTrait, v: &NewVisit<'_>) -> Result<(), D
         channel: Set(v.channel),
         reminded_date: Set(None),
         reminded_start: Set(None),
+        contact_email: Set(r.lead_visitor.contact_by.email),
+        contact_sms: Set(r.lead_visitor.contact_by.sms),
     })
     .exec_without_returning(db)
     .await?;

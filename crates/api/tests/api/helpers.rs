@@ -158,6 +158,7 @@ pub fn settings(url: &str, demo_data: bool) -> Settings {
         workers: Some(2),
         email: Default::default(),
         // Tests run the outbox worker themselves, pass by pass, against their own mail server.
+        texts: Default::default(),
         jobs: api::config::JobSettings { worker: false, ..Default::default() },
         // The same for webhooks, to receivers on loopback.
         webhooks: api::config::WebhookSettings { worker: false, allow_loopback: true, ..Default::default() },

@@ -28,6 +28,7 @@ mod sessions;
 mod spa;
 mod staff_auth;
 mod staff_booking;
+mod texts;
 mod time_rules;
 mod timetables;
 mod unreadable_rows;

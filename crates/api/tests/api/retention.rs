@@ -19,7 +19,9 @@ async fn visits_six_months_past_lose_their_personal_data_and_keep_their_numbers(
     let officer = app.access_token("officer@testbridge.example").await;
 
     // Booked for Friday 4 December, with a message; rejected with an internal note; waiting for 28 December.
-    let booked = app.created_visit(&visit_request(prison, &[("2026-12-04", "14:00", "16:00")])).await;
+    let mut texts_too = visit_request(prison, &[("2026-12-04", "14:00", "16:00")]);
+    texts_too["lead_visitor"]["contact_by"] = json!(["email", "sms"]);
+    let booked = app.created_visit(&texts_too).await;
     let (booked_id, booked_ref) = (booked["id"].as_str().unwrap(), booked["reference"].as_str().unwrap());
     let grant = json!({"outcome": "grant", "expected_version": 0, "message": "See you on Friday, Mary",
         "slot": {"date": "2026-12-04", "start": "14:00", "end": "16:00"}});
@@ -51,6 +53,7 @@ async fn visits_six_months_past_lose_their_personal_data_and_keep_their_numbers(
     assert_eq!(view["prisoner"]["number"], "");
     assert_eq!(view["lead_visitor"]["email"], "");
     assert_eq!(view["lead_visitor"]["phone"], "");
+    assert_eq!(view["lead_visitor"]["contact_by"], json!(["email"]), "the choice of texts goes with the number");
     assert!(view["visitors"].as_array().unwrap().iter().all(|v| v["first_name"] == "" && v["last_name"] == ""));
     assert!(view["visitors"].as_array().unwrap().iter().all(|v| v["date_of_birth"] == "1900-01-01"));
     assert_eq!(view["messages"][0]["text"], "");

@@ -157,6 +157,8 @@ impl Answers {
                 date_of_birth: self.lead.dob.iso(),
                 email: text(self.email),
                 phone: text(self.phone),
+                // Email only: the form does not offer texts yet (`lead_visitor.contact_by`, issue 14).
+                contact_by: None,
             },
             other_visitors: self.others[..self.extra.get_untracked().min(MAX_OTHERS)]
                 .iter()

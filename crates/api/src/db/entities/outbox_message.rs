@@ -1,4 +1,4 @@
-use domain::email::{DeliveryState, EmailKind};
+use domain::email::{DeliveryState, EmailKind, MessageChannel};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Deserialize)]
@@ -20,6 +20,8 @@ pub struct Model {
     pub last_error: Option<String>,
     pub created_at: DateTimeUtc,
     pub sent_at: Option<DateTimeUtc>,
+    /// `email` or `sms`: the same kind of message goes to the visitor once by each channel they chose.
+    pub channel: MessageChannel,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

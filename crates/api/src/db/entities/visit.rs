@@ -37,6 +37,9 @@ pub struct Model {
     /// The booked time (UK date and start) the visit's reminder was queued for; none yet when null.
     pub reminded_date: Option<Date>,
     pub reminded_start: Option<Time>,
+    /// How the visitor chose to be told: by email, by text message (to `phone`), or both.
+    pub contact_email: bool,
+    pub contact_sms: bool,
 }
 
 /// The foreign keys of `migrations/` (every one `ON DELETE CASCADE`), so joins name a relation, not columns.

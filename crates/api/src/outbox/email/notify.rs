@@ -1,71 +1,25 @@
-//! GOV.UK Notify's HTTP API: `POST /v2/notifications/email` with a template id and personalisation, signed with a
-//! short-lived JWT made from the API key (HS256, `iss` the service id, `iat` now), as Notify's own clients do.
-//! Notify cannot attach a calendar file; the email links to the visit's page, which offers it.
-//! The client is `outbound::client`: a redirect to another host is not followed (the send is retried later) and an
-//! error answer is read up to `MAX_ERROR_BODY_BYTES` only.
+//! Emails through GOV.UK Notify: `POST /v2/notifications/email` with a template id and personalisation
+//! (`super::super::notify` signs it). Notify cannot attach a calendar file; the email links to the visit's page,
+//! which offers it.
 
 use std::collections::HashMap;
-use std::time::Duration;
 
-use anyhow::bail;
 use domain::email::EmailKind;
-use jsonwebtoken::{Algorithm, EncodingKey, Header, encode};
-use serde::Serialize;
 use serde_json::{Map, Value, json};
 
-use super::{OutgoingEmail, SendError, summarise_error};
-use crate::outbound::{self, CallError};
+use super::{OutgoingEmail, SendError};
+use crate::outbox::notify::NotifyApi;
 
-/// The longest error answer read: Notify's are a few hundred bytes of JSON.
-pub const MAX_ERROR_BODY_BYTES: usize = 64 * 1024;
+pub use crate::outbox::notify::{MAX_ERROR_BODY_BYTES, split_api_key};
 
 pub struct NotifyTransport {
-    client: reqwest::Client,
-    service_id: String,
-    key: EncodingKey,
-    endpoint: String,
+    api: NotifyApi,
     templates: HashMap<EmailKind, String>,
-}
-
-#[derive(Serialize)]
-struct Claims<'a> {
-    iss: &'a str,
-    iat: i64,
-}
-
-/// The service id and the secret inside an API key: `{key name}-{service id}-{secret}`, each id 36 characters.
-pub fn split_api_key(api_key: &str) -> anyhow::Result<(String, String)> {
-    let len = api_key.len();
-    if len < 74 || !api_key.is_char_boundary(len - 73) {
-        bail!("NOTIFY_API_KEY is not a Notify API key");
-    }
-    let service_id = &api_key[len - 73..len - 37];
-    let secret = &api_key[len - 36..];
-    if uuid::Uuid::parse_str(service_id).is_err() || uuid::Uuid::parse_str(secret).is_err() {
-        bail!("NOTIFY_API_KEY is not a Notify API key (it ends in the service id and the secret key)");
-    }
-    Ok((service_id.to_owned(), secret.to_owned()))
 }
 
 impl NotifyTransport {
     pub fn new(api_key: &str, base_url: &str, templates: HashMap<EmailKind, String>) -> anyhow::Result<Self> {
-        let (service_id, secret) = split_api_key(api_key)?;
-        let client = outbound::client("Notify", Duration::from_secs(5), Duration::from_secs(20))?;
-        Ok(NotifyTransport {
-            client,
-            service_id,
-            key: EncodingKey::from_secret(secret.as_bytes()),
-            endpoint: format!("{}/v2/notifications/email", base_url.trim_end_matches('/')),
-            templates,
-        })
-    }
-
-    /// A fresh token per request: Notify refuses one whose `iat` is more than 30 seconds from its own clock, so this
-    /// uses the machine's clock, not the service's (which tests move).
-    fn token(&self) -> Result<String, SendError> {
-        let claims = Claims { iss: &self.service_id, iat: chrono::Utc::now().timestamp() };
-        encode(&Header::new(Algorithm::HS256), &claims, &self.key)
-            .map_err(|e| SendError::Permanent(format!("cannot sign the Notify token: {e}")))
+        Ok(NotifyTransport { api: NotifyApi::new(api_key, base_url)?, templates })
     }
 
     pub async fn send(&self, email: &OutgoingEmail) -> Result<(), SendError> {
@@ -85,40 +39,6 @@ impl NotifyTransport {
             "personalisation": personalisation,
             "reference": email.id.to_string(),
         });
-        let response = self
-            .client
-            .post(&self.endpoint)
-            .bearer_auth(self.token()?)
-            .json(&body)
-            .send()
-            .await
-            .map_err(|e| SendError::Transient(summarise_error(&format!("notify: {}", CallError::from(&e)))))?;
-        let status = response.status();
-        if status.is_success() {
-            return Ok(());
-        }
-        // Notify explains itself as {"errors": [{"error": "BadRequestError", "message": "..."}]}.
-        let detail = match outbound::read_json::<Value>(response, MAX_ERROR_BODY_BYTES).await {
-            Ok(v) => v["errors"][0]["message"].as_str().map(str::to_owned).unwrap_or_default(),
-            Err(CallError::Shape) => String::new(),
-            Err(e) => format!("({e})"),
-        };
-        let summary = summarise_error(&format!("notify {}: {detail}", status.as_u16()));
-        // 400: the request itself is wrong and will stay wrong. 403 (a key being rotated), 429 and 5xx may pass later.
-        if status.as_u16() == 400 { Err(SendError::Permanent(summary)) } else { Err(SendError::Transient(summary)) }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn an_api_key_holds_the_service_id_and_the_secret() {
-        let key = "my_test_key-26785a09-ab16-4eb0-8407-a37497a57506-3d844edf-8d35-48ac-975b-e847b4f122b0";
-        let (service, secret) = split_api_key(key).unwrap();
-        assert_eq!(service, "26785a09-ab16-4eb0-8407-a37497a57506");
-        assert_eq!(secret, "3d844edf-8d35-48ac-975b-e847b4f122b0");
-        assert!(split_api_key("not-a-key").is_err());
+        self.api.send("/v2/notifications/email", &body).await
     }
 }

@@ -40,6 +40,8 @@ pub struct VisitFacts {
     /// The lead visitor first.
     pub visitors: Vec<PersonFacts>,
     pub lead_visitor_email: String,
+    /// The lead visitor's phone number in national form, where text messages go.
+    pub lead_visitor_phone: String,
     pub slot_choices: Vec<Slot>,
     pub booked_slot: Option<Slot>,
     pub confirm_by: NaiveDate,
@@ -669,6 +671,7 @@ mod tests {
                 PersonFacts { name: "Amy Smith".into(), excluded: Some(VisitorOutcome::NotOnContactList) },
             ],
             lead_visitor_email: "mary@example.com".into(),
+            lead_visitor_phone: "07700900123".into(),
             slot_choices: vec![slot],
             booked_slot: Some(slot),
             confirm_by: NaiveDate::from_ymd_opt(2027, 3, 25).unwrap(),

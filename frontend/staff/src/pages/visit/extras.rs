@@ -1,7 +1,8 @@
 //! Two parts of the visit page that come from the service's back room: the prisoner checks made against the
-//! prison's records when the request arrived, and where each email about the visit is on its way out.
+//! prison's records when the request arrived, and where each email and text message about the visit is on its way
+//! out.
 
-use domain::email::{DeliveryState, EmailKind};
+use domain::email::{DeliveryState, EmailKind, MessageChannel};
 use domain::records::{CheckKind, CheckOutcome, CheckResult};
 use domain::staff::{EmailDelivery, StaffVisitorView};
 use frontend_shared::i18n::{Lang, tx, use_lang};
@@ -51,14 +52,25 @@ pub fn RecordsChecks(checks: Vec<CheckResult>, visitors: Vec<StaffVisitorView>, 
     })
 }
 
-/// The emails about the visit, oldest first, each with its delivery state.
+/// How the visitor chose to be told, as a sentence: "Told by email and text message".
+pub fn contact_by_label(lang: Lang, channels: &[MessageChannel]) -> &'static str {
+    let email = channels.contains(&MessageChannel::Email);
+    let sms = channels.contains(&MessageChannel::Sms);
+    match (email, sms) {
+        (true, true) => lang.t("Told by email and text message", "Yn cael gwybod drwy e-bost a neges destun"),
+        (false, true) => lang.t("Told by text message only", "Yn cael gwybod drwy neges destun yn unig"),
+        _ => lang.t("Told by email only", "Yn cael gwybod drwy e-bost yn unig"),
+    }
+}
+
+/// The emails and text messages about the visit, oldest first, each with its channel and delivery state.
 #[component]
 pub fn EmailDeliveries(emails: Vec<EmailDelivery>) -> impl IntoView {
     let lang = use_lang();
     view! {
-        <h2 class="govuk-heading-m">{tx("Emails", "E-byst")}</h2>
+        <h2 class="govuk-heading-m">{tx("Emails and texts", "E-byst a negeseuon testun")}</h2>
         {if emails.is_empty() {
-            view! { <p class="govuk-body">{tx("No emails about this visit.", "Dim e-byst am yr ymweliad hwn.")}</p> }.into_any()
+            view! { <p class="govuk-body">{tx("No emails or texts about this visit.", "Dim e-byst na negeseuon testun am yr ymweliad hwn.")}</p> }.into_any()
         } else {
             view! {
                 <ul class="govuk-list" id="emails">
@@ -67,14 +79,20 @@ pub fn EmailDeliveries(emails: Vec<EmailDelivery>) -> impl IntoView {
                         .map(|email| {
                             let (class, label) = state_tag(email.state);
                             let kind = email.kind;
+                            let channel = email.channel;
                             let created = email.created_at;
                             let sent = email.sent_at;
                             let next = email.next_attempt_at;
                             let attempts = email.attempts;
                             let error = email.last_error.clone();
                             view! {
-                                <li class="app-message" data-kind=kind.as_str() data-state=email.state.as_str()>
+                                <li class="app-message" data-kind=kind.as_str() data-channel=channel.as_str() data-state=email.state.as_str()>
                                     <strong>{move || kind_label(lang, kind)}</strong>
+                                    " "
+                                    {move || match channel {
+                                        MessageChannel::Email => lang.t("(email)", "(e-bost)"),
+                                        MessageChannel::Sms => lang.t("(text message)", "(neges destun)"),
+                                    }}
                                     " "
                                     <strong class=class>{tx(label.0, label.1)}</strong>
                                     <br />

@@ -185,6 +185,7 @@ fn VisitView(
     let confirm_by = v.confirm_by;
     let created = v.created_at;
     let channel = v.channel;
+    let contact_by = v.lead_visitor.contact_by.clone();
     let booked_slot = v.booked_slot;
     let held_slot = v.held_slot;
     let overdue = v.overdue;
@@ -236,7 +237,10 @@ fn VisitView(
             </div>
             <div class="govuk-summary-list__row">
                 <dt class="govuk-summary-list__key">{tx("Contact", "Cyswllt")}</dt>
-                <dd class="govuk-summary-list__value app-break">{v.lead_visitor.email.clone()}<br />{v.lead_visitor.phone.clone()}</dd>
+                <dd class="govuk-summary-list__value app-break">
+                    {v.lead_visitor.email.clone()}<br />{v.lead_visitor.phone.clone()}<br />
+                    <span id="contact-by">{move || extras::contact_by_label(lang, &contact_by)}</span>
+                </dd>
             </div>
             <div class="govuk-summary-list__row">
                 <dt class="govuk-summary-list__key">{tx("Chosen times", "Amseroedd a ddewiswyd")}</dt>
