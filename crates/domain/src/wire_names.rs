@@ -105,3 +105,12 @@ fn error_codes_have_one_wire_name() {
     serde_and_strum_agree::<ErrorCode>();
     assert_eq!(ErrorCode::InvalidStateTransition.as_str(), "invalid_state_transition");
 }
+
+#[test]
+fn feedback_answers_and_sources_have_one_wire_name() {
+    use crate::feedback::{FeedbackSource, Satisfaction};
+    serde_and_strum_agree::<Satisfaction>();
+    serde_and_strum_agree::<FeedbackSource>();
+    assert_eq!(Satisfaction::iter().collect::<Vec<_>>(), Satisfaction::ALL);
+    assert_eq!(Satisfaction::VeryDissatisfied.as_str(), "very_dissatisfied");
+}
