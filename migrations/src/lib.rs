@@ -26,6 +26,8 @@ mod m20261201_000040_add_event_fanned_out_at;
 mod m20261202_000010_add_visit_reminders;
 mod m20261202_000100_create_waiting_list;
 mod m20261203_000010_create_journey_drafts;
+mod m20261204_000300_add_visit_support_needs;
+mod m20261204_000310_create_feedback;
 
 pub struct Migrator;
 
@@ -56,6 +58,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000010_add_visit_reminders::Migration),
             Box::new(m20261202_000100_create_waiting_list::Migration),
             Box::new(m20261203_000010_create_journey_drafts::Migration),
+            Box::new(m20261204_000300_add_visit_support_needs::Migration),
+            Box::new(m20261204_000310_create_feedback::Migration),
         ]
     }
 }

@@ -4,7 +4,7 @@
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::{
-    api_keys, events, health, notifications, prisons, records, reports, staff, staff_visits, visits, waiting_list,
+    api_keys, events, feedback, health, notifications, prisons, records, reports, staff, staff_visits, visits, waiting_list,
     webhooks,
 };
 
@@ -23,5 +23,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .configure(api_keys::configure)
         .configure(waiting_list::configure)
         .configure(events::configure)
-        .configure(webhooks::configure);
+        .configure(webhooks::configure)
+        .configure(feedback::configure);
 }

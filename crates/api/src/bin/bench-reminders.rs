@@ -116,6 +116,10 @@ async fn seed(db: &sea_orm::DatabaseConnection, n: usize) -> anyhow::Result<()> 
                 channel: Set(Channel::Website),
                 reminded_date: Set(None),
                 reminded_start: Set(None),
+                support_wheelchair_access: Set(false),
+                support_hearing_loop: Set(false),
+                support_interpreter_language: Set(None),
+                support_other: Set(None),
             }
         })
         .collect();

@@ -178,6 +178,7 @@ impl Answers {
                 })
                 .collect(),
             locale,
+            support_needs: Default::default(),
         }
     }
 }

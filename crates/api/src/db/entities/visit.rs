@@ -37,6 +37,11 @@ pub struct Model {
     /// The booked time (UK date and start) the visit's reminder was queued for; none yet when null.
     pub reminded_date: Option<Date>,
     pub reminded_start: Option<Time>,
+    /// Support needs (issue 14): see `domain::support::SupportNeeds`.
+    pub support_wheelchair_access: bool,
+    pub support_hearing_loop: bool,
+    pub support_interpreter_language: Option<String>,
+    pub support_other: Option<String>,
 }
 
 /// The foreign keys of `migrations/` (every one `ON DELETE CASCADE`), so joins name a relation, not columns.
