@@ -10,5 +10,5 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 /// Registers the feedback endpoints (under `/api/v1`).
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(routes::send).service(routes::list).service(routes::export);
+    cfg.service(routes::send_feedback).service(routes::list_feedback).service(routes::export_feedback);
 }

@@ -36,7 +36,7 @@ use crate::state::AppState;
 )]
 #[post("/feedback")]
 #[tracing::instrument(skip_all)]
-pub async fn send(
+pub async fn send_feedback(
     state: web::Data<AppState>,
     address: ClientAddress,
     caller: MaybePrincipal,
@@ -72,7 +72,7 @@ pub struct PeriodQuery {
 )]
 #[get("/admin/feedback")]
 #[tracing::instrument(skip_all)]
-pub async fn list(
+pub async fn list_feedback(
     state: web::Data<AppState>,
     _admin: AdminUser,
     query: web::Query<PeriodQuery>,
@@ -97,7 +97,7 @@ pub async fn list(
 )]
 #[get("/admin/feedback.csv")]
 #[tracing::instrument(skip_all)]
-pub async fn export(
+pub async fn export_feedback(
     state: web::Data<AppState>,
     _admin: AdminUser,
     query: web::Query<PeriodQuery>,
