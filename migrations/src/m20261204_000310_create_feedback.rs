@@ -38,7 +38,11 @@ impl MigrationTrait for Migration {
         // Admins read it by period, newest first.
         manager
             .create_index(
-                Index::create().name("idx_feedback_created_at").table(Feedback::Table).col(Feedback::CreatedAt).to_owned(),
+                Index::create()
+                    .name("idx_feedback_created_at")
+                    .table(Feedback::Table)
+                    .col(Feedback::CreatedAt)
+                    .to_owned(),
             )
             .await
     }

@@ -89,7 +89,10 @@ async fn visit_action(
 
 /// Whether a path is one of the visitor app's server-rendered pages.
 pub fn is_server_rendered(path: &str) -> bool {
-    !(path == "/staff" || path.starts_with("/staff/") || path.starts_with("/api/") || crate::startup::names_a_file(path))
+    !(path == "/staff"
+        || path.starts_with("/staff/")
+        || path.starts_with("/api/")
+        || crate::startup::names_a_file(path))
 }
 
 /// Runs before a page is rendered: swaps a status link's token for a cookie, settles the language, and leaves the
@@ -297,7 +300,10 @@ fn provide_page_context() {
     // anyone else, or again without asking. A page carrying the visitor's draft is not kept at all (a visit's page
     // and the journey's steps are `no-store` on top, see `startup::is_private`).
     let with_draft = input.as_ref().is_some_and(|input| input.page.draft.is_some());
-    options.insert_header(header::CACHE_CONTROL, HeaderValue::from_static(if with_draft { "no-store" } else { "no-cache" }));
+    options.insert_header(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(if with_draft { "no-store" } else { "no-cache" }),
+    );
     if let Some(input) = input {
         provide_context(input.page);
         provide_context(ServerNow(input.now));

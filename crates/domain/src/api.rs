@@ -389,8 +389,16 @@ pub struct BehalfVisitRequest {
 impl BehalfVisitRequest {
     /// The request as a visitor would have made it, and the channel given.
     pub fn into_parts(self) -> (CreateVisitRequest, Option<crate::visit::Channel>) {
-        let BehalfVisitRequest { channel, prison_id, prisoner, lead_visitor, other_visitors, slots, locale, support_needs } =
-            self;
+        let BehalfVisitRequest {
+            channel,
+            prison_id,
+            prisoner,
+            lead_visitor,
+            other_visitors,
+            slots,
+            locale,
+            support_needs,
+        } = self;
         // Staff and contact centres book on a visitor's behalf; the waiting list is joined through `POST /visits`.
         let request = CreateVisitRequest {
             prison_id,

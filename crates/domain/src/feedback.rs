@@ -119,7 +119,10 @@ pub struct FeedbackRequest {
     pub satisfaction: Option<Satisfaction>,
     /// Optional: what went wrong, or how the service could be better. At most 1200 characters, line breaks kept.
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(example = "I could not find the visiting times for Sundays", max_length = 1200))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "I could not find the visiting times for Sundays", max_length = 1200)
+    )]
     pub improvement: String,
     /// Optional: an email address to be answered at. Kept only when given; leave it empty to stay anonymous.
     #[serde(default)]

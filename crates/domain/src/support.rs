@@ -178,7 +178,11 @@ mod tests {
         assert_eq!(needs.other.as_deref(), Some("Step-free route, please.\nMy son finds queues hard."));
         assert_eq!(
             needs.describe(Locale::En),
-            ["Wheelchair access", "Interpreter: British Sign Language", "Other: Step-free route, please.\nMy son finds queues hard."]
+            [
+                "Wheelchair access",
+                "Interpreter: British Sign Language",
+                "Other: Step-free route, please.\nMy son finds queues hard."
+            ]
         );
         assert_eq!(needs.describe(Locale::Cy)[0], "Mynediad i gadair olwyn");
     }
@@ -222,9 +226,8 @@ mod tests {
 
     #[test]
     fn welsh_messages_name_the_support_field() {
-        let cy = |field: &str, code| {
-            crate::i18n::field_message(Locale::Cy, &FieldError::new(field, code, "English"), None)
-        };
+        let cy =
+            |field: &str, code| crate::i18n::field_message(Locale::Cy, &FieldError::new(field, code, "English"), None);
         assert_eq!(
             cy("support_needs.interpreter_language", FieldErrorCode::Required),
             "Rhowch yr iaith y dylai’r cyfieithydd ei siarad"

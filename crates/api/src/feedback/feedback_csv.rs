@@ -10,7 +10,8 @@ use crate::reports::day_list_csv::neutralised;
 /// The CSV columns, in order: when it was sent (UK time, `YYYY-MM-DD HH:MM`), `visitor` or `staff`, the answer in
 /// English words, what went wrong or could be better, the email address given (empty when none), and the language
 /// of the form (`en` or `cy`).
-pub const CSV_HEADER: [&str; 6] = ["sent at", "from", "satisfaction", "what went wrong or could be better", "email", "language"];
+pub const CSV_HEADER: [&str; 6] =
+    ["sent at", "from", "satisfaction", "what went wrong or could be better", "email", "language"];
 
 /// The feedback as CSV, one row per piece under a header row, in the order given.
 pub fn to_csv(items: &[FeedbackView]) -> anyhow::Result<String> {

@@ -188,12 +188,15 @@ async fn post_step(
         return submit(&state, &req, &address, held, &form).await;
     }
     let Some(step) = FormStep::from_name(&name) else { return Err(ApiError::NotFound) };
-    let from_check = url::form_urlencoded::parse(req.query_string().as_bytes()).any(|(k, v)| k == "from" && v == "check");
+    let from_check =
+        url::form_urlencoded::parse(req.query_string().as_bytes()).any(|(k, v)| k == "from" && v == "check");
     let here = if from_check { format!("{}?from=check", step.path()) } else { step.path().to_owned() };
     // Without a prison (a new browser, or 20 minutes idle) the step's page says to start again.
     let Some(mut draft) = held.draft.clone().filter(|d| d.prison.is_some()) else { return Ok(see_other(&here, None)) };
     let availability = match (step, &draft.prison) {
-        (FormStep::Times, Some(prison)) => Some(crate::prisons::service::availability(&state, prison.id, None, None).await?),
+        (FormStep::Times, Some(prison)) => {
+            Some(crate::prisons::service::availability(&state, prison.id, None, None).await?)
+        }
         _ => None,
     };
     let before = draft.clone();

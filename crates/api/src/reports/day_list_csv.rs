@@ -173,7 +173,11 @@ mod tests {
 
         assert!(csv.ends_with("\r\n"));
         assert_eq!(csv.matches("\r\n").count(), 4);
-        assert_eq!(csv.matches('\n').count(), 4 + 2, "every line ends with CRLF (and the support needs' line breaks are inside their quoted fields)");
+        assert_eq!(
+            csv.matches('\n').count(),
+            4 + 2,
+            "every line ends with CRLF (and the support needs' line breaks are inside their quoted fields)"
+        );
         let rows = parse_csv(&csv);
         assert_eq!(rows[0], CSV_HEADER);
         assert_eq!(
@@ -197,7 +201,10 @@ mod tests {
                 "Hearing loop; Other: Ramp to the visits hall\nplease"
             ]
         );
-        assert_eq!(rows[2][10..], ["Amy Smith", "1980-07-01", "no", "yes", "website", "Hearing loop; Other: Ramp to the visits hall\nplease"]);
+        assert_eq!(
+            rows[2][10..],
+            ["Amy Smith", "1980-07-01", "no", "yes", "website", "Hearing loop; Other: Ramp to the visits hall\nplease"]
+        );
         assert_eq!(rows[3][3..7], ["4TR8HN2W", "", "cancelled", "no"]);
     }
 

@@ -41,7 +41,12 @@ pub async fn run(db: &DatabaseConnection, now: DateTime<Utc>, months: u32) -> Re
     // Visitors' drafts left idle (each new draft sweeps them too; this catches the last ones of a quiet day).
     let drafts = crate::journey::store::delete_idle(db, now - crate::journey::IDLE_LIMIT).await?;
     if counters + tokens + drafts > 0 {
-        tracing::info!(counters, tokens, drafts, "old rate-limit counters, expired refresh tokens and idle drafts removed");
+        tracing::info!(
+            counters,
+            tokens,
+            drafts,
+            "old rate-limit counters, expired refresh tokens and idle drafts removed"
+        );
     }
     Ok(total)
 }

@@ -69,7 +69,14 @@ async fn visitors_and_staff_send_feedback_that_admins_read_and_export(db: Db) {
     assert_eq!(rows[1], ["2026-11-30 09:05", "staff", "Very satisfied", "", "", "en"]);
     assert_eq!(
         rows[2],
-        ["2026-11-30 09:00", "visitor", "Dissatisfied", "Roedd y calendr yn araf\nar fy ffôn", "Mary.Smith@example.com", "cy"]
+        [
+            "2026-11-30 09:00",
+            "visitor",
+            "Dissatisfied",
+            "Roedd y calendr yn araf\nar fy ffôn",
+            "Mary.Smith@example.com",
+            "cy"
+        ]
     );
     // Another period has none of it.
     let empty: Value =
@@ -112,7 +119,11 @@ async fn bad_feedback_is_refused_field_by_field_and_keys_are_not_people(db: Db) 
     problem(app.send_feedback(Some("not-a-token"), &json!({"satisfaction": "satisfied"})).await, 401).await;
 
     let key = app
-        .post_as(&admin, "/api/v1/api-keys", &json!({"name": "Contact centre", "prison_ids": [prison], "scopes": ["visits:write"]}))
+        .post_as(
+            &admin,
+            "/api/v1/api-keys",
+            &json!({"name": "Contact centre", "prison_ids": [prison], "scopes": ["visits:write"]}),
+        )
         .await
         .json::<Value>()
         .await

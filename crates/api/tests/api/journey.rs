@@ -247,7 +247,11 @@ async fn a_step_refuses_answers_as_the_app_does_and_keeps_what_was_typed(db: Db)
     let typed = [("prisoner-first_name", "Jo"), ("prisoner-number", "not a number")];
     browser.answer("/book/prisoner", &typed, "/book/prisoner").await;
     let page = browser.get("/book/prisoner").await;
-    assert!(page.body.contains("<title>Error: The prisoner’s details - Visit someone in prison</title>"), "{}", page.body);
+    assert!(
+        page.body.contains("<title>Error: The prisoner’s details - Visit someone in prison</title>"),
+        "{}",
+        page.body
+    );
     assert!(page.body.contains("There is a problem"), "{}", page.body);
     assert!(page.body.contains("href=\"#prisoner-last_name\""), "the summary links the field: {}", page.body);
     assert!(page.body.contains("value=\"Jo\""), "what was typed stays: {}", page.body);
@@ -260,8 +264,13 @@ async fn a_step_refuses_answers_as_the_app_does_and_keeps_what_was_typed(db: Db)
     // A fourth time, ticked without the app, is refused by the same rule as the API's.
     browser.answer("/book/prisoner", &PRISONER, "/book/times").await;
     let times = browser.get("/book/times").await;
-    let ids: Vec<&str> =
-        times.body.split("name=\"slots\" type=\"checkbox\" value=\"").skip(1).map(|s| s.split('"').next().unwrap()).take(4).collect();
+    let ids: Vec<&str> = times
+        .body
+        .split("name=\"slots\" type=\"checkbox\" value=\"")
+        .skip(1)
+        .map(|s| s.split('"').next().unwrap())
+        .take(4)
+        .collect();
     assert_eq!(ids.len(), 4, "{}", times.body);
     let four: Vec<(&str, &str)> = ids.iter().map(|id| ("slots", *id)).collect();
     browser.answer("/book/times", &four, "/book/times").await;
@@ -274,7 +283,13 @@ async fn a_step_refuses_answers_as_the_app_does_and_keeps_what_was_typed(db: Db)
     browser.answer("/book/visitors", &[("action", "add")], "/book/visitors#other_visitors-0-first_name").await;
     let page = browser.get("/book/visitors").await;
     assert!(page.body.contains("id=\"other_visitors-0-first_name\""), "{}", page.body);
-    browser.answer("/book/visitors", &[("other_visitors-0-first_name", "Amy"), ("remove", "0")], "/book/visitors#other_visitors").await;
+    browser
+        .answer(
+            "/book/visitors",
+            &[("other_visitors-0-first_name", "Amy"), ("remove", "0")],
+            "/book/visitors#other_visitors",
+        )
+        .await;
     let page = browser.get("/book/visitors").await;
     assert!(!page.body.contains("id=\"other_visitors-0-first_name\""), "{}", page.body);
 }

@@ -75,7 +75,8 @@ async fn support_needs_reach_the_visitor_staff_the_day_list_and_its_csv(db: Db) 
         .map(|r| r.unwrap().iter().map(str::to_owned).collect())
         .collect();
     assert_eq!(rows[0].last().unwrap(), "support needs");
-    let with = "Wheelchair access; Interpreter: British Sign Language; Other: =My son is autistic,\nand finds queues hard";
+    let with =
+        "Wheelchair access; Interpreter: British Sign Language; Other: =My son is autistic,\nand finds queues hard";
     assert_eq!(rows[1].last().unwrap(), with, "each of the visit's rows says it, whole, in one cell");
     assert_eq!(rows[2].last().unwrap(), with);
     assert_eq!(rows[3].last().unwrap(), "", "none for the other visit");

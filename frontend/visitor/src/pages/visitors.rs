@@ -7,11 +7,11 @@ use leptos_router::NavigateOptions;
 use leptos_router::hooks::use_navigate;
 
 use super::prisoner::{clear_server_errors, next_step, step_errors};
-use crate::journey::FormStep;
 use crate::components::{
     BackLink, DateInput, DefaultSubmit, ErrorSummary, RequirePrison, TextInput, focus_id, on_step_load, show_errors,
 };
 use crate::i18n::{field_message, tx, use_lang, use_title};
+use crate::journey::FormStep;
 use crate::store::{Person, today, use_form};
 
 #[component]
