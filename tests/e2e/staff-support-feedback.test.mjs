@@ -122,7 +122,7 @@ describe('issue 14 in the staff app', () => {
     await card.waitFor();
     assert.match(await card.locator('.app-day-support').innerText(), /Wheelchair access[\s\S]*Interpreter: Polish/);
     await checkPage(page, 'day-list');
-    await inWelsh(page, 'Rhestr y dydd');
+    await inWelsh(page, 'Ymweliadau ar');
     await card.locator('.app-day-support', { hasText: 'Cymorth sydd ei angen' }).waitFor();
     await checkPage(page, 'day-list-cy');
     assert.deepEqual(problems.pageErrors, [], 'no uncaught errors in the page');
