@@ -88,13 +88,14 @@ for engine in $databases; do
     port="$(free_port)"
     base="http://127.0.0.1:$port"
     log="$artifacts/server-$engine.log"
-    # The fuzzer sends hundreds of visit requests and sign-ins from one address: the limits on those (tested on
-    # their own in crates/api/tests/api/visit_limits.rs and sessions.rs) are lifted unless the caller sets them.
+    # The fuzzer sends hundreds of visit requests, feedback forms and sign-ins from one address: the limits on those
+    # (tested on their own in crates/api/tests/api/visit_limits.rs, feedback.rs and sessions.rs) are lifted unless the caller sets them.
     export DATABASE_URL="$database_url" HOST=127.0.0.1 PORT="$port" DEMO_DATA=true LOG_FORMAT=json \
         RUST_LOG="${RUST_LOG:-warn}" STATIC_DIR="$work/no-client" EMAIL_TRANSPORT=log WORKERS=2 \
         VISIT_REQUEST_LIMIT_PER_ADDRESS="${VISIT_REQUEST_LIMIT_PER_ADDRESS:-0}" \
         VISIT_REQUEST_LIMIT_PER_PRISONER="${VISIT_REQUEST_LIMIT_PER_PRISONER:-0}" \
         VISIT_REQUEST_LIMIT_PER_EMAIL="${VISIT_REQUEST_LIMIT_PER_EMAIL:-0}" \
+        FEEDBACK_LIMIT_PER_ADDRESS="${FEEDBACK_LIMIT_PER_ADDRESS:-0}" \
         SIGN_IN_LIMIT_PER_ADDRESS="${SIGN_IN_LIMIT_PER_ADDRESS:-0}"
     "$bin" serve >"$log" 2>&1 &
     server_pid=$!

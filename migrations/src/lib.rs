@@ -27,6 +27,8 @@ mod m20261202_000010_add_visit_reminders;
 mod m20261202_000100_create_waiting_list;
 mod m20261203_000010_create_journey_drafts;
 mod m20261204_000020_add_text_messages;
+mod m20261204_000300_add_visit_support_needs;
+mod m20261204_000310_create_feedback;
 
 pub struct Migrator;
 
@@ -58,6 +60,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000100_create_waiting_list::Migration),
             Box::new(m20261203_000010_create_journey_drafts::Migration),
             Box::new(m20261204_000020_add_text_messages::Migration),
+            Box::new(m20261204_000300_add_visit_support_needs::Migration),
+            Box::new(m20261204_000310_create_feedback::Migration),
         ]
     }
 }

@@ -88,6 +88,9 @@ pub struct LimitSettings {
     pub visit_requests_per_prisoner: u32,
     /// Visit requests per lead visitor's email in 24 hours (`VISIT_REQUEST_LIMIT_PER_EMAIL`, default 6).
     pub visit_requests_per_email: u32,
+    /// Feedback forms sent per client address in an hour (`FEEDBACK_LIMIT_PER_ADDRESS`, default 20): a prison's
+    /// staff may share one address. The address is counted under its SHA-256 and never stored with the feedback.
+    pub feedback_per_address: u32,
 }
 
 impl Default for LimitSettings {
@@ -98,6 +101,7 @@ impl Default for LimitSettings {
             visit_requests_per_address: 100,
             visit_requests_per_prisoner: 6,
             visit_requests_per_email: 6,
+            feedback_per_address: 20,
         }
     }
 }
@@ -323,6 +327,8 @@ struct Vars {
     visit_request_limit_per_prisoner: Option<u32>,
     #[serde(deserialize_with = "whole_number")]
     visit_request_limit_per_email: Option<u32>,
+    #[serde(deserialize_with = "whole_number")]
+    feedback_limit_per_address: Option<u32>,
     #[serde(deserialize_with = "ip_networks")]
     trusted_proxies: Vec<ipnet::IpNet>,
 }
@@ -523,6 +529,7 @@ fn limit_settings(vars: &Vars) -> LimitSettings {
         visit_requests_per_address: vars.visit_request_limit_per_address.unwrap_or(d.visit_requests_per_address),
         visit_requests_per_prisoner: vars.visit_request_limit_per_prisoner.unwrap_or(d.visit_requests_per_prisoner),
         visit_requests_per_email: vars.visit_request_limit_per_email.unwrap_or(d.visit_requests_per_email),
+        feedback_per_address: vars.feedback_limit_per_address.unwrap_or(d.feedback_per_address),
     }
 }
 

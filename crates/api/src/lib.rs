@@ -6,6 +6,7 @@
 // The resources.
 pub mod api_keys;
 pub mod events;
+pub mod feedback;
 pub mod notifications;
 pub mod prisons;
 pub mod records;

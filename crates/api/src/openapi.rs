@@ -28,6 +28,7 @@ are RFC 3339 in UTC.",
         (name = "staff", description = "Staff sign-in and sessions"),
         (name = "admin", description = "Staff accounts, for admins"),
         (name = "operations", description = "Health and readiness probes"),
+        (name = "feedback", description = "Feedback on the service from visitors and staff, and its export for admins"),
         (name = "records", description = "The built-in prison roll that prisoner checks read, for integrators"),
         (name = "integrations", description = "The change feed: every integration event of a prison, in order"),
         (name = "webhooks", description = "Webhook subscriptions (Standard Webhooks), their delivery log, and the \

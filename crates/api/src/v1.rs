@@ -4,8 +4,8 @@
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::{
-    api_keys, events, health, notifications, prisons, records, reports, staff, staff_visits, visits, waiting_list,
-    webhooks,
+    api_keys, events, feedback, health, notifications, prisons, records, reports, staff, staff_visits, visits,
+    waiting_list, webhooks,
 };
 
 /// Everything under `/api/v1`.
@@ -23,5 +23,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .configure(api_keys::configure)
         .configure(waiting_list::configure)
         .configure(events::configure)
-        .configure(webhooks::configure);
+        .configure(webhooks::configure)
+        .configure(feedback::configure);
 }

@@ -360,6 +360,10 @@ pub struct CreateVisitRequest {
     /// elsewhere) and the visitor is emailed.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub waiting_list: bool,
+    /// What support anyone in the party needs at the visit (issue 14): leave it out for none. Staff see it on the
+    /// visit, the day list and its CSV; it is anonymised with the rest of the visit's personal data.
+    #[serde(default, skip_serializing_if = "crate::support::SupportNeedsInput::is_empty")]
+    pub support_needs: crate::support::SupportNeedsInput,
 }
 
 /// A visit request taken on a visitor's behalf (`POST /api/v1/staff/visits`): the same fields as
@@ -389,12 +393,24 @@ pub struct BehalfVisitRequest {
     /// The language for messages to the visitor.
     #[serde(default)]
     pub locale: Locale,
+    /// What support anyone in the party needs at the visit, as in a visitor's own request.
+    #[serde(default, skip_serializing_if = "crate::support::SupportNeedsInput::is_empty")]
+    pub support_needs: crate::support::SupportNeedsInput,
 }
 
 impl BehalfVisitRequest {
     /// The request as a visitor would have made it, and the channel given.
     pub fn into_parts(self) -> (CreateVisitRequest, Option<crate::visit::Channel>) {
-        let BehalfVisitRequest { channel, prison_id, prisoner, lead_visitor, other_visitors, slots, locale } = self;
+        let BehalfVisitRequest {
+            channel,
+            prison_id,
+            prisoner,
+            lead_visitor,
+            other_visitors,
+            slots,
+            locale,
+            support_needs,
+        } = self;
         // Staff and contact centres book on a visitor's behalf; the waiting list is joined through `POST /visits`.
         let request = CreateVisitRequest {
             prison_id,
@@ -404,6 +420,7 @@ impl BehalfVisitRequest {
             slots,
             locale,
             waiting_list: false,
+            support_needs,
         };
         (request, channel)
     }
@@ -539,6 +556,9 @@ pub struct VisitStatus {
     /// Messages from the prison.
     #[serde(default)]
     pub messages: Vec<MessageView>,
+    /// The support the visitor said the party needs (all false and absent when none, or once anonymised).
+    #[serde(default)]
+    pub support_needs: crate::support::SupportNeeds,
 }
 
 /// A reason given to the visitor: its stable code and its wording.

@@ -49,6 +49,9 @@ pub struct DayListVisit {
     /// How the request came in: `website`, `phone`, `in_person` or `integrator`.
     #[serde(default)]
     pub channel: crate::visit::Channel,
+    /// The support the visitor said the party needs (all false and absent when none).
+    #[serde(default)]
+    pub support_needs: crate::support::SupportNeeds,
 }
 
 /// One slot of the day, with its capacity and the visits in it.

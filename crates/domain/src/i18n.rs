@@ -268,6 +268,12 @@ pub fn field_message(lang: Locale, error: &FieldError, rules: Option<&VisitingRu
     if error.field.ends_with("contact_by") {
         return "Dewiswch sut i gael gwybod am yr ymweliad: drwy e-bost, drwy neges destun, neu’r ddau".into();
     }
+    if let Some(message) = crate::support::field_message_cy(error) {
+        return message;
+    }
+    if let Some(message) = crate::feedback::field_message_cy(error) {
+        return message;
+    }
     match error.code {
         FieldErrorCode::Required => format!("Rhowch {}", soft(&field)),
         FieldErrorCode::TooLong => format!("Rhaid i {} fod yn 30 nod neu lai", soft(&field)),

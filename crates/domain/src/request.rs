@@ -54,6 +54,8 @@ pub struct ValidVisitRequest {
     /// In the visitor's order of preference; `slots[i]` is the request's `slots[i]`.
     pub slots: Vec<Slot>,
     pub locale: Locale,
+    /// What support the party needs (empty when none).
+    pub support_needs: crate::support::SupportNeeds,
 }
 
 /// Collects field errors under their paths while parsing carries on.
@@ -100,6 +102,9 @@ pub fn parse_visit_request(
         }
     }
     let slots = parse_slots(&req.slots, &mut errors);
+    let support_needs = crate::support::parse_support_needs(&req.support_needs)
+        .map_err(|found| errors.0.extend(found.into_iter().map(|e| e.under("support_needs"))))
+        .unwrap_or_default();
     let days = VisitDays::of(slots.iter().map(|s| s.date), today);
     errors.0.extend(check_party_in_progress(lead_dob, &other_dobs, rules, days));
 
@@ -120,6 +125,7 @@ pub fn parse_visit_request(
             other_visitors,
             slots,
             locale: req.locale,
+            support_needs,
         }),
         _ => Err(errors),
     }
@@ -274,6 +280,7 @@ mod tests {
             ],
             locale: Locale::Cy,
             waiting_list: false,
+            support_needs: Default::default(),
         }
     }
 
@@ -433,5 +440,29 @@ mod tests {
         );
         req.slots = (1..=4).map(|d| choice(&format!("2026-12-0{d}"), "14:00", "16:00")).collect();
         assert_eq!(fields(&errors_of(&req)), vec![("slots", FieldErrorCode::TooManySlots)]);
+    }
+
+    #[test]
+    fn support_needs_are_kept_and_their_errors_reported_beside_the_others() {
+        use crate::support::SupportNeedsInput;
+        let mut req = good_request();
+        req.support_needs = SupportNeedsInput {
+            hearing_loop: true,
+            interpreter: true,
+            interpreter_language: " Polish ".into(),
+            ..SupportNeedsInput::default()
+        };
+        let valid = parse_visit_request(&req, &VisitingRules::default(), TODAY).unwrap();
+        assert!(valid.support_needs.hearing_loop);
+        assert_eq!(valid.support_needs.interpreter_language.as_deref(), Some("Polish"));
+        req.prisoner.number = "12345".into();
+        req.support_needs.other = true;
+        assert_eq!(
+            fields(&errors_of(&req)),
+            vec![
+                ("prisoner.number", FieldErrorCode::InvalidPrisonNumber),
+                ("support_needs.other_details", FieldErrorCode::Required),
+            ]
+        );
     }
 }

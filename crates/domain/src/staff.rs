@@ -593,6 +593,9 @@ pub struct StaffVisitView {
     /// The rejection reasons the failed checks imply: pre-select them when rejecting.
     #[serde(default)]
     pub suggested_rejection_reasons: Vec<crate::visit::RejectionReason>,
+    /// The support the visitor said the party needs (all false and absent when none, or once anonymised).
+    #[serde(default)]
+    pub support_needs: crate::support::SupportNeeds,
 }
 
 /// One email or text message about a visit, as staff see its delivery: sent, retrying or failed (then contact the visitor another way).

@@ -111,3 +111,12 @@ fn message_channels_have_one_wire_name() {
     serde_and_strum_agree::<MessageChannel>();
     assert_eq!(MessageChannel::Sms.as_str(), "sms");
 }
+
+#[test]
+fn feedback_answers_and_sources_have_one_wire_name() {
+    use crate::feedback::{FeedbackSource, Satisfaction};
+    serde_and_strum_agree::<Satisfaction>();
+    serde_and_strum_agree::<FeedbackSource>();
+    assert_eq!(Satisfaction::iter().collect::<Vec<_>>(), Satisfaction::ALL);
+    assert_eq!(Satisfaction::VeryDissatisfied.as_str(), "very_dissatisfied");
+}

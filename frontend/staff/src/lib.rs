@@ -52,6 +52,8 @@ pub fn App() -> impl IntoView {
                             <Route path=path!("book") view={Lazy::<BookRoute>::new()} />
                             <Route path=path!("admin") view={Lazy::<AdminRoute>::new()} />
                             <Route path=path!("admin/webhooks") view={Lazy::<WebhooksRoute>::new()} />
+                            <Route path=path!("admin/feedback") view={Lazy::<FeedbackAdminRoute>::new()} />
+                            <Route path=path!("feedback") view={Lazy::<FeedbackRoute>::new()} />
                         </ParentRoute>
                     </Routes>
                 </main>
@@ -60,6 +62,11 @@ pub fn App() -> impl IntoView {
                 <div class="govuk-width-container">
                     <p class="govuk-footer__meta-custom govuk-body-s">
                         {tx("Staff only. Personal data of visits older than 6 months is removed.", "Staff yn unig. Caiff data personol ymweliadau sy’n hŷn na 6 mis ei ddileu.")}
+                    </p>
+                    <p class="govuk-footer__meta-custom govuk-body-s">
+                        <a class="govuk-footer__link" href="/staff/feedback" id="footer-feedback">
+                            {tx("Give feedback on this service", "Rhoi adborth ar y gwasanaeth hwn")}
+                        </a>
                     </p>
                 </div>
             </footer>
@@ -76,6 +83,7 @@ enum Everyday {
     Search,
     DayList,
     Dashboard,
+    Feedback,
 }
 
 /// Split with the `fallible` option (which Leptos's `#[lazy]` does not offer), so that a module that fails to
@@ -88,6 +96,7 @@ fn everyday_page(page: Everyday) -> Result<AnyView, SplitLoaderError> {
         Everyday::Search => pages::search::SearchPage().into_any(),
         Everyday::DayList => pages::day_list::DayListPage().into_any(),
         Everyday::Dashboard => pages::dashboard::DashboardPage().into_any(),
+        Everyday::Feedback => pages::feedback::FeedbackPage().into_any(),
     })
 }
 
@@ -108,6 +117,7 @@ fn book_page() -> Result<AnyView, SplitLoaderError> {
 enum Admin {
     Home,
     Webhooks,
+    Feedback,
 }
 
 #[wasm_split(admin, wasm_split_path = ::leptos::wasm_split, preload(preload_admin), fallible)]
@@ -115,6 +125,7 @@ fn admin_page(page: Admin) -> Result<AnyView, SplitLoaderError> {
     Ok(match page {
         Admin::Home => pages::admin::AdminPage().into_any(),
         Admin::Webhooks => pages::admin::WebhooksPage().into_any(),
+        Admin::Feedback => pages::admin::FeedbackAdminPage().into_any(),
     })
 }
 
@@ -156,6 +167,8 @@ lazy_route!(TimetableRoute, timetable_page(), preload_timetable);
 lazy_route!(BookRoute, book_page(), preload_book);
 lazy_route!(AdminRoute, admin_page(Admin::Home), preload_admin);
 lazy_route!(WebhooksRoute, admin_page(Admin::Webhooks), preload_admin);
+lazy_route!(FeedbackAdminRoute, admin_page(Admin::Feedback), preload_admin);
+lazy_route!(FeedbackRoute, everyday_page(Everyday::Feedback), preload_everyday);
 
 /// Fetches the everyday screens' module once the browser is idle, so that it is there by the time the member of
 /// staff has signed in. Called by the sign-in page, after it is usable: it must not slow that page down.

@@ -9,6 +9,7 @@ use frontend_shared::api::ApiError;
 use frontend_shared::focus::focus_id;
 use frontend_shared::i18n::{Lang, tx, use_lang};
 use leptos::prelude::*;
+use wasm_bindgen::{JsCast, JsValue};
 
 use crate::STAFF_SERVICE;
 
@@ -238,4 +239,45 @@ pub fn StateTag(state: VisitState) -> impl IntoView {
 /// The current date in the UK.
 pub fn today() -> chrono::NaiveDate {
     frontend_shared::browser::today()
+}
+
+/// The support a visit's party needs, one need a line in the page's language (the visitor's own words kept as they
+/// wrote them, line breaks included), or "None".
+#[component]
+pub fn SupportNeedsList(needs: domain::support::SupportNeeds) -> impl IntoView {
+    let lang = use_lang();
+    if needs.is_empty() {
+        return view! { <span class="app-support-none">{tx("None", "Dim")}</span> }.into_any();
+    }
+    view! {
+        <ul class="govuk-list app-support-needs">
+            {move || needs.describe(lang.get()).into_iter().map(|line| view! { <li class="app-pre-line">{line}</li> }).collect_view()}
+        </ul>
+    }
+    .into_any()
+}
+
+/// Hands text to the browser as a file download.
+pub fn save_file(text: &str, name: &str) -> Result<(), JsValue> {
+    let parts = js_sys::Array::of1(&JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("text/csv;charset=utf-8");
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob)?;
+    let anchor: web_sys::HtmlAnchorElement = document().create_element("a")?.unchecked_into();
+    anchor.set_href(&url);
+    anchor.set_download(name);
+    anchor.set_class_name("govuk-visually-hidden");
+    let body = document().body().ok_or(JsValue::NULL)?;
+    body.append_child(&anchor)?;
+    anchor.click();
+    anchor.remove();
+    // Revoked a little later: some browsers read the URL after click() returns.
+    set_timeout(
+        move || {
+            let _ = web_sys::Url::revoke_object_url(&url);
+        },
+        std::time::Duration::from_secs(10),
+    );
+    Ok(())
 }

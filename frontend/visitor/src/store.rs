@@ -125,6 +125,8 @@ impl Draft {
                 .collect(),
             locale,
             waiting_list: false,
+            // The support needs form is the visitor app's rewrite's to add (issue 14); none until then.
+            support_needs: Default::default(),
         }
     }
 }

@@ -119,6 +119,10 @@ async fn seed(db: &sea_orm::DatabaseConnection, n: usize) -> anyhow::Result<()> 
                 // A third also asked for texts: their reminders are two messages.
                 contact_email: Set(true),
                 contact_sms: Set(i % 3 == 0),
+                support_wheelchair_access: Set(false),
+                support_hearing_loop: Set(false),
+                support_interpreter_language: Set(None),
+                support_other: Set(None),
             }
         })
         .collect();

@@ -2,12 +2,15 @@
 //! fields quoted when they hold a comma, a quote, CR or LF, with quotes doubled).
 
 use anyhow::Context;
+use domain::api::Locale;
 use domain::daylist::DayList;
 
 /// The CSV columns, in order. `visitor excluded` goes beyond the printed list: whoever is at the gate must know which
-/// visitor not to let in. `channel` (last, so the columns before it keep their places) is how the request came in:
-/// `website`, `phone`, `in_person` or `integrator`.
-pub const CSV_HEADER: [&str; 15] = [
+/// visitor not to let in. `channel` (after the columns of the first version, so they keep their places) is how the
+/// request came in: `website`, `phone`, `in_person` or `integrator`. `support needs` (last, for the same reason) is
+/// the support the visitor said the party needs, each need as the staff app words it in English, separated by `; `
+/// (`Wheelchair access; Interpreter: Polish`), empty for none.
+pub const CSV_HEADER: [&str; 16] = [
     "slot date",
     "start",
     "end",
@@ -23,6 +26,7 @@ pub const CSV_HEADER: [&str; 15] = [
     "lead visitor",
     "visitor excluded",
     "channel",
+    "support needs",
 ];
 
 /// The day list as a CSV file, one row per visitor under a header row. A visit without visitors (anonymised, say)
@@ -39,6 +43,7 @@ pub fn to_csv(list: &DayList) -> anyhow::Result<String> {
     for day_slot in &list.slots {
         let slot = &day_slot.slot;
         for visit in &day_slot.visits {
+            let last_fields = [visit.channel.as_str().to_owned(), visit.support_needs.describe(Locale::En).join("; ")];
             let visit_fields = [
                 slot.date.to_string(),
                 slot.start.format("%H:%M").to_string(),
@@ -56,7 +61,7 @@ pub fn to_csv(list: &DayList) -> anyhow::Result<String> {
                     .iter()
                     .cloned()
                     .chain(std::iter::repeat_n(String::new(), 4))
-                    .chain([visit.channel.as_str().to_owned()]);
+                    .chain(last_fields.iter().cloned());
                 out.write_record(row.map(|f| neutralised(&f))).context("writing a day list CSV row")?;
             }
             for visitor in &visit.visitors {
@@ -66,7 +71,7 @@ pub fn to_csv(list: &DayList) -> anyhow::Result<String> {
                     yes_no(visitor.lead),
                     yes_no(visitor.excluded),
                 ];
-                let row = visit_fields.iter().cloned().chain(visitor_fields).chain([visit.channel.as_str().to_owned()]);
+                let row = visit_fields.iter().cloned().chain(visitor_fields).chain(last_fields.iter().cloned());
                 out.write_record(row.map(|f| neutralised(&f))).context("writing a day list CSV row")?;
             }
         }
@@ -80,7 +85,7 @@ fn yes_no(b: bool) -> String {
 }
 
 /// One field, neutralised against formula injection (the `csv` crate then quotes it if it needs to be).
-fn neutralised(value: &str) -> String {
+pub(crate) fn neutralised(value: &str) -> String {
     if value.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{value}") } else { value.to_string() }
 }
 
@@ -136,6 +141,7 @@ mod tests {
             prisoner_dob: date(1985, 4, 12),
             visitors,
             channel: domain::visit::Channel::Website,
+            support_needs: Default::default(),
         }
     }
 
@@ -159,13 +165,19 @@ mod tests {
         closed.closed_visit = true;
         closed.booking_reference = Some("RCI-0412".into());
         closed.visitors[1].excluded = true;
+        closed.support_needs.hearing_loop = true;
+        closed.support_needs.other = Some("Ramp to the visits hall\nplease".into());
         let mut cancelled = visit("4TR8HN2W", "Ali Khan", vec![visitor("Sara Khan", true)]);
         cancelled.state = VisitState::Cancelled;
         let csv = to_csv(&list(vec![closed, cancelled])).unwrap();
 
         assert!(csv.ends_with("\r\n"));
         assert_eq!(csv.matches("\r\n").count(), 4);
-        assert_eq!(csv.matches('\n').count(), 4, "every line ends with CRLF");
+        assert_eq!(
+            csv.matches('\n').count(),
+            4 + 2,
+            "every line ends with CRLF (and the support needs' line breaks are inside their quoted fields)"
+        );
         let rows = parse_csv(&csv);
         assert_eq!(rows[0], CSV_HEADER);
         assert_eq!(
@@ -185,10 +197,14 @@ mod tests {
                 "1980-07-01",
                 "yes",
                 "no",
-                "website"
+                "website",
+                "Hearing loop; Other: Ramp to the visits hall\nplease"
             ]
         );
-        assert_eq!(rows[2][10..], ["Amy Smith", "1980-07-01", "no", "yes", "website"]);
+        assert_eq!(
+            rows[2][10..],
+            ["Amy Smith", "1980-07-01", "no", "yes", "website", "Hearing loop; Other: Ramp to the visits hall\nplease"]
+        );
         assert_eq!(rows[3][3..7], ["4TR8HN2W", "", "cancelled", "no"]);
     }
 
@@ -200,6 +216,7 @@ mod tests {
         assert_eq!(rows[1][3], "7KQ2M9XD");
         assert!(rows[1][10..14].iter().all(String::is_empty));
         assert_eq!(rows[1][14], "website");
+        assert_eq!(rows[1][15], "");
     }
 
     #[test]

@@ -97,6 +97,7 @@ pub async fn day_list(
             prisoner_number: v.prisoner_number,
             prisoner_dob: v.prisoner_dob,
             channel: v.channel,
+            support_needs: v.support_needs,
         });
     }
     Ok(DayList { prison_id, date, slots: slots.into_values().collect() })

@@ -1,5 +1,5 @@
 //! The daily retention job: personal data of visits more than `months` past is removed (see `store`), and their
-//! queued emails with it; so are stale rate-limit counters, expired sessions and visitors' idle drafts. Integration
+//! queued emails with it, and the email addresses given with feedback as old; so are stale rate-limit counters, expired sessions and visitors' idle drafts. Integration
 //! events and finished webhook deliveries go after `EVENTS_RETENTION_DAYS` ([`prune_integration`]).
 
 pub mod store;
@@ -28,6 +28,11 @@ pub async fn run(db: &DatabaseConnection, now: DateTime<Utc>, months: u32) -> Re
     }
     if total > 0 {
         tracing::info!(visits = total, %cutoff_date, "personal data of old visits removed");
+    }
+    // Feedback keeps its words (the sender chose them), but an email address given with it goes at the same age.
+    let feedback_emails = crate::feedback::store::forget_emails_before(db, cutoff).await?;
+    if feedback_emails > 0 {
+        tracing::info!(feedback_emails, %cutoff_date, "email addresses given with old feedback removed");
     }
     // Rate-limit counters whose window (a day at most) is long over, and refresh tokens past their expiry: they
     // hold addresses and hashes of emails that nothing needs any more.

@@ -64,6 +64,11 @@ pub async fn anonymise(db: &impl ConnectionTrait, ids: &[Uuid], now: DateTime<Ut
             .col_expr(visit::Column::AnonymisedAt, Expr::value(now))
             // The checks' details may name people.
             .col_expr(visit::Column::RecordsChecks, Expr::value(Option::<String>::None))
+            // Support needs say something of someone's health or language.
+            .col_expr(visit::Column::SupportWheelchairAccess, Expr::value(false))
+            .col_expr(visit::Column::SupportHearingLoop, Expr::value(false))
+            .col_expr(visit::Column::SupportInterpreterLanguage, Expr::value(Option::<String>::None))
+            .col_expr(visit::Column::SupportOther, Expr::value(Option::<String>::None))
             .filter(visit::Column::Id.eq(*id))
             .exec(db)
             .await?;

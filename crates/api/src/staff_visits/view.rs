@@ -115,5 +115,6 @@ pub(super) fn assemble(state: &AppState, record: VisitRecord) -> StaffVisitView 
         emails,
         suggested_rejection_reasons: domain::records::implied_reasons(&visit.records_checks),
         checks: visit.records_checks,
+        support_needs: visit.support_needs,
     }
 }

@@ -609,6 +609,7 @@ async fn view(state: &AppState, visit: VisitRow) -> Result<VisitStatus, ApiError
         confirm_by: visit.confirm_by,
         locale: visit.locale,
         created_at: visit.created_at,
+        support_needs: visit.support_needs,
         timeline: timeline
             .into_iter()
             .map(|c| StateChangeView { from: c.from, to: c.to, actor: c.actor, at: c.at })

@@ -4,6 +4,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use domain::api::Locale;
 use domain::request::ValidVisitRequest;
 use domain::slot::Slot;
+use domain::support::SupportNeeds;
 use domain::visit::{Actor, CancellationReason, Channel, VisitState, VisitorOutcome};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -62,6 +63,8 @@ pub struct VisitRow {
     pub channel: Channel,
     /// How the visitor chose to be told: by email, by text message, or both.
     pub contact_by: domain::email::ContactChoice,
+    /// What support the party needs (empty when none, or once anonymised).
+    pub support_needs: SupportNeeds,
 }
 
 #[derive(Debug, Clone)]
@@ -112,6 +115,12 @@ pub(crate) fn row(m: visit::Model) -> Result<VisitRow, DbErr> {
         records_checks: m.records_checks.as_deref().and_then(|j| serde_json::from_str(j).ok()).unwrap_or_default(),
         channel: m.channel,
         contact_by: domain::email::ContactChoice { email: m.contact_email, sms: m.contact_sms },
+        support_needs: SupportNeeds {
+            wheelchair_access: m.support_wheelchair_access,
+            hearing_loop: m.support_hearing_loop,
+            interpreter_language: m.support_interpreter_language,
+            other: m.support_other,
+        },
     })
 }
 
@@ -148,6 +157,10 @@ pub async fn insert(db: &impl ConnectionTrait, v: &NewVisit<'_>) -> Result<(), D
         reminded_start: Set(None),
         contact_email: Set(r.lead_visitor.contact_by.email),
         contact_sms: Set(r.lead_visitor.contact_by.sms),
+        support_wheelchair_access: Set(r.support_needs.wheelchair_access),
+        support_hearing_loop: Set(r.support_needs.hearing_loop),
+        support_interpreter_language: Set(r.support_needs.interpreter_language.clone()),
+        support_other: Set(r.support_needs.other.clone()),
     })
     .exec_without_returning(db)
     .await?;

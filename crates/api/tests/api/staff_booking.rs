@@ -94,8 +94,12 @@ async fn the_channel_is_on_the_day_list_and_counted_in_the_metrics(db: Db) {
         .await
         .unwrap();
     let rows: Vec<&str> = csv.split("\r\n").filter(|l| !l.is_empty()).collect();
-    assert!(rows[0].ends_with(",channel"), "{}", rows[0]);
-    assert!(rows[1].ends_with(",website") && rows[3].ends_with(",phone") && rows[5].ends_with(",in_person"), "{csv}");
+    // The channel, then the support needs (none here).
+    assert!(rows[0].ends_with(",channel,support needs"), "{}", rows[0]);
+    assert!(
+        rows[1].ends_with(",website,") && rows[3].ends_with(",phone,") && rows[5].ends_with(",in_person,"),
+        "{csv}"
+    );
 
     let metrics: Value = app
         .get_as(&officer, &format!("/api/v1/staff/prisons/{prison}/metrics?from=2026-11-01&to=2026-11-30"))

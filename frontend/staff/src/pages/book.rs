@@ -180,6 +180,7 @@ impl Answers {
                 })
                 .collect(),
             locale,
+            support_needs: Default::default(),
         }
     }
 }

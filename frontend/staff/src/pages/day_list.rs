@@ -10,7 +10,6 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_navigate, use_query_map};
-use wasm_bindgen::{JsCast, JsValue};
 
 use crate::api;
 use crate::session::use_session;
@@ -58,7 +57,7 @@ pub fn DayListPage() -> impl IntoView {
         spawn_local(async move {
             match api::day_list_csv(session, prison, &date).await {
                 Ok(csv) => {
-                    if save_file(&csv, &format!("visits-{date}.csv")).is_err() {
+                    if crate::ui::save_file(&csv, &format!("visits-{date}.csv")).is_err() {
                         download_error.set(Some(
                             lang.t(
                                 "Your browser could not save the file.",
@@ -214,6 +213,12 @@ fn Visit(visit: DayListVisit) -> impl IntoView {
                 <div><dt>{tx("Prison number", "Rhif carchar")}</dt><dd>{visit.prisoner_number.clone()}</dd></div>
                 <div><dt>{tx("Prisoner born", "Carcharor wedi’i eni")}</dt><dd>{move || describe_plain_date(dob, lang.get())}</dd></div>
                 {visit.booking_reference.clone().map(|r| view! { <div><dt>{tx("Prison reference", "Cyfeirnod y carchar")}</dt><dd>{r}</dd></div> })}
+                {(!visit.support_needs.is_empty()).then(|| view! {
+                    <div class="app-day-support">
+                        <dt>{tx("Support needed", "Cymorth sydd ei angen")}</dt>
+                        <dd><crate::ui::SupportNeedsList needs=visit.support_needs.clone() /></dd>
+                    </div>
+                })}
                 <div>
                     <dt>{tx("Visitors", "Ymwelwyr")}</dt>
                     <dd>
@@ -234,29 +239,4 @@ fn Visit(visit: DayListVisit) -> impl IntoView {
             </dl>
         </li>
     }
-}
-
-/// Hands text to the browser as a file download.
-fn save_file(text: &str, name: &str) -> Result<(), JsValue> {
-    let parts = js_sys::Array::of1(&JsValue::from_str(text));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type("text/csv;charset=utf-8");
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob)?;
-    let anchor: web_sys::HtmlAnchorElement = document().create_element("a")?.unchecked_into();
-    anchor.set_href(&url);
-    anchor.set_download(name);
-    anchor.set_class_name("govuk-visually-hidden");
-    let body = document().body().ok_or(JsValue::NULL)?;
-    body.append_child(&anchor)?;
-    anchor.click();
-    anchor.remove();
-    // Revoked a little later: some browsers read the URL after click() returns.
-    set_timeout(
-        move || {
-            let _ = web_sys::Url::revoke_object_url(&url);
-        },
-        std::time::Duration::from_secs(10),
-    );
-    Ok(())
 }

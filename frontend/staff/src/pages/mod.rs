@@ -4,6 +4,7 @@ pub mod admin;
 pub mod book;
 pub mod dashboard;
 pub mod day_list;
+pub mod feedback;
 pub mod inbox;
 pub mod search;
 pub mod sign_in;

@@ -5,6 +5,7 @@ pub mod api_key;
 pub mod api_key_prison;
 pub mod api_key_secret;
 pub mod closed_date;
+pub mod feedback;
 pub mod idempotency_key;
 pub mod integration_event;
 pub mod journey_draft;
@@ -67,5 +68,7 @@ mod tests {
         stored_as_wire_name::<DeliveryState>();
         stored_as_wire_name::<PrisonNotifyMode>();
         stored_as_wire_name::<domain::events::WebhookDeliveryState>();
+        stored_as_wire_name::<domain::feedback::Satisfaction>();
+        stored_as_wire_name::<domain::feedback::FeedbackSource>();
     }
 }

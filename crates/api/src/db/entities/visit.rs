@@ -40,6 +40,11 @@ pub struct Model {
     /// How the visitor chose to be told: by email, by text message (to `phone`), or both.
     pub contact_email: bool,
     pub contact_sms: bool,
+    /// Support needs (issue 14): see `domain::support::SupportNeeds`.
+    pub support_wheelchair_access: bool,
+    pub support_hearing_loop: bool,
+    pub support_interpreter_language: Option<String>,
+    pub support_other: Option<String>,
 }
 
 /// The foreign keys of `migrations/` (every one `ON DELETE CASCADE`), so joins name a relation, not columns.

@@ -1,9 +1,10 @@
 //! For admins: staff accounts (create one with a first password, assign prisons, disable or enable) and prisons
 //! (add one; its timetable and rules are then set on the timetable page); integrators' API keys; and, on a page of
-//! their own, webhook subscriptions.
+//! their own, webhook subscriptions and the feedback visitors and staff sent.
 
 mod accounts;
 mod api_keys;
+mod feedback;
 mod prisons;
 mod webhooks;
 
@@ -20,6 +21,7 @@ use crate::session::{Session, call, get, use_session};
 use crate::ui::{Failure, Issue, Loading, use_title};
 use accounts::{Accounts, NewAccount};
 use api_keys::ApiKeys;
+pub use feedback::FeedbackAdminPage;
 use prisons::Prisons;
 pub use webhooks::WebhooksPage;
 
@@ -85,6 +87,7 @@ fn AdminNav() -> impl IntoView {
             <ul class="govuk-list app-staff-nav">
                 {link("/staff/admin", ("Staff, prisons and API keys", "Staff, carchardai ac allweddi API"))}
                 {link("/staff/admin/webhooks", ("Webhooks", "Bachau gwe"))}
+                {link("/staff/admin/feedback", ("Feedback", "Adborth"))}
             </ul>
         </nav>
     }

@@ -243,6 +243,12 @@ fn VisitView(
                 </dd>
             </div>
             <div class="govuk-summary-list__row">
+                <dt class="govuk-summary-list__key">{tx("Support needed", "Cymorth sydd ei angen")}</dt>
+                <dd class="govuk-summary-list__value" id="support-needs">
+                    <crate::ui::SupportNeedsList needs=v.support_needs.clone() />
+                </dd>
+            </div>
+            <div class="govuk-summary-list__row">
                 <dt class="govuk-summary-list__key">{tx("Chosen times", "Amseroedd a ddewiswyd")}</dt>
                 <dd class="govuk-summary-list__value">
                     <ol class="govuk-list govuk-list--number">
