@@ -130,9 +130,28 @@ async function bookWithoutJavaScript(page, { tag, welsh }) {
 }
 
 describe('the visitor journey without JavaScript', () => {
-  test('in English: every step a form the server checks, and the visit made', async (t) => {
+  test('in English: every step a form the server checks, under 30 KB of HTML and CSS each, and the visit made', async (t) => {
     const { page, problems } = await phonePage(t, { javaScript: false });
+    const responses = [];
+    page.on('response', (response) => responses.push(response));
     const reference = await bookWithoutJavaScript(page, { tag: 'en', welsh: false });
+    // Each page as a phone that has nothing cached would fetch it: its HTML and the stylesheets (as sent, compressed).
+    const sizes = {};
+    const stylesheets = {};
+    for (const response of responses) {
+      const path = new URL(response.url()).pathname;
+      const { responseBodySize } = await response.request().sizes();
+      if (/\.css$/.test(path)) stylesheets[path] = Math.max(stylesheets[path] ?? 0, responseBodySize);
+      else if (response.request().resourceType() === 'document' && response.status() === 200) {
+        sizes[path] = Math.max(sizes[path] ?? 0, responseBodySize);
+      }
+    }
+    const css = Object.values(stylesheets).reduce((sum, bytes) => sum + bytes, 0);
+    assert.ok(css > 0, 'the stylesheets were fetched');
+    for (const [path, html] of Object.entries(sizes)) {
+      assert.ok(html + css <= 30_000, `${path}: ${html} bytes of HTML + ${css} of CSS is over 30 KB`);
+    }
+    t.diagnostic(`HTML + CSS without JavaScript: ${JSON.stringify(Object.fromEntries(Object.entries(sizes).map(([p, h]) => [p, h + css])))}`);
     const response = await page.request.get(`${server.baseUrl}/api/v1/visits/${reference}`);
     const visit = await response.json();
     assert.equal(visit.locale, 'en');
