@@ -152,13 +152,14 @@ export async function launchBrowser() {
 }
 
 /** A phone-sized browser context (320 x 640 CSS pixels, the narrowest width WCAG reflow asks for). */
-export function phone(browser) {
+export function phone(browser, { javaScript = true } = {}) {
   return browser.newContext({
     viewport: { width: 320, height: 640 },
     deviceScaleFactor: 2,
     isMobile: true,
     hasTouch: true,
     locale: 'en-GB',
+    javaScriptEnabled: javaScript,
   });
 }
 

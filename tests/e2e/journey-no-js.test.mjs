@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
-import { checkPageWithoutJavaScript, gotoApp, launchBrowser, openPage, startServer } from './harness.mjs';
+import { checkPageWithoutJavaScript, gotoApp, launchBrowser, openPage, phone, startServer } from './harness.mjs';
 
 const LEEDS = 'HMP Leeds (demo)';
 
@@ -24,15 +24,7 @@ after(async () => {
 });
 
 async function phonePage(t, { javaScript }) {
-  const context = await browser.newContext({
-    viewport: { width: 320, height: 640 },
-    deviceScaleFactor: 2,
-    isMobile: true,
-    hasTouch: true,
-    locale: 'en-GB',
-    javaScriptEnabled: javaScript,
-  });
-  return openPage(t, context);
+  return openPage(t, await phone(browser, { javaScript }));
 }
 
 async function fillDate(page, base, [day, month, year]) {

@@ -41,6 +41,9 @@ pub enum ApiError {
     MissingScope(domain::api_keys::Scope),
     #[error("the API key is revoked")]
     KeyRevoked,
+    /// A visitor's draft whose request was sent cannot be reopened (`crate::journey`).
+    #[error("the draft's request was sent")]
+    DraftSent,
     #[error("too many attempts")]
     RateLimited { retry_after_secs: i64 },
     #[error("the visit was changed by someone else")]
@@ -143,7 +146,10 @@ impl ApiError {
             ApiError::Forbidden => ErrorCode::Forbidden,
             ApiError::MissingScope(_) => ErrorCode::MissingScope,
             ApiError::RateLimited { .. } => ErrorCode::RateLimited,
-            ApiError::Conflict { .. } | ApiError::StaleTimetable { .. } | ApiError::KeyRevoked => ErrorCode::Conflict,
+            ApiError::Conflict { .. }
+            | ApiError::StaleTimetable { .. }
+            | ApiError::KeyRevoked
+            | ApiError::DraftSent => ErrorCode::Conflict,
             ApiError::SlotFull { .. } => ErrorCode::SlotFull,
             ApiError::SlotClosed { .. } => ErrorCode::SlotClosed,
             ApiError::SlotNotOffered { .. } => ErrorCode::SlotNotOffered,
@@ -173,6 +179,7 @@ impl ApiError {
             ApiError::Conflict { .. } => "Someone else changed this visit first",
             ApiError::StaleTimetable { .. } => "Someone else changed this timetable first",
             ApiError::KeyRevoked => "This API key has been revoked",
+            ApiError::DraftSent => "This request has been sent",
             ApiError::SlotFull { .. } => "That visit time is full",
             ApiError::SlotClosed { .. } => "The prison is closed for visits that day",
             ApiError::SlotNotOffered { .. } => "That visit time is no longer offered",
@@ -224,6 +231,9 @@ impl ApiError {
             )),
             ApiError::KeyRevoked => {
                 Some("A revoked key cannot be changed or rotated. Create a new key instead.".into())
+            }
+            ApiError::DraftSent => {
+                Some("Its answers cannot be changed or sent again. Start a new request from a prison's page.".into())
             }
             ApiError::CursorExpired { retention_days, oldest } => Some(format!(
                 "Events are kept {retention_days} days and some after this cursor have been removed, so paging on \
@@ -278,6 +288,7 @@ impl ResponseError for ApiError {
             | ApiError::Conflict { .. }
             | ApiError::StaleTimetable { .. }
             | ApiError::KeyRevoked
+            | ApiError::DraftSent
             | ApiError::SlotFull { .. }
             | ApiError::SlotClosed { .. }
             | ApiError::SlotNotOffered { .. }

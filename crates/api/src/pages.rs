@@ -168,7 +168,10 @@ async fn prepare_page(
     let page = ServerPage { data, locale, visit_token, draft, origin };
     req.extensions_mut().insert(PageInput { page, now: state.clock.now() });
 
-    Ok(next.call(req).await?.map_into_left_body())
+    let mut response = next.call(req).await?;
+    // leptos_actix says `text/html`; the page is UTF-8, and says so (a client must not guess).
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    Ok(response.map_into_left_body())
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -331,7 +334,6 @@ fn provide_page_context() {
         provide_context(ServerNow(input.now));
     }
     options.insert_header(header::VARY, HeaderValue::from_static("Cookie"));
-    options.insert_header(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
     if let Some(nonce) = leptos::nonce::use_nonce()
         && let Ok(policy) = HeaderValue::from_str(&page_csp(&nonce))
     {

@@ -418,12 +418,16 @@ pub fn server_errors_for(step: FormStep) -> Vec<FieldError> {
 /// named in the URL fragment (a link from an error summary or a "Change" link).
 pub fn on_step_load(errors: RwSignal<Vec<FieldError>>, step: FormStep) {
     let pending = server_errors_for(step);
-    if !pending.is_empty() {
+    if pending.is_empty() {
+        focus_named_field();
+    } else {
         show_errors(errors, pending);
-        return;
     }
-    // From the router, not window.location: after an in-app link the router knows the new URL first. (A server
-    // never sees the fragment.)
+}
+
+/// Focuses the field the URL's fragment names. From the router, not window.location: after an in-app link the
+/// router knows the new URL first. Nothing on the server, which never sees the fragment.
+fn focus_named_field() {
     #[cfg(not(feature = "ssr"))]
     {
         let hash = leptos_router::hooks::use_location().hash.get_untracked();

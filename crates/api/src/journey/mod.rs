@@ -13,7 +13,8 @@
 //!   rules, limits, emails and events), with the draft's own `Idempotency-Key` (made when "Check your answers" is
 //!   shown, and the one the app sends too), so pressing Send twice, in two tabs, or once here and once in the app
 //!   makes one visit; then 303 to `/book/done`. Refused answers come back to the page.
-//! - `PUT /book/draft`: the app's copy of the draft (JSON, at most 32 KiB); an empty draft deletes it. 204.
+//! - `PUT /book/draft`: the app's copy of the draft (JSON, at most 32 KiB); an empty draft deletes it. 204. Once its
+//!   request is sent, a draft is not reopened: a save with the answers again (a tab left open) is 409.
 //!
 //! Each is accepted from this site's own pages only (Fetch Metadata, then `Origin`: 403 otherwise). A browser
 //! makes at most ten times the per-address limit of visit requests in new drafts an hour (429 past it).
@@ -181,6 +182,12 @@ async fn put_draft(
             None => crate::prisons::service::details(&state, sent.id).await.ok(),
         };
     }
+    // A sent request's draft stays sent: a tab left open with the answers (or a replayed save) cannot reopen it
+    // and send them again. A new request starts from a prison alone ("Start now"), or from nothing.
+    let sent = held.draft.as_ref().is_some_and(|d| d.created.is_some());
+    if sent && draft.created.is_none() && !starts_afresh(&draft) {
+        return Err(ApiError::DraftSent);
+    }
     if let Some(created) = draft.created.take() {
         let known = held.draft.as_ref().and_then(|d| d.created.clone()).filter(|c| *c == created);
         draft.created = match known {
@@ -323,4 +330,10 @@ async fn opens(state: &AppState, created: &domain::api::VisitCreated) -> bool {
     tokens::looks_valid(token)
         && created.status_path == format!("/visit/{}?token={token}", created.reference)
         && crate::visits::service::status(state, &created.reference, Some(token)).await.is_ok()
+}
+
+/// Whether a draft holds nothing the visitor typed: a new start (a prison at most).
+fn starts_afresh(draft: &Draft) -> bool {
+    let answers = Draft { prison: None, server_errors: Vec::new(), idempotency_key: None, ..draft.clone() };
+    answers == Draft::default()
 }

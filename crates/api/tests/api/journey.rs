@@ -172,6 +172,9 @@ async fn a_visitor_without_javascript_makes_the_visit_the_rest_api_makes(db: Db)
     let check = fill_in(&mut browser, prison).await;
     assert!(check.body.contains("John Smith") && check.body.contains("Amy Smith"), "{}", check.body);
     assert_eq!(check.headers["cache-control"], "no-store", "a page of what the visitor typed is not kept");
+    let content_types: Vec<_> = check.headers.get_all("content-type").iter().collect();
+    assert_eq!(content_types, ["text/html; charset=utf-8"], "one Content-Type, with the character set");
+    let answers = serde_json::to_value(handed_over(&check)).unwrap();
 
     let draft_cookie = browser.cookies["pvb_draft"].clone();
     let key = idempotency_key(&check);
@@ -197,6 +200,26 @@ async fn a_visitor_without_javascript_makes_the_visit_the_rest_api_makes(db: Db)
     let emailed = emails(&app, &by_form, &token).await;
     assert_eq!(emailed, emails(&app, &by_rest, rest_token).await);
     assert!(emailed.iter().any(|(kind, _)| kind == "request_received"), "{emailed:?}");
+
+    // A tab left open with the answers cannot reopen the sent draft to send them again; a new start can.
+    let cookie = browser.cookie_header();
+    let put = |body: &Value| {
+        app.client
+            .put(app.url("/book/draft"))
+            .header("cookie", cookie.clone())
+            .header("origin", app.address.clone())
+            .json(body)
+            .send()
+    };
+    assert_eq!(put(&answers).await.unwrap().status(), 409);
+    assert!(browser.get("/book/done").await.body.contains(&reference), "still the confirmation");
+    let fresh = serde_json::json!({"prison": answers["prison"]});
+    assert_eq!(put(&fresh).await.unwrap().status(), 204);
+
+    // HEAD, as link checkers and monitors ask: GET's status, no body.
+    let head = app.client.head(app.url("/book/check")).header("cookie", browser.cookie_header()).send().await.unwrap();
+    assert_eq!(head.status(), 200);
+    assert!(head.bytes().await.unwrap().is_empty());
 
     // What was typed is gone from the server; only the confirmation is kept (for 20 minutes).
     let stored = app.scalar("SELECT COUNT(*) AS n FROM journey_draft WHERE draft LIKE '%1985%'").await;
