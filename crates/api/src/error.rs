@@ -42,7 +42,7 @@ pub enum ApiError {
     #[error("the API key is revoked")]
     KeyRevoked,
     /// A visitor's draft whose request was sent cannot be reopened (`crate::journey`).
-    #[error("the draft's request was sent")]
+    #[error("the draft’s request was sent")]
     DraftSent,
     #[error("too many attempts")]
     RateLimited { retry_after_secs: i64 },
@@ -233,7 +233,7 @@ impl ApiError {
                 Some("A revoked key cannot be changed or rotated. Create a new key instead.".into())
             }
             ApiError::DraftSent => {
-                Some("Its answers cannot be changed or sent again. Start a new request from a prison's page.".into())
+                Some("Its answers cannot be changed or sent again. Start a new request from a prison’s page.".into())
             }
             ApiError::CursorExpired { retention_days, oldest } => Some(format!(
                 "Events are kept {retention_days} days and some after this cursor have been removed, so paging on \
