@@ -277,7 +277,7 @@ mod tests {
         assert_eq!(draft.others.len(), 1);
         assert_eq!((draft.others[0].first_name.as_str(), draft.others[0].dob.year.as_str()), ("Cy", "2015"));
 
-        apply_form(&mut draft, FormStep::Visitors, &pairs(&[("add_visitor", "")]), None);
+        apply_form(&mut draft, FormStep::Visitors, &pairs(&[("add_visitor", "on")]), None);
         assert_eq!(draft.others, vec![Person::default()]);
 
         // A forged form cannot grow the draft without bound.

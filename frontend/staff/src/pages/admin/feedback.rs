@@ -128,7 +128,7 @@ fn FeedbackTable(list: FeedbackList) -> impl IntoView {
                             <td class="govuk-table__cell" data-label=move || lang.t("From", "Gan")>
                                 {move || match source {
                                     FeedbackSource::Visitor => lang.t("Visitor", "Ymwelydd"),
-                                    FeedbackSource::Staff => lang.t("Staff", "Staff"),
+                                    FeedbackSource::Staff => lang.t("Staff", "Aelod o staff"),
                                 }}
                             </td>
                             <td class="govuk-table__cell" data-label=move || lang.t("Satisfaction", "Bodlonrwydd")>{move || satisfaction.label(lang.get())}</td>
