@@ -56,6 +56,16 @@ impl ClientAddress {
         ClientAddress(req.peer_addr().map(|peer| resolve(peer.ip(), forwarded, proxies)))
     }
 
+    /// The request's client address as `crate::edge::believed_client_address` found it; worked out here only where
+    /// that middleware did not run. For code that holds the request rather than taking the extractor.
+    pub fn for_request(req: &HttpRequest) -> ClientAddress {
+        if let Some(client) = req.extensions().get::<ClientAddress>() {
+            return *client;
+        }
+        let proxies = req.app_data::<web::Data<AppState>>().map(|s| s.trusted_proxies.clone());
+        ClientAddress::of(req, proxies.as_deref().unwrap_or(&[]))
+    }
+
     /// As text, for a rate-limit key.
     pub fn key(&self) -> Option<String> {
         self.0.map(|ip| ip.to_string())
@@ -68,11 +78,7 @@ impl FromRequest for ClientAddress {
 
     /// As `crate::edge::believed_client_address` found it; worked out here only where that middleware did not run.
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        if let Some(client) = req.extensions().get::<ClientAddress>() {
-            return ready(Ok(*client));
-        }
-        let proxies = req.app_data::<web::Data<AppState>>().map(|s| s.trusted_proxies.clone());
-        ready(Ok(ClientAddress::of(req, proxies.as_deref().unwrap_or(&[]))))
+        ready(Ok(ClientAddress::for_request(req)))
     }
 }
 

@@ -150,7 +150,7 @@ async fn prepare_page(
     {
         // The key "Send" will carry, made before the page is shown: the form and the app send the same one.
         draft.idempotency_key = Some(Uuid::new_v4().to_string());
-        let address = crate::client_address::ClientAddress::of(req.request(), &state.trusted_proxies);
+        let address = crate::client_address::ClientAddress::for_request(req.request());
         crate::journey::write(&state, req.request(), &address, &held, draft).await?;
     }
     let chosen = req.cookie(LOCALE_COOKIE).and_then(|c| c.value().parse().ok());
@@ -204,7 +204,7 @@ async fn start_journey(
     };
     let mut draft = held.draft.clone().unwrap_or_default();
     draft.start(prison);
-    let address = crate::client_address::ClientAddress::of(req.request(), &state.trusted_proxies);
+    let address = crate::client_address::ClientAddress::for_request(req.request());
     let cookie = crate::journey::write(state, req.request(), &address, held, &draft).await?;
     let rest = url::form_urlencoded::parse(req.query_string().as_bytes()).filter(|(key, _)| key != "prison");
     let rest = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(rest).finish();

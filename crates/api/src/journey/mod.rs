@@ -1,7 +1,8 @@
 //! The visitor's journey as HTML forms, and the draft behind it (issue 13). The server keeps each browser's
 //! half-finished request (the visitor app's `Draft`) in the database, under the SHA-256 of a random `pvb_draft`
 //! cookie (HttpOnly, `SameSite=Lax`, gone when the browser closes), for 20 minutes after its last change: a
-//! half-finished form on a shared phone does not live on. Every page is rendered from it, so the same draft serves
+//! half-finished form on a shared phone does not live on (deleted when next read, and by the outbox worker's pass
+//! every minute or `prison-visits jobs`). Every page is rendered from it, so the same draft serves
 //! a visitor without JavaScript (whose forms post here) and one with the app (which saves each change with
 //! `PUT /book/draft`), on any instance.
 //!
@@ -75,10 +76,6 @@ pub async fn read(state: &AppState, req: &HttpRequest) -> Result<Held, ApiError>
     };
     let id = tokens::hash(&token);
     let stored = store::load(&state.db, &id, state.clock.now() - IDLE_LIMIT).await?;
-    if stored.is_none() {
-        // Gone idle: what the visitor typed goes now, not at the next sweep.
-        store::delete(&state.db, &id).await?;
-    }
     // A draft that no longer reads (saved by an older release) is as good as none.
     let draft = stored.as_deref().and_then(|json| serde_json::from_str(json).ok());
     Ok(Held { id: Some(id), draft, stored })
@@ -121,8 +118,6 @@ pub async fn write(
         crate::rate_limits::reserve(state, &[Limit::new("draft:address", &address, per_hour, Duration::hours(1))])
             .await?;
     }
-    // New drafts are rare next to page views: the time to sweep out the idle ones.
-    store::delete_idle(&state.db, now - IDLE_LIMIT).await?;
     let token = format!("dr_{}", URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>()));
     store::save(&state.db, &tokens::hash(&token), json, now).await?;
     let secure = req.connection_info().scheme() == "https";

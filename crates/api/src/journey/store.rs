@@ -6,10 +6,19 @@ use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait
 
 use crate::db::entities::journey_draft::{self, Column};
 
-/// The draft under `id`, unless it was last saved at or before `idle_since` (then it is as good as gone).
+/// The draft under `id`, unless it was last saved at or before `idle_since`: then it is as good as gone, and is
+/// deleted now (what the visitor typed goes at once, not at the next sweep). One query when there is none.
 pub async fn load(db: &impl ConnectionTrait, id: &str, idle_since: DateTime<Utc>) -> Result<Option<String>, DbErr> {
-    let row = journey_draft::Entity::find_by_id(id.to_owned()).filter(Column::UpdatedAt.gt(idle_since)).one(db).await?;
-    Ok(row.map(|row| row.draft))
+    let Some(row) = journey_draft::Entity::find_by_id(id.to_owned()).one(db).await? else { return Ok(None) };
+    if row.updated_at > idle_since {
+        return Ok(Some(row.draft));
+    }
+    journey_draft::Entity::delete_many()
+        .filter(Column::Id.eq(id))
+        .filter(Column::UpdatedAt.lte(idle_since))
+        .exec(db)
+        .await?;
+    Ok(None)
 }
 
 /// Writes the draft under `id` (a new row or a replacement), saved `now`.

@@ -38,7 +38,7 @@ pub async fn run(db: &DatabaseConnection, now: DateTime<Utc>, months: u32) -> Re
     // hold addresses and hashes of emails that nothing needs any more.
     let counters = crate::rate_limits::store::delete_stale(db, now - Duration::days(2)).await?;
     let tokens = crate::staff::store::delete_expired_sessions(db, now - Duration::days(1)).await?;
-    // Visitors' drafts left idle (each new draft sweeps them too; this catches the last ones of a quiet day).
+    // Visitors' drafts left idle (the outbox worker deletes them every minute; this is for a deployment without it).
     let drafts = crate::journey::store::delete_idle(db, now - crate::journey::IDLE_LIMIT).await?;
     if counters + tokens + drafts > 0 {
         tracing::info!(

@@ -360,22 +360,29 @@ async fn a_draft_is_the_browsers_own_and_goes_after_20_minutes_idle(db: Db) {
     let token = browser.cookies["pvb_draft"].clone();
     let stored = app.scalar(&format!("SELECT COUNT(*) AS n FROM journey_draft WHERE id = '{token}'")).await;
     assert_eq!(stored, 0, "the database holds the cookie's hash, not the cookie");
+    let hash = api::visits::tokens::hash(&token);
+    assert_eq!(app.scalar(&format!("SELECT COUNT(*) AS n FROM journey_draft WHERE id = '{hash}'")).await, 1);
     browser.answer("/book/prisoner", &PRISONER, "/book/times").await;
 
     // Another browser has a draft of its own.
     let mut other = Browser::new(&app);
     assert!(other.get("/book/prisoner").await.body.contains("Start again"));
 
-    // Each step opened keeps it; 20 minutes without one, it is gone, and a new draft sweeps it out.
+    // Each step opened keeps it; 20 minutes without one, it is gone: deleted as soon as it is read.
     clock.advance(chrono::Duration::minutes(15));
     assert!(browser.get("/book/prisoner").await.body.contains("value=\"John\""));
     clock.advance(chrono::Duration::minutes(15));
     assert!(browser.get("/book/prisoner").await.body.contains("value=\"John\""), "opening a step counts");
+    other.get(&format!("/book/prisoner?prison={prison}")).await;
+    assert_eq!(app.count("journey_draft").await, 2);
     clock.advance(chrono::Duration::minutes(21));
     let page = browser.get("/book/prisoner").await;
     assert!(page.body.contains("Start again") && !page.body.contains("John"), "{}", page.body);
-    other.get(&format!("/book/prisoner?prison={prison}")).await;
-    assert_eq!(app.count("journey_draft").await, 1);
+    assert_eq!(app.count("journey_draft").await, 1, "read idle, the draft is deleted");
+    // One nobody reads again goes with the sweep the worker runs every minute.
+    let idle_since = clock.now() - api::journey::IDLE_LIMIT;
+    assert_eq!(api::journey::store::delete_idle(&app.state.db, idle_since).await.unwrap(), 1);
+    assert_eq!(app.count("journey_draft").await, 0);
 }
 
 async fn forms_and_drafts_from_elsewhere_are_refused(db: Db) {
