@@ -206,9 +206,7 @@ async fn start_journey(
     draft.start(prison);
     let address = crate::client_address::ClientAddress::for_request(req.request());
     let cookie = crate::journey::write(state, req.request(), &address, held, &draft).await?;
-    let rest = url::form_urlencoded::parse(req.query_string().as_bytes()).filter(|(key, _)| key != "prison");
-    let rest = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(rest).finish();
-    let location = if rest.is_empty() { req.path().to_owned() } else { format!("{}?{rest}", req.path()) };
+    let location = address_without(req.path(), req.query_string(), &["prison"]);
     let mut response = HttpResponse::SeeOther().insert_header((header::LOCATION, location)).finish();
     if let Some(cookie) = cookie {
         let _ = response.add_cookie(&cookie);
@@ -283,6 +281,13 @@ fn written_reference(text: &str) -> Option<String> {
     domain::types::Reference::parse(text).ok().filter(|r| r.as_str() == text).map(|r| r.as_str().to_owned())
 }
 
+/// `path` with `query` less the parameters named in `consumed` (which the answer has acted on).
+fn address_without(path: &str, query: &str, consumed: &[&str]) -> String {
+    let rest = url::form_urlencoded::parse(query.as_bytes()).filter(|(key, _)| !consumed.contains(&key.as_ref()));
+    let rest = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(rest).finish();
+    if rest.is_empty() { path.to_owned() } else { format!("{path}?{rest}") }
+}
+
 /// The visit's status token in a cookie only this site's requests carry (and no script can read), for a day.
 fn visit_cookie(reference: &str, token: &str, secure: bool) -> Cookie<'static> {
     Cookie::build(visit_cookie_name(reference), token.to_owned())
@@ -297,9 +302,7 @@ fn visit_cookie(reference: &str, token: &str, secure: bool) -> Cookie<'static> {
 /// 303 to the same page without `token` and `lang` (which [`hide_status_token`] and this answer consume), keeping
 /// the language chosen in its cookie and setting `cookie` if given.
 fn see_other(path: &str, query: &str, lang: Option<Locale>, cookie: Option<Cookie<'static>>) -> HttpResponse {
-    let rest = url::form_urlencoded::parse(query.as_bytes()).filter(|(key, _)| key != "lang" && key != "token");
-    let rest = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(rest).finish();
-    let location = if rest.is_empty() { path.to_owned() } else { format!("{path}?{rest}") };
+    let location = address_without(path, query, &["lang", "token"]);
     let mut response = HttpResponse::SeeOther().insert_header((header::LOCATION, location)).finish();
     if let Some(lang) = lang {
         let chosen = Cookie::build(LOCALE_COOKIE, lang.as_str())
