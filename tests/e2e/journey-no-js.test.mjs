@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
-import { checkPageWithoutJavaScript, gotoApp, launchBrowser, openPage, phone, startServer } from './harness.mjs';
+import { checkPage, checkPageWithoutJavaScript, gotoApp, launchBrowser, openPage, phone, startServer } from './harness.mjs';
 
 const LEEDS = 'HMP Leeds (demo)';
 
@@ -100,11 +100,24 @@ async function bookWithoutJavaScript(page, { tag, welsh }) {
   await page.fill('#other_visitors-0-first_name', 'Amy');
   await page.fill('#other_visitors-0-last_name', 'Smith');
   await fillDate(page, 'other_visitors-0-date_of_birth', ['9', '3', '2015']);
+  await page.check('#lead_visitor-contact_by-sms');
   await checkPageWithoutJavaScript(page, `no-js-journey-${tag}-visitors`, /\S/);
+  await page.click('#continue');
+
+  // Support: every question shows without JavaScript; a ticked need's question must be answered.
+  await assertAt(page, '/book/support');
+  assert.equal(await page.locator('#support_needs-other_details').isVisible(), true, 'shown without JavaScript');
+  await page.check('#support_needs-other');
+  await page.click('#continue');
+  await assertAt(page, '/book/support');
+  assert.match(await page.locator('#error-summary').innerText(), T(/support you need/, /cymorth/));
+  await checkPageWithoutJavaScript(page, `no-js-journey-${tag}-support-errors`, /\S/);
+  await page.fill('#support_needs-other_details', T('A quiet place to wait', 'Lle tawel i aros'));
   await page.click('#continue');
 
   // Check your answers, then Send.
   await assertAt(page, '/book/check');
+  assert.match(await page.locator('main').innerText(), T(/Text message[\s\S]*Other: A quiet place to wait/, /Neges destun[\s\S]*Arall: Lle tawel i aros/));
   assert.match(await page.locator('main').innerText(), /John Smith[\s\S]*Mary Smith[\s\S]*Amy Smith/);
   await checkPageWithoutJavaScript(page, `no-js-journey-${tag}-check`, /\S/);
   await page.click('#send');
@@ -148,6 +161,8 @@ describe('the visitor journey without JavaScript', () => {
     const visit = await response.json();
     assert.equal(visit.locale, 'en');
     assert.equal(visit.visitors.length, 2, 'the lead visitor and Amy');
+    assert.deepEqual(visit.contact_by, ['sms'], 'texts only, as chosen');
+    assert.equal(visit.support_needs.other, 'A quiet place to wait');
     assert.deepEqual(problems.pageErrors, []);
   });
 
@@ -187,6 +202,8 @@ describe('the journey with JavaScript on', () => {
     await page.fill('#lead_visitor-email_confirm', 'mary.offline@example.com');
     await page.fill('#lead_visitor-phone', '07700 900123');
     await page.click('#continue');
+    await assertAt(page, '/book/support');
+    await page.click('#continue');
     await assertAt(page, '/book/check');
     await page.click('#send');
     await assertAt(page, '/book/done');
@@ -206,5 +223,42 @@ describe('the journey with JavaScript on', () => {
     await again.goto(`${server.baseUrl}/book/prisoner`);
     assert.equal(await again.inputValue('#prisoner-first_name'), 'Jonah', 'the server renders what the app saved');
     await again.close();
+  });
+});
+
+describe('feedback on the service, linked from every page', () => {
+  test('without JavaScript: the form says what to fix, keeps what was typed, and thanks the visitor', async (t) => {
+    const { page } = await phonePage(t, { javaScript: false });
+    await page.goto(`${server.baseUrl}/`);
+    await page.click('#footer-feedback');
+    await assertAt(page, '/feedback');
+    await checkPageWithoutJavaScript(page, 'no-js-feedback', /\S/);
+    await page.fill('#improvement', 'The list of times was long');
+    await page.click('#feedback-send');
+    await assertAt(page, '/feedback');
+    assert.match(await page.locator('#error-summary').innerText(), /Select how satisfied you are/);
+    assert.equal(await page.inputValue('#improvement'), 'The list of times was long', 'what was typed stays');
+    await checkPageWithoutJavaScript(page, 'no-js-feedback-errors', /\S/);
+    await page.check('#satisfaction-satisfied');
+    await page.click('#feedback-send');
+    await assertAt(page, '/feedback');
+    assert.match(await page.locator('main h1').innerText(), /Thank you for your feedback/);
+  });
+
+  test('with JavaScript, in Welsh: the app sends it to the REST API', async (t) => {
+    const { page, problems } = await phonePage(t, { javaScript: true });
+    await gotoApp(page, `${server.baseUrl}/feedback?lang=cy`);
+    await page.click('#feedback-send');
+    await page.waitForFunction(() => document.activeElement?.id === 'error-summary');
+    assert.match(await page.locator('#error-summary').innerText(), /Dewiswch pa mor fodlon/);
+    await checkPage(page, 'feedback-cy-errors', /^Gwall: Rhoi adborth/);
+    await page.check('#satisfaction');
+    const sent = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/feedback');
+    await page.click('#feedback-send');
+    assert.equal((await sent).status(), 201);
+    await page.locator('#feedback-sent').waitFor();
+    assert.match(await page.locator('#feedback-sent').innerText(), /Diolch am eich adborth/);
+    await checkPage(page, 'feedback-cy-sent', /^Diolch am eich adborth/);
+    assert.deepEqual(problems.pageErrors, []);
   });
 });

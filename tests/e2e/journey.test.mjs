@@ -181,22 +181,40 @@ async function bookWithPointer(page, { tag, welsh = false }) {
   await assertErrorSummaryFocused(page);
   assert.match(await page.locator('#error-summary').innerText(), welsh ? /ddim yn cyfateb|cyfateb/ : /do not match/);
   await page.fill('#lead_visitor-email_confirm', 'mary.smith@example.com');
+  await page.check('#lead_visitor-contact_by-both');
   await checkPage(page, `${tag}-5-visitors`);
   await page.click('#continue');
 
-  // 5. Check your answers; answers survive a reload and Back/Forward.
+  // 5. Support: a ticked need reveals its question, which must then be answered.
+  await waitForPath(page, '/book/support');
+  // Hidden until its box is ticked (once the app runs; without it, every question shows).
+  await page.locator('#support_needs-interpreter-conditional').waitFor({ state: 'hidden' });
+  await page.check('#support_needs-interpreter');
+  await page.locator('#support_needs-interpreter_language').waitFor();
+  await page.click('#continue');
+  await assertErrorSummaryFocused(page);
+  assert.match(await page.locator('#error-summary').innerText(), welsh ? /iaith y dylai’r cyfieithydd/ : /language the interpreter/);
+  await checkPage(page, `${tag}-5-support-errors`);
+  await page.fill('#support_needs-interpreter_language', welsh ? 'Pwyleg' : 'Polish');
+  await page.check('#support_needs-wheelchair_access');
+  await checkPage(page, `${tag}-5-support`);
+  await page.click('#continue');
+
+  // 6. Check your answers; answers survive a reload and Back/Forward.
   await waitForPath(page, '/book/check');
+  assert.match(await page.locator('main').innerText(), welsh ? /Cyfieithydd: Pwyleg/ : /Interpreter: Polish/);
+  assert.match(await page.locator('main').innerText(), welsh ? /E-bost a neges destun/ : /Email and text message/);
   assert.match(await page.locator('main').innerText(), /A1234BC/);
   await reloadApp(page);
   await page.locator('#send').waitFor();
   assert.match(await page.locator('main').innerText(), /Amy Smith/, 'answers are kept after a reload');
   await page.goBack();
-  await waitForPath(page, '/book/visitors');
-  assert.equal(await page.inputValue('#lead_visitor-first_name'), 'Mary', 'answers are kept going back');
+  await waitForPath(page, '/book/support');
+  assert.equal(await page.isChecked('#support_needs-wheelchair_access'), true, 'answers are kept going back');
   await page.goForward();
   await waitForPath(page, '/book/check');
   await page.locator('#send').waitFor();
-  assert.equal(await page.locator('.govuk-summary-list__actions a').count(), 7, 'a change link for each answer');
+  assert.equal(await page.locator('.govuk-summary-list__actions a').count(), 9, 'a change link for each answer');
   await checkPage(page, `${tag}-6-check`);
 
   // A change link goes to the field, and Continue comes back to the check page.
@@ -346,7 +364,14 @@ describe('the visitor journey with the keyboard alone', () => {
     await typeInto(page, '#lead_visitor-phone', '07700900123');
     await tabTo(page, '#continue');
     await page.keyboard.press('Enter');
+    await waitForPath(page, '/book/support');
+
+    await tabTo(page, '#support_needs-hearing_loop');
+    await page.keyboard.press('Space');
+    await tabTo(page, '#continue');
+    await page.keyboard.press('Enter');
     await waitForPath(page, '/book/check');
+    assert.match(await page.locator('main').innerText(), /Hearing loop/, 'a box ticked with the keyboard counts');
 
     await page.locator('#send').waitFor();
     await tabTo(page, '#send');
@@ -505,7 +530,7 @@ describe('a booked visit on the status page', () => {
     assert.deepEqual(await reasons.evaluateAll((items) => items.map((li) => li.dataset.code)), ['no_allowance', 'other']);
     assert.equal(
       await reasons.first().innerText(),
-      `Nid oes gan y carcharor unrhyw lwfans ymweld ar ôl. Bydd y lwfans yn adnewyddu ar ${written(welsh)}.`,
+      `Nid oes gan y carcharor unrhyw lwfans ymweld ar ôl. Bydd y lwfans yn adnewyddu ar ${written(welsh).replace(/^Dydd /, 'ddydd ')}.`,
     );
     assert.match(await page.locator('#excluded-visitors').innerText(), /Nid yw Aled Jones ar restr cysylltiadau/);
     assert.match(await page.locator('#prison-messages').innerText(), /Ffoniwch y carchar \/ Call the prison/);

@@ -108,6 +108,13 @@ describe('staff book a visit on a visitor’s behalf', () => {
     await page.fill('#visitor-0-first-name', 'Amy');
     await page.fill('#visitor-0-last-name', 'Smith');
     await fillDate(page, 'visitor-0-dob', ['9', '3', '2015']);
+    await page.check('#lead-texts');
+    // A ticked interpreter asks for the language, by the API's own rule, before the request goes.
+    await page.check('#support-interpreter');
+    await page.click('#book-continue');
+    await page.locator('#error-summary', { hasText: 'the language the interpreter should speak' }).waitFor();
+    await page.fill('#support-interpreter-language', 'British Sign Language');
+    await page.check('#support-wheelchair-access');
     await checkPage(page, 'visitors');
     await page.click('#book-continue');
 
@@ -123,6 +130,8 @@ describe('staff book a visit on a visitor’s behalf', () => {
     assert.match(answers, /A1234BC/);
     assert.match(answers, /Amy Smith/);
     assert.match(answers, /Phone/);
+    assert.match(answers, /Text messages as well as emails/);
+    assert.match(answers, /Wheelchair access, Interpreter: British Sign Language/);
     await checkPage(page, 'check');
     await page.click('#book-send');
 
@@ -148,6 +157,8 @@ describe('staff book a visit on a visitor’s behalf', () => {
     await page.click('#book-view');
     await page.locator('#visit-reference', { hasText: reference }).waitFor();
     assert.equal((await page.locator('#visit-channel').innerText()).trim(), 'Phone');
+    assert.match(await page.locator('#contact-by').innerText(), /text/i, 'texts as chosen');
+    assert.match(await page.locator('main').innerText(), /Interpreter: British Sign Language/);
     assert.match(await page.locator('main').innerText(), /Rochester Visits Team/, 'the timeline names who booked it');
     await checkPage(page, 'visit');
 

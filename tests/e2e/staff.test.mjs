@@ -148,6 +148,8 @@ async function bookAsVisitor(page) {
   await page.fill('#lead_visitor-email_confirm', 'mary@example.com');
   await page.fill('#lead_visitor-phone', '07700900123');
   await page.click('#continue');
+  await waitForPath(page, '/book/support');
+  await page.click('#continue');
   await waitForPath(page, '/book/check');
   await page.click('#send');
   await waitForPath(page, '/book/done');

@@ -49,6 +49,23 @@ pub fn describe_date(date: NaiveDate, locale: Locale) -> String {
     }
 }
 
+/// Welsh words that soften the word after them (the soft mutation): "ar ddydd Gwener", "o ddydd Llun hyd at ddydd
+/// Sul", "tan ddydd Iau"; but "erbyn dydd Iau".
+const SOFTENING_WORDS_CY: [&str; 12] = ["ar", "o", "i", "at", "tan", "am", "gan", "dros", "drwy", "heb", "dan", "wrth"];
+
+/// A Welsh date phrase that starts with its weekday ("Dydd Gwener 4 Rhagfyr 2026", from [`describe_date`],
+/// [`describe_day`] or [`describe_slot`]) as written after `word` in a sentence: the weekday in lower case, softened
+/// after a word that softens ("ar ddydd Gwener 4 Rhagfyr 2026"), not otherwise ("erbyn dydd Gwener 4 Rhagfyr 2026").
+/// Returns `word`, a space and the phrase; a phrase that does not start with "Dydd" follows `word` unchanged.
+pub fn after_word_cy(word: &str, phrase: &str) -> String {
+    let last = word.rsplit(' ').next().unwrap_or(word).to_lowercase();
+    match phrase.strip_prefix("Dydd ") {
+        Some(rest) if SOFTENING_WORDS_CY.contains(&last.as_str()) => format!("{word} ddydd {rest}"),
+        Some(rest) => format!("{word} dydd {rest}"),
+        None => format!("{word} {phrase}"),
+    }
+}
+
 /// "1 December 1985" / "1 Rhagfyr 1985": a date without its weekday, such as a date of birth.
 pub fn describe_plain_date(date: NaiveDate, locale: Locale) -> String {
     match locale {
@@ -362,6 +379,16 @@ mod tests {
 
     fn cy(field: &str, code: FieldErrorCode) -> String {
         field_message(Locale::Cy, &FieldError::new(field, code, "English"), None)
+    }
+
+    #[test]
+    fn a_welsh_weekday_after_a_word_is_lower_case_and_softened_where_the_word_softens() {
+        let friday = NaiveDate::from_ymd_opt(2026, 12, 4).unwrap_or_default();
+        let date = describe_date(friday, Locale::Cy);
+        assert_eq!(after_word_cy("ar", &date), "ar ddydd Gwener 4 Rhagfyr 2026");
+        assert_eq!(after_word_cy("hyd at", &date), "hyd at ddydd Gwener 4 Rhagfyr 2026");
+        assert_eq!(after_word_cy("erbyn", &date), "erbyn dydd Gwener 4 Rhagfyr 2026");
+        assert_eq!(after_word_cy("tan", "4 Rhagfyr"), "tan 4 Rhagfyr");
     }
 
     #[test]

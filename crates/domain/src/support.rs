@@ -48,6 +48,17 @@ impl SupportNeedsInput {
     pub fn is_empty(&self) -> bool {
         !(self.wheelchair_access || self.hearing_loop || self.interpreter || self.other)
     }
+
+    /// The needs as typed, not yet checked, for a summary before they are sent ("Check your answers"): the ticked
+    /// needs, each with its text trimmed (text under an unticked box left out).
+    pub fn as_typed(&self) -> SupportNeeds {
+        SupportNeeds {
+            wheelchair_access: self.wheelchair_access,
+            hearing_loop: self.hearing_loop,
+            interpreter_language: self.interpreter.then(|| self.interpreter_language.trim().to_owned()),
+            other: self.other.then(|| self.other_details.trim().to_owned()),
+        }
+    }
 }
 
 /// The support needs of a visit, as stored and as staff and the visitor read them back. Text fields are absent

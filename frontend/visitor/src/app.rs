@@ -56,14 +56,21 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/book/prisoner") view={Lazy::<PrisonerRoute>::new()} />
                         <Route path=path!("/book/times") view={Lazy::<TimesRoute>::new()} />
                         <Route path=path!("/book/visitors") view={Lazy::<VisitorsRoute>::new()} />
+                        <Route path=path!("/book/support") view={Lazy::<SupportRoute>::new()} />
                         <Route path=path!("/book/check") view={Lazy::<CheckRoute>::new()} />
                         <Route path=path!("/book/done") view={Lazy::<DoneRoute>::new()} />
+                        <Route path=path!("/feedback") view={Lazy::<FeedbackRoute>::new()} />
                         <Route path=path!("/visit/:reference") view={Lazy::<StatusRoute>::new()} />
                     </Routes>
                 </main>
             </div>
             <footer class="govuk-footer">
                 <div class="govuk-width-container">
+                    <p class="govuk-footer__meta-custom govuk-body-s">
+                        <a class="govuk-footer__link" href="/feedback" id="footer-feedback">
+                            {tx("Give feedback on this service", "Rhoi adborth ar y gwasanaeth hwn")}
+                        </a>
+                    </p>
                     <p class="govuk-footer__meta-custom govuk-body-s">
                         {tx("This is a demonstration service. Do not enter real personal details.", "Gwasanaeth arddangos yw hwn. Peidiwch â rhoi manylion personol go iawn.")}
                     </p>
@@ -81,11 +88,13 @@ enum Step {
     Prisoner,
     Times,
     Visitors,
+    Support,
     Check,
     Done,
+    Feedback,
 }
 
-/// Every step after the first page. Split with the `fallible` option (which Leptos's `#[lazy]` does not offer), so
+/// Every step after the first page (and the feedback form, a small page linked from every footer). Split with the `fallible` option (which Leptos's `#[lazy]` does not offer), so
 /// that a module that fails to download shows a page saying so rather than aborting the whole app.
 #[wasm_split(journey, wasm_split_path = ::leptos::wasm_split, preload(preload_journey), fallible)]
 fn journey_step(step: Step) -> Result<AnyView, SplitLoaderError> {
@@ -94,8 +103,10 @@ fn journey_step(step: Step) -> Result<AnyView, SplitLoaderError> {
         Step::Prisoner => page(pages::prisoner::PrisonerPage),
         Step::Times => page(pages::times::TimesPage),
         Step::Visitors => page(pages::visitors::VisitorsPage),
+        Step::Support => page(pages::support::SupportPage),
         Step::Check => page(pages::check::CheckPage),
         Step::Done => page(pages::done::DonePage),
+        Step::Feedback => page(pages::feedback::FeedbackPage),
     })
 }
 
@@ -131,8 +142,10 @@ journey_route!(PrisonRoute, Step::Prison);
 journey_route!(PrisonerRoute, Step::Prisoner);
 journey_route!(TimesRoute, Step::Times);
 journey_route!(VisitorsRoute, Step::Visitors);
+journey_route!(SupportRoute, Step::Support);
 journey_route!(CheckRoute, Step::Check);
 journey_route!(DoneRoute, Step::Done);
+journey_route!(FeedbackRoute, Step::Feedback);
 
 struct StatusRoute;
 
@@ -289,7 +302,7 @@ pub fn start() {
             let path = window().location().pathname().unwrap_or_default();
             let loaded = if path.starts_with("/visit/") {
                 preload_status().await.is_ok()
-            } else if path.starts_with("/prison/") || path.starts_with("/book/") {
+            } else if path.starts_with("/prison/") || path.starts_with("/book/") || path == "/feedback" {
                 preload_journey().await.is_ok()
             } else {
                 true

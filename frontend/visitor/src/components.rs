@@ -32,6 +32,8 @@ pub fn step_of(field: &str) -> &'static str {
         "/book/times"
     } else if field.starts_with("lead_visitor") || field.starts_with("other_visitors") {
         "/book/visitors"
+    } else if field.starts_with("support_needs") {
+        "/book/support"
     } else {
         "/"
     }

@@ -5,15 +5,18 @@
 //! Form fields are named as the inputs' ids (`prisoner-first_name`, `lead_visitor-date_of_birth-day`,
 //! `other_visitors-1-last_name`, see `components::anchor`); a time is `slots=slot-2026-12-03-1400` (its date and
 //! start, as its checkbox's id). A step's form may also carry `add_visitor` ("Add another visitor"),
-//! `remove_visitor={index}` or `remove_choice={slot id}` ("Remove"). (Not `action` or `remove`: a form's control
+//! `remove_visitor={index}` or `remove_choice={slot id}` ("Remove"). The lead visitor's choice of updates is
+//! `lead_visitor-contact_by=email|sms|both`; a ticked support need is `support_needs-{need}` (any value), its text
+//! `support_needs-interpreter_language` and `support_needs-other_details`. (Not `action` or `remove`: a form's control
 //! named so would hide the form element's own `action` and `remove()` from scripts, the app's included.)
 
 use chrono::NaiveDate;
 use domain::api::{Availability, Locale, VisitingRules};
 use domain::error::{FieldError, FieldErrorCode};
 use domain::slot::Slot;
+use domain::support::SupportNeedsInput;
 
-use crate::store::{DateParts, Draft, Person};
+use crate::store::{Contact, DateParts, Draft, Person};
 
 /// Most additional visitors a posted form can hold: more than any prison allows, so that the domain's own check
 /// (not a silent cut) refuses a party that is too large, while a forged form cannot grow the draft without bound.
@@ -25,6 +28,7 @@ pub enum FormStep {
     Prisoner,
     Times,
     Visitors,
+    Support,
 }
 
 impl FormStep {
@@ -34,6 +38,7 @@ impl FormStep {
             "prisoner" => Some(FormStep::Prisoner),
             "times" => Some(FormStep::Times),
             "visitors" => Some(FormStep::Visitors),
+            "support" => Some(FormStep::Support),
             _ => None,
         }
     }
@@ -43,6 +48,7 @@ impl FormStep {
             FormStep::Prisoner => "/book/prisoner",
             FormStep::Times => "/book/times",
             FormStep::Visitors => "/book/visitors",
+            FormStep::Support => "/book/support",
         }
     }
 
@@ -55,7 +61,8 @@ impl FormStep {
         match self {
             FormStep::Prisoner => "/book/times",
             FormStep::Times => "/book/visitors",
-            FormStep::Visitors => "/book/check",
+            FormStep::Visitors => "/book/support",
+            FormStep::Support => "/book/check",
         }
     }
 
@@ -65,6 +72,7 @@ impl FormStep {
             FormStep::Prisoner => &["prisoner."],
             FormStep::Times => &["slots"],
             FormStep::Visitors => &["lead_visitor", "other_visitors"],
+            FormStep::Support => &["support_needs"],
         }
     }
 
@@ -129,6 +137,7 @@ pub fn apply_form(
             draft.email = text("lead_visitor-email");
             draft.email_confirm = text("lead_visitor-email_confirm");
             draft.phone = text("lead_visitor-phone");
+            draft.contact = Contact::of(&text("lead_visitor-contact_by")).as_str().to_owned();
             let count = form
                 .iter()
                 .filter_map(|(name, _)| name.strip_prefix("other_visitors-")?.split('-').next()?.parse::<usize>().ok())
@@ -146,6 +155,17 @@ pub fn apply_form(
                 }
                 _ => {}
             }
+        }
+        FormStep::Support => {
+            let ticked = |name: &str| value(form, &format!("support_needs-{name}")).is_some();
+            draft.support = SupportNeedsInput {
+                wheelchair_access: ticked("wheelchair_access"),
+                hearing_loop: ticked("hearing_loop"),
+                interpreter: ticked("interpreter"),
+                interpreter_language: text("support_needs-interpreter_language"),
+                other: ticked("other"),
+                other_details: text("support_needs-other_details"),
+            };
         }
         FormStep::Times => {
             let offered = availability.map(|a| a.days.iter().flat_map(|d| d.slots.iter().map(|s| s.slot)).collect());
@@ -299,5 +319,33 @@ mod tests {
         let errors = check_step(&typed, FormStep::Visitors, Locale::En, today, None);
         assert!(errors.iter().any(|e| e.field == "lead_visitor.email_confirm"), "{errors:?}");
         assert!(errors.iter().all(|e| FormStep::Visitors.owns(e)));
+    }
+
+    #[test]
+    fn support_needs_and_the_choice_of_texts_reach_the_request() {
+        let today = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap_or_default();
+        let mut draft = Draft::default();
+        let form = pairs(&[
+            ("support_needs-hearing_loop", "yes"),
+            ("support_needs-interpreter", "yes"),
+            ("support_needs-other_details", "typed, then unticked"),
+        ]);
+        apply_form(&mut draft, FormStep::Support, &form, None);
+        let errors = check_step(&draft, FormStep::Support, Locale::En, today, None);
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["support_needs.interpreter_language"], "only the ticked need's question is asked");
+
+        let form = pairs(&[("support_needs-hearing_loop", "yes")]);
+        apply_form(&mut draft, FormStep::Support, &form, None);
+        assert!(check_step(&draft, FormStep::Support, Locale::En, today, None).is_empty());
+        let request = draft.request(Locale::En);
+        assert!(request.support_needs.hearing_loop && !request.support_needs.interpreter);
+
+        // Texts: "both" asks for email and SMS; anything else a form might send is email only.
+        apply_form(&mut draft, FormStep::Visitors, &pairs(&[("lead_visitor-contact_by", "both")]), None);
+        let channels = draft.request(Locale::En).lead_visitor.contact_by;
+        assert_eq!(channels, Some(vec![domain::email::MessageChannel::Email, domain::email::MessageChannel::Sms]));
+        apply_form(&mut draft, FormStep::Visitors, &pairs(&[("lead_visitor-contact_by", "pigeon")]), None);
+        assert_eq!(draft.request(Locale::En).lead_visitor.contact_by, None);
     }
 }

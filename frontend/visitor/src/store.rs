@@ -7,8 +7,11 @@ use domain::api::{
     CreateVisitRequest, LeadVisitorInput, Locale, PrisonDetails, PrisonerInput, SlotChoiceInput, VisitCreated,
     VisitorInput,
 };
+use domain::email::MessageChannel;
 use domain::error::FieldError;
+use domain::feedback::FeedbackRequest;
 use domain::slot::Slot;
+use domain::support::SupportNeedsInput;
 pub use frontend_shared::browser::{load_locale, now_ms, today};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -65,7 +68,11 @@ pub struct Draft {
     pub email: String,
     pub email_confirm: String,
     pub phone: String,
+    /// How the lead visitor wants updates: [`Contact`]'s form value (`email`, `sms`, `both`); empty means email.
+    pub contact: String,
     pub others: Vec<Person>,
+    /// What support anyone in the party needs, as the support step's checkboxes and boxes hold it.
+    pub support: SupportNeedsInput,
     /// The `Idempotency-Key` of the request: made by the server when "Check your answers" is first shown and sent
     /// with every press of "Send" (the app's call and the form's post alike), so a double submit makes one visit.
     /// Forgotten when the answers change.
@@ -74,6 +81,76 @@ pub struct Draft {
     pub server_errors: Vec<FieldError>,
     /// What the server answered on success: all the confirmation page shows.
     pub created: Option<VisitCreated>,
+    /// The feedback form as typed, and what the server said of it when it was posted without the app.
+    pub feedback: FeedbackDraft,
+}
+
+/// The feedback form (`/feedback`) as typed: the same fields as `POST /api/v1/feedback`, kept as text.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct FeedbackDraft {
+    /// The satisfaction answer's wire name (`very_satisfied`...), or empty.
+    pub satisfaction: String,
+    pub improvement: String,
+    pub email: String,
+    /// Field errors the server sent back (`satisfaction`, `improvement`, `email`).
+    pub errors: Vec<FieldError>,
+}
+
+impl FeedbackDraft {
+    /// The request as the API takes it.
+    pub fn request(&self, locale: Locale) -> FeedbackRequest {
+        FeedbackRequest {
+            satisfaction: self.satisfaction.parse().ok(),
+            improvement: self.improvement.clone(),
+            email: self.email.clone(),
+            locale,
+        }
+    }
+}
+
+/// How the lead visitor wants to be told about the request: the visitors step's radios.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Contact {
+    Email,
+    Sms,
+    Both,
+}
+
+impl Contact {
+    pub const ALL: [Contact; 3] = [Contact::Email, Contact::Sms, Contact::Both];
+
+    /// The radio's form value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Contact::Email => "email",
+            Contact::Sms => "sms",
+            Contact::Both => "both",
+        }
+    }
+
+    /// The choice in words (English, Welsh), as the radios and "Check your answers" say it.
+    pub fn words(self) -> (&'static str, &'static str) {
+        match self {
+            Contact::Email => ("Email", "E-bost"),
+            Contact::Sms => ("Text message", "Neges destun"),
+            Contact::Both => ("Email and text message", "E-bost a neges destun"),
+        }
+    }
+
+    /// The choice a draft holds: email unless texts were chosen.
+    pub fn of(value: &str) -> Contact {
+        Contact::ALL.into_iter().find(|c| c.as_str() == value).unwrap_or(Contact::Email)
+    }
+
+    /// As `lead_visitor.contact_by` takes it (absent means email only).
+    pub fn channels(self) -> Option<Vec<MessageChannel>> {
+        match self {
+            Contact::Email => None,
+            Contact::Sms => Some(vec![MessageChannel::Sms]),
+            Contact::Both => Some(vec![MessageChannel::Email, MessageChannel::Sms]),
+        }
+    }
 }
 
 impl Draft {
@@ -110,8 +187,7 @@ impl Draft {
                 date_of_birth: self.lead.dob.iso(),
                 email: self.email.clone(),
                 phone: self.phone.clone(),
-                // Email only until the rewritten form asks (issue 14's texts; `lead_visitor.contact_by`).
-                contact_by: None,
+                contact_by: Contact::of(&self.contact).channels(),
             },
             other_visitors: self.others.iter().map(visitor).collect(),
             slots: self
@@ -125,8 +201,7 @@ impl Draft {
                 .collect(),
             locale,
             waiting_list: false,
-            // The support needs form is the visitor app's rewrite's to add (issue 14); none until then.
-            support_needs: Default::default(),
+            support_needs: self.support.clone(),
         }
     }
 }

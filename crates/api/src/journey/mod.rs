@@ -17,6 +17,8 @@
 //! - `PUT /book/draft`: the app's copy of the draft (JSON, at most 32 KiB); an empty draft deletes it. 204. Once its
 //!   request is sent, a draft is not reopened: a save with the answers again (a tab left open) is 409.
 //!
+//! - `POST /feedback`: the feedback form (see [`post_feedback`]).
+//!
 //! Each is accepted from this site's own pages only (Fetch Metadata, then `Origin`: 403 otherwise). A browser
 //! makes at most ten times the per-address limit of visit requests in new drafts an hour (429 past it).
 
@@ -30,7 +32,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::Duration;
 use domain::api::Locale;
 use frontend::journey::{FormAction, FormStep, apply_form, check_step};
-use frontend::store::Draft;
+use frontend::store::{Draft, FeedbackDraft};
 use frontend_shared::browser::LOCALE_COOKIE;
 
 use crate::client_address::ClientAddress;
@@ -55,6 +57,7 @@ pub fn routes() -> impl actix_web::dev::HttpServiceFactory {
     (
         web::resource("/book/draft").guard(actix_web::guard::Put()).route(web::put().to(put_draft)),
         web::resource("/book/{step}").guard(actix_web::guard::Post()).route(web::post().to(post_step)),
+        web::resource("/feedback").guard(actix_web::guard::Post()).route(web::post().to(post_feedback)),
     )
 }
 
@@ -146,6 +149,16 @@ fn see_other(location: &str, cookie: Option<Cookie<'static>>) -> HttpResponse {
     response
 }
 
+/// A form posted from this site's own pages, as its (name, value) pairs in order. From elsewhere: 403; over 64 KiB:
+/// 413.
+fn posted_form(req: &HttpRequest, body: &[u8]) -> Result<Vec<(String, String)>, ApiError> {
+    require_this_origin(req)?;
+    if body.len() > MAX_FORM_BYTES {
+        return Err(ApiError::PayloadTooLarge);
+    }
+    Ok(url::form_urlencoded::parse(body).into_owned().collect())
+}
+
 fn require_this_origin(req: &HttpRequest) -> Result<(), ApiError> {
     if crate::visits::routes::from_this_origin(req) { Ok(()) } else { Err(ApiError::Forbidden) }
 }
@@ -206,11 +219,7 @@ async fn post_step(
     address: ClientAddress,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    require_this_origin(&req)?;
-    if body.len() > MAX_FORM_BYTES {
-        return Err(ApiError::PayloadTooLarge);
-    }
-    let form: Vec<(String, String)> = url::form_urlencoded::parse(&body).into_owned().collect();
+    let form = posted_form(&req, &body)?;
     let held = read(&state, &req).await?;
     let name = path.into_inner();
     if name == "check" {
@@ -254,6 +263,51 @@ async fn post_step(
     }
     let cookie = write(&state, &req, &address, &held, &draft).await?;
     Ok(see_other(&location, cookie))
+}
+
+/// `POST /feedback`: the feedback form, posted without the app. Sent as `POST /api/v1/feedback` sends it (the same
+/// rules and limit), then 303 to `/feedback?sent=yes`. Refused answers are kept in the browser's draft, with what to
+/// fix, and the page shows them (303 to `/feedback`); a limit or a fault, `?problem=limited|unavailable`.
+async fn post_feedback(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    address: ClientAddress,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let form = posted_form(&req, &body)?;
+    let field = |name: &str| form.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_default();
+    let typed = FeedbackDraft {
+        satisfaction: field("satisfaction"),
+        improvement: field("improvement"),
+        email: field("email"),
+        errors: Vec::new(),
+    };
+    let held = read(&state, &req).await?;
+    let mut draft = held.draft.clone().unwrap_or_default();
+    let sent = crate::feedback::service::send(&state, &typed.request(locale(&req)), None, address.key()).await;
+    let location = match sent {
+        Ok(_) => {
+            draft.feedback = FeedbackDraft::default();
+            "/feedback?sent=yes"
+        }
+        Err(ApiError::Validation(errors)) => {
+            draft.feedback = FeedbackDraft { errors, ..typed };
+            "/feedback"
+        }
+        Err(ApiError::RateLimited { .. }) => {
+            draft.feedback = typed;
+            "/feedback?problem=limited"
+        }
+        Err(error) => {
+            if let ApiError::Internal(cause) = &error {
+                tracing::error!(error = %cause, "sending feedback from its form");
+            }
+            draft.feedback = typed;
+            "/feedback?problem=unavailable"
+        }
+    };
+    let cookie = write(&state, &req, &address, &held, &draft).await?;
+    Ok(see_other(location, cookie))
 }
 
 /// `POST /book/check`: sends the request, as `POST /api/v1/visits` does, with the page's idempotency key.

@@ -88,7 +88,7 @@ const PRISONER: [(&str, &str); 6] = [
     ("prisoner-number", "a1234bc"),
 ];
 
-const VISITORS: [(&str, &str); 13] = [
+const VISITORS: [(&str, &str); 14] = [
     ("lead_visitor-first_name", "Mary"),
     ("lead_visitor-last_name", "Smith"),
     ("lead_visitor-date_of_birth-day", "1"),
@@ -97,12 +97,31 @@ const VISITORS: [(&str, &str); 13] = [
     ("lead_visitor-email", "mary.smith@example.com"),
     ("lead_visitor-email_confirm", "mary.smith@example.com"),
     ("lead_visitor-phone", "07700 900123"),
+    ("lead_visitor-contact_by", "both"),
     ("other_visitors-0-first_name", "Amy"),
     ("other_visitors-0-last_name", "Smith"),
     ("other_visitors-0-date_of_birth-day", "9"),
     ("other_visitors-0-date_of_birth-month", "3"),
     ("other_visitors-0-date_of_birth-year", "2015"),
 ];
+
+/// Support needs as the support step's checkboxes send them: a ticked box's text goes with it, an unticked one's
+/// (typed, then unticked) does not.
+const SUPPORT: [(&str, &str); 4] = [
+    ("support_needs-wheelchair_access", "yes"),
+    ("support_needs-interpreter", "yes"),
+    ("support_needs-interpreter_language", " Polish "),
+    ("support_needs-other_details", "typed before the box was unticked"),
+];
+
+/// What the REST API is sent for the same answers: `visit_request` with the texts and support needs chosen above.
+fn same_request(prison: uuid::Uuid) -> Value {
+    let mut request = visit_request(prison, &[SLOT]);
+    request["lead_visitor"]["contact_by"] = serde_json::json!(["email", "sms"]);
+    request["support_needs"] = serde_json::json!({"wheelchair_access": true, "interpreter": true,
+        "interpreter_language": "Polish"});
+    request
+}
 
 /// The time `visit_request` asks for in these tests, as the times step's checkbox sends it.
 const SLOT: (&str, &str, &str) = ("2026-12-04", "14:00", "16:00");
@@ -119,7 +138,8 @@ async fn fill_in(browser: &mut Browser<'_>, prison: uuid::Uuid) -> Page {
     let page = browser.get("/book/times").await;
     assert!(page.body.contains(&format!("value=\"{SLOT_ID}\"")), "the times are checkboxes: {}", page.body);
     browser.answer("/book/times", &[("slots", SLOT_ID)], "/book/visitors").await;
-    browser.answer("/book/visitors", &VISITORS, "/book/check").await;
+    browser.answer("/book/visitors", &VISITORS, "/book/support").await;
+    browser.answer("/book/support", &SUPPORT, "/book/check").await;
     let page = browser.get("/book/check").await;
     assert_eq!(page.status, 200);
     page
@@ -152,8 +172,8 @@ async fn emails(app: &TestApp, status: &Value, token: &str) -> Vec<(String, Stri
     let reference = status["reference"].as_str().unwrap();
     let id = status["id"].as_str().unwrap();
     let sql = format!(
-        "SELECT o.kind, o.payload FROM outbox_message o \
-         JOIN visit v ON v.id = o.visit_id WHERE v.reference = '{reference}' ORDER BY o.kind"
+        "SELECT o.kind || ' by ' || o.channel AS kind, o.payload FROM outbox_message o \
+         JOIN visit v ON v.id = o.visit_id WHERE v.reference = '{reference}' ORDER BY o.kind, o.channel"
     );
     let rows = db.query_all_raw(Statement::from_string(db.get_database_backend(), sql)).await.unwrap();
     rows.iter()
@@ -171,6 +191,9 @@ async fn a_visitor_without_javascript_makes_the_visit_the_rest_api_makes(db: Db)
     let mut browser = Browser::new(&app);
     let check = fill_in(&mut browser, prison).await;
     assert!(check.body.contains("John Smith") && check.body.contains("Amy Smith"), "{}", check.body);
+    for shown in ["Email and text message", "Wheelchair access", "Interpreter: Polish"] {
+        assert!(check.body.contains(shown), "{shown} on Check your answers: {}", check.body);
+    }
     assert_eq!(check.headers["cache-control"], "no-store", "a page of what the visitor typed is not kept");
     let content_types: Vec<_> = check.headers.get_all("content-type").iter().collect();
     assert_eq!(content_types, ["text/html; charset=utf-8"], "one Content-Type, with the character set");
@@ -185,7 +208,7 @@ async fn a_visitor_without_javascript_makes_the_visit_the_rest_api_makes(db: Db)
     let (reference, token) = status_link(&done);
 
     // The same answers through the REST API.
-    let rest = app.created_visit(&visit_request(prison, &[SLOT])).await;
+    let rest = app.created_visit(&same_request(prison)).await;
     let (rest_reference, rest_token) = (rest["reference"].as_str().unwrap(), rest["status_token"].as_str().unwrap());
     let by_form: Value = app.visit_status(&reference, &token).await.json().await.unwrap();
     let by_rest: Value = app.visit_status(rest_reference, rest_token).await.json().await.unwrap();
@@ -197,9 +220,12 @@ async fn a_visitor_without_javascript_makes_the_visit_the_rest_api_makes(db: Db)
     };
     assert_eq!(but_ids(&by_form), but_ids(&by_rest));
     assert_eq!(by_form["state"], "requested");
+    assert_eq!(by_form["support_needs"]["interpreter_language"], "Polish");
+    assert_eq!(by_form["contact_by"], serde_json::json!(["email", "sms"]));
     let emailed = emails(&app, &by_form, &token).await;
     assert_eq!(emailed, emails(&app, &by_rest, rest_token).await);
-    assert!(emailed.iter().any(|(kind, _)| kind == "request_received"), "{emailed:?}");
+    assert!(emailed.iter().any(|(kind, _)| kind == "request_received by email"), "{emailed:?}");
+    assert!(emailed.iter().any(|(kind, _)| kind == "request_received by sms"), "a text as well: {emailed:?}");
 
     // A tab left open with the answers cannot reopen the sent draft to send them again; a new start can.
     let cookie = browser.cookie_header();
@@ -344,6 +370,67 @@ async fn a_step_refuses_answers_as_the_app_does_and_keeps_what_was_typed(db: Db)
         .await;
     let page = browser.get("/book/visitors").await;
     assert!(!page.body.contains("id=\"other_visitors-0-first_name\""), "{}", page.body);
+
+    // Texts to a landline: refused on the phone number, by the API's own rule.
+    let mut landline = VISITORS.to_vec();
+    landline.retain(|(name, _)| *name != "lead_visitor-phone" && *name != "lead_visitor-contact_by");
+    landline.extend([("lead_visitor-phone", "020 7946 0000"), ("lead_visitor-contact_by", "sms")]);
+    browser.answer("/book/visitors", &landline, "/book/visitors").await;
+    let page = browser.get("/book/visitors").await;
+    assert!(page.body.contains("href=\"#lead_visitor-phone\"") && page.body.contains("mobile"), "{}", page.body);
+    assert!(page.body.contains("value=\"sms\" checked"), "the choice stays: {}", page.body);
+    landline.pop();
+    browser.answer("/book/visitors", &landline, "/book/support").await;
+
+    // An interpreter with no language: the support step says so, in Welsh too, and keeps the boxes ticked.
+    let ticked = [("support_needs-interpreter", "yes"), ("support_needs-other", "yes")];
+    browser.answer("/book/support", &ticked, "/book/support").await;
+    let page = browser.get("/book/support").await;
+    assert!(page.body.contains("href=\"#support_needs-interpreter_language\""), "{}", page.body);
+    assert!(page.body.contains("href=\"#support_needs-other_details\""), "{}", page.body);
+    assert!(page.body.contains("id=\"support_needs-interpreter\" name=\"support_needs-interpreter\" type=\"checkbox\" value=\"yes\" checked"), "{}", page.body);
+    browser.cookies.insert("pvb_lang".into(), "cy".into());
+    let page = browser.get("/book/support").await;
+    assert!(page.body.contains("Rhowch yr iaith y dylai’r cyfieithydd ei siarad"), "{}", page.body);
+    browser.cookies.remove("pvb_lang");
+    // Nothing ticked: no one needs support, and the visitor goes on.
+    browser.answer("/book/support", &[], "/book/check").await;
+}
+
+async fn feedback_without_javascript_is_sent_or_comes_back_with_what_to_fix(db: Db) {
+    let (app, _dir) = spawn_with_pages_and_clock(db, Clock::fixed(monday_morning())).await;
+    let mut browser = Browser::new(&app);
+    let home = browser.get("/").await;
+    assert!(home.body.contains("href=\"/feedback\""), "every page's footer links the form: {}", home.body);
+
+    // No answer to the one required question: back to the form, which says so and keeps what was typed.
+    let typed = [("improvement", "The times page was hard to read"), ("email", "not an address")];
+    browser.answer("/feedback", &typed, "/feedback").await;
+    let page = browser.get("/feedback").await;
+    assert!(page.body.contains("href=\"#satisfaction\"") && page.body.contains("href=\"#email\""), "{}", page.body);
+    assert!(page.body.contains("The times page was hard to read</textarea>"), "{}", page.body);
+    assert_eq!(app.count("feedback").await, 0);
+
+    let answered = [("satisfaction", "dissatisfied"), ("improvement", "The times page was hard to read")];
+    browser.answer("/feedback", &answered, "/feedback?sent=yes").await;
+    let page = browser.get("/feedback?sent=yes").await;
+    assert!(page.body.contains("Thank you for your feedback"), "{}", page.body);
+    assert!(!page.body.contains("hard to read"), "the form is emptied once sent: {}", page.body);
+    assert_eq!(app.count("feedback").await, 1);
+    let source = app.scalar("SELECT COUNT(*) AS n FROM feedback WHERE source = 'visitor' AND email IS NULL").await;
+    assert_eq!(source, 1, "a visitor's, with no address they did not give");
+
+    // From another site: refused, and nothing stored.
+    let forged = app
+        .client
+        .post(app.url("/feedback"))
+        .header("sec-fetch-site", "cross-site")
+        .form(&answered)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), 403);
+    assert_eq!(app.count("feedback").await, 1);
 }
 
 async fn a_draft_is_the_browsers_own_and_goes_after_20_minutes_idle(db: Db) {
@@ -474,4 +561,5 @@ on_both_databases!(
     a_step_refuses_answers_as_the_app_does_and_keeps_what_was_typed,
     a_draft_is_the_browsers_own_and_goes_after_20_minutes_idle,
     forms_and_drafts_from_elsewhere_are_refused,
+    feedback_without_javascript_is_sent_or_comes_back_with_what_to_fix,
 );

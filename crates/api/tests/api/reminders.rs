@@ -119,7 +119,7 @@ async fn a_booked_visit_is_reminded_two_days_before_with_what_the_family_needs_i
     assert!(en.calendars.is_empty(), "the booking email carried the calendar file");
 
     let cy = reminders.iter().find(|m| m.to == "mair@example.com").unwrap();
-    assert_eq!(cy.subject, "Nodyn atgoffa: eich ymweliad ar Dydd Gwener 4 Rhagfyr 2026, 2yp i 4yp, HMP Testbridge");
+    assert_eq!(cy.subject, "Nodyn atgoffa: eich ymweliad ar ddydd Gwener 4 Rhagfyr 2026, 2yp i 4yp, HMP Testbridge");
     for part in [
         "Dyma nodyn i’ch atgoffa am eich ymweliad â John Smith yn HMP Testbridge.",
         "Pwy all ddod\n\n* Mary Smith\n* Amy Smith\n",

@@ -6,9 +6,11 @@
 use domain::api::{
     Availability, BehalfVisitRequest, LeadVisitorInput, PrisonerInput, SlotChoiceInput, SlotState, VisitorInput,
 };
+use domain::email::MessageChannel;
 use domain::i18n::{describe_plain_date, describe_slot};
 use domain::slot::Slot;
 use domain::staff::StaffVisitView;
+use domain::support::SupportNeedsInput;
 use domain::visit::{Channel, VisitState};
 use frontend_shared::api::ApiError;
 use frontend_shared::focus::focus_id;
@@ -120,6 +122,10 @@ struct Answers {
     others: [Person; MAX_OTHERS],
     extra: RwSignal<usize>,
     channel: RwSignal<Option<Channel>>,
+    /// Text messages to the lead visitor's mobile as well as emails (`lead_visitor.contact_by`).
+    texts: RwSignal<bool>,
+    /// The support needs' boxes and their text (`support_needs`).
+    support: Support,
     /// One per request: a retry after a lost answer finds the visit already made.
     key: RwSignal<String>,
 }
@@ -136,6 +142,8 @@ impl Answers {
             others: std::array::from_fn(|_| Person::new()),
             extra: RwSignal::new(0),
             channel: RwSignal::new(None),
+            texts: RwSignal::new(false),
+            support: Support::new(),
             key: RwSignal::new(new_key()),
         }
     }
@@ -157,8 +165,7 @@ impl Answers {
                 date_of_birth: self.lead.dob.iso(),
                 email: text(self.email),
                 phone: text(self.phone),
-                // Email only: the form does not offer texts yet (`lead_visitor.contact_by`, issue 14).
-                contact_by: None,
+                contact_by: self.texts.get_untracked().then(|| vec![MessageChannel::Email, MessageChannel::Sms]),
             },
             other_visitors: self.others[..self.extra.get_untracked().min(MAX_OTHERS)]
                 .iter()
@@ -180,8 +187,57 @@ impl Answers {
                 })
                 .collect(),
             locale,
-            support_needs: Default::default(),
+            support_needs: self.support.input(),
         }
+    }
+}
+
+/// The support needs as typed: a box per need, and the text a ticked interpreter or "something else" asks for.
+#[derive(Debug, Clone, Copy)]
+struct Support {
+    wheelchair_access: RwSignal<bool>,
+    hearing_loop: RwSignal<bool>,
+    interpreter: RwSignal<bool>,
+    language: RwSignal<String>,
+    other: RwSignal<bool>,
+    details: RwSignal<String>,
+}
+
+impl Support {
+    fn new() -> Support {
+        Support {
+            wheelchair_access: RwSignal::new(false),
+            hearing_loop: RwSignal::new(false),
+            interpreter: RwSignal::new(false),
+            language: RwSignal::new(String::new()),
+            other: RwSignal::new(false),
+            details: RwSignal::new(String::new()),
+        }
+    }
+
+    fn input(self) -> SupportNeedsInput {
+        SupportNeedsInput {
+            wheelchair_access: self.wheelchair_access.get_untracked(),
+            hearing_loop: self.hearing_loop.get_untracked(),
+            interpreter: self.interpreter.get_untracked(),
+            interpreter_language: self.language.get_untracked(),
+            other: self.other.get_untracked(),
+            other_details: self.details.get_untracked(),
+        }
+    }
+
+    fn clear(self) {
+        for tick in [self.wheelchair_access, self.hearing_loop, self.interpreter, self.other] {
+            tick.set(false);
+        }
+        self.language.set(String::new());
+        self.details.set(String::new());
+    }
+
+    /// Each need on a line, as staff read them on the visit, or "None".
+    fn describe(self, lang: frontend_shared::i18n::Lang) -> String {
+        let lines = self.input().as_typed().describe(lang.get());
+        if lines.is_empty() { lang.t("None", "Dim").to_owned() } else { lines.join(", ") }
     }
 }
 
@@ -197,7 +253,7 @@ fn new_key() -> String {
 fn step_of(id: &str) -> Step {
     if id.starts_with("slot") {
         Step::Times
-    } else if id.starts_with("lead-") || id.starts_with("visitor-") {
+    } else if id.starts_with("lead-") || id.starts_with("visitor-") || id.starts_with("support-") {
         Step::Visitors
     } else if id.starts_with("channel") {
         Step::Channel
@@ -227,6 +283,9 @@ fn element_of(field: &str) -> String {
     }
     if field.starts_with("other_visitors") {
         return "lead-first-name".into();
+    }
+    if let Some(rest) = field.strip_prefix("support_needs.") {
+        return format!("support-{}", rest.replace('_', "-"));
     }
     if field.starts_with("slots") {
         return "slot-0".into();
@@ -316,6 +375,8 @@ pub fn BookPage() -> impl IntoView {
         }
         answers.slots.set(Vec::new());
         answers.channel.set(None);
+        answers.texts.set(false);
+        answers.support.clear();
         answers.key.set(new_key());
         done.set(None);
         go(Step::Prisoner);
@@ -670,6 +731,13 @@ fn VisitorsStep(
                 "Rhowch ddyddiad geni’r ymwelydd",
             );
         }
+        // The support needs by the API's own rule (a ticked interpreter needs its language...).
+        if let Err(errors) = domain::support::parse_support_needs(&answers.support.input()) {
+            for error in errors {
+                let error = domain::error::FieldError { field: format!("support_needs.{}", error.field), ..error };
+                found.push(Issue::from_field(element_of(&error.field), &error));
+            }
+        }
         if found.is_empty() { go(Step::Channel) } else { crate::ui::show_issues(issues, found) }
     };
     let max_others = max_others.min(MAX_OTHERS);
@@ -702,6 +770,11 @@ fn VisitorsStep(
             <DateField id="lead-dob".into() legend=("Date of birth", "Dyddiad geni") value=lead.dob issues />
             <TextField id="lead-email" label=("Email address", "Cyfeiriad e-bost") value=answers.email issues input_type="email" />
             <TextField id="lead-phone" label=("Phone number", "Rhif ffôn") value=answers.phone issues input_type="tel" class="govuk-input--width-20" />
+            <div class="govuk-form-group">
+                <div class="govuk-checkboxes govuk-checkboxes--small">
+                    <Tick id="lead-texts" label=("Send text messages to this mobile as well as emails", "Anfon negeseuon testun i’r ffôn symudol hwn yn ogystal ag e-byst") value=answers.texts />
+                </div>
+            </div>
             {move || answers.others[..answers.extra.get()].iter().copied().enumerate().map(|(i, other)| {
                 let (first_id, last_id, dob) = (format!("visitor-{i}-first-name"), format!("visitor-{i}-last-name"), format!("visitor-{i}-dob"));
                 view! {
@@ -717,10 +790,62 @@ fn VisitorsStep(
             <Show when=move || answers.extra.get() < max_others>
                 <button type="button" class="govuk-button govuk-button--secondary" id="add-visitor" on:click=add>{tx("Add another visitor", "Ychwanegu ymwelydd arall")}</button>
             </Show>
+            <SupportFields support=answers.support issues />
             <div>
                 <button type="submit" class="govuk-button" id="book-continue">{tx("Continue", "Parhau")}</button>
             </div>
         </form>
+    }
+}
+
+/// A GOV.UK checkbox bound to a flag.
+#[component]
+fn Tick(id: &'static str, label: (&'static str, &'static str), value: RwSignal<bool>) -> impl IntoView {
+    view! {
+        <div class="govuk-checkboxes__item">
+            <input class="govuk-checkboxes__input" id=id name=id type="checkbox"
+                prop:checked=move || value.get() on:change=move |ev| value.set(event_target_checked(&ev)) />
+            <label class="govuk-label govuk-checkboxes__label" for=id>{tx(label.0, label.1)}</label>
+        </div>
+    }
+}
+
+/// What support anyone in the party needs: the visitor's own support step, in the staff form. A ticked interpreter or
+/// "something else" shows its question.
+#[component]
+fn SupportFields(support: Support, issues: RwSignal<Vec<Issue>>) -> impl IntoView {
+    let lang = use_lang();
+    let details_error = issue_on(issues, "support-other-details".to_string());
+    view! {
+        <div class="govuk-form-group">
+            <fieldset class="govuk-fieldset" aria-describedby="support-hint">
+                <legend class="govuk-fieldset__legend govuk-fieldset__legend--m">{tx("Support needed at the visit", "Cymorth sydd ei angen yn yr ymweliad")}</legend>
+                <div class="govuk-hint" id="support-hint">{tx("Select all that apply, or none.", "Dewiswch bob un sy’n berthnasol, neu ddim un.")}</div>
+                <div class="govuk-checkboxes govuk-checkboxes--small">
+                    <Tick id="support-wheelchair-access" label=("Wheelchair access or step-free access", "Mynediad i gadair olwyn neu fynediad heb risiau") value=support.wheelchair_access />
+                    <Tick id="support-hearing-loop" label=("A hearing loop", "Dolen sain") value=support.hearing_loop />
+                    <Tick id="support-interpreter" label=("An interpreter", "Cyfieithydd") value=support.interpreter />
+                    <Show when=move || support.interpreter.get()>
+                        <div class="govuk-checkboxes__conditional">
+                            <TextField id="support-interpreter-language" label=("Which language?", "Pa iaith?") value=support.language issues class="govuk-!-width-two-thirds" />
+                        </div>
+                    </Show>
+                    <Tick id="support-other" label=("Something else", "Rhywbeth arall") value=support.other />
+                    <Show when=move || support.other.get()>
+                        <div class="govuk-checkboxes__conditional">
+                            <div class="govuk-form-group" class:govuk-form-group--error=move || details_error.with(Option::is_some)>
+                                <label class="govuk-label" for="support-other-details">{tx("What support is needed?", "Pa gymorth sydd ei angen?")}</label>
+                                {move || details_error.get().map(|issue| error_message(issue, lang))}
+                                <textarea class="govuk-textarea" id="support-other-details" name="support-other-details" rows="3"
+                                    class:govuk-textarea--error=move || details_error.with(Option::is_some)
+                                    aria-describedby=move || details_error.with(Option::is_some).then_some("support-other-details-error")
+                                    prop:value=move || support.details.get() on:input=move |ev| support.details.set(event_target_value(&ev))></textarea>
+                            </div>
+                        </div>
+                    </Show>
+                </div>
+            </fieldset>
+        </div>
     }
 }
 
@@ -811,7 +936,11 @@ fn CheckStep(
             }.into_any(), Step::Visitors, "change-visitors")}
             {row(("Contact", "Cyswllt"), view! {
                 <span class="app-break">{answers.email.get_untracked()}</span> <br /> {answers.phone.get_untracked()}
+                {answers.texts.get_untracked().then(|| view! { <br /> {tx("Text messages as well as emails", "Negeseuon testun yn ogystal ag e-byst")} })}
             }.into_any(), Step::Visitors, "change-contact")}
+            {row(("Support needed", "Cymorth sydd ei angen"), view! {
+                <span class="app-pre" id="book-support">{move || answers.support.describe(lang)}</span>
+            }.into_any(), Step::Visitors, "change-support")}
             {row(("Came in by", "Daeth i mewn drwy"), view! {
                 {move || answers.channel.get().map(|c| channel_label(lang, c)).unwrap_or_default()}
             }.into_any(), Step::Channel, "change-channel")}

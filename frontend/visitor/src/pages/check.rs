@@ -1,4 +1,4 @@
-//! Step 5: check your answers, with a change link for each section, and send the request once.
+//! Step 6: check your answers, with a change link for each section, and send the request once.
 
 use domain::api::PrisonDetails;
 use domain::error::{ErrorCode, FieldError};
@@ -11,7 +11,7 @@ use leptos_router::hooks::use_navigate;
 use crate::api::{self, ApiError};
 use crate::components::{BackLink, ErrorSummary, RequirePrison, show_errors};
 use crate::i18n::{Lang, api_error, tx, use_lang, use_title};
-use crate::store::{DateParts, Draft, new_uuid, today, use_form};
+use crate::store::{Contact, DateParts, Draft, new_uuid, today, use_form};
 
 /// Said when the answers changed after a press of "Send" whose answer was lost, and were sent again with its key.
 const CHANGED: (&str, &str) = (
@@ -28,7 +28,7 @@ const LIMITED: (&str, &str) = (
 #[component]
 pub fn CheckPage() -> impl IntoView {
     view! {
-        <BackLink href="/book/visitors" />
+        <BackLink href="/book/support" />
         <RequirePrison>
             <Check />
         </RequirePrison>
@@ -37,6 +37,12 @@ pub fn CheckPage() -> impl IntoView {
 
 fn show_dob(lang: Lang, dob: &DateParts) -> String {
     dob.date().map(|d| describe_plain_date(d, lang.get())).unwrap_or_default()
+}
+
+/// The support needs ticked, one a line as staff will read them, or "None".
+fn support_lines(lang: Lang, input: &domain::support::SupportNeedsInput) -> String {
+    let lines = input.as_typed().describe(lang.get());
+    if lines.is_empty() { lang.t("None", "Dim").to_owned() } else { lines.join("\n") }
 }
 
 #[component]
@@ -141,7 +147,7 @@ fn Check() -> impl IntoView {
 
     view! {
         <ErrorSummary errors link_to_steps=true rules=rules() />
-        <span class="govuk-caption-l">{tx("Step 5 of 5", "Cam 5 o 5")}</span>
+        <span class="govuk-caption-l">{tx("Step 6 of 6", "Cam 6 o 6")}</span>
         <h1 class="govuk-heading-l">{tx("Check your answers", "Gwirio eich atebion")}</h1>
         {move || {
             let d = d();
@@ -161,6 +167,8 @@ fn Check() -> impl IntoView {
                 d.email.trim(),
                 d.phone.trim()
             );
+            let updates = Contact::of(&d.contact).words();
+            let support = support_lines(lang, &d.support);
             let others = if d.others.is_empty() {
                 lang.t("None", "Dim").to_string()
             } else {
@@ -211,10 +219,25 @@ fn Check() -> impl IntoView {
                         ("lead visitor", "prif ymwelydd"),
                     )}
                     {row(
+                        ("Updates by", "Diweddariadau drwy"),
+                        lang.t(updates.0, updates.1).to_owned(),
+                        "/book/visitors?from=check#lead_visitor-contact_by",
+                        ("how you get updates", "sut rydych yn cael diweddariadau"),
+                    )}
+                    {row(
                         ("Other visitors", "Ymwelwyr eraill"),
                         others,
                         "/book/visitors?from=check#other_visitors",
                         ("other visitors", "ymwelwyr eraill"),
+                    )}
+                </dl>
+                <h2 class="govuk-heading-m">{lang.t("Support at the visit", "Cymorth yn yr ymweliad")}</h2>
+                <dl class="govuk-summary-list govuk-!-margin-bottom-9">
+                    {row(
+                        ("Support needed", "Cymorth sydd ei angen"),
+                        support,
+                        "/book/support?from=check#support_needs-wheelchair_access",
+                        ("support needed", "cymorth sydd ei angen"),
                     )}
                 </dl>
             }

@@ -1,6 +1,6 @@
 //! The confirmation: the reference, the confirm-by date, and the private link to come back to.
 
-use domain::i18n::describe_date;
+use domain::i18n::{after_word_cy, describe_date};
 use leptos::prelude::*;
 
 use crate::i18n::{use_lang, use_title};
@@ -30,6 +30,11 @@ pub fn DonePage() -> impl IntoView {
                     </p>
                     <p class="govuk-body">
                         <a class="govuk-link" href="/">{lang.t("Request another visit", "Gofyn am ymweliad arall")}</a>
+                    </p>
+                    <p class="govuk-body">
+                        <a class="govuk-link" href="/feedback" id="done-feedback">
+                            {lang.t("What did you think of this service? (takes 30 seconds)", "Beth oeddech chi’n ei feddwl o’r gwasanaeth hwn? (mae’n cymryd 30 eiliad)")}
+                        </a>
                     </p>
                 }
                     .into_any()
@@ -61,8 +66,8 @@ pub fn DonePage() -> impl IntoView {
                     <p class="govuk-body" id="confirm-by">
                         {if lang.is_cy() {
                             format!(
-                                "Bydd y carchar yn gwirio eich cais ac yn anfon e-bost atoch erbyn {} i ddweud wrthych a yw eich ymweliad wedi’i drefnu.",
-                                describe_date(created.confirm_by, lang.get()),
+                                "Bydd y carchar yn gwirio eich cais ac yn anfon e-bost atoch {} i ddweud wrthych a yw eich ymweliad wedi’i drefnu.",
+                                after_word_cy("erbyn", &describe_date(created.confirm_by, lang.get())),
                             )
                         } else {
                             format!(
@@ -86,6 +91,11 @@ pub fn DonePage() -> impl IntoView {
                     </p>
                     <p class="govuk-body">
                         <a class="govuk-link" href="/">{lang.t("Request another visit", "Gofyn am ymweliad arall")}</a>
+                    </p>
+                    <p class="govuk-body">
+                        <a class="govuk-link" href="/feedback" id="done-feedback">
+                            {lang.t("What did you think of this service? (takes 30 seconds)", "Beth oeddech chi’n ei feddwl o’r gwasanaeth hwn? (mae’n cymryd 30 eiliad)")}
+                        </a>
                     </p>
                 }
                     .into_any()

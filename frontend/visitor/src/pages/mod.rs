@@ -2,10 +2,12 @@
 
 pub mod check;
 pub mod done;
+pub mod feedback;
 pub mod prison;
 pub mod prisoner;
 pub mod prisons;
 pub mod status;
+pub mod support;
 pub mod times;
 pub mod visitors;
 

@@ -67,7 +67,7 @@ fn PrisonerForm() -> impl IntoView {
     view! {
         <ErrorSummary errors />
         <form method="post" action=form_action() novalidate on:submit=submit>
-            <span class="govuk-caption-l">{tx("Step 2 of 5", "Cam 2 o 5")}</span>
+            <span class="govuk-caption-l">{tx("Step 2 of 6", "Cam 2 o 6")}</span>
             <h1 class="govuk-heading-l">{tx("The prisoner’s details", "Manylion y carcharor")}</h1>
             <p class="govuk-body">
                 {tx("Enter them as the prison has them, so that staff can find the prisoner.", "Rhowch nhw fel y mae’r carchar yn eu cadw, fel bod staff yn gallu dod o hyd i’r carcharor.")}

@@ -5,7 +5,7 @@
 use chrono::{NaiveDate, Weekday};
 use domain::api::{Availability, AvailabilityDay, SlotAvailability, SlotState};
 use domain::error::FieldError;
-use domain::i18n::{describe_date, describe_day, describe_slot, describe_times};
+use domain::i18n::{after_word_cy, describe_date, describe_day, describe_slot, describe_times};
 use domain::request::MAX_SLOT_CHOICES;
 use domain::slot::Slot;
 use leptos::prelude::*;
@@ -75,7 +75,7 @@ fn TimesForm() -> impl IntoView {
         <ErrorSummary errors />
         <form method="post" action=form_action() novalidate on:submit=submit>
             <DefaultSubmit />
-            <span class="govuk-caption-l">{tx("Step 3 of 5", "Cam 3 o 5")}</span>
+            <span class="govuk-caption-l">{tx("Step 3 of 6", "Cam 3 o 6")}</span>
             <h1 class="govuk-heading-l">{tx("Choose visit times", "Dewis amseroedd ymweld")}</h1>
             <p class="govuk-body">
                 {tx("Choose up to 3 times, in order of preference: the first one you choose is the one you most want. The prison will book one of them if it can.", "Dewiswch hyd at 3 amser, yn nhrefn eich dewis: yr un cyntaf a ddewiswch yw’r un rydych ei eisiau fwyaf. Bydd y carchar yn trefnu un ohonynt os gall.")}
@@ -248,8 +248,10 @@ fn Calendar(
                 let (first, last) = (describe_day(first, lang.get()), describe_day(last, lang.get()));
                 if lang.is_cy() {
                     format!(
-                        "Gallwch ddewis amseroedd o {first} hyd at {last}. Bydd y carchar yn rhoi gwybod i chi erbyn {}. Mae’r amseroedd yn amser y DU.",
-                        describe_date(confirm_by, lang.get()),
+                        "Gallwch ddewis amseroedd {} {}. Bydd y carchar yn rhoi gwybod i chi {}. Mae’r amseroedd yn amser y DU.",
+                        after_word_cy("o", &first),
+                        after_word_cy("hyd at", &last),
+                        after_word_cy("erbyn", &describe_date(confirm_by, lang.get())),
                     )
                 } else {
                     format!(

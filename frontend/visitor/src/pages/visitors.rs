@@ -13,7 +13,7 @@ use crate::components::{
 };
 use crate::i18n::{field_message, tx, use_lang, use_title};
 use crate::journey::FormStep;
-use crate::store::{Person, today, use_form};
+use crate::store::{Contact, Person, today, use_form};
 
 #[component]
 pub fn VisitorsPage() -> impl IntoView {
@@ -77,7 +77,7 @@ fn VisitorsForm() -> impl IntoView {
         <ErrorSummary errors rules=rules() />
         <form method="post" action=form_action() novalidate on:submit=submit>
             <DefaultSubmit />
-            <span class="govuk-caption-l">{tx("Step 4 of 5", "Cam 4 o 5")}</span>
+            <span class="govuk-caption-l">{tx("Step 4 of 6", "Cam 4 o 6")}</span>
             <h1 class="govuk-heading-l">{tx("Who is visiting", "Pwy sy’n ymweld")}</h1>
             <div class="govuk-inset-text" id="visitor-limits">
                 {move || domain::i18n::describe_limits(&rules(), lang.get())}
@@ -145,6 +145,7 @@ fn VisitorsForm() -> impl IntoView {
                 autocomplete="tel"
                 width="govuk-input--width-20"
             />
+            <ContactChoice />
 
             <h2 class="govuk-heading-m" id="other_visitors" tabindex="-1">
                 {tx("Other visitors", "Ymwelwyr eraill")}
@@ -203,6 +204,58 @@ fn VisitorsForm() -> impl IntoView {
             </div>
         </form>
     }
+}
+
+/// How the lead visitor wants updates (`lead_visitor-contact_by`): email, text messages, or both. Email stays
+/// required either way (the status link and calendar file come by email).
+#[component]
+fn ContactChoice() -> AnyView {
+    let lang = use_lang();
+    let form = use_form();
+    view! {
+        <div class="govuk-form-group">
+            <fieldset class="govuk-fieldset" aria-describedby="lead_visitor-contact_by-hint">
+                <legend class="govuk-fieldset__legend govuk-fieldset__legend--s">
+                    {tx("How should we send you updates about the visit?", "Sut dylem anfon diweddariadau atoch am yr ymweliad?")}
+                </legend>
+                <div class="govuk-hint" id="lead_visitor-contact_by-hint">
+                    {tx("Text messages go to the phone number above, which must then be a UK mobile number.", "Mae negeseuon testun yn mynd i’r rhif ffôn uchod, a rhaid iddo felly fod yn rhif ffôn symudol yn y DU.")}
+                </div>
+                <div class="govuk-radios govuk-radios--small">
+                    {Contact::ALL
+                        .into_iter()
+                        .map(|choice| {
+                            let label = choice.words();
+                            // The first radio carries the field's id, for a "Change" link to land on.
+                            let id = match choice {
+                                Contact::Email => "lead_visitor-contact_by".to_string(),
+                                other => format!("lead_visitor-contact_by-{}", other.as_str()),
+                            };
+                            let checked = move || form.draft.with(|d| Contact::of(&d.contact) == choice);
+                            view! {
+                                <div class="govuk-radios__item">
+                                    <input
+                                        class="govuk-radios__input"
+                                        id=id.clone()
+                                        name="lead_visitor-contact_by"
+                                        type="radio"
+                                        value=choice.as_str()
+                                        checked=checked
+                                        prop:checked=checked
+                                        on:change=move |_| form.draft.update(|d| d.contact = choice.as_str().to_owned())
+                                    />
+                                    <label class="govuk-label govuk-radios__label" for=id>
+                                        {move || lang.t(label.0, label.1)}
+                                    </label>
+                                </div>
+                            }
+                        })
+                        .collect_view()}
+                </div>
+            </fieldset>
+        </div>
+    }
+    .into_any()
 }
 
 /// Additional visitor `i` (0-based): name and date of birth, and a button to remove them.

@@ -271,9 +271,9 @@ pub fn visitor_email(kind: EmailKind, facts: &VisitFacts) -> Option<Rendered> {
                     i18n::describe_date(facts.confirm_by, lang)
                 ),
                 Locale::Cy => format!(
-                    "Rydym wedi cael eich cais i ymweld â {} yn {prison}. Bydd y carchar yn ateb erbyn {}.",
+                    "Rydym wedi cael eich cais i ymweld â {} yn {prison}. Bydd y carchar yn ateb {}.",
                     facts.prisoner_name,
-                    i18n::describe_date(facts.confirm_by, lang)
+                    i18n::after_word_cy("erbyn", &i18n::describe_date(facts.confirm_by, lang))
                 ),
             }));
             if facts.prisoner_details_mismatch {
@@ -346,7 +346,11 @@ pub fn visitor_email(kind: EmailKind, facts: &VisitFacts) -> Option<Rendered> {
             match lang {
                 Locale::En => format!("Reminder: your visit on {}, {}", i18n::describe_slot(slot, lang), prison),
                 Locale::Cy => {
-                    format!("Nodyn atgoffa: eich ymweliad ar {}, {}", i18n::describe_slot(slot, lang), prison)
+                    format!(
+                        "Nodyn atgoffa: eich ymweliad {}, {}",
+                        i18n::after_word_cy("ar", &i18n::describe_slot(slot, lang)),
+                        prison
+                    )
                 }
             }
         }
@@ -370,8 +374,8 @@ pub fn visitor_email(kind: EmailKind, facts: &VisitFacts) -> Option<Rendered> {
                             }
                             (Some(date), Locale::Cy) => {
                                 format!(
-                                    "{wording}. Bydd eu lwfans yn adnewyddu ar {}",
-                                    i18n::describe_date(*date, lang)
+                                    "{wording}. Bydd eu lwfans yn adnewyddu {}",
+                                    i18n::after_word_cy("ar", &i18n::describe_date(*date, lang))
                                 )
                             }
                             (None, _) => wording,
@@ -432,14 +436,14 @@ pub fn visitor_email(kind: EmailKind, facts: &VisitFacts) -> Option<Rendered> {
                     i18n::describe_slot(slot, lang)
                 ),
                 (Locale::Cy, true) => format!(
-                    "Rydych wedi canslo eich ymweliad â {} yn {prison} ar {}.",
+                    "Rydych wedi canslo eich ymweliad â {} yn {prison} {}.",
                     facts.prisoner_name,
-                    i18n::describe_slot(slot, lang)
+                    i18n::after_word_cy("ar", &i18n::describe_slot(slot, lang))
                 ),
                 (Locale::Cy, false) => format!(
-                    "Mae’r carchar wedi canslo eich ymweliad â {} yn {prison} ar {}.",
+                    "Mae’r carchar wedi canslo eich ymweliad â {} yn {prison} {}.",
                     facts.prisoner_name,
-                    i18n::describe_slot(slot, lang)
+                    i18n::after_word_cy("ar", &i18n::describe_slot(slot, lang))
                 ),
             }));
             if let Some(reason) = facts.cancellation_reason.filter(|_| !by_visitor) {
@@ -517,8 +521,8 @@ pub fn visitor_email(kind: EmailKind, facts: &VisitFacts) -> Option<Rendered> {
                     facts.prisoner_name
                 ),
                 Locale::Cy => format!(
-                    "Mae lle wedi dod ar gael ar {} ar gyfer eich ymweliad â {} yn {prison}.",
-                    i18n::describe_slot(slot, lang),
+                    "Mae lle wedi dod ar gael {} ar gyfer eich ymweliad â {} yn {prison}.",
+                    i18n::after_word_cy("ar", &i18n::describe_slot(slot, lang)),
                     facts.prisoner_name
                 ),
             }));
@@ -735,7 +739,7 @@ mod tests {
         );
         assert!(email.text.contains("Amy Smith is not on the prisoner’s approved contact list"));
         let cy = visitor_email(EmailKind::Rejected, &facts(Locale::Cy)).unwrap();
-        assert!(cy.text.contains("Bydd eu lwfans yn adnewyddu ar Dydd Iau 1 Ebrill 2027"), "{}", cy.text);
+        assert!(cy.text.contains("Bydd eu lwfans yn adnewyddu ar ddydd Iau 1 Ebrill 2027"), "{}", cy.text);
     }
 
     #[test]
@@ -753,7 +757,7 @@ mod tests {
         }
         assert!(email.calendar.is_none(), "the booking email carried the calendar file");
         let cy = visitor_email(EmailKind::Reminder, &facts(Locale::Cy)).unwrap();
-        assert!(cy.subject.starts_with("Nodyn atgoffa: eich ymweliad ar Dydd Llun 29 Mawrth 2027, 2yp i 4:10yp"));
+        assert!(cy.subject.starts_with("Nodyn atgoffa: eich ymweliad ar ddydd Llun 29 Mawrth 2027, 2yp i 4:10yp"));
         assert!(cy.text.contains("Gweld eich ymweliad, neu ei ganslo"), "{}", cy.text);
     }
 

@@ -31,9 +31,12 @@ pub(super) fn Explanations(visit: VisitStatus) -> impl IntoView {
                                             .map(|r| domain::i18n::rejection_reason(r, lang.get()).to_owned())
                                             .unwrap_or_else(|| reason.message.clone());
                                         match reason.renews_on {
+                                            Some(date) if lang.is_cy() => format!(
+                                                "{words}. Bydd y lwfans yn adnewyddu {}.",
+                                                domain::i18n::after_word_cy("ar", &describe_date(date, lang.get())),
+                                            ),
                                             Some(date) => format!(
-                                                "{words}. {} {}.",
-                                                lang.t("The allowance renews on", "Bydd y lwfans yn adnewyddu ar"),
+                                                "{words}. The allowance renews on {}.",
                                                 describe_date(date, lang.get()),
                                             ),
                                             None => format!("{words}."),
