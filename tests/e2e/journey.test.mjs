@@ -191,6 +191,7 @@ async function bookWithPointer(page, { tag, welsh = false }) {
   await page.locator('#support_needs-interpreter-conditional').waitFor({ state: 'hidden' });
   await page.check('#support_needs-interpreter');
   await page.locator('#support_needs-interpreter_language').waitFor();
+  assert.equal(await page.getAttribute('#support_needs-interpreter', 'aria-expanded'), 'true', 'says its question shows');
   await page.click('#continue');
   await assertErrorSummaryFocused(page);
   assert.match(await page.locator('#error-summary').innerText(), welsh ? /iaith y dylai’r cyfieithydd/ : /language the interpreter/);
@@ -724,5 +725,78 @@ describe('the calendar of visit times', () => {
     await page.waitForFunction(() => document.documentElement.lang === 'cy');
     assert.match(await page.locator('[data-state=FullyBooked]').innerText(), /Llawn/);
     assert.match(await page.locator('[data-state=Closed]').innerText(), /Ar gau/);
+  });
+});
+
+describe('the waiting list', () => {
+  /** Books every place left at Leeds's first time with places (staff grant each request), so that it is full. */
+  async function fillFirstTime() {
+    const prisons = await (await fetch(`${server.baseUrl}/api/v1/prisons`)).json();
+    const leeds = prisons.find((p) => p.name === LEEDS);
+    const availability = await (await fetch(`${server.baseUrl}/api/v1/prisons/${leeds.id}/availability`)).json();
+    const open = availability.days.flatMap((day) => day.slots).find((s) => s.state === 'available');
+    const slot = { date: open.date, start: open.start, end: open.end };
+    const signIn = await fetch(`${server.baseUrl}/api/v1/staff/sign-in`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'north@demo.example', password: 'demo-visits-password' }),
+    });
+    const auth = { authorization: `Bearer ${(await signIn.json()).access_token}` };
+    for (let i = 0; i < open.places_left; i += 1) {
+      const created = await (
+        await fetch(`${server.baseUrl}/api/v1/visits`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            prison_id: leeds.id,
+            prisoner: { first_name: 'Ann', last_name: 'Full', date_of_birth: '1985-04-12', number: `F${String(1000 + i)}GH` },
+            lead_visitor: { first_name: 'Bo', last_name: 'Full', date_of_birth: '1980-07-01', email: `full${i}@example.com`, phone: '07700900123' },
+            slots: [slot],
+            locale: 'en',
+          }),
+        })
+      ).json();
+      const visit = await (await fetch(`${server.baseUrl}/api/v1/staff/visits/${created.id}`, { headers: auth })).json();
+      const decision = await fetch(`${server.baseUrl}/api/v1/staff/visits/${created.id}/decision`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/json' },
+        body: JSON.stringify({ outcome: 'grant', slot, expected_version: visit.version }),
+      });
+      assert.equal(decision.status, 200, await decision.text());
+    }
+    return slot;
+  }
+
+  test('a visitor joins the waiting list for a full time, then leaves it', async (t) => {
+    const slot = await fillFirstTime();
+    const id = `slot-${slot.date}-${slot.start.replace(':', '')}`;
+    const { page, problems } = await pageWithDraft(t, { ...(await draftFor()), slots: [] });
+    await gotoApp(page, `${server.baseUrl}/book/times`);
+    assert.equal(await page.locator(`#${id}`).count(), 0, 'a full time cannot be ticked for a request');
+    await page.click('#join-waiting-list');
+    await page.locator('main h1', { hasText: 'Choose times to wait for' }).waitFor();
+    await checkPage(page, 'waiting-1-times');
+    await page.check(`#${id}`);
+    await page.click('#continue');
+    await waitForPath(page, '/book/visitors');
+    await page.click('#continue');
+    await waitForPath(page, '/book/support');
+    await page.click('#continue');
+    await waitForPath(page, '/book/check');
+    await page.locator('#joining-waiting-list').waitFor();
+    assert.equal((await page.locator('#send').innerText()).trim(), 'Join the waiting list');
+    await checkPage(page, 'waiting-2-check');
+    await page.click('#send');
+    await waitForPath(page, '/book/done');
+    assert.match(await page.locator('main h1').innerText(), /You are on the waiting list/);
+    await checkPage(page, 'waiting-3-done');
+
+    await page.click('#status-link');
+    await page.locator('#visit-state[data-state=waiting]').waitFor();
+    await page.click('#withdraw');
+    assert.match(await page.locator('main').innerText(), /Are you sure you want to leave the waiting list\?/);
+    await page.click('#confirm-yes');
+    await page.locator('#visit-state[data-state=withdrawn]').waitFor();
+    assert.deepEqual(problems.pageErrors, []);
   });
 });

@@ -55,7 +55,10 @@ impl SupportNeedsInput {
         SupportNeeds {
             wheelchair_access: self.wheelchair_access,
             hearing_loop: self.hearing_loop,
-            interpreter_language: self.interpreter.then(|| self.interpreter_language.trim().to_owned()),
+            // On one line, as the API stores it (`parse_text`'s single-line rule).
+            interpreter_language: self
+                .interpreter
+                .then(|| self.interpreter_language.split_whitespace().collect::<Vec<_>>().join(" ")),
             other: self.other.then(|| self.other_details.trim().to_owned()),
         }
     }

@@ -354,6 +354,12 @@ fn date_input(
     .into_any()
 }
 
+/// What a `<textarea>` holds, as its content in the page: escaped, since Leptos writes a text area's children
+/// unescaped (`</textarea>` typed in one must not end it). In the browser the box's value is its property.
+pub fn textarea_content(text: &str) -> String {
+    html_escape::encode_text(text).into_owned()
+}
+
 /// A GOV.UK back link to the previous step.
 #[component]
 pub fn BackLink(href: &'static str) -> impl IntoView {

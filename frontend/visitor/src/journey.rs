@@ -5,7 +5,8 @@
 //! Form fields are named as the inputs' ids (`prisoner-first_name`, `lead_visitor-date_of_birth-day`,
 //! `other_visitors-1-last_name`, see `components::anchor`); a time is `slots=slot-2026-12-03-1400` (its date and
 //! start, as its checkbox's id). A step's form may also carry `add_visitor` ("Add another visitor"),
-//! `remove_visitor={index}` or `remove_choice={slot id}` ("Remove"). The lead visitor's choice of updates is
+//! `remove_visitor={index}` or `remove_choice={slot id}` ("Remove"), and the times step
+//! `waiting_list=on|off` ("Join the waiting list instead", and back). The lead visitor's choice of updates is
 //! `lead_visitor-contact_by=email|sms|both`; a ticked support need is `support_needs-{need}` (any value), its text
 //! `support_needs-interpreter_language` and `support_needs-other_details`. (Not `action` or `remove`: a form's control
 //! named so would hide the form element's own `action` and `remove()` from scripts, the app's included.)
@@ -91,12 +92,18 @@ pub enum FormAction {
     Add,
     /// "Remove" on a visitor (their index) or a chosen time (its id).
     Remove(String),
+    /// "Join the waiting list instead" (true) or "Request times with places instead" (false) on the times step:
+    /// the choice of times starts again.
+    WaitingList(bool),
 }
 
 impl FormAction {
     pub fn of(form: &[(String, String)]) -> FormAction {
         if let Some(value) = value(form, "remove_visitor").or_else(|| value(form, "remove_choice")) {
             return FormAction::Remove(value.to_owned());
+        }
+        if let Some(on) = value(form, "waiting_list") {
+            return FormAction::WaitingList(on == "on");
         }
         if value(form, "add_visitor").is_some() { FormAction::Add } else { FormAction::Continue }
     }
@@ -167,6 +174,10 @@ pub fn apply_form(
                 other_details: text("support_needs-other_details"),
             };
         }
+        FormStep::Times if matches!(action, FormAction::WaitingList(_)) => {
+            draft.waiting_list = action == FormAction::WaitingList(true);
+            draft.slots.clear();
+        }
         FormStep::Times => {
             let offered = availability.map(|a| a.days.iter().flat_map(|d| d.slots.iter().map(|s| s.slot)).collect());
             let offered: Vec<Slot> = offered.unwrap_or_default();
@@ -212,7 +223,10 @@ pub fn check_step(
     match step {
         FormStep::Times if found.is_empty() => {
             if let Some(availability) = availability {
-                found = domain::timetable::check_slot_choices(&draft.slots, &availability.days);
+                found = match draft.waiting_list {
+                    true => domain::timetable::check_waiting_list_choices(&draft.slots, &availability.days),
+                    false => domain::timetable::check_slot_choices(&draft.slots, &availability.days),
+                };
             }
         }
         FormStep::Visitors if draft.email.trim() != draft.email_confirm.trim() => found.push(FieldError::new(
@@ -347,5 +361,25 @@ mod tests {
         assert_eq!(channels, Some(vec![domain::email::MessageChannel::Email, domain::email::MessageChannel::Sms]));
         apply_form(&mut draft, FormStep::Visitors, &pairs(&[("lead_visitor-contact_by", "pigeon")]), None);
         assert_eq!(draft.request(Locale::En).lead_visitor.contact_by, None);
+    }
+
+    #[test]
+    fn joining_the_waiting_list_starts_the_choice_again_and_takes_full_times_only() {
+        let (full, open) = (slot(3, 10), slot(4, 14));
+        let mut offered = availability(&[full, open]);
+        offered.days[0].slots[0].state = SlotState::FullyBooked;
+        let mut draft = Draft { slots: vec![open], ..Draft::default() };
+        let form = pairs(&[("slots", &slot_id(&open)), ("waiting_list", "on")]);
+        assert_eq!(apply_form(&mut draft, FormStep::Times, &form, Some(&offered)), FormAction::WaitingList(true));
+        assert!(draft.waiting_list && draft.slots.is_empty());
+
+        let today = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap_or_default();
+        apply_form(&mut draft, FormStep::Times, &pairs(&[("slots", &slot_id(&open))]), Some(&offered));
+        let errors = check_step(&draft, FormStep::Times, Locale::En, today, Some(&offered));
+        let codes: Vec<FieldErrorCode> = errors.iter().map(|e| e.code).collect();
+        assert_eq!(codes, [FieldErrorCode::SlotHasPlaces]);
+        apply_form(&mut draft, FormStep::Times, &pairs(&[("slots", &slot_id(&full))]), Some(&offered));
+        assert!(check_step(&draft, FormStep::Times, Locale::En, today, Some(&offered)).is_empty());
+        assert!(draft.request(Locale::En).waiting_list);
     }
 }

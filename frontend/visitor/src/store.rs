@@ -64,6 +64,8 @@ pub struct Draft {
     pub prison_number: String,
     /// In order of preference.
     pub slots: Vec<Slot>,
+    /// Joining the waiting list for `slots` (every one fully booked) rather than requesting them.
+    pub waiting_list: bool,
     pub lead: Person,
     pub email: String,
     pub email_confirm: String,
@@ -159,6 +161,7 @@ impl Draft {
     pub fn start(&mut self, prison: PrisonDetails) {
         if self.prison.as_ref().map(|p| p.id) != Some(prison.id) {
             self.slots.clear();
+            self.waiting_list = false;
         }
         self.prison = Some(prison);
         self.created = None;
@@ -200,7 +203,7 @@ impl Draft {
                 })
                 .collect(),
             locale,
-            waiting_list: false,
+            waiting_list: self.waiting_list,
             support_needs: self.support.clone(),
         }
     }

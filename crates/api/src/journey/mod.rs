@@ -253,8 +253,9 @@ async fn post_step(
         }
         // Back to the new visitor's first box, or to the list a visitor or time left.
         FormAction::Add => format!("{here}#other_visitors-{}-first_name", draft.others.len().saturating_sub(1)),
-        FormAction::Remove(_) if step == FormStep::Times => format!("{here}#slots"),
+        FormAction::Remove(_) | FormAction::WaitingList(_) if step == FormStep::Times => format!("{here}#slots"),
         FormAction::Remove(_) => format!("{here}#other_visitors"),
+        FormAction::WaitingList(_) => here,
     };
     // New answers make a new request: a key sent with the old ones must not answer for them.
     let answers = |d: &Draft| Draft { server_errors: Vec::new(), idempotency_key: None, ..d.clone() };
@@ -345,8 +346,9 @@ async fn submit(
     let sent = crate::visits::service::create(state, request, Some(key), &Requester::visitor(), address.key()).await;
     let location = match sent {
         Ok(created) => {
-            // Everything typed is forgotten; only what the confirmation page shows is kept.
-            draft = Draft { created: Some(created.visit), ..Draft::default() };
+            // Everything typed is forgotten; only what the confirmation page shows is kept (with how the visitor
+            // is told, which it words its promises by).
+            draft = Draft { created: Some(created.visit), contact: draft.contact, ..Draft::default() };
             "/book/done"
         }
         Err(ApiError::Validation(errors)) => {
@@ -383,6 +385,14 @@ async fn opens(state: &AppState, created: &domain::api::VisitCreated) -> bool {
 
 /// Whether a draft holds nothing the visitor typed: a new start (a prison at most).
 fn starts_afresh(draft: &Draft) -> bool {
-    let answers = Draft { prison: None, server_errors: Vec::new(), idempotency_key: None, ..draft.clone() };
+    // Nor a choice kept from the request before, nor feedback typed since: neither is an answer to send again.
+    let answers = Draft {
+        prison: None,
+        server_errors: Vec::new(),
+        idempotency_key: None,
+        contact: String::new(),
+        feedback: Default::default(),
+        ..draft.clone()
+    };
     answers == Draft::default()
 }

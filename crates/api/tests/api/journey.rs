@@ -205,6 +205,9 @@ async fn a_visitor_without_javascript_makes_the_visit_the_rest_api_makes(db: Db)
     assert_eq!((page.status, page.location.as_deref()), (303, Some("/book/done")));
     let done = browser.get("/book/done").await;
     assert!(done.body.contains("Request sent"), "{}", done.body);
+    // What it promises follows the choice of texts as well as email.
+    assert!(done.body.contains("email you and send you a text message by"), "{}", done.body);
+    assert!(done.body.contains("by email and in a text message too"), "{}", done.body);
     let (reference, token) = status_link(&done);
 
     // The same answers through the REST API.
@@ -388,13 +391,107 @@ async fn a_step_refuses_answers_as_the_app_does_and_keeps_what_was_typed(db: Db)
     let page = browser.get("/book/support").await;
     assert!(page.body.contains("href=\"#support_needs-interpreter_language\""), "{}", page.body);
     assert!(page.body.contains("href=\"#support_needs-other_details\""), "{}", page.body);
-    assert!(page.body.contains("id=\"support_needs-interpreter\" name=\"support_needs-interpreter\" type=\"checkbox\" value=\"yes\" checked"), "{}", page.body);
+    let (_, rest) = page.body.split_once("id=\"support_needs-interpreter\"").unwrap();
+    let tag = rest.split('>').next().unwrap();
+    assert!(tag.contains(" checked"), "the box stays ticked: {tag}");
+    assert!(tag.contains("aria-controls=\"support_needs-interpreter-conditional\""), "{tag}");
     browser.cookies.insert("pvb_lang".into(), "cy".into());
     let page = browser.get("/book/support").await;
     assert!(page.body.contains("Rhowch yr iaith y dylai’r cyfieithydd ei siarad"), "{}", page.body);
     browser.cookies.remove("pvb_lang");
     // Nothing ticked: no one needs support, and the visitor goes on.
     browser.answer("/book/support", &[], "/book/check").await;
+}
+
+async fn a_visitor_without_javascript_joins_the_waiting_list_for_a_full_time(db: Db) {
+    let (app, _dir) = spawn_with_pages_and_clock(db, Clock::fixed(monday_morning())).await;
+    let rules = VisitingRules { instant_booking: true, ..VisitingRules::default() };
+    let prison = crate::helpers::add_test_prison_with_capacity(&app, rules, 1).await;
+    // Someone else's visit, booked at once, takes the only place.
+    let mut first = visit_request(prison, &[SLOT]);
+    first["prisoner"]["number"] = serde_json::json!("B1234CD");
+    app.created_visit(&first).await;
+
+    let mut browser = Browser::new(&app);
+    browser.get(&format!("/book/prisoner?prison={prison}")).await;
+    browser.answer("/book/prisoner", &PRISONER, "/book/times").await;
+    let times = browser.get("/book/times").await;
+    assert!(!times.body.contains(&format!("value=\"{SLOT_ID}\"")), "a full time cannot be ticked: {}", times.body);
+    assert!(times.body.contains("id=\"join-waiting-list\""), "the waiting list is offered: {}", times.body);
+
+    browser.answer("/book/times", &[("waiting_list", "on")], "/book/times#slots").await;
+    let times = browser.get("/book/times").await;
+    assert!(times.body.contains("Choose times to wait for"), "{}", times.body);
+    assert!(times.body.contains(&format!("value=\"{SLOT_ID}\"")), "now the full time can be ticked: {}", times.body);
+    // A time with places is for a request, not the waiting list: refused by the API's own rule.
+    let open: Vec<&str> = times
+        .body
+        .split("name=\"slots\" type=\"checkbox\" value=\"")
+        .skip(1)
+        .map(|s| s.split('"').next().unwrap())
+        .collect();
+    assert_eq!(open, [SLOT_ID], "only full times can be ticked while joining the waiting list");
+
+    browser.answer("/book/times", &[("slots", SLOT_ID)], "/book/visitors").await;
+    browser.answer("/book/visitors", &VISITORS, "/book/support").await;
+    browser.answer("/book/support", &[], "/book/check").await;
+    let check = browser.get("/book/check").await;
+    assert!(
+        check.body.contains("Join the waiting list") && check.body.contains("joining-waiting-list"),
+        "{}",
+        check.body
+    );
+    browser.answer("/book/check", &[], "/book/done").await;
+    let done = browser.get("/book/done").await;
+    assert!(done.body.contains("You are on the waiting list"), "{}", done.body);
+    let (reference, token) = status_link(&done);
+    let status: Value = app.visit_status(&reference, &token).await.json().await.unwrap();
+    assert_eq!(status["state"], "waiting");
+
+    // Back to times with places: the choice starts again.
+    let mut other = Browser::new(&app);
+    other.get(&format!("/book/prisoner?prison={prison}")).await;
+    other.answer("/book/times", &[("waiting_list", "on")], "/book/times#slots").await;
+    other.answer("/book/times", &[("slots", SLOT_ID), ("waiting_list", "off")], "/book/times#slots").await;
+    assert!(!handed_over(&other.get("/book/times").await).waiting_list);
+}
+
+/// Markup typed in any field of any form comes back as text on the page that shows it again: in an input's value,
+/// and in a text area, whose content Leptos does not escape by itself. `&lt;` typed stays `&lt;`.
+async fn markup_typed_in_any_field_comes_back_as_text(db: Db) {
+    let (app, _dir) = spawn_with_pages_and_clock(db, Clock::fixed(monday_morning())).await;
+    let prison = add_test_prison(&app, VisitingRules::default()).await;
+    let typed = "</textarea></title>\"'><b id=\"injected\">x</b> &lt;3";
+    let mut browser = Browser::new(&app);
+    browser.get(&format!("/book/prisoner?prison={prison}")).await;
+    let steps: [(&str, Vec<&str>); 4] = [
+        (
+            "/book/prisoner",
+            vec!["prisoner-first_name", "prisoner-last_name", "prisoner-number", "prisoner-date_of_birth-day"],
+        ),
+        (
+            "/book/visitors",
+            vec![
+                "lead_visitor-first_name",
+                "lead_visitor-email",
+                "lead_visitor-email_confirm",
+                "lead_visitor-phone",
+                "other_visitors-0-first_name",
+                "other_visitors-0-date_of_birth-year",
+            ],
+        ),
+        ("/book/support", vec!["support_needs-interpreter_language", "support_needs-other_details"]),
+        ("/feedback", vec!["improvement", "email"]),
+    ];
+    for (path, fields) in steps {
+        let mut form: Vec<(&str, &str)> = fields.iter().map(|f| (*f, typed)).collect();
+        form.extend([("support_needs-interpreter", "yes"), ("support_needs-other", "yes")]);
+        let answer = browser.post(path, &form).await;
+        assert_eq!(answer.status, 303, "{path}");
+        let page = browser.get(path).await;
+        assert!(!page.body.contains("<b id=\"injected\">"), "{path} shows typed markup as markup: {}", page.body);
+        assert!(page.body.contains("&amp;lt;3"), "{path} keeps `&lt;` as typed: {}", page.body);
+    }
 }
 
 async fn feedback_without_javascript_is_sent_or_comes_back_with_what_to_fix(db: Db) {
@@ -562,4 +659,6 @@ on_both_databases!(
     a_draft_is_the_browsers_own_and_goes_after_20_minutes_idle,
     forms_and_drafts_from_elsewhere_are_refused,
     feedback_without_javascript_is_sent_or_comes_back_with_what_to_fix,
+    a_visitor_without_javascript_joins_the_waiting_list_for_a_full_time,
+    markup_typed_in_any_field_comes_back_as_text,
 );

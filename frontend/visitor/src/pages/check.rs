@@ -102,8 +102,10 @@ fn Check() -> impl IntoView {
             sending.set(false);
             match result {
                 Ok(created) => {
-                    // Everything typed is forgotten; only what the confirmation page shows is kept.
-                    form.draft.set(Draft { created: Some(created), ..Draft::default() });
+                    // Everything typed is forgotten; only what the confirmation page shows is kept (with how the
+                    // visitor is told, which it words its promises by).
+                    let contact = form.draft.with_untracked(|d| d.contact.clone());
+                    form.draft.set(Draft { created: Some(created), contact, ..Draft::default() });
                     navigate("/book/done", NavigateOptions { replace: true, ..NavigateOptions::default() });
                 }
                 Err(ApiError::Problem(problem)) if problem.code == ErrorCode::ValidationFailed => {
@@ -204,7 +206,11 @@ fn Check() -> impl IntoView {
                 <h2 class="govuk-heading-m">{lang.t("Visit times", "Amseroedd ymweld")}</h2>
                 <dl class="govuk-summary-list govuk-!-margin-bottom-9">
                     {row(
-                        ("Your choices, in order", "Eich dewisiadau, mewn trefn"),
+                        if d.waiting_list {
+                            ("Waiting list for, in order", "Rhestr aros ar gyfer, mewn trefn")
+                        } else {
+                            ("Your choices, in order", "Eich dewisiadau, mewn trefn")
+                        },
                         slots,
                         "/book/times?from=check#slots",
                         ("visit times", "amseroedd ymweld"),
@@ -242,6 +248,17 @@ fn Check() -> impl IntoView {
                 </dl>
             }
         }}
+        {move || {
+            form.draft
+                .with(|d| d.waiting_list)
+                .then(|| {
+                    view! {
+                        <div class="govuk-inset-text" id="joining-waiting-list">
+                            {tx("These times are fully booked: you are joining the waiting list for them. If a place comes up at one of them and you are first in line, it is yours, and we will tell you.", "Mae’r amseroedd hyn yn llawn: rydych chi’n ymuno â’r rhestr aros ar eu cyfer. Os daw lle ar gael yn un ohonynt a chi sydd gyntaf yn y ciw, bydd yn eiddo i chi, a byddwn yn rhoi gwybod i chi.")}
+                        </div>
+                    }
+                })
+        }}
         <h2 class="govuk-heading-m">{tx("Send your request", "Anfon eich cais")}</h2>
         <p class="govuk-body">
             {tx("By sending this request you confirm that, to the best of your knowledge, the details you are providing are correct.", "Drwy anfon y cais hwn rydych yn cadarnhau bod y manylion rydych yn eu rhoi yn gywir, hyd eithaf eich gwybodaeth.")}
@@ -264,7 +281,11 @@ fn Check() -> impl IntoView {
         <form method="post" action="/book/check" novalidate on:submit=send>
             <button type="submit" class="govuk-button" id="send" aria-disabled=move || sending.get().then_some("true")>
                 {move || {
-                    if sending.get() { lang.t("Sending…", "Wrthi’n anfon…") } else { lang.t("Send request", "Anfon y cais") }
+                    match (sending.get(), form.draft.with(|d| d.waiting_list)) {
+                        (true, _) => lang.t("Sending…", "Wrthi’n anfon…"),
+                        (false, true) => lang.t("Join the waiting list", "Ymuno â’r rhestr aros"),
+                        (false, false) => lang.t("Send request", "Anfon y cais"),
+                    }
                 }}
             </button>
         </form>

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::{ApiError, call};
-use crate::components::{ErrorSummary, focus_id, show_errors};
+use crate::components::{ErrorSummary, focus_id, show_errors, textarea_content};
 use crate::i18n::{api_error, field_message, tx, use_lang, use_title};
 use crate::store::{FeedbackDraft, use_form};
 
@@ -102,7 +102,7 @@ pub fn FeedbackPage() -> impl IntoView {
             })
         }
     };
-    let typed = form.draft.with_untracked(|d| d.feedback.improvement.clone());
+    let typed = form.draft.with_untracked(|d| textarea_content(&d.feedback.improvement));
 
     view! {
         <Show

@@ -10,7 +10,9 @@ use leptos_router::NavigateOptions;
 use leptos_router::hooks::use_navigate;
 
 use super::prisoner::{clear_server_errors, next_step, step_errors};
-use crate::components::{BackLink, ErrorSummary, RequirePrison, TextInput, form_action, on_step_load, show_errors};
+use crate::components::{
+    BackLink, ErrorSummary, RequirePrison, TextInput, form_action, on_step_load, show_errors, textarea_content,
+};
 use crate::i18n::{field_message, tx, use_lang, use_title};
 use crate::journey::FormStep;
 use crate::store::use_form;
@@ -79,6 +81,7 @@ fn SupportForm() -> impl IntoView {
                             label=("An interpreter", "Cyfieithydd")
                             get=|s| s.interpreter
                             set=|s, on| s.interpreter = on
+                            reveals=running
                         />
                         <Reveal name="interpreter" running>
                             <TextInput
@@ -96,6 +99,7 @@ fn SupportForm() -> impl IntoView {
                             label=("Something else", "Rhywbeth arall")
                             get=|s| s.other
                             set=|s, on| s.other = on
+                            reveals=running
                         />
                         <Reveal name="other" running>
                             <OtherDetails errors />
@@ -110,17 +114,22 @@ fn SupportForm() -> impl IntoView {
     }
 }
 
-/// One need's checkbox: `support_needs-{name}`.
+/// One need's checkbox: `support_needs-{name}`. One that reveals a question (`reveals`, the app's running flag)
+/// says so to assistive technology as GOV.UK's checkboxes do: `aria-controls` names the question, and
+/// `aria-expanded` says whether it shows (only once the app runs: before, every question shows).
 #[component]
 fn Need(
     name: &'static str,
     label: (&'static str, &'static str),
     get: fn(&SupportNeedsInput) -> bool,
     set: fn(&mut SupportNeedsInput, bool),
+    #[prop(optional)] reveals: Option<RwSignal<bool>>,
 ) -> impl IntoView {
     let form = use_form();
     let id = format!("support_needs-{name}");
     let checked = move || form.draft.with(|d| get(&d.support));
+    let controls = reveals.map(|_| format!("support_needs-{name}-conditional"));
+    let expanded = move || reveals.filter(|running| running.get()).map(|_| if checked() { "true" } else { "false" });
     view! {
         <div class="govuk-checkboxes__item">
             <input
@@ -129,6 +138,8 @@ fn Need(
                 name=id.clone()
                 type="checkbox"
                 value="yes"
+                aria-controls=controls
+                aria-expanded=expanded
                 checked=checked
                 prop:checked=checked
                 on:change=move |ev| {
@@ -179,7 +190,7 @@ fn OtherDetails(errors: RwSignal<Vec<FieldError>>) -> impl IntoView {
         if error().is_some() { format!("{id}-hint {id}-error") } else { format!("{id}-hint") }
     };
     // The text the server rendered, as the box's content; the app keeps the box's value after that.
-    let typed = form.draft.with_untracked(|d| d.support.other_details.clone());
+    let typed = form.draft.with_untracked(|d| textarea_content(&d.support.other_details));
     view! {
         <div class="govuk-form-group" class:govuk-form-group--error=move || error().is_some()>
             <label class="govuk-label" for=id>

@@ -57,6 +57,8 @@ fn TimesForm() -> impl IntoView {
     });
     // A time ticked when 3 were already chosen: refused, with the reason shown beside it.
     let refused = RwSignal::new(None::<Slot>);
+    // Choosing fully booked times for the waiting list, rather than times with places.
+    let waiting = Memo::new(move |_| form.draft.with(|d| d.waiting_list));
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -76,17 +78,32 @@ fn TimesForm() -> impl IntoView {
         <form method="post" action=form_action() novalidate on:submit=submit>
             <DefaultSubmit />
             <span class="govuk-caption-l">{tx("Step 3 of 6", "Cam 3 o 6")}</span>
-            <h1 class="govuk-heading-l">{tx("Choose visit times", "Dewis amseroedd ymweld")}</h1>
-            <p class="govuk-body">
-                {tx("Choose up to 3 times, in order of preference: the first one you choose is the one you most want. The prison will book one of them if it can.", "Dewiswch hyd at 3 amser, yn nhrefn eich dewis: yr un cyntaf a ddewiswch yw’r un rydych ei eisiau fwyaf. Bydd y carchar yn trefnu un ohonynt os gall.")}
-            </p>
+            {move || match waiting.get() {
+                false => view! {
+                    <h1 class="govuk-heading-l">{tx("Choose visit times", "Dewis amseroedd ymweld")}</h1>
+                    <p class="govuk-body">
+                        {tx("Choose up to 3 times, in order of preference: the first one you choose is the one you most want. The prison will book one of them if it can.", "Dewiswch hyd at 3 amser, yn nhrefn eich dewis: yr un cyntaf a ddewiswch yw’r un rydych ei eisiau fwyaf. Bydd y carchar yn trefnu un ohonynt os gall.")}
+                    </p>
+                }
+                .into_any(),
+                true => view! {
+                    <h1 class="govuk-heading-l">{tx("Choose times to wait for", "Dewis amseroedd i aros amdanynt")}</h1>
+                    <p class="govuk-body" id="waiting-list-explained">
+                        {tx("Choose up to 3 fully booked times, in order of preference. If a place comes up at one of them, it goes to the first person waiting for it, and we will tell you. You can leave the waiting list at any time.", "Dewiswch hyd at 3 amser sy’n llawn, yn nhrefn eich dewis. Os daw lle ar gael yn un ohonynt, bydd yn mynd i’r person cyntaf sy’n aros amdano, a byddwn yn rhoi gwybod i chi. Gallwch adael y rhestr aros unrhyw bryd.")}
+                    </p>
+                }
+                .into_any(),
+            }}
             <Chosen errors announcement refused />
             <Transition fallback=|| view! { <Loading text=("Loading visit times…", "Wrthi’n llwytho amseroedd ymweld…") /> }>
                 {move || {
                     availability
                         .get()
                         .map(|result| match result {
-                            Ok(availability) => view! { <Calendar availability announcement refused /> }.into_any(),
+                            Ok(availability) => {
+                                let waiting = waiting.get();
+                                view! { <Calendar availability announcement refused waiting errors /> }.into_any()
+                            }
                             Err(error) => view! { <LoadError error on_retry=move || availability.refetch() /> }.into_any(),
                         })
                 }}
@@ -218,6 +235,49 @@ fn Chosen(
     }
 }
 
+/// The state of the times a visitor can tick: those with places, or (joining the waiting list) those fully booked.
+fn choosable(waiting: bool) -> SlotState {
+    if waiting { SlotState::FullyBooked } else { SlotState::Available }
+}
+
+/// "Join the waiting list instead" (when some times are fully booked), or back to the times with places: a button of
+/// the form (`waiting_list=on|off`, answered by the server without the app). Either way the choice starts again.
+#[component]
+fn WaitingListSwitch(waiting: bool, any_full: bool, errors: RwSignal<Vec<FieldError>>) -> impl IntoView {
+    let form = use_form();
+    let switch = move |ev: leptos::ev::MouseEvent| {
+        ev.prevent_default();
+        form.draft.update(|d| {
+            d.waiting_list = !waiting;
+            d.slots.clear();
+        });
+        errors.set(Vec::new());
+        focus_id("slots".into());
+    };
+    match (waiting, any_full) {
+        (false, false) => ().into_any(),
+        (false, true) => view! {
+            <div class="govuk-inset-text" id="waiting-list-offer">
+                <p class="govuk-body">
+                    {tx("If the times you want are fully booked, you can join the waiting list for up to 3 of them instead.", "Os yw’r amseroedd rydych eu heisiau yn llawn, gallwch ymuno â’r rhestr aros ar gyfer hyd at 3 ohonynt yn lle hynny.")}
+                </p>
+                <button type="submit" name="waiting_list" value="on" class="govuk-button govuk-button--secondary govuk-!-margin-bottom-0" id="join-waiting-list" on:click=switch>
+                    {tx("Join the waiting list instead", "Ymuno â’r rhestr aros yn lle hynny")}
+                </button>
+            </div>
+        }
+        .into_any(),
+        (true, _) => view! {
+            <p class="govuk-body">
+                <button type="submit" name="waiting_list" value="off" class="govuk-button govuk-button--secondary" id="leave-waiting-list" on:click=switch>
+                    {tx("Choose times with places instead", "Dewis amseroedd gyda lleoedd yn lle hynny")}
+                </button>
+            </p>
+        }
+        .into_any(),
+    }
+}
+
 /// The Monday of the week a date is in.
 fn week_of(date: NaiveDate) -> NaiveDate {
     date.week(Weekday::Mon).first_day()
@@ -228,8 +288,12 @@ fn Calendar(
     availability: Availability,
     announcement: RwSignal<String>,
     refused: RwSignal<Option<Slot>>,
+    /// Whether the visitor is choosing fully booked times for the waiting list.
+    waiting: bool,
+    errors: RwSignal<Vec<FieldError>>,
 ) -> impl IntoView {
     let lang = use_lang();
+    let any_full = availability.days.iter().flat_map(|d| &d.slots).any(|s| s.state == SlotState::FullyBooked);
     let first = availability.first_bookable;
     let last = availability.last_bookable;
     let confirm_by = availability.confirm_by;
@@ -275,19 +339,25 @@ fn Calendar(
                                 )
                             }}
                         </h3>
-                        {days.into_iter().map(|day| view! { <Day day announcement refused /> }).collect_view()}
+                        {days.into_iter().map(|day| view! { <Day day announcement refused waiting /> }).collect_view()}
                     </section>
                 }
             })
             .collect_view()}
+        <WaitingListSwitch waiting any_full errors />
     }
 }
 
 #[component]
-fn Day(day: AvailabilityDay, announcement: RwSignal<String>, refused: RwSignal<Option<Slot>>) -> impl IntoView {
+fn Day(
+    day: AvailabilityDay,
+    announcement: RwSignal<String>,
+    refused: RwSignal<Option<Slot>>,
+    waiting: bool,
+) -> impl IntoView {
     let lang = use_lang();
     let date = day.date;
-    let any_available = day.slots.iter().any(|s| s.state == SlotState::Available);
+    let any_available = day.slots.iter().any(|s| s.state == choosable(waiting));
     let legend = move || describe_day(date, lang.get());
     if !any_available {
         // Nothing to choose: a plain line, so keyboard users do not tab through it.
@@ -334,7 +404,7 @@ fn Day(day: AvailabilityDay, announcement: RwSignal<String>, refused: RwSignal<O
                         })
                 }}
                 <div class="govuk-checkboxes govuk-checkboxes--small">
-                    {day.slots.into_iter().map(|s| view! { <SlotOption avail=s announcement refused /> }).collect_view()}
+                    {day.slots.into_iter().map(|s| view! { <SlotOption avail=s announcement refused waiting /> }).collect_view()}
                 </div>
             </fieldset>
         </div>
@@ -366,10 +436,11 @@ fn SlotOption(
     avail: SlotAvailability,
     announcement: RwSignal<String>,
     refused: RwSignal<Option<Slot>>,
+    waiting: bool,
 ) -> impl IntoView {
     let lang = use_lang();
     let form = use_form();
-    if avail.state != SlotState::Available {
+    if avail.state != choosable(waiting) {
         let state = avail.state;
         let slot = avail;
         return view! {
@@ -447,6 +518,7 @@ fn SlotOption(
                     let choice = form.draft.with(|d| d.slots.iter().position(|s| *s == value));
                     match choice {
                         Some(i) => ordinal(lang, i),
+                        None if waiting => lang.t("Fully booked", "Llawn").to_owned(),
                         None if lang.is_cy() => format!("{places} lle ar ôl"),
                         None if places == 1 => "1 place left".to_string(),
                         None => format!("{places} places left"),

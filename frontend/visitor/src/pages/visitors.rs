@@ -116,7 +116,7 @@ fn VisitorsForm() -> impl IntoView {
             <TextInput
                 field="lead_visitor.email"
                 label=("Email address", "Cyfeiriad e-bost")
-                hint=("We will send updates about the visit here", "Byddwn yn anfon diweddariadau am yr ymweliad yma")
+                hint=("We will email you about the visit here, unless you choose text messages only below. We need it either way.", "Byddwn yn anfon e-bost atoch am yr ymweliad yma, oni bai eich bod yn dewis negeseuon testun yn unig isod. Mae ei angen arnom y naill ffordd neu’r llall.")
                 get=|d| d.email.clone()
                 set=|d, v| d.email = v
                 errors
@@ -144,6 +144,7 @@ fn VisitorsForm() -> impl IntoView {
                 input_type="tel"
                 autocomplete="tel"
                 width="govuk-input--width-20"
+                spellcheck_off=true
             />
             <ContactChoice />
 

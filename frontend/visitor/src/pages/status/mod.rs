@@ -336,6 +336,11 @@ fn Visit(
             .filter(|(allowed, _)| *allowed)
             .map(|(_, action)| {
                 let (start, question, yes) = match action {
+                    Action::Withdraw if visit.state == VisitState::Waiting => (
+                        ("Leave the waiting list", "Gadael y rhestr aros"),
+                        ("Are you sure you want to leave the waiting list?", "Ydych chi’n siŵr eich bod am adael y rhestr aros?"),
+                        ("Yes, leave the waiting list", "Ydw, gadael y rhestr aros"),
+                    ),
                     Action::Withdraw => (
                         ("Withdraw this request", "Tynnu’r cais hwn yn ôl"),
                         ("Are you sure you want to withdraw this request?", "Ydych chi’n siŵr eich bod am dynnu’r cais hwn yn ôl?"),
