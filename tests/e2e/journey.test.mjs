@@ -775,6 +775,7 @@ describe('the waiting list', () => {
     assert.equal(await page.locator(`#${id}`).count(), 0, 'a full time cannot be ticked for a request');
     await page.click('#join-waiting-list');
     await page.locator('main h1', { hasText: 'Choose times to wait for' }).waitFor();
+    assert.doesNotMatch(await page.locator('main').innerText(), /The prison will tell you by/, 'no date for an answer');
     await checkPage(page, 'waiting-1-times');
     await page.check(`#${id}`);
     await page.click('#continue');

@@ -310,7 +310,16 @@ fn Calendar(
         <p class="govuk-body">
             {move || {
                 let (first, last) = (describe_day(first, lang.get()), describe_day(last, lang.get()));
-                if lang.is_cy() {
+                // Joining the waiting list, no answer comes by a date: only when a place does.
+                if waiting && lang.is_cy() {
+                    format!(
+                        "Gallwch ddewis amseroedd {} {}. Mae’r amseroedd yn amser y DU.",
+                        after_word_cy("o", &first),
+                        after_word_cy("hyd at", &last),
+                    )
+                } else if waiting {
+                    format!("You can choose times from {first} to {last}. Times are UK time.")
+                } else if lang.is_cy() {
                     format!(
                         "Gallwch ddewis amseroedd {} {}. Bydd y carchar yn rhoi gwybod i chi {}. Mae’r amseroedd yn amser y DU.",
                         after_word_cy("o", &first),
