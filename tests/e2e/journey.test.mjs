@@ -794,10 +794,11 @@ describe('the waiting list', () => {
 
     await page.click('#status-link');
     await page.locator('#visit-state[data-state=waiting]').waitFor();
-    await page.click('#withdraw');
+    await page.click('#leave');
     assert.match(await page.locator('main').innerText(), /Are you sure you want to leave the waiting list\?/);
     await page.click('#confirm-yes');
     await page.locator('#visit-state[data-state=withdrawn]').waitFor();
+    assert.match(await page.locator('#change-done').innerText(), /You have left the waiting list/);
     assert.deepEqual(problems.pageErrors, []);
   });
 });

@@ -56,7 +56,7 @@ pub fn route() -> impl actix_web::dev::HttpServiceFactory {
 }
 
 /// The status page's forms, for a visitor without JavaScript (the app calls the REST API instead): `POST
-/// /visit/{reference}/withdraw` and `/cancel`, authorised by the visit's cookie and only from this origin's own
+/// /visit/{reference}/withdraw` (also `/leave`, the same from the waiting list) and `/cancel`, authorised by the visit's cookie and only from this origin's own
 /// pages (as the REST API checks it). Done, they send the browser back to the visit's page saying so
 /// (`?done=withdraw`); refused (already decided or started, or the cookie has gone), back to the page, which shows
 /// the visit as it is or that the link no longer opens it. From another origin: 403.
@@ -74,7 +74,8 @@ async fn visit_action(
     let Some(reference) = written_reference(&reference) else { return Err(ApiError::NotFound) };
     let token = crate::visits::routes::visit_token(&req, &reference)?;
     let done = match action.as_str() {
-        "withdraw" => crate::visits::service::withdraw(&state, &reference, token.as_deref()).await,
+        // "leave": a withdrawal from the waiting list, which the page then says as leaving it.
+        "withdraw" | "leave" => crate::visits::service::withdraw(&state, &reference, token.as_deref()).await,
         "cancel" => crate::visits::service::cancel(&state, &reference, token.as_deref()).await,
         _ => return Err(ApiError::NotFound),
     };

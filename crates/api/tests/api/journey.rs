@@ -447,6 +447,16 @@ async fn a_visitor_without_javascript_joins_the_waiting_list_for_a_full_time(db:
     let (reference, token) = status_link(&done);
     let status: Value = app.visit_status(&reference, &token).await.json().await.unwrap();
     assert_eq!(status["state"], "waiting");
+    // The status page offers to leave the list, and its form does so without JavaScript.
+    browser.get(&format!("/visit/{reference}?token={token}")).await;
+    let page = browser.get(&format!("/visit/{reference}")).await;
+    assert!(page.body.contains("href=\"?confirm=leave\""), "{}", page.body);
+    let left = browser.post(&format!("/visit/{reference}/leave"), &[]).await;
+    let back = format!("/visit/{reference}?done=leave");
+    assert_eq!((left.status, left.location.as_deref()), (303, Some(back.as_str())));
+    assert!(browser.get(&back).await.body.contains("You have left the waiting list"));
+    let status: Value = app.visit_status(&reference, &token).await.json().await.unwrap();
+    assert_eq!(status["state"], "withdrawn");
 
     // Back to times with places: the choice starts again.
     let mut other = Browser::new(&app);

@@ -30,6 +30,8 @@ use frontend_shared::shell::SuccessBanner;
 enum Action {
     Withdraw,
     Cancel,
+    /// Withdrawing from the waiting list: a withdrawal, said as leaving the list.
+    Leave,
 }
 
 impl Action {
@@ -38,11 +40,12 @@ impl Action {
         match self {
             Action::Withdraw => "withdraw",
             Action::Cancel => "cancel",
+            Action::Leave => "leave",
         }
     }
 
     fn parse(text: &str) -> Option<Action> {
-        [Action::Withdraw, Action::Cancel].into_iter().find(|a| a.as_str() == text)
+        [Action::Withdraw, Action::Cancel, Action::Leave].into_iter().find(|a| a.as_str() == text)
     }
 }
 
@@ -86,6 +89,7 @@ pub fn StatusPage() -> impl IntoView {
                             {match action {
                                 Action::Withdraw => tx("You have withdrawn your request. The prison has been told.", "Rydych chi wedi tynnu eich cais yn ôl. Mae’r carchar wedi cael gwybod.").into_any(),
                                 Action::Cancel => tx("You have cancelled your visit. The prison has been told.", "Rydych chi wedi canslo eich ymweliad. Mae’r carchar wedi cael gwybod.").into_any(),
+                                Action::Leave => tx("You have left the waiting list.", "Rydych chi wedi gadael y rhestr aros.").into_any(),
                             }}
                         </SuccessBanner>
                     }
@@ -175,7 +179,7 @@ fn Visit(
         let (reference, token) = (reference.clone(), token.get_value());
         spawn_local(async move {
             let result = match action {
-                Action::Withdraw => api::withdraw(reference, token).await,
+                Action::Withdraw | Action::Leave => api::withdraw(reference, token).await,
                 Action::Cancel => api::cancel(reference, token).await,
             };
             busy.set(false);
@@ -331,12 +335,15 @@ fn Visit(
                     }
                 })
         }}
-        {[(visit.can_withdraw, Action::Withdraw), (visit.can_cancel, Action::Cancel)]
+        {[
+            (visit.can_withdraw, if visit.state == VisitState::Waiting { Action::Leave } else { Action::Withdraw }),
+            (visit.can_cancel, Action::Cancel),
+        ]
             .into_iter()
             .filter(|(allowed, _)| *allowed)
             .map(|(_, action)| {
                 let (start, question, yes) = match action {
-                    Action::Withdraw if visit.state == VisitState::Waiting => (
+                    Action::Leave => (
                         ("Leave the waiting list", "Gadael y rhestr aros"),
                         ("Are you sure you want to leave the waiting list?", "Ydych chi’n siŵr eich bod am adael y rhestr aros?"),
                         ("Yes, leave the waiting list", "Ydw, gadael y rhestr aros"),
