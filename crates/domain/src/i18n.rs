@@ -59,10 +59,16 @@ const SOFTENING_WORDS_CY: [&str; 12] = ["ar", "o", "i", "at", "tan", "am", "gan"
 /// Returns `word`, a space and the phrase; a phrase that does not start with "Dydd" follows `word` unchanged.
 pub fn after_word_cy(word: &str, phrase: &str) -> String {
     let last = word.rsplit(' ').next().unwrap_or(word).to_lowercase();
+    format!("{word} {}", mid_sentence_cy(phrase, SOFTENING_WORDS_CY.contains(&last.as_str())))
+}
+
+/// The phrase of [`after_word_cy`] without the word, for a text that writes the word itself: the weekday in lower
+/// case, and softened ("ddydd") when the word before it softens.
+pub fn mid_sentence_cy(phrase: &str, softened: bool) -> String {
     match phrase.strip_prefix("Dydd ") {
-        Some(rest) if SOFTENING_WORDS_CY.contains(&last.as_str()) => format!("{word} ddydd {rest}"),
-        Some(rest) => format!("{word} dydd {rest}"),
-        None => format!("{word} {phrase}"),
+        Some(rest) if softened => format!("ddydd {rest}"),
+        Some(rest) => format!("dydd {rest}"),
+        None => phrase.to_owned(),
     }
 }
 

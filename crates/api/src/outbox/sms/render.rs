@@ -19,7 +19,7 @@ fn on_slot(slot: &Slot, lang: Locale) -> String {
     let day = i18n::describe_day(slot.date, lang);
     let day = match lang {
         Locale::En => day,
-        Locale::Cy => day.replacen("Dydd ", "ddydd ", 1),
+        Locale::Cy => i18n::mid_sentence_cy(&day, true),
     };
     format!("{day}, {}", i18n::describe_times(slot, lang))
 }
@@ -29,7 +29,7 @@ fn by_date(date: NaiveDate, lang: Locale) -> String {
     let day = i18n::describe_day(date, lang);
     match lang {
         Locale::En => day,
-        Locale::Cy => day.replacen("Dydd ", "dydd ", 1),
+        Locale::Cy => i18n::mid_sentence_cy(&day, false),
     }
 }
 
