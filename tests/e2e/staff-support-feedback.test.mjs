@@ -131,7 +131,7 @@ describe('issue 14 in the staff app', () => {
   test('staff send feedback, and an admin reads it beside a visitor’s and downloads the CSV', async (t) => {
     const visitor = await api('/api/v1/feedback', {
       method: 'POST',
-      body: { satisfaction: 'satisfied', improvement: 'Easy on my phone', locale: 'en' },
+      body: { satisfaction: 'satisfied', improvement: 'Easy on my phone', locale: 'cy' },
     });
     assert.equal(visitor.status, 201);
 
@@ -164,8 +164,9 @@ describe('issue 14 in the staff app', () => {
     await table.waitFor();
     const rows = table.locator('tbody tr');
     assert.equal(await rows.count(), 2);
-    assert.match(await rows.nth(0).innerText(), /Staff[\s\S]*Dissatisfied[\s\S]*hard to read on a tablet/, 'newest first');
-    assert.match(await rows.nth(1).innerText(), /Visitor[\s\S]*Satisfied[\s\S]*Easy on my phone/);
+    assert.match(await rows.nth(0).innerText(), /Staff[\s\S]*Dissatisfied[\s\S]*hard to read on a tablet[\s\S]*English/, 'newest first');
+    // The language the visitor wrote in, so that a Welsh comment is read as Welsh.
+    assert.match(await rows.nth(1).innerText(), /Visitor[\s\S]*Satisfied[\s\S]*Easy on my phone[\s\S]*Welsh/);
     assert.equal(await admin.page.locator('nav a[href="/staff/admin/feedback"][aria-current=page]').count(), 1);
     await checkPage(admin.page, 'admin-feedback');
     const [download] = await Promise.all([admin.page.waitForEvent('download'), admin.page.click('#feedback-download')]);

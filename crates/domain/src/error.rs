@@ -105,6 +105,8 @@ pub enum FieldErrorCode {
     SlotFullyBooked,
     /// Joining the waiting list for a time that still has places: request it instead.
     SlotHasPlaces,
+    /// Joining the waiting list for a time the same prisoner is already waiting for, or already has a visit at.
+    AlreadyWaiting,
     UnknownPrison,
     InvalidLocale,
     /// A number (a capacity, an age, a count of days) outside the range the service allows.

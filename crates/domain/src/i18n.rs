@@ -330,6 +330,9 @@ pub fn field_message(lang: Locale, error: &FieldError, rules: Option<&VisitingRu
         FieldErrorCode::SlotHasPlaces => {
             format!("Mae lleoedd ar ôl ar amser ymweld {n}. Gofynnwch amdano yn lle ymuno â’r rhestr aros")
         }
+        FieldErrorCode::AlreadyWaiting => {
+            format!("Mae gan y carcharor hwn ymweliad neu le ar y rhestr aros eisoes ar amser ymweld {n}")
+        }
         FieldErrorCode::UnknownPrison => "Dewiswch garchar o’r rhestr".into(),
         FieldErrorCode::AlreadyTaken => format!("Mae {} eisoes yn cael ei ddefnyddio", soft(&field)),
         FieldErrorCode::UrlNotAllowed => {

@@ -145,6 +145,15 @@ impl Contact {
         Contact::ALL.into_iter().find(|c| c.as_str() == value).unwrap_or(Contact::Email)
     }
 
+    /// The choice a visit's `contact_by` records.
+    pub fn from_channels(channels: &[MessageChannel]) -> Contact {
+        match (channels.contains(&MessageChannel::Email), channels.contains(&MessageChannel::Sms)) {
+            (true, true) => Contact::Both,
+            (false, true) => Contact::Sms,
+            _ => Contact::Email,
+        }
+    }
+
     /// As `lead_visitor.contact_by` takes it (absent means email only).
     pub fn channels(self) -> Option<Vec<MessageChannel>> {
         match self {

@@ -1,6 +1,7 @@
 //! Prisons' rules and timetables, changed by their own staff without a release. A change that would leave booked
 //! visits without their slot, or over its places, is refused with the list of those visits unless confirmed; the
-//! visits stay booked either way. Changes reach visitors at once (the availability version moves on).
+//! visits stay booked either way. Changes reach visitors at once (the availability version moves on). Places the
+//! change gives go to the waiting list, and waiting visits whose every time it takes away leave the line, told why.
 
 use chrono::Days;
 use domain::calendar::london_today;
@@ -96,12 +97,15 @@ pub async fn change(
     // change holds, before any later booking can see them free.
     let stamped: Vec<Slot> = capacities.iter().map(|(slot, _)| *slot).collect();
     let offered = crate::waiting_list::service::offer_after_change(&tx, prison_id, &stamped, now).await?;
+    // Those still waiting for times the change took away leave the line, and are told.
+    let (waiting_list_ended, ended) =
+        crate::waiting_list::service::times_withdrawn(&tx, prison_id, &saved.timetable, now).await?;
     let event = crate::events::NewEvent::timetable_changed(prison_id, saved.version);
     crate::events::record(&tx, event, now).await?;
-    for event in offered {
+    for event in offered.into_iter().chain(ended) {
         crate::events::record(&tx, event, now).await?;
     }
     tx.commit().await?;
     tracing::info!(prison_id = %prison_id, staff_id = %user.id, affected = affected.len(), "timetable changed");
-    Ok(TimetableChanged { timetable: saved, affected })
+    Ok(TimetableChanged { timetable: saved, affected, waiting_list_ended })
 }

@@ -36,7 +36,9 @@ pub async fn get_timetable(
 
 /// Replace the prison's rules and timetable. Visitors see the change at once. A change that would leave booked
 /// visits without their time, or over its places, is refused with 409 `affects_booked_visits` listing them, unless
-/// `confirm_affected` is true; booked visits are never dropped.
+/// `confirm_affected` is true; booked visits are never dropped. Places the change gives go to the waiting list at
+/// once; waiting visits whose every time it takes away leave the list (`waiting_list_ended`) and their visitors are
+/// told by email or text.
 #[utoipa::path(
     tag = "staff",
     security(("bearer_auth" = [])),

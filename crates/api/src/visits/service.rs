@@ -143,6 +143,19 @@ pub async fn create(
     if !slot_errors.is_empty() {
         return Err(ApiError::Validation(slot_errors));
     }
+    if waiting {
+        let held = crate::waiting_list::store::prisoner_has(
+            &state.db,
+            prison.id,
+            valid.prisoner.number.as_str(),
+            &valid.slots,
+        );
+        let held = held.await?;
+        let errors = already_waiting(&valid.slots, &held);
+        if !errors.is_empty() {
+            return Err(ApiError::Validation(errors));
+        }
+    }
     let limits = request_limits(state, &valid, address.as_deref());
 
     // Instant booking: the visitor's choices that have room now, most wanted first, with their places.
@@ -219,6 +232,26 @@ pub async fn create(
         }
     }
     Err(ApiError::Internal(anyhow::anyhow!("could not draw an unused reference")))
+}
+
+/// One `already_waiting` error per chosen time the prisoner already waits for or has a visit at, under `slots[i]`.
+/// (Two joins sent at the same instant can both pass; each is then an entry of its own, as two requests would be.)
+fn already_waiting(slots: &[Slot], held: &[Slot]) -> Vec<FieldError> {
+    slots
+        .iter()
+        .enumerate()
+        .filter(|(_, slot)| held.contains(slot))
+        .map(|(i, slot)| {
+            FieldError::new(
+                format!("slots[{i}]"),
+                FieldErrorCode::AlreadyWaiting,
+                format!(
+                    "This prisoner already has a visit or a place on the waiting list on {}. Choose another time",
+                    domain::i18n::describe_slot(slot, domain::api::Locale::En)
+                ),
+            )
+        })
+        .collect()
 }
 
 /// The prisoner checks against the prison's records, with their JSON, when a records service is configured.
@@ -507,45 +540,69 @@ fn cannot(current: VisitState, detail: &str) -> ApiError {
 }
 
 /// Applies a visitor's change if the visit is still as it was read; otherwise reports its current state.
-async fn change(state: &AppState, visit: VisitRow, to: VisitState) -> Result<VisitStatus, ApiError> {
+///
+/// A withdrawal is tried again on what the visit became when that still allows it: a place offered from the waiting
+/// list can turn a waiting visit into a request between the read and the write, and the visitor who pressed "Leave
+/// the waiting list" then withdraws the request (its place goes to the next in line). At most three tries.
+async fn change(state: &AppState, mut visit: VisitRow, to: VisitState) -> Result<VisitStatus, ApiError> {
     let now = state.clock.now();
+    for _ in 0..3 {
+        if let Some(changed) = try_change(state, &visit, to, now).await? {
+            return Ok(changed);
+        }
+        let current = super::store::find(&state.db, visit.id).await?.ok_or(ApiError::NotFound)?;
+        let again = to == VisitState::Withdrawn
+            && current.state.visitor_can_withdraw()
+            && visitor_can_withdraw(current.state, &super::store::slot_choices(&state.db, visit.id).await?, now);
+        if !again {
+            return Err(cannot(current.state, "The visit changed while you were looking at it. Reload to see it now."));
+        }
+        visit = current;
+    }
+    Err(cannot(visit.state, "The visit changed while you were looking at it. Reload to see it now."))
+}
+
+/// One try of [`change`]: `None`, with nothing written, when the visit was no longer at the version read.
+async fn try_change(
+    state: &AppState,
+    visit: &VisitRow,
+    to: VisitState,
+    now: DateTime<Utc>,
+) -> Result<Option<VisitStatus>, ApiError> {
     let tx = state.db.begin().await?;
     let offered =
         super::store::transition(&tx, visit.id, visit.version, visit.state, to, Actor::Visitor, None, now).await?;
-    let moved = offered.is_some();
-    if moved && to == VisitState::Cancelled {
+    let Some(offered) = offered else {
+        tx.rollback().await?;
+        return Ok(None);
+    };
+    if to == VisitState::Cancelled {
         let reason = domain::visit::CancellationReason::VisitorCancelled;
         crate::staff_visits::store::set_cancellation_reason(&tx, visit.id, reason).await?;
     }
-    if moved {
-        let kind = if to == VisitState::Cancelled { EmailKind::Cancelled } else { EmailKind::Withdrawn };
-        let payload = crate::outbox::store::visit_payload(now, None);
-        crate::outbox::store::enqueue(&tx, NewMessage::about_visit(visit.id, kind, payload), now).await?;
-        let event_type =
-            if to == VisitState::Cancelled { EventType::VisitCancelled } else { EventType::VisitWithdrawn };
-        let data = VisitEventData {
-            visit_id: visit.id,
-            reference: visit.reference.clone(),
-            prison_id: visit.prison_id,
-            state: to,
-            version: visit.version + 1,
-            booked_slot: visit.booked_slot,
-            actor: Actor::Visitor,
-            message_id: None,
-        };
-        crate::events::record(&tx, crate::events::NewEvent::about_visit(event_type, &data), now).await?;
-        // The place it gave back went to the waiting list: its events after this one.
-        for event in offered.into_iter().flatten() {
-            crate::events::record(&tx, event, now).await?;
-        }
+    let kind = if to == VisitState::Cancelled { EmailKind::Cancelled } else { EmailKind::Withdrawn };
+    let payload = crate::outbox::store::visit_payload(now, None);
+    crate::outbox::store::enqueue(&tx, NewMessage::about_visit(visit.id, kind, payload), now).await?;
+    let event_type = if to == VisitState::Cancelled { EventType::VisitCancelled } else { EventType::VisitWithdrawn };
+    let data = VisitEventData {
+        visit_id: visit.id,
+        reference: visit.reference.clone(),
+        prison_id: visit.prison_id,
+        state: to,
+        version: visit.version + 1,
+        booked_slot: visit.booked_slot,
+        actor: Actor::Visitor,
+        message_id: None,
+    };
+    crate::events::record(&tx, crate::events::NewEvent::about_visit(event_type, &data), now).await?;
+    // The place it gave back went to the waiting list: its events after this one.
+    for event in offered {
+        crate::events::record(&tx, event, now).await?;
     }
     tx.commit().await?;
-    let current = super::store::find(&state.db, visit.id).await?.ok_or(ApiError::NotFound)?;
-    if !moved {
-        return Err(cannot(current.state, "The visit changed while you were looking at it. Reload to see it now."));
-    }
     tracing::info!(visit_id = %visit.id, from = visit.state.as_str(), to = to.as_str(), "visit changed by visitor");
-    view(state, current).await
+    let current = super::store::find(&state.db, visit.id).await?.ok_or(ApiError::NotFound)?;
+    Ok(Some(view(state, current).await?))
 }
 
 async fn view(state: &AppState, visit: VisitRow) -> Result<VisitStatus, ApiError> {

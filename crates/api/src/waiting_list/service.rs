@@ -14,6 +14,7 @@ use domain::calendar::{BankHolidays, BookingWindow, london_today};
 use domain::email::EmailKind;
 use domain::events::{EventType, VisitEventData};
 use domain::slot::Slot;
+use domain::timetable::Timetable;
 use domain::visit::{Actor, VisitState, has_started};
 use domain::waiting_list::{WaitingList, WaitingListEntry, WaitingListSlot};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, TransactionTrait};
@@ -172,30 +173,12 @@ pub async fn expire(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<usize
         }
         let Some(visit) = crate::visits::store::find(db, visit_id).await? else { continue };
         let tx = db.begin().await?;
-        let (from, to) = (VisitState::Waiting, VisitState::Expired);
-        let moved = crate::visits::store::transition(&tx, visit_id, visit.version, from, to, Actor::System, None, now);
-        if moved.await?.is_none() {
+        let ended = end_waiting(&tx, visit_id, visit.version, visit.reference, visit.prison_id, now).await?;
+        let Some(event) = ended else {
             tx.rollback().await?;
             continue;
-        }
-        let payload = crate::outbox::store::visit_payload(now, None);
-        crate::outbox::store::enqueue(
-            &tx,
-            NewMessage::about_visit(visit_id, EmailKind::WaitingListExpired, payload),
-            now,
-        )
-        .await?;
-        let data = VisitEventData {
-            visit_id,
-            reference: visit.reference,
-            prison_id: visit.prison_id,
-            state: to,
-            version: visit.version + 1,
-            booked_slot: None,
-            actor: Actor::System,
-            message_id: None,
         };
-        crate::events::record(&tx, NewEvent::about_visit(EventType::VisitExpired, &data), now).await?;
+        crate::events::record(&tx, event, now).await?;
         tx.commit().await?;
         expired += 1;
     }
@@ -203,6 +186,72 @@ pub async fn expire(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<usize
         tracing::info!(visits = expired, "waiting list: entries whose times all passed expired");
     }
     Ok(expired)
+}
+
+/// After a timetable change (in its transaction, holding the prison's lock): waiting visits none of whose times is
+/// still to come in `timetable` with places for open visits (the dates closed, the times taken out, their places set
+/// to 0) leave the line as `expired`, and their visitors are told the prison no longer holds those times. A visit
+/// with one such time left keeps waiting for it. Returns their references and the events, to record last.
+pub async fn times_withdrawn(
+    db: &impl ConnectionTrait,
+    prison_id: Uuid,
+    timetable: &Timetable,
+    now: DateTime<Utc>,
+) -> Result<(Vec<String>, Vec<NewEvent>), DbErr> {
+    let mut references = Vec::new();
+    let mut events = Vec::new();
+    for (candidate, choices) in super::store::waiting_with_choices(db, prison_id).await? {
+        let still_held = |slot: &Slot| {
+            !has_started(slot, now)
+                && timetable.slots_on(slot.date).iter().any(|s| s.slot == *slot && !s.closed && s.capacity > 0)
+        };
+        // Times that have all passed are the expiry job's, with its own words.
+        if choices.iter().any(still_held) || choices.iter().all(|slot| has_started(slot, now)) {
+            continue;
+        }
+        let ended =
+            end_waiting(db, candidate.visit_id, candidate.version, candidate.reference.clone(), prison_id, now).await?;
+        if let Some(event) = ended {
+            references.push(candidate.reference);
+            events.push(event);
+        }
+    }
+    if !references.is_empty() {
+        tracing::info!(prison_id = %prison_id, visits = references.len(),
+            "waiting list: entries whose times the prison no longer holds ended");
+    }
+    Ok((references, events))
+}
+
+/// Moves a waiting visit out of the line as `expired` (if still at `version`) and queues the visitor's message,
+/// which says whether the times passed or the prison no longer holds them (by the visit's choices and `now`).
+/// Returns the event, for the caller to record last; `None`, with nothing written, when the visit had moved on.
+async fn end_waiting(
+    db: &impl ConnectionTrait,
+    visit_id: Uuid,
+    version: i32,
+    reference: String,
+    prison_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<Option<NewEvent>, DbErr> {
+    let (from, to) = (VisitState::Waiting, VisitState::Expired);
+    if crate::visits::store::transition(db, visit_id, version, from, to, Actor::System, None, now).await?.is_none() {
+        return Ok(None);
+    }
+    let payload = crate::outbox::store::visit_payload(now, None);
+    crate::outbox::store::enqueue(db, NewMessage::about_visit(visit_id, EmailKind::WaitingListExpired, payload), now)
+        .await?;
+    let data = VisitEventData {
+        visit_id,
+        reference,
+        prison_id,
+        state: to,
+        version: version + 1,
+        booked_slot: None,
+        actor: Actor::System,
+        message_id: None,
+    };
+    Ok(Some(NewEvent::about_visit(EventType::VisitExpired, &data)))
 }
 
 /// The prison's waiting list on a date (default today, UK), per slot, first in line first. Another prison's answers

@@ -206,6 +206,70 @@ pub async fn wanted_slots(db: &impl ConnectionTrait, prison_id: Uuid, from: Naiv
     Ok(slots)
 }
 
+/// Which of `slots` the prisoner (by number, at the prison) is already waiting for, or already has a booked visit at:
+/// joining the waiting list for them again is refused.
+pub async fn prisoner_has(
+    db: &impl ConnectionTrait,
+    prison_id: Uuid,
+    prisoner_number: &str,
+    slots: &[Slot],
+) -> Result<Vec<Slot>, DbErr> {
+    let dates: Vec<NaiveDate> = slots.iter().map(|s| s.date).collect();
+    let waiting = visit_slot_choice::Entity::find()
+        .join(JoinType::InnerJoin, visit_slot_choice::Relation::Visit.def())
+        .filter(visit::Column::PrisonId.eq(prison_id))
+        .filter(visit::Column::PrisonerNumber.eq(prisoner_number))
+        .filter(visit::Column::State.eq(VisitState::Waiting))
+        .filter(visit_slot_choice::Column::SlotDate.is_in(dates.clone()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(crate::visits::store::choice_slot);
+    let booked = visit::Entity::find()
+        .filter(visit::Column::PrisonId.eq(prison_id))
+        .filter(visit::Column::PrisonerNumber.eq(prisoner_number))
+        .filter(visit::Column::State.eq(VisitState::Booked))
+        .filter(visit::Column::BookedDate.is_in(dates))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|v| Some(Slot::new(v.booked_date?, v.booked_start?, v.booked_end?)));
+    Ok(waiting.chain(booked).filter(|slot| slots.contains(slot)).collect())
+}
+
+/// The prison's waiting visits, each with every time it chose (most wanted first), in the order they were made.
+pub async fn waiting_with_choices(
+    db: &impl ConnectionTrait,
+    prison_id: Uuid,
+) -> Result<Vec<(Candidate, Vec<Slot>)>, DbErr> {
+    let rows = visit_slot_choice::Entity::find()
+        .select_only()
+        .column(visit::Column::Id)
+        .column(visit::Column::Version)
+        .column(visit::Column::Reference)
+        .column(visit_slot_choice::Column::SlotDate)
+        .column(visit_slot_choice::Column::StartTime)
+        .column(visit_slot_choice::Column::EndTime)
+        .join(JoinType::InnerJoin, visit_slot_choice::Relation::Visit.def())
+        .filter(visit::Column::PrisonId.eq(prison_id))
+        .filter(visit::Column::State.eq(VisitState::Waiting))
+        .order_by_asc(visit::Column::CreatedAt)
+        .order_by_asc(visit::Column::Id)
+        .order_by_asc(visit_slot_choice::Column::Rank)
+        .into_tuple::<(Uuid, i32, String, NaiveDate, chrono::NaiveTime, chrono::NaiveTime)>()
+        .all(db)
+        .await?;
+    let mut visits: Vec<(Candidate, Vec<Slot>)> = Vec::new();
+    for (visit_id, version, reference, date, start, end) in rows {
+        let slot = Slot::new(date, start, end);
+        match visits.last_mut() {
+            Some((candidate, slots)) if candidate.visit_id == visit_id => slots.push(slot),
+            _ => visits.push((Candidate { visit_id, version, reference }, vec![slot])),
+        }
+    }
+    Ok(visits)
+}
+
 /// Waiting visits (of every prison) none of whose chosen dates is after `last_date`: the ones whose times may all
 /// have passed. The caller checks the times.
 pub async fn possibly_expired(db: &impl ConnectionTrait, last_date: NaiveDate, limit: u64) -> Result<Vec<Uuid>, DbErr> {

@@ -229,6 +229,12 @@ async fn a_visitor_without_javascript_makes_the_visit_the_rest_api_makes(db: Db)
     assert_eq!(emailed, emails(&app, &by_rest, rest_token).await);
     assert!(emailed.iter().any(|(kind, _)| kind == "request_received by email"), "{emailed:?}");
     assert!(emailed.iter().any(|(kind, _)| kind == "request_received by sms"), "a text as well: {emailed:?}");
+    // The status page shows the support asked for and how updates come, as "Check your answers" did.
+    browser.get(&format!("/visit/{reference}?token={token}")).await;
+    let status_page = browser.get(&format!("/visit/{reference}")).await;
+    for shown in ["id=\"support-needs\"", "Wheelchair access", "Interpreter: Polish", "Email and text message"] {
+        assert!(status_page.body.contains(shown), "{shown} on the status page: {}", status_page.body);
+    }
 
     // A tab left open with the answers cannot reopen the sent draft to send them again; a new start can.
     let cookie = browser.cookie_header();
@@ -466,6 +472,38 @@ async fn a_visitor_without_javascript_joins_the_waiting_list_for_a_full_time(db:
     assert!(!handed_over(&other.get("/book/times").await).waiting_list);
 }
 
+/// At a prison where staff decide, a place offered from the waiting list is kept for the visitor while staff
+/// decide: their status page says which time, in English and Welsh, instead of only the times they waited for.
+async fn the_status_page_shows_the_place_kept_from_the_waiting_list(db: Db) {
+    let (app, _dir) = spawn_with_pages_and_clock(db, Clock::fixed(monday_morning())).await;
+    let prison = crate::helpers::add_test_prison_with_capacity(&app, VisitingRules::default(), 1).await;
+    let mut first = visit_request(prison, &[SLOT, ("2026-12-05", "14:00", "16:00")]);
+    first["prisoner"]["number"] = serde_json::json!("B1234CD");
+    let booked = app.created_visit(&first).await;
+    let booked_id: uuid::Uuid = booked["id"].as_str().unwrap().parse().unwrap();
+    app.book(booked_id, crate::helpers::slot(SLOT.0, SLOT.1, SLOT.2)).await;
+    let mut waiting = visit_request(prison, &[SLOT]);
+    waiting["waiting_list"] = serde_json::json!(true);
+    let waiting = app.created_visit(&waiting).await;
+    let (reference, token) = (waiting["reference"].as_str().unwrap(), waiting["status_token"].as_str().unwrap());
+
+    app.add_staff("officer@testbridge.example", "staff", &[prison]).await;
+    let officer = app.access_token("officer@testbridge.example").await;
+    let cancel = serde_json::json!({"reason": "capacity_issues", "expected_version": 1});
+    let cancelled = app.post_as(&officer, &format!("/api/v1/staff/visits/{booked_id}/cancel"), &cancel).await;
+    assert_eq!(cancelled.status(), 200);
+
+    let mut browser = Browser::new(&app);
+    browser.get(&format!("/visit/{reference}?token={token}")).await;
+    let page = browser.get(&format!("/visit/{reference}")).await;
+    let kept = page.body.split_once("id=\"booked-slot\"").map(|(_, rest)| &rest[..rest.len().min(400)]);
+    let kept = kept.unwrap_or_else(|| panic!("no kept place on the page: {}", page.body));
+    assert!(kept.contains("Place kept for you") && kept.contains("Friday 4 December"), "{kept}");
+    browser.cookies.insert("pvb_lang".into(), "cy".into());
+    let page = browser.get(&format!("/visit/{reference}")).await;
+    assert!(page.body.contains("Lle wedi’i gadw i chi"), "{}", page.body);
+}
+
 /// Markup typed in any field of any form comes back as text on the page that shows it again: in an input's value,
 /// and in a text area, whose content Leptos does not escape by itself. `&lt;` typed stays `&lt;`.
 async fn markup_typed_in_any_field_comes_back_as_text(db: Db) {
@@ -671,4 +709,5 @@ on_both_databases!(
     feedback_without_javascript_is_sent_or_comes_back_with_what_to_fix,
     a_visitor_without_javascript_joins_the_waiting_list_for_a_full_time,
     markup_typed_in_any_field_comes_back_as_text,
+    the_status_page_shows_the_place_kept_from_the_waiting_list,
 );

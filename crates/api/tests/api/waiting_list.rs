@@ -523,6 +523,103 @@ async fn entries_expire_once_every_time_has_passed(db: Db) {
     assert_eq!(line.state(&later).await, "expired");
 }
 
+/// A timetable change that takes away every time a visitor waits for (the date closed, or its places set to 0)
+/// ends their wait in its transaction and tells them why, not that the times passed; staff get the references. A
+/// visitor with another time still held keeps waiting for it.
+async fn a_timetable_change_taking_away_the_times_waited_for_ends_the_wait_and_says_why(db: Db) {
+    let line = Line::at(db, false, 1).await;
+    let smtp = SmtpServer::start().await;
+    let worker = worker(&line.app, &smtp_settings(&smtp.url()), 10);
+    let saturday = "2026-12-05";
+    line.booked(DAY, 1).await;
+    line.booked(saturday, 1).await;
+    let only_friday = line.join(DAY).await;
+    let mut body = line.request(DAY, true);
+    body["slots"].as_array_mut().unwrap().push(json!({"date": saturday, "start": "14:00", "end": "16:00"}));
+    let both_days = Line::made(&line.app.created_visit(&body).await);
+
+    let path = format!("/api/v1/staff/prisons/{}/timetable", line.prison);
+    let current: Value = line.app.get_as(&line.officer, &path).await.json().await.unwrap();
+    let mut change = json!({"rules": current["rules"], "timetable": current["timetable"], "confirm_affected": true});
+    change["timetable"]["closed_dates"].as_array_mut().unwrap().push(json!(DAY));
+    let response = line.app.client.put(line.app.url(&path)).bearer_auth(&line.officer).json(&change).send().await;
+    let changed: Value = response.unwrap().json().await.unwrap();
+    assert_eq!(changed["waiting_list_ended"], json!([only_friday.reference]), "{changed}");
+    assert_eq!(changed["affected"].as_array().unwrap().len(), 1, "the booked visit is listed, and kept");
+    assert_eq!(line.state(&only_friday).await, "expired");
+    assert_eq!(line.status(&only_friday).await["can_withdraw"], false);
+    assert_eq!(line.email_kinds(&only_friday).await, vec!["waiting_list_joined", "waiting_list_expired"]);
+    assert_eq!(line.state(&both_days).await, "waiting", "Saturday is still held");
+    assert_eq!(line.email_kinds(&both_days).await, vec!["waiting_list_joined"]);
+    worker.run_once().await.unwrap();
+    let mails: Vec<Mail> = smtp.received().iter().map(parse).collect();
+    let ended = mails.iter().find(|m| m.subject == format!("Waiting list ended: {}", only_friday.reference)).unwrap();
+    assert!(ended.text.contains("no longer holds visits at the times you were waiting for"), "{}", ended.text);
+    assert!(!ended.text.contains("passed"), "{}", ended.text);
+
+    // Saturday's places set to 0: the second visitor's last time is gone too.
+    let response = line.set_places_confirmed(saturday, 0).await;
+    let changed: Value = response.json().await.unwrap();
+    assert_eq!(changed["waiting_list_ended"], json!([both_days.reference]), "{changed}");
+    assert_eq!(line.state(&both_days).await, "expired");
+    // Giving places back later offers them to nobody: the line is empty.
+    let mut current: Value = line.app.get_as(&line.officer, &path).await.json().await.unwrap();
+    current["timetable"]["replacements"][0]["capacity"] = json!(3);
+    let change = json!({"rules": current["rules"], "timetable": current["timetable"], "confirm_affected": true});
+    let response = line.app.client.put(line.app.url(&path)).bearer_auth(&line.officer).json(&change).send().await;
+    assert_eq!(response.unwrap().status(), 200);
+    assert_eq!(line.state(&both_days).await, "expired");
+    assert_eq!(line.taken(saturday).await, 1);
+}
+
+/// A visitor leaving the waiting list while a cancellation offers them the place: whichever comes first, leaving
+/// succeeds (withdrawing the request the offer made, if it came first), and the place goes to the next in line
+/// once. Rounds on several dates, each a race of the two.
+async fn leaving_the_line_while_a_place_is_offered_succeeds_and_passes_the_place_on(db: Db) {
+    let line = Line::at(db, false, 1).await;
+    for day in ["2026-12-04", "2026-12-05", "2026-12-06", "2026-12-07", "2026-12-08", "2026-12-09"] {
+        let booked = line.booked(day, 1).await;
+        let leaving = line.join(day).await;
+        let next = line.join(day).await;
+        let (cancelled, left) = futures_util::join!(
+            line.staff_cancel(&booked[0], 1),
+            line.app.visit_action(&leaving.reference, &leaving.token, "withdraw"),
+        );
+        assert_eq!(cancelled.status(), 200);
+        let status = left.status();
+        assert_eq!(status, 200, "{day}: leaving answered {}", left.text().await.unwrap());
+        assert_eq!(line.state(&leaving).await, "withdrawn", "{day}");
+        assert_eq!(line.state(&next).await, "requested", "{day}: the place goes on to the next in line");
+        assert_eq!(line.taken(day).await, 1, "{day}: one place, held once");
+    }
+}
+
+/// The same prisoner cannot be on a time's waiting list twice, nor wait for a time they already have a visit at
+/// (a second tab, another relative): refused with `already_waiting` on that choice, in English and Welsh. Once
+/// they leave, they may join again.
+async fn a_prisoner_already_waiting_for_a_time_cannot_join_it_again(db: Db) {
+    let line = Line::at(db, true, 1).await;
+    // The first prisoner (A0000BC) has the only place.
+    line.booked(DAY, 1).await;
+    let first = line.request(DAY, true);
+    let joined = Line::made(&line.app.created_visit(&first).await);
+    let mut again = line.request(DAY, true);
+    again["prisoner"] = first["prisoner"].clone();
+    let refused = problem(line.app.create_visit(&again, None).await, 422).await;
+    assert_eq!(codes(&refused), vec![("slots[0]".to_owned(), "already_waiting".to_owned())], "{refused}");
+    let message = refused["errors"][0]["message"].as_str().unwrap();
+    assert!(message.contains("already has a visit or a place on the waiting list on Friday 4 December"), "{message}");
+    // The prisoner of the booked visit, waiting for the time of that visit.
+    let mut booked_prisoner = line.request(DAY, true);
+    booked_prisoner["prisoner"]["number"] = json!(format!("A{:04}BC", 0));
+    assert_eq!(codes(&problem(line.app.create_visit(&booked_prisoner, None).await, 422).await)[0].1, "already_waiting");
+    // Left, then joined again.
+    assert_eq!(line.app.visit_action(&joined.reference, &joined.token, "withdraw").await.status(), 200);
+    let back = line.app.created_visit(&again).await;
+    assert_eq!(back["state"], "waiting");
+    assert_eq!(line.line_of(DAY).await, vec![back["reference"].as_str().unwrap().to_owned()]);
+}
+
 async fn staff_see_their_prisons_line_per_slot_and_nobody_elses(db: Db) {
     let line = Line::at(db, false, 1).await;
     line.booked(DAY, 1).await;
@@ -733,6 +830,9 @@ on_both_databases!(
     more_places_in_the_timetable_go_to_the_line_in_joining_order,
     a_visitor_leaves_the_waiting_list_and_is_not_offered_a_place_afterwards,
     entries_expire_once_every_time_has_passed,
+    a_timetable_change_taking_away_the_times_waited_for_ends_the_wait_and_says_why,
+    leaving_the_line_while_a_place_is_offered_succeeds_and_passes_the_place_on,
+    a_prisoner_already_waiting_for_a_time_cannot_join_it_again,
     staff_see_their_prisons_line_per_slot_and_nobody_elses,
     the_visitor_is_told_by_email_in_their_language,
     places_freed_at_once_go_once_each_to_the_first_in_line,

@@ -59,6 +59,14 @@ pub struct VisitFacts {
     pub offered_slot: Option<Slot>,
 }
 
+impl VisitFacts {
+    /// Whether a waiting visit's every chosen time had started when it left the line (`changed_at`): it expired.
+    /// Otherwise the prison no longer holds those times (a timetable change closed them), and the message says so.
+    pub fn waiting_times_passed(&self) -> bool {
+        self.slot_choices.iter().all(|slot| domain::visit::has_started(slot, self.changed_at))
+    }
+}
+
 /// A calendar file to attach.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CalendarAttachment {
@@ -545,14 +553,19 @@ pub fn visitor_email(kind: EmailKind, facts: &VisitFacts) -> Option<Rendered> {
             }
         }
         EmailKind::WaitingListExpired => {
-            blocks.push(Block::Para(match lang {
-                Locale::En => format!(
-                    "No place came up at the times you were waiting for to visit {} at {prison}, and those times have now passed. You are no longer on the waiting list.",
-                    facts.prisoner_name
+            let prisoner = &facts.prisoner_name;
+            blocks.push(Block::Para(match (lang, facts.waiting_times_passed()) {
+                (Locale::En, true) => format!(
+                    "No place came up at the times you were waiting for to visit {prisoner} at {prison}, and those times have now passed. You are no longer on the waiting list."
                 ),
-                Locale::Cy => format!(
-                    "Ni ddaeth lle ar gael ar yr amseroedd roeddech yn aros amdanynt i ymweld â {} yn {prison}, ac mae’r amseroedd hynny wedi mynd heibio. Nid ydych ar y rhestr aros mwyach.",
-                    facts.prisoner_name
+                (Locale::Cy, true) => format!(
+                    "Ni ddaeth lle ar gael ar yr amseroedd roeddech yn aros amdanynt i ymweld â {prisoner} yn {prison}, ac mae’r amseroedd hynny wedi mynd heibio. Nid ydych ar y rhestr aros mwyach."
+                ),
+                (Locale::En, false) => format!(
+                    "{prison} no longer holds visits at the times you were waiting for to visit {prisoner}, so no place can come up. You are no longer on the waiting list."
+                ),
+                (Locale::Cy, false) => format!(
+                    "Nid yw {prison} yn cynnal ymweliadau mwyach ar yr amseroedd roeddech yn aros amdanynt i ymweld â {prisoner}, felly ni all lle ddod ar gael. Nid ydych ar y rhestr aros mwyach."
                 ),
             }));
             blocks.push(Block::Para(t(

@@ -122,17 +122,20 @@ pub fn visitor_text(kind: EmailKind, facts: &VisitFacts) -> Option<String> {
                 )
             }
         }
-        EmailKind::WaitingListExpired => {
-            if en {
-                format!(
-                    "No place came up for a visit to {prison} at the times you were waiting for, and they have passed. You are no longer on the waiting list. Reference {r}."
-                )
-            } else {
-                format!(
-                    "Ni ddaeth lle ar gael yn {prison} ar yr amseroedd roeddech yn aros amdanynt, ac maent wedi mynd heibio. Nid ydych ar y rhestr aros mwyach. Cyfeirnod {r}."
-                )
-            }
-        }
+        EmailKind::WaitingListExpired => match (en, facts.waiting_times_passed()) {
+            (true, true) => format!(
+                "No place came up for a visit to {prison} at the times you were waiting for, and they have passed. You are no longer on the waiting list. Reference {r}."
+            ),
+            (false, true) => format!(
+                "Ni ddaeth lle ar gael yn {prison} ar yr amseroedd roeddech yn aros amdanynt, ac maent wedi mynd heibio. Nid ydych ar y rhestr aros mwyach. Cyfeirnod {r}."
+            ),
+            (true, false) => format!(
+                "{prison} no longer holds visits at the times you were waiting for. You are no longer on the waiting list. Reference {r}."
+            ),
+            (false, false) => format!(
+                "Nid yw {prison} yn cynnal ymweliadau mwyach ar yr amseroedd roeddech yn aros amdanynt. Nid ydych ar y rhestr aros mwyach. Cyfeirnod {r}."
+            ),
+        },
         EmailKind::Reminder => {
             let when = on_slot(facts.booked_slot.as_ref()?, lang);
             if en {
@@ -204,10 +207,15 @@ mod tests {
     fn every_text_in_both_languages_fits_in_two_segments_with_the_longest_values() {
         let mut too_long = Vec::new();
         for locale in [Locale::En, Locale::Cy] {
-            for by_visitor in [false, true] {
+            // The cancellation's words differ by who cancelled, and the waiting list's end by whether its times
+            // passed (after the visit) or the prison closed them (before).
+            for (by_visitor, after_the_visit) in [(false, false), (true, false), (false, true)] {
                 let mut facts = longest(locale);
                 if by_visitor {
                     facts.cancellation_reason = Some(CancellationReason::VisitorCancelled);
+                }
+                if after_the_visit {
+                    facts.changed_at = Utc.with_ymd_and_hms(2027, 10, 1, 10, 0, 0).unwrap();
                 }
                 for kind in EmailKind::ALL.into_iter().filter(|k| k.is_for_visitor()) {
                     let text = visitor_text(kind, &facts).unwrap();

@@ -115,6 +115,7 @@ fn FeedbackTable(list: FeedbackList) -> impl IntoView {
                     <th scope="col" class="govuk-table__header">{tx("Satisfaction", "Bodlonrwydd")}</th>
                     <th scope="col" class="govuk-table__header">{tx("What went wrong or could be better", "Beth aeth o’i le neu allai fod yn well")}</th>
                     <th scope="col" class="govuk-table__header">{tx("Email", "E-bost")}</th>
+                    <th scope="col" class="govuk-table__header">{tx("Language", "Iaith")}</th>
                 </tr>
             </thead>
             <tbody class="govuk-table__body">
@@ -122,6 +123,7 @@ fn FeedbackTable(list: FeedbackList) -> impl IntoView {
                     let at = item.created_at;
                     let source = item.source;
                     let satisfaction = item.satisfaction;
+                    let welsh = item.locale == domain::api::Locale::Cy;
                     view! {
                         <tr class="govuk-table__row app-feedback">
                             <td class="govuk-table__cell" data-label=move || lang.t("Sent", "Anfonwyd")>{move || when(lang, at)}</td>
@@ -134,6 +136,9 @@ fn FeedbackTable(list: FeedbackList) -> impl IntoView {
                             <td class="govuk-table__cell" data-label=move || lang.t("Satisfaction", "Bodlonrwydd")>{move || satisfaction.label(lang.get())}</td>
                             <td class="govuk-table__cell app-pre-line" data-label=move || lang.t("Comment", "Sylw")>{item.improvement.unwrap_or_default()}</td>
                             <td class="govuk-table__cell app-break-anywhere" data-label=move || lang.t("Email", "E-bost")>{item.email.unwrap_or_default()}</td>
+                            <td class="govuk-table__cell app-feedback-language" data-label=move || lang.t("Language", "Iaith")>
+                                {move || if welsh { lang.t("Welsh", "Cymraeg") } else { lang.t("English", "Saesneg") }}
+                            </td>
                         </tr>
                     }
                 }).collect_view()}

@@ -32,7 +32,8 @@ enum Stage {
     Previewing(Timetable),
     /// The server refused: these booked visits would be affected.
     Confirming(Timetable, Vec<AffectedVisit>),
-    Saved(Vec<AffectedVisit>),
+    /// Saved: the booked visits it touched, and the references of the waiting visits it ended.
+    Saved(Vec<AffectedVisit>, Vec<String>),
 }
 
 async fn save(session: Session, prison: uuid::Uuid, change: &TimetableChange) -> Result<TimetableChanged, ApiError> {
@@ -116,7 +117,7 @@ fn Editor(view: TimetableView) -> impl IntoView {
                 Ok(changed) => {
                     version.set(changed.timetable.version);
                     draft.set(Draft::from_view(&changed.timetable));
-                    stage.set(Stage::Saved(changed.affected));
+                    stage.set(Stage::Saved(changed.affected, changed.waiting_list_ended));
                     focus_id("saved".into());
                 }
                 Err(ApiError::Problem(problem)) if problem.code == ErrorCode::AffectsBookedVisits => {
@@ -135,7 +136,7 @@ fn Editor(view: TimetableView) -> impl IntoView {
 
     view! {
         {move || match stage.get() {
-            Stage::Saved(affected) => Some(view! {
+            Stage::Saved(affected, ended) => Some(view! {
                 <div class="govuk-notification-banner govuk-notification-banner--success" role="alert" aria-labelledby="saved-title" id="saved" tabindex="-1">
                     <div class="govuk-notification-banner__header">
                         <h2 class="govuk-notification-banner__title" id="saved-title">{tx("Success", "Llwyddiant")}</h2>
@@ -145,6 +146,12 @@ fn Editor(view: TimetableView) -> impl IntoView {
                         {(!affected.is_empty()).then(|| view! {
                             <p class="govuk-body">{tx("These booked visits are kept: contact the visitors or cancel them.", "Cedwir yr ymweliadau hyn sydd wedi’u trefnu: cysylltwch â’r ymwelwyr neu canslwch nhw.")}</p>
                             <AffectedList affected />
+                        })}
+                        {(!ended.is_empty()).then(|| view! {
+                            <p class="govuk-body" id="waiting-list-ended">
+                                {tx("These visitors were waiting only for times the change took away. They are off the waiting list and have been told:", "Roedd yr ymwelwyr hyn yn aros am amseroedd a dynnwyd gan y newid yn unig. Nid ydynt ar y rhestr aros mwyach ac maent wedi cael gwybod:")}
+                                " "{ended.join(", ")}
+                            </p>
                         })}
                     </div>
                 </div>

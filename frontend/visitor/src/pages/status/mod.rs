@@ -234,6 +234,19 @@ fn Visit(
         VisitState::Cancelled => Some((slot, ("Cancelled visit", "Ymweliad a ganslwyd"))),
         _ => None,
     });
+    // A request offered a place from the waiting list keeps it while the prison decides.
+    let booked_row = booked_row.or_else(|| {
+        visit
+            .offered_slot
+            .filter(|_| state == VisitState::Requested)
+            .map(|slot| (slot, ("Place kept for you", "Lle wedi’i gadw i chi")))
+    });
+    let updates = crate::store::Contact::from_channels(&visit.contact_by).words();
+    let support_needs = visit.support_needs.clone();
+    let support = move || {
+        let lines = support_needs.describe(lang.get());
+        if lines.is_empty() { lang.t("None", "Dim").to_owned() } else { lines.join("\n") }
+    };
     let tag_class = match state {
         VisitState::Booked => "govuk-tag govuk-tag--green",
         VisitState::Requested => "govuk-tag govuk-tag--blue",
@@ -291,6 +304,14 @@ fn Visit(
             <div class="govuk-summary-list__row">
                 <dt class="govuk-summary-list__key">{tx("Visitors", "Ymwelwyr")}</dt>
                 <dd class="govuk-summary-list__value app-pre">{visitors}</dd>
+            </div>
+            <div class="govuk-summary-list__row">
+                <dt class="govuk-summary-list__key">{tx("Support at the visit", "Cymorth yn yr ymweliad")}</dt>
+                <dd class="govuk-summary-list__value app-pre" id="support-needs">{support}</dd>
+            </div>
+            <div class="govuk-summary-list__row">
+                <dt class="govuk-summary-list__key">{tx("Updates by", "Diweddariadau drwy")}</dt>
+                <dd class="govuk-summary-list__value" id="updates-by">{tx(updates.0, updates.1)}</dd>
             </div>
         </dl>
         <Explanations visit=visit.clone() />
