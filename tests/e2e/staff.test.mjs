@@ -97,7 +97,7 @@ async function availableSlots(prisonId) {
 }
 
 /** A request sent through the public API as the visitor client sends it. */
-async function requestVisit(prisonId, slots, { number = 'B2345CD', first = 'Anna' } = {}) {
+async function requestVisit(prisonId, slots, { number = 'B2345CD', first = 'Anna', email = 'bea@example.com', waitingList = false } = {}) {
   const response = await fetch(`${server.baseUrl}/api/v1/visits`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'idempotency-key': crypto.randomUUID() },
@@ -108,12 +108,13 @@ async function requestVisit(prisonId, slots, { number = 'B2345CD', first = 'Anna
         first_name: 'Bea',
         last_name: 'Jones',
         date_of_birth: '1970-05-06',
-        email: 'bea@example.com',
+        email,
         phone: '07700900456',
       },
       other_visitors: [],
       slots,
       locale: 'en',
+      waiting_list: waitingList,
     }),
   });
   assert.equal(response.status, 201, `the request is accepted: ${await response.clone().text()}`);
@@ -498,6 +499,22 @@ describe('the timetable', () => {
 
     const visitor = await visitorOnTimes(t, leeds.id);
     assert.equal(await visitor.page.locator(box).count(), 1, 'the visitor can choose the time before');
+    // The time given only the places booked on that date (so it is full), and another visitor waits for it.
+    const auth = await apiToken('north@demo.example');
+    const path = `${server.baseUrl}/api/v1/staff/prisons/${leeds.id}/timetable`;
+    const current = await (await fetch(path, { headers: auth })).json();
+    const days = (await (await fetch(`${server.baseUrl}/api/v1/prisons/${leeds.id}/availability`)).json()).days;
+    const { places_left: left } = days.flatMap((day) => day.slots).find((s) => s.date === slot.date && s.start === slot.start);
+    const { capacity } = current.timetable.weekly.find((w) => w.start === slot.start);
+    current.timetable.replacements.push({ ...slot, capacity: capacity - left, closed_capacity: 1 });
+    const oneplace = await fetch(path, {
+      method: 'PUT',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ rules: current.rules, timetable: current.timetable }),
+    });
+    assert.equal(oneplace.status, 200, await oneplace.clone().text());
+    const waiting = await requestVisit(leeds.id, [slot], { number: 'W5555XY', email: 'wait@example.com', waitingList: true });
+    assert.equal(waiting.state, 'waiting');
 
     const { page } = await newPage(t, { mobile: true });
     await signIn(page, 'north@demo.example', '/staff/timetable');
@@ -520,10 +537,15 @@ describe('the timetable', () => {
     await page.click('#confirm-save');
     await page.locator('#saved', { hasText: 'The timetable is saved' }).waitFor();
     assert.match(await page.locator('#saved').innerText(), new RegExp(booked.reference), 'the kept visits are listed');
+    assert.match(await page.locator('#waiting-list-ended').innerText(), new RegExp(waiting.reference), 'the ended wait is listed');
+    const ended = await fetch(`${server.baseUrl}/api/v1/visits/${waiting.reference}`, { headers: { 'x-visit-token': waiting.status_token } });
+    assert.equal((await ended.json()).state, 'expired', 'the visitor no longer waits for a closed date');
 
     await visitor.page.reload();
     await visitor.page.locator('input[name=slots]').first().waitFor();
     assert.equal(await visitor.page.locator(box).count(), 0, 'the visitor can no longer choose the closed date');
+    const availability = await (await fetch(`${server.baseUrl}/api/v1/prisons/${leeds.id}/availability`)).json();
+    assert.equal(availability.days.find((day) => day.date === slot.date).closed, true, 'the date is closed to visitors');
     const visitStillBooked = await (
       await fetch(`${server.baseUrl}/api/v1/staff/visits/${booked.id}`, { headers: await apiToken('north@demo.example') })
     ).json();

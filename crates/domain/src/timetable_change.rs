@@ -88,7 +88,7 @@ pub struct TimetableChanged {
     /// Booked visits the change touched (kept booked: cancel or move them as needed).
     pub affected: Vec<AffectedVisit>,
     /// References of the waiting visits that left the waiting list because the change took away every time they
-    /// were waiting for (a date closed, a time removed, its places set to 0): their visitors were told.
+    /// were waiting for (a date closed, a time removed): their visitors were told.
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(example = json!(["4HT8W2QN"])))]
     pub waiting_list_ended: Vec<String>,

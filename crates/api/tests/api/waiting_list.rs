@@ -523,9 +523,9 @@ async fn entries_expire_once_every_time_has_passed(db: Db) {
     assert_eq!(line.state(&later).await, "expired");
 }
 
-/// A timetable change that takes away every time a visitor waits for (the date closed, or its places set to 0)
-/// ends their wait in its transaction and tells them why, not that the times passed; staff get the references. A
-/// visitor with another time still held keeps waiting for it.
+/// A timetable change that takes away every time a visitor waits for (the date closed, the time moved) ends their
+/// wait in its transaction and tells them why, not that the times passed; staff get the references. A visitor with
+/// another time still held keeps waiting for it, and so does one whose time has no places for now.
 async fn a_timetable_change_taking_away_the_times_waited_for_ends_the_wait_and_says_why(db: Db) {
     let line = Line::at(db, false, 1).await;
     let smtp = SmtpServer::start().await;
@@ -557,17 +557,23 @@ async fn a_timetable_change_taking_away_the_times_waited_for_ends_the_wait_and_s
     assert!(ended.text.contains("no longer holds visits at the times you were waiting for"), "{}", ended.text);
     assert!(!ended.text.contains("passed"), "{}", ended.text);
 
-    // Saturday's places set to 0: the second visitor's last time is gone too.
-    let response = line.set_places_confirmed(saturday, 0).await;
-    let changed: Value = response.json().await.unwrap();
-    assert_eq!(changed["waiting_list_ended"], json!([both_days.reference]), "{changed}");
+    // Saturday's places set to 0: more may be given later, so the second visitor keeps waiting.
+    let changed: Value = line.set_places_confirmed(saturday, 0).await.json().await.unwrap();
+    assert_eq!(changed["waiting_list_ended"], json!([]), "{changed}");
+    assert_eq!(line.state(&both_days).await, "waiting");
+    // Saturday's visiting moved to the morning: the second visitor's last time is gone too.
+    let moved = |start: &str, end: &str| {
+        let mut timetable = changed["timetable"]["timetable"].clone();
+        timetable["replacements"] =
+            json!([{"date": saturday, "start": start, "end": end, "capacity": 3, "closed_capacity": 1}]);
+        json!({"rules": changed["timetable"]["rules"], "timetable": timetable, "confirm_affected": true})
+    };
+    let put = |body: Value| line.app.client.put(line.app.url(&path)).bearer_auth(&line.officer).json(&body).send();
+    let changed_again: Value = put(moved("10:00", "12:00")).await.unwrap().json().await.unwrap();
+    assert_eq!(changed_again["waiting_list_ended"], json!([both_days.reference]), "{changed_again}");
     assert_eq!(line.state(&both_days).await, "expired");
-    // Giving places back later offers them to nobody: the line is empty.
-    let mut current: Value = line.app.get_as(&line.officer, &path).await.json().await.unwrap();
-    current["timetable"]["replacements"][0]["capacity"] = json!(3);
-    let change = json!({"rules": current["rules"], "timetable": current["timetable"], "confirm_affected": true});
-    let response = line.app.client.put(line.app.url(&path)).bearer_auth(&line.officer).json(&change).send().await;
-    assert_eq!(response.unwrap().status(), 200);
+    // The afternoon back, with places: offered to nobody, the line is empty.
+    assert_eq!(put(moved("14:00", "16:00")).await.unwrap().status(), 200);
     assert_eq!(line.state(&both_days).await, "expired");
     assert_eq!(line.taken(saturday).await, 1);
 }
