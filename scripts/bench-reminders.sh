@@ -98,14 +98,19 @@ for db in "${dbs[@]}"; do
     first=$(measured "pass1-$db" env DATABASE_URL="$url" RUST_LOG=warn "$bin" pass)
     second=$(measured "pass2-$db" env DATABASE_URL="$url" RUST_LOG=warn "$bin" pass)
     load_all=$(measured "load-all-$db" env DATABASE_URL="$url" RUST_LOG=warn "$bin" load-all)
-    queued=$("${client[@]}" "SELECT COUNT(*) FROM outbox_message WHERE kind = 'reminder'")
+    # One reminder by email for every visit reminded, and one by text for those whose visitor chose texts too.
+    queued=$("${client[@]}" "SELECT COUNT(*) FROM outbox_message WHERE kind = 'reminder' AND channel = 'email'")
+    texts=$("${client[@]}" "SELECT COUNT(*) FROM outbox_message WHERE kind = 'reminder' AND channel = 'sms'")
     reminded=$("${client[@]}" "SELECT COUNT(*) FROM visit WHERE reminded_date IS NOT NULL")
+    texted=$("${client[@]}" "SELECT COUNT(*) FROM visit WHERE reminded_date IS NOT NULL AND contact_sms")
     printf 'reminders %-8s visits=%s first pass:  %s\n' "$db" "$n" "$first"
     printf 'reminders %-8s visits=%s second pass: %s\n' "$db" "$n" "$second"
     printf 'reminders %-8s visits=%s baseline: %s visits in the window counted by %s in seconds=%s; load-all %s\n' \
         "$db" "$n" "$in_window" "${client[0]}" "$count_seconds" "$load_all"
-    if [ "$queued" != "$reminded" ] || [ "$queued" = 0 ] || [[ "$second" != queued=0* ]]; then
-        echo "!!! $db: $queued reminders queued for $reminded visits marked reminded; second pass: $second" >&2
+    printf 'reminders %-8s visits=%s queued: %s by email and %s by text for %s visits reminded\n' \
+        "$db" "$n" "$queued" "$texts" "$reminded"
+    if [ "$queued" != "$reminded" ] || [ "$texts" != "$texted" ] || [ "$queued" = 0 ] || [[ "$second" != queued=0* ]]; then
+        echo "!!! $db: $queued emails and $texts texts queued for $reminded visits marked reminded ($texted with texts); second pass: $second" >&2
         status=1
     fi
 done

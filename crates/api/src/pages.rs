@@ -58,8 +58,9 @@ pub fn route() -> impl actix_web::dev::HttpServiceFactory {
 /// The status page's forms, for a visitor without JavaScript (the app calls the REST API instead): `POST
 /// /visit/{reference}/withdraw` (also `/leave`, the same from the waiting list) and `/cancel`, authorised by the visit's cookie and only from this origin's own
 /// pages (as the REST API checks it). Done, they send the browser back to the visit's page saying so
-/// (`?done=withdraw`); refused (already decided or started, or the cookie has gone), back to the page, which shows
-/// the visit as it is or that the link no longer opens it. From another origin: 403.
+/// (`?done=withdraw`); refused because the visit changed meanwhile (decided, booked from the waiting list, started),
+/// back to the page saying so (`?problem=changed`) with the visit as it is; the cookie gone, back to the page, which
+/// says the link no longer opens it. From another origin: 403.
 pub fn actions() -> impl actix_web::dev::HttpServiceFactory {
     // Guarded, not only routed: any other method falls through to the rest (a file-like path is a 404, not a 405).
     web::resource("/visit/{reference}/{action}").guard(actix_web::guard::Post()).route(web::post().to(visit_action))
@@ -82,7 +83,11 @@ async fn visit_action(
     let location = match done {
         Ok(_) => format!("/visit/{reference}?done={action}"),
         Err(ApiError::Internal(cause)) => return Err(ApiError::Internal(cause)),
-        // The page then shows the visit as it now is, or that the link no longer opens it.
+        // Changed meanwhile (decided, booked from the waiting list, started): the page says so, and shows it as it is.
+        Err(ApiError::InvalidTransition { .. } | ApiError::VisitAlreadyStarted { .. }) => {
+            format!("/visit/{reference}?problem=changed")
+        }
+        // The page then shows that the link no longer opens the visit.
         Err(_) => format!("/visit/{reference}"),
     };
     Ok(HttpResponse::SeeOther().insert_header((header::LOCATION, location)).finish())

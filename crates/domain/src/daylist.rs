@@ -66,6 +66,11 @@ pub struct DayListSlot {
     /// Places for closed visits.
     #[cfg_attr(feature = "openapi", schema(example = 2))]
     pub closed_capacity: u32,
+    /// Places for open visits held by requests offered them from the waiting list, while staff decide: taken, as the
+    /// booked visits' are (those requests are not in `visits`; they are in the inbox).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(example = 1))]
+    pub held: u32,
     pub visits: Vec<DayListVisit>,
 }
 
@@ -101,6 +106,7 @@ mod tests {
                 slot: Slot::new(date(2026, 12, 1), time(14, 0), time(16, 10)),
                 capacity: 10,
                 closed_capacity: 2,
+                held: 0,
                 visits,
             }],
         }

@@ -88,7 +88,7 @@ pub struct TimetableChanged {
     /// Booked visits the change touched (kept booked: cancel or move them as needed).
     pub affected: Vec<AffectedVisit>,
     /// References of the waiting visits that left the waiting list because the change took away every time they
-    /// were waiting for (a date closed, a time removed): their visitors were told.
+    /// were waiting for (a date closed, a time removed, its open places set to 0): their visitors were told.
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(example = json!(["4HT8W2QN"])))]
     pub waiting_list_ended: Vec<String>,
@@ -124,9 +124,12 @@ pub fn affected_visits(new: &Timetable, booked: &[BookedVisit], from: NaiveDate)
                     if count <= capacity {
                         return None;
                     }
-                    format!(
-                        "{count} visits are booked or hold a place here but the new timetable has {capacity} places"
-                    )
+                    let visits = match count {
+                        1 => "1 visit is booked or holds a place".to_owned(),
+                        n => format!("{n} visits are booked or hold a place"),
+                    };
+                    let places = if capacity == 1 { "1 place".to_owned() } else { format!("{capacity} places") };
+                    format!("{visits} here but the new timetable has {places}")
                 }
             };
             Some(AffectedVisit { visit_id: visit.visit_id, reference: visit.reference.clone(), slot: visit.slot, why })

@@ -153,6 +153,7 @@ mod tests {
                 slot: Slot::new(date(2026, 12, 1), time(14, 0), time(16, 10)),
                 capacity: 10,
                 closed_capacity: 2,
+                held: 0,
                 visits,
             }],
         }

@@ -63,17 +63,26 @@ pub async fn day_list(
                     slot: s.slot,
                     capacity: s.capacity,
                     closed_capacity: s.closed_capacity,
+                    held: 0,
                     visits: Vec::new(),
                 },
             )
         })
         .collect();
+    for held in crate::waiting_list::store::held_from(&state.db, prison_id, date).await? {
+        if held.slot.date == date
+            && let Some(entry) = slots.get_mut(&(held.slot.start, held.slot.end))
+        {
+            entry.held += 1;
+        }
+    }
     for v in visits {
         let Some(slot) = v.booked_slot else { continue };
         let entry = slots.entry((slot.start, slot.end)).or_insert_with(|| DayListSlot {
             slot: Slot::new(date, slot.start, slot.end),
             capacity: 0,
             closed_capacity: 0,
+            held: 0,
             visits: Vec::new(),
         });
         entry.visits.push(DayListVisit {

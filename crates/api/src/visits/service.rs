@@ -144,14 +144,10 @@ pub async fn create(
         return Err(ApiError::Validation(slot_errors));
     }
     if waiting {
-        let held = crate::waiting_list::store::prisoner_has(
-            &state.db,
-            prison.id,
-            valid.prisoner.number.as_str(),
-            &valid.slots,
-        );
-        let held = held.await?;
-        let errors = already_waiting(&valid.slots, &held);
+        let number = valid.prisoner.number.as_str();
+        let held = crate::waiting_list::store::prisoner_has(&state.db, prison.id, number, &valid.slots, None).await?;
+        let mut errors = already_waiting(&valid.slots, &held);
+        errors.extend(no_open_places(&valid.slots, &timetable));
         if !errors.is_empty() {
             return Err(ApiError::Validation(errors));
         }
@@ -210,6 +206,10 @@ pub async fn create(
             // Other visitors took the last places since the check above: the answer the check gives when they
             // were gone before, and nothing is kept.
             Ok(Written::NoPlaceLeft) => return Err(ApiError::Validation(all_fully_booked(&valid.slots))),
+            // The same prisoner joined the line for one of these times meanwhile (another tab, another relative).
+            Ok(Written::AlreadyWaiting(held)) => {
+                return Err(ApiError::Validation(already_waiting(&valid.slots, &held)));
+            }
             Ok(Written::Visit(visit_state)) => {
                 tracing::info!(visit_id = %id, reference = %reference, prison_id = %prison.id, state = visit_state.as_str(), "visit requested");
                 let mut visit = created(&state.tokens, id, reference, visit_state, window.confirm_by, now);
@@ -234,8 +234,27 @@ pub async fn create(
     Err(ApiError::Internal(anyhow::anyhow!("could not draw an unused reference")))
 }
 
+/// One `slot_not_offered` error per chosen time that has no places for open visits at all (closed visits only):
+/// no place can come up there for the waiting list, which is for open visits.
+fn no_open_places(slots: &[Slot], timetable: &domain::timetable::Timetable) -> Vec<FieldError> {
+    slots
+        .iter()
+        .enumerate()
+        .filter(|(_, slot)| timetable.slots_on(slot.date).iter().any(|s| s.slot == **slot && s.capacity == 0))
+        .map(|(i, slot)| {
+            FieldError::new(
+                format!("slots[{i}]"),
+                FieldErrorCode::SlotNotOffered,
+                format!(
+                    "The prison does not offer open visits on {}. Choose another time",
+                    domain::i18n::describe_slot(slot, domain::api::Locale::En)
+                ),
+            )
+        })
+        .collect()
+}
+
 /// One `already_waiting` error per chosen time the prisoner already waits for or has a visit at, under `slots[i]`.
-/// (Two joins sent at the same instant can both pass; each is then an entry of its own, as two requests would be.)
 fn already_waiting(slots: &[Slot], held: &[Slot]) -> Vec<FieldError> {
     slots
         .iter()
@@ -302,6 +321,8 @@ enum Written {
     OverLimit(rate_limits::Refused),
     /// Nothing was written: the prison books instantly and none of the choices had a place left.
     NoPlaceLeft,
+    /// Nothing was written: the prisoner already waits for (or has a visit at) these of the times chosen.
+    AlreadyWaiting(Vec<Slot>),
 }
 
 /// Writes the request; with instant booking, also books the first of `instant` (choice, places in the timetable read)
@@ -321,6 +342,10 @@ async fn insert(
     limits: &[Limit],
 ) -> Result<Written, sea_orm::DbErr> {
     let tx = db.begin().await?;
+    let prisoner_number = visit.request.prisoner.number.as_str();
+    if visit.state == VisitState::Waiting {
+        crate::waiting_list::store::lock_prisoners_line(&tx, visit.request.prison_id, prisoner_number).await?;
+    }
     super::store::insert(&tx, visit).await?;
     if let Some((credential, key)) = idempotency {
         super::store::insert_idempotency_key(&tx, credential, key, request_hash, visit.id, visit.now).await?;
@@ -330,6 +355,14 @@ async fn insert(
         return Ok(Written::OverLimit(refused));
     }
     if visit.state == VisitState::Waiting {
+        // Checked again here, after the line's lock: joins sent at the same moment see each other.
+        let (prison_id, slots) = (visit.request.prison_id, &visit.request.slots);
+        let held =
+            crate::waiting_list::store::prisoner_has(&tx, prison_id, prisoner_number, slots, Some(visit.id)).await?;
+        if !held.is_empty() {
+            tx.rollback().await?;
+            return Ok(Written::AlreadyWaiting(held));
+        }
         let state = join_waiting_list(&tx, visit).await?;
         tx.commit().await?;
         return Ok(Written::Visit(state));

@@ -189,10 +189,10 @@ pub async fn expire(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<usize
 }
 
 /// After a timetable change (in its transaction, holding the prison's lock): waiting visits none of whose times is
-/// still to come in `timetable` (their dates closed, the times taken out) leave the line as `expired`, and their
-/// visitors are told the prison no longer holds those times. A visit with one such time left keeps waiting for it,
-/// as does one whose time has no places for now (more may be given). Returns their references and the events, to
-/// record last.
+/// still to come in `timetable` with places for open visits (their dates closed, the times taken out, their open
+/// places set to 0: no longer a time for open visits, which nobody can join the line for) leave the line as
+/// `expired`, and their visitors are told the prison no longer holds those times. A visit with one such time left
+/// keeps waiting for it. Returns their references and the events, to record last.
 pub async fn times_withdrawn(
     db: &impl ConnectionTrait,
     prison_id: Uuid,
@@ -203,7 +203,8 @@ pub async fn times_withdrawn(
     let mut events = Vec::new();
     for (candidate, choices) in super::store::waiting_with_choices(db, prison_id).await? {
         let still_held = |slot: &Slot| {
-            !has_started(slot, now) && timetable.slots_on(slot.date).iter().any(|s| s.slot == *slot && !s.closed)
+            !has_started(slot, now)
+                && timetable.slots_on(slot.date).iter().any(|s| s.slot == *slot && !s.closed && s.capacity > 0)
         };
         // Times that have all passed are the expiry job's, with its own words.
         if choices.iter().any(still_held) || choices.iter().all(|slot| has_started(slot, now)) {

@@ -206,20 +206,23 @@ pub async fn wanted_slots(db: &impl ConnectionTrait, prison_id: Uuid, from: Naiv
     Ok(slots)
 }
 
-/// Which of `slots` the prisoner (by number, at the prison) is already waiting for, or already has a booked visit at:
-/// joining the waiting list for them again is refused.
+/// Which of `slots` the prisoner (by number, at the prison) is already waiting for, or already has a booked visit at,
+/// in visits other than `except`: joining the waiting list for them again is refused.
 pub async fn prisoner_has(
     db: &impl ConnectionTrait,
     prison_id: Uuid,
     prisoner_number: &str,
     slots: &[Slot],
+    except: Option<Uuid>,
 ) -> Result<Vec<Slot>, DbErr> {
+    let except = except.unwrap_or_default();
     let dates: Vec<NaiveDate> = slots.iter().map(|s| s.date).collect();
     let waiting = visit_slot_choice::Entity::find()
         .join(JoinType::InnerJoin, visit_slot_choice::Relation::Visit.def())
         .filter(visit::Column::PrisonId.eq(prison_id))
         .filter(visit::Column::PrisonerNumber.eq(prisoner_number))
         .filter(visit::Column::State.eq(VisitState::Waiting))
+        .filter(visit::Column::Id.ne(except))
         .filter(visit_slot_choice::Column::SlotDate.is_in(dates.clone()))
         .all(db)
         .await?
@@ -235,6 +238,31 @@ pub async fn prisoner_has(
         .into_iter()
         .filter_map(|v| Some(Slot::new(v.booked_date?, v.booked_start?, v.booked_end?)));
     Ok(waiting.chain(booked).filter(|slot| slots.contains(slot)).collect())
+}
+
+/// Makes joins of the waiting list for one prisoner at one prison take turns until their transactions end, so that
+/// the check of [`prisoner_has`] made in each sees the others: a PostgreSQL transaction-scoped advisory lock keyed by
+/// both (taken first in the transaction, before any row). SQLite needs none: a transaction whose first statement is
+/// a write holds the database's only write lock until it ends, and reads what was committed before it.
+pub async fn lock_prisoners_line(
+    db: &impl ConnectionTrait,
+    prison_id: Uuid,
+    prisoner_number: &str,
+) -> Result<(), DbErr> {
+    if db.get_database_backend() != sea_orm::DbBackend::Postgres {
+        return Ok(());
+    }
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(format!("waiting-list:{prison_id}:{prisoner_number}"));
+    let mut key = [0u8; 8];
+    key.copy_from_slice(&digest[..8]);
+    let key = i64::from_be_bytes(key);
+    let lock = sea_orm::Statement::from_sql_and_values(
+        sea_orm::DbBackend::Postgres,
+        "SELECT pg_advisory_xact_lock($1)",
+        [key.into()],
+    );
+    db.execute_raw(lock).await.map(|_| ())
 }
 
 /// The prison's waiting visits, each with every time it chose (most wanted first), in the order they were made.

@@ -502,6 +502,21 @@ async fn the_status_page_shows_the_place_kept_from_the_waiting_list(db: Db) {
     browser.cookies.insert("pvb_lang".into(), "cy".into());
     let page = browser.get(&format!("/visit/{reference}")).await;
     assert!(page.body.contains("Lle wedi’i gadw i chi"), "{}", page.body);
+    assert!(page.body.contains("Bydd y carchar yn ateb erbyn dydd "), "erbyn does not soften: {}", page.body);
+    browser.cookies.remove("pvb_lang");
+
+    // Staff book it while the visitor, on the page loaded before, presses "withdraw": told it was booked first.
+    let waiting_id = waiting["id"].as_str().unwrap();
+    let view: Value = app.get_as(&officer, &format!("/api/v1/staff/visits/{waiting_id}")).await.json().await.unwrap();
+    let grant = serde_json::json!({"outcome": "grant", "expected_version": view["version"],
+        "slot": {"date": SLOT.0, "start": SLOT.1, "end": SLOT.2}});
+    let granted = app.post_as(&officer, &format!("/api/v1/staff/visits/{waiting_id}/decision"), &grant).await;
+    assert_eq!(granted.status(), 200);
+    let refused = browser.post(&format!("/visit/{reference}/withdraw"), &[]).await;
+    let back = format!("/visit/{reference}?problem=changed");
+    assert_eq!((refused.status, refused.location.as_deref()), (303, Some(back.as_str())));
+    let page = browser.get(&back).await;
+    assert!(page.body.contains("Your visit was booked before your change reached us"), "{}", page.body);
 }
 
 /// Markup typed in any field of any form comes back as text on the page that shows it again: in an input's value,

@@ -312,6 +312,10 @@ async fn at_a_request_prison_the_first_in_line_gets_a_request_that_holds_the_pla
     let view: Value =
         line.app.get_as(&line.officer, &format!("/api/v1/staff/visits/{}", first.id)).await.json().await.unwrap();
     assert_eq!(view["held_slot"], json!({"date": DAY, "start": "14:00", "end": "16:00"}), "staff see the held place");
+    // The day list counts it as taken: one booked and one held of two places.
+    let path = format!("/api/v1/staff/prisons/{}/day-list?date={DAY}", line.prison);
+    let day: Value = line.app.get_as(&line.officer, &path).await.json().await.unwrap();
+    assert_eq!((day["slots"][0]["capacity"].as_u64(), day["slots"][0]["held"].as_u64()), (Some(2), Some(1)), "{day}");
     // Staff grant it into the held place: no second place is taken.
     let grant =
         json!({"outcome": "grant", "expected_version": 1, "slot": {"date": DAY, "start": "14:00", "end": "16:00"}});
@@ -523,9 +527,9 @@ async fn entries_expire_once_every_time_has_passed(db: Db) {
     assert_eq!(line.state(&later).await, "expired");
 }
 
-/// A timetable change that takes away every time a visitor waits for (the date closed, the time moved) ends their
-/// wait in its transaction and tells them why, not that the times passed; staff get the references. A visitor with
-/// another time still held keeps waiting for it, and so does one whose time has no places for now.
+/// A timetable change that takes away every time a visitor waits for (the date closed, its open places set to 0)
+/// ends their wait in its transaction and tells them why, not that the times passed; staff get the references. A
+/// visitor with another time still held keeps waiting for it.
 async fn a_timetable_change_taking_away_the_times_waited_for_ends_the_wait_and_says_why(db: Db) {
     let line = Line::at(db, false, 1).await;
     let smtp = SmtpServer::start().await;
@@ -557,23 +561,19 @@ async fn a_timetable_change_taking_away_the_times_waited_for_ends_the_wait_and_s
     assert!(ended.text.contains("no longer holds visits at the times you were waiting for"), "{}", ended.text);
     assert!(!ended.text.contains("passed"), "{}", ended.text);
 
-    // Saturday's places set to 0: more may be given later, so the second visitor keeps waiting.
+    // Saturday's open places set to 0 (closed visits only): the second visitor's last time is gone too, and
+    // nobody can join its line.
     let changed: Value = line.set_places_confirmed(saturday, 0).await.json().await.unwrap();
-    assert_eq!(changed["waiting_list_ended"], json!([]), "{changed}");
-    assert_eq!(line.state(&both_days).await, "waiting");
-    // Saturday's visiting moved to the morning: the second visitor's last time is gone too.
-    let moved = |start: &str, end: &str| {
-        let mut timetable = changed["timetable"]["timetable"].clone();
-        timetable["replacements"] =
-            json!([{"date": saturday, "start": start, "end": end, "capacity": 3, "closed_capacity": 1}]);
-        json!({"rules": changed["timetable"]["rules"], "timetable": timetable, "confirm_affected": true})
-    };
-    let put = |body: Value| line.app.client.put(line.app.url(&path)).bearer_auth(&line.officer).json(&body).send();
-    let changed_again: Value = put(moved("10:00", "12:00")).await.unwrap().json().await.unwrap();
-    assert_eq!(changed_again["waiting_list_ended"], json!([both_days.reference]), "{changed_again}");
+    assert_eq!(changed["waiting_list_ended"], json!([both_days.reference]), "{changed}");
     assert_eq!(line.state(&both_days).await, "expired");
-    // The afternoon back, with places: offered to nobody, the line is empty.
-    assert_eq!(put(moved("14:00", "16:00")).await.unwrap().status(), 200);
+    let refused = problem(line.app.create_visit(&line.request(saturday, true), None).await, 422).await;
+    assert_eq!(codes(&refused), vec![("slots[0]".to_owned(), "slot_not_offered".to_owned())], "{refused}");
+    // Places given back: offered to nobody, the line is empty.
+    let mut timetable = changed["timetable"]["timetable"].clone();
+    timetable["replacements"][0]["capacity"] = json!(3);
+    let body = json!({"rules": changed["timetable"]["rules"], "timetable": timetable, "confirm_affected": true});
+    let response = line.app.client.put(line.app.url(&path)).bearer_auth(&line.officer).json(&body).send().await;
+    assert_eq!(response.unwrap().status(), 200);
     assert_eq!(line.state(&both_days).await, "expired");
     assert_eq!(line.taken(saturday).await, 1);
 }
@@ -624,6 +624,33 @@ async fn a_prisoner_already_waiting_for_a_time_cannot_join_it_again(db: Db) {
     let back = line.app.created_visit(&again).await;
     assert_eq!(back["state"], "waiting");
     assert_eq!(line.line_of(DAY).await, vec![back["reference"].as_str().unwrap().to_owned()]);
+}
+
+/// Joins for one prisoner and time sent at the same moment (two tabs, two relatives): exactly one is accepted and
+/// the others are refused with `already_waiting`, however they interleave; rounds on several dates.
+async fn joins_for_one_prisoner_at_once_put_them_in_line_once(db: Db) {
+    let line = Line::at(db, true, 1).await;
+    for (round, day) in ["2026-12-04", "2026-12-05", "2026-12-06"].into_iter().enumerate() {
+        line.booked(day, 1).await;
+        let bodies: Vec<Value> = (0..4)
+            .map(|_| {
+                let mut body = line.request(day, true);
+                body["prisoner"]["number"] = json!(format!("W{round:04}XY"));
+                body
+            })
+            .collect();
+        let answers = join_all(bodies.iter().map(|body| line.app.create_visit(body, None))).await;
+        let mut accepted = 0;
+        for answer in answers {
+            match answer.status().as_u16() {
+                201 => accepted += 1,
+                422 => assert_eq!(codes(&answer.json().await.unwrap())[0].1, "already_waiting"),
+                other => panic!("{day}: answered {other}: {}", answer.text().await.unwrap()),
+            }
+        }
+        assert_eq!(accepted, 1, "{day}: one entry for the prisoner");
+        assert_eq!(line.line_of(day).await.len(), 1, "{day}");
+    }
 }
 
 async fn staff_see_their_prisons_line_per_slot_and_nobody_elses(db: Db) {
@@ -839,6 +866,7 @@ on_both_databases!(
     a_timetable_change_taking_away_the_times_waited_for_ends_the_wait_and_says_why,
     leaving_the_line_while_a_place_is_offered_succeeds_and_passes_the_place_on,
     a_prisoner_already_waiting_for_a_time_cannot_join_it_again,
+    joins_for_one_prisoner_at_once_put_them_in_line_once,
     staff_see_their_prisons_line_per_slot_and_nobody_elses,
     the_visitor_is_told_by_email_in_their_language,
     places_freed_at_once_go_once_each_to_the_first_in_line,

@@ -130,7 +130,7 @@ fn WaitingLists(list: WaitingList) -> impl IntoView {
                     {list.slots.into_iter().map(|s| {
                         let slot = s.slot;
                         view! {
-                            <table class="govuk-table app-waiting-slot">
+                            <table class="govuk-table app-waiting-slot app-stack-table">
                                 <caption class="govuk-table__caption govuk-table__caption--m">{move || describe_times(&slot, lang.get())}</caption>
                                 <thead class="govuk-table__head">
                                     <tr class="govuk-table__row">
@@ -144,13 +144,13 @@ fn WaitingLists(list: WaitingList) -> impl IntoView {
                                 <tbody class="govuk-table__body">
                                     {s.entries.into_iter().map(|e| view! {
                                         <tr class="govuk-table__row">
-                                            <td class="govuk-table__cell govuk-table__cell--numeric">{e.position}</td>
-                                            <td class="govuk-table__cell">
+                                            <td class="govuk-table__cell govuk-table__cell--numeric" data-label=move || lang.t("Place in line", "Safle yn y rhes")>{e.position}</td>
+                                            <td class="govuk-table__cell" data-label=move || lang.t("Reference", "Cyfeirnod")>
                                                 <a class="govuk-link app-reference" href=format!("/staff/visits/{}", e.visit_id)>{e.reference}</a>
                                             </td>
-                                            <td class="govuk-table__cell">{e.prisoner_name} " (" {e.prisoner_number} ")"</td>
-                                            <td class="govuk-table__cell">{e.lead_visitor_name}</td>
-                                            <td class="govuk-table__cell govuk-table__cell--numeric">{e.visitor_count}</td>
+                                            <td class="govuk-table__cell" data-label=move || lang.t("Prisoner", "Carcharor")>{e.prisoner_name} " (" {e.prisoner_number} ")"</td>
+                                            <td class="govuk-table__cell" data-label=move || lang.t("Lead visitor", "Prif ymwelydd")>{e.lead_visitor_name}</td>
+                                            <td class="govuk-table__cell govuk-table__cell--numeric" data-label=move || lang.t("Visitors", "Ymwelwyr")>{e.visitor_count}</td>
                                         </tr>
                                     }).collect_view()}
                                 </tbody>
@@ -175,12 +175,18 @@ fn Slots(list: DayList) -> impl IntoView {
                 let slot = s.slot;
                 let booked = s.visits.iter().filter(|v| v.state == VisitState::Booked).count();
                 let capacity = s.capacity + s.closed_capacity;
+                let held = s.held;
                 let empty = s.visits.is_empty();
                 view! {
                     <section class="app-day-slot">
                         <h2 class="govuk-heading-m">
                             {move || describe_times(&slot, lang.get())}
-                            <span class="govuk-caption-m">{booked} " " {tx("booked of", "wedi’u trefnu o")} " " {capacity} " " {tx("places", "lle")}</span>
+                            <span class="govuk-caption-m">
+                                {booked} " " {tx("booked of", "wedi’u trefnu o")} " " {capacity} " " {tx("places", "lle")}
+                                {(held > 0).then(|| view! {
+                                    ", " <span class="app-held">{held} " " {tx("held for the waiting list while you decide", "wedi’u cadw ar gyfer y rhestr aros tra byddwch yn penderfynu")}</span>
+                                })}
+                            </span>
                         </h2>
                         {if empty {
                             view! { <p class="govuk-body">{tx("No visits booked.", "Dim ymweliadau wedi’u trefnu.")}</p> }.into_any()

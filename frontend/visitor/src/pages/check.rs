@@ -254,7 +254,7 @@ fn Check() -> impl IntoView {
                 .then(|| {
                     view! {
                         <div class="govuk-inset-text" id="joining-waiting-list">
-                            {tx("These times are fully booked: you are joining the waiting list for them. If a place comes up at one of them and you are first in line, it is yours, and we will tell you.", "Mae’r amseroedd hyn yn llawn: rydych chi’n ymuno â’r rhestr aros ar eu cyfer. Os daw lle ar gael yn un ohonynt a chi sydd gyntaf yn y ciw, bydd yn eiddo i chi, a byddwn yn rhoi gwybod i chi.")}
+                            {tx("These times are fully booked: you are joining the waiting list for them. If a place comes up at one of them and you are first in line, it goes to you and we will tell you: the visit is then booked, or the prison checks it first.", "Mae’r amseroedd hyn yn llawn: rydych chi’n ymuno â’r rhestr aros ar eu cyfer. Os daw lle ar gael yn un ohonynt a chi sydd gyntaf yn y ciw, bydd yn mynd i chi a byddwn yn rhoi gwybod i chi: bydd yr ymweliad wedi’i drefnu wedyn, neu bydd y carchar yn ei wirio’n gyntaf.")}
                         </div>
                     }
                 })

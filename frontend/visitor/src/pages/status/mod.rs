@@ -9,7 +9,7 @@
 mod explanations;
 
 use chrono::{DateTime, Utc};
-use domain::api::VisitStatus;
+use domain::api::{Locale, VisitStatus};
 use domain::calendar::slot_starts_at;
 use domain::i18n::{describe_date, describe_plain_date, describe_slot};
 use domain::ics::{CalendarVisit, visit_ics};
@@ -77,7 +77,17 @@ pub fn StatusPage() -> impl IntoView {
     // A change made here replaces what was loaded (and re-renders the visit), so what it did is kept up here.
     let updated = RwSignal::new(None::<VisitStatus>);
     let done = RwSignal::new(action_in_query("done"));
+    // The visitor's change was refused because the visit had changed meanwhile (`?problem=changed` without the app).
+    let changed = RwSignal::new(
+        leptos_router::hooks::use_query_map().with_untracked(|q| q.get("problem").as_deref() == Some("changed")),
+    );
+    let reload = Callback::new(move |_| {
+        updated.set(None);
+        status.refetch();
+    });
     let current = move || updated.get().map(Ok).or_else(|| status.get());
+    let booked_now = move || current().and_then(Result::ok).is_some_and(|v| v.state == VisitState::Booked);
+    let lang = use_lang();
     use_title(|lang| lang.t("Your visit request", "Eich cais am ymweliad").into(), || false);
 
     view! {
@@ -95,6 +105,28 @@ pub fn StatusPage() -> impl IntoView {
                     }
                 })
         }}
+        {move || {
+            changed
+                .get()
+                .then(|| {
+                    view! {
+                        <div class="govuk-notification-banner" role="region" aria-labelledby="change-stale-title" id="change-stale" tabindex="-1">
+                            <div class="govuk-notification-banner__header">
+                                <h2 class="govuk-notification-banner__title" id="change-stale-title">{tx("Important", "Pwysig")}</h2>
+                            </div>
+                            <div class="govuk-notification-banner__content">
+                                <p class="govuk-notification-banner__heading">
+                                    {move || if booked_now() {
+                                        lang.t("Your visit was booked before your change reached us. If you cannot come, cancel it below.", "Cafodd eich ymweliad ei drefnu cyn i’ch newid ein cyrraedd. Os na allwch ddod, canslwch ef isod.")
+                                    } else {
+                                        lang.t("The visit changed before your change reached us. This is how it is now.", "Newidiodd yr ymweliad cyn i’ch newid ein cyrraedd. Dyma sut mae nawr.")
+                                    }}
+                                </p>
+                            </div>
+                        </div>
+                    }
+                })
+        }}
         <h1 class="govuk-heading-l">
             {tx("Your visit request", "Eich cais am ymweliad")}
         </h1>
@@ -102,7 +134,7 @@ pub fn StatusPage() -> impl IntoView {
             {move || {
                 current()
                     .map(|result| match result {
-                        Ok(visit) => view! { <Visit visit updated done token=token.get_untracked() /> }.into_any(),
+                        Ok(visit) => view! { <Visit visit updated done changed reload token=token.get_untracked() /> }.into_any(),
                         Err(error) if error.status() == Some(404) => view! { <LinkNotValid /> }.into_any(),
                         Err(error) => view! { <LoadError error on_retry=move || status.refetch() /> }.into_any(),
                     })
@@ -154,6 +186,9 @@ fn Visit(
     visit: VisitStatus,
     updated: RwSignal<Option<VisitStatus>>,
     done: RwSignal<Option<Action>>,
+    /// Set when a change is refused because the visit changed meanwhile; the page then loads it again.
+    changed: RwSignal<bool>,
+    reload: Callback<()>,
     token: String,
 ) -> impl IntoView {
     let lang = use_lang();
@@ -189,6 +224,13 @@ fn Visit(
                     done.set(Some(action));
                     updated.set(Some(status));
                     focus_id("change-done".into());
+                }
+                // Decided, booked from the waiting list or started since the page was loaded: show it as it is.
+                Err(error) if error.status() == Some(409) => {
+                    confirming.set(None);
+                    changed.set(true);
+                    reload.run(());
+                    focus_id("change-stale".into());
                 }
                 Err(error) => {
                     failure.set(Some(api_error(lang, &error)));
@@ -267,12 +309,12 @@ fn Visit(
                 let confirm_by = visit.confirm_by;
                 view! {
                     <p class="govuk-body">
-                        {move || {
-                            format!(
-                                "{} {}.",
-                                lang.t("The prison will reply by", "Bydd y carchar yn ateb erbyn"),
-                                describe_date(confirm_by, lang.get()),
-                            )
+                        {move || match lang.get() {
+                            Locale::En => format!("The prison will reply by {}.", describe_date(confirm_by, Locale::En)),
+                            Locale::Cy => format!(
+                                "{}.",
+                                domain::i18n::after_word_cy("Bydd y carchar yn ateb erbyn", &describe_date(confirm_by, Locale::Cy)),
+                            ),
                         }}
                     </p>
                 }
