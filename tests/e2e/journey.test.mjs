@@ -742,6 +742,7 @@ describe('the waiting list', () => {
       body: JSON.stringify({ email: 'north@demo.example', password: 'demo-visits-password' }),
     });
     const auth = { authorization: `Bearer ${(await signIn.json()).access_token}` };
+    const booked = [];
     for (let i = 0; i < open.places_left; i += 1) {
       const created = await (
         await fetch(`${server.baseUrl}/api/v1/visits`, {
@@ -763,12 +764,13 @@ describe('the waiting list', () => {
         body: JSON.stringify({ outcome: 'grant', slot, expected_version: visit.version }),
       });
       assert.equal(decision.status, 200, await decision.text());
+      booked.push(created.id);
     }
-    return slot;
+    return { slot, booked, auth };
   }
 
   test('a visitor joins the waiting list for a full time, then leaves it', async (t) => {
-    const slot = await fillFirstTime();
+    const { slot } = await fillFirstTime();
     const id = `slot-${slot.date}-${slot.start.replace(':', '')}`;
     const { page, problems } = await pageWithDraft(t, { ...(await draftFor()), slots: [] });
     await gotoApp(page, `${server.baseUrl}/book/times`);
@@ -799,6 +801,42 @@ describe('the waiting list', () => {
     await page.click('#confirm-yes');
     await page.locator('#visit-state[data-state=withdrawn]').waitFor();
     assert.match(await page.locator('#change-done').innerText(), /You have left the waiting list/);
+    assert.deepEqual(problems.pageErrors, []);
+  });
+
+  test('a place booked for a waiting visitor before they press leave: told so, and shown booked', async (t) => {
+    const { slot, booked, auth } = await fillFirstTime();
+    const join = await fetch(`${server.baseUrl}/api/v1/visits`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        prison_id: (await draftFor()).prison.id,
+        prisoner: { first_name: 'Cai', last_name: 'Wait', date_of_birth: '1985-04-12', number: 'W7777XY' },
+        lead_visitor: { first_name: 'Dee', last_name: 'Wait', date_of_birth: '1980-07-01', email: 'dee@example.com', phone: '07700900123' },
+        slots: [slot],
+        locale: 'en',
+        waiting_list: true,
+      }),
+    });
+    assert.equal(join.status, 201, await join.clone().text());
+    const waiting = await join.json();
+    const { page, problems } = await openPage(t, await phone(browser));
+    await gotoApp(page, `${server.baseUrl}${waiting.status_path}`);
+    await page.locator('#visit-state[data-state=waiting]').waitFor();
+
+    // Meanwhile a booking is cancelled, the place goes to this visitor and staff book it.
+    const staff = (path, body) =>
+      fetch(`${server.baseUrl}/api/v1/staff/visits/${path}`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    assert.equal((await staff(`${booked[0]}/cancel`, { reason: 'capacity_issues', expected_version: 1 })).status, 200);
+    const held = await (await fetch(`${server.baseUrl}/api/v1/staff/visits/${waiting.id}`, { headers: auth })).json();
+    assert.equal((await staff(`${waiting.id}/decision`, { outcome: 'grant', slot, expected_version: held.version })).status, 200);
+
+    await page.click('#leave');
+    await page.click('#confirm-yes');
+    await page.locator('#change-stale', { hasText: 'Your visit was booked before your change reached us' }).waitFor();
+    await page.locator('#visit-state[data-state=booked]').waitFor();
+    await page.waitForFunction(() => document.activeElement?.id === 'change-stale');
+    await checkPage(page, 'waiting-4-booked-first');
     assert.deepEqual(problems.pageErrors, []);
   });
 });
