@@ -303,7 +303,10 @@ mod forms {
             "{body}"
         );
         let again = post(&app.address).await.unwrap();
-        assert_eq!(again.headers()["location"], format!("/visit/{reference}"), "pressed twice: the page as it is");
+        let changed = format!("/visit/{reference}?problem=changed");
+        assert_eq!(again.headers()["location"], changed, "pressed twice: the page as it is, saying so");
+        let (_, body, _) = html(&app, &changed, Some(&cookie)).await;
+        assert!(body.contains("The visit changed before your change reached us"), "{body}");
         let visit = app.visit_status(reference, token).await.json::<serde_json::Value>().await.unwrap();
         assert_eq!(visit["state"], "withdrawn");
     }
