@@ -6,7 +6,50 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::api::Locale;
+use crate::error::{FieldError, FieldErrorCode};
+use crate::i18n::describe_slot;
 use crate::slot::Slot;
+use crate::timetable::Timetable;
+use crate::visit::has_started;
+
+/// Whether a place can still come up at `slot` for the waiting list: the timetable runs it, on a date not closed,
+/// with places for open visits (the waiting list is for open visits, as instant booking is), and it has not started
+/// at `now`. A time that fails this cannot be joined, and a wait whose every time fails it ends.
+pub fn can_wait_for(timetable: &Timetable, slot: &Slot, now: DateTime<Utc>) -> bool {
+    !has_started(slot, now)
+        && timetable.slots_on(slot.date).iter().any(|s| s.slot == *slot && !s.closed && s.capacity > 0)
+}
+
+/// The errors of a visitor joining the waiting list for `slots` (each already checked as full by
+/// `timetable::check_waiting_list_choices`): `already_waiting` for each time in `held` (the same prisoner already
+/// waits for it or has a visit then), `slot_not_offered` for each time with no places for open visits at all. One
+/// error per choice, under `slots[i]`.
+pub fn check_joining(slots: &[Slot], held: &[Slot], timetable: &Timetable, now: DateTime<Utc>) -> Vec<FieldError> {
+    slots
+        .iter()
+        .enumerate()
+        .filter_map(|(i, slot)| {
+            let when = describe_slot(slot, Locale::En);
+            let (code, message) = if held.contains(slot) {
+                (
+                    FieldErrorCode::AlreadyWaiting,
+                    format!(
+                        "This prisoner already has a visit or a place on the waiting list on {when}. Choose another time"
+                    ),
+                )
+            } else if !can_wait_for(timetable, slot, now) {
+                (
+                    FieldErrorCode::SlotNotOffered,
+                    format!("The prison does not offer open visits on {when}. Choose another time"),
+                )
+            } else {
+                return None;
+            };
+            Some(FieldError::new(format!("slots[{i}]"), code, message))
+        })
+        .collect()
+}
 
 /// One visit waiting for a place in a slot.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

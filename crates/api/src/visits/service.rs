@@ -144,10 +144,9 @@ pub async fn create(
         return Err(ApiError::Validation(slot_errors));
     }
     if waiting {
-        let number = valid.prisoner.number.as_str();
-        let held = crate::waiting_list::store::prisoner_has(&state.db, prison.id, number, &valid.slots, None).await?;
-        let mut errors = already_waiting(&valid.slots, &held);
-        errors.extend(no_open_places(&valid.slots, &timetable));
+        // Times with no places for open visits at all (closed visits only). The prisoner's own line is checked in
+        // the transaction (see `insert`), where joins sent at once see each other.
+        let errors = domain::waiting_list::check_joining(&valid.slots, &[], &timetable, now);
         if !errors.is_empty() {
             return Err(ApiError::Validation(errors));
         }
@@ -208,7 +207,12 @@ pub async fn create(
             Ok(Written::NoPlaceLeft) => return Err(ApiError::Validation(all_fully_booked(&valid.slots))),
             // The same prisoner joined the line for one of these times meanwhile (another tab, another relative).
             Ok(Written::AlreadyWaiting(held)) => {
-                return Err(ApiError::Validation(already_waiting(&valid.slots, &held)));
+                return Err(ApiError::Validation(domain::waiting_list::check_joining(
+                    &valid.slots,
+                    &held,
+                    &timetable,
+                    now,
+                )));
             }
             Ok(Written::Visit(visit_state)) => {
                 tracing::info!(visit_id = %id, reference = %reference, prison_id = %prison.id, state = visit_state.as_str(), "visit requested");
@@ -232,45 +236,6 @@ pub async fn create(
         }
     }
     Err(ApiError::Internal(anyhow::anyhow!("could not draw an unused reference")))
-}
-
-/// One `slot_not_offered` error per chosen time that has no places for open visits at all (closed visits only):
-/// no place can come up there for the waiting list, which is for open visits.
-fn no_open_places(slots: &[Slot], timetable: &domain::timetable::Timetable) -> Vec<FieldError> {
-    slots
-        .iter()
-        .enumerate()
-        .filter(|(_, slot)| timetable.slots_on(slot.date).iter().any(|s| s.slot == **slot && s.capacity == 0))
-        .map(|(i, slot)| {
-            FieldError::new(
-                format!("slots[{i}]"),
-                FieldErrorCode::SlotNotOffered,
-                format!(
-                    "The prison does not offer open visits on {}. Choose another time",
-                    domain::i18n::describe_slot(slot, domain::api::Locale::En)
-                ),
-            )
-        })
-        .collect()
-}
-
-/// One `already_waiting` error per chosen time the prisoner already waits for or has a visit at, under `slots[i]`.
-fn already_waiting(slots: &[Slot], held: &[Slot]) -> Vec<FieldError> {
-    slots
-        .iter()
-        .enumerate()
-        .filter(|(_, slot)| held.contains(slot))
-        .map(|(i, slot)| {
-            FieldError::new(
-                format!("slots[{i}]"),
-                FieldErrorCode::AlreadyWaiting,
-                format!(
-                    "This prisoner already has a visit or a place on the waiting list on {}. Choose another time",
-                    domain::i18n::describe_slot(slot, domain::api::Locale::En)
-                ),
-            )
-        })
-        .collect()
 }
 
 /// The prisoner checks against the prison's records, with their JSON, when a records service is configured.

@@ -202,12 +202,10 @@ pub async fn times_withdrawn(
     let mut references = Vec::new();
     let mut events = Vec::new();
     for (candidate, choices) in super::store::waiting_with_choices(db, prison_id).await? {
-        let still_held = |slot: &Slot| {
-            !has_started(slot, now)
-                && timetable.slots_on(slot.date).iter().any(|s| s.slot == *slot && !s.closed && s.capacity > 0)
-        };
         // Times that have all passed are the expiry job's, with its own words.
-        if choices.iter().any(still_held) || choices.iter().all(|slot| has_started(slot, now)) {
+        if choices.iter().any(|slot| domain::waiting_list::can_wait_for(timetable, slot, now))
+            || choices.iter().all(|slot| has_started(slot, now))
+        {
             continue;
         }
         let ended =

@@ -7,7 +7,7 @@ use domain::visit::VisitState;
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect,
-    RelationTrait,
+    QueryTrait, RelationTrait,
 };
 use uuid::Uuid;
 
@@ -215,28 +215,30 @@ pub async fn prisoner_has(
     slots: &[Slot],
     except: Option<Uuid>,
 ) -> Result<Vec<Slot>, DbErr> {
-    let except = except.unwrap_or_default();
     let dates: Vec<NaiveDate> = slots.iter().map(|s| s.date).collect();
     let waiting = visit_slot_choice::Entity::find()
         .join(JoinType::InnerJoin, visit_slot_choice::Relation::Visit.def())
         .filter(visit::Column::PrisonId.eq(prison_id))
         .filter(visit::Column::PrisonerNumber.eq(prisoner_number))
         .filter(visit::Column::State.eq(VisitState::Waiting))
-        .filter(visit::Column::Id.ne(except))
+        .apply_if(except, |query, id| query.filter(visit::Column::Id.ne(id)))
         .filter(visit_slot_choice::Column::SlotDate.is_in(dates.clone()))
         .all(db)
         .await?
         .into_iter()
         .map(crate::visits::store::choice_slot);
     let booked = visit::Entity::find()
+        .select_only()
+        .columns([visit::Column::BookedDate, visit::Column::BookedStart, visit::Column::BookedEnd])
         .filter(visit::Column::PrisonId.eq(prison_id))
         .filter(visit::Column::PrisonerNumber.eq(prisoner_number))
         .filter(visit::Column::State.eq(VisitState::Booked))
         .filter(visit::Column::BookedDate.is_in(dates))
+        .into_tuple::<(Option<NaiveDate>, Option<chrono::NaiveTime>, Option<chrono::NaiveTime>)>()
         .all(db)
         .await?
         .into_iter()
-        .filter_map(|v| Some(Slot::new(v.booked_date?, v.booked_start?, v.booked_end?)));
+        .filter_map(|(date, start, end)| Some(Slot::new(date?, start?, end?)));
     Ok(waiting.chain(booked).filter(|slot| slots.contains(slot)).collect())
 }
 
